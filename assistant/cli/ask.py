@@ -1,0 +1,101 @@
+"""``python -m assistant ask "问题" [--json]``, an interactive loop, or ``--batch FILE.jsonl``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("ask", parents=[common], help="提问（不给问题则进入交互模式）")
+    p.add_argument("question", nargs="?", help="问题")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("--batch", metavar="FILE", help='JSONL 文件，每行 {"id","question","history"?}；"-" 为标准输入')
+    p.set_defaults(func=run)
+
+
+def batch_record(item_id, question, answer) -> dict:
+    """One output line of the batch interface (the documented, stable shape)."""
+    return {
+        "id": item_id,
+        "question": question,
+        "answer": answer.answer,
+        "abstained": answer.abstained,
+        "citations": [{"n": c.n, "source": c.source, "title": c.title, "locator": c.locator,
+                       "text": c.text} for c in answer.citations],
+        "tool_calls": [{"name": t.name, "args": t.args, "result": t.result} for t in answer.tool_calls],
+        "latency_ms": round(answer.timings.get("total_ms", 0.0), 2),
+    }
+
+
+def format_answer(answer) -> str:
+    lines = [answer.answer]
+    if answer.citations:
+        lines.append("\n引用：")
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {c.title}｜{c.locator}\n    {c.text.strip()}")
+    for n in answer.notices:
+        lines.append(f"（{n}）")
+    return "\n".join(lines)
+
+
+def _parse_history(raw, line_no: int) -> list[dict] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not all(
+        isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str)
+        for t in raw
+    ):
+        raise ValueError(f"第 {line_no} 行：history 必须是 [{{\"role\": \"user\"|\"assistant\", \"content\": \"…\"}}] 列表")
+    return raw
+
+
+def run_batch(assistant, stream_in, stream_out) -> int:
+    """Answer every line in order; a bad line yields an error record, never stops the batch."""
+    failures = 0
+    for line_no, line in enumerate(stream_in, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or "question" not in item:
+                raise ValueError(f"第 {line_no} 行：缺少 question 字段")
+            history = _parse_history(item.get("history"), line_no)
+            answer = assistant.ask(item["question"], history)
+            record = batch_record(item.get("id"), item["question"], answer)
+        except (ValueError, json.JSONDecodeError) as exc:
+            failures += 1
+            record = {"id": None, "question": None, "answer": "", "abstained": True, "citations": [],
+                      "tool_calls": [], "latency_ms": 0.0, "error": f"第 {line_no} 行无效：{exc}"}
+        stream_out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        stream_out.flush()
+    return 1 if failures else 0
+
+
+def run(args) -> int:
+    from assistant.cli import settings_from_args
+    from assistant.core import Assistant
+
+    assistant = Assistant(settings_from_args(args))
+    if args.batch:
+        if args.batch == "-":
+            return run_batch(assistant, sys.stdin, sys.stdout)
+        with open(args.batch, encoding="utf-8") as fh:
+            return run_batch(assistant, fh, sys.stdout)
+    if args.question is not None:
+        answer = assistant.ask(args.question)
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
+        return 0
+    print(f"{assistant.mode}。输入问题后回车，空行或 Ctrl-D 退出。", file=sys.stderr)
+    history: list[dict] = []
+    while True:
+        try:
+            question = input("问> ")
+        except EOFError:
+            break
+        if not question.strip():
+            break
+        answer = assistant.ask(question, history)
+        print(format_answer(answer) + "\n")
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+    return 0

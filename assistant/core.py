@@ -1,0 +1,201 @@
+"""``Assistant.ask(question, history) -> Answer``: the one entry the CLI, app and eval use."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import unicodedata
+from typing import Iterator
+
+from assistant.answer import ABSTAIN_TEXT, EMPTY_TEXT, AbstainPolicy, compose_extractive
+from assistant.config import Settings
+from assistant.embedders.factory import resolve_embedder
+from assistant.followup import resolve_followup
+from assistant.lexical import LexicalIndex
+from assistant.retrieval import CrossEncoderReranker, Retrieval, Retriever
+from assistant.store import KnowledgeStore
+from assistant.text import tokenize
+from assistant.types import Answer, Citation, Hit, ToolCall
+
+MAX_QUESTION_CHARS = 500
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Queries that fetch the passages a grade calculation rests on.
+THRESHOLD_QUERY = "售后服务认证 等级 分数 70分 达标 80分 三星级 90分 四星级 95分 五星级"
+SCORING_RULE_QUERY = "涉及项分值 删减 实际得分 除以 涉及项 乘以100 计算"
+SPECIAL_ITEMS_QUERY = "特别扣分项 特别加分项 扣1分 加1分"
+
+
+def clean_question(raw: object) -> tuple[str, list[str]]:
+    """Make any input a safe, bounded question; return (question, notices)."""
+    notices = []
+    text = "" if raw is None else str(raw)
+    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > MAX_QUESTION_CHARS:
+        text = text[:MAX_QUESTION_CHARS]
+        notices.append(f"问题过长，只按前 {MAX_QUESTION_CHARS} 个字回答。")
+    return text, notices
+
+
+class Assistant:
+    """Hybrid retrieval + extractive cited answers + the scoring tool (+ an LLM when configured)."""
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings.from_env()
+        self.store = KnowledgeStore(self.settings)
+        choice = resolve_embedder(self.settings)
+        self.store.check_embedder(choice.embedder)
+        self.embedder = choice.embedder
+        self.notices = [choice.notice]
+        self.policy = AbstainPolicy()
+        self.reranker = self._load_reranker()
+        self._lock = threading.Lock()
+        self._version = None
+        self.retriever: Retriever | None = None
+        self.refresh()
+        self.llm = None
+        if self.settings.llm_configured:
+            from assistant.llm import LLMAgent
+
+            self.llm = LLMAgent.from_settings(self.settings, self)
+
+    def _load_reranker(self):
+        model = self.settings.reranker_model
+        if not model:
+            return None
+        try:
+            return CrossEncoderReranker(model, local_files_only=not self.settings.allow_download)
+        except Exception as exc:
+            self.notices.append(f"提示：无法加载重排序模型 {model}（{str(exc).splitlines()[0][:120]}），不做重排序。")
+            return None
+
+    def refresh(self) -> None:
+        """Rebuild the lexical index when the store changed (after an ingest or a delete)."""
+        with self._lock:
+            version = self.store.version()
+            if version == self._version and self.retriever is not None:
+                return
+            lexical = LexicalIndex.from_store(self.store, self.settings.data_dir / "cache")
+            self.retriever = Retriever(self.store, self.embedder, lexical, self.reranker)
+            self._version = version
+
+    @property
+    def mode(self) -> str:
+        dense = "内置哈希嵌入" if self.embedder.name.startswith("hashing") else f"稠密模型 {self.embedder.name[3:]}"
+        rerank = f" + 重排序 {self.reranker.name}" if self.reranker else ""
+        if self.llm is not None:
+            return f"LLM 模式（{self.settings.llm_model}；检索：BM25 + {dense}{rerank}）"
+        return f"离线模式（BM25 + {dense}{rerank}，抽取式回答）"
+
+    # -- retrieval ---------------------------------------------------------------------
+    def search(self, query: str, k: int = 5, doc_type: str | None = None) -> Retrieval:
+        return self.retriever.retrieve(query, k=k, doc_type=doc_type)
+
+    def _conflict_partners(self, hits: list[Hit], query: str) -> dict[str, Hit]:
+        partners: dict[str, Hit] = {}
+        cited_docs = {h.meta.get("doc_id") for h in hits}
+        for hit in hits[:1]:
+            for other_doc in filter(None, str(hit.meta.get("conflicts_with", "")).split(",")):
+                if other_doc in cited_docs:
+                    continue
+                found = self._best_in_doc(query, other_doc.strip())
+                if found:
+                    partners[hit.chunk_id] = found
+        return partners
+
+    def _best_in_doc(self, query: str, doc_id: str) -> Hit | None:
+        vec = self.embedder.embed_query(query)
+        hits = self.store.dense_search(vec, 1, where={"doc_id": doc_id})
+        return hits[0] if hits else None
+
+    # -- answering ---------------------------------------------------------------------
+    def ask(self, question: object, history: list[dict] | None = None) -> Answer:
+        started = time.perf_counter()
+        text, notices = clean_question(question)
+        if not text:
+            return Answer(question="", answer=EMPTY_TEXT, abstained=True, mode=self.mode,
+                          notices=notices, timings={"total_ms": 0.0})
+        resolved = resolve_followup(text, history, len(tokenize(text)))
+        if self.llm is not None:
+            answer = self.llm.ask(text, history, resolved)
+        else:
+            answer = self._ask_offline(text, resolved)
+        answer.notices = notices + answer.notices
+        answer.mode = self.mode
+        answer.timings["total_ms"] = (time.perf_counter() - started) * 1e3
+        return answer
+
+    def stream(self, question: object, history: list[dict] | None = None) -> Iterator[str | Answer]:
+        """Yield the growing answer text, then the final Answer."""
+        if self.llm is not None:
+            yield from self.llm.stream(question, history)
+            return
+        answer = self.ask(question, history)
+        shown = ""
+        for piece in re.split(r"(?<=[。！？\n])", answer.answer):
+            shown += piece
+            yield shown
+        yield answer
+
+    def _ask_offline(self, question: str, resolved: str) -> Answer:
+        from assistant.score_intent import parse_score_question
+
+        score_args = parse_score_question(resolved)
+        if score_args is not None:
+            return self.answer_score(question, resolved, score_args)
+        retrieval = self.search(resolved, k=5)
+        hits = retrieval.hits
+        if self.policy.should_abstain(retrieval.coverage, retrieval.faq_similarity, bool(hits)):
+            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
+                          resolved_question=resolved, timings=dict(retrieval.timings),
+                          retrieved=[h.passage for h in hits])
+        text, citations = compose_extractive(hits, conflicts=self._conflict_partners(hits, resolved))
+        return Answer(question=question, answer=text, citations=citations, abstained=False,
+                      resolved_question=resolved, timings=dict(retrieval.timings),
+                      retrieved=[h.passage for h in hits])
+
+    def answer_score(self, question: str, resolved: str, args: dict) -> Answer:
+        """Grade questions: the number comes from the scoring tool, the rule from cited passages."""
+        from assistant.tools import run_calculate_grade
+
+        result = run_calculate_grade(args)
+        call = ToolCall(name="calculate_grade", args=args, result=result)
+        if "error" in result:
+            return Answer(question=question, answer=f"无法计算：{result['error']}", abstained=False,
+                          tool_calls=[call], resolved_question=resolved)
+        queries = [THRESHOLD_QUERY]
+        if "applicable_total" in args or "rows" in args:
+            queries.append(SCORING_RULE_QUERY)
+        if args.get("special_deductions") or args.get("bonus"):
+            queries.append(SPECIAL_ITEMS_QUERY)
+        citations: list[Citation] = []
+        for q in queries:
+            hits = self.search(q, k=1, doc_type="standard").hits or self.search(q, k=1).hits
+            if hits and all(c.chunk_id != hits[0].chunk_id for c in citations):
+                citations.append(Citation.from_hit(len(citations) + 1, hits[0]))
+        return Answer(question=question, answer=score_text(result, args, citations),
+                      citations=citations, abstained=False, tool_calls=[call],
+                      resolved_question=resolved, retrieved=[c.passage for c in citations])
+
+
+def score_text(result: dict, args: dict, citations: list[Citation]) -> str:
+    """Say the computed score, grade and gap; every sentence points at the rule it rests on."""
+    rule = f"[{citations[0].n}]" if citations else ""
+    calc = f"[{citations[1].n}]" if len(citations) > 1 else rule
+    special = f"[{citations[-1].n}]" if len(citations) > 2 else calc
+    lines = []
+    if "applicable_total" in args:
+        lines.append(f"按实际得分 {args.get('earned')} 分、涉及项分值 {args['applicable_total']} 分计算，"
+                     f"换算得分为 {result.get('base_score')} 分{calc}。")
+    if args.get("special_deductions") or args.get("bonus"):
+        lines.append(f"计入特别扣分项 {args.get('special_deductions', 0)} 个（每个扣1分）"
+                     f"和特别加分项（最多加1分）后{special}，")
+    lines.append(f"最终得分 {result['score']} 分，等级为{result['grade']}{rule}。")
+    if result.get("next_grade"):
+        lines.append(f"距{result['next_grade']}还差 {result['points_to_next']} 分{rule}。")
+    else:
+        lines.append(f"已达到最高等级五星级{rule}。")
+    for note in result.get("notes", []):
+        lines.append(f"{note.rstrip('。')}{rule}。")
+    return "".join(lines)

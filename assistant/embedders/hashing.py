@@ -1,0 +1,49 @@
+"""Built-in offline embedder: hashed character 1-3-grams, L2-normalised.
+
+Needs no download and no torch, so the default path works behind any firewall. Character
+n-grams suit Chinese (no segmentation errors, robust to typos and colloquial wording); a
+stable hash (crc32) keeps vectors identical across processes and machines.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from typing import Sequence
+
+import numpy as np
+
+from assistant.embedders.base import l2_normalise
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# Unigrams say little on their own in Chinese; bigrams carry most of the meaning.
+_WEIGHTS = {1: 0.4, 2: 1.0, 3: 0.7}
+
+
+class HashingEmbedder:
+    def __init__(self, dim: int = 512):
+        self.dim = dim
+        self.name = f"hashing-ngram-v1-{dim}"
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self.dim, dtype=np.float32)
+        counts: dict[int, float] = {}
+        for piece in _NON_WORD.split(text.lower()):
+            for n, weight in _WEIGHTS.items():
+                for i in range(len(piece) - n + 1):
+                    h = zlib.crc32(piece[i : i + n].encode("utf-8"))
+                    counts[h] = counts.get(h, 0.0) + weight
+        dim = self.dim
+        for h, c in counts.items():
+            # sublinear tf; the sign bit spreads collisions so they cancel rather than add up
+            weight = 1.0 + float(np.log(c)) if c >= 1 else c
+            vec[h % dim] += weight if (h >> 31) & 1 else -weight
+        return vec
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return l2_normalise(np.stack([self._vector(t) for t in texts]))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]

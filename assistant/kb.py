@@ -1,0 +1,61 @@
+"""Knowledge-base operations shared by the CLI, the app and the eval (ingest, list, show, delete)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.embedders.factory import resolve_embedder
+from assistant.store import KnowledgeStore
+from assistant.types import Hit
+
+
+def open_store(settings: Settings) -> KnowledgeStore:
+    return KnowledgeStore(settings)
+
+
+def embedder_for(store: KnowledgeStore, settings: Settings):
+    """The configured embedder, checked against the one that built the knowledge base.
+
+    Returns ``(embedder, notice)``; raises EmbedderMismatch when they differ.
+    """
+    choice = resolve_embedder(settings)
+    store.check_embedder(choice.embedder)
+    return choice.embedder, choice.notice
+
+
+def ingest(settings: Settings, paths: list[Path], *, reset: bool = False, prune: bool = False,
+           progress: bool = True, on_progress=None):
+    from ingest.pipeline import ingest_paths
+
+    store = open_store(settings)
+    if reset:
+        store.reset()
+    embedder, notice = embedder_for(store, settings)
+    report = ingest_paths(paths, store, embedder, prune=prune, progress=progress,
+                          on_progress=on_progress)
+    return report, notice
+
+
+def list_documents(settings: Settings) -> list[dict]:
+    store = open_store(settings)
+    docs = [m.to_dict() for m in store.manifests().values()]
+    return sorted(docs, key=lambda d: d["doc_id"])
+
+
+def show_document(settings: Settings, doc_id: str) -> dict | None:
+    store = open_store(settings)
+    m = store.manifest(doc_id)
+    if m is None:
+        return None
+    out = m.to_dict()
+    out["passages"] = [
+        {"id": cid, "locator": Hit(cid, text, meta).locator, "text": text,
+         "meta": {k: v for k, v in meta.items() if k not in ("tokens", "q_tokens")}}
+        for cid, text, meta in store.get_chunks(m.chunk_ids)
+    ]
+    return out
+
+
+def delete_document(settings: Settings, doc_id: str) -> bool:
+    return open_store(settings).delete_document(doc_id)

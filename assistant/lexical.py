@@ -1,0 +1,143 @@
+"""BM25 over the tokens stored with each chunk, plus FAQ question matching.
+
+Built from the store alone (tokens travel in chunk metadata), so every app instance on the
+same Chroma server derives the same index. Cached on disk per store version, because
+reading 100k chunks back from Chroma costs more than loading a pickle.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+CACHE_FORMAT = 2
+
+
+def _bm25(corpus: list[list[str]]):
+    import bm25s
+
+    index = bm25s.BM25(k1=1.2, b=0.75)
+    # bm25s needs at least one token per document
+    index.index([toks or ["\u2205"] for toks in corpus], show_progress=False)
+    return index
+
+
+@dataclass
+class LexicalIndex:
+    ids: list[str]
+    bm25: object | None
+    doc_types: list[str] = field(default_factory=list)
+    # FAQ question matching: every phrasing (question + variants) is its own entry
+    q_owner: list[int] = field(default_factory=list)  # entry -> chunk position
+    q_tokens: list[list[str]] = field(default_factory=list)
+    q_bm25: object | None = None
+    df: Counter = field(default_factory=Counter)  # document frequency per token (for IDF)
+
+    @classmethod
+    def build(cls, records: list[tuple[str, dict]]) -> "LexicalIndex":
+        """``records``: (chunk id, chunk metadata with ``tokens`` / ``q_tokens``)."""
+        ids, corpus, q_owner, q_tokens, doc_types = [], [], [], [], []
+        df: Counter = Counter()
+        for pos, (cid, meta) in enumerate(records):
+            toks = str(meta.get("tokens", "")).split()
+            ids.append(cid)
+            doc_types.append(str(meta.get("doc_type", "")))
+            corpus.append(toks)
+            df.update(set(toks))
+            for phrasing in str(meta.get("q_tokens", "")).split("|"):
+                if phrasing.strip():
+                    q_owner.append(pos)
+                    q_tokens.append(phrasing.split())
+        return cls(ids=ids, bm25=_bm25(corpus) if corpus else None, doc_types=doc_types, q_owner=q_owner,
+                   q_tokens=q_tokens, q_bm25=_bm25(q_tokens) if q_tokens else None, df=df)
+
+    @classmethod
+    def from_store(cls, store, cache_dir: Path | None = None) -> "LexicalIndex":
+        version = store.version()
+        cache = cache_dir / f"lexical-{store.name}-{version}.pkl" if cache_dir else None
+        if cache and cache.exists():
+            try:
+                with cache.open("rb") as fh:
+                    fmt, index = pickle.load(fh)
+                if fmt == CACHE_FORMAT:
+                    return index
+            except Exception:
+                pass  # a damaged cache is rebuilt below
+        index = cls.build([(cid, meta) for cid, _text, meta in store.iter_chunks()])
+        if cache:
+            try:
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                for old in cache.parent.glob(f"lexical-{store.name}-*.pkl"):
+                    old.unlink(missing_ok=True)
+                tmp = cache.with_suffix(".tmp")
+                with tmp.open("wb") as fh:
+                    pickle.dump((CACHE_FORMAT, index), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                tmp.replace(cache)
+            except OSError:
+                pass  # caching is an optimisation only
+        return index
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def idf(self, token: str) -> float:
+        n = max(len(self.ids), 1)
+        d = self.df.get(token, 0)
+        return math.log(1 + (n - d + 0.5) / (d + 0.5))
+
+    def known(self, tokens: list[str]) -> list[str]:
+        return [t for t in tokens if t in self.df]
+
+    def search(self, tokens: list[str], k: int, doc_type: str | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, BM25 score) for the query tokens; unknown tokens are ignored."""
+        tokens = self.known(tokens)
+        if not tokens or self.bm25 is None:
+            return []
+        scores = self.bm25.get_scores(tokens)
+        if doc_type:
+            scores = np.where(np.array(self.doc_types) == doc_type, scores, 0.0)
+        return self._top(scores, k, lambda i: self.ids[i])
+
+    def match_questions(self, tokens: list[str], k: int) -> list[tuple[str, float]]:
+        """Chunks whose FAQ question (or a variant) best matches the query.
+
+        Score is the IDF-weighted overlap of query and phrasing (Dice-like, 0..1), so it
+        is comparable across queries and usable as evidence of a paraphrase.
+        """
+        if self.q_bm25 is None:
+            return []
+        qset = set(tokens)
+        in_vocab = [t for t in qset if t in self.q_bm25.vocab_dict]
+        if not in_vocab:
+            return []
+        candidates = self.q_bm25.get_scores(in_vocab)
+        order = np.argsort(-candidates)[: max(k * 8, 40)]
+        best: dict[int, float] = {}
+        wq = {t: self.idf(t) for t in qset}
+        for entry in order:
+            if candidates[entry] <= 0:
+                break
+            ptoks = set(self.q_tokens[entry])
+            wp = sum(self.idf(t) for t in ptoks)
+            inter = sum(wq[t] for t in qset & ptoks)
+            denom = sum(wq.values()) + wp
+            sim = 2 * inter / denom if denom else 0.0
+            pos = self.q_owner[entry]
+            if sim > best.get(pos, 0.0):
+                best[pos] = sim
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:k]
+        return [(self.ids[pos], sim) for pos, sim in ranked]
+
+    @staticmethod
+    def _top(scores: np.ndarray, k: int, key) -> list[tuple[str, float]]:
+        if len(scores) == 0:
+            return []
+        k = min(k, len(scores))
+        part = np.argpartition(-scores, k - 1)[:k]
+        part = part[np.argsort(-scores[part])]
+        return [(key(i), float(scores[i])) for i in part if scores[i] > 0]

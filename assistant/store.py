@@ -1,0 +1,289 @@
+"""The knowledge store: Chroma (embedded or server) holding chunks and per-document manifests.
+
+Everything the assistant knows lives in two Chroma collections, so a second app instance on
+the same Chroma server sees the same knowledge base:
+- ``<name>``: one record per chunk (display text, metadata incl. its BM25 tokens, embedding);
+- ``<name>_docs``: one manifest per document (file hash, chunk ids, time, title, type).
+The manifest is written last: a chunk no manifest lists is an orphan from an interrupted
+ingest and is ignored by search and removed by ``repair()``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.errors import EmbedderMismatch, UserError
+from assistant.types import Hit
+
+BATCH = 1000
+
+
+@dataclass
+class Manifest:
+    doc_id: str
+    source: str
+    title: str
+    doc_type: str
+    file_hash: str
+    chunk_ids: list[str]
+    ingested_at: float = field(default_factory=time.time)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_metadata(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "doc_type": self.doc_type,
+            "file_hash": self.file_hash,
+            "chunk_ids": json.dumps(self.chunk_ids),
+            "n_chunks": len(self.chunk_ids),
+            "ingested_at": self.ingested_at,
+            "extra": json.dumps(self.extra, ensure_ascii=False),
+        }
+
+    @classmethod
+    def from_record(cls, doc_id: str, meta: dict[str, Any]) -> "Manifest":
+        return cls(
+            doc_id=doc_id,
+            source=meta.get("source", ""),
+            title=meta.get("title", ""),
+            doc_type=meta.get("doc_type", ""),
+            file_hash=meta.get("file_hash", ""),
+            chunk_ids=json.loads(meta.get("chunk_ids", "[]")),
+            ingested_at=float(meta.get("ingested_at", 0.0)),
+            extra=json.loads(meta.get("extra", "{}")),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "doc_type": self.doc_type,
+            "source": self.source,
+            "chunks": len(self.chunk_ids),
+            "ingested_at": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.ingested_at)),
+            "file_hash": self.file_hash,
+        }
+
+
+def open_client(settings: Settings):
+    """Embedded ``PersistentClient`` by default; ``HttpClient`` when a Chroma host is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.uses_server:
+        try:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                       settings=chroma_settings)
+        except Exception as exc:
+            raise UserError(
+                f"无法连接 Chroma 服务器 {settings.chroma_host}:{settings.chroma_port}：{exc}"
+            ) from exc
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+class KnowledgeStore:
+    """Chunks + manifests in Chroma; the single place that talks to the vector store."""
+
+    def __init__(self, settings: Settings, client=None):
+        self.settings = settings
+        self.client = client if client is not None else open_client(settings)
+        self.name = settings.collection
+        self._chunks = None
+        self._docs = None
+
+    # -- collections -------------------------------------------------------------------
+    def _get(self, name: str):
+        try:
+            return self.client.get_collection(name, embedding_function=None)
+        except Exception:
+            return None
+
+    @property
+    def chunks(self):
+        if self._chunks is None:
+            self._chunks = self._get(self.name)
+        return self._chunks
+
+    @property
+    def docs(self):
+        if self._docs is None:
+            self._docs = self._get(self.name + "_docs")
+        return self._docs
+
+    def embedder_name(self) -> str | None:
+        """The embedder recorded when this knowledge base was built (None when empty)."""
+        col = self.chunks
+        if col is None:
+            return None
+        return (col.metadata or {}).get("embedder")
+
+    def ensure_collections(self, embedder) -> None:
+        """Create the collections for ``embedder``, or check that they were built with it."""
+        recorded = self.embedder_name()
+        if recorded is not None:
+            self.check_embedder(embedder)
+            if self.docs is None:
+                self._docs = self.client.get_or_create_collection(
+                    self.name + "_docs", embedding_function=None)
+            return
+        self._chunks = self.client.get_or_create_collection(
+            self.name,
+            embedding_function=None,
+            metadata={"embedder": embedder.name, "dim": embedder.dim, "hnsw:space": "cosine",
+                      "created_at": time.time()},
+        )
+        self._docs = self.client.get_or_create_collection(self.name + "_docs", embedding_function=None)
+
+    def check_embedder(self, embedder) -> None:
+        recorded = self.embedder_name()
+        if recorded is not None and recorded != embedder.name:
+            raise EmbedderMismatch(
+                f"知识库由嵌入器 {recorded} 构建，当前配置的嵌入器是 {embedder.name}。"
+                f"请重新导入（python -m assistant ingest --reset），"
+                f"或把 KBA_EMBEDDING_MODEL 设回与知识库一致的模型。"
+            )
+
+    def reset(self) -> None:
+        for name in (self.name, self.name + "_docs"):
+            try:
+                self.client.delete_collection(name)
+            except Exception:
+                pass
+        self._chunks = self._docs = None
+
+    # -- manifests ---------------------------------------------------------------------
+    def manifests(self) -> dict[str, Manifest]:
+        if self.docs is None:
+            return {}
+        out: dict[str, Manifest] = {}
+        offset = 0
+        while True:
+            got = self.docs.get(include=["metadatas"], limit=BATCH, offset=offset)
+            for doc_id, meta in zip(got["ids"], got["metadatas"]):
+                out[doc_id] = Manifest.from_record(doc_id, meta or {})
+            if len(got["ids"]) < BATCH:
+                break
+            offset += BATCH
+        return out
+
+    def manifest(self, doc_id: str) -> Manifest | None:
+        if self.docs is None:
+            return None
+        got = self.docs.get(ids=[doc_id], include=["metadatas"])
+        if not got["ids"]:
+            return None
+        return Manifest.from_record(doc_id, got["metadatas"][0] or {})
+
+    def version(self) -> str:
+        """Changes whenever any document is added, replaced or deleted (cache key)."""
+        import hashlib
+
+        h = hashlib.sha1()
+        for doc_id, m in sorted(self.manifests().items()):
+            h.update(f"{doc_id}\0{m.file_hash}\0{m.ingested_at}\n".encode())
+        return h.hexdigest()[:16]
+
+    # -- writes ------------------------------------------------------------------------
+    def replace_document(self, manifest: Manifest, ids: list[str], texts: list[str],
+                         metadatas: list[dict[str, Any]], embeddings: np.ndarray) -> None:
+        """Write a document's new chunks, then its manifest, then drop its stale chunks.
+
+        If anything fails before the manifest is written, the previous version stays the
+        one that is searched (its chunks and manifest are untouched).
+        """
+        old = self.manifest(manifest.doc_id)
+        new_ids = set(ids)
+        try:
+            for start in range(0, len(ids), BATCH):
+                end = start + BATCH
+                self.chunks.upsert(ids=ids[start:end], documents=texts[start:end],
+                                   metadatas=metadatas[start:end], embeddings=embeddings[start:end])
+            self.docs.upsert(ids=[manifest.doc_id], metadatas=[manifest.to_metadata()],
+                             embeddings=[[1.0]], documents=[manifest.title or manifest.doc_id])
+        except BaseException:
+            keep = set(old.chunk_ids) if old else set()
+            self._delete_chunks([i for i in ids if i not in keep])
+            raise
+        if old:
+            self._delete_chunks([i for i in old.chunk_ids if i not in new_ids])
+
+    def delete_document(self, doc_id: str) -> bool:
+        m = self.manifest(doc_id)
+        if m is None:
+            return False
+        self._delete_chunks(m.chunk_ids)
+        self.docs.delete(ids=[doc_id])
+        return True
+
+    def _delete_chunks(self, ids: list[str]) -> None:
+        if self.chunks is None:
+            return
+        for start in range(0, len(ids), BATCH):
+            if ids[start:start + BATCH]:
+                self.chunks.delete(ids=ids[start:start + BATCH])
+
+    def repair(self) -> int:
+        """Remove orphan chunks (no manifest lists them), e.g. after a crash. Returns the count."""
+        if self.chunks is None:
+            return 0
+        listed = {cid for m in self.manifests().values() for cid in m.chunk_ids}
+        orphans = [cid for cid in self._all_chunk_ids() if cid not in listed]
+        self._delete_chunks(orphans)
+        return len(orphans)
+
+    def _all_chunk_ids(self) -> list[str]:
+        ids: list[str] = []
+        offset = 0
+        while True:
+            got = self.chunks.get(include=[], limit=BATCH * 10, offset=offset)
+            ids.extend(got["ids"])
+            if len(got["ids"]) < BATCH * 10:
+                return ids
+            offset += BATCH * 10
+
+    # -- reads -------------------------------------------------------------------------
+    def count(self) -> int:
+        return 0 if self.chunks is None else self.chunks.count()
+
+    def iter_chunks(self, batch: int = BATCH * 5) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(id, text, metadata) for every chunk a manifest lists."""
+        if self.chunks is None:
+            return
+        listed = {cid for m in self.manifests().values() for cid in m.chunk_ids}
+        offset = 0
+        while True:
+            got = self.chunks.get(include=["documents", "metadatas"], limit=batch, offset=offset)
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                if cid in listed:
+                    yield cid, text, meta or {}
+            if len(got["ids"]) < batch:
+                return
+            offset += batch
+
+    def get_chunks(self, ids: list[str]) -> list[tuple[str, str, dict[str, Any]]]:
+        if not ids or self.chunks is None:
+            return []
+        got = self.chunks.get(ids=ids, include=["documents", "metadatas"])
+        by_id = {cid: (cid, t, m or {}) for cid, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def dense_search(self, query_vec: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
+        if self.chunks is None or self.count() == 0:
+            return []
+        res = self.chunks.query(query_embeddings=[query_vec], n_results=min(k, self.count()),
+                                where=where, include=["documents", "metadatas", "distances"])
+        hits = []
+        for cid, text, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0],
+                                         res["distances"][0]):
+            sim = 1.0 - float(dist)  # cosine distance -> similarity
+            hits.append(Hit(chunk_id=cid, text=text, meta=meta or {}, score=sim, dense_score=sim))
+        return hits

@@ -1,0 +1,118 @@
+"""Search-side text handling shared by ingestion and queries.
+
+Documents and queries go through the same two steps, so they meet in one vocabulary:
+``to_search_text`` (NFKC, traditional -> simplified, lower case) and ``tokenize``
+(jieba with the domain dictionary, synonyms folded onto one canonical term).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+DOMAIN_DICT = RESOURCES / "domain_dict.txt"
+SYNONYMS = RESOURCES / "synonyms.txt"
+
+_lock = threading.Lock()
+_jieba = None
+
+# Words that carry no meaning for retrieval. Kept short on purpose: question words such as
+# 多久 / 几 / 哪些 are meaningful in this domain ("几星", "多久监督一次").
+STOPWORDS = frozenset(
+    """的 了 吗 呢 吧 啊 呀 哦 嘛 么 和 与 及 或 是 在 对 把 被 从 给 让 向 也 都 就 还 又 而 且 之
+    我 我们 你 你们 他 她 它 他们 咱们 这 那 这个 那个 这些 那些 这样 那样 一下 一个 请问 请 想 想问 问
+    下 个 啥 什么 怎么 怎样 如何 可以 能 能不能 可不可以 要 需要 会 有 没有 有没有 一 上 中 等 其
+    您 好 你好 谢谢 麻烦 一般 比如 例如 还是 以及 如果 那么 因为 所以 但是 其中 自己 进行 相关""".split()
+)
+
+_PUNCT_RE = re.compile(r"^[\W_]+$", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC  # opencc-python-reimplemented (pure Python, no download)
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified Chinese; other text unchanged."""
+    if not text:
+        return text
+    return _t2s().convert(text)
+
+
+def to_search_text(text: str) -> str:
+    """The normalised form used for tokens, embeddings and matching."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return to_simplified(text).lower()
+
+
+@lru_cache(maxsize=1)
+def synonym_map() -> dict[str, str]:
+    """term -> canonical term, from ``resources/synonyms.txt`` (one group per line, canonical first)."""
+    mapping: dict[str, str] = {}
+    if not SYNONYMS.exists():
+        return mapping
+    for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        terms = [to_search_text(t) for t in line.split()]
+        head = terms[0]
+        for term in terms:
+            mapping.setdefault(term, head)
+    return mapping
+
+
+def domain_terms() -> list[str]:
+    """Words jieba must keep whole: the domain dictionary plus every synonym term."""
+    words: list[str] = []
+    if DOMAIN_DICT.exists():
+        for line in DOMAIN_DICT.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                words.append(to_search_text(line.split()[0]))
+    words.extend(synonym_map().keys())
+    return words
+
+
+def _segmenter():
+    """jieba, initialised once with the domain vocabulary (thread-safe, lazy)."""
+    global _jieba
+    if _jieba is None:
+        with _lock:
+            if _jieba is None:
+                import logging
+
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tk = jieba.Tokenizer()
+                tk.initialize()
+                for word in domain_terms():
+                    if len(word) > 1:
+                        tk.add_word(word, freq=200000)
+                _jieba = tk
+    return _jieba
+
+
+def tokenize(text: str, *, normalised: bool = False) -> list[str]:
+    """Tokens for BM25: segmented, stopwords and punctuation dropped, synonyms canonicalised.
+
+    Pass ``normalised=True`` when ``text`` already went through ``to_search_text``.
+    """
+    if not normalised:
+        text = to_search_text(text)
+    syn = synonym_map()
+    out: list[str] = []
+    for tok in _segmenter().lcut(text, HMM=True):
+        tok = tok.strip()
+        if not tok or tok in STOPWORDS or _PUNCT_RE.match(tok):
+            continue
+        out.append(syn.get(tok, tok))
+    return out

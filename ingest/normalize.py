@@ -1,0 +1,269 @@
+"""Cleaning of loaded text before chunking: pure functions, no I/O.
+
+Third-party pages arrive with web boilerplate (hotlines, copyright footers, bylines,
+comment widgets, adverts) and with conversion artefacts such as pinyin in brackets after
+each traditional character (``服務(wù)``). Both would pollute retrieval and citations.
+
+Display text keeps its script (traditional stays traditional) and its Chinese full-width
+punctuation; only ``assistant.text.to_search_text`` simplifies and fully NFKC-normalises,
+for the search side. Patterns here therefore accept both simplified and traditional forms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from functools import lru_cache
+
+from ingest.model import RawDocument
+
+# --------------------------------------------------------------------------- NFKC, display-safe
+
+# Full-width punctuation that NFKC would turn into ASCII; Chinese text reads better with it.
+_KEEP_PUNCT = "，？！：；（）～…［］｛｝" + "".join(chr(c) for c in range(0x2460, 0x2474))  # ①..⑳
+# Protect kept characters behind code points NFKC leaves alone (supplementary private use).
+_PROTECT = {ord(ch): 0xF0000 + i for i, ch in enumerate(_KEEP_PUNCT)}
+_UNPROTECT = {v: k for k, v in _PROTECT.items()}
+
+_INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def normalize_width(text: str) -> str:
+    """NFKC (full-width letters/digits/spaces -> ASCII) but keep Chinese punctuation as is."""
+    if text.isascii():
+        return text
+    protected = text.translate(_PROTECT)
+    return unicodedata.normalize("NFKC", protected).translate(_UNPROTECT)
+
+
+def _normalize_chars(text: str) -> str:
+    """Line endings, invisible characters and stray control bytes, then width."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
+    text = _INVISIBLE_RE.sub("", text)
+    text = _CONTROL_RE.sub("", text)
+    return normalize_width(text)
+
+
+# --------------------------------------------------------------------------- pinyin artefacts
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿv"
+_PINYIN_RE = re.compile(rf"(?<=[{_CJK}])[(（]([{_PINYIN_LETTERS}]{{1,6}})[)）]")
+# One pinyin syllable: optional initial, vowels, optional -n/-ng/-r (tone marks folded in).
+_SYLLABLE_RE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouüv]+(?:ng|n|r)?|(?:m|n|ng|hm|hng)"
+)
+
+
+def _strip_tone(s: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch))
+
+
+def _is_pinyin(word: str) -> bool:
+    plain = _strip_tone(word).replace("u\u0308", "ü")
+    return _SYLLABLE_RE.fullmatch(plain) is not None
+
+
+def remove_pinyin_artifacts(text: str) -> str:
+    """``服務(wù)`` -> ``服務``: drop a bracketed pinyin syllable right after a CJK character.
+
+    Only lower-case, syllable-shaped words go, so ``(CQC)``, ``(GB/T 27922)`` or ``(iso)`` stay.
+    """
+    if "(" not in text and "（" not in text:
+        return text
+    return _PINYIN_RE.sub(lambda m: "" if _is_pinyin(m.group(1)) else m.group(0), text)
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+# Traditional forms of the simplified characters used in the patterns below, so one pattern
+# matches both scripts without running OpenCC over every line (it is slow on large files).
+_TRAD = {
+    "发": "發", "评": "評", "论": "論", "浏": "瀏", "览": "覽", "阅": "閱", "读": "讀",
+    "点": "點", "击": "擊", "数": "數", "来": "來", "编": "編", "辑": "輯", "责": "責",
+    "时": "時", "间": "間", "联": "聯", "系": "繫係", "们": "們", "电": "電", "话": "話",
+    "咨": "諮", "询": "詢", "热": "熱", "线": "線", "务": "務", "机": "機", "传": "傳",
+    "邮": "郵", "网": "網", "号": "號", "声": "聲", "权": "權", "内": "內", "当": "當",
+    "条": "條", "页": "頁", "顶": "頂", "扫": "掃", "关": "關", "为": "為爲", "广": "廣",
+    "拨": "撥", "欢": "歡", "费": "費", "这": "這", "里": "裡裏", "问": "問", "题": "題",
+    "专": "專", "业": "業", "辅": "輔", "导": "導", "台": "臺", "转": "轉", "载": "載",
+    "标": "標", "闭": "閉", "维": "維", "码": "碼", "册": "冊", "录": "錄", "价": "價",
+    "报": "報", "获": "獲", "请": "請", "觉": "覺", "宝": "寶", "级": "級", "详": "詳",
+    "细": "細", "质": "質", "认": "認", "证": "證", "检": "檢", "测": "測", "选": "選",
+    "经": "經", "营": "營", "户": "戶", "优": "優", "众": "眾衆",
+    "长": "長", "办": "辦", "门": "門", "讯": "訊", "场": "場", "动": "動", "处": "處",
+}
+
+
+def _tr(pattern: str) -> str:
+    """Expand each simplified character of ``pattern`` to ``[简繁]`` (outside classes only)."""
+    out = []
+    for ch in pattern:
+        alt = _TRAD.get(ch)
+        out.append(f"[{ch}{alt}]" if alt else ch)
+    return "".join(out)
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(_tr(pattern), re.IGNORECASE)
+
+
+_COLON = "[:：]"
+PHONE_RE = re.compile(
+    r"(?<![\d.])(?:"
+    r"\+?86[- ]?)?(?:1[3-9]\d[- ]?\d{4}[- ]?\d{4}"  # mobile
+    r"|0\d{2,3}[- ]?\d{7,8}"  # landline with area code
+    r"|[48]00[- ]?\d{3}[- ]?\d{4}"  # 400/800 hotlines
+    r")(?!\d)"
+)
+
+# A whole line is boilerplate when it matches one of these (searched, case-insensitive).
+_LINE_PATTERNS = [
+    _rx(r"^(top|返回顶部|回到顶部|返回首页|返回列表|返回|打印本页|关闭窗口|收藏本文|打印|关闭)$"),
+    _rx(r"^(发表评论|我要评论|网友评论|查看评论|评论|留言|我要留言|相关阅读|相关文章|推荐阅读|热门文章)(\s*\(\d+\))?$"),
+    _rx(r"^(已有)?\s*\d+\s*(条)?(评|评论|人评论|条评论)$"),
+    _rx(r"^(上一篇|下一篇|上一条|下一条|上一页|下一页)"),
+    _rx(r"^(分享到|分享至|扫一扫|扫描二维码|关注我们|微信扫一扫|点击关注)"),
+    _rx(rf"^(当前位置|您的位置|你的位置|所在位置|位置){_COLON}"),
+    _rx(r"^(首页|主页|网站首页|home)\s*[>›»/|]"),
+    _rx(r"^(联系我们|联系方式)\s*[:：]?$"),
+    _rx(
+        rf"^(联系地址|公司地址|地址|联系电话|电话|咨询热线|服务热线|客服热线|热线|手机|传真|邮箱|电子邮箱"
+        rf"|e-?mail|qq|微信|网址|邮编|联系人|在线客服|客服电话){_COLON}"
+    ),
+    _rx(r"^((本文|文章)(内容)?(整合网站|来源于|转载自|整合自)|转载自)"),
+    _rx(rf"^((免责声明|版权声明|特别声明)|声明{_COLON})"),
+    _rx(rf"^(作者|责任编辑|编辑|发布时间|发布日期|更新时间|文章来源|原标题|浏览次数|阅读次数){_COLON}"),
+    re.compile(r"^[\s:：;；,，.。、·•]+$"),
+]
+# Short lines (footers, counters, bylines) are dropped when they contain one of these.
+_SHORT_LINE_MAX = 120
+_SHORT_LINE_PATTERNS = [
+    _rx(r"(©|\(c\)\s*\d{4}|copyright|版权所有|all rights reserved|icp备|icp证|公网安备)"),
+    _rx(rf"(浏览|阅读|点击|访问)((量|数|次数){_COLON}?|{_COLON})\s*\d+"),
+]
+_DATE_RE = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}")
+_BYLINE_STRICT_FIELD_RE = _rx(rf"(来源|作者|编辑|发布时间|浏览|阅读|点击){_COLON}")
+
+# Promotional sentences: a phone number next to a contact word, or two advertising cues.
+_CONTACT_CUE_RE = _rx(r"(拨打|致电|来电|联系|咨询|热线|客服|电话|手机|微信|qq|加微|详询|垂询)")
+_PROMO_CUES = [
+    _rx(p)
+    for p in (
+        r"为您提供", r"一站式", r"推广服务", r"品牌宣传", r"欢迎(来电|咨询|致电|垂询)", r"免费咨询",
+        r"在线客服", r"解答到这里", r"如(还)?需(要)?了解更多", r"更多专业性问题", r"咨询辅导",
+        r"代理(查询|注册|申请)?", r"本站", r"我司", r"小编", r"服务平台", r"获取报价", r"点击(咨询|了解|获取)",
+        r"优惠活动", r"立即(咨询|办理|申请)",
+    )
+]
+_SENTENCE_RE = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+[”’」』)）]*|$)")
+_WORD_RE = re.compile(rf"[0-9A-Za-z{_CJK}]")
+
+
+def is_promotional(sentence: str) -> bool:
+    """A sentence that advertises a site or service rather than informing."""
+    if PHONE_RE.search(sentence) and _CONTACT_CUE_RE.search(sentence):
+        return True
+    hits = 0
+    for cue in _PROMO_CUES:
+        if cue.search(sentence):
+            hits += 1
+            if hits >= 2:
+                return True
+    return False
+
+
+def remove_promotions(line: str) -> str:
+    """Drop promotional sentences inside a content line; strip bare phone numbers elsewhere.
+
+    Used when an advert ("…请拨打在线客服135…") is appended to real content.
+    """
+    if not (PHONE_RE.search(line) or any(c.search(line) for c in _PROMO_CUES)):
+        return line
+    kept = [s for s in _SENTENCE_RE.findall(line) if s and not is_promotional(s)]
+    out = PHONE_RE.sub("", "".join(kept))
+    return re.sub(r"[ \t]{2,}", " ", out).strip()
+
+
+def _is_byline(line: str) -> bool:
+    """``2025-06-12 09:05:01 来源:… 作者:… 浏览:0`` style lines (but not a lone ``来源：`` line)."""
+    if len(line) > _SHORT_LINE_MAX:
+        return False
+    if _DATE_RE.match(line) and _BYLINE_STRICT_FIELD_RE.search(line):
+        return True
+    return len(_BYLINE_STRICT_FIELD_RE.findall(line)) >= 2
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """True for a whole line that carries no content: footers, counters, contacts, menus."""
+    s = line.strip()
+    if not s:
+        return False
+    if any(p.search(s) for p in _LINE_PATTERNS):
+        return True
+    if len(s) <= _SHORT_LINE_MAX and any(p.search(s) for p in _SHORT_LINE_PATTERNS):
+        return True
+    if _is_byline(s):
+        return True
+    if PHONE_RE.search(s):
+        # Only numbers and labels left once the numbers are gone: a contact line.
+        rest = _CONTACT_CUE_RE.sub("", PHONE_RE.sub("", s))
+        if len(_WORD_RE.findall(rest)) < 6:
+            return True
+    return False
+
+
+_BLANKS_RE = re.compile(r"\n{3,}")
+_TRAILING_WS_RE = re.compile(r"[ \t]+$", re.MULTILINE)
+
+
+def clean_line(line: str) -> str:
+    """One line of display text: no pinyin artefacts, no boilerplate (empty if all boilerplate)."""
+    line = remove_pinyin_artifacts(line).rstrip()
+    if is_boilerplate_line(line):
+        return ""
+    cleaned = remove_promotions(line)
+    if cleaned is not line and not _WORD_RE.search(cleaned):
+        return ""
+    return cleaned
+
+
+def clean_text(text: str) -> str:
+    """Readable, boilerplate-free display text; search normalisation happens elsewhere."""
+    text = _normalize_chars(text)
+    lines = [clean_line(line) for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = _TRAILING_WS_RE.sub("", text)
+    return _BLANKS_RE.sub("\n\n", text).strip()
+
+
+def clean_inline(text: str) -> str:
+    """Clean a one-line value such as a title (no boilerplate removal)."""
+    text = remove_pinyin_artifacts(_normalize_chars(text))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def clean_document(doc: RawDocument) -> RawDocument:
+    """Clean a document's text and title; for PDFs clean page by page so ``page_starts`` stay true."""
+    title = clean_inline(doc.title) or doc.title
+    if not doc.page_starts:
+        return replace(doc, title=title, text=clean_text(doc.text))
+    bounds = [off for _, off in doc.page_starts[1:]] + [len(doc.text)]
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []
+    offset = 0
+    for (page, start), end in zip(doc.page_starts, bounds):
+        page_text = clean_text(doc.text[start:end])
+        starts.append((page, offset))
+        if page_text:
+            parts.append(page_text)
+            offset += len(page_text) + 2
+    return replace(doc, title=title, text="\n\n".join(parts), page_starts=starts)
+
+
+@lru_cache(maxsize=1)
+def pinyin_artifact_pattern() -> re.Pattern[str]:
+    """Regex used by tests and checks to spot leftover ``字(pinyin)`` artefacts."""
+    return re.compile(rf"[{_CJK}][(（][{_PINYIN_LETTERS}]+[)）]")

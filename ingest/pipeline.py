@@ -1,0 +1,198 @@
+"""Incremental, idempotent ingestion: files -> clean -> chunks -> tokens + vectors -> store.
+
+One document at a time, each in its own try: a bad file is reported and skipped, and a
+failure inside a document leaves that document's previous version searchable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from assistant.store import KnowledgeStore, Manifest
+from assistant.text import tokenize
+from ingest.chunking import chunk_document
+from ingest.loaders import iter_files, load_document, skipped_files
+from ingest.model import Chunk, IngestError, RawDocument
+from ingest.normalize import clean_text
+
+# Bump when loading, cleaning, chunking or tokenising changes, so unchanged files re-ingest.
+PIPELINE_VERSION = "1"
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0  # documents seen (ingested + unchanged)
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    chunks: int = 0  # chunks written in this run
+    pruned: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    repaired: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict:
+        return {
+            "documents": self.documents, "added": self.added, "updated": self.updated,
+            "unchanged": self.unchanged, "chunks": self.chunks, "pruned": self.pruned,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "errors": [{"path": p, "message": m} for p, m in self.errors],
+            "repaired_orphans": self.repaired, "seconds": round(self.seconds, 2),
+        }
+
+    def summary(self) -> str:
+        lines = [
+            f"文档 {self.documents} 个（新增 {self.added}，更新 {self.updated}，未变 {self.unchanged}），"
+            f"写入片段 {self.chunks} 个，跳过 {len(self.skipped)} 个，错误 {len(self.errors)} 个，"
+            f"删除 {len(self.pruned)} 个，用时 {self.seconds:.2f} 秒。"
+        ]
+        lines += [f"  跳过：{p}：{r}" for p, r in self.skipped]
+        lines += [f"  错误：{p}：{m}" for p, m in self.errors]
+        return "\n".join(lines)
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def clean_document(doc: RawDocument) -> RawDocument:
+    """Clean text page by page so PDF page offsets stay true after boilerplate removal."""
+    if not doc.page_starts:
+        doc.text = clean_text(doc.text)
+        return doc
+    bounds = [off for _, off in doc.page_starts] + [len(doc.text)]
+    parts, starts, offset = [], [], 0
+    for (page, _), start, end in zip(doc.page_starts, bounds, bounds[1:]):
+        cleaned = clean_text(doc.text[start:end]).strip("\n") + "\n\n"
+        starts.append((page, offset))
+        parts.append(cleaned)
+        offset += len(cleaned)
+    doc.text = "".join(parts)
+    doc.page_starts = starts
+    return doc
+
+
+def chunk_ids(doc_id: str, chunks: list[Chunk]) -> list[str]:
+    """Stable ids: document id + content hash (+ a counter only for repeated text)."""
+    seen: dict[str, int] = {}
+    ids = []
+    for chunk in chunks:
+        digest = hashlib.sha1(chunk.text.encode("utf-8")).hexdigest()[:16]
+        n = seen.get(digest, 0)
+        seen[digest] = n + 1
+        ids.append(f"{doc_id}::{digest}" + (f"-{n}" if n else ""))
+    return ids
+
+
+def chunk_record(chunk: Chunk) -> dict:
+    """Chunk metadata as stored: its BM25 tokens travel with it, so the lexical index can be
+    rebuilt from the store alone (no re-segmentation, same result on every instance)."""
+    meta = {k: v for k, v in chunk.meta.items() if v is not None and v != ""}
+    meta["tokens"] = " ".join(tokenize(chunk.search_text, normalised=True))
+    questions = [chunk.meta.get("question", "")] + str(chunk.meta.get("variants", "")).split("\n")
+    q_tokens = [" ".join(tokenize(q)) for q in questions if q.strip()]
+    if q_tokens:
+        meta["q_tokens"] = "|".join(q_tokens)
+    return meta
+
+
+def prepare(path: Path, root: Path) -> tuple[RawDocument, list[Chunk]]:
+    doc = clean_document(load_document(path, root))
+    chunks = chunk_document(doc)
+    if not chunks:
+        raise IngestError(f"没有可导入的文字内容：{path}")
+    return doc, chunks
+
+
+def ingest_paths(paths: Iterable[Path], store: KnowledgeStore, embedder, *, reset: bool = False,
+                 prune: bool = False, progress: bool = True,
+                 on_progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+    """Ingest files and directories into ``store``; see IngestReport for what is counted."""
+    started = time.perf_counter()
+    report = IngestReport()
+    paths = [Path(p) for p in paths]
+    if reset:
+        store.reset()
+    store.ensure_collections(embedder)
+    report.repaired = store.repair()
+    manifests = store.manifests()
+
+    for missing in [p for p in paths if not p.exists()]:
+        report.errors.append((str(missing), "路径不存在"))
+    existing = [p for p in paths if p.exists()]
+    report.skipped.extend((str(p), reason) for p, reason in skipped_files(existing))
+    files = list(iter_files(existing))
+
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="文件", file=sys.stderr, desc="导入", leave=False)
+    for i, (path, root) in enumerate(files):
+        if on_progress:
+            on_progress(i, len(files), str(path))
+        try:
+            _ingest_one(path, root, store, embedder, manifests, report)
+        except IngestError as exc:
+            report.errors.append((str(path), str(exc)))
+        except Exception as exc:  # one broken document never stops the batch
+            report.errors.append((str(path), f"{type(exc).__name__}: {exc}"))
+        if bar:
+            bar.update(1)
+    if bar:
+        bar.close()
+    if on_progress:
+        on_progress(len(files), len(files), "")
+    if prune:
+        for doc_id, m in store.manifests().items():
+            if m.source and not Path(m.source).exists():
+                store.delete_document(doc_id)
+                report.pruned.append(doc_id)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest_one(path: Path, root: Path, store: KnowledgeStore, embedder,
+                manifests: dict[str, Manifest], report: IngestReport) -> None:
+    try:
+        digest = file_hash(path)
+    except FileNotFoundError:
+        raise IngestError(f"文件在导入过程中消失：{path}") from None
+    except OSError as exc:
+        raise IngestError(f"无法读取文件：{exc}") from None
+    source = str(path.resolve())
+    known = next((m for m in manifests.values() if m.source == source and m.file_hash == digest), None)
+    if known is not None:
+        report.documents += 1
+        report.unchanged += 1
+        return
+    doc, chunks = prepare(path, root)
+    ids = chunk_ids(doc.doc_id, chunks)
+    metas = [chunk_record(c) for c in chunks]
+    vectors = embedder.embed_documents([c.search_text for c in chunks])
+    previous = manifests.get(doc.doc_id)
+    manifest = Manifest(doc_id=doc.doc_id, source=source, title=doc.title, doc_type=doc.doc_type,
+                        file_hash=digest, chunk_ids=ids,
+                        extra={"fmt": doc.fmt, "encoding": doc.meta.get("encoding", "")})
+    store.replace_document(manifest, ids, [c.text for c in chunks], metas, vectors)
+    manifests[doc.doc_id] = manifest
+    report.documents += 1
+    report.chunks += len(chunks)
+    if previous is None:
+        report.added += 1
+    else:
+        report.updated += 1

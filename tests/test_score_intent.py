@@ -1,0 +1,136 @@
+"""The offline score-question recogniser: supported phrasings, non-score questions, robustness."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.score_intent import cn_to_decimal, extract_score_fields, parse_score_question
+from assistant.tools import run_calculate_grade
+
+# The phrasings the recogniser supports: text -> calculate_grade arguments.
+SUPPORTED: list[tuple[str, dict]] = [
+    ("得了85分几星", {"total": 85}),
+    ("我们得了88分，能拿几星？离四星差几分？", {"total": 88}),
+    ("实际得分76分，涉及项总分值80分", {"earned": 76, "applicable_total": 80}),
+    ("实得72分，涉及项分值90，有1个特别扣分项", {"earned": 72, "applicable_total": 90, "special_deductions": 1}),
+    ("涉及项分值为90分，实际得分72分，没有加分项", {"earned": 72, "applicable_total": 90, "bonus": 0}),
+    ("涉及项分值80，得分76，几星", {"earned": 76, "applicable_total": 80}),
+    ("删减后满分80分，我们拿了76分", {"earned": 76, "applicable_total": 80}),
+    ("76/80能评几星", {"earned": 76, "applicable_total": 80}),
+    ("我们公司得分80/90", {"earned": 80, "applicable_total": 90}),
+    ("得了八十五分", {"total": 85}),
+    ("九十分能评几星", {"total": 90}),
+    ("得分九十四点五分", {"total": 94.5}),
+    ("得了七十九点九九", {"total": 79.99}),
+    ("评审打了一百分，还有一个特别加分项", {"total": 100, "bonus": 1}),
+    ("94.99分是几星", {"total": 94.99}),
+    ("得了85分能拿幾星", {"total": 85}),
+    ("實際得分76分，涉及項總分值80分", {"earned": 76, "applicable_total": 80}),
+    ("得了８５分，能評幾星？", {"total": 85}),
+    ("我们得到了92分", {"total": 92}),
+    ("我们评审得分是88.5", {"total": 88.5}),
+    ("总分是95分，有1个特别扣分项，是五星吗", {"total": 95, "special_deductions": 1}),
+    ("考了95分，有2个特别扣分项，评审员给了3个加分项", {"total": 95, "special_deductions": 2, "bonus": 3}),
+    ("得了85分，没有特别扣分项，也没有加分项", {"total": 85, "special_deductions": 0, "bonus": 0}),
+    ("得了85分和一个加分项", {"total": 85, "bonus": 1}),
+    ("80分是三星级吗", {"total": 80}),
+    ("我们70分能达标吗", {"total": 70}),
+    ("2023/12/30评审得了85分", {"total": 85}),
+    ("得了120分", {"total": 120}),  # recognised; the tool then explains the 0-100 range
+]
+
+# Knowledge questions and chit-chat: never a calculation.
+NOT_SCORE: list[str] = [
+    "离五星差几分",
+    "离四星差几分？",
+    "70分以上是什么等级",
+    "80分及以上是三星吗",
+    "五星级要多少分",
+    "达标要几分",
+    "要80分才能三星吗",
+    "三星级是80分吗",
+    "达标是70分吗",
+    "90分和95分分别是几星",
+    "90到94分是几星",
+    "低于70分会怎样",
+    "满分多少",
+    "满分是100分，多少分是五星",
+    "有效期3年",
+    "三包有效期一年",
+    "这个十分重要吗",
+    "打了85折",
+    "还差5分到四星，现在几星",
+    "特别扣分项扣几分",
+    "有1个特别扣分项",
+    "评审员给了3个加分项",
+    "抽样1/3不符合能评几星",
+    "GB/T 27922-2011 是什么时候实施的",
+    "第5.1.2条售后服务管理师占10%",
+    "涉及项分值80分，能拿几星",
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SUPPORTED)
+def test_supported_phrasings(text, expected):
+    assert parse_score_question(text) == expected
+
+
+@pytest.mark.parametrize("text", NOT_SCORE)
+def test_not_a_score_question(text):
+    assert parse_score_question(text) is None
+
+
+def test_counts_without_a_score_are_kept_for_follow_ups():
+    assert extract_score_fields("有1个特别扣分项") == {"special_deductions": 1}
+    assert extract_score_fields("评审员给了3个加分项") == {"bonus": 3}
+    assert extract_score_fields("有两个特别扣分项") == {"special_deductions": 2}
+
+
+@pytest.mark.parametrize(
+    ("numeral", "decimal"),
+    [("八十五", "85"), ("九十", "90"), ("十", "10"), ("十五", "15"), ("一百", "100"), ("一百零五", "105"),
+     ("九十四点五", "94.5"), ("七十九点九九", "79.99"), ("九五", "95"), ("零", "0"), ("两", "2"), ("八五十", None)],
+)
+def test_chinese_numerals(numeral, decimal):
+    assert cn_to_decimal(numeral) == decimal
+
+
+@pytest.mark.parametrize(
+    ("text", "grade"),
+    [
+        ("得了85分几星", "三星级"),
+        ("实际得分76分，涉及项总分值80分", "五星级"),
+        ("实得72分，涉及项分值90，有1个特别扣分项", "达标"),
+        ("得了七十九点九九", "达标"),
+        ("评审打了一百分，还有一个特别加分项", "五星级"),
+    ],
+)
+def test_recognised_arguments_feed_the_calculator(text, grade):
+    assert run_calculate_grade(parse_score_question(text))["grade"] == grade
+
+
+def test_out_of_range_score_comes_back_as_an_error_not_an_exception():
+    assert "0 到 100" in run_calculate_grade(parse_score_question("得了120分"))["error"]
+
+
+@given(st.text())
+@settings(max_examples=300)
+def test_never_raises_on_arbitrary_text(text):
+    result = parse_score_question(text)
+    assert result is None or isinstance(result, dict)
+
+
+score_words = st.sampled_from(list("得了分几星点十百零一二两三四五六七八九0123456789./，涉及项特别扣加个以上满差离实际值"))
+
+
+@given(st.lists(score_words, max_size=30).map("".join))
+@settings(max_examples=300)
+def test_never_raises_on_score_like_noise(text):
+    result = parse_score_question(text)
+    if result is not None:
+        assert "total" in result or {"earned", "applicable_total"} <= set(result)
+        assert "error" in run_calculate_grade(result) or "grade" in run_calculate_grade(result)
