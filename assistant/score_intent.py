@@ -107,7 +107,7 @@ _GRADE_CUE_RE = re.compile(
 
 _BEFORE_GUARDS = (
     "满分", "满", "超过", "不低于", "低于", "高于", "不到", "大于", "小于", "不少于", "少于", "至少", "最少",
-    "最低", "最高", "需要", "要", "需", "至", "离", "距离", "差", "差了", "扣", "扣了", "减", "减了", "加",
+    "最低", "最高", "需要", "要", "需", "到", "至", "离", "距离", "差", "差了", "扣", "扣了", "减", "减了", "加",
     "加了", "比", ">=", ">", "<", "≥", "≤", "门槛", "标准", "线", "分数线", "及格线", "多于",
     "星级", "星", "达标", "级", "合格", "及格", "通过",  # "三星级是80分吗": asks about a threshold
 )
@@ -160,14 +160,16 @@ def _first_count(text: str, patterns: tuple[re.Pattern[str], ...]) -> tuple[int 
     return count, [(s, e) for s, e, _ in found]
 
 
-def _first_score(text: str, patterns: tuple[re.Pattern[str], ...]) -> tuple[int | float | None, tuple[int, int] | None]:
-    """The earliest number matched by any pattern that is not a threshold."""
+def _first_score(
+    text: str, patterns: tuple[re.Pattern[str], ...], *, guard: bool = True, limit: float | None = 100
+) -> tuple[int | float | None, tuple[int, int] | None]:
+    """The earliest plausible number matched by any pattern (skipping thresholds when ``guard``)."""
     best: tuple[int, int | float, tuple[int, int]] | None = None
     for pattern in patterns:
         for m in pattern.finditer(text):
             s, e = m.span(1)
             value = _number(m.group(1))
-            if value is None or not _plausible(text, m) or _is_threshold(text, s, e):
+            if value is None or not _plausible(text, m, limit) or (guard and _is_threshold(text, s, e)):
                 continue
             if best is None or s < best[0]:
                 best = (s, value, m.span())
@@ -190,12 +192,12 @@ def _ratio_ok(text: str, m: re.Match[str]) -> bool:
     )
 
 
-def _plausible(text: str, m: re.Match[str]) -> bool:
-    """Without an explicit 分 a bare number must look like a 100-point score."""
-    if text[m.end(1) :].lstrip(" ").startswith("分"):
+def _plausible(text: str, m: re.Match[str], limit: float | None) -> bool:
+    """Without an explicit 分 a number must fit the scale (100, or the applicable total)."""
+    if limit is None or text[m.end(1) :].lstrip(" ").startswith("分"):
         return True
     value = _number(m.group(1))
-    return value is not None and value <= 100
+    return value is not None and value <= limit
 
 
 # --------------------------------------------------------------------------- public
@@ -220,10 +222,11 @@ def extract_score_fields(text: str) -> dict[str, Any]:
     t = _blank_out(t, spans_d + spans_b)
 
     ratio = _RATIO_RE.search(t)
-    applicable, span_a = _first_score(t, _APPLICABLE_RES)
+    # The applicable total's key word (涉及项分值…) is explicit: no threshold guard, any size.
+    applicable, span_a = _first_score(t, _APPLICABLE_RES, guard=False, limit=None)
     if applicable is not None:
         t = _blank_out(t, [span_a])  # type: ignore[list-item]
-        earned, _ = _first_score(t, (_VERB_SCORE_RE, _DE_SCORE_RE, _BARE_SCORE_RE))
+        earned, _ = _first_score(t, (_VERB_SCORE_RE, _DE_SCORE_RE, _BARE_SCORE_RE), limit=applicable)
         if earned is not None:
             out.update(earned=earned, applicable_total=applicable)
     elif ratio and _ratio_ok(t, ratio):

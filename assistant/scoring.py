@@ -172,7 +172,7 @@ def next_grade(score: Fraction | int | float | str) -> tuple[str | None, Fractio
 #: canonical column -> accepted header spellings (compared after NFKC + lower case).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "indicator", "指标", "指标名称", "名称", "项目", "评价指标"),
-    "max": ("max", "max_points", "points", "满分", "分值", "标准分", "应得分"),
+    "max": ("max", "max_points", "满分", "分值", "标准分", "应得分"),
     "earned": ("earned", "score", "得分", "实得分", "实得", "实际得分"),
     "deduction": ("deduction", "deducted", "扣分"),
     "excluded": ("excluded", "exclude", "删减", "是否删减", "不适用"),
@@ -250,6 +250,8 @@ def parse_row(record: Mapping[str, Any], index: int) -> IndicatorRow:
             accepted = "、".join(f"{c}/{COLUMN_LABELS[c]}" for c in COLUMN_ALIASES)
             raise ScoringError(f"第{index}条指标有未知列「{key}」；可用列：{accepted}")
         if col in cells and not _blank(cells[col][1]):
+            if _blank(value):
+                continue
             raise ScoringError(f"第{index}条指标的「{key}」与「{cells[col][0]}」重复")
         cells[col] = (str(key), value)
 

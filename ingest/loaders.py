@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ingest.model import DOC_TYPES, IngestError, RawDocument
+from ingest.normalize import is_boilerplate_line, remove_pinyin_artifacts
 
 SUPPORTED = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf"}
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -243,12 +244,12 @@ def _is_junk_element(tag: Any) -> bool:
 
 def html_to_text(html: str) -> tuple[str, str]:
     """(text, title) from HTML: page chrome removed, blocks on their own lines, h1–h6 as ``#`` headings."""
-    from bs4 import BeautifulSoup, Comment, NavigableString
+    from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
 
     soup = BeautifulSoup(html, "html.parser")
     title_tag = soup.find("title")
     title = title_tag.get_text(" ", strip=True) if title_tag else ""
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
+    for node in soup.find_all(string=lambda s: isinstance(s, (Comment, Doctype, Declaration, ProcessingInstruction))):
         node.extract()
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
@@ -257,7 +258,7 @@ def html_to_text(html: str) -> tuple[str, str]:
             tag.decompose()
     # HTML whitespace is insignificant outside <pre>: fold it before adding our own newlines.
     for node in soup.find_all(string=True):
-        if isinstance(node, NavigableString) and not node.find_parent("pre"):
+        if type(node) is NavigableString and not node.find_parent("pre"):
             node.replace_with(re.sub(r"\s+", " ", str(node)))
     h1 = ""
     for tag in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
@@ -344,9 +345,10 @@ def guess_doc_type(text: str, title: str, fmt: str) -> str:
 
 
 def _first_line_title(text: str, limit: int = 60) -> str:
+    """The first real line (not a breadcrumb or byline) when it is short enough to be a title."""
     for line in text.split("\n", 50)[:50]:
         line = line.strip().lstrip("#").strip()
-        if line:
+        if line and not is_boilerplate_line(remove_pinyin_artifacts(line)):
             return line if len(line) <= limit else ""
     return ""
 

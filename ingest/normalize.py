@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import replace
 from functools import lru_cache
+from typing import Iterable, Iterator
 
 from ingest.model import RawDocument
 
@@ -22,9 +23,7 @@ from ingest.model import RawDocument
 
 # Full-width punctuation that NFKC would turn into ASCII; Chinese text reads better with it.
 _KEEP_PUNCT = "，？！：；（）～…［］｛｝" + "".join(chr(c) for c in range(0x2460, 0x2474))  # ①..⑳
-# Protect kept characters behind code points NFKC leaves alone (supplementary private use).
-_PROTECT = {ord(ch): 0xF0000 + i for i, ch in enumerate(_KEEP_PUNCT)}
-_UNPROTECT = {v: k for k, v in _PROTECT.items()}
+_KEEP_SPLIT_RE = re.compile(f"([{re.escape(_KEEP_PUNCT)}]+)")
 
 _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -32,10 +31,11 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 def normalize_width(text: str) -> str:
     """NFKC (full-width letters/digits/spaces -> ASCII) but keep Chinese punctuation as is."""
-    if text.isascii():
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
         return text
-    protected = text.translate(_PROTECT)
-    return unicodedata.normalize("NFKC", protected).translate(_UNPROTECT)
+    parts = _KEEP_SPLIT_RE.split(text)  # kept punctuation runs land at odd indices
+    parts[::2] = [unicodedata.normalize("NFKC", p) for p in parts[::2]]
+    return "".join(parts)
 
 
 def _normalize_chars(text: str) -> str:
@@ -61,6 +61,7 @@ def _strip_tone(s: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=4096)
 def _is_pinyin(word: str) -> bool:
     plain = _strip_tone(word).replace("u\u0308", "ü")
     return _SYLLABLE_RE.fullmatch(plain) is not None
@@ -98,16 +99,22 @@ _TRAD = {
 
 
 def _tr(pattern: str) -> str:
-    """Expand each simplified character of ``pattern`` to ``[简繁]`` (outside classes only)."""
+    """Expand each simplified character of ``pattern`` to ``[简繁]`` (inside ``[...]``: append)."""
     out = []
+    in_class = False
     for ch in pattern:
-        alt = _TRAD.get(ch)
-        out.append(f"[{ch}{alt}]" if alt else ch)
+        alt = _TRAD.get(ch, "")
+        if ch == "[" and not (out and out[-1] == "\\"):
+            in_class = True
+        elif ch == "]" and not (out and out[-1] == "\\"):
+            in_class = False
+        out.append(ch + alt if in_class or not alt else f"[{ch}{alt}]")
     return "".join(out)
 
 
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(_tr(pattern), re.IGNORECASE)
+def _rx(*patterns: str) -> re.Pattern[str]:
+    """One case-insensitive regex matching any of ``patterns``, in both scripts."""
+    return re.compile("|".join(f"(?:{_tr(p)})" for p in patterns), re.IGNORECASE)
 
 
 _COLON = "[:：]"
@@ -120,44 +127,41 @@ PHONE_RE = re.compile(
 )
 
 # A whole line is boilerplate when it matches one of these (searched, case-insensitive).
-_LINE_PATTERNS = [
-    _rx(r"^(top|返回顶部|回到顶部|返回首页|返回列表|返回|打印本页|关闭窗口|收藏本文|打印|关闭)$"),
-    _rx(r"^(发表评论|我要评论|网友评论|查看评论|评论|留言|我要留言|相关阅读|相关文章|推荐阅读|热门文章)(\s*\(\d+\))?$"),
-    _rx(r"^(已有)?\s*\d+\s*(条)?(评|评论|人评论|条评论)$"),
-    _rx(r"^(上一篇|下一篇|上一条|下一条|上一页|下一页)"),
-    _rx(r"^(分享到|分享至|扫一扫|扫描二维码|关注我们|微信扫一扫|点击关注)"),
-    _rx(rf"^(当前位置|您的位置|你的位置|所在位置|位置){_COLON}"),
-    _rx(r"^(首页|主页|网站首页|home)\s*[>›»/|]"),
-    _rx(r"^(联系我们|联系方式)\s*[:：]?$"),
-    _rx(
-        rf"^(联系地址|公司地址|地址|联系电话|电话|咨询热线|服务热线|客服热线|热线|手机|传真|邮箱|电子邮箱"
-        rf"|e-?mail|qq|微信|网址|邮编|联系人|在线客服|客服电话){_COLON}"
-    ),
-    _rx(r"^((本文|文章)(内容)?(整合网站|来源于|转载自|整合自)|转载自)"),
-    _rx(rf"^((免责声明|版权声明|特别声明)|声明{_COLON})"),
-    _rx(rf"^(作者|责任编辑|编辑|发布时间|发布日期|更新时间|文章来源|原标题|浏览次数|阅读次数){_COLON}"),
-    re.compile(r"^[\s:：;；,，.。、·•]+$"),
-]
+_LINE_RE = _rx(
+    r"^(top|返回顶部|回到顶部|返回首页|返回列表|返回|打印本页|关闭窗口|收藏本文|打印|关闭)$",
+    r"^(发表评论|我要评论|网友评论|查看评论|评论|留言|我要留言|相关阅读|相关文章|推荐阅读|热门文章)(\s*\(\d+\))?$",
+    r"^(已有)?\s*\d+\s*(条)?(评|评论|人评论|条评论)$",
+    r"^(上一篇|下一篇|上一条|下一条|上一页|下一页)",
+    r"^(分享到|分享至|扫一扫|扫描二维码|关注我们|微信扫一扫|点击关注)",
+    rf"^(当前位置|您的位置|你的位置|所在位置|位置){_COLON}",
+    r"^(首页|主页|网站首页|home)\s*[>›»/|]",
+    r"^(联系我们|联系方式)\s*[:：]?$",
+    rf"^(联系地址|公司地址|地址|联系电话|电话|咨询热线|服务热线|客服热线|热线|手机|传真|邮箱|电子邮箱"
+    rf"|e-?mail|qq|微信|网址|邮编|联系人|在线客服|客服电话){_COLON}",
+    r"^((本文|文章)(内容)?(整合网站|来源于|转载自|整合自)|转载自)",
+    rf"^((免责声明|版权声明|特别声明)|声明{_COLON})",
+    rf"^(作者|责任编辑|编辑|发布时间|发布日期|更新时间|文章来源|原标题|浏览次数|阅读次数){_COLON}",
+    r"^[\s:：;；,，.。、·•]+$",
+)
 # Short lines (footers, counters, bylines) are dropped when they contain one of these.
 _SHORT_LINE_MAX = 120
-_SHORT_LINE_PATTERNS = [
-    _rx(r"(©|\(c\)\s*\d{4}|copyright|版权所有|all rights reserved|icp备|icp证|公网安备)"),
-    _rx(rf"(浏览|阅读|点击|访问)((量|数|次数){_COLON}?|{_COLON})\s*\d+"),
-]
+_SHORT_LINE_RE = _rx(
+    r"(©|\(c\)\s*\d{4}|copyright|版权所有|all rights reserved|icp备|icp证|公网安备)",
+    rf"(浏览|阅读|点击|访问)((量|数|次数){_COLON}?|{_COLON})\s*\d+",
+)
 _DATE_RE = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}")
 _BYLINE_STRICT_FIELD_RE = _rx(rf"(来源|作者|编辑|发布时间|浏览|阅读|点击){_COLON}")
 
 # Promotional sentences: a phone number next to a contact word, or two advertising cues.
 _CONTACT_CUE_RE = _rx(r"(拨打|致电|来电|联系|咨询|热线|客服|电话|手机|微信|qq|加微|详询|垂询)")
-_PROMO_CUES = [
-    _rx(p)
-    for p in (
-        r"为您提供", r"一站式", r"推广服务", r"品牌宣传", r"欢迎(来电|咨询|致电|垂询)", r"免费咨询",
-        r"在线客服", r"解答到这里", r"如(还)?需(要)?了解更多", r"更多专业性问题", r"咨询辅导",
-        r"代理(查询|注册|申请)?", r"本站", r"我司", r"小编", r"服务平台", r"获取报价", r"点击(咨询|了解|获取)",
-        r"优惠活动", r"立即(咨询|办理|申请)",
-    )
-]
+_PROMO_CUE_PATTERNS = (
+    r"为您提供", r"一站式", r"推广服务", r"品牌宣传", r"欢迎(来电|咨询|致电|垂询)", r"免费咨询",
+    r"在线客服", r"解答到这里", r"如(还)?需(要)?了解更多", r"更多专业性问题", r"咨询辅导",
+    r"代理(查询|注册|申请)?", r"本站", r"我司", r"小编", r"服务平台", r"获取报价", r"点击(咨询|了解|获取)",
+    r"优惠活动", r"立即(咨询|办理|申请)",
+)
+_PROMO_CUES = [_rx(p) for p in _PROMO_CUE_PATTERNS]
+_ANY_PROMO_CUE_RE = _rx(*_PROMO_CUE_PATTERNS)
 _SENTENCE_RE = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+[”’」』)）]*|$)")
 _WORD_RE = re.compile(rf"[0-9A-Za-z{_CJK}]")
 
@@ -180,7 +184,7 @@ def remove_promotions(line: str) -> str:
 
     Used when an advert ("…请拨打在线客服135…") is appended to real content.
     """
-    if not (PHONE_RE.search(line) or any(c.search(line) for c in _PROMO_CUES)):
+    if not (PHONE_RE.search(line) or _ANY_PROMO_CUE_RE.search(line)):
         return line
     kept = [s for s in _SENTENCE_RE.findall(line) if s and not is_promotional(s)]
     out = PHONE_RE.sub("", "".join(kept))
@@ -201,9 +205,9 @@ def is_boilerplate_line(line: str) -> bool:
     s = line.strip()
     if not s:
         return False
-    if any(p.search(s) for p in _LINE_PATTERNS):
+    if _LINE_RE.match(s):  # every alternative is anchored at the start
         return True
-    if len(s) <= _SHORT_LINE_MAX and any(p.search(s) for p in _SHORT_LINE_PATTERNS):
+    if len(s) <= _SHORT_LINE_MAX and _SHORT_LINE_RE.search(s):
         return True
     if _is_byline(s):
         return True
@@ -230,11 +234,22 @@ def clean_line(line: str) -> str:
     return cleaned
 
 
+def _drop_repeats(lines: Iterable[str]) -> Iterator[str]:
+    """Skip a line identical to the previous non-blank one (pages often repeat their title)."""
+    previous = None
+    for line in lines:
+        key = line.strip()
+        if key:
+            if key == previous:
+                continue
+            previous = key
+        yield line
+
+
 def clean_text(text: str) -> str:
     """Readable, boilerplate-free display text; search normalisation happens elsewhere."""
     text = _normalize_chars(text)
-    lines = [clean_line(line) for line in text.split("\n")]
-    text = "\n".join(lines)
+    text = "\n".join(_drop_repeats(clean_line(line) for line in text.split("\n")))
     text = _TRAILING_WS_RE.sub("", text)
     return _BLANKS_RE.sub("\n\n", text).strip()
 

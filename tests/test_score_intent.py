@@ -18,6 +18,7 @@ SUPPORTED: list[tuple[str, dict]] = [
     ("涉及项分值为90分，实际得分72分，没有加分项", {"earned": 72, "applicable_total": 90, "bonus": 0}),
     ("涉及项分值80，得分76，几星", {"earned": 76, "applicable_total": 80}),
     ("删减后满分80分，我们拿了76分", {"earned": 76, "applicable_total": 80}),
+    ("实得760，涉及项分值800", {"earned": 760, "applicable_total": 800}),
     ("76/80能评几星", {"earned": 76, "applicable_total": 80}),
     ("我们公司得分80/90", {"earned": 80, "applicable_total": 90}),
     ("得了八十五分", {"total": 85}),

@@ -263,6 +263,7 @@ BAD_INPUTS = [
     (dict(rows=[{"name": "a", "earned": 1}]), "缺失"),
     (dict(rows=[{"name": "a", "max": 10, "earned": 1, "weight": 3}]), "未知列「weight」"),
     (dict(rows=[{"name": "a", "max": 10, "earned": 1, "excluded": "maybe"}]), "是/否"),
+    (dict(rows=[{"name": "a", "max": 10, "满分": 8, "earned": 1}]), "重复"),
 ]
 
 

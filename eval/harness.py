@@ -1,0 +1,270 @@
+"""Run the QA set through the app's own ``Assistant.ask`` (and the naive baseline) and score it.
+
+    from eval.harness import run_eval
+    result = run_eval(settings)              # EvalResult
+    result.summary["ours"]["key_point_accuracy"]
+
+Every question goes through the same ``Assistant.ask(question, history)`` the CLI and the app
+call; follow-ups carry their ``history``. Judging rules live in :mod:`eval.metrics`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from eval import metrics as M
+
+QA_PATH = Path(__file__).resolve().parent / "qa.jsonl"
+THRESHOLDS_PATH = Path(__file__).resolve().parent / "thresholds.json"
+REQUIRED = ("id", "question", "category")
+# Asked once, untimed, before the timed questions: one-off loading (jieba dictionary, caches)
+# is a start-up cost, not a per-question latency.
+WARMUP_QUESTION = "售后服务认证有效期多久？"
+
+
+class QAError(ValueError):
+    """The QA file is unreadable or a line is malformed (message names the line)."""
+
+
+def load_qa(path: Path | str | None = None) -> list[dict[str, Any]]:
+    """Read the QA set (JSONL); raises QAError naming the first bad line."""
+    path = Path(path) if path else QA_PATH
+    if not path.exists():
+        raise QAError(f"找不到问答集文件：{path}")
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise QAError(f"{path} 第 {line_no} 行不是有效的 JSON：{exc.msg}") from None
+        if not isinstance(item, dict) or any(k not in item for k in REQUIRED):
+            raise QAError(f"{path} 第 {line_no} 行缺少字段（需要 {', '.join(REQUIRED)}）")
+        item_id = str(item["id"])
+        if item_id in seen:
+            raise QAError(f"{path} 第 {line_no} 行：id 重复（{item_id}）")
+        seen.add(item_id)
+        item.setdefault("key_points", [])
+        item.setdefault("gold_sources", [])
+        item.setdefault("expect_abstain", False)
+        item.setdefault("expected_score", None)
+        item.setdefault("expected_grade", None)
+        items.append(item)
+    if not items:
+        raise QAError(f"问答集为空：{path}")
+    return items
+
+
+@dataclass
+class EvalResult:
+    summary: dict[str, Any]
+    per_category: dict[str, dict[str, Any]]
+    records: list[dict[str, Any]]
+    baseline_records: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "per_category": self.per_category,
+            "info": self.info,
+            "records": self.records,
+            "baseline_records": self.baseline_records,
+            "failures": [r["id"] for r in self.failures],
+        }
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _gold(item: dict[str, Any]) -> list[str]:
+    return [M.passage_key(g) for g in item.get("gold_sources") or []]
+
+
+def make_record(item: dict[str, Any], *, answer_text: str, abstained: bool, citations: list[dict],
+                retrieved: list, tool_calls: list, latency_ms: float,
+                resolved_question: str = "") -> dict[str, Any]:
+    """One per-question record, judged by the rules in :mod:`eval.metrics`."""
+    gold = _gold(item)
+    kp = item.get("key_points") or []
+    verdict = M.judge(item, answer_text=answer_text, abstained=abstained, citations=citations,
+                      tool_calls=tool_calls)
+    answerable = not item.get("expect_abstain")
+    tool = M.grade_result(tool_calls)
+    return {
+        "id": str(item["id"]),
+        "category": item.get("category", ""),
+        "question": item["question"],
+        "history": item.get("history") or [],
+        "resolved_question": resolved_question,
+        "answer": answer_text,
+        "abstained": bool(abstained),
+        "citations": [{k: c.get(k) for k in ("n", "passage", "passages", "title", "locator", "text")
+                       if c.get(k) is not None} for c in citations],
+        "retrieved": retrieved,
+        "key_points_ok": verdict["key_points_ok"],
+        "correct": verdict["correct"],
+        "reason": verdict["reason"],
+        "recall_at_1": M.recall_at(retrieved, gold, 1),
+        "recall_at_5": M.recall_at(retrieved, gold, 5),
+        "rr": M.reciprocal_rank(retrieved, gold),
+        "citation_precision": (M.citation_precision(citations, gold, kp)
+                               if answerable and not abstained else None),
+        "score_ok": verdict["score_ok"],
+        "is_score": M.is_score_item(item),
+        "tool_result": tool,
+        "latency_ms": round(latency_ms, 3),
+        "expect_abstain": bool(item.get("expect_abstain")),
+        "expected": {
+            "key_points": kp,
+            "gold_sources": gold,
+            "gold_answer": item.get("gold_answer", ""),
+            "score": item.get("expected_score"),
+            "grade": item.get("expected_grade"),
+        },
+    }
+
+
+def _citation_dicts(answer) -> list[dict]:
+    return [{"n": c.n, "passage": c.passage, "title": c.title, "locator": c.locator, "text": c.text}
+            for c in answer.citations]
+
+
+def run_ours(assistant, items: list[dict], progress: Callable | None = None) -> list[dict]:
+    records = []
+    assistant.ask(WARMUP_QUESTION)  # first call loads jieba and warms caches; not timed
+    for i, item in enumerate(items):
+        started = time.perf_counter()
+        answer = assistant.ask(item["question"], item.get("history") or None)
+        latency = (time.perf_counter() - started) * 1e3
+        records.append(make_record(
+            item, answer_text=answer.answer, abstained=answer.abstained,
+            citations=_citation_dicts(answer), retrieved=list(answer.retrieved),
+            tool_calls=[{"name": t.name, "args": t.args, "result": t.result} for t in answer.tool_calls],
+            latency_ms=latency, resolved_question=answer.resolved_question,
+        ))
+        if progress:
+            progress("ours", i + 1, len(items))
+    return records
+
+
+def run_baseline(baseline, items: list[dict], progress: Callable | None = None) -> list[dict]:
+    records = []
+    baseline.ask(WARMUP_QUESTION)  # not timed, as for our pipeline
+    for i, item in enumerate(items):
+        started = time.perf_counter()
+        answer = baseline.ask(item["question"], item.get("history") or None)
+        latency = (time.perf_counter() - started) * 1e3
+        records.append(make_record(
+            item, answer_text=answer.answer, abstained=answer.abstained, citations=answer.citations,
+            retrieved=answer.retrieved, tool_calls=answer.tool_calls, latency_ms=latency,
+        ))
+        if progress:
+            progress("baseline", i + 1, len(items))
+    return records
+
+
+# --------------------------------------------------------------------------- running
+
+
+def ensure_ingested(settings) -> bool:
+    """Ingest the shipped corpus when the knowledge base is empty; True when it did."""
+    from assistant.config import CORPUS_DIR
+    from assistant.kb import ingest, open_store
+
+    if open_store(settings).count() > 0:
+        return False
+    report, _ = ingest(settings, [CORPUS_DIR], progress=False)
+    if not report.ok:
+        raise RuntimeError("导入 corpus/ 失败：" + report.summary())
+    return True
+
+
+def _progress_fn(progress) -> Callable | None:
+    if progress is None or progress is False:
+        return None
+    if callable(progress):
+        return progress
+    import sys
+
+    def show(stage: str, done: int, total: int) -> None:
+        if done == total or done % 10 == 0:
+            print(f"\r[{stage}] {done}/{total}", end="\n" if done == total else "", file=sys.stderr,
+                  flush=True)
+
+    return show
+
+
+def _summaries(ours: list[dict], base: list[dict]) -> tuple[dict, dict]:
+    summary = {"ours": M.summarise(ours), "baseline": M.summarise(base) if base else None}
+    per_category: dict[str, dict] = {}
+    for cat in sorted({r["category"] for r in ours}):
+        o = [r for r in ours if r["category"] == cat]
+        b = [r for r in base if r["category"] == cat]
+        per_category[cat] = {"ours": M.summarise(o), "baseline": M.summarise(b) if b else None}
+    return summary, per_category
+
+
+def run_eval(settings, qa_path: Path | str | None = None, *, baseline: bool = True,
+             limit: int | None = None, progress=None) -> EvalResult:
+    """Evaluate our pipeline (and, unless ``baseline=False``, the naive one) on the QA set."""
+    from assistant.core import Assistant
+
+    items = load_qa(qa_path)
+    if limit is not None:
+        items = items[: max(int(limit), 0)]
+    show = _progress_fn(progress)
+    ingested = ensure_ingested(settings)
+    started = time.perf_counter()
+    assistant = Assistant(settings)
+    ours = run_ours(assistant, items, show)
+    info: dict[str, Any] = {
+        "qa_path": str(Path(qa_path) if qa_path else QA_PATH),
+        "n_items": len(items),
+        "mode": assistant.mode,
+        "embedder": assistant.embedder.name,
+        "ingested_corpus": ingested,
+        "ours_seconds": round(time.perf_counter() - started, 2),
+    }
+    base: list[dict] = []
+    if baseline:
+        from eval.baseline import NaiveBaseline
+
+        started = time.perf_counter()
+        with NaiveBaseline(assistant.embedder) as naive:
+            base = run_baseline(naive, items, show)
+            info["baseline"] = {"chunks": naive.n_chunks, "documents": naive.n_documents,
+                                "chunk_size": 500, "chunk_overlap": 50,
+                                "build_seconds": round(naive.build_seconds, 2)}
+        info["baseline_seconds"] = round(time.perf_counter() - started, 2)
+    summary, per_category = _summaries(ours, base)
+    failures = [r for r in ours if not r["correct"]]
+    info["failure_reasons"] = dict(Counter(r["reason"] for r in failures).most_common())
+    return EvalResult(summary=summary, per_category=per_category, records=ours,
+                      baseline_records=base, failures=failures, info=info)
+
+
+# --------------------------------------------------------------------------- gate
+
+
+def load_thresholds(path: Path | str | None = None) -> dict[str, float]:
+    data = json.loads(Path(path or THRESHOLDS_PATH).read_text(encoding="utf-8"))
+    return {k: float(v) for k, v in data.items() if not k.startswith("_")}
+
+
+def check_thresholds(summary: dict[str, Any], thresholds: dict[str, float]) -> list[tuple[str, Any, float]]:
+    """(metric, value, floor) for every metric below its floor (a missing value counts as below)."""
+    below = []
+    for metric, floor in thresholds.items():
+        value = summary.get(metric)
+        if value is None or value + 1e-9 < floor:
+            below.append((metric, value, floor))
+    return below

@@ -1,0 +1,296 @@
+"""Pure metric functions for the evaluation (no I/O, no models, no store).
+
+Honesty rules, applied in :func:`judge` and relied on by the harness:
+
+* key points are checked on the *answer text* after :func:`normalise` (NFKC, traditional ->
+  simplified, lower case, whitespace runs folded to one space); every group needs at least one
+  of its keywords as a substring;
+* an answer to an answerable question that has no citations is never correct;
+* an abstaining answer to an answerable question is wrong; abstention is read from the
+  ``abstained`` flag, never guessed from the text;
+* score questions are judged on the ``calculate_grade`` tool result (score within 1e-6 and the
+  same grade), never on the text -- a pipeline without the tool fails them.
+
+Retrieved lists hold, per rank, either one passage key (``doc_id#anchor``) or a collection of
+keys (a baseline chunk can contain several passages); rank positions, not keys, are counted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Iterable, Mapping, Sequence
+
+SCORE_TOL = 1e-6
+_WS = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------- text
+
+
+def normalise(text: str | None) -> str:
+    """The form answers and keywords are compared in (same as the search side, whitespace folded)."""
+    from assistant.text import to_search_text
+
+    return _WS.sub(" ", to_search_text(text or "")).strip()
+
+
+def key_points_hit(answer_text: str | None, key_points: Sequence[Sequence[str]] | None) -> bool:
+    """True iff every group has at least one keyword contained in the normalised answer.
+
+    An empty ``key_points`` list is vacuously satisfied; an empty group can never be satisfied.
+    """
+    text = normalise(answer_text)
+    for group in key_points or []:
+        if isinstance(group, str):
+            group = [group]
+        if not any(normalise(k) and normalise(k) in text for k in group):
+            return False
+    return True
+
+
+def key_point_found(text: str | None, key_points: Sequence[Sequence[str]] | None) -> bool:
+    """True iff the text contains at least one keyword of any group (used for citation precision)."""
+    norm = normalise(text)
+    for group in key_points or []:
+        if isinstance(group, str):
+            group = [group]
+        if any(normalise(k) and normalise(k) in norm for k in group):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- retrieval
+
+
+def passage_key(source: Mapping[str, Any] | str) -> str:
+    """``{"doc": d, "anchor": a}`` -> ``d#a`` (strings pass through)."""
+    if isinstance(source, str):
+        return source
+    return f"{source['doc']}#{source['anchor']}"
+
+
+def _keys_at(item: str | Iterable[str] | None) -> set[str]:
+    if item is None:
+        return set()
+    if isinstance(item, str):
+        return {item}
+    return {k for k in item if k}
+
+
+def recall_at(retrieved: Sequence[str | Iterable[str]], gold: Iterable[str], k: int) -> float | None:
+    """Share of gold passages found in the first ``k`` ranks; None when there is no gold."""
+    gold_set = {passage_key(g) for g in gold}
+    if not gold_set:
+        return None
+    found: set[str] = set()
+    for item in list(retrieved)[: max(k, 0)]:
+        found |= _keys_at(item) & gold_set
+    return len(found) / len(gold_set)
+
+
+def reciprocal_rank(retrieved: Sequence[str | Iterable[str]], gold: Iterable[str]) -> float | None:
+    """1 / rank of the first rank holding any gold passage (0 if none); None when there is no gold."""
+    gold_set = {passage_key(g) for g in gold}
+    if not gold_set:
+        return None
+    for rank, item in enumerate(retrieved, start=1):
+        if _keys_at(item) & gold_set:
+            return 1.0 / rank
+    return 0.0
+
+
+# --------------------------------------------------------------------------- citations
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def citation_is_relevant(citation: Any, gold_passages: Iterable[str],
+                         key_points: Sequence[Sequence[str]] | None) -> bool:
+    """A citation is relevant when it is a gold passage or its text contains a key point.
+
+    ``citation`` is a Citation, or a mapping with ``passage`` (one key) and/or ``passages``
+    (several keys, for baseline chunks) and ``text``.
+    """
+    gold_set = {passage_key(g) for g in gold_passages}
+    keys = _keys_at(_get(citation, "passage")) | _keys_at(_get(citation, "passages"))
+    if keys & gold_set:
+        return True
+    return key_point_found(_get(citation, "text", ""), key_points)
+
+
+def citation_precision(citations: Sequence[Any], gold_passages: Iterable[str],
+                       key_points: Sequence[Sequence[str]] | None) -> float | None:
+    """Share of cited passages that are gold or contain a key point; None without citations."""
+    if not citations:
+        return None
+    gold = [passage_key(g) for g in gold_passages]
+    good = sum(1 for c in citations if citation_is_relevant(c, gold, key_points))
+    return good / len(citations)
+
+
+# --------------------------------------------------------------------------- abstention
+
+
+def abstention_precision(abstained: Sequence[bool], expect_abstain: Sequence[bool]) -> float | None:
+    """Of the answers that abstained, the share that should have; None when none abstained."""
+    pairs = list(zip(abstained, expect_abstain, strict=True))
+    predicted = [exp for got, exp in pairs if got]
+    if not predicted:
+        return None
+    return sum(1 for exp in predicted if exp) / len(predicted)
+
+
+def abstention_recall(abstained: Sequence[bool], expect_abstain: Sequence[bool]) -> float | None:
+    """Of the questions that should be declined, the share declined; None when there are none."""
+    pairs = list(zip(abstained, expect_abstain, strict=True))
+    positives = [got for got, exp in pairs if exp]
+    if not positives:
+        return None
+    return sum(1 for got in positives if got) / len(positives)
+
+
+# --------------------------------------------------------------------------- score questions
+
+
+def grade_result(tool_calls: Sequence[Any] | None) -> dict | None:
+    """The result of the last ``calculate_grade`` tool call, or None."""
+    for call in reversed(list(tool_calls or [])):
+        if _get(call, "name") == "calculate_grade":
+            result = _get(call, "result")
+            return dict(result) if isinstance(result, Mapping) else None
+    return None
+
+
+def score_exact_match(tool_calls: Sequence[Any] | None, expected_score: float | None,
+                      expected_grade: str | None) -> bool:
+    """The tool result's score equals the expected one (within 1e-6) and so does the grade.
+
+    A side that is not expected (None) is not checked; the tool result must exist and carry
+    what is checked. The text of the answer plays no part.
+    """
+    result = grade_result(tool_calls)
+    if result is None or "error" in result:
+        return False
+    if expected_score is None and expected_grade is None:
+        return False
+    if expected_score is not None:
+        try:
+            got = float(result["score"])
+        except (KeyError, TypeError, ValueError):
+            return False
+        if not math.isfinite(got) or abs(got - float(expected_score)) > SCORE_TOL:
+            return False
+    if expected_grade is not None and normalise(str(result.get("grade", ""))) != normalise(expected_grade):
+        return False
+    return True
+
+
+def is_score_item(item: Mapping[str, Any]) -> bool:
+    return item.get("expected_score") is not None or item.get("expected_grade") is not None
+
+
+# --------------------------------------------------------------------------- judging one item
+
+
+def judge(item: Mapping[str, Any], *, answer_text: str, abstained: bool, citations: Sequence[Any],
+          tool_calls: Sequence[Any] | None = None) -> dict[str, Any]:
+    """Apply the honesty rules to one answer; returns key_points_ok, score_ok, correct, reason.
+
+    ``reason`` is empty when correct, else a short English tag naming what went wrong.
+    """
+    kp = item.get("key_points") or []
+    key_ok = (not abstained) and key_points_hit(answer_text, kp)
+    score_ok: bool | None = None
+    if is_score_item(item):
+        score_ok = (not abstained) and score_exact_match(
+            tool_calls, item.get("expected_score"), item.get("expected_grade"))
+    if item.get("expect_abstain"):
+        correct = bool(abstained)
+        reason = "" if correct else "answered_out_of_scope"
+    elif abstained:
+        correct, reason = False, "abstained_on_answerable"
+    elif not citations:
+        correct, reason = False, "no_citations"
+    elif score_ok is not None:
+        correct = bool(score_ok)
+        reason = "" if correct else ("no_tool_result" if grade_result(tool_calls) is None else "wrong_score")
+    else:
+        correct = key_ok
+        reason = "" if correct else "missing_key_points"
+    return {"key_points_ok": key_ok, "score_ok": score_ok, "correct": correct, "reason": reason}
+
+
+# --------------------------------------------------------------------------- aggregation
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Linear-interpolated percentile (q in 0..100), as numpy's default; None for no values."""
+    vals = sorted(float(v) for v in values if v is not None)
+    if not vals:
+        return None
+    if len(vals) == 1:
+        return vals[0]
+    q = min(max(q, 0.0), 100.0)
+    pos = (len(vals) - 1) * q / 100.0
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(vals) - 1)
+    return vals[lo] + (vals[hi] - vals[lo]) * (pos - lo)
+
+
+def mean(values: Iterable[float | bool | None]) -> float | None:
+    """Mean over the values that are not None; None when there are none."""
+    vals = [float(v) for v in values if v is not None]
+    return sum(vals) / len(vals) if vals else None
+
+
+def summarise(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Headline metrics over per-question records (as built by the harness).
+
+    * accuracy: share of all items judged correct;
+    * key_point_accuracy: over answerable, non-score items (key points + citations + no abstention);
+    * recall_at_1 / recall_at_5 / mrr: over items with gold sources;
+    * citation_presence: over answerable items, share answered with at least one citation;
+    * citation_precision: mean per-answer precision over answers that have citations;
+    * abstention_precision / abstention_recall: positives are the expect_abstain items;
+    * score_exact_match: over score questions, judged on the tool result;
+    * latency_p50_ms / latency_p95_ms.
+    """
+    recs = list(records)
+    answerable = [r for r in recs if not r.get("expect_abstain")]
+    kp_items = [r for r in answerable if not r.get("is_score")]
+    score_items = [r for r in answerable if r.get("is_score")]
+    latencies = [r.get("latency_ms") for r in recs if r.get("latency_ms") is not None]
+    return {
+        "n": len(recs),
+        "accuracy": mean(r.get("correct") for r in recs),
+        "key_point_accuracy": mean(r.get("correct") for r in kp_items),
+        "recall_at_1": mean(r.get("recall_at_1") for r in recs),
+        "recall_at_5": mean(r.get("recall_at_5") for r in recs),
+        "mrr": mean(r.get("rr") for r in recs),
+        "citation_presence": mean(bool(r.get("citations")) and not r.get("abstained") for r in answerable),
+        "citation_precision": mean(r.get("citation_precision") for r in recs),
+        "abstention_precision": abstention_precision([bool(r.get("abstained")) for r in recs],
+                                                     [bool(r.get("expect_abstain")) for r in recs]),
+        "abstention_recall": abstention_recall([bool(r.get("abstained")) for r in recs],
+                                               [bool(r.get("expect_abstain")) for r in recs]),
+        "score_exact_match": mean(bool(r.get("score_ok")) for r in score_items),
+        "latency_p50_ms": percentile(latencies, 50),
+        "latency_p95_ms": percentile(latencies, 95),
+        "n_answerable": len(answerable),
+        "n_key_point_items": len(kp_items),
+        "n_with_gold": sum(1 for r in recs if r.get("rr") is not None),
+        "n_out_of_scope": len(recs) - len(answerable),
+        "n_score": len(score_items),
+    }
+
+
+# Metrics where higher is better (the CI gate compares these against floors).
+HEADLINE = (
+    "accuracy", "key_point_accuracy", "recall_at_1", "recall_at_5", "mrr", "citation_presence",
+    "citation_precision", "abstention_precision", "abstention_recall", "score_exact_match",
+)
