@@ -11,11 +11,18 @@ from dataclasses import dataclass
 
 from assistant.types import Citation, Hit
 
-ABSTAIN_TEXT = (
-    "知识库中没有找到依据回答这个问题。本知识库涵盖售后服务认证（GB/T 27922-2011）的认证类别、"
-    "申请条件与适用范围、认证流程与材料、评审与服务网点、等级与评分规则、证书有效期与监督，"
-    "以及相关法规（认证认可条例、国发〔2014〕26号、三包等）。"
+KB_COVERS = (
+    "本知识库涵盖售后服务认证（GB/T 27922-2011）的认证类别、申请条件与适用范围、认证流程与材料、"
+    "评审与服务网点、等级与评分规则、证书有效期与监督，以及相关法规（认证认可条例、国发〔2014〕26号、三包等）。"
 )
+ABSTAIN_TEXT = "知识库中没有找到依据回答这个问题。" + KB_COVERS
+
+
+def abstain_text(reason: str | None = None) -> str:
+    """The refusal: says there is no support, why when known, and what the KB does cover."""
+    if not reason:
+        return ABSTAIN_TEXT
+    return f"知识库中没有找到依据回答这个问题：{reason}。{KB_COVERS}"
 EMPTY_TEXT = "请输入一个问题，例如：“售后服务认证属于哪类认证？”或“得了88分能评几星？”"
 
 _SENT_END = re.compile(r"(?<=[。！？；!?;])")
@@ -30,8 +37,8 @@ class AbstainPolicy:
     Calibrated on the eval QA set (in-domain vs out-of-scope); see eval/thresholds.
     """
 
-    min_coverage: float = 0.55
-    min_faq_similarity: float = 0.6
+    min_coverage: float = 0.0
+    min_faq_similarity: float = 0.0
 
     def should_abstain(self, coverage: float, faq_similarity: float, has_hits: bool) -> bool:
         if not has_hits:
@@ -72,8 +79,19 @@ def _cite(sentences: list[str], n: int) -> str:
     return "".join(out)
 
 
-def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_support: int = 2,
-                       support_ratio: float = 0.55,
+def relevant_sentences(sentences: list[str], query_tokens: list[str], n: int) -> list[str]:
+    """The ``n`` sentences sharing most query tokens (ties: earlier first), in passage order."""
+    from assistant.text import to_search_text
+
+    if not query_tokens:
+        return sentences[:n]
+    scored = [(sum(t in to_search_text(s) for t in set(query_tokens)), -i) for i, s in enumerate(sentences)]
+    keep = sorted(sorted(range(len(sentences)), key=lambda i: scored[i], reverse=True)[:n])
+    return [sentences[i] for i in keep]
+
+
+def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_support: int = 3,
+                       support_ratio: float = 0.55, query_tokens: list[str] | None = None,
                        conflicts: dict[str, Hit] | None = None) -> tuple[str, list[Citation]]:
     """Direct answer from the best passage, then short supporting points from the next ones.
 
@@ -111,7 +129,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         if key in seen_docs or not sentences or any(sentences[0] in m for m in main):
             continue
         seen_docs.add(key)
-        support.append(_cite(sentences[:1], cite(hit)))
+        support.append(_cite(relevant_sentences(sentences, query_tokens or [], 2), cite(hit)))
     if support:
         parts.append("\n\n补充：\n" + "\n".join(f"- {s}" for s in support))
 

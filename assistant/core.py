@@ -8,14 +8,15 @@ import time
 import unicodedata
 from typing import Iterator
 
-from assistant.answer import ABSTAIN_TEXT, EMPTY_TEXT, AbstainPolicy, compose_extractive
+from assistant.answer import ABSTAIN_TEXT, EMPTY_TEXT, AbstainPolicy, abstain_text, compose_extractive
 from assistant.config import Settings
 from assistant.embedders.factory import resolve_embedder
 from assistant.followup import resolve_followup
 from assistant.lexical import LexicalIndex
 from assistant.retrieval import CrossEncoderReranker, Retrieval, Retriever
 from assistant.store import KnowledgeStore
-from assistant.text import tokenize
+from assistant.scope import in_domain, out_of_scope
+from assistant.text import to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall
 
 MAX_QUESTION_CHARS = 500
@@ -89,8 +90,9 @@ class Assistant:
         return f"离线模式（BM25 + {dense}{rerank}，抽取式回答）"
 
     # -- retrieval ---------------------------------------------------------------------
-    def search(self, query: str, k: int = 5, doc_type: str | None = None) -> Retrieval:
-        return self.retriever.retrieve(query, k=k, doc_type=doc_type)
+    def search(self, query: str, k: int = 5, doc_type: str | None = None,
+               context: str | None = None) -> Retrieval:
+        return self.retriever.retrieve(query, k=k, doc_type=doc_type, context=context)
 
     def _conflict_partners(self, hits: list[Hit], query: str) -> dict[str, Hit]:
         partners: dict[str, Hit] = {}
@@ -117,10 +119,10 @@ class Assistant:
             return Answer(question="", answer=EMPTY_TEXT, abstained=True, mode=self.mode,
                           notices=notices, timings={"total_ms": 0.0})
         resolved = resolve_followup(text, history, len(tokenize(text)))
-        if self.llm is not None:
-            answer = self.llm.ask(text, history, resolved)
-        else:
-            answer = self._ask_offline(text, resolved)
+        answer = self._refuse_out_of_scope(text, resolved)
+        if answer is None:
+            answer = self.llm.ask(text, history, resolved) if self.llm is not None \
+                else self._ask_offline(text, resolved)
         answer.notices = notices + answer.notices
         answer.mode = self.mode
         answer.timings["total_ms"] = (time.perf_counter() - started) * 1e3
@@ -138,19 +140,36 @@ class Assistant:
             yield shown
         yield answer
 
+    def _refuse_out_of_scope(self, question: str, resolved: str) -> Answer | None:
+        """Refuse topics the KB deliberately does not cover (fees, other certifications…)."""
+        from assistant.score_intent import parse_score_question
+
+        if parse_score_question(resolved) is not None:
+            return None
+        normalised = to_search_text(question)
+        if not in_domain(to_search_text(resolved), tokenize(resolved)):
+            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
+                          resolved_question=resolved, notices=["超出知识库范围：与售后服务认证无关"])
+        topic = out_of_scope(normalised)
+        if topic is None:
+            return None
+        return Answer(question=question, answer=abstain_text(topic.reason), abstained=True,
+                      resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
+
     def _ask_offline(self, question: str, resolved: str) -> Answer:
         from assistant.score_intent import parse_score_question
 
         score_args = parse_score_question(resolved)
         if score_args is not None:
             return self.answer_score(question, resolved, score_args)
-        retrieval = self.search(resolved, k=5)
+        retrieval = self.search(question, k=5, context=resolved)
         hits = retrieval.hits
         if self.policy.should_abstain(retrieval.coverage, retrieval.faq_similarity, bool(hits)):
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           resolved_question=resolved, timings=dict(retrieval.timings),
                           retrieved=[h.passage for h in hits])
-        text, citations = compose_extractive(hits, conflicts=self._conflict_partners(hits, resolved))
+        text, citations = compose_extractive(hits, query_tokens=retrieval.tokens,
+                                             conflicts=self._conflict_partners(hits, resolved))
         return Answer(question=question, answer=text, citations=citations, abstained=False,
                       resolved_question=resolved, timings=dict(retrieval.timings),
                       retrieved=[h.passage for h in hits])

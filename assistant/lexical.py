@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import math
 import pickle
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-CACHE_FORMAT = 2
+from assistant.text import to_search_text
+
+CACHE_FORMAT = 3
 
 
 def _bm25(corpus: list[list[str]]):
@@ -37,11 +40,17 @@ class LexicalIndex:
     q_tokens: list[list[str]] = field(default_factory=list)
     q_bm25: object | None = None
     df: Counter = field(default_factory=Counter)  # document frequency per token (for IDF)
+    # raw phrasings (normalised text) for character-level matching, and their chunk positions
+    phrase_owner: list[int] = field(default_factory=list)
+    phrase_texts: list[str] = field(default_factory=list)
+    # clause ("5.1.3") and article ("第二十五条") numbers -> chunk positions
+    locators: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, records: list[tuple[str, dict]]) -> "LexicalIndex":
         """``records``: (chunk id, chunk metadata with ``tokens`` / ``q_tokens``)."""
         ids, corpus, q_owner, q_tokens, doc_types = [], [], [], [], []
+        phrase_owner, phrase_texts, locators = [], [], {}
         df: Counter = Counter()
         for pos, (cid, meta) in enumerate(records):
             toks = str(meta.get("tokens", "")).split()
@@ -53,8 +62,16 @@ class LexicalIndex:
                 if phrasing.strip():
                     q_owner.append(pos)
                     q_tokens.append(phrasing.split())
+            for phrasing in [meta.get("question", "")] + str(meta.get("variants", "")).split("\n"):
+                if str(phrasing).strip():
+                    phrase_owner.append(pos)
+                    phrase_texts.append(to_search_text(str(phrasing)))
+            for key in ("clause", "article"):
+                if meta.get(key):
+                    locators.setdefault(to_search_text(str(meta[key])), []).append(pos)
         return cls(ids=ids, bm25=_bm25(corpus) if corpus else None, doc_types=doc_types, q_owner=q_owner,
-                   q_tokens=q_tokens, q_bm25=_bm25(q_tokens) if q_tokens else None, df=df)
+                   q_tokens=q_tokens, q_bm25=_bm25(q_tokens) if q_tokens else None, df=df,
+                   phrase_owner=phrase_owner, phrase_texts=phrase_texts, locators=locators)
 
     @classmethod
     def from_store(cls, store, cache_dir: Path | None = None) -> "LexicalIndex":
@@ -132,6 +149,14 @@ class LexicalIndex:
                 best[pos] = sim
         ranked = sorted(best.items(), key=lambda kv: -kv[1])[:k]
         return [(self.ids[pos], sim) for pos, sim in ranked]
+
+    def match_locators(self, search_text: str) -> list[str]:
+        """Chunks whose clause or article number the query names ("5.1.3", "第二十五条")."""
+        found = []
+        for key, positions in self.locators.items():
+            if key and re.search(rf"(?<![\d.]){re.escape(key)}(?![\d.])", search_text):
+                found.extend(self.ids[p] for p in positions)
+        return found
 
     @staticmethod
     def _top(scores: np.ndarray, k: int, key) -> list[tuple[str, float]]:

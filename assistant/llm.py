@@ -17,7 +17,6 @@ from assistant.answer import ABSTAIN_TEXT
 from assistant.types import Answer, Citation, Hit, ToolCall
 
 MAX_ROUNDS = 4
-SEARCH_TOOL = "search_knowledge_base"
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 SYSTEM_PROMPT = """你是“售后服务认证（GB/T 27922-2011）知识库助手”，回答销售人员和企业的问题。
@@ -90,20 +89,10 @@ class LLMAgent:
 
     # -- tools -------------------------------------------------------------------------
     def _tools(self, ctx: TurnContext):
-        from langchain_core.tools import StructuredTool
+        from assistant.tools import SEARCH_TOOL_NAME, make_scoring_tool, make_search_tool
 
-        from assistant.tools import make_scoring_tool
-
-        def search_knowledge_base(query: str, doc_type: str | None = None) -> str:
-            """检索售后服务认证知识库，返回带编号的资料段落 / search the knowledge base."""
-            hits = self.assistant.search(query, k=5, doc_type=doc_type or None).hits
-            numbered = ctx.add_hits(hits)
-            if not numbered:
-                return "没有检索到相关资料。"
-            return "\n\n".join(f"[{n}] {h.meta.get('title', '')}｜{h.locator}\n{h.text}" for n, h in numbered)
-
-        search = StructuredTool.from_function(search_knowledge_base, name=SEARCH_TOOL)
-        return {SEARCH_TOOL: search, "calculate_grade": make_scoring_tool()}
+        search = make_search_tool(lambda q, t: self.assistant.search(q, k=5, doc_type=t).hits, ctx.add_hits)
+        return {SEARCH_TOOL_NAME: search, "calculate_grade": make_scoring_tool()}
 
     def _messages(self, question: str, history: list[dict] | None):
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage

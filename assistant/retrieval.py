@@ -8,32 +8,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from assistant.text import to_search_text, tokenize
 from assistant.types import Hit
 
 RRF_K = 60
 # FAQ paraphrase matches are the strongest signal we have for client questions.
-WEIGHTS = {"lexical": 1.0, "dense": 0.8, "faq": 1.6}
+WEIGHTS = {"lexical": 1.0, "dense": 0.8, "faq": 2.0, "phrase": 2.0, "locator": 3.0}
 POOL = 30  # candidates taken from each list before fusion
+FAQ_MIN = 0.45  # below this a question match is noise (shared function words)
+PHRASE_MIN = 0.35  # character-level similarity to an FAQ phrasing worth counting
+CONTEXT_WEIGHT = 0.5  # a follow-up's carried-over context counts half as much as the question
 
 
 def fuse(ranked_lists: dict[str, list[tuple[str, float]]], weights: dict[str, float] = WEIGHTS,
-         k: int = RRF_K) -> list[tuple[str, float]]:
-    """Weighted reciprocal rank fusion: sum of w / (k + rank) over the lists an id appears in."""
+         k: int = RRF_K, scaled: tuple[str, ...] = ("faq",)) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion: sum of w / (k + rank) over the lists an id appears in.
+
+    Lists named in ``scaled`` carry calibrated 0..1 scores; their weight is multiplied by the
+    score, so a weak FAQ match at rank 1 does not outvote strong lexical and dense agreement.
+    """
     scores: dict[str, float] = {}
     for name, ranked in ranked_lists.items():
         w = weights.get(name, 1.0)
-        for rank, (cid, _score) in enumerate(ranked, start=1):
-            scores[cid] = scores.get(cid, 0.0) + w / (k + rank)
+        for rank, (cid, score) in enumerate(ranked, start=1):
+            factor = score if name in scaled else 1.0
+            scores[cid] = scores.get(cid, 0.0) + w * factor / (k + rank)
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def coverage(query_tokens: list[str], chunk_tokens: set[str], idf) -> float:
-    """IDF-weighted share of the query's tokens found in a chunk (0..1)."""
+def coverage(query_tokens: list[str], chunk_tokens: set[str], chunk_text: str, idf) -> float:
+    """IDF-weighted share of the query's tokens found in a chunk (0..1), by token or substring,
+    so segmentation differences between query and passage do not count as missing words."""
     if not query_tokens:
         return 0.0
     total = sum(idf(t) for t in set(query_tokens))
-    got = sum(idf(t) for t in set(query_tokens) if t in chunk_tokens)
+    got = sum(idf(t) for t in set(query_tokens) if t in chunk_tokens or t in chunk_text)
     return got / total if total else 0.0
 
 
@@ -53,31 +64,70 @@ class Retriever:
         self.embedder = embedder
         self.lexical = lexical
         self.reranker = reranker
+        self._phrases = None  # embeddings of FAQ phrasings, built on first use
 
-    def retrieve(self, query: str, k: int = 5, doc_type: str | None = None) -> Retrieval:
+    def phrase_matches(self, query_vec, k: int = 10) -> list[tuple[str, float]]:
+        """Chunks whose FAQ question or a variant is most similar to the query (cosine)."""
+        lex = self.lexical
+        if not lex.phrase_texts:
+            return []
+        if self._phrases is None:
+            self._phrases = self.embedder.embed_documents(lex.phrase_texts)
+        sims = self._phrases @ query_vec
+        best: dict[int, float] = {}
+        for i in np.argsort(-sims)[: k * 4]:
+            pos = lex.phrase_owner[i]
+            best.setdefault(pos, float(sims[i]))
+        return [(lex.ids[p], s) for p, s in sorted(best.items(), key=lambda kv: -kv[1])[:k]]
+
+    def _ranked_lists(self, query: str, doc_type: str | None, prefix: str = ""):
+        """The three candidate lists for one query text, plus its tokens and dense hits."""
+        search_text = to_search_text(query)
+        tokens = tokenize(search_text, normalised=True)
+        lexical = self.lexical.search(tokens, POOL, doc_type=doc_type)
+        query_vec = self.embedder.embed_query(search_text)
+        faq, phrase = [], []
+        if doc_type in (None, "faq"):
+            faq = self.lexical.match_questions(tokens, 10)
+            phrase = self.phrase_matches(query_vec)
+        dense_hits = self.store.dense_search(query_vec, POOL, where={"doc_type": doc_type} if doc_type else None)
+        lists = {
+            prefix + "lexical": lexical,
+            prefix + "dense": [(h.chunk_id, h.dense_score) for h in dense_hits],
+            prefix + "faq": [(cid, s) for cid, s in faq if s >= FAQ_MIN],
+            prefix + "phrase": [(cid, s) for cid, s in phrase if s >= PHRASE_MIN],
+            prefix + "locator": [(cid, 1.0) for cid in self.lexical.match_locators(search_text)],
+        }
+        # the strongest evidence that a FAQ pair answers the question, from either matcher
+        faq = sorted({cid: max(s, dict(faq).get(cid, 0.0)) for cid, s in phrase + faq}.items(),
+                     key=lambda kv: -kv[1])
+        return lists, tokens, dense_hits, faq
+
+    def retrieve(self, query: str, k: int = 5, doc_type: str | None = None,
+                 context: str | None = None) -> Retrieval:
+        """Hybrid search for ``query``. ``context`` (a follow-up resolved against the
+        conversation) is searched too, at a lower weight, so the question itself leads."""
         import time
 
         t0 = time.perf_counter()
-        search_text = to_search_text(query)
-        tokens = tokenize(search_text, normalised=True)
+        lists, tokens, dense_hits, faq = self._ranked_lists(query, doc_type)
+        weights = dict(WEIGHTS)
+        if context and context != query:
+            ctx_lists, ctx_tokens, ctx_dense, ctx_faq = self._ranked_lists(context, doc_type, "ctx_")
+            lists.update(ctx_lists)
+            weights.update({"ctx_" + name: w * CONTEXT_WEIGHT for name, w in WEIGHTS.items()})
+            dense_hits = dense_hits + ctx_dense
+            faq = sorted(faq + ctx_faq, key=lambda x: -x[1])
+            tokens = list(dict.fromkeys(tokens + ctx_tokens))
         t1 = time.perf_counter()
-        lexical = self.lexical.search(tokens, POOL, doc_type=doc_type)
-        faq = [] if doc_type not in (None, "faq") else self.lexical.match_questions(tokens, 10)
-        t2 = time.perf_counter()
-        dense_hits = self.store.dense_search(self.embedder.embed_query(search_text), POOL,
-                                             where={"doc_type": doc_type} if doc_type else None)
-        t3 = time.perf_counter()
-        fused = fuse({
-            "lexical": lexical,
-            "dense": [(h.chunk_id, h.dense_score) for h in dense_hits],
-            "faq": [(cid, s) for cid, s in faq if s >= 0.25],
-        })
+        fused = fuse(lists, weights, scaled=("faq", "ctx_faq", "phrase", "ctx_phrase"))
         top = fused[: max(k, 20) if self.reranker else k]
         by_id = {h.chunk_id: h for h in dense_hits}
         missing = [cid for cid, _ in top if cid not in by_id]
         for cid, text, meta in self.store.get_chunks(missing):
             by_id[cid] = Hit(chunk_id=cid, text=text, meta=meta)
-        lex_scores, dense_scores = dict(lexical), {h.chunk_id: h.dense_score for h in dense_hits}
+        lex_scores = dict(lists["lexical"])
+        dense_scores = {h.chunk_id: h.dense_score for h in dense_hits}
         hits = []
         for cid, score in top:
             if cid not in by_id:
@@ -86,15 +136,14 @@ class Retriever:
             hits.append(Hit(chunk_id=cid, text=h.text, meta=h.meta, score=score,
                             lexical_score=lex_scores.get(cid), dense_score=dense_scores.get(cid)))
         if self.reranker and hits:
-            hits = self.reranker.rerank(query, hits)[:k]
-        t4 = time.perf_counter()
-        faq_sim = faq[0][1] if faq and hits and any(h.chunk_id == faq[0][0] for h in hits) else 0.0
-        cov = coverage(tokens, set(str(hits[0].meta.get("tokens", "")).split()), self.lexical.idf) if hits else 0.0
-        return Retrieval(
-            query=query, tokens=tokens, hits=hits, faq_similarity=faq_sim, coverage=cov,
-            timings={"tokenize_ms": (t1 - t0) * 1e3, "lexical_ms": (t2 - t1) * 1e3,
-                     "dense_ms": (t3 - t2) * 1e3, "fuse_ms": (t4 - t3) * 1e3},
-        )
+            hits = self.reranker.rerank(context or query, hits)[:k]
+        t2 = time.perf_counter()
+        hit_ids = {h.chunk_id for h in hits}
+        faq_sim = max((s for cid, s in faq if cid in hit_ids), default=0.0)
+        cov = max((coverage(tokens, set(str(h.meta.get("tokens", "")).split()), to_search_text(h.text),
+                            self.lexical.idf) for h in hits[:3]), default=0.0)
+        return Retrieval(query=query, tokens=tokens, hits=hits, faq_similarity=faq_sim, coverage=cov,
+                         timings={"search_ms": (t1 - t0) * 1e3, "fuse_ms": (t2 - t1) * 1e3})
 
 
 class CrossEncoderReranker:

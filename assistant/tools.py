@@ -110,3 +110,32 @@ def make_scoring_tool():
         args_schema=calculate_grade_schema(),
         handle_validation_error=_validation_error,
     )
+
+
+# --------------------------------------------------------------------------- search_knowledge_base
+
+SEARCH_TOOL_NAME = "search_knowledge_base"
+SEARCH_TOOL_DESCRIPTION = (
+    "检索售后服务认证知识库（GB/T 27922-2011、常见问题、法规），返回带编号 [n] 的资料段落；"
+    "回答时用这些编号标注引用。可选 doc_type：standard / faq / regulation。"
+    " / Search the knowledge base; returns numbered passages to cite as [n]."
+)
+
+
+def make_search_tool(search, register):
+    """The knowledge-base search tool.
+
+    ``search(query, doc_type) -> list[Hit]`` runs the hybrid retrieval; ``register(hits)``
+    numbers the passages for this turn (numbers stay stable across several searches) and
+    returns ``[(n, hit)]``, so the answer's [n] markers can be checked afterwards.
+    """
+    from langchain_core.tools import StructuredTool
+
+    def search_knowledge_base(query: str, doc_type: str | None = None) -> str:
+        numbered = register(search(query, doc_type or None))
+        if not numbered:
+            return "没有检索到相关资料。"
+        return "\n\n".join(f"[{n}] {h.meta.get('title', '')}｜{h.locator}\n{h.text}" for n, h in numbered)
+
+    return StructuredTool.from_function(search_knowledge_base, name=SEARCH_TOOL_NAME,
+                                        description=SEARCH_TOOL_DESCRIPTION)

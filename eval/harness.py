@@ -116,6 +116,7 @@ def make_record(item: dict[str, Any], *, answer_text: str, abstained: bool, cita
         "recall_at_1": M.recall_at(retrieved, gold, 1),
         "recall_at_5": M.recall_at(retrieved, gold, 5),
         "rr": M.reciprocal_rank(retrieved, gold),
+        "passage_recall_at_5": M.passage_recall_at(retrieved, gold, 5),
         "citation_precision": (M.citation_precision(citations, gold, kp)
                                if answerable and not abstained else None),
         "score_ok": verdict["score_ok"],
@@ -195,10 +196,14 @@ def _progress_fn(progress) -> Callable | None:
         return progress
     import sys
 
+    tty = sys.stderr.isatty()
+
     def show(stage: str, done: int, total: int) -> None:
-        if done == total or done % 10 == 0:
+        if tty and (done == total or done % 10 == 0):
             print(f"\r[{stage}] {done}/{total}", end="\n" if done == total else "", file=sys.stderr,
                   flush=True)
+        elif not tty and (done == total or done % 50 == 0):
+            print(f"[{stage}] {done}/{total}", file=sys.stderr, flush=True)
 
     return show
 

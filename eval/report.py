@@ -153,21 +153,7 @@ def summary_markdown(result) -> str:
 
 
 # --------------------------------------------------------------------------- charts
-
-
-def _cjk_font() -> str | None:
-    """A font family that can draw Chinese, if matplotlib knows one."""
-    try:
-        from matplotlib import font_manager
-    except ImportError:
-        return None
-    wanted = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-              "Source Han Sans SC", "SimHei", "Microsoft YaHei", "PingFang SC", "AR PL UMing CN")
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for name in wanted:
-        if name in names:
-            return name
-    return None
+# Chart text is ASCII only (category ids, English labels), so no CJK font is needed.
 
 
 def plot_per_category(result, path: Path) -> None:
@@ -176,9 +162,6 @@ def plot_per_category(result, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    font = _cjk_font()
-    if font:
-        plt.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
     cats = list(result.per_category)
     ours = [(result.per_category[c]["ours"] or {}).get("accuracy") or 0.0 for c in cats]
     has_base = bool(result.baseline_records)

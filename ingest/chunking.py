@@ -273,6 +273,10 @@ def _split_long(sentence: str, base: int, limit: int) -> list[tuple[int, str]]:
     return out
 
 
+def _is_subheading(atom: _Atom) -> bool:
+    return atom.new_para and len(atom.text) <= _SHORT_HEADING and not _SENTENCE_END_RE.search(atom.text)
+
+
 def _render(atoms: list[_Atom]) -> str:
     return "".join(("\n" if a.new_para and i else "") + a.text for i, a in enumerate(atoms))
 
@@ -288,9 +292,11 @@ def _pack(section: Section, max_chars: int, min_chars: int) -> list[tuple[int, s
     for atom in _atoms(section.lines, next_budget):
         cost = len(atom.text) + (1 if atom.new_para and groups[-1] else 0)
         if groups[-1] and used + cost > budget:
-            groups.append([])
-            used, budget = 0, next_budget
-            cost = len(atom.text)
+            # A short title-like line at the end belongs to what follows it.
+            moved = [groups[-1].pop()] if len(groups[-1]) > 1 and _is_subheading(groups[-1][-1]) else []
+            groups.append(moved)
+            used, budget = sum(len(a.text) + 1 for a in moved), next_budget
+            cost = len(atom.text) + (1 if moved else 0)
         groups[-1].append(atom)
         used += cost
     if len(groups) > 1 and sum(len(a.text) for a in groups[-1]) < min_chars:

@@ -278,6 +278,15 @@ def html_to_text(html: str) -> tuple[str, str]:
     return text, (title or h1)
 
 
+_JUNK_PDF_TITLE_RE = re.compile(r"^(untitled|unknown|anonymous|无标题|未命名|title|document\d*)$|\.(docx?|pdf|wps|pptx?)$", re.I)
+
+
+def _useful_pdf_title(title: str) -> str:
+    """PDF metadata titles are often tool defaults ("untitled", "Microsoft Word - a.doc")."""
+    title = re.sub(r"^Microsoft (Word|PowerPoint) - ", "", title.strip())
+    return "" if _JUNK_PDF_TITLE_RE.search(title) else title
+
+
 class _Unreadable(Exception):
     """Internal: the user-facing reason a file cannot be read (the path is added by the caller)."""
 
@@ -307,7 +316,7 @@ def _pdf_text(data: bytes) -> tuple[str, list[tuple[int, int]], str]:
             offset += len(page_text) + 2
         meta_title = ""
         try:
-            meta_title = str((reader.metadata or {}).get("/Title") or "").strip()
+            meta_title = _useful_pdf_title(str((reader.metadata or {}).get("/Title") or ""))
         except Exception:  # noqa: BLE001 - broken metadata is not worth failing for
             pass
     except _Unreadable:

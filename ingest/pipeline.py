@@ -10,18 +10,19 @@ import hashlib
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
 from assistant.store import KnowledgeStore, Manifest
-from assistant.text import tokenize
+from assistant.text import DOMAIN_DICT, SYNONYMS, tokenize
 from ingest.chunking import chunk_document
 from ingest.loaders import iter_files, load_document, skipped_files
 from ingest.model import Chunk, IngestError, RawDocument
-from ingest.normalize import clean_text
+from ingest.normalize import clean_document
 
 # Bump when loading, cleaning, chunking or tokenising changes, so unchanged files re-ingest.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "3"
 
 
 @dataclass
@@ -61,29 +62,22 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def file_hash(path: Path) -> str:
+@lru_cache(maxsize=1)
+def pipeline_fingerprint() -> bytes:
+    """Pipeline version + the dictionaries tokens are made with: when either changes, every
+    file counts as changed, so stored tokens never go stale."""
     h = hashlib.sha256(PIPELINE_VERSION.encode())
+    for resource in (DOMAIN_DICT, SYNONYMS):
+        h.update(resource.read_bytes() if resource.exists() else b"")
+    return h.digest()
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256(pipeline_fingerprint())
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def clean_document(doc: RawDocument) -> RawDocument:
-    """Clean text page by page so PDF page offsets stay true after boilerplate removal."""
-    if not doc.page_starts:
-        doc.text = clean_text(doc.text)
-        return doc
-    bounds = [off for _, off in doc.page_starts] + [len(doc.text)]
-    parts, starts, offset = [], [], 0
-    for (page, _), start, end in zip(doc.page_starts, bounds, bounds[1:]):
-        cleaned = clean_text(doc.text[start:end]).strip("\n") + "\n\n"
-        starts.append((page, offset))
-        parts.append(cleaned)
-        offset += len(cleaned)
-    doc.text = "".join(parts)
-    doc.page_starts = starts
-    return doc
 
 
 def chunk_ids(doc_id: str, chunks: list[Chunk]) -> list[str]:

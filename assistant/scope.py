@@ -1,0 +1,58 @@
+"""What the knowledge base covers and deliberately does not (resources/scope.yaml).
+
+Pure checks on the normalised question; the answerer refuses with the topic's reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.text import DOMAIN_DICT, to_search_text
+
+SCOPE_FILE = Path(__file__).resolve().parent / "resources" / "scope.yaml"
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    reason: str
+    pattern: re.Pattern
+    unless: re.Pattern | None
+
+
+@lru_cache(maxsize=1)
+def _scope() -> tuple[re.Pattern, tuple[Topic, ...]]:
+    import yaml
+
+    data = yaml.safe_load(SCOPE_FILE.read_text(encoding="utf-8")) or {}
+    terms = [re.escape(to_search_text(line.split()[0]))
+             for line in DOMAIN_DICT.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")] if DOMAIN_DICT.exists() else []
+    anchors = re.compile("|".join([data.get("anchors", "")] + terms).strip("|") or r"(?!)")
+    topics = tuple(
+        Topic(t["name"], t["reason"], re.compile(t["pattern"]),
+              re.compile(t["unless"]) if t.get("unless") else None)
+        for t in data.get("topics", [])
+    )
+    return anchors, topics
+
+
+def topics() -> tuple[Topic, ...]:
+    return _scope()[1]
+
+
+def in_domain(search_text: str, tokens: list[str] = ()) -> bool:
+    """True when the question mentions the domain at all (an anchor term or a canonical token)."""
+    anchors = _scope()[0]
+    return bool(anchors.search(search_text)) or any(anchors.fullmatch(t) for t in tokens)
+
+
+def out_of_scope(search_text: str) -> Topic | None:
+    """The first known gap of the knowledge base the question asks about, or None."""
+    for topic in topics():
+        if topic.pattern.search(search_text) and not (topic.unless and topic.unless.search(search_text)):
+            return topic
+    return None

@@ -1,0 +1,273 @@
+"""Unit tests for eval.metrics (pure functions, hand-made records) and the baseline's matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval import metrics as M
+from eval.harness import check_thresholds, make_record
+
+# --------------------------------------------------------------------------- text / key points
+
+
+def test_normalise_folds_width_script_case_and_space():
+    assert M.normalise("ＧＢ／Ｔ  27922\n評審") == "gb/t 27922 评审"
+    assert M.normalise(None) == ""
+
+
+def test_key_points_every_group_needs_one_keyword():
+    kp = [["三星级", "三星"], ["80分"]]
+    assert M.key_points_hit("刚好80分算三星级。", kp)
+    assert not M.key_points_hit("刚好80分算达标级。", kp)  # first group missing
+    assert not M.key_points_hit("算三星级。", kp)  # second group missing
+
+
+def test_key_points_checked_after_normalisation():
+    # traditional script and full-width digits in the answer still match simplified keywords
+    assert M.key_points_hit("剛好８０分算三星級", [["三星级"], ["80分"]])
+    # and keywords are normalised too
+    assert M.key_points_hit("有效期为三年", [["有效期"], ["三年", "3年"]])
+    assert M.key_points_hit("abc", [["ABC"]])
+
+
+def test_key_points_edge_cases():
+    assert M.key_points_hit("anything", [])  # no key points: vacuously true
+    assert not M.key_points_hit("anything", [[]])  # an empty group can never be met
+    assert not M.key_points_hit("", [["x"]])
+    assert M.key_points_hit("达标级", ["达标"])  # a bare string is one group of one keyword
+
+
+def test_key_point_found_any_group():
+    assert M.key_point_found("五星级需要95分", [["三星"], ["95分"]])
+    assert not M.key_point_found("无关文字", [["三星"], ["95分"]])
+
+
+# --------------------------------------------------------------------------- retrieval
+
+
+def test_recall_at_k():
+    retrieved = ["a#1", "b#2", "c#3"]
+    assert M.recall_at(retrieved, ["b#2"], 1) == 0.0
+    assert M.recall_at(retrieved, ["b#2"], 2) == 1.0
+    assert M.recall_at(retrieved, ["a#1", "z#9"], 5) == 1.0  # any acceptable gold passage counts
+    assert M.recall_at(retrieved, ["z#9", "c#3"], 2) == 0.0
+    assert M.recall_at(retrieved, [], 5) is None
+    assert M.recall_at([], ["a#1"], 5) == 0.0
+
+
+def test_passage_recall_at_counts_every_gold_passage():
+    retrieved = ["a#1", "b#2", "c#3"]
+    assert M.passage_recall_at(retrieved, ["a#1", "z#9"], 5) == 0.5
+    assert M.passage_recall_at(retrieved, ["a#1", "c#3"], 2) == 0.5
+    assert M.passage_recall_at([["a#1", "c#3"]], ["a#1", "c#3"], 1) == 1.0
+    assert M.passage_recall_at(retrieved, [], 5) is None
+
+
+def test_recall_accepts_gold_dicts_and_grouped_ranks():
+    retrieved = [["x#1", "a#1"], ["b#2"]]  # rank 1 holds two passages (a baseline chunk)
+    assert M.recall_at(retrieved, [{"doc": "a", "anchor": "1"}], 1) == 1.0
+    assert M.recall_at(retrieved, ["b#2"], 1) == 0.0
+    assert M.recall_at(retrieved, ["a#1", "b#2"], 2) == 1.0
+
+
+def test_reciprocal_rank():
+    assert M.reciprocal_rank(["a", "b", "c"], ["c"]) == pytest.approx(1 / 3)
+    assert M.reciprocal_rank(["a", "b", "c"], ["b", "c"]) == 0.5
+    assert M.reciprocal_rank(["a"], ["z"]) == 0.0
+    assert M.reciprocal_rank(["a"], []) is None
+    assert M.reciprocal_rank([[], ["q", "z"]], ["z"]) == 0.5  # empty rank still counts as a rank
+
+
+# --------------------------------------------------------------------------- citations
+
+
+def test_citation_precision_gold_or_key_point():
+    cites = [
+        {"passage": "faq#a", "text": "无关"},  # gold
+        {"passage": "std#b", "text": "得分达到70分即通过"},  # contains a key point
+        {"passage": "reg#c", "text": "别的内容"},  # neither
+    ]
+    assert M.citation_precision(cites, ["faq#a"], [["70分"]]) == pytest.approx(2 / 3)
+    assert M.citation_precision([], ["faq#a"], [["70分"]]) is None
+
+
+def test_citation_precision_grouped_passages_and_objects():
+    from assistant.types import Citation
+
+    chunk = {"passages": ["faq#x", "faq#a"], "text": "…"}
+    assert M.citation_precision([chunk], ["faq#a"], []) == 1.0
+    obj = Citation(n=1, source="std", title="t", locator="", text="五星级", passage="std#z")
+    assert M.citation_precision([obj], ["faq#a"], [["五星"]]) == 1.0
+    assert M.citation_precision([obj], ["faq#a"], [["三星"]]) == 0.0
+
+
+# --------------------------------------------------------------------------- abstention
+
+
+def test_abstention_precision_recall():
+    got = [True, True, False, False]
+    exp = [True, False, True, False]
+    assert M.abstention_precision(got, exp) == 0.5
+    assert M.abstention_recall(got, exp) == 0.5
+    assert M.abstention_precision([False, False], [True, False]) is None  # never abstained
+    assert M.abstention_recall([True], [False]) is None  # nothing to decline
+    assert M.abstention_recall([False, False], [True, True]) == 0.0
+    with pytest.raises(ValueError):
+        M.abstention_precision([True], [True, False])
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def _call(score, grade, name="calculate_grade"):
+    return {"name": name, "args": {}, "result": {"score": score, "grade": grade, "next_grade": None,
+                                                   "points_to_next": 0}}
+
+
+def test_score_exact_match_reads_tool_result():
+    assert M.score_exact_match([_call(86.0, "三星级")], 86, "三星级")
+    assert M.score_exact_match([_call(86.0000001, "三星级")], 86, "三星级")  # within 1e-6
+    assert not M.score_exact_match([_call(86.01, "三星级")], 86, "三星级")
+    assert not M.score_exact_match([_call(86.0, "四星级")], 86, "三星级")
+    assert not M.score_exact_match([], 86, "三星级")  # no tool: fails
+    assert not M.score_exact_match([_call(86.0, "三星级", name="other")], 86, "三星级")
+    assert not M.score_exact_match([{"name": "calculate_grade", "args": {}, "result": {"error": "x"}}], 86, None)
+    assert M.score_exact_match([_call(86.0, "三星级")], None, "三星级")  # only grade expected
+    assert not M.score_exact_match([_call(86.0, "三星级")], None, None)  # nothing to check
+
+
+def test_score_exact_match_accepts_toolcall_objects():
+    from assistant.types import ToolCall
+
+    call = ToolCall(name="calculate_grade", args={"total": 92}, result={"score": 92.0, "grade": "四星级"})
+    assert M.score_exact_match([call], 92, "四星级")
+    assert M.grade_result([call])["grade"] == "四星级"
+
+
+# --------------------------------------------------------------------------- honesty rules (judge)
+
+CITE = [{"n": 1, "passage": "faq#a", "text": "…"}]
+
+
+def _item(**kw):
+    base = {"id": "q", "question": "?", "category": "c", "key_points": [["三星"]], "gold_sources": [],
+            "expect_abstain": False, "expected_score": None, "expected_grade": None}
+    base.update(kw)
+    return base
+
+
+def test_no_citations_is_never_correct():
+    v = M.judge(_item(), answer_text="刚好80分算三星级", abstained=False, citations=[])
+    assert v["key_points_ok"] and not v["correct"] and v["reason"] == "no_citations"
+    v = M.judge(_item(), answer_text="刚好80分算三星级", abstained=False, citations=CITE)
+    assert v["correct"] and v["reason"] == ""
+
+
+def test_abstaining_on_answerable_is_wrong_even_if_text_matches():
+    v = M.judge(_item(), answer_text="三星级之类的问题我无法回答", abstained=True, citations=CITE)
+    assert not v["correct"] and v["reason"] == "abstained_on_answerable"
+    assert not v["key_points_ok"]
+
+
+def test_abstention_read_from_flag_not_text():
+    oos = _item(expect_abstain=True, key_points=[])
+    # text says "cannot answer" but the flag says it answered: wrong
+    v = M.judge(oos, answer_text="抱歉，知识库中没有相关内容。", abstained=False, citations=CITE)
+    assert not v["correct"] and v["reason"] == "answered_out_of_scope"
+    v = M.judge(oos, answer_text="", abstained=True, citations=[])
+    assert v["correct"]
+
+
+def test_score_question_judged_on_tool_not_text():
+    item = _item(expected_score=86, expected_grade="三星级", key_points=[["三星"]])
+    # the text names the right grade but there is no tool call: wrong
+    v = M.judge(item, answer_text="86分是三星级", abstained=False, citations=CITE, tool_calls=[])
+    assert not v["correct"] and v["score_ok"] is False and v["reason"] == "no_tool_result"
+    # the tool is right though the text says nothing useful: right
+    v = M.judge(item, answer_text="见引用", abstained=False, citations=CITE,
+                tool_calls=[_call(86.0, "三星级")])
+    assert v["correct"] and v["score_ok"] is True
+    v = M.judge(item, answer_text="86分是三星级", abstained=False, citations=CITE,
+                tool_calls=[_call(85.0, "三星级")])
+    assert not v["correct"] and v["reason"] == "wrong_score"
+
+
+def test_missing_key_points_is_wrong():
+    v = M.judge(_item(), answer_text="达标级", abstained=False, citations=CITE)
+    assert not v["correct"] and v["reason"] == "missing_key_points"
+
+
+# --------------------------------------------------------------------------- aggregation
+
+
+def test_percentile():
+    assert M.percentile([], 50) is None
+    assert M.percentile([7], 95) == 7
+    assert M.percentile([1, 2, 3, 4], 50) == 2.5
+    assert M.percentile([1, 2, 3, 4, 5], 95) == pytest.approx(4.8)
+    assert M.percentile([5, 1, 3], 0) == 1 and M.percentile([5, 1, 3], 100) == 5
+
+
+def test_mean_skips_none():
+    assert M.mean([1, None, 0]) == 0.5
+    assert M.mean([None]) is None
+    assert M.mean([True, False, True, True]) == 0.75
+
+
+def _rec(item, **answer):
+    answer.setdefault("answer_text", "")
+    answer.setdefault("abstained", False)
+    answer.setdefault("citations", [])
+    answer.setdefault("retrieved", [])
+    answer.setdefault("tool_calls", [])
+    answer.setdefault("latency_ms", 10.0)
+    return make_record(item, **answer)
+
+
+def test_make_record_and_summarise():
+    gold = [{"doc": "faq", "anchor": "a"}]
+    recs = [
+        _rec(_item(id="1", gold_sources=gold), answer_text="三星级", citations=CITE, retrieved=["faq#a"]),
+        _rec(_item(id="2", gold_sources=gold), answer_text="三星级", retrieved=["x#y", "faq#a"]),  # no cite
+        _rec(_item(id="3", expect_abstain=True, key_points=[]), abstained=True, latency_ms=30.0),
+        _rec(_item(id="4", expected_score=86, expected_grade="三星级"), answer_text="三星级",
+             citations=CITE, tool_calls=[_call(86.0, "三星级")]),
+        _rec(_item(id="5"), abstained=True),  # abstained on answerable
+    ]
+    assert [r["correct"] for r in recs] == [True, False, True, True, False]
+    assert recs[0]["recall_at_1"] == 1.0 and recs[1]["recall_at_1"] == 0.0 and recs[1]["rr"] == 0.5
+    assert recs[2]["recall_at_1"] is None and recs[2]["citation_precision"] is None
+    s = M.summarise(recs)
+    assert s["n"] == 5 and s["accuracy"] == pytest.approx(3 / 5)
+    assert s["key_point_accuracy"] == pytest.approx(1 / 3)  # items 1, 2, 5
+    assert s["recall_at_1"] == 0.5 and s["recall_at_5"] == 1.0 and s["mrr"] == 0.75
+    assert s["citation_presence"] == 0.5  # 2 of 4 answerable items answered with citations
+    assert s["citation_precision"] == 0.5  # item 1 cites gold; item 4 cites neither gold nor a key point
+    assert s["abstention_precision"] == 0.5 and s["abstention_recall"] == 1.0
+    assert s["score_exact_match"] == 1.0
+    assert s["latency_p50_ms"] == 10.0
+
+
+def test_check_thresholds():
+    summary = {"a": 0.8, "b": 0.5, "c": None}
+    below = check_thresholds(summary, {"a": 0.8, "b": 0.6, "c": 0.1})
+    assert [m for m, _, _ in below] == ["b", "c"]
+
+
+# --------------------------------------------------------------------------- baseline matching
+
+
+def test_baseline_passage_matching_by_prefix():
+    from eval.baseline import PREFIX_CHARS, passage_bodies, passage_prefixes, passages_in
+
+    text = ("# 标题\n\n## 问一 {#q1}\n\n" + "甲" * 30 + "乙" * 30 + "\n\n来源：x\n\n"
+            "## 没有锚点\n\n无关\n\n## 問二 {#q2}\n\n短文本。\n")
+    bodies = passage_bodies(text)
+    assert set(bodies) == {"q1", "q2"}
+    assert bodies["q2"] == "短文本。"
+    prefixes = passage_prefixes("doc", text)
+    assert len(prefixes["doc#q1"]) == PREFIX_CHARS
+    # a chunk containing the first 40 normalised characters (line breaks ignored) contains q1
+    assert passages_in("前文 " + "甲" * 30 + "\n" + "乙" * 10, prefixes) == ["doc#q1"]
+    assert passages_in("甲" * 30, prefixes) == []  # prefix cut short: not contained
+    assert passages_in("短文本。", prefixes) == ["doc#q2"]  # body shorter than 40: whole body

@@ -1,0 +1,230 @@
+"""Cleaning: pinyin artefacts, boilerplate lines, promotional sentences, width normalisation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.model import RawDocument
+from ingest.normalize import (
+    PHONE_RE,
+    clean_document,
+    clean_inline,
+    clean_text,
+    is_boilerplate_line,
+    is_promotional,
+    normalize_width,
+    pinyin_artifact_pattern,
+    remove_pinyin_artifacts,
+    remove_promotions,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+# --------------------------------------------------------------------------- width
+
+
+def test_full_width_letters_digits_and_spaces_become_ascii():
+    assert normalize_width("ＧＢ／Ｔ　２７９２２－２０１１") == "GB/T 27922-2011"
+
+
+def test_chinese_punctuation_is_kept_for_display():
+    text = "证书有效期三年，每年监督一次；可以吗？可以！注意：（一）…～"
+    assert normalize_width(text) == text
+
+
+def test_compatibility_ideographs_are_unified():
+    # U+F9B5 (CJK compatibility ideograph) is what some PDFs emit for 例.
+    assert normalize_width("\uf9b5") == "例"
+
+
+# --------------------------------------------------------------------------- pinyin
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("服務(wù)", "服務"),
+        ("企業(yè)", "企業"),
+        ("資質(zhì)", "資質"),
+        ("網(wǎng)購", "網購"),
+        ("服務（wù）手冊", "服務手冊"),  # full-width brackets
+        ("發(fā)現(xiàn)", "發現"),
+        ("職(zhi)能", "職能"),  # plain pinyin without tone marks
+        ("绿(lü)色", "绿色"),
+    ],
+)
+def test_pinyin_artifacts_are_removed(raw, expected):
+    assert remove_pinyin_artifacts(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中国质量认证中心(CQC)",
+        "标准(GB/T 27922)",
+        "得分95分(含95分)",
+        "体系认证(iso)",
+        "见附录(app)说明",
+        "达到70(70)以上",
+        "term (wu) after a space",
+        "（一）服务执行",
+    ],
+)
+def test_brackets_that_are_not_pinyin_stay(text):
+    assert remove_pinyin_artifacts(text) == text
+
+
+def test_traditional_fixture_has_no_artifacts_but_keeps_its_script():
+    cleaned = clean_text((FIXTURES / "traditional_pinyin.txt").read_text(encoding="utf-8"))
+    assert not pinyin_artifact_pattern().search(cleaned)
+    assert "售后服務認證" in cleaned  # traditional characters stay for display
+    assert "(CQC)" in cleaned and "(含95分)" in cleaned
+    assert "明確職能分工" in cleaned
+
+
+# --------------------------------------------------------------------------- boilerplate lines
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "咨询热线:13521955237 13801085760",
+        "咨询热线：135 2195 5237",
+        "联系我们",
+        "联系地址:北京市朝阳区双井优士阁A座12A07",
+        "2008 - 2022 © 中企检测认证网 版权所有  ",
+        "Copyright © 2020 Example Inc. All rights reserved.",
+        "发表评论",
+        "發表評論",
+        "0评",
+        "浏览:0",
+        "2025-06-12 09:05:01  来源:售后服务认证  作者:中企检测认证网  浏览:0",
+        "TOP",
+        "当前位置：首页 > 认证知识 > 正文",
+        "首页 > 认证知识 > 售后服务认证",
+        "本文内容整合网站:中国政府网百度百科知乎",
+        "本文內容整合網站:百度百科、知乎",
+        "免责声明：本文部分内容根据网络信息整理，如有侵权请联系删除。",
+        "免責聲明：本文部分內容根據網絡信息整理。",
+        "上一篇：售后服务认证的好处",
+        "分享到：微信 微博",
+        ":",
+        "在线客服13550333441",
+        "电话：010-88886666",
+    ],
+)
+def test_boilerplate_lines_are_recognised(line):
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "来源：GB/T 27922-2011 第5.1.4.1条（据公开解读转述）",  # corpus source lines must survive
+        "GB/T 27922-2011 于2011年12月30日发布，2012年2月1日实施。",
+        "1、商品售后服务认证,是哪一个类别的认证?",
+        "企业可以拨打12315反映售后问题。",
+        "请仔细阅读5.1.4条款的要求。",
+        "评审员到企业现场按标准检查并评分。",
+        "认证机构会对获证企业进行定期监督管理。",
+        "## 联系我们的方式有哪些？",
+    ],
+)
+def test_content_lines_are_not_boilerplate(line):
+    assert not is_boilerplate_line(line)
+
+
+def test_boilerplate_fixture_keeps_only_content():
+    cleaned = clean_text((FIXTURES / "boilerplate_page.txt").read_text(encoding="utf-8"))
+    assert cleaned.splitlines() == [
+        "售后服务认证的评审特点",
+        "",
+        "评审员到企业现场按标准检查并评分，评审不要求全部条款符合。",
+        "认证时要对企业总部和下属服务网点进行评审。",
+        "企业可以拨打12315反映售后问题，这一句应当保留。",
+    ]
+
+
+# --------------------------------------------------------------------------- promotions inside lines
+
+
+def test_promotional_sentence_appended_to_content_is_removed():
+    line = "证书有效期三年，每年监督一次。如还需要了解更多专业性问题可以拨打在线客服13550333441。"
+    assert remove_promotions(line) == "证书有效期三年，每年监督一次。"
+
+
+def test_advert_paragraph_of_seed_style_is_removed_entirely():
+    advert = (
+        "某某认证网提供体系认证机构查询，检验检测、认证认可一站式行业企业服务平台。"
+        "某某认证网为检测机构提供包括品牌宣传、新品推荐等全方位推广服务。"
+        "这个问题就给大家解答到这里了，如还需要了解更多专业性问题可以拨打某某认证网在线客服13550333441。"
+    )
+    assert clean_text("正文第一段。\n" + advert) == "正文第一段。"
+
+
+def test_phone_mentioned_without_contact_words_loses_only_the_number():
+    assert remove_promotions("样品编号 13800138000 已归档，结果合格。") == "样品编号 已归档，结果合格。"
+
+
+def test_single_promo_cue_is_not_enough():
+    assert not is_promotional("希望本文能够为您提供有益的参考。")
+    assert is_promotional("本站为您提供一站式认证服务。")
+
+
+def test_phone_pattern_does_not_match_standard_numbers_or_dates():
+    for text in ("GB/T 27922-2011", "2011-12-30", "SB/T 10401-2006", "国务院201426号文件", "12315"):
+        assert not PHONE_RE.search(text), text
+    for text in ("13550333441", "010-88886666", "400-800-1234", "+86 13800138000"):
+        assert PHONE_RE.search(text), text
+
+
+# --------------------------------------------------------------------------- whole text
+
+
+def test_blank_lines_collapsed_and_trailing_spaces_stripped():
+    assert clean_text("甲  \n\n\n\n\n乙\t\n") == "甲\n\n乙"
+
+
+def test_repeated_title_line_is_dropped():
+    assert clean_text("标题\n\n标题\n正文。") == "标题\n\n正文。"
+
+
+def test_clean_inline_for_titles():
+    assert clean_inline("河南商品售后服務(wù)體系認證,企業(yè)不可忽視的資質(zhì)\n") == "河南商品售后服務體系認證,企業不可忽視的資質"
+
+
+def test_clean_document_keeps_page_offsets_true():
+    page1, page2 = "第一页正文。\n咨询热线：13800138000", "第二页正文：有效期三年。"
+    text = page1 + "\n\n" + page2
+    doc = RawDocument("d", "d.pdf", "t", "guide", text, "pdf", page_starts=[(1, 0), (2, len(page1) + 2)])
+    cleaned = clean_document(doc)
+    assert "13800138000" not in cleaned.text
+    (_, start1), (_, start2) = cleaned.page_starts
+    assert cleaned.text[start1:].startswith("第一页正文")
+    assert cleaned.text[start2:].startswith("第二页正文")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(list("售后服务认证企業務(wù)abc123，。？：:\n ©TOP热线") + ["13800138000", "发表评论", "\n\n\n"]),
+        max_size=60,
+    ).map("".join)
+)
+def test_clean_text_is_idempotent_and_never_adds_text(text):
+    once = clean_text(text)
+    assert clean_text(once) == once
+    assert len(once) <= len(text)
+
+
+def test_no_phone_or_pinyin_left_in_fixtures():
+    for name in ("boilerplate_page.txt", "traditional_pinyin.txt", "faq_page.txt"):
+        cleaned = clean_text((FIXTURES / name).read_text(encoding="utf-8"))
+        assert not re.search(r"1[3-9]\d{9}", cleaned), name
+        assert not pinyin_artifact_pattern().search(cleaned), name
