@@ -25,7 +25,7 @@ def abstain_text(reason: str | None = None) -> str:
     return f"知识库中没有找到依据回答这个问题：{reason}。{KB_COVERS}"
 EMPTY_TEXT = "请输入一个问题，例如：“售后服务认证属于哪类认证？”或“得了88分能评几星？”"
 
-_SENT_END = re.compile(r"(?<=[。！？；!?;])")
+_SENT_END = re.compile(r"(?<=[。！？!?])")
 _SOURCE_LINE = re.compile(r"^\s*(来源|來源|出处|出處)[:：]")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
 
@@ -49,15 +49,14 @@ class AbstainPolicy:
 def passage_sentences(hit: Hit) -> list[str]:
     """The passage's own sentences: no heading/question line, no source line."""
     lines = []
-    question = str(hit.meta.get("question", "")).strip()
+    titles = {str(hit.meta.get("question", "")).strip().rstrip("？?"),
+              str(hit.meta.get("heading_path", "")).split(" > ")[-1].strip().rstrip("？?")} - {""}
     for i, line in enumerate(hit.text.splitlines()):
         stripped = line.strip()
-        if not stripped or _SOURCE_LINE.match(stripped):
+        if not stripped or _SOURCE_LINE.match(stripped) or _HEADING.match(stripped):
             continue
-        if _HEADING.match(stripped):
-            continue
-        if i == 0 and (stripped == question or stripped.rstrip("？?") == question.rstrip("？?")):
-            continue
+        if i == 0 and stripped.rstrip("？?") in titles:
+            continue  # the passage's own heading or question line
         lines.append(stripped)
     text = "".join(lines)
     return [s.strip() for s in _SENT_END.split(text) if s.strip()]
@@ -73,7 +72,7 @@ def source_line(hit: Hit) -> str:
 def _cite(sentences: list[str], n: int) -> str:
     out = []
     for s in sentences:
-        end = s[-1] if s[-1] in "。！？；!?;" else ""
+        end = s[-1] if s[-1] in "。！？!?" else ""
         body = s[:-1] if end else s
         out.append(f"{body}[{n}]{end or '。'}")
     return "".join(out)
@@ -92,11 +91,13 @@ def relevant_sentences(sentences: list[str], query_tokens: list[str], n: int) ->
 
 def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_support: int = 3,
                        support_ratio: float = 0.55, query_tokens: list[str] | None = None,
+                       relevance=None, min_support_relevance: float = 0.4,
                        conflicts: dict[str, Hit] | None = None) -> tuple[str, list[Citation]]:
     """Direct answer from the best passage, then short supporting points from the next ones.
 
-    ``conflicts`` maps a cited chunk id to a passage from a document that disagrees with it;
-    both are cited and the disagreement is said out loud.
+    ``relevance(hit) -> 0..1`` (query coverage) keeps weakly related passages out of the
+    supporting points. ``conflicts`` maps a cited chunk id to a passage from a document that
+    disagrees with it; both are cited and the disagreement is said out loud.
     """
     if not hits:
         return ABSTAIN_TEXT, []
@@ -128,6 +129,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         sentences = passage_sentences(hit)
         if key in seen_docs or not sentences or any(sentences[0] in m for m in main):
             continue
+        if relevance is not None and relevance(hit) < min_support_relevance:
+            continue
         seen_docs.add(key)
         support.append(_cite(relevant_sentences(sentences, query_tokens or [], 2), cite(hit)))
     if support:
@@ -137,7 +140,11 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         partner = (conflicts or {}).get(c.chunk_id)
         if partner is None:
             continue
-        other = passage_sentences(partner)[:1]
+        already = next((x.n for x in citations if x.chunk_id == partner.chunk_id), None)
+        if already is not None:
+            parts.append(f"\n\n注意：不同来源对此说法不一，两种说法分别见[{c.n}]和[{already}]。")
+            continue
+        other = relevant_sentences(passage_sentences(partner), query_tokens or [], 1)
         if other:
             m = cite(partner)
             parts.append(f"\n\n注意：不同来源对此说法不一。另一来源（{partner.meta.get('title', '')}）称："

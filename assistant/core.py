@@ -95,13 +95,13 @@ class Assistant:
         return self.retriever.retrieve(query, k=k, doc_type=doc_type, context=context)
 
     def _conflict_partners(self, hits: list[Hit], query: str) -> dict[str, Hit]:
+        """For the best passage, the closest passage of each document that disagrees with it
+        (taken from the hits when one is there, else fetched), so both can be cited."""
         partners: dict[str, Hit] = {}
-        cited_docs = {h.meta.get("doc_id") for h in hits}
         for hit in hits[:1]:
-            for other_doc in filter(None, str(hit.meta.get("conflicts_with", "")).split(",")):
-                if other_doc in cited_docs:
-                    continue
-                found = self._best_in_doc(query, other_doc.strip())
+            for other_doc in filter(None, map(str.strip, str(hit.meta.get("conflicts_with", "")).split(","))):
+                found = next((h for h in hits if h.meta.get("doc_id") == other_doc), None) \
+                    or self._best_in_doc(query, other_doc)
                 if found:
                     partners[hit.chunk_id] = found
         return partners
@@ -168,8 +168,10 @@ class Assistant:
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           resolved_question=resolved, timings=dict(retrieval.timings),
                           retrieved=[h.passage for h in hits])
-        text, citations = compose_extractive(hits, query_tokens=retrieval.tokens,
-                                             conflicts=self._conflict_partners(hits, resolved))
+        text, citations = compose_extractive(
+            hits, query_tokens=retrieval.tokens,
+            relevance=lambda h: self.retriever.coverage_of(retrieval.tokens, h),
+            conflicts=self._conflict_partners(hits, resolved))
         return Answer(question=question, answer=text, citations=citations, abstained=False,
                       resolved_question=resolved, timings=dict(retrieval.timings),
                       retrieved=[h.passage for h in hits])

@@ -62,7 +62,8 @@ class LexicalIndex:
                 if phrasing.strip():
                     q_owner.append(pos)
                     q_tokens.append(phrasing.split())
-            for phrasing in [meta.get("question", "")] + str(meta.get("variants", "")).split("\n"):
+            title = meta.get("question") or str(meta.get("heading_path", "")).split(" > ")[-1]
+            for phrasing in [title] + str(meta.get("variants", "")).split("\n"):
                 if str(phrasing).strip():
                     phrase_owner.append(pos)
                     phrase_texts.append(to_search_text(str(phrasing)))

@@ -19,6 +19,8 @@ WEIGHTS = {"lexical": 1.0, "dense": 0.8, "faq": 2.0, "phrase": 2.0, "locator": 3
 POOL = 30  # candidates taken from each list before fusion
 FAQ_MIN = 0.45  # below this a question match is noise (shared function words)
 PHRASE_MIN = 0.35  # character-level similarity to an FAQ phrasing worth counting
+RERANK_POOL = 12  # fused candidates re-scored by query coverage (or a cross-encoder)
+COVERAGE_WEIGHT = 0.5  # share of the final score given to IDF-weighted query coverage
 CONTEXT_WEIGHT = 0.5  # a follow-up's carried-over context counts half as much as the question
 
 
@@ -66,6 +68,19 @@ class Retriever:
         self.reranker = reranker
         self._phrases = None  # embeddings of FAQ phrasings, built on first use
 
+    def rerank_by_coverage(self, tokens: list[str], hits: list[Hit]) -> list[Hit]:
+        """Blend the fused score with how much of the query's distinctive vocabulary each
+        passage contains, so a passage naming every rare query term beats one that only
+        shares the common ones."""
+        best = max(h.score for h in hits) or 1.0
+        for h in hits:
+            h.score = (1 - COVERAGE_WEIGHT) * h.score / best + COVERAGE_WEIGHT * self.coverage_of(tokens, h)
+        return sorted(hits, key=lambda h: -h.score)
+
+    def coverage_of(self, tokens: list[str], hit: Hit) -> float:
+        return coverage(tokens, set(str(hit.meta.get("tokens", "")).split()), to_search_text(hit.text),
+                        self.lexical.idf)
+
     def phrase_matches(self, query_vec, k: int = 10) -> list[tuple[str, float]]:
         """Chunks whose FAQ question or a variant is most similar to the query (cosine)."""
         lex = self.lexical
@@ -86,10 +101,13 @@ class Retriever:
         tokens = tokenize(search_text, normalised=True)
         lexical = self.lexical.search(tokens, POOL, doc_type=doc_type)
         query_vec = self.embedder.embed_query(search_text)
-        faq, phrase = [], []
-        if doc_type in (None, "faq"):
-            faq = self.lexical.match_questions(tokens, 10)
-            phrase = self.phrase_matches(query_vec)
+        # title matching: FAQ questions and variants, and every passage's own heading
+        faq = self.lexical.match_questions(tokens, 10)
+        phrase = self.phrase_matches(query_vec)
+        if doc_type:
+            allowed = {cid for cid, t in zip(self.lexical.ids, self.lexical.doc_types) if t == doc_type}
+            faq = [(c, s) for c, s in faq if c in allowed]
+            phrase = [(c, s) for c, s in phrase if c in allowed]
         dense_hits = self.store.dense_search(query_vec, POOL, where={"doc_type": doc_type} if doc_type else None)
         lists = {
             prefix + "lexical": lexical,
@@ -121,7 +139,7 @@ class Retriever:
             tokens = list(dict.fromkeys(tokens + ctx_tokens))
         t1 = time.perf_counter()
         fused = fuse(lists, weights, scaled=("faq", "ctx_faq", "phrase", "ctx_phrase"))
-        top = fused[: max(k, 20) if self.reranker else k]
+        top = fused[: max(k, RERANK_POOL)]
         by_id = {h.chunk_id: h for h in dense_hits}
         missing = [cid for cid, _ in top if cid not in by_id]
         for cid, text, meta in self.store.get_chunks(missing):
@@ -137,11 +155,12 @@ class Retriever:
                             lexical_score=lex_scores.get(cid), dense_score=dense_scores.get(cid)))
         if self.reranker and hits:
             hits = self.reranker.rerank(context or query, hits)[:k]
+        elif COVERAGE_WEIGHT and hits:
+            hits = self.rerank_by_coverage(tokens, hits)[:k]
         t2 = time.perf_counter()
         hit_ids = {h.chunk_id for h in hits}
         faq_sim = max((s for cid, s in faq if cid in hit_ids), default=0.0)
-        cov = max((coverage(tokens, set(str(h.meta.get("tokens", "")).split()), to_search_text(h.text),
-                            self.lexical.idf) for h in hits[:3]), default=0.0)
+        cov = max((self.coverage_of(tokens, h) for h in hits[:3]), default=0.0)
         return Retrieval(query=query, tokens=tokens, hits=hits, faq_similarity=faq_sim, coverage=cov,
                          timings={"search_ms": (t1 - t0) * 1e3, "fuse_ms": (t2 - t1) * 1e3})
 

@@ -206,11 +206,11 @@ def citation_cards(citations: Sequence[dict], tool_calls: Sequence[dict] = (), a
     for call in tool_calls or []:
         result = call.get("result") or {}
         if call.get("name") == "calculate_grade" and "error" not in result:
-            gap = (f"，距{esc(result.get('next_grade'))}还差 {esc(result.get('points_to_next'))} 分"
+            gap = (f"，距{esc(result.get('next_grade'))}还差 {esc(_num(result.get('points_to_next')))} 分"
                    if result.get("next_grade") else "，已是最高等级")
             parts.append(
                 '<div class="kba-card kba-tool"><div class="kba-card-head">评分计算器</div>'
-                f'<div class="kba-card-text">得分 {esc(result.get("score"))} 分，等级 '
+                f'<div class="kba-card-text">得分 {esc(_num(result.get("score")))} 分，等级 '
                 f'<b>{esc(result.get("grade"))}</b>{gap}。</div></div>'
             )
     if not citations:
@@ -307,7 +307,7 @@ def record_feedback(ctx: AppContext, turns: Sequence[dict], index: Any, liked: A
         path.parent.mkdir(parents=True, exist_ok=True)
         with ctx.feedback_lock, path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-        return "感谢反馈，已记录（👍）。" if record["vote"] == "up" else "感谢反馈，已记录（👎），我们会改进。"
+        return "感谢反馈（有帮助），已记录。" if record["vote"] == "up" else "感谢反馈（没帮助），已记录，我们会改进。"
     except Exception as exc:
         return friendly_error(exc, "记录反馈")
 
@@ -645,9 +645,12 @@ def store_uploads(settings: Settings, files: Iterable[Any]) -> tuple[list[Path],
 
 
 def document_rows(settings: Settings) -> list[list[Any]]:
+    """The document table, newest first (a fresh upload shows at the top), then by id."""
     from assistant.kb import list_documents
 
-    return [[d["doc_id"], d["title"], d["doc_type"], d["chunks"], d["ingested_at"]] for d in list_documents(settings)]
+    docs = sorted(list_documents(settings), key=lambda d: d["doc_id"])
+    docs.sort(key=lambda d: d["ingested_at"], reverse=True)
+    return [[d["doc_id"], d["title"], d["doc_type"], d["chunks"], d["ingested_at"]] for d in docs]
 
 
 def _progress_callback(progress: ProgressFn | None, verb: str):

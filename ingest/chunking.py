@@ -348,6 +348,12 @@ def _section_meta(doc: RawDocument, section: Section) -> dict[str, Any]:
                 meta["variants"] = variants
             if "question" not in meta and pair.get("question"):
                 meta["question"] = str(pair["question"]).strip()
+        asks = doc.meta.get("asks")
+        asked = asks.get(anchor) if isinstance(asks, dict) else None
+        if asked:  # questions a standard/regulation passage answers, for question matching
+            joined = _scalar_join(asked, "\n")
+            if joined:
+                meta["variants"] = "\n".join(filter(None, [meta.get("variants", ""), joined]))
     return meta
 
 

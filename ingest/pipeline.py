@@ -22,7 +22,7 @@ from ingest.model import Chunk, IngestError, RawDocument
 from ingest.normalize import clean_document
 
 # Bump when loading, cleaning, chunking or tokenising changes, so unchanged files re-ingest.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 
 @dataclass
@@ -92,12 +92,17 @@ def chunk_ids(doc_id: str, chunks: list[Chunk]) -> list[str]:
     return ids
 
 
+def passage_title(meta: dict) -> str:
+    """What a passage is about in one line: its FAQ question, else its own heading."""
+    return str(meta.get("question") or str(meta.get("heading_path", "")).split(" > ")[-1])
+
+
 def chunk_record(chunk: Chunk) -> dict:
     """Chunk metadata as stored: its BM25 tokens travel with it, so the lexical index can be
     rebuilt from the store alone (no re-segmentation, same result on every instance)."""
     meta = {k: v for k, v in chunk.meta.items() if v is not None and v != ""}
     meta["tokens"] = " ".join(tokenize(chunk.search_text, normalised=True))
-    questions = [chunk.meta.get("question", "")] + str(chunk.meta.get("variants", "")).split("\n")
+    questions = [passage_title(chunk.meta)] + str(chunk.meta.get("variants", "")).split("\n")
     q_tokens = [" ".join(tokenize(q)) for q in questions if q.strip()]
     if q_tokens:
         meta["q_tokens"] = "|".join(q_tokens)

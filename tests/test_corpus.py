@@ -101,6 +101,12 @@ def test_front_matter(doc: CorpusDoc):
             f"{doc.rel}: conflicts_with must be a list of document ids"
     if fm["doc_type"] != "faq":
         assert "pairs" not in fm, f"{doc.rel}: only FAQ files have `pairs:`"
+    asks = fm.get("asks", {})
+    assert isinstance(asks, dict), f"{doc.rel}: `asks:` must map anchors to lists of questions"
+    for anchor, questions in asks.items():
+        assert anchor in {p.anchor for p in doc.passages}, f"{doc.rel}: asks.{anchor} names no passage"
+        assert isinstance(questions, list) and questions and all(isinstance(q, str) and q.strip() for q in questions), \
+            f"{doc.rel}: asks.{anchor} must be a non-empty list of questions"
 
 
 def test_ids_unique_across_corpus():
