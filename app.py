@@ -13,6 +13,7 @@ Named API endpoints (``gradio_client.Client(url).predict(..., api_name="/ask")``
 import argparse
 import os
 import sys
+import threading
 import time
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -292,14 +293,34 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = Settings.from_env(host=args.host, port=args.port, data_dir=args.data_dir)
-        built = ensure_knowledge_base(settings)
-        if built:
-            print(built, file=sys.stderr)
-        ctx = AppContext(settings)
-        _ = ctx.assistant  # load once, shared by every session
-    except UserError as exc:
+    except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    ctx = AppContext(settings)
+    failure: list[BaseException] = []
+
+    def load() -> None:
+        """Build the KB if empty and load the shared Assistant, while gradio imports."""
+        try:
+            built = ensure_knowledge_base(settings)
+            if built:
+                print(built, file=sys.stderr)
+            _ = ctx.assistant  # load once, shared by every session
+        except BaseException as exc:  # reported by the main thread
+            failure.append(exc)
+
+    loader = threading.Thread(target=load, name="kba-load", daemon=True)
+    loader.start()
+    import gradio  # noqa: F401  (the slowest import; overlaps with loading the Assistant)
+
+    loader.join()
+    if failure:
+        exc = failure[0]
+        if isinstance(exc, UserError):
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+        print(f"内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     try:
         demo = launch(ctx, prevent_thread_lock=True, quiet=True)
     except OSError as exc:

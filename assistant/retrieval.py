@@ -46,7 +46,8 @@ def coverage(query_tokens: list[str], chunk_tokens: set[str], chunk_text: str, i
     if not query_tokens:
         return 0.0
     total = sum(idf(t) for t in set(query_tokens))
-    got = sum(idf(t) for t in set(query_tokens) if t in chunk_tokens or t in chunk_text)
+    # substring matching only for words: a lone character (包, 人) occurs almost everywhere
+    got = sum(idf(t) for t in set(query_tokens) if t in chunk_tokens or (len(t) > 1 and t in chunk_text))
     return got / total if total else 0.0
 
 

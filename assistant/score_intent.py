@@ -79,11 +79,23 @@ _BONUS_RES = (
     re.compile(_NUM + r"\s*" + _COUNT_UNIT + r"?\s*(?:特别)?加分项?"),
     re.compile(r"(?:特别)?加分项\s*(?:有|为|是|:|共|计)?\s*" + _NUM + r"\s*" + _COUNT_UNIT + r"?"),
 )
+# "两处…各记了一次特别扣分" (2 × 1), "两个方面都够得上特别加分" (2): the count sits before the item.
+_ASPECT = _NUM + r"\s*" + _COUNT_UNIT + r"(?:方面|地方|问题|情况|点|亮点)?[^。；;?？]{0,16}?"
+
+
+def _distributive(kind: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    each = re.compile(_ASPECT + r"各[^。；;?？\d]{0,4}?" + _NUM + r"\s*" + _COUNT_UNIT + r"?\s*" + kind)
+    every = re.compile(_ASPECT + r"(?:都|均)[^。；;?？\d]{0,8}?" + kind)
+    return each, every
+
+
+_DEDUCTION_DIST = _distributive(r"特别扣分")
+_BONUS_DIST = _distributive(r"(?:特别)?加分")
 _NO_DEDUCTION_RE = re.compile(r"(?:没有|没|无)(?:任何)?特别扣分")
 _NO_BONUS_RE = re.compile(r"(?:没有|没|无)(?:任何)?(?:特别)?加分")
 
 _APPLICABLE_RES = (
-    re.compile(r"涉及[项的总分值共计合为是有:\s]{0,8}?" + _NUM + r"\s*分?"),
+    re.compile(r"涉及[项的总分值共计合为是有只仅就:\s]{0,8}?" + _NUM + r"\s*分?"),
     re.compile(r"(?:适用|删减后的?)(?:项|指标)?的?(?:总分值|总分|分值|满分)\s*(?:是|为|有|:|共)?\s*" + _NUM + r"\s*分?"),
 )
 _RATIO_RE = re.compile(_NUM + r"\s*分?\s*/\s*" + _NUM + r"\s*分?")
@@ -147,6 +159,20 @@ def _blank_out(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in spans:
         chars[start:end] = "，" * (end - start)
     return "".join(chars)
+
+
+def _count(text: str, patterns: tuple[re.Pattern[str], ...],
+           distributive: tuple[re.Pattern[str], re.Pattern[str]]) -> tuple[int | None, list[tuple[int, int]]]:
+    """A special-item count: "N处…各M次" / "N个方面都…" first, else the earliest plain count."""
+    each, every = distributive
+    for pattern, multiply in ((each, True), (every, False)):
+        m = pattern.search(text)
+        if m:
+            n = _number(m.group(1))
+            factor = _number(m.group(2)) if multiply else 1
+            if n is not None and factor is not None and float(n).is_integer() and float(factor).is_integer():
+                return int(n) * int(factor), [(m.start(), m.end())]
+    return _first_count(text, patterns)
 
 
 def _first_count(text: str, patterns: tuple[re.Pattern[str], ...]) -> tuple[int | None, list[tuple[int, int]]]:
@@ -213,10 +239,10 @@ def extract_score_fields(text: str) -> dict[str, Any]:
     t = normalise(text)
     out: dict[str, Any] = {}
 
-    deductions, spans_d = _first_count(t, _DEDUCTION_RES)
+    deductions, spans_d = _count(t, _DEDUCTION_RES, _DEDUCTION_DIST)
     if deductions is None and _NO_DEDUCTION_RE.search(t):
         deductions = 0
-    bonus, spans_b = _first_count(t, _BONUS_RES)
+    bonus, spans_b = _count(t, _BONUS_RES, _BONUS_DIST)
     if bonus is None and _NO_BONUS_RE.search(t):
         bonus = 0
     t = _blank_out(t, spans_d + spans_b)

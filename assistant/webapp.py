@@ -22,8 +22,6 @@ import hmac
 import html
 import json
 import logging
-import math
-import os
 import re
 import shutil
 import threading
@@ -835,9 +833,10 @@ def category_chart(per_category: dict[str, dict]):
     ax.set_xticks(xs)
     ax.set_xticklabels(labels, rotation=30 if len(cats) > 6 else 0, ha="right" if len(cats) > 6 else "center",
                        fontsize=8)
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.2)
+    ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.set_ylabel("accuracy" if not cjk_font() else "正确率")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper right", ncol=2, frameon=False)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return fig

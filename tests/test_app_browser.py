@@ -37,13 +37,15 @@ EVIL_DOC = """# 上门维修承诺
 
 def _unavailable(reason: str):
     if os.environ.get("CI", "").strip().lower() == "true":
-        pytest.fail(f"{reason}；CI=true 时浏览器测试必须运行（在 .ci/run 里安装 chromium）")
-    pytest.skip(reason)
+        pytest.fail(f"{reason}；CI=true 时浏览器测试必须运行（.ci/run 会安装 chromium）")
+    pytest.skip(f"{reason}，跳过浏览器测试")
 
 
 def _find_chromium() -> str | None:
-    for candidate in (os.environ.get("KBA_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
+    """``$KBA_CHROMIUM`` when set (and only that), else Debian's chromium on the PATH."""
+    given = os.environ.get("KBA_CHROMIUM")
+    candidates = [given] if given else ["/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")]
+    for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
     return None
@@ -53,11 +55,11 @@ def _find_chromium() -> str | None:
 def chromium_path() -> str:
     path = _find_chromium()
     if path is None:
-        _unavailable("没有找到 Chromium（apt-get install -y chromium），跳过浏览器测试")
+        _unavailable("没有找到 Chromium（apt-get install -y chromium）")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        _unavailable("没有安装 playwright（pip install playwright），跳过浏览器测试")
+        _unavailable("没有安装 playwright（pip install playwright）")
     return path
 
 

@@ -135,3 +135,15 @@ def test_never_raises_on_score_like_noise(text):
     if result is not None:
         assert "total" in result or {"earned", "applicable_total"} <= set(result)
         assert "error" in run_calculate_grade(result) or "grade" in run_calculate_grade(result)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("删减之后涉及项只有80分，我们拿了75.2分，另外还得了一个特别加分项。",
+     {"earned": 75.2, "applicable_total": 80, "bonus": 1}),
+    ("实得71分，但评审发现我们有两处违反行业特殊要求，各记了一次特别扣分。",
+     {"total": 71, "special_deductions": 2}),
+    ("涉及项分值75分，我们实得66分，评审员说我们有两个方面都够得上特别加分。",
+     {"earned": 66, "applicable_total": 75, "bonus": 2}),
+])
+def test_counts_stated_before_the_item(text, expected):
+    assert parse_score_question(text) == expected
