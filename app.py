@@ -141,7 +141,6 @@ def build_ui(ctx):
                         type="array", interactive=True, row_count=15, elem_id="kba-sheet",
                     )
                     with gr.Row():
-                        demo_fill = gr.Button("填入演示数据（分值为假设值）", size="sm")
                         sheet_clear = gr.Button("清空表格", size="sm")
                 with gr.Row():
                     special = gr.Number(label="特别扣分项（个）", value=0, precision=0, minimum=0)
@@ -155,7 +154,6 @@ def build_ui(ctx):
                 mode.change(lambda m: (gr.update(visible=m == "total"), gr.update(visible=m == "earned"),
                                        gr.update(visible=m == "sheet")),
                             [mode], [total_box, earned_box, sheet_box], queue=False, **private)
-                demo_fill.click(W.demo_sheet, None, [sheet], queue=False, **private)
                 sheet_clear.click(W.default_sheet, None, [sheet], queue=False, **private)
                 calc.click(lambda m, t, e, a, s, sd, b: W.calculate_score(m, t, e, a, s, sd, b),
                            [mode, total, earned, applicable, sheet, special, bonus],

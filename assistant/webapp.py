@@ -381,18 +381,6 @@ def default_sheet() -> list[list[Any]]:
     return [[item["name"], "", "", False, "", ""] for item in indicators()]
 
 
-def demo_sheet() -> list[list[Any]]:
-    """Illustrative values only (every indicator 10 points, one excluded, one sampled)."""
-    rows = default_sheet()
-    earned = ["9", "8", "9", "10", "8", "7", "9", "10", "9", "", "8", "9", "", "9", "8"]
-    for row, value in zip(rows, earned):
-        row[1] = "10"
-        row[2] = value
-    rows[9][3] = True  # 配送：删减（不适用）
-    rows[12][4], rows[12][5] = "20", "3"  # 废弃商品回收：抽样 20 个，3 个不符合
-    return rows
-
-
 def _table_rows(table: Any) -> list[list[Any]]:
     """A Dataframe value (list of lists, pandas DataFrame, or {"data": ...}) -> list of lists."""
     if table is None:

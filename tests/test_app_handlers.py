@@ -179,9 +179,22 @@ def test_score_sheet_mode_skips_rows_without_max():
     assert figure is not None
 
 
-def test_score_sheet_demo_values():
-    _, result, _ = W.calculate_score("sheet", table=W.demo_sheet())
+def sample_sheet() -> list[list]:
+    """Made-up test values (the app never pre-fills point values: they come from the body's sheet)."""
+    rows = W.default_sheet()
+    earned = ["9", "8", "9", "10", "8", "7", "9", "10", "9", "", "8", "9", "", "9", "8"]
+    for row, value in zip(rows, earned):
+        row[1] = "10"
+        row[2] = value
+    rows[9][3] = True  # excluded (删减)
+    rows[12][4], rows[12][5] = "20", "3"  # 20 sampled, 3 non-conforming
+    return rows
+
+
+def test_score_sheet_with_exclusion_and_sampling():
+    _, result, _ = W.calculate_score("sheet", table=sample_sheet())
     assert "error" not in result and result["excluded"]
+    assert result["applicable_total"] == 140  # 15 rows x 10, one excluded
 
 
 @pytest.mark.parametrize("row, expected", [
