@@ -91,6 +91,8 @@ def _distributive(kind: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 _DEDUCTION_DIST = _distributive(r"特别扣分")
 _BONUS_DIST = _distributive(r"(?:特别)?加分")
+_REPORTED_RE = re.compile(r"(资料|网上|有人|有的|别人|文章|书上|老师|他们|网页)[^，。,]{0,4}(说|写|讲|提到)")
+_OWN_SCORE_RE = re.compile(r"我们|我司|本公司|我公司|咱们|得了|拿了|考了|实得|实际得分")
 _NO_DEDUCTION_RE = re.compile(r"(?:没有|没|无)(?:任何)?特别扣分")
 _NO_BONUS_RE = re.compile(r"(?:没有|没|无)(?:任何)?(?:特别)?加分")
 
@@ -279,6 +281,11 @@ def parse_score_question(text: str) -> dict[str, Any] | None:
     """
     if not isinstance(text, str) or not text.strip():
         return None
+    if _REPORTED_RE.search(normalise(text)):
+        # "有的资料说80分是星级…" is about what sources say; drop those clauses, keep our own score
+        if not _OWN_SCORE_RE.search(normalise(text)):
+            return None
+        text = re.sub(r"[^，。,；;]*" + _REPORTED_RE.pattern + r"[^，。,；;]*[，。,；;]?", "", normalise(text))
     fields = extract_score_fields(text)
     if "total" in fields or "earned" in fields:
         return fields

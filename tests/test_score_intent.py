@@ -147,3 +147,12 @@ def test_never_raises_on_score_like_noise(text):
 ])
 def test_counts_stated_before_the_item(text, expected):
     assert parse_score_question(text) == expected
+
+
+@pytest.mark.parametrize("text", ["有的资料说80分是星级，有的说三星级，到底哪个对", "网上说95分是五星，对吗"])
+def test_reported_thresholds_are_not_our_score(text):
+    assert parse_score_question(text) is None
+
+
+def test_own_score_after_reported_speech_still_counts():
+    assert parse_score_question("网上说80分是三星，我们得了85分能拿几星") == {"total": 85}
