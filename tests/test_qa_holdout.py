@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from assistant.text import to_search_text
+from qa_checks import GRADES, check_item_schema
 
 REPO = Path(__file__).resolve().parents[1]
 HOLDOUT_PATH = REPO / "eval" / "qa_holdout.jsonl"
@@ -47,7 +48,6 @@ CATEGORIES = {
     "followup",
     "out_of_scope",
 }
-GRADES = ("不通过", "达标", "三星级", "四星级", "五星级")
 THRESHOLDS = ((95, "五星级"), (90, "四星级"), (80, "三星级"), (70, "达标"))
 ID_RE = re.compile(r"^ho-\d{3}$")
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{#([A-Za-z0-9-]+)\})?\s*$")
@@ -150,27 +150,7 @@ def test_categories_and_out_of_scope_share():
 
 @pytest.mark.parametrize("item", ITEMS, ids=_ids(ITEMS))
 def test_schema(item: dict):
-    for key, typ in REQUIRED.items():
-        assert key in item, f"missing field {key}"
-        assert isinstance(item[key], typ), f"{key} must be {typ.__name__}"
-    assert ID_RE.match(item["id"]), f"id {item['id']!r} should look like 'ho-001'"
-    assert item["question"].strip() and item["gold_answer"].strip()
-    assert item["category"] in CATEGORIES
-    for key in ("expected_score", "expected_grade"):
-        assert key in item, f"missing field {key} (use null)"
-    score, grade = item["expected_score"], item["expected_grade"]
-    assert score is None or (isinstance(score, (int, float)) and not isinstance(score, bool))
-    assert grade is None or grade in GRADES
-    for group in item["key_points"]:
-        assert isinstance(group, list) and group, "each key-point group is a non-empty list"
-        for kw in group:
-            assert isinstance(kw, str) and kw.strip(), "keywords are non-empty strings"
-            assert to_search_text(kw) == kw, f"keyword {kw!r} must be normalised (simplified, lower case)"
-    for src in item["gold_sources"]:
-        assert isinstance(src, dict) and set(src) == {"doc", "anchor"}, f"bad gold source {src}"
-        assert all(isinstance(v, str) and v for v in src.values())
-    keys = [(s["doc"], s["anchor"]) for s in item["gold_sources"]]
-    assert len(keys) == len(set(keys)), "a gold source is listed twice"
+    check_item_schema(item, REQUIRED, ID_RE, CATEGORIES)
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=_ids(ITEMS))

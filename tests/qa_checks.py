@@ -1,0 +1,36 @@
+"""Schema checks shared by the QA set tests (tuning set and blind holdout)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text import to_search_text
+
+GRADES = ("不通过", "达标", "三星级", "四星级", "五星级")
+
+
+def check_item_schema(item: dict, required: dict, id_re: re.Pattern, categories: set) -> None:
+    """Fields and types of one QA item, its key points and gold sources."""
+    for key, typ in required.items():
+        assert key in item, f"missing field {key}"
+        assert isinstance(item[key], typ), f"{key} must be {typ.__name__}"
+    assert id_re.match(item["id"]), f"id {item['id']!r} does not match {id_re.pattern}"
+    assert item["question"].strip() and item["gold_answer"].strip()
+    assert item["category"] in categories
+    for key in ("expected_score", "expected_grade"):
+        assert key in item, f"missing field {key} (use null)"
+    score, grade = item["expected_score"], item["expected_grade"]
+    assert score is None or (isinstance(score, (int, float)) and not isinstance(score, bool))
+    assert grade is None or grade in GRADES
+    for group in item["key_points"]:
+        assert isinstance(group, list) and group, "each key-point group is a non-empty list"
+        for kw in group:
+            assert isinstance(kw, str) and kw.strip(), "keywords are non-empty strings"
+            assert to_search_text(kw) == kw, f"keyword {kw!r} must be normalised (simplified, lower case)"
+    for src in item["gold_sources"]:
+        assert isinstance(src, dict) and set(src) == {"doc", "anchor"}, f"bad gold source {src}"
+        assert all(isinstance(v, str) and v for v in src.values())
+    keys = [(s["doc"], s["anchor"]) for s in item["gold_sources"]]
+    assert len(keys) == len(set(keys)), "a gold source is listed twice"
+    if "history" in item:
+        assert item["category"] == "followup", "only follow-up items carry a history"
