@@ -60,3 +60,22 @@ def test_broken_model_dir_falls_back(tmp_path):
     s = Settings.from_env(environ={}, data_dir=tmp_path, embedding_model=str(broken))
     choice = resolve_embedder(s)
     assert choice.fallback and "broken-model" in choice.notice
+
+
+def test_tiny_model_through_ingest_chroma_and_answers(tiny_st_model, tmp_path):
+    """The real sentence-transformers path end to end: ingest, Chroma, dense search, answer."""
+    from assistant.core import Assistant
+    from assistant.kb import ingest, open_store
+
+    s = Settings.from_env(environ={}, data_dir=tmp_path / "data", embedding_model=str(tiny_st_model))
+    doc = tmp_path / "validity.md"
+    doc.write_text("# 证书有效期\n\n售后服务认证证书有效期三年，每年监督一次。\n", encoding="utf-8")
+    report, notice = ingest(s, [doc], progress=False)
+    assert report.ok and "sentence-transformers" in notice
+    assert open_store(s).embedder_name() == f"st:{tiny_st_model}"
+    a = Assistant(s)
+    assert "稠密模型" in a.mode
+    hits = a.search("证书有效期", k=1).hits
+    assert hits and hits[0].dense_score is not None
+    ans = a.ask("证书有效期几年？")
+    assert not ans.abstained and "三年" in ans.answer and ans.citations
