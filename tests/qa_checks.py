@@ -34,3 +34,15 @@ def check_item_schema(item: dict, required: dict, id_re: re.Pattern, categories:
     assert len(keys) == len(set(keys)), "a gold source is listed twice"
     if "history" in item:
         assert item["category"] == "followup", "only follow-up items carry a history"
+
+
+def check_answer_key(item: dict) -> None:
+    """Out-of-scope items carry no answer key; answerable ones carry 1-3 key-point groups and gold."""
+    out = item["category"] == "out_of_scope"
+    assert item["expect_abstain"] is out, "expect_abstain must be true exactly for out_of_scope items"
+    if out:
+        assert item["key_points"] == [] and item["gold_sources"] == []
+        assert item["expected_score"] is None and item["expected_grade"] is None
+    else:
+        assert 1 <= len(item["key_points"]) <= 3, "answerable items need 1-3 key-point groups"
+        assert item["gold_sources"], "answerable items need at least one gold source"
