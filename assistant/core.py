@@ -112,32 +112,48 @@ class Assistant:
         return hits[0] if hits else None
 
     # -- answering ---------------------------------------------------------------------
-    def ask(self, question: object, history: list[dict] | None = None) -> Answer:
-        started = time.perf_counter()
+    def _start(self, question: object, history: list[dict] | None) -> tuple[str, list[str], str, Answer | None]:
+        """First steps shared by ask and stream: clean the input, resolve a follow-up, and
+        answer at once (empty or out-of-scope) when no retrieval or LLM is needed."""
         text, notices = clean_question(question)
         if not text:
-            return Answer(question="", answer=EMPTY_TEXT, abstained=True, mode=self.mode,
-                          notices=notices, timings={"total_ms": 0.0})
+            return text, notices, "", Answer(question="", answer=EMPTY_TEXT, abstained=True)
         resolved = resolve_followup(text, history, len(tokenize(text)))
-        answer = self._refuse_out_of_scope(text, resolved)
-        if answer is None:
-            answer = self.llm.ask(text, history, resolved) if self.llm is not None \
-                else self._ask_offline(text, resolved)
+        return text, notices, resolved, self._refuse_out_of_scope(text, resolved)
+
+    def _finish(self, answer: Answer, notices: list[str], started: float) -> Answer:
         answer.notices = notices + answer.notices
         answer.mode = self.mode
         answer.timings["total_ms"] = (time.perf_counter() - started) * 1e3
         return answer
 
+    def ask(self, question: object, history: list[dict] | None = None) -> Answer:
+        started = time.perf_counter()
+        text, notices, resolved, answer = self._start(question, history)
+        if answer is None:
+            answer = self.llm.ask(text, history, resolved) if self.llm is not None \
+                else self._ask_offline(text, resolved)
+        return self._finish(answer, notices, started)
+
     def stream(self, question: object, history: list[dict] | None = None) -> Iterator[str | Answer]:
         """Yield the growing answer text, then the final Answer."""
-        if self.llm is not None:
-            yield from self.llm.stream(question, history)
-            return
-        answer = self.ask(question, history)
-        shown = ""
-        for piece in re.split(r"(?<=[。！？\n])", answer.answer):
-            shown += piece
-            yield shown
+        started = time.perf_counter()
+        text, notices, resolved, answer = self._start(question, history)
+        if answer is None and self.llm is not None:
+            for event in self.llm.stream(text, history, resolved):
+                if isinstance(event, Answer):
+                    answer = event
+                else:
+                    yield event
+        else:
+            if answer is None:
+                answer = self._ask_offline(text, resolved)
+            shown = ""
+            for piece in re.split(r"(?<=[。！？\n])", answer.answer):
+                shown += piece
+                yield shown
+        answer = self._finish(answer, notices, started)
+        yield answer.answer  # the LLM text may have been replaced by the extractive answer
         yield answer
 
     def _refuse_out_of_scope(self, question: str, resolved: str) -> Answer | None:

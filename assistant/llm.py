@@ -154,57 +154,31 @@ class LLMAgent:
 
     # -- public ------------------------------------------------------------------------
     def ask(self, question: str, history, resolved: str) -> Answer:
+        answer = None
+        for event in self.stream(question, history, resolved):
+            if isinstance(event, Answer):
+                answer = event
+        return answer
+
+    def stream(self, question: str, history, resolved: str) -> Iterator[str | Answer]:
+        """Yield the growing LLM text; the final Answer (validated, maybe replaced) comes last.
+
+        ``question`` is already cleaned and ``resolved`` resolved by the Assistant.
+        """
         started = time.perf_counter()
         ctx = TurnContext()
-        try:
-            text = _drain(self._run(question, history, ctx))
-        except Exception as exc:  # endpoint down, bad key, malformed output: stay useful
-            answer = self.assistant._ask_offline(question, resolved)
-            answer.notices.append(f"LLM 调用失败（{type(exc).__name__}），已改用离线抽取式回答。")
-            return answer
-        return self._finish(question, resolved, text, ctx, started)
-
-    def stream(self, question, history) -> Iterator[str | Answer]:
-        """Yield the growing LLM text; the final Answer (validated, maybe replaced) comes last."""
-        from assistant.core import clean_question
-        from assistant.followup import resolve_followup
-        from assistant.text import tokenize
-
-        text, notices = clean_question(question)
-        if not text:
-            yield self.assistant.ask(text, history)
-            return
-        resolved = resolve_followup(text, history, len(tokenize(text)))
-        started = time.perf_counter()
-        ctx = TurnContext()
-        run = self._run(text, history, ctx)
+        run = self._run(question, history, ctx)
         try:
             while True:
                 yield next(run)
         except StopIteration as stop:
             final = stop.value or ""
-        except Exception as exc:
-            answer = self.assistant._ask_offline(text, resolved)
+        except Exception as exc:  # endpoint down, bad key, malformed output: stay useful
+            answer = self.assistant._ask_offline(question, resolved)
             answer.notices.append(f"LLM 调用失败（{type(exc).__name__}），已改用离线抽取式回答。")
-            answer.mode = self.assistant.mode
-            yield answer.answer
             yield answer
             return
-        answer = self._finish(text, resolved, final, ctx, started)
-        answer.notices = notices + answer.notices
-        answer.mode = self.assistant.mode
-        answer.timings["total_ms"] = (time.perf_counter() - started) * 1e3
-        yield answer.answer
-        yield answer
-
-
-def _drain(gen) -> str:
-    """Run a generator to the end and return its return value."""
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            return stop.value or ""
+        yield self._finish(question, resolved, final, ctx, started)
 
 
 def _as_dict(output: Any) -> dict:

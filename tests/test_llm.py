@@ -116,3 +116,12 @@ def test_validate_and_renumber_are_pure():
     text, cites = renumber("甲[3]。乙[1]。丙[3]。", [1, 3], hits)
     assert text == "甲[1]。乙[2]。丙[1]。"
     assert [c.chunk_id for c in cites] == ["c2", "c0"]
+
+
+def test_streaming_refuses_out_of_scope_without_calling_the_model(llm_assistant):
+    a = llm_assistant(RuntimeError("the model must not be called"))
+    events = list(a.stream("办售后服务认证要多少钱？"))
+    final = events[-1]
+    assert final.abstained and not final.citations and final.answer == events[-2]
+    assert not any("LLM 调用失败" in n for n in final.notices)
+    assert final.mode.startswith("LLM")
