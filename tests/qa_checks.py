@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 from assistant.text import to_search_text
 
 GRADES = ("不通过", "达标", "三星级", "四星级", "五星级")
+# An oracle independent of assistant/scoring.py: inclusive thresholds, exact comparison.
+THRESHOLDS = ((95, "五星级"), (90, "四星级"), (80, "三星级"), (70, "达标"))
+
+
+def grade_for(score: float) -> str:
+    value = Fraction(repr(float(score)))
+    for bound, label in THRESHOLDS:
+        if value >= bound:
+            return label
+    return "不通过"
+
+
+def plain(text: str) -> str:
+    """Normalised text without punctuation or spaces, for "is this a copy?" comparisons."""
+    return re.sub(r"[\W_]+", "", to_search_text(text))
 
 
 def check_item_schema(item: dict, required: dict, id_re: re.Pattern, categories: set) -> None:

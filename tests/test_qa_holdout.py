@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from assistant.text import to_search_text
-from qa_checks import GRADES, check_answer_key, check_item_schema
+from qa_checks import GRADES, check_answer_key, check_item_schema, grade_for, plain
 
 REPO = Path(__file__).resolve().parents[1]
 HOLDOUT_PATH = REPO / "eval" / "qa_holdout.jsonl"
@@ -48,7 +48,6 @@ CATEGORIES = {
     "followup",
     "out_of_scope",
 }
-THRESHOLDS = ((95, "五星级"), (90, "四星级"), (80, "三星级"), (70, "达标"))
 ID_RE = re.compile(r"^ho-\d{3}$")
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{#([A-Za-z0-9-]+)\})?\s*$")
 REQUIRED = {
@@ -112,17 +111,6 @@ def _ids(items):
     return [i.get("id", "?") for i in items]
 
 
-def grade_for(score: float) -> str:
-    for threshold, grade in THRESHOLDS:
-        if score >= threshold:
-            return grade
-    return "不通过"
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[\s\W_]+", "", to_search_text(text))
-
-
 def test_file_is_utf8_jsonl_without_ascii_escapes():
     raw = HOLDOUT_PATH.read_bytes()
     text = raw.decode("utf-8")
@@ -137,7 +125,7 @@ def test_item_count_and_unique_ids():
     assert len(ITEMS) == N_ITEMS
     ids = [i["id"] for i in ITEMS]
     assert len(ids) == len(set(ids)), "ids must be unique"
-    questions = [(_plain(i["question"]), json.dumps(i.get("history"), ensure_ascii=False)) for i in ITEMS]
+    questions = [(plain(i["question"]), json.dumps(i.get("history"), ensure_ascii=False)) for i in ITEMS]
     assert len(questions) == len(set(questions)), "duplicate questions"
 
 
@@ -215,10 +203,10 @@ def test_traditional_items_are_written_in_traditional_script(item: dict):
 
 
 def _near_copies(question: str, others: list[str]) -> float:
-    mine = _plain(question)
+    mine = plain(question)
     best = 0.0
     for other in others:
-        theirs = _plain(other)
+        theirs = plain(other)
         if not theirs:
             continue
         if mine == theirs:

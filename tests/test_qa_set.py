@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from assistant.text import to_search_text, to_simplified
-from qa_checks import GRADES, check_answer_key, check_item_schema
+from qa_checks import GRADES, check_answer_key, check_item_schema, grade_for, plain
 
 REPO = Path(__file__).resolve().parents[1]
 QA_PATH = REPO / "eval" / "qa.jsonl"
@@ -45,7 +45,6 @@ MIN_COUNTS = {
     "out_of_scope": 36,
 }
 CATEGORIES = set(MIN_COUNTS)
-THRESHOLDS = ((95, "五星级"), (90, "四星级"), (80, "三星级"), (70, "达标"))
 # Key points a score answer states even when no passage spells them out verbatim.
 GRADE_WORDS = set(GRADES) | {"不能通过", "达标级"}
 NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
@@ -113,19 +112,6 @@ def _ids(items):
     return [str(i.get("id")) for i in items]
 
 
-def grade_for(score: float) -> str:
-    value = Fraction(repr(float(score)))
-    for bound, label in THRESHOLDS:
-        if value >= bound:
-            return label
-    return "不通过"
-
-
-def _plain(text: str) -> str:
-    """Normalised text without punctuation or spaces, for "is this a copy?" comparisons."""
-    return re.sub(r"[\W_]+", "", to_search_text(text))
-
-
 # --------------------------------------------------------------------------- file level
 
 
@@ -144,7 +130,7 @@ def test_enough_items_and_unique_ids():
     ids = [i.get("id") for i in ITEMS]
     dupes = sorted({x for x in ids if ids.count(x) > 1})
     assert not dupes, f"duplicate ids: {dupes}"
-    questions = [(_plain(i["question"]), tuple(map(str, i.get("history") or []))) for i in ITEMS]
+    questions = [(plain(i["question"]), tuple(map(str, i.get("history") or []))) for i in ITEMS]
     repeated = [q for q, c in Counter(questions).items() if c > 1]
     assert not repeated, f"the same question appears more than once: {repeated}"
 
@@ -161,13 +147,13 @@ def test_category_counts_and_out_of_scope_share():
 
 def test_questions_are_not_copies_of_faq_phrasings():
     """The set tests generalisation: no verbatim FAQ question/variant, and few near-copies."""
-    known = {_plain(p) for p in FAQ_PHRASINGS}
-    copies = [i["id"] for i in ITEMS if _plain(i["question"]) in known]
+    known = {plain(p) for p in FAQ_PHRASINGS}
+    copies = [i["id"] for i in ITEMS if plain(i["question"]) in known]
     assert not copies, f"questions copied verbatim from FAQ variants: {copies}"
     plain_known = list(known)
     close = [
         i["id"] for i in ANSWERABLE
-        if max(difflib.SequenceMatcher(None, _plain(i["question"]), k).ratio() for k in plain_known) >= 0.8
+        if max(difflib.SequenceMatcher(None, plain(i["question"]), k).ratio() for k in plain_known) >= 0.8
     ]
     assert len(close) <= 0.3 * len(ANSWERABLE), f"too many near-copies of FAQ variants: {close}"
 
