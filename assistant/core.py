@@ -77,7 +77,7 @@ class Assistant:
             version = self.store.version()
             if version == self._version and self.retriever is not None:
                 return
-            lexical = LexicalIndex.from_store(self.store, self.settings.data_dir / "cache")
+            lexical = LexicalIndex.from_store(self.store, self.settings.data_dir / "cache", self.embedder)
             self.retriever = Retriever(self.store, self.embedder, lexical, self.reranker)
             self._version = version
 

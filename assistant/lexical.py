@@ -13,12 +13,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 
 from assistant.text import to_search_text
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
+# a clause number as a whole ("5.1.3" but not the "5.1" inside it) and an article ("第二十五条")
+_NUMBER_RUN = re.compile(r"(?<![\d.])\d+(?:\.\d+)*(?![\d.])")
+_ARTICLE = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+条")
 
 
 def _bm25(corpus: list[list[str]]):
@@ -45,15 +49,27 @@ class LexicalIndex:
     phrase_texts: list[str] = field(default_factory=list)
     # clause ("5.1.3") and article ("第二十五条") numbers -> chunk positions
     locators: dict[str, list[int]] = field(default_factory=dict)
+    # embeddings of ``phrase_texts`` (float32), made once per store version and cached with the
+    # index: at 100k chunks embedding every heading again at each start would take seconds
+    phrase_vectors: np.ndarray | None = None
 
     @classmethod
-    def build(cls, records: list[tuple[str, dict]]) -> "LexicalIndex":
-        """``records``: (chunk id, chunk metadata with ``tokens`` / ``q_tokens``)."""
+    def build(cls, records: Iterable[tuple[str, dict]]) -> "LexicalIndex":
+        """``records``: (chunk id, chunk metadata with ``tokens`` / ``q_tokens``).
+
+        Tokens are interned: at 100k chunks the token lists would otherwise hold millions of
+        separate copies of the same few thousand words.
+        """
         ids, corpus, q_owner, q_tokens, doc_types = [], [], [], [], []
         phrase_owner, phrase_texts, locators = [], [], {}
         df: Counter = Counter()
+        vocab: dict[str, str] = {}
+
+        def words(text: str) -> list[str]:
+            return [vocab.setdefault(t, t) for t in text.split()]
+
         for pos, (cid, meta) in enumerate(records):
-            toks = str(meta.get("tokens", "")).split()
+            toks = words(str(meta.get("tokens", "")))
             ids.append(cid)
             doc_types.append(str(meta.get("doc_type", "")))
             corpus.append(toks)
@@ -61,7 +77,7 @@ class LexicalIndex:
             for phrasing in str(meta.get("q_tokens", "")).split("|"):
                 if phrasing.strip():
                     q_owner.append(pos)
-                    q_tokens.append(phrasing.split())
+                    q_tokens.append(words(phrasing))
             title = meta.get("question") or str(meta.get("heading_path", "")).split(" > ")[-1]
             for phrasing in [title] + str(meta.get("variants", "")).split("\n"):
                 if str(phrasing).strip():
@@ -75,9 +91,12 @@ class LexicalIndex:
                    phrase_owner=phrase_owner, phrase_texts=phrase_texts, locators=locators)
 
     @classmethod
-    def from_store(cls, store, cache_dir: Path | None = None) -> "LexicalIndex":
+    def from_store(cls, store, cache_dir: Path | None = None, embedder=None) -> "LexicalIndex":
+        """The index of ``store``'s current version, from the cache when it has it.
+        With ``embedder``, the phrasings' embeddings are made and cached too."""
         version = store.version()
-        cache = cache_dir / f"lexical-{store.name}-{version}.pkl" if cache_dir else None
+        tag = f"-{re.sub(r'[^A-Za-z0-9_.-]+', '_', embedder.name)}" if embedder is not None else ""
+        cache = cache_dir / f"lexical-{store.name}-{version}{tag}.pkl" if cache_dir else None
         if cache and cache.exists():
             try:
                 with cache.open("rb") as fh:
@@ -86,7 +105,9 @@ class LexicalIndex:
                     return index
             except Exception:
                 pass  # a damaged cache is rebuilt below
-        index = cls.build([(cid, meta) for cid, _text, meta in store.iter_chunks()])
+        index = cls.build(store.iter_metadata())
+        if embedder is not None and index.phrase_texts:
+            index.phrase_vectors = np.asarray(embedder.embed_documents(index.phrase_texts), dtype=np.float32)
         if cache:
             try:
                 cache.parent.mkdir(parents=True, exist_ok=True)
@@ -118,8 +139,21 @@ class LexicalIndex:
             return []
         scores = self.bm25.get_scores(tokens)
         if doc_type:
-            scores = np.where(np.array(self.doc_types) == doc_type, scores, 0.0)
+            scores = np.where(self.type_mask(doc_type), scores, 0.0)
         return self._top(scores, k, lambda i: self.ids[i])
+
+    def type_mask(self, doc_type: str) -> np.ndarray:
+        """Boolean mask of the chunks of one document type (cached per type)."""
+        masks = self.__dict__.setdefault("_type_masks", {})
+        if doc_type not in masks:
+            masks[doc_type] = np.array(self.doc_types) == doc_type
+        return masks[doc_type]
+
+    def ids_of_type(self, doc_type: str) -> set[str]:
+        sets = self.__dict__.setdefault("_type_ids", {})
+        if doc_type not in sets:
+            sets[doc_type] = {cid for cid, t in zip(self.ids, self.doc_types) if t == doc_type}
+        return sets[doc_type]
 
     def match_questions(self, tokens: list[str], k: int) -> list[tuple[str, float]]:
         """Chunks whose FAQ question (or a variant) best matches the query.
@@ -152,12 +186,28 @@ class LexicalIndex:
         return [(self.ids[pos], sim) for pos, sim in ranked]
 
     def match_locators(self, search_text: str) -> list[str]:
-        """Chunks whose clause or article number the query names ("5.1.3", "第二十五条")."""
+        """Chunks whose clause or article number the query names ("5.1.3", "第二十五条").
+
+        The query's own numbers are looked up in the locator table, so the cost does not grow
+        with the number of clauses; keys of another shape are matched one by one.
+        """
         found = []
-        for key, positions in self.locators.items():
-            if key and re.search(rf"(?<![\d.]){re.escape(key)}(?![\d.])", search_text):
-                found.extend(self.ids[p] for p in positions)
+        named = set(_NUMBER_RUN.findall(search_text)) | set(_ARTICLE.findall(search_text))
+        for key in named:
+            found.extend(self.ids[p] for p in self.locators.get(key, []))
+        for key in self._odd_locators():
+            if re.search(rf"(?<![\d.]){re.escape(key)}(?![\d.])", search_text):
+                found.extend(self.ids[p] for p in self.locators[key])
         return found
+
+    def _odd_locators(self) -> list[str]:
+        """Locator keys that are neither a clause number nor an article (rare; cached)."""
+        odd = getattr(self, "_odd", None)
+        if odd is None:
+            odd = [k for k in self.locators
+                   if k and not _NUMBER_RUN.fullmatch(k) and not _ARTICLE.fullmatch(k)]
+            self._odd = odd
+        return odd
 
     @staticmethod
     def _top(scores: np.ndarray, k: int, key) -> list[tuple[str, float]]:

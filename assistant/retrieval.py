@@ -88,7 +88,8 @@ class Retriever:
         if not lex.phrase_texts:
             return []
         if self._phrases is None:
-            self._phrases = self.embedder.embed_documents(lex.phrase_texts)
+            self._phrases = (lex.phrase_vectors if lex.phrase_vectors is not None
+                             else self.embedder.embed_documents(lex.phrase_texts))
         sims = self._phrases @ query_vec
         best: dict[int, float] = {}
         for i in np.argsort(-sims)[: k * 4]:
@@ -106,10 +107,11 @@ class Retriever:
         faq = self.lexical.match_questions(tokens, 10)
         phrase = self.phrase_matches(query_vec)
         if doc_type:
-            allowed = {cid for cid, t in zip(self.lexical.ids, self.lexical.doc_types) if t == doc_type}
+            allowed = self.lexical.ids_of_type(doc_type)
             faq = [(c, s) for c, s in faq if c in allowed]
             phrase = [(c, s) for c, s in phrase if c in allowed]
-        dense_hits = self.store.dense_search(query_vec, POOL, where={"doc_type": doc_type} if doc_type else None)
+        dense_hits = self.store.dense_search(query_vec, POOL, where={"doc_type": doc_type} if doc_type else None,
+                                             with_text=False)
         lists = {
             prefix + "lexical": lexical,
             prefix + "dense": [(h.chunk_id, h.dense_score) for h in dense_hits],
@@ -141,8 +143,8 @@ class Retriever:
         t1 = time.perf_counter()
         fused = fuse(lists, weights, scaled=("faq", "ctx_faq", "phrase", "ctx_phrase"))
         top = fused[: max(k, RERANK_POOL)]
-        by_id = {h.chunk_id: h for h in dense_hits}
-        missing = [cid for cid, _ in top if cid not in by_id]
+        by_id: dict[str, Hit] = {}
+        missing = [cid for cid, _ in top]
         for cid, text, meta in self.store.get_chunks(missing):
             by_id[cid] = Hit(chunk_id=cid, text=text, meta=meta)
         lex_scores = dict(lists["lexical"])

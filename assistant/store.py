@@ -72,6 +72,20 @@ class Manifest:
         }
 
 
+@dataclass
+class DocumentWrite:
+    """One document's new version, ready to write: manifest, chunk ids, texts, metadata, vectors."""
+
+    manifest: Manifest
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict[str, Any]]
+    embeddings: Any
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
 def open_client(settings: Settings):
     """Embedded ``PersistentClient`` by default; ``HttpClient`` when a Chroma host is set."""
     import chromadb
@@ -183,6 +197,13 @@ class KnowledgeStore:
             return None
         return Manifest.from_record(doc_id, got["metadatas"][0] or {})
 
+    def manifests_of(self, doc_ids: list[str]) -> dict[str, Manifest]:
+        """The current manifests of the given documents (those that have one)."""
+        if self.docs is None or not doc_ids:
+            return {}
+        got = self.docs.get(ids=list(dict.fromkeys(doc_ids)), include=["metadatas"])
+        return {d: Manifest.from_record(d, m or {}) for d, m in zip(got["ids"], got["metadatas"])}
+
     def version(self) -> str:
         """Changes whenever any document is added, replaced or deleted (cache key)."""
         import hashlib
@@ -195,26 +216,41 @@ class KnowledgeStore:
     # -- writes ------------------------------------------------------------------------
     def replace_document(self, manifest: Manifest, ids: list[str], texts: list[str],
                          metadatas: list[dict[str, Any]], embeddings: np.ndarray) -> None:
-        """Write a document's new chunks, then its manifest, then drop its stale chunks.
+        """Write one document's new chunks, then its manifest, then drop its stale chunks."""
+        self.replace_documents([DocumentWrite(manifest, ids, texts, metadatas, embeddings)])
 
-        If anything fails before the manifest is written, the previous version stays the
-        one that is searched (its chunks and manifest are untouched).
+    def replace_documents(self, writes: list["DocumentWrite"]) -> None:
+        """Write several documents: all new chunks, then all manifests, then drop stale chunks.
+
+        Chroma is much faster with large batches (about 1000 chunks per call instead of one
+        document's 10–50), so the pipeline groups documents. The order keeps every crash
+        harmless: until a document's manifest is written its previous version (chunks and
+        manifest, untouched) is the one searched, and new chunks without a manifest are
+        orphans that ``repair()`` removes.
         """
-        old = self.manifest(manifest.doc_id)
-        new_ids = set(ids)
+        if not writes:
+            return
+        olds = self.manifests_of([w.manifest.doc_id for w in writes])
+        ids = [i for w in writes for i in w.ids]
+        texts = [t for w in writes for t in w.texts]
+        metas = [m for w in writes for m in w.metadatas]
+        vectors = np.concatenate([np.asarray(w.embeddings, dtype=np.float32) for w in writes])
         try:
             for start in range(0, len(ids), BATCH):
                 end = start + BATCH
                 self.chunks.upsert(ids=ids[start:end], documents=texts[start:end],
-                                   metadatas=metadatas[start:end], embeddings=embeddings[start:end])
-            self.docs.upsert(ids=[manifest.doc_id], metadatas=[manifest.to_metadata()],
-                             embeddings=[[1.0]], documents=[manifest.title or manifest.doc_id])
+                                   metadatas=metas[start:end], embeddings=vectors[start:end])
+            self.docs.upsert(ids=[w.manifest.doc_id for w in writes],
+                             metadatas=[w.manifest.to_metadata() for w in writes],
+                             embeddings=[[1.0]] * len(writes),
+                             documents=[w.manifest.title or w.manifest.doc_id for w in writes])
         except BaseException:
-            keep = set(old.chunk_ids) if old else set()
+            keep = {cid for old in olds.values() if old for cid in old.chunk_ids}
             self._delete_chunks([i for i in ids if i not in keep])
             raise
-        if old:
-            self._delete_chunks([i for i in old.chunk_ids if i not in new_ids])
+        new_ids = set(ids)
+        stale = [cid for old in olds.values() if old for cid in old.chunk_ids if cid not in new_ids]
+        self._delete_chunks(stale)
 
     def delete_document(self, doc_id: str) -> bool:
         m = self.manifest(doc_id)
@@ -256,13 +292,23 @@ class KnowledgeStore:
 
     def iter_chunks(self, batch: int = BATCH * 5) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """(id, text, metadata) for every chunk a manifest lists."""
+        for cid, text, meta in self._iter_listed(["documents", "metadatas"], batch):
+            yield cid, text, meta
+
+    def iter_metadata(self, batch: int = BATCH * 5) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(id, metadata) for every chunk a manifest lists, without the texts (index building)."""
+        for cid, _text, meta in self._iter_listed(["metadatas"], batch):
+            yield cid, meta
+
+    def _iter_listed(self, include: list[str], batch: int):
         if self.chunks is None:
             return
         listed = {cid for m in self.manifests().values() for cid in m.chunk_ids}
         offset = 0
         while True:
-            got = self.chunks.get(include=["documents", "metadatas"], limit=batch, offset=offset)
-            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+            got = self.chunks.get(include=include, limit=batch, offset=offset)
+            texts = got["documents"] if "documents" in include else [""] * len(got["ids"])
+            for cid, text, meta in zip(got["ids"], texts, got["metadatas"]):
                 if cid in listed:
                     yield cid, text, meta or {}
             if len(got["ids"]) < batch:
@@ -276,14 +322,22 @@ class KnowledgeStore:
         by_id = {cid: (cid, t, m or {}) for cid, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
         return [by_id[i] for i in ids if i in by_id]
 
-    def dense_search(self, query_vec: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
-        if self.chunks is None or self.count() == 0:
+    def dense_search(self, query_vec: np.ndarray, k: int, where: dict | None = None,
+                     with_text: bool = True) -> list[Hit]:
+        """Nearest chunks by cosine similarity. ``with_text=False`` returns ids and scores only
+        (empty text and metadata): reading 30 documents back costs ten times the search, so
+        retrieval fetches text only for the few candidates that survive fusion."""
+        if self.chunks is None:
             return []
-        res = self.chunks.query(query_embeddings=[query_vec], n_results=min(k, self.count()),
-                                where=where, include=["documents", "metadatas", "distances"])
+        # Chroma returns fewer results when the collection is smaller than k (or empty), so no
+        # count() round trip per query
+        include = ["documents", "metadatas", "distances"] if with_text else ["distances"]
+        res = self.chunks.query(query_embeddings=[query_vec], n_results=k, where=where, include=include)
+        ids, dists = res["ids"][0], res["distances"][0]
+        texts = res["documents"][0] if with_text else [""] * len(ids)
+        metas = res["metadatas"][0] if with_text else [{}] * len(ids)
         hits = []
-        for cid, text, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0],
-                                         res["distances"][0]):
+        for cid, text, meta, dist in zip(ids, texts, metas, dists):
             sim = 1.0 - float(dist)  # cosine distance -> similarity
             hits.append(Hit(chunk_id=cid, text=text, meta=meta or {}, score=sim, dense_score=sim))
         return hits

@@ -41,9 +41,33 @@ def _t2s():
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional_chars() -> re.Pattern:
+    """Every character of a t2s dictionary entry that changes something.
+
+    Text with none of them comes out of the converter unchanged, so it can skip the
+    (pure-Python, slow) converter: most of what we see is simplified already.
+    """
+    converter = _t2s()
+    converter.convert("")  # loads the dictionaries
+    chars: set[str] = set()
+    for group in converter._dict_chain_data:
+        for entry in group:
+            table = entry[-1] if isinstance(entry, tuple) else entry
+            for key, value in table.items():
+                value = value.split(" ")[0] if isinstance(value, str) else str(value[0])
+                if value == key:
+                    continue
+                if len(value) == len(key):  # only the characters that change
+                    chars.update(k for k, v in zip(key, value) if k != v)
+                else:
+                    chars.update(key)
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
 def to_simplified(text: str) -> str:
     """Traditional -> simplified Chinese; other text unchanged."""
-    if not text:
+    if not text or not _traditional_chars().search(text):
         return text
     return _t2s().convert(text)
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
-from assistant.store import KnowledgeStore, Manifest
+from assistant.store import DocumentWrite, KnowledgeStore, Manifest
 from assistant.text import DOMAIN_DICT, SYNONYMS, tokenize
 from ingest.chunking import chunk_document
 from ingest.loaders import iter_files, load_document, skipped_files
@@ -23,6 +23,8 @@ from ingest.normalize import clean_document
 
 # Bump when loading, cleaning, chunking or tokenising changes, so unchanged files re-ingest.
 PIPELINE_VERSION = "4"
+# Chunks buffered across documents before one store write (Chroma is fastest in big batches).
+WRITE_BATCH = 1000
 
 
 @dataclass
@@ -141,17 +143,47 @@ def ingest_paths(paths: Iterable[Path], store: KnowledgeStore, embedder, *, rese
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="文件", file=sys.stderr, desc="导入", leave=False)
+    pending: list[tuple[str, DocumentWrite, bool]] = []  # (path, write, is_update)
+
+    def flush() -> None:
+        """Write the buffered documents in one go; if that fails, each of them is an error
+        and keeps its previous version."""
+        if not pending:
+            return
+        try:
+            store.replace_documents([w for _, w, _ in pending])
+        except Exception as exc:
+            for path, _, _ in pending:
+                report.errors.append((path, f"写入知识库失败：{type(exc).__name__}: {exc}"))
+        else:
+            for _, write, is_update in pending:
+                manifests[write.manifest.doc_id] = write.manifest
+                report.documents += 1
+                report.chunks += len(write)
+                report.updated += is_update
+                report.added += not is_update
+        pending.clear()
+
     for i, (path, root) in enumerate(files):
         if on_progress:
             on_progress(i, len(files), str(path))
         try:
-            _ingest_one(path, root, store, embedder, manifests, report)
+            write = _prepare_one(path, root, embedder, manifests, report)
         except IngestError as exc:
             report.errors.append((str(path), str(exc)))
         except Exception as exc:  # one broken document never stops the batch
             report.errors.append((str(path), f"{type(exc).__name__}: {exc}"))
+        else:
+            if write is not None:
+                doc_id = write.manifest.doc_id
+                if any(w.manifest.doc_id == doc_id for _, w, _ in pending):
+                    flush()  # the same document twice in one run: the later file wins
+                pending.append((str(path), write, doc_id in manifests))
+                if sum(len(w) for _, w, _ in pending) >= WRITE_BATCH:
+                    flush()
         if bar:
             bar.update(1)
+    flush()
     if bar:
         bar.close()
     if on_progress:
@@ -165,8 +197,9 @@ def ingest_paths(paths: Iterable[Path], store: KnowledgeStore, embedder, *, rese
     return report
 
 
-def _ingest_one(path: Path, root: Path, store: KnowledgeStore, embedder,
-                manifests: dict[str, Manifest], report: IngestReport) -> None:
+def _prepare_one(path: Path, root: Path, embedder, manifests: dict[str, Manifest],
+                 report: IngestReport) -> DocumentWrite | None:
+    """Everything up to the store write for one file; None when it is unchanged."""
     try:
         digest = file_hash(path)
     except FileNotFoundError:
@@ -178,20 +211,12 @@ def _ingest_one(path: Path, root: Path, store: KnowledgeStore, embedder,
     if known is not None:
         report.documents += 1
         report.unchanged += 1
-        return
+        return None
     doc, chunks = prepare(path, root)
     ids = chunk_ids(doc.doc_id, chunks)
     metas = [chunk_record(c) for c in chunks]
     vectors = embedder.embed_documents([c.search_text for c in chunks])
-    previous = manifests.get(doc.doc_id)
     manifest = Manifest(doc_id=doc.doc_id, source=source, title=doc.title, doc_type=doc.doc_type,
                         file_hash=digest, chunk_ids=ids,
                         extra={"fmt": doc.fmt, "encoding": doc.meta.get("encoding", "")})
-    store.replace_document(manifest, ids, [c.text for c in chunks], metas, vectors)
-    manifests[doc.doc_id] = manifest
-    report.documents += 1
-    report.chunks += len(chunks)
-    if previous is None:
-        report.added += 1
-    else:
-        report.updated += 1
+    return DocumentWrite(manifest, ids, [c.text for c in chunks], metas, vectors)

@@ -26,19 +26,20 @@ class HashingEmbedder:
         self.name = f"hashing-ngram-v1-{dim}"
 
     def _vector(self, text: str) -> np.ndarray:
-        vec = np.zeros(self.dim, dtype=np.float32)
-        counts: dict[int, float] = {}
+        counts: dict[str, float] = {}
         for piece in _NON_WORD.split(text.lower()):
             for n, weight in _WEIGHTS.items():
                 for i in range(len(piece) - n + 1):
-                    h = zlib.crc32(piece[i : i + n].encode("utf-8"))
-                    counts[h] = counts.get(h, 0.0) + weight
-        dim = self.dim
-        for h, c in counts.items():
-            # sublinear tf; the sign bit spreads collisions so they cancel rather than add up
-            weight = 1.0 + float(np.log(c)) if c >= 1 else c
-            vec[h % dim] += weight if (h >> 31) & 1 else -weight
-        return vec
+                    gram = piece[i : i + n]
+                    counts[gram] = counts.get(gram, 0.0) + weight
+        if not counts:
+            return np.zeros(self.dim, dtype=np.float32)
+        hashes = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in counts), dtype=np.int64, count=len(counts))
+        c = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        # sublinear tf; the sign bit spreads collisions so they cancel rather than add up
+        weight = np.where(c >= 1, 1.0 + np.log(np.maximum(c, 1.0)), c)
+        weight = np.where((hashes >> 31) & 1, weight, -weight)
+        return np.bincount(hashes % self.dim, weights=weight, minlength=self.dim).astype(np.float32)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
