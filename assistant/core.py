@@ -158,12 +158,15 @@ class Assistant:
 
     def _refuse_out_of_scope(self, question: str, resolved: str) -> Answer | None:
         """Refuse topics the KB deliberately does not cover (fees, other certifications…)."""
-        from assistant.score_intent import parse_score_question
+        from assistant.score_intent import score_request
 
-        if parse_score_question(resolved) is not None:
+        if score_request(question, resolved) is not None:
             return None
         normalised = to_search_text(question)
-        if not in_domain(to_search_text(resolved), tokenize(resolved)):
+        resolved_text = to_search_text(resolved)
+        # a clause or article number the knowledge base holds ("5.1.4.1条讲什么") is in domain
+        names_locator = self.retriever is not None and self.retriever.lexical.match_locators(resolved_text)
+        if not names_locator and not in_domain(resolved_text, tokenize(resolved)):
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           resolved_question=resolved, notices=["超出知识库范围：与售后服务认证无关"])
         topic = out_of_scope(normalised)
@@ -173,9 +176,9 @@ class Assistant:
                       resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
 
     def _ask_offline(self, question: str, resolved: str) -> Answer:
-        from assistant.score_intent import parse_score_question
+        from assistant.score_intent import score_request
 
-        score_args = parse_score_question(resolved)
+        score_args = score_request(question, resolved)
         if score_args is not None:
             return self.answer_score(question, resolved, score_args)
         retrieval = self.search(question, k=5, context=resolved)

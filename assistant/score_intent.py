@@ -290,3 +290,23 @@ def parse_score_question(text: str) -> dict[str, Any] | None:
     if "total" in fields or "earned" in fields:
         return fields
     return None
+
+
+_THRESHOLD_ASK_RE = re.compile(
+    r"(达标|三星|四星|五星|星级|几星)[^，。,？?]{0,8}(多少分|几分|要多少|需要多少|分数线|最低分|够不够)")
+
+_GAP_ASK_RE = re.compile(r"差|距离|够不够|够吗|能不能|能评|算不算")
+
+
+def score_request(question: str, resolved: str) -> dict[str, Any] | None:
+    """The scoring-tool arguments for a question asked in a conversation, or None.
+
+    ``resolved`` carries the previous turn into a follow-up, so "那如果再扣1分呢？" is scored
+    with the earlier score. But a follow-up that asks a grade's threshold and names no number of
+    its own ("那五星要多少分？") asks about the rules, not for the earlier score again.
+    """
+    asked = to_search_text(question)
+    if resolved != question and _THRESHOLD_ASK_RE.search(asked) and not _GAP_ASK_RE.search(asked) \
+            and parse_score_question(question) is None:
+        return None
+    return parse_score_question(resolved)
