@@ -107,9 +107,10 @@ class Assistant:
         return partners
 
     def _best_in_doc(self, query: str, doc_id: str) -> Hit | None:
-        vec = self.embedder.embed_query(query)
-        hits = self.store.dense_search(vec, 1, where={"doc_id": doc_id})
-        return hits[0] if hits else None
+        manifest = self.store.manifest(doc_id)
+        if manifest is None:
+            return None
+        return self.store.nearest_among(manifest.chunk_ids, self.embedder.embed_query(query))
 
     # -- answering ---------------------------------------------------------------------
     def _start(self, question: object, history: list[dict] | None) -> tuple[str, list[str], str, Answer | None]:
@@ -195,6 +196,16 @@ class Assistant:
                       resolved_question=resolved, timings=dict(retrieval.timings),
                       retrieved=[h.passage for h in hits])
 
+    def _rule_passage(self, query: str) -> Hit | None:
+        """The passage a grade rule is cited from: the same for every score question until the
+        knowledge base changes, so it is searched once per knowledge-base version."""
+        retriever = self.retriever
+        cache = retriever.__dict__.setdefault("_rule_passages", {})
+        if query not in cache:
+            hits = self.search(query, k=1, doc_type="standard").hits or self.search(query, k=1).hits
+            cache[query] = hits[0] if hits else None
+        return cache[query]
+
     def answer_score(self, question: str, resolved: str, args: dict) -> Answer:
         """Grade questions: the number comes from the scoring tool, the rule from cited passages."""
         from assistant.tools import run_calculate_grade
@@ -211,9 +222,9 @@ class Assistant:
             queries.append(SPECIAL_ITEMS_QUERY)
         citations: list[Citation] = []
         for q in queries:
-            hits = self.search(q, k=1, doc_type="standard").hits or self.search(q, k=1).hits
-            if hits and all(c.chunk_id != hits[0].chunk_id for c in citations):
-                citations.append(Citation.from_hit(len(citations) + 1, hits[0]))
+            hit = self._rule_passage(q)
+            if hit and all(c.chunk_id != hit.chunk_id for c in citations):
+                citations.append(Citation.from_hit(len(citations) + 1, hit))
         return Answer(question=question, answer=score_text(result, args, citations),
                       citations=citations, abstained=False, tool_calls=[call],
                       resolved_question=resolved, retrieved=[c.passage for c in citations])

@@ -8,6 +8,7 @@ reading 100k chunks back from Chroma costs more than loading a pickle.
 from __future__ import annotations
 
 import math
+from array import array
 import pickle
 import re
 from collections import Counter
@@ -19,19 +20,48 @@ import numpy as np
 
 from assistant.text import to_search_text
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 # a clause number as a whole ("5.1.3" but not the "5.1" inside it) and an article ("第二十五条")
 _NUMBER_RUN = re.compile(r"(?<![\d.])\d+(?:\.\d+)*(?![\d.])")
 _ARTICLE = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+条")
 
 
-def _bm25(corpus: list[list[str]]):
-    import bm25s
+def _embed_all(embedder, texts: list[str], block: int = 4096) -> np.ndarray:
+    """Embeddings of many short texts, block by block into one float32 array."""
+    out = None
+    for start in range(0, len(texts), block):
+        part = np.asarray(embedder.embed_documents(texts[start:start + block]), dtype=np.float32)
+        if out is None:
+            out = np.empty((len(texts), part.shape[1]), dtype=np.float32)
+        out[start:start + len(part)] = part
+    return out
 
-    index = bm25s.BM25(k1=1.2, b=0.75)
-    # bm25s needs at least one token per document
-    index.index([toks or ["\u2205"] for toks in corpus], show_progress=False)
-    return index
+
+class _Corpus:
+    """Token lists kept as compact id arrays (4 bytes a token) while an index is built: as
+    lists of strings, and as bm25s's own Python ints, 100k chunks would take a gigabyte."""
+
+    def __init__(self):
+        self.vocab: dict[str, int] = {}
+        self.docs: list[array] = []
+
+    def add(self, tokens: list[str]) -> None:
+        # bm25s needs at least one token per document
+        self.docs.append(array("i", [self.vocab.setdefault(t, len(self.vocab)) for t in tokens or ["\u2205"]]))
+
+    def bm25(self):
+        import bm25s
+
+        index = bm25s.BM25(k1=1.2, b=0.75)
+        index.index((self.docs, self.vocab), show_progress=False)
+        return index
+
+
+def _bm25(corpus: list[list[str]]):
+    built = _Corpus()
+    for toks in corpus:
+        built.add(toks)
+    return built.bm25()
 
 
 @dataclass
@@ -60,7 +90,8 @@ class LexicalIndex:
         Tokens are interned: at 100k chunks the token lists would otherwise hold millions of
         separate copies of the same few thousand words.
         """
-        ids, corpus, q_owner, q_tokens, doc_types = [], [], [], [], []
+        ids, q_owner, q_tokens, doc_types = [], [], [], []
+        corpus = _Corpus()
         phrase_owner, phrase_texts, locators = [], [], {}
         df: Counter = Counter()
         vocab: dict[str, str] = {}
@@ -72,7 +103,7 @@ class LexicalIndex:
             toks = words(str(meta.get("tokens", "")))
             ids.append(cid)
             doc_types.append(str(meta.get("doc_type", "")))
-            corpus.append(toks)
+            corpus.add(toks)
             df.update(set(toks))
             for phrasing in str(meta.get("q_tokens", "")).split("|"):
                 if phrasing.strip():
@@ -86,7 +117,7 @@ class LexicalIndex:
             for key in ("clause", "article"):
                 if meta.get(key):
                     locators.setdefault(to_search_text(str(meta[key])), []).append(pos)
-        return cls(ids=ids, bm25=_bm25(corpus) if corpus else None, doc_types=doc_types, q_owner=q_owner,
+        return cls(ids=ids, bm25=corpus.bm25() if corpus.docs else None, doc_types=doc_types, q_owner=q_owner,
                    q_tokens=q_tokens, q_bm25=_bm25(q_tokens) if q_tokens else None, df=df,
                    phrase_owner=phrase_owner, phrase_texts=phrase_texts, locators=locators)
 
@@ -101,25 +132,42 @@ class LexicalIndex:
             try:
                 with cache.open("rb") as fh:
                     fmt, index = pickle.load(fh)
-                if fmt == CACHE_FORMAT:
+                vectors = cache.with_suffix(".npy")
+                if fmt == CACHE_FORMAT and (embedder is None or not index.phrase_texts or vectors.exists()):
+                    if embedder is not None and index.phrase_texts:
+                        index.phrase_vectors = np.load(vectors)
                     return index
             except Exception:
                 pass  # a damaged cache is rebuilt below
         index = cls.build(store.iter_metadata())
         if embedder is not None and index.phrase_texts:
-            index.phrase_vectors = np.asarray(embedder.embed_documents(index.phrase_texts), dtype=np.float32)
+            index.phrase_vectors = _embed_all(embedder, index.phrase_texts)
         if cache:
+            index._save(cache, store.name)
+        return index
+
+    def _save(self, cache: Path, store_name: str) -> None:
+        """Pickle the index, with the phrase vectors beside it as .npy (no in-memory copy of a
+        few hundred MB at 100k chunks); replaces the caches of older versions."""
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            for old in [*cache.parent.glob(f"lexical-{store_name}-*.pkl"),
+                        *cache.parent.glob(f"lexical-{store_name}-*.npy")]:
+                old.unlink(missing_ok=True)
+            vectors, self.phrase_vectors = self.phrase_vectors, None
             try:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                for old in cache.parent.glob(f"lexical-{store.name}-*.pkl"):
-                    old.unlink(missing_ok=True)
+                if vectors is not None:
+                    with cache.with_suffix(".npy.tmp").open("wb") as fh:
+                        np.save(fh, vectors)
+                    cache.with_suffix(".npy.tmp").replace(cache.with_suffix(".npy"))
                 tmp = cache.with_suffix(".tmp")
                 with tmp.open("wb") as fh:
-                    pickle.dump((CACHE_FORMAT, index), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                tmp.replace(cache)
-            except OSError:
-                pass  # caching is an optimisation only
-        return index
+                    pickle.dump((CACHE_FORMAT, self), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                tmp.replace(cache)  # last: a .pkl is only there when its vectors are complete
+            finally:
+                self.phrase_vectors = vectors
+        except OSError:
+            pass  # caching is an optimisation only
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -322,6 +322,20 @@ class KnowledgeStore:
         by_id = {cid: (cid, t, m or {}) for cid, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
         return [by_id[i] for i in ids if i in by_id]
 
+    def nearest_among(self, ids: list[str], query_vec: np.ndarray) -> Hit | None:
+        """The chunk among ``ids`` closest to the query (by id, so no metadata scan)."""
+        if not ids or self.chunks is None:
+            return None
+        got = self.chunks.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        if not got["ids"]:
+            return None
+        vectors = np.asarray(got["embeddings"], dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1) * (np.linalg.norm(query_vec) or 1.0)
+        sims = vectors @ np.asarray(query_vec, dtype=np.float32) / np.where(norms == 0, 1.0, norms)
+        i = int(np.argmax(sims))
+        return Hit(chunk_id=got["ids"][i], text=got["documents"][i], meta=got["metadatas"][i] or {},
+                   score=float(sims[i]), dense_score=float(sims[i]))
+
     def dense_search(self, query_vec: np.ndarray, k: int, where: dict | None = None,
                      with_text: bool = True) -> list[Hit]:
         """Nearest chunks by cosine similarity. ``with_text=False`` returns ids and scores only

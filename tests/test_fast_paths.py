@@ -81,3 +81,20 @@ def _reference_vector(text: str, dim: int = 512) -> np.ndarray:
 def test_hashing_embedder_matches_reference(text):
     got = HashingEmbedder().embed_documents([text])[0]
     assert np.allclose(got, _reference_vector(text), atol=1e-5)
+
+
+def test_lexical_cache_round_trip_keeps_phrase_vectors(corpus_kb, tmp_path):
+    from assistant.embedders.hashing import HashingEmbedder
+    from assistant.store import KnowledgeStore
+
+    store = KnowledgeStore(corpus_kb)
+    emb = HashingEmbedder()
+    built = LexicalIndex.from_store(store, tmp_path, emb)
+    files = sorted(p.suffix for p in tmp_path.iterdir())
+    assert files == [".npy", ".pkl"]
+    loaded = LexicalIndex.from_store(store, tmp_path, emb)
+    assert loaded.ids == built.ids and np.array_equal(loaded.phrase_vectors, built.phrase_vectors)
+    # vectors missing (e.g. a crash between the two writes): rebuilt, never served half
+    next(tmp_path.glob("*.npy")).unlink()
+    again = LexicalIndex.from_store(store, tmp_path, emb)
+    assert again.phrase_vectors is not None and again.phrase_vectors.shape == built.phrase_vectors.shape
