@@ -32,6 +32,9 @@ STOPWORDS = frozenset(
 
 _PUNCT_RE = re.compile(r"^[\W_]+$", re.UNICODE)
 _LONE_LATIN = re.compile(r"^[a-z]$")
+# "两百多个", "十几", "多个": quantities in words say nothing about the topic, and their search-mode
+# fragments (两百, 百多, 百多个…) would count as rare, important words
+_CN_QUANTITY = re.compile(r"^[零〇一二两三四五六七八九十百千万亿几多余来个]+$")
 
 
 @lru_cache(maxsize=1)
@@ -143,5 +146,8 @@ def tokenize(text: str, *, normalised: bool = False) -> list[str]:
         tok = tok.strip()
         if not tok or tok in STOPWORDS or _PUNCT_RE.match(tok) or _LONE_LATIN.match(tok):
             continue
-        out.append(syn.get(tok, tok))
+        if tok in syn:
+            out.append(syn[tok])
+        elif not (len(tok) > 1 and _CN_QUANTITY.match(tok)):
+            out.append(tok)
     return out

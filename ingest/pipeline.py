@@ -22,7 +22,7 @@ from ingest.model import Chunk, IngestError, RawDocument
 from ingest.normalize import clean_document
 
 # Bump when loading, cleaning, chunking or tokenising changes, so unchanged files re-ingest.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "7"
 # Chunks buffered across documents before one store write (Chroma is fastest in big batches).
 WRITE_BATCH = 1000
 
