@@ -23,6 +23,7 @@ def abstain_text(reason: str | None = None) -> str:
     if not reason:
         return ABSTAIN_TEXT
     return f"知识库中没有找到依据回答这个问题：{reason}。{KB_COVERS}"
+CLOSE_RUNNER_UP = 0.85
 EMPTY_TEXT = "请输入一个问题，例如：“售后服务认证属于哪类认证？”或“得了88分能评几星？”"
 
 _SENT_END = re.compile(r"(?<=[。！？!?])")
@@ -129,7 +130,10 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         sentences = passage_sentences(hit)
         if key in seen_docs or not sentences or any(sentences[0] in m for m in main):
             continue
-        if relevance is not None and relevance(hit) < min_support_relevance:
+        # a runner-up almost as strong as the best passage is shown even when it shares few
+        # query words: the ranking is not sure which of the two answers the question
+        close = any(hit is h for h in hits[1:3]) and hit.score >= top.score * CLOSE_RUNNER_UP
+        if relevance is not None and relevance(hit) < min_support_relevance and not close:
             continue
         seen_docs.add(key)
         support.append(_cite(relevant_sentences(sentences, query_tokens or [], 2), cite(hit)))
