@@ -20,6 +20,7 @@ from assistant.text import to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall
 
 MAX_QUESTION_CHARS = 500
+STORE_CHECK_SECONDS = 2.0  # how often ask() looks for changes made by other processes
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]")
 # Queries that fetch the passages a grade calculation rests on.
 THRESHOLD_QUERY = "售后服务认证 等级 分数 70分 达标 80分 三星级 90分 四星级 95分 五星级"
@@ -53,6 +54,8 @@ class Assistant:
         self.reranker = self._load_reranker()
         self._lock = threading.Lock()
         self._version = None
+        self._stamp = self.store.stamp()
+        self._checked = time.monotonic()
         self.retriever: Retriever | None = None
         self.refresh()
         self.llm = None
@@ -80,6 +83,18 @@ class Assistant:
             lexical = LexicalIndex.from_store(self.store, self.settings.data_dir / "cache", self.embedder)
             self.retriever = Retriever(self.store, self.embedder, lexical, self.reranker)
             self._version = version
+
+    def _follow_store(self) -> None:
+        """Refresh when another process (an ingest, another app instance on the same Chroma
+        server) changed the knowledge base; checked at most every few seconds, cheaply."""
+        now = time.monotonic()
+        if now - self._checked < STORE_CHECK_SECONDS:
+            return
+        self._checked = now
+        stamp = self.store.stamp()
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self.refresh()
 
     @property
     def mode(self) -> str:
@@ -117,6 +132,7 @@ class Assistant:
         """First steps shared by ask and stream: clean the input, resolve a follow-up, and
         answer at once (empty or out-of-scope) when no retrieval or LLM is needed."""
         text, notices = clean_question(question)
+        self._follow_store()
         if not text:
             return text, notices, "", Answer(question="", answer=EMPTY_TEXT, abstained=True)
         resolved = resolve_followup(text, history, len(tokenize(text)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -204,6 +205,19 @@ class KnowledgeStore:
         got = self.docs.get(ids=list(dict.fromkeys(doc_ids)), include=["metadatas"])
         return {d: Manifest.from_record(d, m or {}) for d, m in zip(got["ids"], got["metadatas"])}
 
+    def stamp(self) -> str | None:
+        """A token that changes with every write, readable in one call (unlike ``version``,
+        which reads every manifest), so other app instances can notice a change cheaply."""
+        try:
+            col = self.client.get_collection(self.name + "_docs", embedding_function=None)
+        except Exception:
+            return None
+        return (col.metadata or {}).get("stamp")
+
+    def _touch(self) -> None:
+        if self.docs is not None:
+            self.docs.modify(metadata={"stamp": f"{time.time():.6f}-{uuid.uuid4().hex[:8]}"})
+
     def version(self) -> str:
         """Changes whenever any document is added, replaced or deleted (cache key)."""
         import hashlib
@@ -251,6 +265,7 @@ class KnowledgeStore:
         new_ids = set(ids)
         stale = [cid for old in olds.values() if old for cid in old.chunk_ids if cid not in new_ids]
         self._delete_chunks(stale)
+        self._touch()
 
     def delete_document(self, doc_id: str) -> bool:
         m = self.manifest(doc_id)
@@ -258,6 +273,7 @@ class KnowledgeStore:
             return False
         self._delete_chunks(m.chunk_ids)
         self.docs.delete(ids=[doc_id])
+        self._touch()
         return True
 
     def _delete_chunks(self, ids: list[str]) -> None:
