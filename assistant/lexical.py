@@ -23,7 +23,7 @@ from assistant.text import to_search_text
 CACHE_FORMAT = 5
 # a clause number as a whole ("5.1.3" but not the "5.1" inside it) and an article ("第二十五条")
 _NUMBER_RUN = re.compile(r"(?<![\d.])\d+(?:\.\d+)*(?![\d.])")
-_ARTICLE = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+条")
+_ARTICLE = re.compile(r"(?<![\d.])第[零〇一二两三四五六七八九十百千\d]+条(?![\d.])")
 
 
 def _embed_all(embedder, texts: list[str], block: int = 4096) -> np.ndarray:

@@ -68,6 +68,9 @@ class Retriever:
         self.lexical = lexical
         self.reranker = reranker
         self._phrases = None  # embeddings of FAQ phrasings, built on first use
+        # the chunks some manifest lists (the lexical index holds exactly those): dense hits
+        # outside it are orphans of an interrupted ingest, or chunks of a write still in flight
+        self._listed = frozenset(lexical.ids)
 
     def rerank_by_coverage(self, tokens: list[str], hits: list[Hit]) -> list[Hit]:
         """Blend the fused score with how much of the query's distinctive vocabulary each
@@ -91,11 +94,25 @@ class Retriever:
             self._phrases = (lex.phrase_vectors if lex.phrase_vectors is not None
                              else self.embedder.embed_documents(lex.phrase_texts))
         sims = self._phrases @ query_vec
+        top = min(k * 4, len(sims))
+        part = np.argpartition(-sims, top - 1)[:top]
         best: dict[int, float] = {}
-        for i in np.argsort(-sims)[: k * 4]:
+        for i in part[np.argsort(-sims[part], kind="stable")]:
             pos = lex.phrase_owner[i]
             best.setdefault(pos, float(sims[i]))
         return [(lex.ids[p], s) for p, s in sorted(best.items(), key=lambda kv: -kv[1])[:k]]
+
+    def _dense(self, query_vec, doc_type: str | None) -> list[Hit]:
+        """Dense candidates, of one document type when asked. Chroma's metadata filter scans
+        every row (about 100 ms at 100k chunks), so a filtered search first over-fetches
+        unfiltered neighbours and keeps those of the type; only a rare type falls back."""
+        if not doc_type:
+            return self.store.dense_search(query_vec, POOL, with_text=False)
+        allowed = self.lexical.ids_of_type(doc_type)
+        hits = [h for h in self.store.dense_search(query_vec, POOL * 4, with_text=False) if h.chunk_id in allowed]
+        if len(hits) < min(POOL // 3, len(allowed)):
+            hits = self.store.dense_search(query_vec, POOL, where={"doc_type": doc_type}, with_text=False)
+        return hits[:POOL]
 
     def _ranked_lists(self, query: str, doc_type: str | None, prefix: str = ""):
         """The three candidate lists for one query text, plus its tokens and dense hits."""
@@ -110,8 +127,8 @@ class Retriever:
             allowed = self.lexical.ids_of_type(doc_type)
             faq = [(c, s) for c, s in faq if c in allowed]
             phrase = [(c, s) for c, s in phrase if c in allowed]
-        dense_hits = self.store.dense_search(query_vec, POOL, where={"doc_type": doc_type} if doc_type else None,
-                                             with_text=False)
+        dense_hits = self._dense(query_vec, doc_type)
+        dense_hits = [h for h in dense_hits if h.chunk_id in self._listed]
         lists = {
             prefix + "lexical": lexical,
             prefix + "dense": [(h.chunk_id, h.dense_score) for h in dense_hits],

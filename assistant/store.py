@@ -23,6 +23,8 @@ from assistant.errors import EmbedderMismatch, UserError
 from assistant.types import Hit
 
 BATCH = 1000
+# On a shared server, an orphan chunk younger than this may belong to an ingest in progress.
+ORPHAN_GRACE_SECONDS = 600.0
 
 
 @dataclass
@@ -247,7 +249,8 @@ class KnowledgeStore:
         olds = self.manifests_of([w.manifest.doc_id for w in writes])
         ids = [i for w in writes for i in w.ids]
         texts = [t for w in writes for t in w.texts]
-        metas = [m for w in writes for m in w.metadatas]
+        now = time.time()  # lets repair() tell a crashed write from one still in flight
+        metas = [{**m, "written_at": now} for w in writes for m in w.metadatas]
         vectors = np.concatenate([np.asarray(w.embeddings, dtype=np.float32) for w in writes])
         try:
             for start in range(0, len(ids), BATCH):
@@ -283,12 +286,28 @@ class KnowledgeStore:
             if ids[start:start + BATCH]:
                 self.chunks.delete(ids=ids[start:start + BATCH])
 
-    def repair(self) -> int:
-        """Remove orphan chunks (no manifest lists them), e.g. after a crash. Returns the count."""
+    def repair(self, grace_seconds: float | None = None) -> int:
+        """Remove orphan chunks (no manifest lists them), e.g. after a crash. Returns the count.
+
+        On a shared Chroma server another instance may be between writing its chunks and its
+        manifests, so there only orphans older than ``ORPHAN_GRACE_SECONDS`` are removed (orphans
+        are never searched, so a young one costs nothing). Embedded, this process is the only
+        writer and every orphan goes.
+        """
         if self.chunks is None:
             return 0
+        if grace_seconds is None:
+            grace_seconds = ORPHAN_GRACE_SECONDS if self.settings.uses_server else 0.0
         listed = {cid for m in self.manifests().values() for cid in m.chunk_ids}
         orphans = [cid for cid in self._all_chunk_ids() if cid not in listed]
+        if grace_seconds > 0 and orphans:
+            cutoff = time.time() - grace_seconds
+            old = []
+            for start in range(0, len(orphans), BATCH):
+                got = self.chunks.get(ids=orphans[start:start + BATCH], include=["metadatas"])
+                old += [cid for cid, meta in zip(got["ids"], got["metadatas"])
+                        if float((meta or {}).get("written_at", 0.0)) < cutoff]
+            orphans = old
         self._delete_chunks(orphans)
         return len(orphans)
 
