@@ -28,6 +28,19 @@ SCORING_RULE_QUERY = "涉及项分值 删减 实际得分 除以 涉及项 乘�
 SPECIAL_ITEMS_QUERY = "特别扣分项 特别加分项 扣1分 加1分"
 
 
+def clean_history(raw: object) -> tuple[list[dict], list[str]]:
+    """The usable turns of a conversation history ({"role": "user"|"assistant", "content": str});
+    anything else is dropped with a notice, so a malformed history never raises."""
+    if raw is None:
+        return [], []
+    if not isinstance(raw, (list, tuple)):
+        return [], ["对话历史格式无效（应为 [{\"role\", \"content\"}] 列表），已忽略。"]
+    turns = [{"role": t["role"], "content": clean_question(t["content"])[0]} for t in raw
+             if isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str)]
+    notices = [] if len(turns) == len(raw) else [f"对话历史中有 {len(raw) - len(turns)} 条格式无效，已忽略。"]
+    return turns, notices
+
+
 def clean_question(raw: object) -> tuple[str, list[str]]:
     """Make any input a safe, bounded question; return (question, notices)."""
     notices = []
@@ -128,15 +141,17 @@ class Assistant:
         return self.store.nearest_among(manifest.chunk_ids, self.embedder.embed_query(query))
 
     # -- answering ---------------------------------------------------------------------
-    def _start(self, question: object, history: list[dict] | None) -> tuple[str, list[str], str, Answer | None]:
-        """First steps shared by ask and stream: clean the input, resolve a follow-up, and
-        answer at once (empty or out-of-scope) when no retrieval or LLM is needed."""
+    def _start(self, question: object, history: object) -> tuple[str, list[dict], list[str], str, Answer | None]:
+        """First steps shared by ask and stream: clean the input and the history, resolve a
+        follow-up, and answer at once (empty or out-of-scope) when no retrieval or LLM is needed."""
         text, notices = clean_question(question)
+        history, history_notices = clean_history(history)
+        notices += history_notices
         self._follow_store()
         if not text:
-            return text, notices, "", Answer(question="", answer=EMPTY_TEXT, abstained=True)
+            return text, history, notices, "", Answer(question="", answer=EMPTY_TEXT, abstained=True)
         resolved = resolve_followup(text, history, len(tokenize(text)))
-        return text, notices, resolved, self._refuse_out_of_scope(text, resolved)
+        return text, history, notices, resolved, self._refuse_out_of_scope(text, resolved)
 
     def _finish(self, answer: Answer, notices: list[str], started: float) -> Answer:
         answer.notices = notices + answer.notices
@@ -146,7 +161,7 @@ class Assistant:
 
     def ask(self, question: object, history: list[dict] | None = None) -> Answer:
         started = time.perf_counter()
-        text, notices, resolved, answer = self._start(question, history)
+        text, history, notices, resolved, answer = self._start(question, history)
         if answer is None:
             answer = self.llm.ask(text, history, resolved) if self.llm is not None \
                 else self._ask_offline(text, resolved)
@@ -155,7 +170,7 @@ class Assistant:
     def stream(self, question: object, history: list[dict] | None = None) -> Iterator[str | Answer]:
         """Yield the growing answer text, then the final Answer."""
         started = time.perf_counter()
-        text, notices, resolved, answer = self._start(question, history)
+        text, history, notices, resolved, answer = self._start(question, history)
         if answer is None and self.llm is not None:
             for event in self.llm.stream(text, history, resolved):
                 if isinstance(event, Answer):

@@ -76,25 +76,51 @@ def to_fraction(value: Any, field_name: str) -> Fraction:
     if isinstance(value, bool):
         raise ScoringError(f"{field_name}必须是数字，收到布尔值 {value}")
     if isinstance(value, Fraction):
-        return value
+        return _bounded(value, field_name, value)
     if isinstance(value, int):
-        return Fraction(value)
+        return _bounded(Fraction(value), field_name, value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ScoringError(f"{field_name}不能是 NaN 或无穷大")
-        return Fraction(repr(value))
+        return _bounded(Fraction(repr(value)), field_name, value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ScoringError(f"{field_name}不能是 NaN 或无穷大")
-        return Fraction(value)
+        return _bounded(value, field_name, value)
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
         if text.lower() in _NON_FINITE:
             raise ScoringError(f"{field_name}不能是 NaN 或无穷大")
         if not _NUMBER_RE.match(text):
             raise ScoringError(f"{field_name}必须是阿拉伯数字，收到「{value}」")
-        return Fraction(Decimal(text))
+        return _bounded(Decimal(text), field_name, value)
     raise ScoringError(f"{field_name}必须是数字，收到 {type(value).__name__}")
+
+
+#: No score sheet has numbers this large (or decimals this small). Checked before any big-integer
+#: arithmetic: "1e999999999" would otherwise build a billion-digit integer (minutes of CPU), and
+#: values of 1e26 or more break the 28-digit decimal rounding used for display.
+_MAX_EXPONENT = 15
+_MIN_EXPONENT = -100
+_LIMIT = Fraction(10) ** (_MAX_EXPONENT + 1)
+
+
+def _out_of_range(field_name: str, shown: Any) -> ScoringError:
+    text = str(shown)
+    text = text if len(text) <= 40 else text[:40] + "…"
+    return ScoringError(f"{field_name}超出可计算的范围，收到「{text}」")
+
+
+def _bounded(value: Fraction | Decimal, field_name: str, shown: Any) -> Fraction:
+    if isinstance(value, Decimal):
+        if value.is_zero():
+            return Fraction(0)
+        if not _MIN_EXPONENT <= value.adjusted() <= _MAX_EXPONENT:
+            raise _out_of_range(field_name, shown)
+        value = Fraction(value)
+    if abs(value) >= _LIMIT:
+        raise _out_of_range(field_name, shown)
+    return value
 
 
 def to_count(value: Any, field_name: str) -> int:

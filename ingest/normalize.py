@@ -38,8 +38,22 @@ def normalize_width(text: str) -> str:
     return "".join(parts)
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _drop_lone_surrogates(text: str) -> str:
+    """PDF text extraction can leak UTF-16 surrogates (a malformed ToUnicode map): re-pair the
+    halves of a real character, drop the rest. UTF-8 cannot encode them, so a single one would
+    make the whole document fail when it is hashed or stored."""
+    if not _SURROGATE_RE.search(text):
+        return text
+    text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    return _SURROGATE_RE.sub("", text)
+
+
 def _normalize_chars(text: str) -> str:
-    """Line endings, invisible characters and stray control bytes, then width."""
+    """Line endings, invisible characters, stray control bytes and lone surrogates, then width."""
+    text = _drop_lone_surrogates(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
     text = _INVISIBLE_RE.sub("", text)
     text = _CONTROL_RE.sub("", text)
