@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from fractions import Fraction
 
 from assistant.text import to_search_text
@@ -62,3 +64,41 @@ def check_answer_key(item: dict) -> None:
     else:
         assert 1 <= len(item["key_points"]) <= 3, "answerable items need 1-3 key-point groups"
         assert item["gold_sources"], "answerable items need at least one gold source"
+
+
+# --------------------------------------------------------------------------- file level
+# Shared by the blind sets (eval/qa_holdout.jsonl, eval/qa_blind2.jsonl).
+
+
+def load_items(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def item_ids(items: list[dict]) -> list[str]:
+    return [i.get("id", "?") for i in items]
+
+
+def check_jsonl_file(path) -> None:
+    """UTF-8 without BOM, one JSON object per line, no blank lines, no \\u escapes."""
+    raw = path.read_bytes()
+    text = raw.decode("utf-8")
+    assert not raw.startswith(b"\xef\xbb\xbf"), "no BOM"
+    for n, line in enumerate(text.splitlines(), 1):
+        assert line.strip(), f"blank line {n}"
+        assert isinstance(json.loads(line), dict), f"line {n} is not an object"
+        assert "\\u" not in line, f"line {n}: write with ensure_ascii=False"
+
+
+def check_count_and_unique(items: list[dict], n_items: int) -> None:
+    assert len(items) == n_items
+    ids = [i["id"] for i in items]
+    assert len(ids) == len(set(ids)), "ids must be unique"
+    questions = [(plain(i["question"]), json.dumps(i.get("history"), ensure_ascii=False)) for i in items]
+    assert len(questions) == len(set(questions)), "duplicate questions"
+
+
+def check_categories(items: list[dict], categories: set, min_out_of_scope_share: float) -> None:
+    counts = Counter(i["category"] for i in items)
+    assert set(counts) <= categories, f"unknown categories: {set(counts) - categories}"
+    assert set(counts) == categories, f"categories without items: {categories - set(counts)}"
+    assert counts["out_of_scope"] / len(items) >= min_out_of_scope_share

@@ -10,15 +10,14 @@ name only the item id, so running the tests does not reveal the tuned phrasings.
 
 from __future__ import annotations
 
-import json
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 import test_qa_holdout as holdout
-from qa_checks import check_item_schema, plain
+from qa_checks import (check_categories, check_count_and_unique, check_item_schema, check_jsonl_file, item_ids,
+                       load_items)
 
 BLIND2_PATH = Path(__file__).resolve().parents[1] / "eval" / "qa_blind2.jsonl"
 
@@ -26,11 +25,7 @@ N_ITEMS = 77
 ID_RE = re.compile(r"^b2-\d{3}$")
 
 
-def _load_items() -> list[dict]:
-    return [json.loads(line) for line in BLIND2_PATH.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-ITEMS = _load_items()
+ITEMS = load_items(BLIND2_PATH)
 ANSWERABLE = [i for i in ITEMS if not i.get("expect_abstain")]
 KEYPOINT_ITEMS = [i for i in ANSWERABLE if i.get("expected_score") is None]
 SCORE_ITEMS = [i for i in ITEMS if i.get("category") == "score_calculation"]
@@ -39,36 +34,22 @@ TRADITIONAL = [i for i in ITEMS if i.get("category") == "traditional_chinese"]
 USED_QUESTIONS = holdout.MAIN_QUESTIONS + [i.get("question", "") for i in holdout.ITEMS]
 
 
-def _ids(items):
-    return [i.get("id", "?") for i in items]
+_ids = item_ids
 
 
 # --------------------------------------------------------------------------- file level
 
 
 def test_file_is_utf8_jsonl_without_ascii_escapes():
-    raw = BLIND2_PATH.read_bytes()
-    text = raw.decode("utf-8")
-    assert not raw.startswith(b"\xef\xbb\xbf"), "no BOM"
-    for n, line in enumerate(text.splitlines(), 1):
-        assert line.strip(), f"blank line {n}"
-        assert isinstance(json.loads(line), dict), f"line {n} is not an object"
-        assert "\\u" not in line, f"line {n}: write with ensure_ascii=False"
+    check_jsonl_file(BLIND2_PATH)
 
 
 def test_item_count_and_unique_ids():
-    assert len(ITEMS) == N_ITEMS
-    ids = [i["id"] for i in ITEMS]
-    assert len(ids) == len(set(ids)), "ids must be unique"
-    questions = [(plain(i["question"]), json.dumps(i.get("history"), ensure_ascii=False)) for i in ITEMS]
-    assert len(questions) == len(set(questions)), "duplicate questions"
+    check_count_and_unique(ITEMS, N_ITEMS)
 
 
 def test_categories_and_out_of_scope_share():
-    counts = Counter(i["category"] for i in ITEMS)
-    assert set(counts) <= holdout.CATEGORIES, f"unknown categories: {set(counts) - holdout.CATEGORIES}"
-    assert set(counts) == holdout.CATEGORIES, f"categories without items: {holdout.CATEGORIES - set(counts)}"
-    assert counts["out_of_scope"] / len(ITEMS) >= holdout.MIN_OUT_OF_SCOPE_SHARE
+    check_categories(ITEMS, holdout.CATEGORIES, holdout.MIN_OUT_OF_SCOPE_SHARE)
 
 
 def test_score_items_cover_grades():

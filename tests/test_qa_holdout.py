@@ -15,14 +15,14 @@ import difflib
 import json
 import re
 import unicodedata
-from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
 
 from assistant.text import to_search_text
-from qa_checks import GRADES, check_answer_key, check_item_schema, grade_for, plain
+from qa_checks import (check_answer_key, check_categories, check_count_and_unique, check_item_schema,
+                       check_jsonl_file, grade_for, item_ids, load_items, plain)
 
 REPO = Path(__file__).resolve().parents[1]
 HOLDOUT_PATH = REPO / "eval" / "qa_holdout.jsonl"
@@ -96,44 +96,26 @@ def _load_corpus() -> tuple[dict[tuple[str, str], str], list[str]]:
     return passages, [p for p in phrasings if p.strip()]
 
 
-def _load_items() -> list[dict]:
-    return [json.loads(line) for line in HOLDOUT_PATH.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 PASSAGES, TUNED_PHRASINGS = _load_corpus()
-ITEMS = _load_items()
+ITEMS = load_items(HOLDOUT_PATH)
 ANSWERABLE = [i for i in ITEMS if not i.get("expect_abstain")]
 KEYPOINT_ITEMS = [i for i in ANSWERABLE if i.get("expected_score") is None]
 SCORE_ITEMS = [i for i in ITEMS if i.get("category") == "score_calculation"]
 
 
-def _ids(items):
-    return [i.get("id", "?") for i in items]
+_ids = item_ids
 
 
 def test_file_is_utf8_jsonl_without_ascii_escapes():
-    raw = HOLDOUT_PATH.read_bytes()
-    text = raw.decode("utf-8")
-    assert not raw.startswith(b"\xef\xbb\xbf"), "no BOM"
-    for n, line in enumerate(text.splitlines(), 1):
-        assert line.strip(), f"blank line {n}"
-        assert isinstance(json.loads(line), dict), f"line {n} is not an object"
-        assert "\\u" not in line, f"line {n}: write with ensure_ascii=False"
+    check_jsonl_file(HOLDOUT_PATH)
 
 
 def test_item_count_and_unique_ids():
-    assert len(ITEMS) == N_ITEMS
-    ids = [i["id"] for i in ITEMS]
-    assert len(ids) == len(set(ids)), "ids must be unique"
-    questions = [(plain(i["question"]), json.dumps(i.get("history"), ensure_ascii=False)) for i in ITEMS]
-    assert len(questions) == len(set(questions)), "duplicate questions"
+    check_count_and_unique(ITEMS, N_ITEMS)
 
 
 def test_categories_and_out_of_scope_share():
-    counts = Counter(i["category"] for i in ITEMS)
-    assert set(counts) <= CATEGORIES, f"unknown categories: {set(counts) - CATEGORIES}"
-    assert set(counts) == CATEGORIES, f"categories without items: {CATEGORIES - set(counts)}"
-    assert counts["out_of_scope"] / len(ITEMS) >= MIN_OUT_OF_SCOPE_SHARE
+    check_categories(ITEMS, CATEGORIES, MIN_OUT_OF_SCOPE_SHARE)
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=_ids(ITEMS))
