@@ -12,52 +12,27 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 TARGET_S = 8.0
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bench import load  # noqa: E402  (bench/ is a plain directory next to the packages)
 
 
 def time_start(data_dir: Path, timeout: float = 120.0) -> float:
-    port = free_port()
-    env = dict(os.environ, KBA_DATA_DIR=str(data_dir), GRADIO_ANALYTICS_ENABLED="False")
-    url = f"http://127.0.0.1:{port}/"
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """Seconds from ``python app.py`` to ``GET /`` answering 200 (the embedder the environment sets)."""
+    app = load.start_app(data_dir, embedding_model=None, timeout=timeout, poll=0.05)
     try:
-        while True:
-            if proc.poll() is not None:
-                raise SystemExit(f"app.py exited with code {proc.returncode}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as resp:
-                    if resp.status == 200:
-                        return time.perf_counter() - started
-            except OSError:
-                pass
-            if time.perf_counter() - started > timeout:
-                raise SystemExit(f"app.py did not serve {url} within {timeout:.0f}s")
-            time.sleep(0.05)
+        return app.start_seconds
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        load.stop_app(app)
+        app.log_path.unlink(missing_ok=True)
 
 
 def main() -> int:

@@ -205,10 +205,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def app_env(data_dir: Path, embedding_model: str = "hashing") -> dict[str, str]:
-    env = dict(os.environ, KBA_DATA_DIR=str(data_dir), KBA_EMBEDDING_MODEL=embedding_model,
+def app_env(data_dir: Path, embedding_model: str | None = "hashing") -> dict[str, str]:
+    """The app's environment: offline, embedded Chroma; ``embedding_model=None`` keeps the
+    environment's own KBA_EMBEDDING_MODEL (or the default)."""
+    env = dict(os.environ, KBA_DATA_DIR=str(data_dir),
                GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", HF_HUB_DISABLE_TELEMETRY="1",
                TRANSFORMERS_OFFLINE="1", PYTHONUNBUFFERED="1")
+    if embedding_model is not None:
+        env["KBA_EMBEDDING_MODEL"] = embedding_model
     for key in ("KBA_LLM_MODEL", "KBA_LLM_BASE_URL", "KBA_CHROMA_HOST", "KBA_RERANKER_MODEL"):
         env.pop(key, None)  # the offline path, embedded Chroma
     return env
@@ -238,8 +242,8 @@ class App:
             return ""
 
 
-def start_app(data_dir: Path, port: int | None = None, embedding_model: str = "hashing",
-              timeout: float = 180, log_path: Path | None = None) -> App:
+def start_app(data_dir: Path, port: int | None = None, embedding_model: str | None = "hashing",
+              timeout: float = 180, log_path: Path | None = None, poll: float = 0.1) -> App:
     """``python app.py`` on 127.0.0.1; returns once ``GET /`` answers 200 (raises when it exits)."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}/"
@@ -265,7 +269,7 @@ def start_app(data_dir: Path, port: int | None = None, embedding_model: str = "h
         if time.perf_counter() - started > timeout:
             stop_app(app)
             raise RuntimeError(f"app.py did not serve {url} within {timeout:.0f} s: {app.log().strip()[-800:]}")
-        time.sleep(0.1)
+        time.sleep(poll)
 
 
 def stop_app(app: App) -> None:
