@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from net import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -71,18 +71,12 @@ def shots(tmp_path_factory) -> Path:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_server(chromium_path, tmp_path_factory):
     """``python app.py`` on a free loopback port with a fresh data dir; yields (url, data_dir)."""
     root = tmp_path_factory.mktemp("app")
     data_dir = root / "data"
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, KBA_DATA_DIR=str(data_dir), KBA_EMBEDDING_MODEL="hashing",
                HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
     for var in ("KBA_ADMIN_PASSWORD", "KBA_LLM_MODEL", "KBA_CHROMA_HOST", "KBA_HOST", "KBA_PORT"):

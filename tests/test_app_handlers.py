@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
 
 from assistant import webapp as W
+from net import launched_app
 
 EVIL = "<script>alert(1)</script>"
 EVIL_IMG = "<img src=x onerror=alert(2)>"
@@ -375,22 +375,10 @@ def test_eval_dashboard_small_qa(corpus_kb, tmp_path):
 # --------------------------------------------------------------------------- API over HTTP
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def launched(corpus_kb, assistant):
-    import app
-
-    ctx = W.AppContext(corpus_kb.with_(port=_free_port()), assistant)
-    demo = app.launch(ctx, prevent_thread_lock=True, quiet=True)
-    try:
-        yield f"http://127.0.0.1:{ctx.settings.port}/"
-    finally:
-        demo.close()
+    with launched_app(corpus_kb, assistant) as url:
+        yield url
 
 
 def test_gradio_client_ask_and_score(launched):

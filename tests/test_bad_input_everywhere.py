@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import EMPTY_TEXT
+from net import launched_app
 
 REPO = Path(__file__).resolve().parents[1]
 NORMAL_QUESTION = "售后服务认证属于哪类认证？"
@@ -433,23 +433,10 @@ def test_cli_score_bad_values(capsys, argv, fragment):
 # =========================================================================== (c) Gradio API
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def gradio_app(corpus_kb, assistant):
-    import app
-    from assistant import webapp as W
-
-    ctx = W.AppContext(corpus_kb.with_(port=_free_port()), assistant)
-    demo = app.launch(ctx, prevent_thread_lock=True, quiet=True)
-    try:
-        yield f"http://127.0.0.1:{ctx.settings.port}/"
-    finally:
-        demo.close()
+    with launched_app(corpus_kb, assistant) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

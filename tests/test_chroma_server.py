@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, make_settings
+from net import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -69,12 +69,6 @@ EXTRA_QUESTION = "服务网点的夜间巡检有什么要求？"
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _heartbeat(port: int) -> bool:
@@ -142,7 +136,7 @@ def chroma_server(tmp_path_factory):
                     f"should install it (pip install 'chromadb>=1.5')")
     root = tmp_path_factory.mktemp("chroma-server")
     log_path = root / "server.log"
-    port = _free_port()
+    port = free_port()
     cmd = [str(CHROMA), "run", "--path", str(root / "db"), "--host", "127.0.0.1", "--port", str(port)]
     with log_path.open("wb") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -358,7 +352,7 @@ def test_concurrent_ingests_on_two_instances_lose_no_chunks(chroma_server, tmp_p
 
 @pytest.mark.parametrize("command", [["ingest"], ["ask", "证书有效期几年？"], ["kb", "list"]])
 def test_unreachable_server_is_a_clear_chinese_error(command, tmp_path):
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     out = _cli(command, _env(tmp_path / "d", port), timeout=120)
     assert out.returncode != 0
     assert "Traceback" not in out.stderr and "Traceback" not in out.stdout

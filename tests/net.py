@@ -1,0 +1,26 @@
+"""Loopback helpers shared by the tests that start servers (the app, a Chroma server)."""
+
+from __future__ import annotations
+
+import socket
+from contextlib import contextmanager
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def launched_app(settings, assistant):
+    """The Gradio app on a free loopback port, in this process; yields its URL."""
+    import app
+    from assistant import webapp as W
+
+    ctx = W.AppContext(settings.with_(port=free_port()), assistant)
+    demo = app.launch(ctx, prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{ctx.settings.port}/"
+    finally:
+        demo.close()
