@@ -230,12 +230,12 @@ class Assistant:
     def _rule_passage(self, query: str) -> Hit | None:
         """The passage a grade rule is cited from: the same for every score question until the
         knowledge base changes, so it is searched once per knowledge-base version."""
-        retriever = self.retriever
-        cache = retriever.__dict__.setdefault("_rule_passages", {})
-        if query not in cache:
+        memo = self.retriever.memo
+        key = "rule-passage:" + query
+        if key not in memo:
             hits = self.search(query, k=1, doc_type="standard").hits or self.search(query, k=1).hits
-            cache[query] = hits[0] if hits else None
-        return cache[query]
+            memo[key] = hits[0] if hits else None
+        return memo[key]
 
     def answer_score(self, question: str, resolved: str, args: dict) -> Answer:
         """Grade questions: the number comes from the scoring tool, the rule from cited passages."""

@@ -13,6 +13,7 @@ import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
@@ -191,17 +192,22 @@ class LexicalIndex:
         return self._top(scores, k, lambda i: self.ids[i])
 
     def type_mask(self, doc_type: str) -> np.ndarray:
-        """Boolean mask of the chunks of one document type (cached per type)."""
-        masks = self.__dict__.setdefault("_type_masks", {})
-        if doc_type not in masks:
-            masks[doc_type] = np.array(self.doc_types) == doc_type
-        return masks[doc_type]
+        """Boolean mask of the chunks of one document type."""
+        return self._of_type(doc_type)[0]
 
     def ids_of_type(self, doc_type: str) -> set[str]:
-        sets = self.__dict__.setdefault("_type_ids", {})
-        if doc_type not in sets:
-            sets[doc_type] = {cid for cid, t in zip(self.ids, self.doc_types) if t == doc_type}
-        return sets[doc_type]
+        return self._of_type(doc_type)[1]
+
+    @cached_property
+    def _types(self) -> dict[str, tuple[np.ndarray, set[str]]]:
+        return {}
+
+    def _of_type(self, doc_type: str) -> tuple[np.ndarray, set[str]]:
+        """Mask and ids of one document type, made once per type (filters run per query)."""
+        if doc_type not in self._types:
+            mask = np.array(self.doc_types) == doc_type
+            self._types[doc_type] = (mask, {self.ids[i] for i in np.flatnonzero(mask)})
+        return self._types[doc_type]
 
     def match_questions(self, tokens: list[str], k: int) -> list[tuple[str, float]]:
         """Chunks whose FAQ question (or a variant) best matches the query.
@@ -243,19 +249,15 @@ class LexicalIndex:
         named = set(_NUMBER_RUN.findall(search_text)) | set(_ARTICLE.findall(search_text))
         for key in named:
             found.extend(self.ids[p] for p in self.locators.get(key, []))
-        for key in self._odd_locators():
+        for key in self._odd_locators:
             if re.search(rf"(?<![\d.]){re.escape(key)}(?![\d.])", search_text):
                 found.extend(self.ids[p] for p in self.locators[key])
         return found
 
+    @cached_property
     def _odd_locators(self) -> list[str]:
-        """Locator keys that are neither a clause number nor an article (rare; cached)."""
-        odd = getattr(self, "_odd", None)
-        if odd is None:
-            odd = [k for k in self.locators
-                   if k and not _NUMBER_RUN.fullmatch(k) and not _ARTICLE.fullmatch(k)]
-            self._odd = odd
-        return odd
+        """Locator keys that are neither a clause number nor an article (rare)."""
+        return [k for k in self.locators if k and not _NUMBER_RUN.fullmatch(k) and not _ARTICLE.fullmatch(k)]
 
     @staticmethod
     def _top(scores: np.ndarray, k: int, key) -> list[tuple[str, float]]:

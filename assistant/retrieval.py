@@ -71,6 +71,8 @@ class Retriever:
         # the chunks some manifest lists (the lexical index holds exactly those): dense hits
         # outside it are orphans of an interrupted ingest, or chunks of a write still in flight
         self._listed = frozenset(lexical.ids)
+        # results that stay valid as long as this index (one knowledge-base version) does
+        self.memo: dict[str, object] = {}
 
     def rerank_by_coverage(self, tokens: list[str], hits: list[Hit]) -> list[Hit]:
         """Blend the fused score with how much of the query's distinctive vocabulary each
@@ -107,11 +109,11 @@ class Retriever:
         every row (about 100 ms at 100k chunks), so a filtered search first over-fetches
         unfiltered neighbours and keeps those of the type; only a rare type falls back."""
         if not doc_type:
-            return self.store.dense_search(query_vec, POOL, with_text=False)
+            return self.store.dense_search(query_vec, POOL)
         allowed = self.lexical.ids_of_type(doc_type)
-        hits = [h for h in self.store.dense_search(query_vec, POOL * 4, with_text=False) if h.chunk_id in allowed]
+        hits = [h for h in self.store.dense_search(query_vec, POOL * 4) if h.chunk_id in allowed]
         if len(hits) < min(POOL // 3, len(allowed)):
-            hits = self.store.dense_search(query_vec, POOL, where={"doc_type": doc_type}, with_text=False)
+            hits = self.store.dense_search(query_vec, POOL, where={"doc_type": doc_type})
         return hits[:POOL]
 
     def _ranked_lists(self, query: str, doc_type: str | None, prefix: str = ""):

@@ -371,22 +371,14 @@ class KnowledgeStore:
         return Hit(chunk_id=got["ids"][i], text=got["documents"][i], meta=got["metadatas"][i] or {},
                    score=float(sims[i]), dense_score=float(sims[i]))
 
-    def dense_search(self, query_vec: np.ndarray, k: int, where: dict | None = None,
-                     with_text: bool = True) -> list[Hit]:
-        """Nearest chunks by cosine similarity. ``with_text=False`` returns ids and scores only
-        (empty text and metadata): reading 30 documents back costs ten times the search, so
-        retrieval fetches text only for the few candidates that survive fusion."""
+    def dense_search(self, query_vec: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
+        """Nearest chunks by cosine similarity: ids and scores only (empty text and metadata).
+        Reading 30 documents back costs ten times the search, so retrieval fetches text only for
+        the few candidates that survive fusion (``get_chunks``)."""
         if self.chunks is None:
             return []
         # Chroma returns fewer results when the collection is smaller than k (or empty), so no
         # count() round trip per query
-        include = ["documents", "metadatas", "distances"] if with_text else ["distances"]
-        res = self.chunks.query(query_embeddings=[query_vec], n_results=k, where=where, include=include)
-        ids, dists = res["ids"][0], res["distances"][0]
-        texts = res["documents"][0] if with_text else [""] * len(ids)
-        metas = res["metadatas"][0] if with_text else [{}] * len(ids)
-        hits = []
-        for cid, text, meta, dist in zip(ids, texts, metas, dists):
-            sim = 1.0 - float(dist)  # cosine distance -> similarity
-            hits.append(Hit(chunk_id=cid, text=text, meta=meta or {}, score=sim, dense_score=sim))
-        return hits
+        res = self.chunks.query(query_embeddings=[query_vec], n_results=k, where=where, include=["distances"])
+        return [Hit(chunk_id=cid, text="", meta={}, score=1.0 - float(dist), dense_score=1.0 - float(dist))
+                for cid, dist in zip(res["ids"][0], res["distances"][0])]  # cosine distance -> similarity
