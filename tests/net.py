@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 from contextlib import contextmanager
 
 
@@ -24,3 +25,13 @@ def launched_app(settings, assistant):
         yield f"http://127.0.0.1:{ctx.settings.port}/"
     finally:
         demo.close()
+
+
+def stop_process(proc, timeout: float = 15) -> None:
+    """Terminate a server started by a test; kill it if it does not stop in time."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from net import free_port
+from net import free_port, stop_process
 
 pytestmark = pytest.mark.browser
 
@@ -103,12 +103,7 @@ def app_server(chromium_path, tmp_path_factory):
             time.sleep(0.3)
         yield url, data_dir
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc)
         log.close()
 
 

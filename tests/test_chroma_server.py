@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, make_settings
-from net import free_port
+from net import free_port, stop_process
 
 pytestmark = pytest.mark.slow
 
@@ -153,12 +153,7 @@ def chroma_server(tmp_path_factory):
             time.sleep(0.2)
         yield {"port": port, "log": log_path, "proc": proc}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+        stop_process(proc)
 
 
 @pytest.fixture(scope="module")
