@@ -246,47 +246,63 @@ def tables_document(sheets: list[Sheet], title: str) -> tuple[str, str, dict[str
 # --------------------------------------------------------------------------- score sheets
 
 
-def score_sheet_rows(sheet: Sheet) -> list[dict[str, Any]]:
-    """Rows for ``assistant.scoring`` from a score sheet: headers kept as written (the scorer
-    knows their aliases), 是否涉及 turned into 删减, descriptive columns and 合计 rows left out.
+def score_record(record: dict[str, Any], number: int) -> dict[str, Any] | None:
+    """One score-sheet row as the scoring tool reads it, or None for a row to leave out.
 
-    Raises ``TableError`` naming the sheet row for a 是否涉及 value that is neither 是 nor 否.
+    Headers stay as written (the scorer knows their aliases); descriptive columns (序号, 备注,
+    要求 …) are dropped; 是否涉及 = 否 becomes 删减 = 是; 合计/总计 rows and group rows that carry a
+    name but no numbers are left out. ``_row`` keeps the sheet's row number for messages.
+    Raises ``TableError`` naming the row for a 是否涉及 value that is neither 是 nor 否.
     """
-    header = sheet.header
-    keep: list[tuple[int, str]] = []
-    applicable_col: int | None = None
-    for i, h in enumerate(header):
-        k = _key(h)
+    kept: dict[str, Any] = {}
+    name = ""
+    applicable: tuple[str, str] | None = None
+    for header, value in record.items():
+        k = _key(header)
+        if isinstance(value, str):
+            value = value.strip()
         if not k or k in SCORE_IGNORED:
             continue
         if k in SCORE_APPLICABLE:
-            applicable_col = i
+            applicable = (str(header), cell_text(value))
             continue
-        keep.append((i, h))
-    rows: list[dict[str, Any]] = []
-    name_col = next((i for i, h in keep if _key(h) in SCORE_NAME), None)
+        if k in SCORE_NAME:
+            name = cell_text(value)
+        kept[str(header)] = value
+    if _TOTAL_ROW_RE.match(name.replace(" ", "")):
+        return None
+    if applicable is not None:
+        flag = _key(applicable[1])
+        if flag in ("否", "不涉及", "no", "n", "0", "false", "×", "x"):
+            kept["删减"] = "是"
+        elif flag not in ("", "是", "涉及", "yes", "y", "1", "true", "√", "✓"):
+            where = f"第 {number} 行" + (f"「{name}」" if name else "")
+            raise TableError(f"评分表{where}的「{applicable[0]}」应填 是 或 否，收到「{applicable[1]}」")
+    numbers = [v for h, v in kept.items() if _key(h) not in SCORE_NAME and cell_text(v)]
+    if not numbers:
+        return None  # a blank row, or a first-level group row (name only)
+    kept["_row"] = number
+    return kept
+
+
+def score_sheet_rows(sheet: Sheet) -> list[dict[str, Any]]:
+    """Rows for ``assistant.scoring`` from a score sheet (see ``score_record``)."""
+    header = sheet.header
+    rows = []
     for number, row in sheet.records():
-        name = cell_text(row[name_col]) if name_col is not None and name_col < len(row) else ""
-        if _TOTAL_ROW_RE.match(name.replace(" ", "")):
-            continue
-        record: dict[str, Any] = {}
-        for i, h in keep:
-            value = row[i] if i < len(row) else None
-            record[h] = value if not isinstance(value, str) else value.strip()
-        if applicable_col is not None:
-            flag = _key(cell_text(row[applicable_col]) if applicable_col < len(row) else "")
-            if flag in ("否", "不涉及", "no", "n", "0", "false", "×", "x"):
-                record["删减"] = "是"
-            elif flag not in ("", "是", "涉及", "yes", "y", "1", "true", "√", "✓"):
-                where = f"第 {number} 行" + (f"「{name}」" if name else "")
-                raise TableError(f"{where}的「{header[applicable_col]}」应填 是 或 否，收到「{cell_text(row[applicable_col])}」")
-        if any(cell_text(v) for v in record.values()):
-            record["_row"] = number
-            rows.append(record)
+        record = {h: (row[i] if i < len(row) else None) for i, h in enumerate(header) if h}
+        kept = score_record(record, number)
+        if kept is not None:
+            rows.append(kept)
     return rows
 
 
+def find_score_sheet(sheets: list[Sheet]) -> Sheet | None:
+    """The first sheet whose header names an indicator column and a max-points column."""
+    return next((s for s in sheets if kind(s) == "score"), None)
+
+
 __all__ = [
-    "Sheet", "TableError", "faq_pairs", "kind", "read_csv_text", "read_xlsx", "rows_text",
-    "score_sheet_rows", "tables_document",
+    "Sheet", "TableError", "faq_pairs", "find_score_sheet", "kind", "read_csv_text", "read_xlsx", "rows_text",
+    "score_record", "score_sheet_rows", "tables_document",
 ]
