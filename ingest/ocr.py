@@ -70,7 +70,8 @@ def group_lines(result: list[Any]) -> list[tuple[str, float, int]]:
     """RapidOCR boxes -> reading-order lines as (text, confidence sum over chars, chars).
 
     Boxes whose vertical centre falls inside a line's band join that line (left to right), so a
-    table row read as several boxes stays one line.
+    table row read as several boxes stays one line; boxes far apart (a gap wider than the line
+    is high, as between table columns) are separated by a space.
     """
     boxes = []
     for box, text, score in result:
@@ -79,9 +80,9 @@ def group_lines(result: list[Any]) -> list[tuple[str, float, int]]:
             continue
         ys = [float(p[1]) for p in box]
         xs = [float(p[0]) for p in box]
-        boxes.append((min(ys), max(ys), min(xs), text, float(score)))
+        boxes.append((min(ys), max(ys), min(xs), text, float(score), max(xs)))
     boxes.sort(key=lambda b: (b[0], b[2]))
-    lines: list[list[tuple[float, float, float, str, float]]] = []
+    lines: list[list[tuple[float, float, float, str, float, float]]] = []
     for b in boxes:
         centre = (b[0] + b[1]) / 2
         for line in lines:
@@ -97,8 +98,12 @@ def group_lines(result: list[Any]) -> list[tuple[str, float, int]]:
         text = ""
         weight = 0.0
         chars = 0
-        for _, _, _, t, score in sorted(line, key=lambda x: x[2]):
-            text = _join(text, t)
+        height = max(x[1] for x in line) - min(x[0] for x in line)
+        right = None
+        for _, _, left, t, score, end in sorted(line, key=lambda x: x[2]):
+            far = right is not None and left - right > height
+            text = f"{text} {t}" if far else _join(text, t)
+            right = end
             weight += score * len(t)
             chars += len(t)
         out.append((text, weight, chars))
@@ -163,10 +168,12 @@ def ocr_pdf_pages(data: bytes, pages: list[int], on_page: PageCallback | None = 
     return out
 
 
-def low_confidence_pages(ocr_pages: dict[Any, float] | None, threshold: float = LOW_CONFIDENCE) -> list[int]:
-    """Pages (sorted) whose stored OCR confidence is below ``threshold``."""
+def low_confidence_pages(ocr_pages: dict[Any, float] | None, threshold: float | None = None) -> list[int]:
+    """Pages (sorted) whose stored OCR confidence is below ``threshold`` (``LOW_CONFIDENCE``)."""
     if not ocr_pages:
         return []
+    if threshold is None:
+        threshold = LOW_CONFIDENCE
     return sorted(int(p) for p, c in ocr_pages.items() if float(c) < threshold)
 
 

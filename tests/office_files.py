@@ -116,12 +116,15 @@ def make_xlsx(path: Path, rows: list[tuple], *, title_row: str | None = None, sh
 
 # --------------------------------------------------------------------------- CJK font, images, scans
 
-SCAN_LINES = [
+SCAN_LINES = [  # a two-page notice: lines 0-2 on page 1, 3-5 on page 2
+    "一、证书与监督",
     "售后服务认证证书有效期为三年，每年进行一次监督审核。",
     "企业综合得分达到九十分及以上可以获得四星级证书。",
+    "二、投诉处理",
     "投诉处理应在二十四小时内响应并记录处理结果。",
     "服务网点应覆盖企业产品的主要销售区域。",
 ]
+SCAN_PAGES = [SCAN_LINES[:3], SCAN_LINES[3:]]
 
 
 def cjk_font_path() -> str | None:

@@ -50,7 +50,10 @@ def run(args) -> int:
                     print(f"⚠ 识别置信度偏低（低于 {doc['low_confidence_threshold']:.0%}），请对照原件核对：{low}")
             for i, c in enumerate(doc["passages"], 1):
                 conf = c["meta"].get("ocr_confidence")
-                flag = f"  [OCR 置信度 {conf:.0%}{'，偏低' if conf < doc.get('low_confidence_threshold', 0) else ''}]" if conf is not None else ""
+                flag = ""
+                if conf is not None:
+                    low = "，偏低" if conf < doc.get("low_confidence_threshold", 0) else ""
+                    flag = f"  [OCR 置信度 {conf:.0%}{low}]"
                 print(f"\n[{i}] {c['locator']}  ({c['id']}){flag}\n{c['text']}")
         return 0
     deleted = delete_document(settings, args.doc)
