@@ -128,14 +128,16 @@ SCAN_PAGES = [SCAN_LINES[:3], SCAN_LINES[3:]]
 
 
 def cjk_font_path() -> str | None:
-    """A font file with Chinese glyphs (Debian's fonts-noto-cjk), found with fc-match."""
-    if shutil.which("fc-match"):
-        for family in ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "AR PL UMing CN"):
-            out = subprocess.run(["fc-match", "-f", "%{file}", f"{family}:lang=zh-cn"],
-                                 capture_output=True, text=True, check=False).stdout.strip()
-            if out and os.path.exists(out) and ("CJK" in out or "wqy" in out.lower() or "uming" in out.lower()):
-                return out
-    return None
+    """A font file with Chinese glyphs (Debian's fonts-noto-cjk preferred), found with fontconfig."""
+    if not shutil.which("fc-list"):
+        return None
+    out = subprocess.run(["fc-list", ":lang=zh", "-f", "%{file}\n"], capture_output=True, text=True,
+                         check=False).stdout
+    files = sorted({f.strip() for f in out.splitlines() if f.strip() and os.path.exists(f.strip())})
+    if not files:
+        return None
+    preferred = [f for f in files if "NotoSansCJK-Regular" in f] + [f for f in files if "CJK" in f]
+    return (preferred or files)[0]
 
 
 def require_cjk_font() -> str:
