@@ -365,3 +365,38 @@ def test_upload_rejection_messages():
     assert upload_rejection("说明.txt", 100, mb, head="售后服务".encode()) is None
     for message in (upload_rejection("a.doc", 1, mb), upload_rejection("b.zip", 1, mb)):
         assert "\n" not in message and any("\u4e00" <= ch <= "\u9fff" for ch in message)
+
+
+def test_docx_and_faq_xlsx_answer_with_citations(tmp_path, settings, capsys):
+    from assistant.cli import main
+
+    src = tmp_path / "docs"
+    src.mkdir()
+    make_docx(src / "manual.docx")
+    make_xlsx(src / "faq.xlsx", FAQ_ROWS)
+    assert main(["ingest", str(src), "--data-dir", str(settings.data_dir)]) == 0
+    capsys.readouterr()
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("\n".join(json.dumps({"id": i, "question": q}, ensure_ascii=False) for i, q in enumerate([
+        "证书几年有效",  # a variant from the 相似问题 column
+        "售后服务网络应配备什么样的服务人员？",
+    ])), encoding="utf-8")
+    assert main(["ask", "--batch", str(batch), "--json", "--data-dir", str(settings.data_dir)]) == 0
+    faq, manual = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert not faq["abstained"] and faq["citations"][0]["source"] == "faq"
+    assert faq["citations"][0]["locator"] == "问：售后服务认证证书有效期是几年？"
+    assert "三年" in faq["answer"] and "[1]" in faq["answer"]
+    assert not manual["abstained"] and manual["citations"][0]["source"] == "manual"
+    assert manual["citations"][0]["locator"] == "第5.1条" and "专职服务人员" in manual["answer"]
+
+
+def test_load_sheet_rows_for_the_app(tmp_path):
+    from assistant.cli.score import load_sheet_rows
+    from assistant.errors import UserError
+    from assistant.tools import run_calculate_grade
+
+    rows = load_sheet_rows(make_xlsx(tmp_path / "s.xlsx", SCORE_ROWS))
+    assert [r["指标"] for r in rows] == ["服务承诺", "投诉处理", "技术支持"] and all("_row" not in r for r in rows)
+    assert run_calculate_grade({"rows": rows})["score_exact"] == "275/3"
+    with pytest.raises(UserError, match="评分表第 2 行"):
+        load_sheet_rows(make_xlsx(tmp_path / "bad.xlsx", [("指标", "满分", "得分"), ("a", 10, 11)]))

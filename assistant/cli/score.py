@@ -81,7 +81,7 @@ def _calculate(args: argparse.Namespace) -> dict[str, Any]:
         tool_args["earned"] = _flag_value(args.earned, "--earned")
         tool_args["applicable_total"] = _flag_value(args.applicable_total, "--applicable-total")
     elif args.sheet is not None:
-        tool_args["rows"] = checked_rows(read_sheet(Path(args.sheet)))
+        tool_args["rows"] = load_sheet_rows(Path(args.sheet))
     else:
         raise UserError("请给出 --total、--earned + --applicable-total 或 --sheet 之一（--rubric 查看指标）")
     return run_calculate_grade(tool_args)
@@ -93,6 +93,13 @@ def _flag_value(value: str, flag: str, *, count: bool = False) -> Any:
 
     (to_count if count else to_fraction)(value, f"参数 {flag} ")
     return value
+
+
+def load_sheet_rows(path: Path) -> list[Any]:
+    """Score-sheet rows of a file (.xlsx, .csv or .json), checked row by row: what the app's
+    calculator tab hands to ``run_calculate_grade(rows=…)`` for an uploaded sheet.
+    Raises ``UserError`` with a Chinese message naming the row."""
+    return checked_rows(read_sheet(Path(path)))
 
 
 def checked_rows(rows: list[Any]) -> list[Any]:
