@@ -59,7 +59,15 @@ def show_document(settings: Settings, doc_id: str) -> dict | None:
 
 
 def delete_document(settings: Settings, doc_id: str) -> bool:
-    return open_store(settings).delete_document(doc_id)
+    store = open_store(settings)
+    manifest = store.manifest(doc_id)
+    deleted = store.delete_document(doc_id)
+    if deleted and manifest is not None:  # its kept original goes too, unless shared by content
+        from ingest.originals import forget_original
+
+        forget_original(settings.data_dir, manifest.extra.get("original"),
+                        [m.extra for m in store.manifests().values()])
+    return deleted
 
 
 def _ocr_and_original(extra: dict) -> dict:

@@ -155,7 +155,21 @@ def resolve_original(data_dir: Path | str, manifests: Mapping[str, Any], doc_id:
     return OriginalRef(doc_id, path, media_type, filename, number, str(highlight or "")[:2000])
 
 
+def forget_original(data_dir: Path | str, relative: str | None, still_used: list[Mapping[str, Any]]) -> bool:
+    """Remove a deleted document's original unless another manifest (``extra`` dicts in
+    ``still_used``) records the same content. Returns True when the file was removed."""
+    if not relative or any((extra or {}).get("original") == relative for extra in still_used):
+        return False
+    try:
+        path = safe_original_path(data_dir, relative)
+    except OriginalNotFound:
+        return False
+    path.unlink(missing_ok=True)
+    return True
+
+
 __all__ = [
-    "MEDIA_TYPES", "ORIGINALS_DIR", "OriginalNotFound", "OriginalRef", "keep_original", "original_name",
+    "MEDIA_TYPES", "ORIGINALS_DIR", "OriginalNotFound", "OriginalRef", "forget_original", "keep_original",
+    "original_name",
     "originals_dir", "resolve_original", "safe_original_path", "sha256_file",
 ]

@@ -400,3 +400,24 @@ def test_load_sheet_rows_for_the_app(tmp_path):
     assert run_calculate_grade({"rows": rows})["score_exact"] == "275/3"
     with pytest.raises(UserError, match="评分表第 2 行"):
         load_sheet_rows(make_xlsx(tmp_path / "bad.xlsx", [("指标", "满分", "得分"), ("a", 10, 11)]))
+
+
+def test_deleting_a_document_removes_its_original_unless_shared(tmp_path, settings):
+    from assistant.kb import delete_document, ingest, open_store
+
+    src = tmp_path / "docs"
+    src.mkdir()
+    make_docx(src / "a.docx")
+    (src / "b.docx").write_bytes((src / "a.docx").read_bytes())  # same content, another document
+    make_xlsx(src / "faq.xlsx", FAQ_ROWS)
+    assert ingest(settings, [src], progress=False)[0].ok
+    originals = settings.data_dir / "originals"
+    assert len(list(originals.iterdir())) == 2
+    manifests = open_store(settings).manifests()
+    shared = manifests["a"].extra["original"]
+    assert manifests["b"].extra["original"] == shared
+    assert delete_document(settings, "a") and (settings.data_dir / shared).exists()  # b still uses it
+    assert delete_document(settings, "b") and not (settings.data_dir / shared).exists()
+    faq_original = settings.data_dir / manifests["faq"].extra["original"]
+    assert faq_original.exists() and delete_document(settings, "faq") and not faq_original.exists()
+    assert list(originals.iterdir()) == []
