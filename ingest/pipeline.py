@@ -173,7 +173,7 @@ def ingest_paths(paths: Iterable[Path], store: KnowledgeStore, embedder, *, rese
             if bar:
                 bar.set_postfix_str(f"文字识别 {done}/{total} 页")
             if on_progress:
-                on_progress(i, len(files), f"{path}（文字识别 第 {done}/{total} 页）")
+                on_progress(i, len(files), f"{path}（文字识别 第 {done} 页，共 {total} 页）")
 
         try:
             write = _prepare_one(path, root, embedder, manifests, report, _data_dir(store), on_page)

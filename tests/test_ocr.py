@@ -157,7 +157,8 @@ def test_scanned_pdf_ingests_answers_with_a_cited_page_and_kb_show_flags(scanned
     progress: list[str] = []
     report, _ = ingest(settings, [path], progress=False, on_progress=lambda i, n, msg: progress.append(msg))
     assert report.ok, report.summary()
-    assert any("文字识别 第 2/2 页" in msg for msg in progress)
+    assert any(msg.endswith("监督审核通知.pdf（文字识别 第 2 页，共 2 页）") for msg in progress)
+    assert Path(progress[-2]).name == "监督审核通知.pdf（文字识别 第 2 页，共 2 页）"  # the app shows the name
 
     answer = Assistant(settings).ask("售后服务认证证书有效期是几年？")
     assert not answer.abstained and answer.citations
