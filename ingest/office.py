@@ -34,9 +34,10 @@ _TXBX = _q("w:txbxContent")
 _FALLBACK = _q("mc:Fallback")
 _VAL = _q("w:val")
 _SKIP_IN_PARAGRAPH = {_q("w:delText"), _q("w:instrText"), _q("w:pPr"), _q("w:rPr"), _FALLBACK, _TXBX,
-                      _q("w:del"), _q("w:footnoteReference"), _q("w:commentReference")}
+                      _q("w:del"), _q("w:moveFrom"), _q("w:footnoteReference"), _q("w:commentReference")}
 _HEADING_NAME_RE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 _CN_PUNCT_END = "、．）)】]：:"
+_JUNK_TITLE_RE = re.compile(r"^(microsoft word - |untitled|无标题|未命名|document\d*$|文档\d*$)|\.(docx?|wps)$", re.I)
 
 
 class DocxError(ValueError):
@@ -445,6 +446,8 @@ def docx_text(data: bytes) -> tuple[str, str]:
         title = (document.core_properties.title or "").strip()
     except Exception:  # noqa: BLE001 - broken core properties are not worth failing for
         pass
+    if _JUNK_TITLE_RE.search(title):  # tool defaults: "Microsoft Word - a.doc", "无标题"
+        title = ""
     title = title or reader.first_heading
     return text, title
 

@@ -421,3 +421,21 @@ def test_deleting_a_document_removes_its_original_unless_shared(tmp_path, settin
     faq_original = settings.data_dir / manifests["faq"].extra["original"]
     assert faq_original.exists() and delete_document(settings, "faq") and not faq_original.exists()
     assert list(originals.iterdir()) == []
+
+
+def test_docx_junk_core_title_falls_back_to_the_first_heading(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.core_properties.title = "Microsoft Word - 旧稿.doc"
+    doc.add_heading("服务网点管理办法", level=1)
+    doc.add_paragraph("服务网点应统一标识并公布服务电话。")
+    p = doc.add_paragraph("被删除的文字不应出现。")
+    from docx.oxml import parse_xml
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    p._p.append(parse_xml(f'<w:del xmlns:w="{w}" w:id="1" w:author="a"><w:r><w:delText>已删除</w:delText></w:r></w:del>'))
+    path = tmp_path / "t.docx"
+    doc.save(path)
+    text, title = docx_text(path.read_bytes())
+    assert title == "服务网点管理办法" and "已删除" not in text and "## 服务网点管理办法" in text
