@@ -11,6 +11,11 @@ TORCH  := torch==2.13.0
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@# A CJK font for the tests that draw Chinese scans to OCR (Debian's fonts-noto-cjk).
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { command -v apt-get >/dev/null && \
+	  { SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-noto-cjk fontconfig; } || \
+	  echo "注意：未能安装中文字体 fonts-noto-cjk，OCR 测试将跳过"; }
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q $(TORCH)

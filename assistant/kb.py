@@ -49,6 +49,7 @@ def show_document(settings: Settings, doc_id: str) -> dict | None:
     if m is None:
         return None
     out = m.to_dict()
+    out.update(_ocr_and_original(m.extra))
     out["passages"] = [
         {"id": cid, "locator": Hit(cid, text, meta).locator, "text": text,
          "meta": {k: v for k, v in meta.items() if k not in ("tokens", "q_tokens")}}
@@ -58,4 +59,27 @@ def show_document(settings: Settings, doc_id: str) -> dict | None:
 
 
 def delete_document(settings: Settings, doc_id: str) -> bool:
-    return open_store(settings).delete_document(doc_id)
+    store = open_store(settings)
+    manifest = store.manifest(doc_id)
+    deleted = store.delete_document(doc_id)
+    if deleted and manifest is not None:  # its kept original goes too, unless shared by content
+        from ingest.originals import forget_original
+
+        forget_original(settings.data_dir, manifest.extra.get("original"),
+                        [m.extra for m in store.manifests().values()])
+    return deleted
+
+
+def _ocr_and_original(extra: dict) -> dict:
+    """OCR confidence per scanned page (low ones listed) and the kept original's path."""
+    from ingest.ocr import LOW_CONFIDENCE, low_confidence_pages
+
+    out: dict = {}
+    pages = extra.get("ocr_pages") or {}
+    if pages:
+        out["ocr_pages"] = {int(p): c for p, c in pages.items()}
+        out["low_confidence_pages"] = low_confidence_pages(pages)
+        out["low_confidence_threshold"] = LOW_CONFIDENCE
+    if extra.get("original"):
+        out["original"] = extra["original"]
+    return out

@@ -371,6 +371,7 @@ def chunk_document(doc: RawDocument, max_chars: int = 600, min_chars: int = 40) 
     base = _doc_meta(doc)
     starts = [off for _, off in doc.page_starts]
     sections = [s for s in split_sections(doc.text, doc.doc_type) if _worth_emitting(s, min_chars)]
+    ocr_pages = doc.meta.get("ocr_pages") or {}  # {page: OCR confidence} for scanned pages
     chunks: list[Chunk] = []
     for section in _merge_tiny(sections, min_chars):
         sec_meta = _section_meta(doc, section)
@@ -382,6 +383,8 @@ def chunk_document(doc: RawDocument, max_chars: int = 600, min_chars: int = 40) 
             page = _page_for(doc, starts, offset)
             if page is not None:
                 meta["page"] = page
+                if page in ocr_pages:
+                    meta["ocr_confidence"] = float(ocr_pages[page])
             chunks.append(Chunk(text=text, search_text=to_search_text(text), meta=meta))
     return chunks
 

@@ -1,4 +1,4 @@
-"""Files -> RawDocument: Markdown, plain text, HTML and PDF.
+"""Files -> RawDocument: Markdown, plain text, HTML, PDF (OCR for scanned pages), Word, Excel/CSV, images.
 
 Everything a user can drop into the knowledge base goes through here, so every failure is an
 ``IngestError`` with a one-line Chinese message naming the file. Cleaning and chunking come
@@ -16,8 +16,16 @@ from typing import Any, Iterator
 from ingest.model import DOC_TYPES, IngestError, RawDocument
 from ingest.normalize import is_boilerplate_line, remove_pinyin_artifacts
 
-SUPPORTED = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf"}
+SUPPORTED = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".csv",
+             ".png", ".jpg", ".jpeg"}
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+#: Old binary Office / WPS formats: refused with a message that says what to save them as.
+LEGACY_FORMATS = {
+    ".doc": ("Word 97-2003 文档", ".docx"),
+    ".wps": ("WPS 文字文档", ".docx"),
+    ".xls": ("Excel 97-2003 工作簿", ".xlsx"),
+    ".et": ("WPS 表格", ".xlsx"),
+}
 
 _FORMATS = {
     ".md": "markdown",
@@ -27,7 +35,23 @@ _FORMATS = {
     ".html": "html",
     ".htm": "html",
     ".pdf": "pdf",
+    ".docx": "docx",
+    ".xlsx": "xlsx",
+    ".csv": "csv",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
 }
+
+
+def legacy_message(ext: str) -> str | None:
+    """The Chinese "save it as …" message for an old Office/WPS format, else None."""
+    known = LEGACY_FORMATS.get(ext.lower())
+    if known is None:
+        return None
+    kind, new = known
+    app = "Excel 或 WPS" if new == ".xlsx" else "Word 或 WPS"
+    return f"不支持 {ext.lower()} 格式（{kind}），请用 {app} 打开后“另存为” {new} 格式再导入"
 
 # --------------------------------------------------------------------------- finding files
 
@@ -64,6 +88,9 @@ def _skip_reason(path: Path) -> str | None:
     ext = path.suffix.lower()
     if ext in SUPPORTED:
         return None
+    legacy = legacy_message(ext)
+    if legacy:
+        return f"{legacy}：{path}"
     return f"跳过不支持的文件类型 {ext or '（无扩展名）'}：{path}"
 
 
@@ -291,8 +318,8 @@ class _Unreadable(Exception):
     """Internal: the user-facing reason a file cannot be read (the path is added by the caller)."""
 
 
-def _pdf_text(data: bytes) -> tuple[str, list[tuple[int, int]], str]:
-    """(text, page_starts, metadata title). Raises ``_Unreadable`` with the reason."""
+def _pdf_pages(data: bytes) -> tuple[list[str], str]:
+    """(text of each page, metadata title). Raises ``_Unreadable`` with the reason."""
     from pypdf import PdfReader
 
     encrypted = "PDF 已加密，无法读取（请先去除密码）"
@@ -305,15 +332,7 @@ def _pdf_text(data: bytes) -> tuple[str, list[tuple[int, int]], str]:
                 raise _Unreadable(encrypted) from exc
             if not ok:
                 raise _Unreadable(encrypted)
-        pages = reader.pages
-        parts: list[str] = []
-        starts: list[tuple[int, int]] = []
-        offset = 0
-        for number, page in enumerate(pages, start=1):
-            page_text = (page.extract_text() or "").strip()
-            starts.append((number, offset))
-            parts.append(page_text)
-            offset += len(page_text) + 2
+        texts = [(page.extract_text() or "").strip() for page in reader.pages]
         meta_title = ""
         try:
             meta_title = _useful_pdf_title(str((reader.metadata or {}).get("/Title") or ""))
@@ -323,12 +342,48 @@ def _pdf_text(data: bytes) -> tuple[str, list[tuple[int, int]], str]:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types on bad input
         raise _Unreadable("PDF 文件已损坏或无法解析") from exc
-    if not starts:
+    if not texts:
         raise _Unreadable("PDF 文件已损坏或没有页面")
-    text = "\n\n".join(parts)
+    return texts, meta_title
+
+
+def _join_pages(texts: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    starts: list[tuple[int, int]] = []
+    offset = 0
+    for number, page_text in enumerate(texts, start=1):
+        starts.append((number, offset))
+        offset += len(page_text) + 2
+    return "\n\n".join(texts), starts
+
+
+def _pdf_text(data: bytes, on_page=None) -> tuple[str, list[tuple[int, int]], str, dict[int, float]]:
+    """(text, page_starts, metadata title, OCR confidence per OCRed page).
+
+    Pages with (almost) no extractable text are scanned pages: they are rendered and OCRed
+    offline; pages with text are never OCRed. Raises ``_Unreadable`` with the reason.
+    """
+    texts, meta_title = _pdf_pages(data)
+    from ingest.ocr import MIN_TEXT_CHARS
+
+    scanned = [i + 1 for i, t in enumerate(texts) if len("".join(t.split())) < MIN_TEXT_CHARS]
+    confidence: dict[int, float] = {}
+    if scanned:
+        from ingest.ocr import OcrUnavailable, ocr_pdf_pages
+
+        try:
+            results = ocr_pdf_pages(data, scanned, on_page)
+        except OcrUnavailable as exc:
+            raise _Unreadable(str(exc)) from exc
+        except Exception as exc:  # noqa: BLE001 - pdfium / onnxruntime failures
+            raise _Unreadable(f"扫描页文字识别失败（{type(exc).__name__}）") from exc
+        for number, page in results.items():
+            if page.text.strip():
+                texts[number - 1] = page.text
+                confidence[number] = round(page.confidence, 4)
+    text, starts = _join_pages(texts)
     if not text.strip():
-        raise _Unreadable("PDF 中没有可提取的文字（可能是扫描件，需要先做文字识别）")
-    return text, starts, meta_title
+        raise _Unreadable("PDF 中没有可提取的文字，扫描页也未识别出文字")
+    return text, starts, meta_title, confidence
 
 
 # --------------------------------------------------------------------------- doc type
@@ -390,23 +445,48 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
         raise IngestError(f"无法作为文本读取（{exc}）：{path}") from None
 
 
-def load_document(path: Path, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
-    """Read one supported file into a RawDocument (text as found, not yet cleaned)."""
+def load_document(path: Path, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  on_page=None) -> RawDocument:
+    """Read one supported file into a RawDocument (text as found, not yet cleaned).
+
+    ``on_page(done, total)`` is called per page while scanned pages are OCRed. OCRed documents
+    carry ``meta["ocr_pages"]``: {page number: mean character confidence}.
+    """
     path, root = Path(path), Path(root)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
+        legacy = legacy_message(path.suffix)
+        if legacy:
+            raise IngestError(f"{legacy}：{path}")
         raise IngestError(f"不支持的文件类型 {path.suffix or '（无扩展名）'}：{path}")
     data = _read(path, max_bytes)
     meta: dict[str, Any] = {"path": _relative(path, root)}
     front: dict[str, Any] = {}
     page_starts: list[tuple[int, int]] = []
 
+    doc_type_hint = ""
     if fmt == "pdf":
         try:
-            text, page_starts, title = _pdf_text(data)
+            text, page_starts, title, ocr_pages = _pdf_text(data, on_page)
         except _Unreadable as exc:
             raise IngestError(f"{exc}：{path}") from None
+        if ocr_pages:
+            meta["ocr_pages"] = ocr_pages
         title = title or _first_line_title(text)
+    elif fmt == "image":
+        text, title, meta["ocr_pages"] = _image_text(data, path, on_page)
+        page_starts = [(1, 0)]
+    elif fmt == "docx":
+        from ingest.office import DocxError, docx_text
+
+        try:
+            text, title = docx_text(data)
+        except DocxError as exc:
+            raise IngestError(f"{exc}：{path}") from None
+        title = title or _first_line_title(text)
+    elif fmt in ("xlsx", "csv"):
+        text, title, doc_type_hint, extra = _table_text(data, path, fmt)
+        meta.update(extra)
     else:
         text, meta["encoding"] = _decode(data, path)
         if fmt == "markdown":
@@ -425,7 +505,7 @@ def load_document(path: Path, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES)
         raise IngestError(f"文件没有文字内容：{path}")
     meta.update(front)
     title = title.strip() or path.stem
-    doc_type = str(front.get("doc_type") or "") or guess_doc_type(text, title, fmt)
+    doc_type = str(front.get("doc_type") or "") or doc_type_hint or guess_doc_type(text, title, fmt)
     if doc_type not in DOC_TYPES:
         raise IngestError(f"doc_type 无效（{doc_type}，应为 {' / '.join(DOC_TYPES)} 之一）：{path}")
     return RawDocument(
@@ -440,6 +520,46 @@ def load_document(path: Path, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES)
     )
 
 
+def _image_text(data: bytes, path: Path, on_page) -> tuple[str, str, dict[int, float]]:
+    from ingest.ocr import OcrUnavailable, ocr_image, open_image
+
+    try:
+        image = open_image(data)
+        if on_page:
+            on_page(0, 1)
+        page = ocr_image(image)
+        if on_page:
+            on_page(1, 1)
+    except ValueError as exc:
+        raise IngestError(f"{exc}：{path}") from None
+    except OcrUnavailable as exc:
+        raise IngestError(f"{exc}：{path}") from None
+    if not page.text.strip():
+        raise IngestError(f"图片中没有识别出文字：{path}")
+    return page.text, _first_line_title(page.text), {1: round(page.confidence, 4)}
+
+
+def _table_text(data: bytes, path: Path, fmt: str) -> tuple[str, str, str, dict[str, Any]]:
+    """(text, title, doc_type, meta) of a workbook or CSV: FAQ pairs, or rows with headers."""
+    from ingest.tables import TableError, read_csv_text, read_xlsx, tables_document
+
+    try:
+        if fmt == "xlsx":
+            sheets = read_xlsx(data)
+            extra: dict[str, Any] = {}
+        else:
+            decoded, encoding = _decode(data, path)
+            sheets = read_csv_text(decoded, path.stem)
+            extra = {"encoding": encoding}
+    except TableError as exc:
+        raise IngestError(f"{exc}：{path}") from None
+    if not sheets:
+        raise IngestError(f"表格中没有数据：{path}")
+    text, doc_type, meta = tables_document(sheets, path.stem)
+    extra.update(meta)
+    return text, path.stem, doc_type, extra
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -449,12 +569,14 @@ def _relative(path: Path, root: Path) -> str:
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "LEGACY_FORMATS",
     "SUPPORTED",
     "decode_bytes",
     "doc_id_for",
     "guess_doc_type",
     "html_to_text",
     "iter_files",
+    "legacy_message",
     "load_document",
     "parse_front_matter",
     "skipped_files",

@@ -29,7 +29,7 @@ class RawDocument:
     title: str
     doc_type: str
     text: str
-    fmt: str  # "markdown" | "text" | "html" | "pdf"
+    fmt: str  # "markdown" | "text" | "html" | "pdf" | "docx" | "xlsx" | "csv" | "image"
     meta: dict[str, Any] = field(default_factory=dict)
     page_starts: list[tuple[int, int]] = field(default_factory=list)
 
@@ -43,7 +43,8 @@ class Chunk:
     ``meta`` holds only scalar values (str, int, float, bool) because vector stores
     such as Chroma accept nothing else. Keys: doc_id, source, title, doc_type,
     heading_path, clause, article, page, question, anchor, passage (doc_id#anchor),
-    variants (alternative FAQ phrasings joined by "\n"), conflicts_with (comma-joined).
+    variants (alternative FAQ phrasings joined by "\n"), conflicts_with (comma-joined),
+    ocr_confidence (mean OCR character confidence of a scanned page).
     Missing values are simply absent, never None.
     """
 

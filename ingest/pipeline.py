@@ -20,9 +20,10 @@ from ingest.chunking import chunk_document
 from ingest.loaders import iter_files, load_document, skipped_files
 from ingest.model import Chunk, IngestError, RawDocument
 from ingest.normalize import clean_document
+from ingest.originals import keep_original
 
 # Bump when loading, cleaning, chunking or tokenising changes, so unchanged files re-ingest.
-PIPELINE_VERSION = "7"
+PIPELINE_VERSION = "8"
 # Chunks buffered across documents before one store write (Chroma is fastest in big batches).
 WRITE_BATCH = 1000
 
@@ -111,8 +112,8 @@ def chunk_record(chunk: Chunk) -> dict:
     return meta
 
 
-def prepare(path: Path, root: Path) -> tuple[RawDocument, list[Chunk]]:
-    doc = clean_document(load_document(path, root))
+def prepare(path: Path, root: Path, on_page=None) -> tuple[RawDocument, list[Chunk]]:
+    doc = clean_document(load_document(path, root, on_page=on_page))
     chunks = chunk_document(doc)
     if not chunks:
         raise IngestError(f"没有可导入的文字内容：{path}")
@@ -167,8 +168,15 @@ def ingest_paths(paths: Iterable[Path], store: KnowledgeStore, embedder, *, rese
     for i, (path, root) in enumerate(files):
         if on_progress:
             on_progress(i, len(files), str(path))
+
+        def on_page(done: int, total: int, i: int = i, path: Path = path) -> None:  # OCR progress
+            if bar:
+                bar.set_postfix_str(f"文字识别 {done}/{total} 页")
+            if on_progress:
+                on_progress(i, len(files), f"{path}（文字识别 第 {done} 页，共 {total} 页）")
+
         try:
-            write = _prepare_one(path, root, embedder, manifests, report)
+            write = _prepare_one(path, root, embedder, manifests, report, _data_dir(store), on_page)
         except IngestError as exc:
             report.errors.append((str(path), str(exc)))
         except Exception as exc:  # one broken document never stops the batch
@@ -197,8 +205,13 @@ def ingest_paths(paths: Iterable[Path], store: KnowledgeStore, embedder, *, rese
     return report
 
 
+def _data_dir(store) -> Path | None:
+    settings = getattr(store, "settings", None)
+    return getattr(settings, "data_dir", None)
+
+
 def _prepare_one(path: Path, root: Path, embedder, manifests: dict[str, Manifest],
-                 report: IngestReport) -> DocumentWrite | None:
+                 report: IngestReport, data_dir: Path | None = None, on_page=None) -> DocumentWrite | None:
     """Everything up to the store write for one file; None when it is unchanged."""
     try:
         digest = file_hash(path)
@@ -212,11 +225,19 @@ def _prepare_one(path: Path, root: Path, embedder, manifests: dict[str, Manifest
         report.documents += 1
         report.unchanged += 1
         return None
-    doc, chunks = prepare(path, root)
+    doc, chunks = prepare(path, root, on_page)
+    extra = {"fmt": doc.fmt, "encoding": doc.meta.get("encoding", "")}
+    if doc.meta.get("ocr_pages"):
+        extra["ocr_pages"] = {str(p): c for p, c in doc.meta["ocr_pages"].items()}
+    if data_dir is not None:
+        try:
+            extra.update(keep_original(path, data_dir))  # the way back to the cited file
+        except OSError as exc:
+            raise IngestError(f"无法在数据目录中保存原文件副本（{exc.strerror or exc}）：{path}") from None
     ids = chunk_ids(doc.doc_id, chunks)
     metas = [chunk_record(c) for c in chunks]
     vectors = embedder.embed_documents([c.search_text for c in chunks])
     manifest = Manifest(doc_id=doc.doc_id, source=source, title=doc.title, doc_type=doc.doc_type,
                         file_hash=digest, chunk_ids=ids,
-                        extra={"fmt": doc.fmt, "encoding": doc.meta.get("encoding", "")})
+                        extra=extra)
     return DocumentWrite(manifest, ids, [c.text for c in chunks], metas, vectors)

@@ -68,12 +68,12 @@ TWO_PAGES = ["第一页：售后服务认证依据GB/T 27922-2011。", "第二�
 def test_iter_files_sorted_recursive_skipping_hidden_and_unsupported(tmp_path):
     (tmp_path / "b").mkdir()
     (tmp_path / ".git").mkdir()
-    for rel in ("b/z.md", "a.txt", "b/c.pdf", ".hidden.md", ".git/x.md", "notes.docx", "b/page.HTML"):
+    for rel in ("b/z.md", "a.txt", "b/c.pdf", ".hidden.md", ".git/x.md", "notes.pptx", "b/page.HTML"):
         (tmp_path / rel).write_text("x", encoding="utf-8")
     found = [(f.relative_to(tmp_path).as_posix(), root) for f, root in iter_files([tmp_path])]
     assert found == [("a.txt", tmp_path), ("b/c.pdf", tmp_path), ("b/page.HTML", tmp_path), ("b/z.md", tmp_path)]
     skipped = skipped_files([tmp_path])
-    assert skipped == [(tmp_path / "notes.docx", f"跳过不支持的文件类型 .docx：{tmp_path / 'notes.docx'}")]
+    assert skipped == [(tmp_path / "notes.pptx", f"跳过不支持的文件类型 .pptx：{tmp_path / 'notes.pptx'}")]
 
 
 def test_single_file_root_is_its_parent_and_missing_paths_are_reported(tmp_path):
@@ -86,7 +86,8 @@ def test_single_file_root_is_its_parent_and_missing_paths_are_reported(tmp_path)
 
 
 def test_supported_extensions():
-    assert SUPPORTED == {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf"}
+    assert SUPPORTED == {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".csv",
+                         ".png", ".jpg", ".jpeg"}
 
 
 def test_doc_id_from_front_matter_or_relative_path(tmp_path):
@@ -188,7 +189,7 @@ def test_large_text_file_loads(tmp_path):
 
 
 def test_unsupported_extension_is_rejected(tmp_path):
-    path = tmp_path / "a.docx"
+    path = tmp_path / "a.pptx"
     path.write_bytes(b"PK\x03\x04")
     with pytest.raises(IngestError, match="不支持的文件类型"):
         load_document(path, tmp_path)

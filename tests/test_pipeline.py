@@ -71,13 +71,13 @@ def test_bad_files_are_reported_and_the_rest_ingests(settings, tmp_path):
     (src / "binary.txt").write_bytes(bytes(range(256)) * 20)
     (src / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\nthis is not a pdf")
     write(src / "gbk.txt", "售后服务认证证书有效期为三年。", encoding="gbk")
-    write(src / "notes.docx", "unsupported")
+    write(src / "notes.pptx", "unsupported")
     report, _ = ingest(settings, [src], progress=False)
     assert not report.ok
     failed = {Path(p).name for p, _ in report.errors}
     assert failed == {"empty.txt", "binary.txt", "corrupt.pdf"}
     assert all("\n" not in m and m for _, m in report.errors)
-    assert [Path(p).name for p, _ in report.skipped] == ["notes.docx"]
+    assert [Path(p).name for p, _ in report.skipped] == ["notes.pptx"]
     assert {d["doc_id"] for d in list_documents(settings)} == {"good", "gbk"}
     gbk_text = " ".join(c[1] for c in open_store(settings).iter_chunks() if c[2]["doc_id"] == "gbk")
     assert "有效期为三年" in gbk_text

@@ -42,8 +42,19 @@ def run(args) -> int:
             print(json.dumps(doc, ensure_ascii=False, indent=2))
         else:
             print(f"{doc['doc_id']}  {doc['title']}  （{doc['doc_type']}，{doc['chunks']} 个片段）\n来源文件：{doc['source']}")
+            if doc.get("ocr_pages"):
+                pages = "、".join(f"第{p}页 {c:.0%}" for p, c in sorted(doc["ocr_pages"].items()))
+                print(f"文字识别（OCR）页面及置信度：{pages}")
+                if doc.get("low_confidence_pages"):
+                    low = "、".join(f"第{p}页" for p in doc["low_confidence_pages"])
+                    print(f"⚠ 识别置信度偏低（低于 {doc['low_confidence_threshold']:.0%}），请对照原件核对：{low}")
             for i, c in enumerate(doc["passages"], 1):
-                print(f"\n[{i}] {c['locator']}  ({c['id']})\n{c['text']}")
+                conf = c["meta"].get("ocr_confidence")
+                flag = ""
+                if conf is not None:
+                    low = "，偏低" if conf < doc.get("low_confidence_threshold", 0) else ""
+                    flag = f"  [OCR 置信度 {conf:.0%}{low}]"
+                print(f"\n[{i}] {c['locator']}  ({c['id']}){flag}\n{c['text']}")
         return 0
     deleted = delete_document(settings, args.doc)
     if args.json:

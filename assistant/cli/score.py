@@ -19,7 +19,7 @@ def register(subparsers, common) -> None:
         help="按 GB/T 27922 计算得分与等级",
         description=(
             "按 GB/T 27922-2011 规则计算得分与等级（不通过<70≤达标<80≤三星级<90≤四星级<95≤五星级）。"
-            "输入三选一：--total；--earned + --applicable-total；--sheet 评分表（CSV 或 JSON）。"
+            "输入三选一：--total；--earned + --applicable-total；--sheet 评分表（Excel .xlsx、CSV 或 JSON）。"
         ),
     )
     src = p.add_mutually_exclusive_group()
@@ -29,8 +29,9 @@ def register(subparsers, common) -> None:
     src.add_argument(
         "--sheet",
         metavar="FILE",
-        help="评分表：CSV（列 name,max,earned,deduction,excluded,sampled,nonconforming，"
-        "或 指标,满分/分值,得分,扣分,删减,抽样数,不符合数）或 JSON 行对象列表",
+        help="评分表：Excel（.xlsx）或 CSV（列 name,max,earned,deduction,excluded,sampled,nonconforming，"
+        "或 指标/项目,满分/分值,得分/实得,扣分,删减/是否涉及,抽样数,不符合数；序号、备注等说明列不参与计算）"
+        "或 JSON 行对象列表",
     )
     src.add_argument("--rubric", action="store_true", help="列出 3 个一级指标和 15 个二级指标")
     p.add_argument("--applicable-total", metavar="分值", help="涉及项分值（未删减指标的分值之和）")
@@ -80,7 +81,7 @@ def _calculate(args: argparse.Namespace) -> dict[str, Any]:
         tool_args["earned"] = _flag_value(args.earned, "--earned")
         tool_args["applicable_total"] = _flag_value(args.applicable_total, "--applicable-total")
     elif args.sheet is not None:
-        tool_args["rows"] = read_sheet(Path(args.sheet))
+        tool_args["rows"] = load_sheet_rows(Path(args.sheet))
     else:
         raise UserError("请给出 --total、--earned + --applicable-total 或 --sheet 之一（--rubric 查看指标）")
     return run_calculate_grade(tool_args)
@@ -94,12 +95,49 @@ def _flag_value(value: str, flag: str, *, count: bool = False) -> Any:
     return value
 
 
+def load_sheet_rows(path: Path) -> list[Any]:
+    """Score-sheet rows of a file (.xlsx, .csv or .json), checked row by row: what the app's
+    calculator tab hands to ``run_calculate_grade(rows=…)`` for an uploaded sheet.
+    Raises ``UserError`` with a Chinese message naming the row."""
+    return checked_rows(read_sheet(Path(path)))
+
+
+def checked_rows(rows: list[Any]) -> list[Any]:
+    """Validate sheet rows one by one so an error names the sheet's row; drop ``_row``.
+
+    The rows then go to the calculator unchanged (same exact arithmetic as every other input).
+    """
+    from assistant.errors import UserError
+    from assistant.scoring import ScoringError, parse_row
+
+    out = []
+    for index, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or "_row" not in row:
+            out.append(row)
+            continue
+        record = {k: v for k, v in row.items() if k != "_row"}
+        try:
+            parse_row(record, index)
+        except ScoringError as exc:
+            raise UserError(f"评分表第 {row['_row']} 行：{exc}") from None
+        out.append(record)
+    return out
+
+
 def read_sheet(path: Path) -> list[dict[str, Any]]:
-    """Rows of a CSV (UTF-8, UTF-8 with BOM or GBK from Excel) or JSON score sheet."""
+    """Rows of an Excel (.xlsx), CSV (UTF-8, UTF-8 with BOM or GBK from Excel) or JSON score sheet.
+
+    Spreadsheet rows carry ``_row`` (their row number in the file) for ``checked_rows``.
+    """
     from assistant.errors import UserError
 
     if not path.is_file():
         raise UserError(f"找不到评分表文件：{path}")
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".et"):
+        raise UserError(f"评分表 {path} 是旧版 Excel 格式，请用 Excel 或 WPS 另存为 .xlsx 后再试")
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path)
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -130,11 +168,32 @@ def _json_rows(text: str, path: Path) -> list[dict[str, Any]]:
     return data
 
 
+def _xlsx_rows(path: Path) -> list[dict[str, Any]]:
+    from assistant.errors import UserError
+    from ingest.tables import TableError, find_score_sheet, read_xlsx, score_sheet_rows
+
+    try:
+        sheets = read_xlsx(path.read_bytes())
+        sheet = find_score_sheet(sheets)
+        if sheet is None:
+            names = "、".join(s.name for s in sheets) or "（无数据）"
+            raise UserError(
+                f"评分表 {path} 中没有找到评分表：需要表头含「指标/项目」和「满分/分值」的工作表（现有工作表：{names}）"
+            )
+        rows = score_sheet_rows(sheet)
+    except TableError as exc:
+        raise UserError(f"评分表 {path}：{exc}") from None
+    if not rows:
+        raise UserError(f"评分表 {path} 的工作表「{sheet.name}」在表头下没有指标行")
+    return rows
+
+
 def _csv_rows(text: str, path: Path) -> list[dict[str, Any]]:
     import csv
     import io
 
     from assistant.errors import UserError
+    from ingest.tables import TableError, score_record
 
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
@@ -146,7 +205,13 @@ def _csv_rows(text: str, path: Path) -> list[dict[str, Any]]:
         if all(not (v or "").strip() for v in record.values()):
             continue  # blank line
         # Excel often adds unnamed empty columns; drop those rather than reject the sheet.
-        rows.append({k.strip(): v for k, v in record.items() if k and (k.strip() or (v or "").strip())})
+        row = {k.strip(): v for k, v in record.items() if k and (k.strip() or (v or "").strip())}
+        try:
+            kept = score_record(row, reader.line_num)
+        except TableError as exc:
+            raise UserError(str(exc)) from None
+        if kept is not None:
+            rows.append(kept)
     return rows
 
 
