@@ -99,6 +99,9 @@ def make_record(item: dict[str, Any], *, answer_text: str, abstained: bool, cita
                       tool_calls=tool_calls)
     answerable = not item.get("expect_abstain")
     tool = M.grade_result(tool_calls)
+    key_fact = None  # judged on answerable, non-score items with key points; a refusal misses
+    if answerable and kp and not M.is_score_item(item):
+        key_fact = False if abstained else M.key_fact_early(answer_text, kp)
     return {
         "id": str(item["id"]),
         "category": item.get("category", ""),
@@ -111,6 +114,7 @@ def make_record(item: dict[str, Any], *, answer_text: str, abstained: bool, cita
                        if c.get(k) is not None} for c in citations],
         "retrieved": retrieved,
         "key_points_ok": verdict["key_points_ok"],
+        "key_fact_early": key_fact,
         "correct": verdict["correct"],
         "reason": verdict["reason"],
         "recall_at_1": M.recall_at(retrieved, gold, 1),

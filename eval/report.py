@@ -18,6 +18,10 @@ HEADLINE_ROWS = (
     ("abstention_precision", "拒答精确率 abstention precision", "pct"),
     ("abstention_recall", "拒答召回率 abstention recall", "pct"),
     ("score_exact_match", "算分完全正确 score exact match", "pct"),
+    ("key_fact_150", "要点在前150字 key fact in first 150 chars", "pct"),
+    ("oos_refusal_rate", "超范围拒答率 out-of-scope refusal", "pct"),
+    ("n_answerable_refused", "可答却拒答 answerable refused", "int"),
+    ("n_score_misread", "算分读错数字 score misread", "int"),
     ("latency_p50_ms", "延迟 p50 (ms)", "ms"),
     ("latency_p95_ms", "延迟 p95 (ms)", "ms"),
 )
