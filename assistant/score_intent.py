@@ -56,13 +56,17 @@ def cn_to_decimal(text: str) -> str | None:
     return str(value)
 
 
+_TEN_POINTS_BEFORE = set("了扣减删得共是有打占剩只计差加考拿为")
+
+
 def _arabise(text: str) -> str:
     """Replace Chinese numerals with Arabic ones, leaving idioms such as 十分 (very) alone."""
 
     def repl(m: re.Match[str]) -> str:
         run = m.group(0)
-        if run in ("十", "百") and text[m.end() : m.end() + 1] == "分":
-            return run  # 十分 = "very"; 百分之 = "per cent"
+        if run in ("十", "百") and text[m.end() : m.end() + 1] == "分" \
+                and (run == "百" or text[m.start() - 1 : m.start()] not in _TEN_POINTS_BEFORE):
+            return run  # 十分 = "very"; 百分之 = "per cent"; but "删减了十分" is 10 points
         return cn_to_decimal(run) or run
 
     return _CN_NUM_RE.sub(repl, text)
@@ -263,6 +267,7 @@ _APPLICABLE_MORE = (
                r"(?:是|为|有|:)?\s*" + _N + r"\s*分"),
     re.compile(r"满分(?:只有|就只有|变成了?|变为|成了|剩下?|只剩)\s*" + _N + r"\s*分?"),
 )
+_LIST_MORE = re.compile(r"\s*(?:和|、|与|跟|加上?)\s*" + _N + r"\s*分(?!之|钟)")
 _LEFT_AFTER_EXCLUSION = re.compile(r"(?:剩(?:下|余)?|还剩)(?:了)?(?:的)?\s*" + _N + r"\s*分")
 _EXCLUSION_RES = (
     # "删减了配送和回收两项,共10分", "不涉及的指标占10分"
@@ -278,7 +283,7 @@ _SAMPLE_VERB = r"(?:抽查|抽样|抽检|抽了|抽取|查了|检查了?|随机�
 _SAMPLE_RES = (
     # "4分指标抽查10份3份不合格": (max, sampled, nonconforming)
     re.compile(_N + r"\s*分(?:的)?[^" + _STOP + r"\d]{0,10}?" + _SAMPLE_VERB + r"(?:了)?\s*" + _N + r"\s*"
-               + _SAMPLE_UNIT + r"?[^" + _STOP + r"\d]{0,10}?" + _N + r"\s*" + _SAMPLE_UNIT + r"?\s*" + _NC_CUE),
+               + _SAMPLE_UNIT + r"?[^" + _STOP + r"\d/]{0,10}?" + _N + r"\s*" + _SAMPLE_UNIT + r"?\s*" + _NC_CUE),
 )
 # "抽查10份3份不合格,这个指标4分": (sampled, nonconforming, max)
 _SAMPLE_REVERSED = re.compile(
@@ -295,19 +300,20 @@ _NC_SENTENCE_CUE = re.compile(_NC_CUE)
 _NC_COUNT = re.compile(r"(\d+)\s*(?:个|项|条|处)(?:定性)?(?:的)?(?:指标|项|条款|地方|要求)?[^" + _STOP + r"\d]{0,8}?"
                        + _NC_CUE)
 _NC_ITEM = re.compile(r"(?:(?<![\d.])1\s*(?:个|项|条)\s*(?:是|为)?\s*)" + _N + r"\s*分(?!之|钟)")
-_NC_OF = re.compile(_N + r"\s*分(?:的)(?:定性)?(?:指标|项|条款|要求)")
+_NC_OF = re.compile(_N + r"\s*分(?:的)(?:\d+\s*(?:个|项|条))?(?:定性)?(?:指标|项|条款|要求)")
 _NC_EACH = re.compile(r"各\s*" + _N + r"\s*分")
 _NC_LIST = re.compile(r"分别(?:是|为|扣了?|占)?\s*" + _N + r"\s*分?\s*(?:和|、|与|跟|,)\s*" + _N + r"\s*分?"
                       r"(?:\s*(?:和|、|与|跟|,)\s*" + _N + r"\s*分)?")
 _NC_CHAIN = re.compile(_N + r"\s*分?\s*(?:和|、|与|跟)\s*$")
 
-_LOST_RE = re.compile(r"(再|又|另外|另|还|被|总共|1共|共)?\s*(?:扣|丢|失|减)(?:了|掉|掉了|去)?\s*" + _N
+_LOST_RE = re.compile(r"(再|又|另外|另|还|被|总共|1共|共)?\s*(?:扣|丢|失)(?:了|掉|掉了|去)?\s*" + _N
                       + r"\s*分(?!之|钟|项)")
 _RULE_BEFORE = re.compile(r"(?:特别扣分|特别加分|加分项|扣分项|每项|每个|每条|每次|各|最多|最少|至少|只能|要)\s*$")
 _EXTRA = ("再", "又")
 _ADDITIVE = ("另外", "另", "还")
 
-_OWN_CUE_RE = re.compile(_OWN_SCORE_RE.pattern + r"|我们|几星|星级|等级|级别|几级|能评|能拿|能得|多少分|算几")
+_OWN_CUE_RE = re.compile(_OWN_SCORE_RE.pattern
+                         + r"|我们|几星|星级|等级|级别|几级|能评|能拿|能得|算几|最后多少分|总分多少|得多少分")
 _LEFT_AFTER = ("满分", "制", "为满分", "的满分")
 
 
@@ -454,7 +460,7 @@ def _read_exclusions(r: _Reader) -> None:
     for pattern in _EXCLUSION_RES:
         for m in pattern.finditer(r.work):
             start = m.start(1)
-            if start in seen or _is_threshold(r.work, *m.span(1)):
+            if start in seen:  # the cue word is explicit: no threshold guard
                 continue
             seen.add(start)
             found.append(m)
@@ -462,6 +468,13 @@ def _read_exclusions(r: _Reader) -> None:
         value = _number(m.group(1))
         if value is not None and value > 0 and r.work[m.start(1):m.end(1)].strip(","):
             r.take("excluded", value, m.span())
+            end = m.end()
+            while more := _LIST_MORE.match(r.work, end):  # "删减了10分和5分两项"
+                value = _number(more.group(1))
+                if value is None or value <= 0:
+                    break
+                r.take("excluded", value, (more.start(1), more.end()))
+                end = more.end()
     if r.values("excluded"):
         for m in _LEFT_AFTER_EXCLUSION.finditer(r.work):
             value = _number(m.group(1))
