@@ -284,7 +284,7 @@ class Assistant:
         if "error" in result:
             return Answer(question=question, answer=f"无法计算：{result['error']}", abstained=False,
                           tool_calls=[call], resolved_question=resolved)
-        citations, marks = self._rule_citations(score_rules(result, args, reading))
+        citations, marks = self._rule_citations(score_rules(result, args, reading, resolved))
         return Answer(question=question, answer=score_text(result, args, marks, reading),
                       citations=citations, abstained=False, tool_calls=[call],
                       resolved_question=resolved, retrieved=[c.passage for c in citations])
@@ -304,8 +304,12 @@ SCORE_RULES: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
 }
 
 
-def score_rules(result: dict, args: dict, reading=None) -> list[str]:
-    """The rules a score answer states, in the order its sentences use them."""
+_ASKS_TIMING = re.compile(r"一年|1年|多久|什么时候|何时|直接评星|马上|立刻|立即|时间|今年|明年|多长")
+
+
+def score_rules(result: dict, args: dict, reading=None, question: str = "") -> list[str]:
+    """The rules a score answer states, in the order its sentences use them. The one-year star
+    rule is stated only when the question asks about timing ("能直接评星吗", "多久能评")."""
     roles = reading.roles() if reading is not None else {}
     rules = []
     if "excluded" in roles:
@@ -321,7 +325,7 @@ def score_rules(result: dict, args: dict, reading=None) -> list[str]:
     if args.get("bonus"):
         rules.append("bonus")
     rules.append("thresholds")
-    if result.get("grade") in ("达标", "三星级", "四星级", "五星级"):
+    if result.get("grade") in ("达标", "三星级", "四星级", "五星级") and _ASKS_TIMING.search(question):
         rules.append("star_timing")
     return rules
 
