@@ -304,7 +304,7 @@ SCORE_RULES: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
 }
 
 
-_ASKS_TIMING = re.compile(r"一年|1年|多久|什么时候|何时|直接评星|马上|立刻|立即|时间|今年|明年|多长")
+_ASKS_TIMING = re.compile(r"一年|1年|多久|什么时候|何时|直接评|直接拿|直接上|马上|立刻|立即|时间|今年|明年|多长|刚拿|刚达标")
 
 
 def score_rules(result: dict, args: dict, reading=None, question: str = "") -> list[str]:

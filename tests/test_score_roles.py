@@ -171,3 +171,98 @@ def test_followup_with_its_own_score_is_read_alone():
     assert reading.args == {"total": 92}
     reading = score_request("那如果再扣1分呢？", f"{previous} 那如果再扣1分呢？")
     assert reading.args == {"total": 87}
+
+
+# --------------------------------------------------------------------------- answers (core)
+
+import re  # noqa: E402
+
+MARK = re.compile(r"\[(\d+)\]")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。！？])", text) if s.strip(" \n-")]
+
+
+def _cited(ans, sentence: str) -> list[str]:
+    by_n = {c.n: c for c in ans.citations}
+    return [by_n[int(n)].text for n in MARK.findall(sentence)]
+
+
+def test_issue_phrasing_is_answered_from_the_right_numbers(assistant):
+    ans = assistant.ask("我们公司不涉及配送和废弃商品回收…这两块一共10分删减掉了，剩下的实得81分，能评几星？")
+    call = ans.tool_calls[0]
+    assert call.args == {"earned": 81, "applicable_total": 90}
+    assert call.result["score"] == 90 and call.result["grade"] == "四星级"
+    assert "最终得分 90 分，等级为四星级" in ans.answer
+    assert "加分" not in ans.answer  # no bonus was claimed
+    # every sentence cites a passage that states the rule it uses
+    for sentence in _sentences(ans.answer):
+        texts = _cited(ans, sentence)
+        assert texts, f"uncited: {sentence}"
+        if "删减" in sentence:
+            assert any("删减" in t for t in texts)
+        if "÷" in sentence:
+            assert any("涉及项" in t for t in texts)
+        if "等级为" in sentence:
+            assert any("95" in t and "70" in t for t in texts)
+
+
+@pytest.mark.parametrize(("question", "rule_words", "score"), [
+    ("两个定性指标不符合，一个3分、一个2分，我们能评几星", ("全部",), 95),
+    ("我们有个4分指标抽查10份3份不合格，其他都满分，能评几星", ("比例",), 98.8),
+    ("实得72分，涉及项分值90，有1个特别扣分项", ("特别扣分",), 79),
+    ("实得81分，涉及项分值是90，有一个特别加分项", ("特别加分",), 91),
+])
+def test_each_rule_sentence_cites_its_rule(assistant, question, rule_words, score):
+    ans = assistant.ask(question)
+    assert ans.tool_calls[0].result["score"] == pytest.approx(score)
+    cited_rules = [t for s in _sentences(ans.answer) for t in _cited(ans, s)]
+    assert all(_cited(ans, s) for s in _sentences(ans.answer)), ans.answer
+    assert any(all(w in t for w in rule_words) for t in cited_rules), ans.answer
+    if "加分" not in question:
+        assert "加分" not in ans.answer
+
+
+def test_star_timing_rule_only_when_asked(assistant):
+    plain = assistant.ask("我们得了92分，能评几星")
+    assert "一年" not in plain.answer
+    asked = assistant.ask("我们得了92分，刚拿达标，能直接评四星吗")
+    sentence = next(s for s in _sentences(asked.answer) if "一年" in s)
+    assert any("一年" in t for t in _cited(asked, sentence))
+
+
+def test_unclear_numbers_are_shown_and_not_computed(assistant):
+    ans = assistant.ask("实得95分，涉及项分值90分，几星")
+    assert not ans.tool_calls and not ans.abstained
+    assert "暂不计算" in ans.answer and "需要确认" in ans.answer
+    assert "实际得分：95 分" in ans.answer and "涉及项分值：90 分" in ans.answer
+    assert ans.citations and "涉及项" in ans.citations[0].text
+    assert any("算分前需要确认" in n for n in ans.notices)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.sampled_from(["实得", "涉及项", "删减了", "删减后", "满分", "扣了", "再扣", "抽查", "份", "不合格",
+                          "不符合", "一个", "两个", "指标", "分", "，", "特别扣分项", "加分项", "几星", "我们",
+                          "得了", "各", "分别是", "和", "、", "/", "八十", "十", "点五", "3", "4", "10", "81",
+                          "90", "100", "120", "0"])
+
+
+@given(st.lists(_WORDS, max_size=24).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_readings_never_raise_and_never_compute_when_unsure(text):
+    reading = read_score(text)
+    if reading is None:
+        return
+    assert all(b.role in ("total", "earned", "applicable_total", "excluded", "sample", "nonconformity", "lost",
+                          "extra_lost", "special_deductions", "bonus") for b in reading.bound)
+    if reading.needs_confirmation:
+        assert parse_score_question(text) is None
+        assert reading.args is None
+        return
+    result = run_calculate_grade(reading.args)
+    assert ("grade" in result) != ("error" in result)
+    if "grade" in result:
+        assert 0 <= result["score"] <= 100
