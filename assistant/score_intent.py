@@ -109,9 +109,14 @@ _APPLICABLE_RES = (
 _RATIO_RE = re.compile(_NUM + r"\s*分?\s*/\s*" + _NUM + r"\s*分?")
 
 _VERB = (
-    r"(?:实际得分|实际得了|实际分数|实得分|实得|实际|得了|得到了?|拿了|拿到了?|考了|考到了?|评了|评到了?"
+    r"(?:实际得分|实际得了|实际分数|实得分|实得|实际|折算后的?(?:得分|分数)?|换算后的?(?:得分|分数)?|最后得分"
+    r"|得了|得到了?|拿了|拿到了?|考了|考到了?|评了|评到了?"
     r"|打了|获得了?|最终得分|总得分|得分|分数|总分|成绩|评分|打分)"
 )
+# Which score a verb names: the raw points (实得…) or the 100-point score (最终得分, 折算后…);
+# other verbs (得了, 得分, 总分…) name the raw points when an applicable total is known.
+_EARNED_VERB_RE = re.compile(r"实际得分|实际得了|实际分数|实得分|实得|实际")
+_TOTAL_VERB_RE = re.compile(r"最终得分|折算后|换算后|最后得分")
 # A verb, then the number; 分 optional but the number must not be a count/date/amount.
 _VERB_SCORE_RE = re.compile(
     _VERB + r"\s*(?:是|为|有|:)?\s*" + _NUM + r"(?!\s*(?:个|项|条|次|年|月|天|日|星|颗|级|家|人|%|倍|号|名"
@@ -266,6 +271,9 @@ _APPLICABLE_MORE = (
     re.compile(r"剩(?:下|余)?(?:的)?(?:指标|项目?|部分|涉及项)?(?:" + _SUM[3:-1] + r"|满分|总分|总分值|分值)"
                r"(?:是|为|有|:)?\s*" + _N + r"\s*分"),
     re.compile(r"满分(?:只有|就只有|变成了?|变为|成了|剩下?|只剩)\s*" + _N + r"\s*分?"),
+    re.compile(r"应得分?(?:是|为|:|有)?\s*" + _N + r"\s*分?"),
+    # "满分90分，我们拿了81分", "(满分90)": a full mark below 100 is what applies to this sheet
+    re.compile(r"满分(?:是|为|:)?\s*(?!100(?![\d.]))" + _N + r"\s*分?"),
 )
 _LIST_MORE = re.compile(r"\s*(?:和|、|与|跟|加上?)\s*" + _N + r"\s*分(?!之|钟)")
 _LEFT_AFTER_EXCLUSION = re.compile(r"(?:剩(?:下|余)?|还剩)(?:了)?(?:的)?\s*" + _N + r"\s*分")
@@ -405,6 +413,7 @@ class _Reader:
         self.work = text
         self.bound: list[Bound] = []
         self.problems: list[str] = []
+        self.additive = False  # "另外还扣了2分": an explicit loss on top of the itemised ones
 
     def take(self, role: str, value: Any, span: tuple[int, int]) -> None:
         if self.text[span[1]:span[1] + 1] == "分":
@@ -547,34 +556,43 @@ def _read_nonconformities(r: _Reader) -> None:
 
 
 def _read_lost(r: _Reader) -> None:
+    """"扣了5分" (lost), "再扣1分" (extra_lost, on top of a stated score); not a rule such as
+    "特别扣分项每项扣1分". "另外/还扣了2分" is added to itemised losses, not a restatement."""
     for m in _LOST_RE.finditer(r.work):
-        before = r.work[max(0, m.start() - 8):m.start()].rstrip(" ,")
-        if _RULE_BEFORE.search(before) or _RULE_BEFORE.search(r.work[max(0, m.start() - 8):m.start(1) if m.group(1) else m.start()]):
+        if _RULE_BEFORE.search(r.work[max(0, m.start() - 8):m.start()].rstrip(" ,")):
             continue
         value = _number(m.group(2))
         if value is None or value <= 0:
             continue
-        role = "extra_lost" if (m.group(1) or "") in _EXTRA else "lost"
-        r.take(role, value, m.span())
-        if (m.group(1) or "") in _ADDITIVE:
-            r.bound[-1] = Bound(role, value, r.bound[-1].words + "（另计）")
+        prefix = m.group(1) or ""
+        r.take("extra_lost" if prefix in _EXTRA else "lost", value, m.span())
+        if prefix in _ADDITIVE:
+            r.additive = True
 
 
-def _read_scores(r: _Reader, applicable: bool) -> list[tuple[Any, tuple[int, int]]]:
-    """The user's own score(s): verb-bound numbers first; a bare "85分" only in a grade question."""
+def _read_scores(r: _Reader, applicable: bool) -> list[tuple[Any, tuple[int, int], str]]:
+    """The user's own score(s) as (value, span, role): verb-bound numbers first; a bare "85分"
+    only in a grade question. The role follows the verb (see _EARNED_VERB_RE/_TOTAL_VERB_RE)."""
     limit = None if applicable else 100
-    found: dict[int, tuple[Any, tuple[int, int]]] = {}
+    found: dict[int, tuple[Any, tuple[int, int], str]] = {}
     for pattern in (_VERB_SCORE_RE, _DE_SCORE_RE):
         for m in pattern.finditer(r.work):
             s, e = m.span(1)
             value = _number(m.group(1))
             if value is None or not _plausible(r.work, m, limit) or _is_threshold(r.work, s, e) or s in found:
                 continue
-            found[s] = (value, m.span())
+            verb = m.group(0)
+            if _TOTAL_VERB_RE.match(verb):
+                role = "total"
+            elif _EARNED_VERB_RE.match(verb) or applicable:
+                role = "earned" if applicable else "total"  # no 删减 named: 涉及项 is 100, earned = total
+            else:
+                role = "total"
+            found[s] = (value, m.span(), role)
     if not found and _GRADE_CUE_RE.search(r.work):
         value, span = _first_score(r.work, (_BARE_SCORE_RE,), limit=limit)
         if value is not None:
-            found[span[0]] = (value, span)  # type: ignore[index]
+            found[span[0]] = (value, span, "earned" if applicable else "total")  # type: ignore[index]
     return [found[k] for k in sorted(found)]
 
 
@@ -627,92 +645,101 @@ def read_score(text: str) -> ScoreReading | None:
         applicable_values = r.values("applicable_total")
         has_applicable = True
     else:
-        for value, span in _read_scores(r, has_applicable):
-            r.take("earned" if has_applicable else "total", value, span)
+        for value, span, role in _read_scores(r, has_applicable):
+            r.take(role, value, span)
     return _resolve(r, t)
 
 
+def _sum(values: list[Any]) -> Fraction:
+    return sum((Fraction(str(v)) for v in values), Fraction(0))
+
+
 def _resolve(r: _Reader, t: str) -> ScoreReading | None:
-    scores = r.values("earned") + r.values("total")
-    losses_nc = [v for v in r.values("nonconformity") if v != "?"]
+    """Check the bound numbers against each other and build the calculator's arguments."""
+    earned_vals = sorted({Fraction(str(v)) for v in r.values("earned")})
+    total_vals = sorted({Fraction(str(v)) for v in r.values("total")})
+    nc = r.values("nonconformity")
+    unknown_nc = "?" in nc
     samples = r.values("sample")
-    lost = r.values("lost")
-    extra = r.values("extra_lost")
-    counts = {k: r.values(k)[0] for k in ("special_deductions", "bonus") if r.values(k)}
-    applicable_values = {Fraction(str(v)) for v in r.values("applicable_total")}
-    excluded = r.values("excluded")
-    has_losses = bool(losses_nc or samples or lost or r.values("nonconformity"))
-    if not scores and not has_losses and not extra:
-        return None
-    if not scores and not _OWN_CUE_RE.search(t):
-        return None  # "4分指标抽查10份3份不合格扣多少" reads the rule, not our sheet
+    lost, extra = r.values("lost"), r.values("extra_lost")
+    itemised = _sum([v for v in nc if v != "?"]) + sum(
+        (Fraction(str(mx)) * Fraction(k, n) for mx, n, k in samples), Fraction(0))
+    has_score = bool(earned_vals or total_vals)
+    has_losses = bool(itemised or lost or extra or samples)
+    if not has_score and not has_losses:
+        # "有两个指标不符合，能评几星" asks for a grade without the points: ask for them
+        if not (unknown_nc and _GRADE_CUE_RE.search(t)):
+            return None
+    elif not has_score and not _OWN_CUE_RE.search(t):
+        return None  # "4分指标抽查10份3份不合格扣多少" asks about the rule, not our sheet
     problems = list(r.problems)
+    if unknown_nc and has_score:  # the stated score already includes them
+        problems = [p for p in problems if "没有说它们各是多少分" not in p]
     full = Fraction(100)
+
+    applicable_set = {Fraction(str(v)) for v in r.values("applicable_total")}
     applicable: Fraction | None = None
-    if len(applicable_values) > 1:
-        shown = "、".join(_fmt_number(v) for v in sorted(applicable_values))
-        problems.append(f"涉及项分值出现了不同的数：{shown} 分")
-    elif applicable_values:
-        applicable = next(iter(applicable_values))
+    if len(applicable_set) > 1:
+        problems.append("涉及项分值出现了不同的数：" + "、".join(f"{_fmt_number(v)} 分" for v in sorted(applicable_set)))
+    elif applicable_set:
+        applicable = next(iter(applicable_set))
+    excluded = r.values("excluded")
     if excluded:
-        from_exclusion = full - sum((Fraction(str(v)) for v in excluded), Fraction(0))
-        if from_exclusion <= 0:
-            problems.append(f"删减的分值合计 {_fmt_number(full - from_exclusion)} 分，不少于满分 100 分")
-        elif applicable is not None and applicable != from_exclusion:
-            problems.append(f"涉及项分值 {_fmt_number(applicable)} 分与 100 − 删减 "
-                            f"{_fmt_number(full - from_exclusion)} 分 = {_fmt_number(from_exclusion)} 分不一致")
-        elif applicable is None and not len(applicable_values) > 1:
-            applicable = from_exclusion
-    distinct_scores = sorted({Fraction(str(v)) for v in scores})
-    if len(distinct_scores) > 1:
-        problems.append("出现了不同的得分：" + "、".join(f"{_fmt_number(v)} 分" for v in distinct_scores)
-                        + "，不知道按哪个算")
+        left = full - _sum(excluded)
+        if left <= 0:
+            problems.append(f"删减的分值合计 {_fmt_number(_sum(excluded))} 分，不少于满分 100 分")
+        elif applicable is not None and applicable != left:
+            problems.append(f"涉及项分值 {_fmt_number(applicable)} 分与 100 − 删减 {_fmt_number(_sum(excluded))} 分"
+                            f" = {_fmt_number(left)} 分不一致")
+        elif not applicable_set:
+            applicable = left
+    base = applicable if applicable is not None else full
+
+    for vals, label in ((earned_vals, "实际得分"), (total_vals, "最终得分")):
+        if len(vals) > 1:
+            problems.append(f"出现了不同的{label}：" + "、".join(f"{_fmt_number(v)} 分" for v in vals)
+                            + "，不知道按哪个算")
     unclear = _leftovers(r)
     if unclear:
         problems.append("不清楚这些数字指什么：" + "、".join(unclear))
-    nc_total = sum((Fraction(str(v)) for v in losses_nc), Fraction(0))
-    sample_total = sum((Fraction(str(mx)) * Fraction(k, n) for mx, n, k in samples), Fraction(0))
-    listed = nc_total + sample_total
-    lost_total = sum((Fraction(str(v)) for v in lost), Fraction(0))
-    additive = any(b.words.endswith("（另计）") for b in r.bound if b.role == "lost")
-    if lost and listed and not additive:
-        if lost_total != listed:
-            problems.append(f"扣分合计 {_fmt_number(lost_total)} 分与逐项扣分 {_fmt_number(listed)} 分对不上")
-        lost_total = Fraction(0)  # a restatement of the listed losses
-    losses = listed + lost_total
-    extra_total = sum((Fraction(str(v)) for v in extra), Fraction(0))
-    base = applicable if applicable is not None else full
-    args: dict[str, Any] | None = None
-    if distinct_scores and len(distinct_scores) == 1:
-        score = distinct_scores[0]
-        if applicable is not None and score > applicable:
-            problems.append(f"实际得分 {_fmt_number(score)} 分超过了涉及项分值 {_fmt_number(applicable)} 分")
-        if losses and base - losses != score and not (applicable is None and r.values("earned")):
-            problems.append(f"满分 {_fmt_number(base)} 分扣 {_fmt_number(losses)} 分应是 "
-                            f"{_fmt_number(base - losses)} 分，和说的 {_fmt_number(score)} 分对不上")
-        score -= extra_total
-        if score < 0:
-            problems.append("再扣的分超过了得分")
-        if applicable is not None:
-            args = {"earned": _plain(score), "applicable_total": _plain(applicable)}
-        elif r.values("earned") and not r.values("total"):
-            problems.append("说了实际得分，但没有说涉及项分值（是否有删减）")
-        else:
-            args = {"total": _plain(score)}
-    elif not distinct_scores:
-        total_lost = losses + extra_total
-        if total_lost > base:
-            problems.append(f"扣分合计 {_fmt_number(total_lost)} 分超过了满分 {_fmt_number(base)} 分")
-        elif any(v == "?" for v in r.values("nonconformity")):
-            pass  # the problem is already named
-        elif applicable is not None:
-            args = {"earned": _plain(base - total_lost), "applicable_total": _plain(applicable)}
-        else:
-            args = {"total": _plain(base - total_lost)}
-    if args is not None and any(isinstance(v, Fraction) for v in args.values()):
-        args = {"rows": _rows(r, base, applicable is not None or bool(excluded), lost_total + extra_total)}
-    if args is not None:
-        args.update(counts)
+
+    lost_total = _sum(lost)
+    if lost and itemised and not r.additive:
+        if lost_total != itemised:
+            problems.append(f"扣分合计 {_fmt_number(lost_total)} 分与逐项扣分 {_fmt_number(itemised)} 分对不上")
+        lost_total = Fraction(0)  # a restatement of the itemised losses
+    losses = itemised + lost_total
+    extra_total = _sum(extra)
+
+    earned: Fraction | None = None
+    if earned_vals:
+        earned = earned_vals[0]
+        if earned > base:
+            problems.append(f"实际得分 {_fmt_number(earned)} 分超过了涉及项分值 {_fmt_number(base)} 分")
+        if total_vals and earned <= base and earned / base * full != total_vals[0]:
+            problems.append(f"实际得分 {_fmt_number(earned)} ÷ 涉及项 {_fmt_number(base)} × 100 = "
+                            f"{_fmt_number(earned / base * full)}，与说的最终得分 {_fmt_number(total_vals[0])} 分对不上")
+    elif total_vals:
+        earned = total_vals[0] * base / full  # the 100-point score back on the applicable total
+    if earned is not None and losses and base - losses != earned:
+        problems.append(f"满分 {_fmt_number(base)} 分扣 {_fmt_number(losses)} 分应得 {_fmt_number(base - losses)} 分，"
+                        f"和说的 {_fmt_number(earned)} 分对不上")
+    if earned is None:
+        earned = base - losses
+    earned -= extra_total
+    if earned < 0:
+        problems.append(f"扣分合计超过了满分 {_fmt_number(base)} 分")
+
+    args: dict[str, Any]
+    if applicable is None:
+        args = {"total": _plain(earned)}  # "得了120分" keeps its number: the tool explains the range
+    else:
+        args = {"earned": _plain(earned), "applicable_total": _plain(base)}
+    if any(isinstance(v, Fraction) for v in args.values()):  # a sample loss such as 4 × 2/9
+        args = {"rows": _rows(r, base, applicable is not None, lost_total + extra_total)}
+    for key in ("special_deductions", "bonus"):
+        if r.values(key):
+            args[key] = r.values(key)[0]
     return ScoreReading(bound=r.bound, args=None if problems else args, problems=problems)
 
 

@@ -93,6 +93,15 @@ TRICKY: list[tuple[str, dict, object]] = [
     # reported thresholds are not the company's score
     ("有的资料说80分是星级，我们得了85分能评几星", {"total": 85}, (85, "三星级")),
     ("网上说95分是五星，我们得了93分，差几分到五星", {"total": 93}, (93, "四星级")),
+    # the verb names the score: 最终得分/折算后 is on the 100-point scale, 实得 is raw points
+    ("最终得分90分，删减了10分，几星", {"total": 90, "excluded": 10}, (90, "四星级")),
+    ("实得81分，涉及项90分，最终得分是90分吗", {"earned": 81, "applicable_total": 90, "total": 90}, (90, "四星级")),
+    ("实得81分，涉及项90分，折算后是92分吗", {"earned": 81, "applicable_total": 90, "total": 92}, CONFIRM),
+    ("满分90分，我们拿了81分，几星", {"applicable_total": 90, "earned": 81}, (90, "四星级")),
+    ("应得分90分，实得81分，几星", {"applicable_total": 90, "earned": 81}, (90, "四星级")),
+    ("实得81分（满分90），能评几星", {"earned": 81, "applicable_total": 90}, (90, "四星级")),
+    ("实得81分，删减了10分，有两个指标不符合", {"earned": 81, "excluded": 10, "nonconformity": "?"}, (90, "四星级")),
+    ("4分的指标抽查10份3份不合格，另外还扣了2分，我们能评几星", {"sample": (4, 10, 3), "lost": 2}, (96.8, "五星级")),
     # unclear roles or contradictions: show what was understood, ask to confirm
     ("实得95分，涉及项分值90分，几星", {"earned": 95, "applicable_total": 90}, CONFIRM),
     ("涉及项分值80分，删减了10分，实得72分", {"applicable_total": 80, "excluded": 10, "earned": 72}, CONFIRM),
@@ -117,6 +126,8 @@ NOT_SCORE = [
     "4分的指标抽查10份3份不合格扣多少分",
     "删减的指标扣分吗",
     "特别扣分项每项扣1分吗",
+    "我们有一项指标不符合，会扣多少分",
+    "满分是100分，多少分是五星",
 ]
 
 
