@@ -255,6 +255,7 @@ ROLE_LABELS = {
     "extra_lost": "再扣的分",
     "special_deductions": "特别扣分项（个）",
     "bonus": "特别加分项（个）",
+    "reported": "别人说的分数（不是贵公司的得分，不计入）",
 }
 
 _N = r"(\d{1,9}(?:\.\d{1,6})?)(?![\d.])"  # an unsigned number (roles never take a sign)
@@ -323,6 +324,7 @@ _ADDITIVE = ("另外", "另", "还")
 _OWN_CUE_RE = re.compile(_OWN_SCORE_RE.pattern
                          + r"|我们|几星|星级|等级|级别|几级|能评|能拿|能得|算几|最后多少分|总分多少|得多少分")
 _LEFT_AFTER = ("满分", "制", "为满分", "的满分")
+_RULE_ASK_RE = re.compile(r"扣多少|扣几分|怎么扣|会扣|要扣|扣不扣|扣全部|全扣|按比例|怎么算|如何算")
 
 
 @dataclass(frozen=True)
@@ -622,12 +624,19 @@ def read_score(text: str) -> ScoreReading | None:
     if not isinstance(text, str) or not text.strip():
         return None
     t = normalise(text)
+    reported: list[Bound] = []
     if _REPORTED_RE.search(t):
         # "有的资料说80分是星级…" reports a threshold: drop those clauses, keep our own score
         if not _OWN_SCORE_RE.search(t):
             return None
-        t = re.sub(r"[^,。;]*" + _REPORTED_RE.pattern + r"[^,。;]*[,。;]?", "", t)
+        clause = re.compile(r"[^,。;]*" + _REPORTED_RE.pattern + r"[^,。;]*[,。;]?")
+        for m in clause.finditer(t):
+            words = m.group(0).strip(" ,。;")
+            reported += [Bound("reported", _number(n.group(1)), words)
+                         for n in re.finditer(_N + r"\s*分", words) if _number(n.group(1)) is not None]
+        t = clause.sub("", t)
     r = _Reader(t)
+    r.bound.extend(reported)  # shown to the user, never computed with
     _read_specials(r)
     _read_applicable(r)
     _read_exclusions(r)
@@ -670,7 +679,7 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
         # "有两个指标不符合，能评几星" asks for a grade without the points: ask for them
         if not (unknown_nc and _GRADE_CUE_RE.search(t)):
             return None
-    elif not has_score and not _OWN_CUE_RE.search(t):
+    elif not has_score and _RULE_ASK_RE.search(t) and not _OWN_CUE_RE.search(t):
         return None  # "4分指标抽查10份3份不合格扣多少" asks about the rule, not our sheet
     problems = list(r.problems)
     if unknown_nc and has_score:  # the stated score already includes them

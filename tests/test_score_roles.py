@@ -91,8 +91,9 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("我们的得分是88，加上1个加分项能到多少", {"total": 88, "bonus": 1}, (89, "三星级")),
     ("我们得了88分，离90分还差几分", {"total": 88}, (88, "三星级")),
     # reported thresholds are not the company's score
-    ("有的资料说80分是星级，我们得了85分能评几星", {"total": 85}, (85, "三星级")),
-    ("网上说95分是五星，我们得了93分，差几分到五星", {"total": 93}, (93, "四星级")),
+    ("有的资料说80分是星级，我们得了85分能评几星", {"reported": 80, "total": 85}, (85, "三星级")),
+    ("网上说95分是五星，我们得了93分，差几分到五星", {"reported": 95, "total": 93}, (93, "四星级")),
+    ("两个定性指标不符合，一个3分、一个2分", {"nonconformity": [3, 2]}, (95, "五星级")),
     # the verb names the score: 最终得分/折算后 is on the 100-point scale, 实得 is raw points
     ("最终得分90分，删减了10分，几星", {"total": 90, "excluded": 10}, (90, "四星级")),
     ("实得81分，涉及项90分，最终得分是90分吗", {"earned": 81, "applicable_total": 90, "total": 90}, (90, "四星级")),
@@ -268,7 +269,7 @@ def test_readings_never_raise_and_never_compute_when_unsure(text):
     if reading is None:
         return
     assert all(b.role in ("total", "earned", "applicable_total", "excluded", "sample", "nonconformity", "lost",
-                          "extra_lost", "special_deductions", "bonus") for b in reading.bound)
+                          "extra_lost", "special_deductions", "bonus", "reported") for b in reading.bound)
     if reading.needs_confirmation:
         assert parse_score_question(text) is None
         assert reading.args is None
@@ -277,3 +278,10 @@ def test_readings_never_raise_and_never_compute_when_unsure(text):
     assert ("grade" in result) != ("error" in result)
     if "grade" in result:
         assert 0 <= result["score"] <= 100
+
+
+def test_reported_numbers_are_shown_but_never_used():
+    reading = read_score("有的资料说80分是星级，我们得了85分能评几星")
+    assert reading.args == {"total": 85}
+    line = next(line for line in reading.understood() if line.startswith("别人说的分数"))
+    assert "80 分" in line and "资料说" in line
