@@ -55,6 +55,7 @@ def test_other_sets_meet_their_floors(corpus_kb, qa_set):
     floors = load_thresholds(qa_set=qa_set)
     assert floors, f"eval/thresholds.json has no sets.{qa_set}"
     result = run_eval(corpus_kb, THRESHOLDS_PATH.parent / f"{qa_set}.jsonl", baseline=False)
+    assert result.summary["ours"]["n_score_misread"] == 0
     below = check_thresholds(result.summary["ours"], floors)
     if below:
         rows = "\n".join(f"  {m}: {'n/a' if v is None else f'{v:.4f}'} < threshold {t:.4f}" for m, v, t in below)
@@ -69,6 +70,12 @@ def test_our_pipeline_meets_thresholds(gate_result):
                          for m, v, t in below)
         pytest.fail(f"eval gate: {len(below)} metric(s) below threshold\n{rows}\n"
                     f"first failures ({len(gate_result.failures)} in all):\n{_failure_lines(gate_result)}")
+
+def test_no_score_computed_from_a_misread_number_and_no_answerable_refused(gate_result):
+    ours = gate_result.summary["ours"]
+    assert ours["n_score_misread"] == 0
+    assert ours["n_answerable_refused"] == 0
+
 
 def test_records_cover_every_item_and_are_honest(gate_result):
     from eval.harness import load_qa
