@@ -7,7 +7,17 @@ return None: a number next to 以上/以下/要/需要/满分/离/差 … is a t
 
 Text is normalised with ``assistant.text.to_search_text`` (NFKC: full-width digits; t2s:
 traditional characters; lower case), then Chinese numerals become Arabic ("九十四点五" -> 94.5).
-The supported phrasings are the table in ``tests/test_score_intent.py``.
+The supported phrasings are the tables in ``tests/test_score_intent.py`` and
+``tests/test_score_roles.py``.
+
+``read_score`` binds every number to a role by the words around it (``ROLE_LABELS``): 实得/得分
+(earned points), 最终得分/折算后 (the 100-point score), 涉及项/删减后满分/应得分 (applicable total),
+"删减…X分" (excluded: 涉及项 = 100 − X), "4分指标抽查10份3份不合格" (a sample: 4 × 3/10 lost),
+"一个3分、一个2分不符合" (qualitative non-conformities: their full value lost), "扣了/再扣 X 分",
+"N个特别扣分项/加分项", and numbers in reported speech ("有的资料说80分…", shown, never used).
+The bound numbers are then checked against each other; when a role is unclear or they
+contradict (earned above the applicable total, two different totals, a count that does not
+match its values), the reading needs confirmation and nothing is computed.
 """
 
 from __future__ import annotations
@@ -263,13 +273,14 @@ _STOP = r"。;?!"  # sentence ends after normalisation (NFKC turns ；？！ int
 _GAP = r"[^" + _STOP + r",\d]"  # inside one clause: no digits, no comma
 _SAMPLE_UNIT = r"(?:份|个|条|次|人|名|张|件|单|处|家|户|位|项|台|批|例)"
 _NC_CUE = r"(?:不符合|不合格|不达标|没达标|没达到|没做到|有问题|不规范|没做好|没通过|没过)"
-_SUM = r"(?:1共|总共|共|合计|加起来|总计|计)"
+_SUM_WORDS = r"1共|总共|共|合计|加起来|总计|计"  # "一共" is "1共" once numerals are Arabic
+_SUM = r"(?:" + _SUM_WORDS + r")"
 _EXCL_CUE = r"(?:删减|删掉|删除|删去|去掉|剔除|减掉|不涉及|不适用|没涉及|不计)"
 
 _APPLICABLE_MORE = (
     re.compile(r"(?:删减|去掉|扣除|除去|剔除)(?:之后|以后|后)" + _GAP + r"{0,8}?"
-               r"(?:总分|满分|分值|总分值|还有|剩下?|剩余|只有|" + _SUM[3:-1] + r")(?:是|为|有|:)?\s*" + _N + r"\s*分?"),
-    re.compile(r"剩(?:下|余)?(?:的)?(?:指标|项目?|部分|涉及项)?(?:" + _SUM[3:-1] + r"|满分|总分|总分值|分值)"
+               r"(?:总分|满分|分值|总分值|还有|剩下?|剩余|只有|" + _SUM_WORDS + r")(?:是|为|有|:)?\s*" + _N + r"\s*分?"),
+    re.compile(r"剩(?:下|余)?(?:的)?(?:指标|项目?|部分|涉及项)?(?:" + _SUM_WORDS + r"|满分|总分|总分值|分值)"
                r"(?:是|为|有|:)?\s*" + _N + r"\s*分"),
     re.compile(r"满分(?:只有|就只有|变成了?|变为|成了|剩下?|只剩)\s*" + _N + r"\s*分?"),
     re.compile(r"应得分?(?:是|为|:|有)?\s*" + _N + r"\s*分?"),
@@ -313,7 +324,6 @@ _NC_OF = re.compile(_N + r"\s*分(?:的)(?:\d+\s*(?:个|项|条))?(?:定性)?(?:
 _NC_EACH = re.compile(r"各\s*" + _N + r"\s*分")
 _NC_LIST = re.compile(r"分别(?:是|为|扣了?|占)?\s*" + _N + r"\s*分?\s*(?:和|、|与|跟|,)\s*" + _N + r"\s*分?"
                       r"(?:\s*(?:和|、|与|跟|,)\s*" + _N + r"\s*分)?")
-_NC_CHAIN = re.compile(_N + r"\s*分?\s*(?:和|、|与|跟)\s*$")
 
 _LOST_RE = re.compile(r"(再|又|另外|另|还|被|总共|1共|共)?\s*(?:扣|丢|失)(?:了|掉|掉了|去)?\s*" + _N
                       + r"\s*分(?!之|钟|项)")
@@ -401,10 +411,6 @@ def _plain(value: Fraction) -> int | float | Fraction:
         if Fraction(repr(as_float)) == value:
             return as_float
     return value
-
-
-def _frac(text: str) -> Fraction:
-    return Fraction(Decimal(text))
 
 
 class _Reader:
