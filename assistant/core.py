@@ -248,7 +248,7 @@ class Assistant:
 
     def _rule_citations(self, rules: list[str]) -> tuple[list[Citation], dict[str, str]]:
         """Citations for the rules a score answer rests on, and each rule's marker ("[2]");
-        a rule the knowledge base does not state gets no marker (its sentence is left out)."""
+        a rule the knowledge base does not state gets no marker."""
         citations: list[Citation] = []
         marks: dict[str, str] = {}
         for rule in dict.fromkeys(rules):
@@ -296,8 +296,8 @@ SCORE_RULES: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
     "thresholds": (THRESHOLD_QUERY, (("70",), ("95",))),
     "formula": (SCORING_RULE_QUERY, (("涉及项",), ("100",), ("除", "÷", "/"))),
     "exclusion": ("删减 不适用的指标 分值不计入 涉及项分值", (("删减",), ("不计", "不适用"))),
-    "qualitative": ("指标不符合 扣分 定性 扣掉该指标的全部分值", (("不符合",), ("全部", "全扣"))),
-    "sample": ("抽样 样本 按比例扣分 不符合", (("抽",), ("比例",))),
+    "qualitative": ("指标不符合 扣分 定性 扣掉该指标的全部分值", (("不符合",), ("扣",), ("全部", "全扣"))),
+    "sample": ("抽样 样本 按比例扣分 不符合", (("抽",), ("比例",), ("扣",))),
     "special": ("特别扣分项 每项扣1分 违反法律法规", (("特别扣分",), ("扣1分", "扣一分"))),
     "bonus": ("特别加分项 加1分 最多一项", (("特别加分", "加分项"), ("最多", "至多"))),
     "star_timing": ("星级评定 达标级 一年后", (("一年", "1年"), ("星级",))),
@@ -343,16 +343,19 @@ def _num(value) -> str:
 def score_text(result: dict, args: dict, marks: dict[str, str], reading=None) -> str:
     """Say the computed score, grade and gap. Every sentence states one rule and cites the
     passage that states it (``marks``: rule -> "[n]"); a rule the knowledge base does not state
-    is not explained, and nothing is said about a bonus nobody claimed."""
+    is still shown as a step of the calculation but says so, and nothing is said about a bonus
+    nobody claimed."""
     from assistant.scoring import FAIL_NOTE, STAR_TIMING_NOTE
 
     roles = reading.roles() if reading is not None else {}
     listed = lambda role: roles[role] if isinstance(roles.get(role), list) else ([roles[role]] if role in roles else [])  # noqa: E731
     lines: list[str] = []
 
-    def say(rule: str, sentence: str) -> None:
+    def say(rule: str, sentence: str, optional: bool = False) -> None:
         if rule in marks:
             lines.append(f"{sentence}{marks[rule]}。")
+        elif not optional:  # a step of the calculation: shown, and said to have no source here
+            lines.append(f"{sentence}（知识库中没有找到这条规则的出处）。")
 
     excluded = listed("excluded")
     if excluded and result.get("applicable_total") is not None:
@@ -391,7 +394,7 @@ def score_text(result: dict, args: dict, marks: dict[str, str], reading=None) ->
         if note.startswith(("计算结果", "显示分数")) or note == FAIL_NOTE:
             lines.append(f"{note.rstrip('。')}{grade_mark}。")
         elif note == STAR_TIMING_NOTE:
-            say("star_timing", note.rstrip("。"))
+            say("star_timing", note.rstrip("。"), optional=True)
     if not grade_mark:
         lines.append("（知识库中没有找到等级门槛的出处，以上按 GB/T 27922 的评分规则计算。）")
     return "".join(lines)
