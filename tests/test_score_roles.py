@@ -285,3 +285,22 @@ def test_reported_numbers_are_shown_but_never_used():
     assert reading.args == {"total": 85}
     line = next(line for line in reading.understood() if line.startswith("别人说的分数"))
     assert "80 分" in line and "资料说" in line
+
+
+def test_a_rule_missing_from_the_knowledge_base_is_said_not_cited(settings, tmp_path):
+    """On a user's own documents that state only the thresholds, the 删减 and 涉及项 steps are
+    shown but say they have no source; the grade sentence cites the thresholds passage."""
+    from assistant.core import Assistant
+    from assistant.kb import ingest
+
+    doc = tmp_path / "grades.txt"
+    doc.write_text("售后服务认证按评审最终得分分级：70分以上为达标，80分以上为三星级，90分以上为四星级，"
+                   "95分以上为五星级，满分100分。\n", encoding="utf-8")
+    ingest(settings, [doc], progress=False)
+    ans = Assistant(settings).ask("我们删减了10分，实得81分，能评几星")
+    assert ans.tool_calls[0].result["grade"] == "四星级"
+    for sentence in _sentences(ans.answer):
+        if "删减" in sentence or "÷" in sentence:
+            assert "没有找到这条规则的出处" in sentence and not MARK.search(sentence)
+        if "等级为" in sentence:
+            assert _cited(ans, sentence) and "95" in _cited(ans, sentence)[0]
