@@ -140,3 +140,34 @@ def test_ablation_meets_its_floors(tmp_path):
     below = check_thresholds(result.summary["ours"], floors)
     assert not below, "ablation below its floors: " + ", ".join(
         f"{m} {'n/a' if v is None else f'{v:.4f}'} < {t:.4f}" for m, v, t in below)
+
+
+def test_eval_cli_ablation_on_own_documents_reports_the_delta(tmp_path, capsys):
+    from assistant.cli import main
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "validity.md").write_text(
+        "---\nid: validity\ntitle: 有效期\ndoc_type: standard\nasks:\n  term:\n    - 证书管几年\n---\n\n"
+        "## 证书有效期 {#term}\n\n售后服务认证证书的有效期为三年，每年监督评审一次。\n\n来源：示例\n", encoding="utf-8")
+    qa = tmp_path / "qa_mine.jsonl"
+    qa.write_text(json.dumps({"id": "m-1", "question": "证书管几年", "category": "validity",
+                              "key_points": [["三年"]], "gold_sources": [{"doc": "validity", "anchor": "term"}]},
+                             ensure_ascii=False) + "\n", encoding="utf-8")
+    code = main(["eval", "--docs", str(folder), "--qa", str(qa), "--ablate-asks", "--no-baseline", "--json",
+                 "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path / "data")])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert set(data["sets"]) == {"qa_mine", "qa_mine_no_asks"}
+    assert data["sets"]["qa_mine_no_asks"]["info"]["kb"]["removed"] == {"files": 1, "asks": 1, "variants": 0}
+    assert set(data["ablation"]["qa_mine"]) >= {"accuracy", "recall_at_1", "key_fact_150"}
+    assert (tmp_path / "out" / "qa_mine_no_asks" / "summary.md").exists()
+
+
+def test_ablation_table_shows_points_lost():
+    from assistant.cli.eval import ablation_table
+
+    table = ablation_table({"accuracy": 0.968, "mrr": None}, {"accuracy": 0.908, "mrr": 0.8})
+    row = next(line for line in table.splitlines() if line.startswith("整体正确率"))
+    assert "96.8%" in row and "90.8%" in row and "-6.0" in row
+    assert "—" in next(line for line in table.splitlines() if line.startswith("MRR"))
