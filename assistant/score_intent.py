@@ -608,7 +608,7 @@ def _leftovers(r: _Reader) -> list[str]:
     """Numbers with 分 that no role took and that are not thresholds: their role is unclear."""
     known = {Fraction(str(b.value)) for b in r.bound if isinstance(b.value, (int, float))}
     out = []
-    for m in re.finditer(r"(?<![\d./])" + _N + r"\s*分(?!钟|之|值|数线|公司|制)", r.work):
+    for m in re.finditer(r"(?<![\d./-])" + _N + r"\s*分(?!钟|之|值|数线|公司|制)", r.work):
         s, e = m.span(1)
         after = r.work[m.end():m.end() + 4].lstrip(" ")
         if _is_threshold(r.work, s, e) or after.startswith(_LEFT_AFTER):
@@ -742,7 +742,7 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
     if earned is None:
         earned = base - losses
     earned -= extra_total
-    if earned < 0:
+    if earned < 0 and (losses or extra_total):  # a negative stated score: the tool names the range
         problems.append(f"扣分合计超过了满分 {_fmt_number(base)} 分")
 
     args: dict[str, Any]
