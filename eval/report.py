@@ -75,13 +75,14 @@ def headline_text(summary: dict[str, Any]) -> str:
 
 def category_table(per_category: dict[str, dict[str, Any]]) -> str:
     cols = ["n", "正确率 ours", "正确率 baseline", "R@5 ours", "R@5 baseline", "MRR ours",
-            "引用精确率 ours", "拒答召回 ours", "算分 ours"]
+            "引用精确率 ours", "拒答召回 ours", "算分 ours", "要点前150字 ours"]
     out = "| 类别 | " + " | ".join(cols) + " |\n|---|" + "---:|" * len(cols) + "\n"
     for cat, m in per_category.items():
         o, b = m.get("ours") or {}, m.get("baseline") or {}
         cells = [str(o.get("n", 0)), fmt(o.get("accuracy")), fmt(b.get("accuracy")) if b else "—",
                  fmt(o.get("recall_at_5")), fmt(b.get("recall_at_5")) if b else "—", fmt(o.get("mrr"), "num"),
-                 fmt(o.get("citation_precision")), fmt(o.get("abstention_recall")), fmt(o.get("score_exact_match"))]
+                 fmt(o.get("citation_precision")), fmt(o.get("abstention_recall")), fmt(o.get("score_exact_match")),
+                 fmt(o.get("key_fact_150"))]
         out += f"| {cat} | " + " | ".join(cells) + " |\n"
     return out
 
