@@ -227,57 +227,187 @@ class Assistant:
                       resolved_question=resolved, timings=dict(retrieval.timings),
                       retrieved=[h.passage for h in hits])
 
-    def _rule_passage(self, query: str) -> Hit | None:
-        """The passage a grade rule is cited from: the same for every score question until the
-        knowledge base changes, so it is searched once per knowledge-base version."""
+    def _rule_passage(self, rule: str) -> Hit | None:
+        """The passage a score rule is cited from: the best passage that states the rule (its
+        text holds the rule's words), searched once per knowledge-base version."""
         memo = self.retriever.memo
-        key = "rule-passage:" + query
+        key = "rule-passage:" + rule
         if key not in memo:
-            hits = self.search(query, k=1, doc_type="standard").hits or self.search(query, k=1).hits
-            memo[key] = hits[0] if hits else None
+            query, groups = SCORE_RULES[rule]
+            found = None
+            for doc_type in ("standard", None):
+                for hit in self.search(query, k=5, doc_type=doc_type).hits:
+                    text = to_search_text(hit.text)
+                    if all(any(w in text for w in group) for group in groups):
+                        found = hit
+                        break
+                if found:
+                    break
+            memo[key] = found
         return memo[key]
 
-    def answer_score(self, question: str, resolved: str, args: dict) -> Answer:
-        """Grade questions: the number comes from the scoring tool, the rule from cited passages."""
+    def _rule_citations(self, rules: list[str]) -> tuple[list[Citation], dict[str, str]]:
+        """Citations for the rules a score answer rests on, and each rule's marker ("[2]");
+        a rule the knowledge base does not state gets no marker."""
+        citations: list[Citation] = []
+        marks: dict[str, str] = {}
+        for rule in dict.fromkeys(rules):
+            hit = self._rule_passage(rule)
+            if hit is None:
+                continue
+            same = next((c for c in citations if c.chunk_id == hit.chunk_id), None)
+            if same is None:
+                same = Citation.from_hit(len(citations) + 1, hit)
+                citations.append(same)
+            marks[rule] = f"[{same.n}]"
+        return citations, marks
+
+    def answer_score(self, question: str, resolved: str, request) -> Answer:
+        """Grade questions: the number comes from the scoring tool, each rule from a cited passage.
+
+        ``request`` is a ``ScoreReading`` (or plain ``calculate_grade`` arguments). A reading that
+        needs confirmation is not computed: the answer shows each number with the role it was
+        read in and asks the user to confirm."""
+        from assistant.score_intent import ScoreReading
         from assistant.tools import run_calculate_grade
 
+        reading = request if isinstance(request, ScoreReading) else None
+        if reading is not None and reading.needs_confirmation:
+            citations, marks = self._rule_citations(["formula"])
+            return Answer(question=question, answer=confirm_text(reading, marks), citations=citations,
+                          abstained=False, resolved_question=resolved,
+                          retrieved=[c.passage for c in citations],
+                          notices=["算分前需要确认：" + "；".join(reading.problems or ["没有读到得分"])])
+        args = dict(reading.args) if reading is not None else dict(request)
         result = run_calculate_grade(args)
         call = ToolCall(name="calculate_grade", args=args, result=result)
         if "error" in result:
             return Answer(question=question, answer=f"无法计算：{result['error']}", abstained=False,
                           tool_calls=[call], resolved_question=resolved)
-        queries = [THRESHOLD_QUERY]
-        if "applicable_total" in args or "rows" in args:
-            queries.append(SCORING_RULE_QUERY)
-        if args.get("special_deductions") or args.get("bonus"):
-            queries.append(SPECIAL_ITEMS_QUERY)
-        citations: list[Citation] = []
-        for q in queries:
-            hit = self._rule_passage(q)
-            if hit and all(c.chunk_id != hit.chunk_id for c in citations):
-                citations.append(Citation.from_hit(len(citations) + 1, hit))
-        return Answer(question=question, answer=score_text(result, args, citations),
+        citations, marks = self._rule_citations(score_rules(result, args, reading, resolved))
+        return Answer(question=question, answer=score_text(result, args, marks, reading),
                       citations=citations, abstained=False, tool_calls=[call],
                       resolved_question=resolved, retrieved=[c.passage for c in citations])
 
 
-def score_text(result: dict, args: dict, citations: list[Citation]) -> str:
-    """Say the computed score, grade and gap; every sentence points at the rule it rests on."""
-    rule = f"[{citations[0].n}]" if citations else ""
-    calc = f"[{citations[1].n}]" if len(citations) > 1 else rule
-    special = f"[{citations[-1].n}]" if len(citations) > 2 else calc
-    lines = []
-    if "applicable_total" in args:
-        lines.append(f"按实际得分 {args.get('earned')} 分、涉及项分值 {args['applicable_total']} 分计算，"
-                     f"换算得分为 {result.get('base_score')} 分{calc}。")
-    if args.get("special_deductions") or args.get("bonus"):
-        lines.append(f"计入特别扣分项 {args.get('special_deductions', 0)} 个（每个扣1分）"
-                     f"和特别加分项（最多加1分）后{special}，")
-    lines.append(f"最终得分 {result['score']} 分，等级为{result['grade']}{rule}。")
+# rule -> (query that finds the passage stating it, word groups the passage must contain: one
+# word of every group, in the passage's search form)
+SCORE_RULES: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
+    "thresholds": (THRESHOLD_QUERY, (("70",), ("95",))),
+    "formula": (SCORING_RULE_QUERY, (("涉及项",), ("100",), ("除", "÷", "/"))),
+    "exclusion": ("删减 不适用的指标 分值不计入 涉及项分值", (("删减",), ("不计", "不适用"))),
+    "qualitative": ("指标不符合 扣分 定性 扣掉该指标的全部分值", (("不符合",), ("扣",), ("全部", "全扣"))),
+    "sample": ("抽样 样本 按比例扣分 不符合", (("抽",), ("比例",), ("扣",))),
+    "special": ("特别扣分项 每项扣1分 违反法律法规", (("特别扣分",), ("扣1分", "扣一分"))),
+    "bonus": ("特别加分项 加1分 最多一项", (("特别加分", "加分项"), ("最多", "至多"))),
+    "star_timing": ("星级评定 达标级 一年后", (("一年", "1年"), ("星级",))),
+}
+
+
+_ASKS_TIMING = re.compile(r"一年|1年|多久|什么时候|何时|直接评|直接拿|直接上|马上|立刻|立即|时间|今年|明年|多长|刚拿|刚达标")
+
+
+def score_rules(result: dict, args: dict, reading=None, question: str = "") -> list[str]:
+    """The rules a score answer states, in the order its sentences use them. The one-year star
+    rule is stated only when the question asks about timing ("能直接评星吗", "多久能评")."""
+    roles = reading.roles() if reading is not None else {}
+    rules = []
+    if "excluded" in roles:
+        rules.append("exclusion")
+    if "nonconformity" in roles or "lost" in roles or "extra_lost" in roles:
+        rules.append("qualitative")
+    if "sample" in roles:
+        rules.append("sample")
+    if result.get("mode") in ("earned", "rows"):
+        rules.append("formula")
+    if result.get("special_deductions"):
+        rules.append("special")
+    if args.get("bonus"):
+        rules.append("bonus")
+    rules.append("thresholds")
+    if result.get("grade") in ("达标", "三星级", "四星级", "五星级") and _ASKS_TIMING.search(question):
+        rules.append("star_timing")
+    return rules
+
+
+def _num(value) -> str:
+    """A number as shown in an answer: 90.0 -> 90, 1.2 -> 1.2."""
+    from fractions import Fraction
+
+    frac = Fraction(str(value))
+    if frac.denominator == 1:
+        return str(frac.numerator)
+    return f"{float(frac):.2f}".rstrip("0").rstrip(".")
+
+
+def score_text(result: dict, args: dict, marks: dict[str, str], reading=None) -> str:
+    """Say the computed score, grade and gap. Every sentence states one rule and cites the
+    passage that states it (``marks``: rule -> "[n]"); a rule the knowledge base does not state
+    is still shown as a step of the calculation but says so, and nothing is said about a bonus
+    nobody claimed."""
+    from assistant.scoring import FAIL_NOTE, STAR_TIMING_NOTE
+
+    roles = reading.roles() if reading is not None else {}
+    listed = lambda role: roles[role] if isinstance(roles.get(role), list) else ([roles[role]] if role in roles else [])  # noqa: E731
+    lines: list[str] = []
+
+    def say(rule: str, sentence: str, optional: bool = False) -> None:
+        if rule in marks:
+            lines.append(f"{sentence}{marks[rule]}。")
+        elif not optional:  # a step of the calculation: shown, and said to have no source here
+            lines.append(f"{sentence}（知识库中没有找到这条规则的出处）。")
+
+    excluded = listed("excluded")
+    if excluded and result.get("applicable_total") is not None:
+        say("exclusion", f"删减的指标不计分，涉及项分值为 100 − {'−'.join(_num(v) for v in excluded)}"
+                         f" = {_num(result['applicable_total'])} 分")
+    qualitative = [v for v in listed("nonconformity") if v != "?"]
+    if qualitative:
+        say("qualitative", f"不符合的定性指标扣掉该指标的全部分值：{'、'.join(_num(v) + ' 分' for v in qualitative)}，"
+                           f"共扣 {_num(sum(qualitative))} 分")
+    for mx, sampled, bad in listed("sample"):
+        from fractions import Fraction
+
+        say("sample", f"抽样指标按不符合样本的比例扣分：{_num(mx)} 分的指标抽查 {sampled} 份、{bad} 份不符合，"
+                      f"扣 {_num(mx)}×{bad}/{sampled} = {_num(Fraction(str(mx)) * Fraction(bad, sampled))} 分")
+    for role, word in (("lost", "扣"), ("extra_lost", "再扣")):
+        for v in listed(role):
+            say("qualitative", f"按所说的{word} {_num(v)} 分计入")
+    if result.get("mode") in ("earned", "rows"):
+        say("formula", f"按实际得分 {_num(result['earned_total'])} 分 ÷ 涉及项分值 {_num(result['applicable_total'])} 分"
+                       f" × 100 折算，得分为 {_num(result['base_score'])} 分")
+    if result.get("special_deductions"):
+        n = result["special_deductions"]
+        say("special", f"特别扣分项 {n} 个，每个扣 1 分，在折算后另行扣除，共扣 {n} 分")
+    if args.get("bonus"):
+        if result.get("bonus_requested", 0) > 1:
+            say("bonus", f"特别加分项最多计 1 个：说了 {result['bonus_requested']} 个，只加 1 分")
+        else:
+            say("bonus", "特别加分项 1 个，加 1 分")
+    grade_mark = marks.get("thresholds", "")
+    lines.append(f"最终得分 {_num(result['score'])} 分，等级为{result['grade']}{grade_mark}。")
     if result.get("next_grade"):
-        lines.append(f"距{result['next_grade']}还差 {result['points_to_next']} 分{rule}。")
+        lines.append(f"距{result['next_grade']}还差 {_num(result['points_to_next'])} 分{grade_mark}。")
     else:
-        lines.append(f"已达到最高等级五星级{rule}。")
+        lines.append(f"已达到最高等级五星级{grade_mark}。")
     for note in result.get("notes", []):
-        lines.append(f"{note.rstrip('。')}{rule}。")
+        if note.startswith(("计算结果", "显示分数")) or note == FAIL_NOTE:
+            lines.append(f"{note.rstrip('。')}{grade_mark}。")
+        elif note == STAR_TIMING_NOTE:
+            say("star_timing", note.rstrip("。"), optional=True)
+    if not grade_mark:
+        lines.append("（知识库中没有找到等级门槛的出处，以上按 GB/T 27922 的评分规则计算。）")
     return "".join(lines)
+
+
+def confirm_text(reading, marks: dict[str, str]) -> str:
+    """A score question whose numbers are unclear: what was understood, what is unclear, and
+    a request to confirm -- nothing is computed."""
+    lines = ["我先确认一下对这些数字的理解，暂不计算："]
+    lines += [f"- {line}" for line in reading.understood()] or ["- （没有读到可用的得分）"]
+    problems = reading.problems or ["还没有读到实际得分或扣分"]
+    lines.append("需要确认：" + "；".join(problems) + "。")
+    lines.append("请确认每个数字的含义（例如“实得81分，删减了10分”或“实得81分，涉及项分值90分”）后再问我。")
+    if "formula" in marks:
+        lines.append(f"得分的算法是：实际得分 ÷ 涉及项分值 × 100，再计入特别扣分项和特别加分项{marks['formula']}。")
+    return "\n".join(lines)

@@ -90,9 +90,12 @@ class BaselineAnswer:
 class NaiveBaseline:
     """Build with :meth:`build`, ask with :meth:`ask`, free with :meth:`close`."""
 
-    def __init__(self, embedder, corpus_dir: Path | None = None):
+    def __init__(self, embedder, corpus_dir: Path | list[Path] | None = None):
         self.embedder = embedder
-        self.corpus_dir = Path(corpus_dir) if corpus_dir else None
+        if isinstance(corpus_dir, (list, tuple)):
+            self.corpus_dirs = [Path(p) for p in corpus_dir] or None
+        else:
+            self.corpus_dirs = [Path(corpus_dir)] if corpus_dir else None
         self.collection_name = f"baseline-{uuid.uuid4().hex[:12]}"
         self.store = None
         self.client = None
@@ -114,14 +117,16 @@ class NaiveBaseline:
         started = time.perf_counter()
         splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
         docs: list[Document] = []
-        for path, root in iter_files([self.corpus_dir or CORPUS_DIR]):
+        for path, root in iter_files(self.corpus_dirs or [CORPUS_DIR]):
             raw = load_document(path, root)
             self.n_documents += 1
             prefixes = passage_prefixes(raw.doc_id, raw.text)
             for i, piece in enumerate(splitter.split_text(raw.text)):
                 docs.append(Document(page_content=piece, metadata={
                     "doc_id": raw.doc_id, "title": raw.title, "chunk": i,
-                    "passages": ",".join(passages_in(piece, prefixes)),
+                    # the anchored passages it contains, plus a key of its own document, so a
+                    # doc-only gold source ({"doc": d}) matches any chunk of d
+                    "passages": ",".join(passages_in(piece, prefixes) + [f"{raw.doc_id}::片段{i + 1}"]),
                 }))
         self.client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         self.store = Chroma(collection_name=self.collection_name, client=self.client,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -99,6 +100,9 @@ def make_record(item: dict[str, Any], *, answer_text: str, abstained: bool, cita
                       tool_calls=tool_calls)
     answerable = not item.get("expect_abstain")
     tool = M.grade_result(tool_calls)
+    key_fact = None  # judged on answerable, non-score items with key points; a refusal misses
+    if answerable and kp and not M.is_score_item(item):
+        key_fact = False if abstained else M.key_fact_early(answer_text, kp)
     return {
         "id": str(item["id"]),
         "category": item.get("category", ""),
@@ -111,6 +115,7 @@ def make_record(item: dict[str, Any], *, answer_text: str, abstained: bool, cita
                        if c.get(k) is not None} for c in citations],
         "retrieved": retrieved,
         "key_points_ok": verdict["key_points_ok"],
+        "key_fact_early": key_fact,
         "correct": verdict["correct"],
         "reason": verdict["reason"],
         "recall_at_1": M.recall_at(retrieved, gold, 1),
@@ -219,8 +224,11 @@ def _summaries(ours: list[dict], base: list[dict]) -> tuple[dict, dict]:
 
 
 def run_eval(settings, qa_path: Path | str | None = None, *, baseline: bool = True,
-             limit: int | None = None, progress=None) -> EvalResult:
-    """Evaluate our pipeline (and, unless ``baseline=False``, the naive one) on the QA set."""
+             limit: int | None = None, progress=None, docs: list[Path] | None = None) -> EvalResult:
+    """Evaluate our pipeline (and, unless ``baseline=False``, the naive one) on the QA set.
+
+    ``docs``: the documents the knowledge base was built from (default corpus/), for the
+    baseline to chunk the same documents."""
     from assistant.core import Assistant
 
     items = load_qa(qa_path)
@@ -233,6 +241,7 @@ def run_eval(settings, qa_path: Path | str | None = None, *, baseline: bool = Tr
     ours = run_ours(assistant, items, show)
     info: dict[str, Any] = {
         "qa_path": str(Path(qa_path) if qa_path else QA_PATH),
+        "qa_set": Path(qa_path or QA_PATH).stem,
         "n_items": len(items),
         "mode": assistant.mode,
         "embedder": assistant.embedder.name,
@@ -244,7 +253,7 @@ def run_eval(settings, qa_path: Path | str | None = None, *, baseline: bool = Tr
         from eval.baseline import NaiveBaseline
 
         started = time.perf_counter()
-        with NaiveBaseline(assistant.embedder) as naive:
+        with NaiveBaseline(assistant.embedder, docs) as naive:
             base = run_baseline(naive, items, show)
             info["baseline"] = {"chunks": naive.n_chunks, "documents": naive.n_documents,
                                 "chunk_size": 500, "chunk_overlap": 50,
@@ -257,12 +266,94 @@ def run_eval(settings, qa_path: Path | str | None = None, *, baseline: bool = Tr
                       baseline_records=base, failures=failures, info=info)
 
 
+# --------------------------------------------------------------------------- measuring on any documents
+
+
+def strip_asks(src: Path, dst: Path) -> dict[str, int]:
+    """Copy a document tree, removing every hand-written question phrasing from Markdown front
+    matter: ``asks:`` (standard/regulation passages) and each FAQ pair's ``variants:``. Bodies,
+    ids and anchors stay byte for byte, so gold sources still name the same passages.
+
+    Returns counts {"files", "asks", "variants"} of what was removed.
+    """
+    import shutil
+
+    from ingest.loaders import _FRONT_MATTER_RE, parse_front_matter
+
+    src, dst = Path(src), Path(dst)
+    counts = {"files": 0, "asks": 0, "variants": 0}
+    files = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file())
+    for path in files:
+        target = dst / (path.name if src.is_file() else path.relative_to(src))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix.lower() not in (".md", ".markdown"):
+            shutil.copy2(path, target)
+            continue
+        text = path.read_text(encoding="utf-8")
+        front, _ = parse_front_matter(text)
+        match = _FRONT_MATTER_RE.match(text)
+        if not front or match is None:
+            shutil.copy2(path, target)
+            continue
+        counts["files"] += 1
+        asks = front.pop("asks", None)
+        if isinstance(asks, dict):
+            counts["asks"] += sum(len(v) for v in asks.values() if isinstance(v, list))
+        for pair in (front.get("pairs") or {}).values():
+            if isinstance(pair, dict) and pair.get("variants"):
+                counts["variants"] += len(pair["variants"]) if isinstance(pair["variants"], list) else 1
+                pair.pop("variants")
+        import yaml
+
+        head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+        target.write_text(f"---\n{head}---\n" + text[match.end():], encoding="utf-8")
+    return counts
+
+
+@contextmanager
+def temp_kb(settings, paths: list[Path | str], *, ablate_asks: bool = False):
+    """Settings of a fresh knowledge base built from ``paths`` in a temporary data directory
+    (removed afterwards); with ``ablate_asks`` every ``asks:``/``variants:`` phrasing is stripped
+    first. Yields (settings, info) where info holds what was ingested and stripped."""
+    import tempfile
+
+    from assistant.kb import ingest
+
+    paths = [Path(p) for p in paths]
+    for p in paths:
+        if not p.exists():
+            raise QAError(f"找不到文档目录：{p}")
+    with tempfile.TemporaryDirectory(prefix="kba-eval-") as tmp:
+        info: dict[str, Any] = {"docs": [str(p) for p in paths], "ablate_asks": ablate_asks}
+        if ablate_asks:
+            stripped, removed = [], {"files": 0, "asks": 0, "variants": 0}
+            for i, p in enumerate(paths):
+                dst = Path(tmp) / "docs" / str(i) / p.name
+                for k, v in strip_asks(p, dst).items():
+                    removed[k] += v
+                stripped.append(dst)
+            info["removed"] = removed
+            info["stripped"] = [str(p) for p in stripped]
+            paths = stripped
+        temp = settings.with_(data_dir=Path(tmp) / "data")
+        report, _ = ingest(temp, paths, progress=False)
+        if not report.added and not report.updated and not report.unchanged:
+            raise QAError("文档目录中没有可导入的文档：" + "、".join(info["docs"]))
+        info["ingest"] = report.summary()
+        yield temp, info
+        info.pop("stripped", None)  # temporary paths, gone with the directory
+
+
 # --------------------------------------------------------------------------- gate
 
 
-def load_thresholds(path: Path | str | None = None) -> dict[str, float]:
+def load_thresholds(path: Path | str | None = None, qa_set: str | None = None) -> dict[str, float]:
+    """Floors for eval/qa.jsonl (top level), or for another set (``"sets": {name: {...}}``,
+    name = the QA file's stem, e.g. "qa_seeds"); {} for a set without floors."""
     data = json.loads(Path(path or THRESHOLDS_PATH).read_text(encoding="utf-8"))
-    return {k: float(v) for k, v in data.items() if not k.startswith("_")}
+    if qa_set is not None and qa_set != "qa":
+        data = (data.get("sets") or {}).get(qa_set) or {}
+    return {k: float(v) for k, v in data.items() if not k.startswith("_") and isinstance(v, (int, float))}
 
 
 def check_thresholds(summary: dict[str, Any], thresholds: dict[str, float]) -> list[tuple[str, Any, float]]:

@@ -60,14 +60,60 @@ def key_point_found(text: str | None, key_points: Sequence[Sequence[str]] | None
     return False
 
 
+KEY_FACT_CHARS = 150
+
+
+def key_fact_early(answer_text: str | None, key_points: Sequence[Sequence[str]] | None,
+                   limit: int = KEY_FACT_CHARS) -> bool | None:
+    """True iff a keyword of the *first* key-point group is within the first ``limit``
+    characters of the answer (the key fact comes first); None when there are no key points.
+    The window is cut from the answer as shown, then normalised like every other check."""
+    groups = list(key_points or [])
+    if not groups:
+        return None
+    first = groups[0]
+    if isinstance(first, str):
+        first = [first]
+    head = normalise((answer_text or "")[: max(limit, 0)])
+    return any(normalise(k) and normalise(k) in head for k in first)
+
+
 # --------------------------------------------------------------------------- retrieval
 
 
 def passage_key(source: Mapping[str, Any] | str) -> str:
-    """``{"doc": d, "anchor": a}`` -> ``d#a`` (strings pass through)."""
+    """``{"doc": d, "anchor": a}`` -> ``d#a``; ``{"doc": d}`` (no anchor) -> ``d``, a
+    doc-only gold source that matches any passage of that document (strings pass through)."""
     if isinstance(source, str):
         return source
-    return f"{source['doc']}#{source['anchor']}"
+    anchor = source.get("anchor")
+    if anchor is None or not str(anchor).strip():
+        return str(source["doc"])
+    return f"{source['doc']}#{anchor}"
+
+
+def doc_of(key: str) -> str:
+    """The document a retrieved key belongs to: ``d#anchor`` (corpus passage) and
+    ``d::chunk-digest`` (a chunk of a document without anchors, e.g. a plain .txt) -> ``d``."""
+    return key.split("#", 1)[0].split("::", 1)[0]
+
+
+def is_doc_only(gold: str) -> bool:
+    """A gold key naming a whole document (no ``#anchor``)."""
+    return "#" not in gold and "::" not in gold
+
+
+def key_matches(key: str, gold: str) -> bool:
+    """A retrieved passage key satisfies a gold key: the same passage, or any passage of the
+    document a doc-only gold key names."""
+    if key == gold:
+        return True
+    return is_doc_only(gold) and doc_of(key) == gold
+
+
+def _matched(keys: set[str], gold: Iterable[str]) -> set[str]:
+    """The gold keys that any of ``keys`` satisfies."""
+    return {g for g in gold if any(key_matches(k, g) for k in keys)}
 
 
 def _keys_at(item: str | Iterable[str] | None) -> set[str]:
@@ -89,7 +135,7 @@ def recall_at(retrieved: Sequence[str | Iterable[str]], gold: Iterable[str], k: 
     if not gold_set:
         return None
     for item in list(retrieved)[: max(k, 0)]:
-        if _keys_at(item) & gold_set:
+        if _matched(_keys_at(item), gold_set):
             return 1.0
     return 0.0
 
@@ -101,7 +147,7 @@ def passage_recall_at(retrieved: Sequence[str | Iterable[str]], gold: Iterable[s
         return None
     found: set[str] = set()
     for item in list(retrieved)[: max(k, 0)]:
-        found |= _keys_at(item) & gold_set
+        found |= _matched(_keys_at(item), gold_set)
     return len(found) / len(gold_set)
 
 
@@ -111,7 +157,7 @@ def reciprocal_rank(retrieved: Sequence[str | Iterable[str]], gold: Iterable[str
     if not gold_set:
         return None
     for rank, item in enumerate(retrieved, start=1):
-        if _keys_at(item) & gold_set:
+        if _matched(_keys_at(item), gold_set):
             return 1.0 / rank
     return 0.0
 
@@ -134,7 +180,7 @@ def citation_is_relevant(citation: Any, gold_passages: Iterable[str],
     """
     gold_set = {passage_key(g) for g in gold_passages}
     keys = _keys_at(_get(citation, "passage")) | _keys_at(_get(citation, "passages"))
-    if keys & gold_set:
+    if _matched(keys, gold_set):
         return True
     return key_point_found(_get(citation, "text", ""), key_points)
 
@@ -275,6 +321,11 @@ def summarise(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     * citation_precision: mean per-answer precision over answers that have citations;
     * abstention_precision / abstention_recall: positives are the expect_abstain items;
     * score_exact_match: over score questions, judged on the tool result;
+    * key_fact_150: over key-point items, share whose first key-point group is in the first
+      150 characters of the answer (an abstention counts as a miss);
+    * oos_refusal_rate: share of out-of-scope items refused (abstention recall, by its set name);
+      n_answerable_refused: answerable items refused; n_score_misread: score items answered
+      with a computed score or grade that is wrong (a number read in the wrong role);
     * latency_p50_ms / latency_p95_ms.
     """
     recs = list(records)
@@ -297,6 +348,13 @@ def summarise(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "abstention_recall": abstention_recall([bool(r.get("abstained")) for r in recs],
                                                [bool(r.get("expect_abstain")) for r in recs]),
         "score_exact_match": mean(bool(r.get("score_ok")) for r in score_items),
+        "key_fact_150": mean(r.get("key_fact_early") for r in kp_items),
+        "oos_refusal_rate": abstention_recall([bool(r.get("abstained")) for r in recs],
+                                              [bool(r.get("expect_abstain")) for r in recs]),
+        "n_answerable_refused": sum(1 for r in answerable if r.get("abstained")),
+        "n_score_misread": sum(1 for r in score_items if not r.get("score_ok")
+                               and isinstance(r.get("tool_result"), Mapping)
+                               and "error" not in r["tool_result"]),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
         "n_answerable": len(answerable),
@@ -311,4 +369,5 @@ def summarise(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 HEADLINE = (
     "accuracy", "key_point_accuracy", "recall_at_1", "recall_at_5", "mrr", "citation_presence",
     "citation_precision", "abstention_precision", "abstention_recall", "score_exact_match",
+    "key_fact_150", "oos_refusal_rate",
 )

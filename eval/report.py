@@ -18,6 +18,10 @@ HEADLINE_ROWS = (
     ("abstention_precision", "拒答精确率 abstention precision", "pct"),
     ("abstention_recall", "拒答召回率 abstention recall", "pct"),
     ("score_exact_match", "算分完全正确 score exact match", "pct"),
+    ("key_fact_150", "要点在前150字 key fact in first 150 chars", "pct"),
+    ("oos_refusal_rate", "超范围拒答率 out-of-scope refusal", "pct"),
+    ("n_answerable_refused", "可答却拒答 answerable refused", "int"),
+    ("n_score_misread", "算分读错数字 score misread", "int"),
     ("latency_p50_ms", "延迟 p50 (ms)", "ms"),
     ("latency_p95_ms", "延迟 p95 (ms)", "ms"),
 )
@@ -71,13 +75,14 @@ def headline_text(summary: dict[str, Any]) -> str:
 
 def category_table(per_category: dict[str, dict[str, Any]]) -> str:
     cols = ["n", "正确率 ours", "正确率 baseline", "R@5 ours", "R@5 baseline", "MRR ours",
-            "引用精确率 ours", "拒答召回 ours", "算分 ours"]
+            "引用精确率 ours", "拒答召回 ours", "算分 ours", "要点前150字 ours"]
     out = "| 类别 | " + " | ".join(cols) + " |\n|---|" + "---:|" * len(cols) + "\n"
     for cat, m in per_category.items():
         o, b = m.get("ours") or {}, m.get("baseline") or {}
         cells = [str(o.get("n", 0)), fmt(o.get("accuracy")), fmt(b.get("accuracy")) if b else "—",
                  fmt(o.get("recall_at_5")), fmt(b.get("recall_at_5")) if b else "—", fmt(o.get("mrr"), "num"),
-                 fmt(o.get("citation_precision")), fmt(o.get("abstention_recall")), fmt(o.get("score_exact_match"))]
+                 fmt(o.get("citation_precision")), fmt(o.get("abstention_recall")), fmt(o.get("score_exact_match")),
+                 fmt(o.get("key_fact_150"))]
         out += f"| {cat} | " + " | ".join(cells) + " |\n"
     return out
 

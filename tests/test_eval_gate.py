@@ -28,10 +28,38 @@ def _failure_lines(result, n: int = 8) -> str:
     return "\n".join(lines)
 
 def test_thresholds_file_is_sane():
+    from eval.metrics import HEADLINE
+
     thresholds = load_thresholds()
     assert thresholds, "eval/thresholds.json is empty"
-    for metric, floor in thresholds.items():
-        assert 0.0 <= floor <= 1.0, f"{metric}: floor {floor} outside 0..1"
+    data = json.loads(THRESHOLDS_PATH.read_text(encoding="utf-8"))
+    for name in [None, *data.get("sets", {})]:
+        floors = load_thresholds(qa_set=name)
+        assert floors, f"set {name}: no floors"
+        measured = (data["sets"][name] if name else data).get("_measured", {})
+        for metric, floor in floors.items():
+            assert metric in HEADLINE, f"{name or 'qa'}: unknown metric {metric}"
+            assert 0.0 <= floor <= 1.0, f"{name or 'qa'} {metric}: floor {floor} outside 0..1"
+            if metric in measured:  # a floor sits at or below what was measured
+                assert floor <= measured[metric] + 1e-9, f"{name or 'qa'} {metric}: floor above measurement"
+
+
+# Sets gated on the shipped corpus (the seeds track and the ablation build their own knowledge base).
+CORPUS_SETS = ("qa_holdout", "qa_blind2")
+
+
+@pytest.mark.parametrize("qa_set", CORPUS_SETS)
+def test_other_sets_meet_their_floors(corpus_kb, qa_set):
+    from eval.harness import run_eval
+
+    floors = load_thresholds(qa_set=qa_set)
+    assert floors, f"eval/thresholds.json has no sets.{qa_set}"
+    result = run_eval(corpus_kb, THRESHOLDS_PATH.parent / f"{qa_set}.jsonl", baseline=False)
+    assert result.summary["ours"]["n_score_misread"] == 0
+    below = check_thresholds(result.summary["ours"], floors)
+    if below:
+        rows = "\n".join(f"  {m}: {'n/a' if v is None else f'{v:.4f}'} < threshold {t:.4f}" for m, v, t in below)
+        pytest.fail(f"{qa_set}: {len(below)} metric(s) below threshold\n{rows}\n{_failure_lines(result)}")
 
 def test_our_pipeline_meets_thresholds(gate_result):
     thresholds = load_thresholds()
@@ -42,6 +70,12 @@ def test_our_pipeline_meets_thresholds(gate_result):
                          for m, v, t in below)
         pytest.fail(f"eval gate: {len(below)} metric(s) below threshold\n{rows}\n"
                     f"first failures ({len(gate_result.failures)} in all):\n{_failure_lines(gate_result)}")
+
+def test_no_score_computed_from_a_misread_number_and_no_answerable_refused(gate_result):
+    ours = gate_result.summary["ours"]
+    assert ours["n_score_misread"] == 0
+    assert ours["n_answerable_refused"] == 0
+
 
 def test_records_cover_every_item_and_are_honest(gate_result):
     from eval.harness import load_qa

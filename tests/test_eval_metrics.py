@@ -271,3 +271,68 @@ def test_baseline_passage_matching_by_prefix():
     assert passages_in("前文 " + "甲" * 30 + "\n" + "乙" * 10, prefixes) == ["doc#q1"]
     assert passages_in("甲" * 30, prefixes) == []  # prefix cut short: not contained
     assert passages_in("短文本。", prefixes) == ["doc#q2"]  # body shorter than 40: whole body
+
+
+# --------------------------------------------------------------------------- doc-only gold sources
+
+
+def test_doc_only_gold_source_matches_any_passage_of_that_document():
+    assert M.passage_key({"doc": "000_seed"}) == "000_seed"
+    assert M.passage_key({"doc": "000_seed", "anchor": None}) == "000_seed"
+    assert M.passage_key({"doc": "faq", "anchor": "a"}) == "faq#a"
+    # a plain .txt document's chunks are keyed by chunk id (doc::digest); anchored ones doc#anchor
+    assert M.key_matches("000_seed::3fa2c1", "000_seed")
+    assert M.key_matches("000_seed#intro", "000_seed")
+    assert M.key_matches("000_seed", "000_seed")
+    assert not M.key_matches("000_seed_b::3fa2c1", "000_seed")  # another document with a longer id
+    assert not M.key_matches("001_seed::3fa2c1", "000_seed")
+    # an anchored gold key still needs that very passage
+    assert not M.key_matches("faq#b", "faq#a") and not M.key_matches("faq::x", "faq#a")
+    gold = [{"doc": "000_seed"}]
+    assert M.recall_at(["001::a", "000_seed::b"], gold, 1) == 0.0
+    assert M.recall_at(["001::a", "000_seed::b"], gold, 5) == 1.0
+    assert M.reciprocal_rank(["001::a", "000_seed::b"], gold) == 0.5
+    assert M.passage_recall_at([["x::1", "000_seed::片段2"]], gold + [{"doc": "002"}], 5) == 0.5
+    assert M.citation_is_relevant({"passage": "000_seed::c", "text": ""}, ["000_seed"], [])
+    assert not M.citation_is_relevant({"passage": "003::c", "text": "无关"}, ["000_seed"], [["要点"]])
+
+
+def test_doc_ids_of_plain_text_files_are_their_stems(tmp_path):
+    """What a doc-only gold source names: the file's path under the ingested folder, no suffix."""
+    from ingest.loaders import doc_id_for
+
+    assert doc_id_for(tmp_path / "000_abc.txt", tmp_path) == "000_abc"
+    assert doc_id_for(tmp_path / "sub" / "x.txt", tmp_path) == "sub/x"
+
+
+# --------------------------------------------------------------------------- key fact position
+
+
+def test_key_fact_early_reads_the_first_group_in_the_first_150_chars():
+    kp = [["三年", "3年"], ["监督"]]
+    assert M.key_fact_early("证书有效期三年，每年监督一次。", kp) is True
+    assert M.key_fact_early("甲" * 149 + "3年", kp) is False  # starts at 150: outside the window
+    assert M.key_fact_early("甲" * 148 + "3年", kp) is True
+    assert M.key_fact_early("每年监督一次。" + "乙" * 200 + "三年", kp) is False  # only a later group early
+    assert M.key_fact_early("有效期叁年", [["有效期"]]) is True
+    assert M.key_fact_early("任何", []) is None
+    assert M.key_fact_early("證書三年", [["证书"]]) is True  # judged after normalisation
+
+
+def test_summary_reports_key_fact_refusals_and_misread_scores():
+    recs = [
+        _rec(_item(id="1", key_points=[["三星级"]]), answer_text="三星级", citations=CITE),
+        _rec(_item(id="2", key_points=[["三星级"]]), answer_text="甲" * 200 + "三星级", citations=CITE),
+        _rec(_item(id="3", key_points=[["三星级"]]), abstained=True),  # answerable refused
+        _rec(_item(id="4", expect_abstain=True, key_points=[]), abstained=True),
+        _rec(_item(id="5", expect_abstain=True, key_points=[])),  # out of scope, answered
+        _rec(_item(id="6", expected_score=90, expected_grade="四星级"), answer_text="x", citations=CITE,
+             tool_calls=[_call(10.0, "不通过")]),  # computed from a misread number
+        _rec(_item(id="7", expected_score=90, expected_grade="四星级"), answer_text="x", citations=CITE),  # asked to confirm
+    ]
+    assert [r["key_fact_early"] for r in recs] == [True, False, False, None, None, None, None]
+    s = M.summarise(recs)
+    assert s["key_fact_150"] == pytest.approx(1 / 3)
+    assert s["oos_refusal_rate"] == 0.5
+    assert s["n_answerable_refused"] == 1
+    assert s["n_score_misread"] == 1

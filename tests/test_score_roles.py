@@ -1,0 +1,306 @@
+"""Tricky score phrasings: every number bound to its role, then computed -- or, when a role is
+unclear or the inputs contradict each other, a "needs confirmation" reading that computes nothing.
+
+Each case: the question, the exact roles read (role -> value; a list when a role holds several
+numbers; a sample is (indicator points, sampled, non-conforming)), and the outcome: (score, grade)
+from the calculator, or CONFIRM.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.score_intent import parse_score_question, read_score, score_request
+from assistant.tools import run_calculate_grade
+
+CONFIRM = "needs confirmation"
+
+TRICKY: list[tuple[str, dict, object]] = [
+    # the three from issue 14
+    ("我们公司不涉及配送和废弃商品回收…这两块一共10分删减掉了，剩下的实得81分，能评几星？",
+     {"excluded": 10, "earned": 81}, (90, "四星级")),
+    ("两个定性指标不符合，一个3分、一个2分，我们能评几星", {"nonconformity": [3, 2]}, (95, "五星级")),
+    ("我们有个4分指标抽查10份3份不合格，其他都满分，能评几星", {"sample": (4, 10, 3)}, (98.8, "五星级")),
+    # exclusions: 删减…X分 -> 涉及项 = 100 - X
+    ("我们实得八十一分，删减了十分，能评几星", {"earned": 81, "excluded": 10}, (90, "四星级")),
+    ("删减了15分的指标，我们实际得分76.5分，几星", {"excluded": 15, "earned": 76.5}, (90, "四星级")),
+    ("删减了10分和5分两项，实得76.5分，几星", {"excluded": [10, 5], "earned": 76.5}, (90, "四星级")),
+    ("實得81分，刪減了10分，能評幾星", {"earned": 81, "excluded": 10}, (90, "四星级")),
+    ("实得８１分，删减了１０分", {"earned": 81, "excluded": 10}, (90, "四星级")),
+    ("实得81分，删减了10分，满分是100分", {"earned": 81, "excluded": 10}, (90, "四星级")),
+    ("不适用的指标有20分，我们实得76分，几星", {"excluded": 20, "earned": 76}, (95, "五星级")),
+    ("删减了10分，我们又被扣了9分，几星", {"excluded": 10, "lost": 9}, (90, "四星级")),
+    ("实得81分，删减了10分，有两个特别扣分项", {"earned": 81, "excluded": 10, "special_deductions": 2},
+     (88, "三星级")),
+    ("实得81分，删减了10分，有1个特别加分项", {"earned": 81, "excluded": 10, "bonus": 1}, (91, "四星级")),
+    ("实得81分，删减10分，加上1个特别加分项，再扣1个特别扣分项",
+     {"earned": 81, "excluded": 10, "bonus": 1, "special_deductions": 1}, (90, "四星级")),
+    # applicable total stated
+    ("涉及项分值90分，实得81分，有一个特别扣分项", {"applicable_total": 90, "earned": 81, "special_deductions": 1},
+     (89, "三星级")),
+    ("实得81分，涉及项分值是90，有一个特别加分项", {"earned": 81, "applicable_total": 90, "bonus": 1}, (91, "四星级")),
+    ("满分只有90分，我们拿了81分", {"applicable_total": 90, "earned": 81}, (90, "四星级")),
+    ("删减后总分80分，实得76分，几星", {"applicable_total": 80, "earned": 76}, (95, "五星级")),
+    ("删减以后总共80分，我们拿了60分", {"applicable_total": 80, "earned": 60}, (75, "达标")),
+    ("76/80能评几星", {"earned": 76, "applicable_total": 80}, (95, "五星级")),
+    ("得分80/90，几星", {"earned": 80, "applicable_total": 90}, (88.89, "三星级")),
+    ("实得72分，涉及项分值90，有1个特别扣分项", {"earned": 72, "applicable_total": 90, "special_deductions": 1},
+     (79, "达标")),
+    ("实得七十二，涉及项分值九十，一个特别扣分项", {"earned": 72, "applicable_total": 90, "special_deductions": 1},
+     (79, "达标")),
+    ("我们实际得分76分，涉及项总分值80分，2个特别扣分项",
+     {"earned": 76, "applicable_total": 80, "special_deductions": 2}, (93, "四星级")),
+    ("涉及项80分我们拿了76分，但有一个特别扣分项，五星还保得住吗",
+     {"applicable_total": 80, "earned": 76, "special_deductions": 1}, (94, "四星级")),
+    ("删减之后涉及项只有80分，我们拿了75.2分，另外还得了一个特别加分项",
+     {"applicable_total": 80, "earned": 75.2, "bonus": 1}, (95, "五星级")),
+    # qualitative non-conformities lose the indicator's full value
+    ("有两个指标不符合，各2分，我们能评几星", {"nonconformity": [2, 2]}, (96, "五星级")),
+    ("我们有3个指标被判不符合，分别是2分、3分和4分，能评几星", {"nonconformity": [2, 3, 4]}, (91, "四星级")),
+    ("一个5分的指标不符合，其他全满分，我们几星", {"nonconformity": 5}, (95, "五星级")),
+    ("3分和2分的两个指标不符合，我们能拿几星", {"nonconformity": [3, 2]}, (95, "五星级")),
+    ("删减了10分，一个3分的指标不符合，我们能评几星", {"excluded": 10, "nonconformity": 3}, (96.67, "五星级")),
+    ("一个3分的指标和一个2分的指标不符合，删减了5分，我们能评几星", {"nonconformity": [3, 2], "excluded": 5},
+     (94.74, "四星级")),
+    ("一共扣了5分，两个定性指标不符合，一个3分一个2分，几星", {"lost": 5, "nonconformity": [3, 2]}, (95, "五星级")),
+    # proportional sample deductions
+    ("评审说我们一个4分的指标抽查了10份，有3份不合格，别的没扣分，最后多少分", {"sample": (4, 10, 3)},
+     (98.8, "五星级")),
+    ("我们4分的指标抽查9份2份不合格，其他满分，能评几星", {"sample": (4, 9, 2)}, (99.11, "五星级")),
+    ("抽查10份3份不合格，这个指标4分，我们能评几星", {"sample": (4, 10, 3)}, (98.8, "五星级")),
+    ("4分的指标抽样3/10不符合，我们能评几星", {"sample": (4, 10, 3)}, (98.8, "五星级")),
+    ("删减了20分，4分的指标抽查10份5份不合格，能评几星", {"excluded": 20, "sample": (4, 10, 5)}, (97.5, "五星级")),
+    # plain totals, Chinese numerals, special items
+    ("得了八十八分，是几星", {"total": 88}, (88, "三星级")),
+    ("我们的分数是七十九点五，几星", {"total": 79.5}, (79.5, "达标")),
+    ("得了94.99分是几星", {"total": 94.99}, (94.99, "四星级")),
+    ("评审给我们打了九十分，能评几星", {"total": 90}, (90, "四星级")),
+    ("得分是70分，能达标吗", {"total": 70}, (70, "达标")),
+    ("我们只得了69.5分，能通过吗", {"total": 69.5}, (69.5, "不通过")),
+    ("评审员打了八十九点五分，能评四星吗", {"total": 89.5}, (89.5, "三星级")),
+    ("我们实得81分，能评几星", {"total": 81}, (81, "三星级")),
+    ("我们被扣了12分，能评几星", {"lost": 12}, (88, "三星级")),
+    ("我们扣了12分，得了88分，几星", {"lost": 12, "total": 88}, (88, "三星级")),
+    ("我们得了85分，没有特别扣分项，也没有加分项", {"total": 85, "special_deductions": 0, "bonus": 0},
+     (85, "三星级")),
+    ("得了九十四分，还有一个特别加分项，能到五星吗", {"total": 94, "bonus": 1}, (95, "五星级")),
+    ("得了95分但有一个特别扣分项，还是五星吗", {"total": 95, "special_deductions": 1}, (94, "四星级")),
+    ("两处违反行业特殊要求，各记了一次特别扣分，实得71分", {"special_deductions": 2, "total": 71}, (69, "不通过")),
+    ("得了85分，评审说有两个方面都够得上特别加分", {"total": 85, "bonus": 2}, (86, "三星级")),
+    ("我们得了100分，还有一个特别加分项", {"total": 100, "bonus": 1}, (100, "五星级")),
+    ("我们的得分是88，加上1个加分项能到多少", {"total": 88, "bonus": 1}, (89, "三星级")),
+    ("我们得了88分，离90分还差几分", {"total": 88}, (88, "三星级")),
+    # reported thresholds are not the company's score
+    ("有的资料说80分是星级，我们得了85分能评几星", {"reported": 80, "total": 85}, (85, "三星级")),
+    ("网上说95分是五星，我们得了93分，差几分到五星", {"reported": 95, "total": 93}, (93, "四星级")),
+    ("两个定性指标不符合，一个3分、一个2分", {"nonconformity": [3, 2]}, (95, "五星级")),
+    # the verb names the score: 最终得分/折算后 is on the 100-point scale, 实得 is raw points
+    ("最终得分90分，删减了10分，几星", {"total": 90, "excluded": 10}, (90, "四星级")),
+    ("实得81分，涉及项90分，最终得分是90分吗", {"earned": 81, "applicable_total": 90, "total": 90}, (90, "四星级")),
+    ("实得81分，涉及项90分，折算后是92分吗", {"earned": 81, "applicable_total": 90, "total": 92}, CONFIRM),
+    ("满分90分，我们拿了81分，几星", {"applicable_total": 90, "earned": 81}, (90, "四星级")),
+    ("应得分90分，实得81分，几星", {"applicable_total": 90, "earned": 81}, (90, "四星级")),
+    ("实得81分（满分90），能评几星", {"earned": 81, "applicable_total": 90}, (90, "四星级")),
+    ("实得81分，删减了10分，有两个指标不符合", {"earned": 81, "excluded": 10, "nonconformity": "?"}, (90, "四星级")),
+    ("4分的指标抽查10份3份不合格，另外还扣了2分，我们能评几星", {"sample": (4, 10, 3), "lost": 2}, (96.8, "五星级")),
+    # unclear roles or contradictions: show what was understood, ask to confirm
+    ("实得95分，涉及项分值90分，几星", {"earned": 95, "applicable_total": 90}, CONFIRM),
+    ("涉及项分值80分，删减了10分，实得72分", {"applicable_total": 80, "excluded": 10, "earned": 72}, CONFIRM),
+    ("涉及项分值90分，又说涉及项是80分，实得72分", {"applicable_total": [90, 80], "earned": 72}, CONFIRM),
+    ("我们得了85分，后来又说得了88分，到底几星", {"total": [85, 88]}, CONFIRM),
+    ("我们得了85分还是87分来着，几星", {"total": 85}, CONFIRM),
+    ("两个定性指标不符合，一个3分，能评几星", {"nonconformity": 3}, CONFIRM),
+    ("有两个指标不符合，我们能评几星", {"nonconformity": "?"}, CONFIRM),
+    ("4分的指标抽查10份12份不合格，能评几星", {"sample": (4, 10, 10)}, CONFIRM),
+    ("我们扣了10分，得了88分，几星", {"lost": 10, "total": 88}, CONFIRM),
+    ("一共扣了6分，两个定性指标不符合，一个3分一个2分，几星", {"lost": 6, "nonconformity": [3, 2]}, CONFIRM),
+    ("我们被扣了120分，能评几星", {"lost": 120}, CONFIRM),
+    ("删减了10分，实得95分，几星", {"excluded": 10, "earned": 95}, CONFIRM),
+]
+
+NOT_SCORE = [
+    "有的资料说80分是星级，有的说三星级，到底哪个对",
+    "离五星差几分",
+    "五星级要多少分",
+    "一项不符合扣全部吗",
+    "特别扣分项扣几分",
+    "4分的指标抽查10份3份不合格扣多少分",
+    "删减的指标扣分吗",
+    "特别扣分项每项扣1分吗",
+    "我们有一项指标不符合，会扣多少分",
+    "满分是100分，多少分是五星",
+]
+
+
+def _roles(reading) -> dict:
+    return {role: (tuple(v) if isinstance(v, tuple) else v) for role, v in reading.roles().items()}
+
+
+def test_at_least_sixty_tricky_phrasings():
+    assert len(TRICKY) >= 60
+    assert len({text for text, _, _ in TRICKY}) == len(TRICKY)
+
+
+@pytest.mark.parametrize(("text", "roles", "outcome"), TRICKY)
+def test_numbers_are_bound_to_their_roles(text, roles, outcome):
+    reading = read_score(text)
+    assert reading is not None, text
+    assert _roles(reading) == roles
+    if outcome == CONFIRM:
+        assert reading.needs_confirmation and reading.problems
+        assert parse_score_question(text) is None  # nothing computed from an unclear number
+        return
+    assert not reading.needs_confirmation, reading.problems
+    result = run_calculate_grade(reading.args)
+    score, grade = outcome
+    assert result["score"] == pytest.approx(score, abs=1e-9), result
+    assert result["grade"] == grade
+
+
+@pytest.mark.parametrize("text", NOT_SCORE)
+def test_rule_questions_are_not_readings(text):
+    assert read_score(text) is None
+
+
+def test_understood_lines_name_every_number_and_its_role():
+    reading = read_score("实得95分，涉及项分值90分，几星")
+    lines = reading.understood()
+    assert any(line.startswith("实际得分：95 分") for line in lines)
+    assert any(line.startswith("涉及项分值：90 分") for line in lines)
+    assert "超过了涉及项分值" in reading.problems[0]
+
+
+def test_sample_loss_stays_exact():
+    # 4 × 2/9 is not a decimal: the calculator gets a sheet, not a rounded float
+    reading = read_score("我们4分的指标抽查9份2份不合格，其他满分，能评几星")
+    assert "rows" in reading.args
+    assert run_calculate_grade(reading.args)["score_exact"] == "892/9"
+
+
+def test_followup_with_its_own_score_is_read_alone():
+    previous = "我们评了88分是什么等级"
+    reading = score_request("那如果得了92分呢", f"{previous} 那如果得了92分呢")
+    assert reading.args == {"total": 92}
+    reading = score_request("那如果再扣1分呢？", f"{previous} 那如果再扣1分呢？")
+    assert reading.args == {"total": 87}
+
+
+# --------------------------------------------------------------------------- answers (core)
+
+import re  # noqa: E402
+
+MARK = re.compile(r"\[(\d+)\]")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。！？])", text) if s.strip(" \n-")]
+
+
+def _cited(ans, sentence: str) -> list[str]:
+    by_n = {c.n: c for c in ans.citations}
+    return [by_n[int(n)].text for n in MARK.findall(sentence)]
+
+
+def test_issue_phrasing_is_answered_from_the_right_numbers(assistant):
+    ans = assistant.ask("我们公司不涉及配送和废弃商品回收…这两块一共10分删减掉了，剩下的实得81分，能评几星？")
+    call = ans.tool_calls[0]
+    assert call.args == {"earned": 81, "applicable_total": 90}
+    assert call.result["score"] == 90 and call.result["grade"] == "四星级"
+    assert "最终得分 90 分，等级为四星级" in ans.answer
+    assert "加分" not in ans.answer  # no bonus was claimed
+    # every sentence cites a passage that states the rule it uses
+    for sentence in _sentences(ans.answer):
+        texts = _cited(ans, sentence)
+        assert texts, f"uncited: {sentence}"
+        if "删减" in sentence:
+            assert any("删减" in t for t in texts)
+        if "÷" in sentence:
+            assert any("涉及项" in t for t in texts)
+        if "等级为" in sentence:
+            assert any("95" in t and "70" in t for t in texts)
+
+
+@pytest.mark.parametrize(("question", "rule_words", "score"), [
+    ("两个定性指标不符合，一个3分、一个2分，我们能评几星", ("全部",), 95),
+    ("我们有个4分指标抽查10份3份不合格，其他都满分，能评几星", ("比例",), 98.8),
+    ("实得72分，涉及项分值90，有1个特别扣分项", ("特别扣分",), 79),
+    ("实得81分，涉及项分值是90，有一个特别加分项", ("特别加分",), 91),
+])
+def test_each_rule_sentence_cites_its_rule(assistant, question, rule_words, score):
+    ans = assistant.ask(question)
+    assert ans.tool_calls[0].result["score"] == pytest.approx(score)
+    cited_rules = [t for s in _sentences(ans.answer) for t in _cited(ans, s)]
+    assert all(_cited(ans, s) for s in _sentences(ans.answer)), ans.answer
+    assert any(all(w in t for w in rule_words) for t in cited_rules), ans.answer
+    if "加分" not in question:
+        assert "加分" not in ans.answer
+
+
+def test_star_timing_rule_only_when_asked(assistant):
+    plain = assistant.ask("我们得了92分，能评几星")
+    assert "一年" not in plain.answer
+    asked = assistant.ask("我们得了92分，刚拿达标，能直接评四星吗")
+    sentence = next(s for s in _sentences(asked.answer) if "一年" in s)
+    assert any("一年" in t for t in _cited(asked, sentence))
+
+
+def test_unclear_numbers_are_shown_and_not_computed(assistant):
+    ans = assistant.ask("实得95分，涉及项分值90分，几星")
+    assert not ans.tool_calls and not ans.abstained
+    assert "暂不计算" in ans.answer and "需要确认" in ans.answer
+    assert "实际得分：95 分" in ans.answer and "涉及项分值：90 分" in ans.answer
+    assert ans.citations and "涉及项" in ans.citations[0].text
+    assert any("算分前需要确认" in n for n in ans.notices)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.sampled_from(["实得", "涉及项", "删减了", "删减后", "满分", "扣了", "再扣", "抽查", "份", "不合格",
+                          "不符合", "一个", "两个", "指标", "分", "，", "特别扣分项", "加分项", "几星", "我们",
+                          "得了", "各", "分别是", "和", "、", "/", "八十", "十", "点五", "3", "4", "10", "81",
+                          "90", "100", "120", "0"])
+
+
+@given(st.lists(_WORDS, max_size=24).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_readings_never_raise_and_never_compute_when_unsure(text):
+    reading = read_score(text)
+    if reading is None:
+        return
+    assert all(b.role in ("total", "earned", "applicable_total", "excluded", "sample", "nonconformity", "lost",
+                          "extra_lost", "special_deductions", "bonus", "reported") for b in reading.bound)
+    if reading.needs_confirmation:
+        assert parse_score_question(text) is None
+        assert reading.args is None
+        return
+    result = run_calculate_grade(reading.args)
+    assert ("grade" in result) != ("error" in result)
+    if "grade" in result:
+        assert 0 <= result["score"] <= 100
+
+
+def test_reported_numbers_are_shown_but_never_used():
+    reading = read_score("有的资料说80分是星级，我们得了85分能评几星")
+    assert reading.args == {"total": 85}
+    line = next(line for line in reading.understood() if line.startswith("别人说的分数"))
+    assert "80 分" in line and "资料说" in line
+
+
+def test_a_rule_missing_from_the_knowledge_base_is_said_not_cited(settings, tmp_path):
+    """On a user's own documents that state only the thresholds, the 删减 and 涉及项 steps are
+    shown but say they have no source; the grade sentence cites the thresholds passage."""
+    from assistant.core import Assistant
+    from assistant.kb import ingest
+
+    doc = tmp_path / "grades.txt"
+    doc.write_text("售后服务认证按评审最终得分分级：70分以上为达标，80分以上为三星级，90分以上为四星级，"
+                   "95分以上为五星级，满分100分。\n", encoding="utf-8")
+    ingest(settings, [doc], progress=False)
+    ans = Assistant(settings).ask("我们删减了10分，实得81分，能评几星")
+    assert ans.tool_calls[0].result["grade"] == "四星级"
+    for sentence in _sentences(ans.answer):
+        if "删减" in sentence or "÷" in sentence:
+            assert "没有找到这条规则的出处" in sentence and not MARK.search(sentence)
+        if "等级为" in sentence:
+            assert _cited(ans, sentence) and "95" in _cited(ans, sentence)[0]
