@@ -125,7 +125,11 @@ def _passages(hits) -> list[dict[str, Any]]:
 def _refusal_reason(assistant, answer, retrieval) -> str:
     for note in answer.notices:
         if note.startswith("超出知识库范围"):
-            return note
+            from assistant.scope import topics
+
+            name = note.split("：", 1)[-1]
+            topic = next((t for t in topics() if t.name == name), None)
+            return f"超出知识库范围：{topic.reason}" if topic else note
     if retrieval is None or not retrieval.hits:
         return "知识库中没有相关片段"
     p = assistant.policy
