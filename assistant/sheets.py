@@ -127,8 +127,9 @@ def read_table(path: Path | str, columns: dict[str, Sequence[str]], required: Se
     missing = [name for name in required if name not in positions]
     if missing:
         found = "、".join(h for h in header if h) or "（空）"
+        optional = [name for name in columns if name not in required]
         raise UserError(f"{path.name} 缺少必需的列：{'、'.join(missing)}。找到的列：{found}。"
-                        f"表头应包含：{'、'.join(columns)}")
+                        f"表头第一行应包含：{'、'.join(required)}" + (f"（可选：{'、'.join(optional)}）" if optional else ""))
     body = grid[1:]
     if len(body) > MAX_ROWS:
         raise UserError(f"{path.name} 行数过多（超过 {MAX_ROWS} 行），请拆分后分批导入")
