@@ -46,8 +46,8 @@ class _LoopState:
         self.matcher = self.curated.matcher(assistant.embedder, self._idf(assistant))
         self.checked = -1.0
         self.generation = -1
-        self.vocab_stamp: object = object()
-        self.has_curated = True
+        self.vocab_stamp: object = object()  # never equal to a real stamp: the first check applies
+        self.applied: str | None = None  # fingerprint of the vocabulary this instance applied
 
     @staticmethod
     def _idf(assistant):
@@ -78,7 +78,7 @@ def prepare(assistant) -> None:
         st.checked, st.generation = now, _generation
         stamp = st.vocab.stamp()
         # another Assistant in this process (another knowledge base) may have applied its own
-        if stamp != st.vocab_stamp or getattr(st, "applied", None) != vocabulary_fingerprint():
+        if stamp != st.vocab_stamp or st.applied != vocabulary_fingerprint():
             st.vocab.apply()
             st.vocab_stamp = stamp
             st.applied = vocabulary_fingerprint()

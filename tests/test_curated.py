@@ -302,3 +302,15 @@ def test_cli_bad_input_is_one_chinese_line(kb, store, tmp_path):
         assert out.returncode == 2, (args, out.stdout, out.stderr)
         assert out.stderr.startswith("错误：") and message in out.stderr and "Traceback" not in out.stderr
     assert store.list() == []
+
+
+def test_an_answer_takes_effect_on_its_date(bot, store):
+    import datetime as dt
+
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    a = store.add("认证标志可以印在包装上吗？", "可以，按标志管理办法使用。", basis="标志管理 第3条", effective_date=tomorrow)
+    assert not a.effective() and not bot.ask("认证标志可以印在包装上吗").curated
+    store.edit(a.id, effective_date=dt.date.today().isoformat())
+    ans = bot.ask("认证标志可以印在包装上吗")
+    assert ans.curated["version"] == 2 and "起生效" in ans.answer
+    assert not any("词表" in n for n in ans.notices + bot.notices)  # the vocabulary hook ran cleanly
