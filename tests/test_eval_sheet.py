@@ -24,9 +24,21 @@ def write_xlsx(path, rows):
     return path
 
 
-def cli(args, settings, timeout=300):
+def cli(args, settings, monkeypatch=None, capsys=None, timeout=300):
+    """The CLI in this process when given pytest's monkeypatch and capsys (fast), else in a
+    subprocess; returns an object with returncode, stdout, stderr either way."""
     import os
+    from types import SimpleNamespace
 
+    if monkeypatch is not None:
+        from assistant.cli import main
+
+        monkeypatch.setenv("KBA_EMBEDDING_MODEL", "hashing")
+        monkeypatch.setenv("KBA_DATA_DIR", str(settings.data_dir))
+        capsys.readouterr()
+        rc = main(list(args))
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=rc, stdout=out.out, stderr=out.err)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KBA_", "OPENAI_"))}
     env.update({"KBA_EMBEDDING_MODEL": "hashing", "KBA_DATA_DIR": str(settings.data_dir), "HF_HUB_OFFLINE": "1"})
     return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=REPO, env=env,
@@ -83,14 +95,15 @@ def test_a_10_mb_sheet_is_refused(tmp_path):
         load_qa(big)
 
 
-def test_eval_cli_reads_a_sheet_and_refuses_a_bad_one(corpus_kb, tmp_path):
+@pytest.mark.slow
+def test_eval_cli_reads_a_sheet_and_refuses_a_bad_one(corpus_kb, tmp_path, monkeypatch, capsys):
     good = write_xlsx(tmp_path / "good.xlsx", [HEADER, ["证书有效期几年？", "3年", "3年；三年", "否"],
                                                ["今天天气怎么样？", "", "", "是"]])
     out = cli(["eval", "--qa", str(good), "--no-baseline", "--json", "--out", str(tmp_path / "out")], corpus_kb)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["info"]["n_items"] == 2
     bad = write_xlsx(tmp_path / "bad.xlsx", [["题目"], ["x"]])
-    out = cli(["eval", "--qa", str(bad), "--no-baseline"], corpus_kb)
+    out = cli(["eval", "--qa", str(bad), "--no-baseline"], corpus_kb, monkeypatch, capsys)
     assert out.returncode == 2 and out.stderr.startswith("错误：") and "缺少必需的列" in out.stderr
 
 
@@ -131,14 +144,14 @@ def test_run_history_diff_and_report(corpus_kb, tmp_path):
         export_report(second, tmp_path / "报告.pdf")
 
 
-def test_qa_cli_run_and_history(corpus_kb, tmp_path):
+def test_qa_cli_run_and_history(corpus_kb, tmp_path, monkeypatch, capsys):
     settings = corpus_kb.with_(data_dir=corpus_kb.data_dir)
     sheet = write_xlsx(tmp_path / "cli-qa.xlsx", [HEADER, ["证书有效期几年？", "3年", "3年", "否"]])
     for _ in range(2):
-        out = cli(["qa", "run", str(sheet), "--json"], settings)
+        out = cli(["qa", "run", str(sheet), "--json"], settings, monkeypatch, capsys)
         assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["diff"]["counts"]["unchanged_correct"] == 1
-    hist = json.loads(cli(["qa", "history", str(sheet), "--json"], settings).stdout)
+    hist = json.loads(cli(["qa", "history", str(sheet), "--json"], settings, monkeypatch, capsys).stdout)
     assert len(hist) >= 2
-    out = cli(["qa", "run", str(tmp_path / "missing.xlsx")], settings)
+    out = cli(["qa", "run", str(tmp_path / "missing.xlsx")], settings, monkeypatch, capsys)
     assert out.returncode == 2 and "找不到文件" in out.stderr

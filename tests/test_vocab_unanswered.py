@@ -33,9 +33,21 @@ def bot(kb):
     return Assistant(kb)
 
 
-def cli(args, settings, timeout=120):
+def cli(args, settings, monkeypatch=None, capsys=None, timeout=300):
+    """The CLI in this process when given pytest's monkeypatch and capsys (fast), else in a
+    subprocess; returns an object with returncode, stdout, stderr either way."""
     import os
+    from types import SimpleNamespace
 
+    if monkeypatch is not None:
+        from assistant.cli import main
+
+        monkeypatch.setenv("KBA_EMBEDDING_MODEL", "hashing")
+        monkeypatch.setenv("KBA_DATA_DIR", str(settings.data_dir))
+        capsys.readouterr()
+        rc = main(list(args))
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=rc, stdout=out.out, stderr=out.err)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KBA_", "OPENAI_"))}
     env.update({"KBA_EMBEDDING_MODEL": "hashing", "KBA_DATA_DIR": str(settings.data_dir), "HF_HUB_OFFLINE": "1"})
     return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=REPO, env=env,
@@ -122,16 +134,16 @@ def test_vocabulary_bad_input(kb):
     assert vocab.listing()["words"] and not [w for w in vocab.listing()["words"] if w["source"] == "自定义"]
 
 
-def test_vocab_cli(kb):
-    out = cli(["vocab", "add", "--synonyms", "有效期", "保鲜期", "--json"], kb)
+def test_vocab_cli(kb, monkeypatch, capsys):
+    out = cli(["vocab", "add", "--synonyms", "有效期", "保鲜期", "--json"], kb, monkeypatch, capsys)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["reindex_needed"] is False
-    listed = json.loads(cli(["vocab", "list", "--json"], kb).stdout)
+    listed = json.loads(cli(["vocab", "list", "--json"], kb, monkeypatch, capsys).stdout)
     group = next(g for g in listed["synonyms"] if g["head"] == "有效期")
     assert "保鲜期" in group["terms"] and group["source"] == "自定义"
-    out = cli(["vocab", "remove", "--synonyms", "有效期", "保鲜期"], kb)
+    out = cli(["vocab", "remove", "--synonyms", "有效期", "保鲜期"], kb, monkeypatch, capsys)
     assert out.returncode == 0 and "已从同义词组" in out.stdout
-    out = cli(["vocab", "remove", "不存在的词"], kb)
+    out = cli(["vocab", "remove", "不存在的词"], kb, monkeypatch, capsys)
     assert out.returncode == 2 and out.stderr.startswith("错误：") and "词典中没有" in out.stderr
 
 
@@ -194,15 +206,15 @@ def test_not_recording_and_empty_questions(bot, log):
     assert log.events() == []
 
 
-def test_unanswered_cli(bot, log, kb, tmp_path):
+def test_unanswered_cli(bot, log, kb, tmp_path, monkeypatch, capsys):
     bot.ask("今天天气怎么样？")
-    out = cli(["unanswered", "--json", "--export", str(tmp_path / "u.xlsx")], kb)
+    out = cli(["unanswered", "--json", "--export", str(tmp_path / "u.xlsx")], kb, monkeypatch, capsys)
     assert out.returncode == 0, out.stderr
     groups = json.loads(out.stdout)
     assert groups[0]["question"] == "今天天气怎么样？" and (tmp_path / "u.xlsx").exists()
-    out = cli(["unanswered", "--draft", groups[0]["id"]], kb)
+    out = cli(["unanswered", "--draft", groups[0]["id"]], kb, monkeypatch, capsys)
     assert json.loads(out.stdout)["question"] == "今天天气怎么样？"
     for args, message in ((["unanswered", "--draft", "g-nothing"], "没有未回答问题组"),
                           (["unanswered", "--export", str(tmp_path / "u.txt")], "应以 .xlsx 结尾")):
-        out = cli(args, kb)
+        out = cli(args, kb, monkeypatch, capsys)
         assert out.returncode == 2 and out.stderr.startswith("错误：") and message in out.stderr
