@@ -379,6 +379,8 @@ class Matcher:
         self.idf = idf
         self._key: tuple | None = None
         self._entries: list[tuple[CuratedAnswer, S.Phrasing]] = []
+        self._by_word: dict[str, set[int]] = {}  # content word -> entries (candidate lookup)
+        self._by_bigram: dict[str, set[int]] = {}
         self._lock = threading.Lock()
 
     def _load(self) -> None:
@@ -396,23 +398,50 @@ class Matcher:
                 for _ in a.phrasings:
                     entries.append((a, prepared[i]))
                     i += 1
+            by_word: dict[str, set[int]] = {}
+            by_bigram: dict[str, set[int]] = {}
+            for i, (_a, p) in enumerate(entries):
+                for t in p.content:
+                    by_word.setdefault(t, set()).add(i)
+                for b in p.bigrams:
+                    by_bigram.setdefault(b, set()).add(i)
+            self._by_word, self._by_bigram = by_word, by_bigram
             self._entries, self._key = entries, key
 
-    def scored(self, question: str) -> list[CuratedMatch]:
-        """Every effective answer with its best phrasing's similarity, best first."""
+    def scored(self, question: str, floor: float = 0.0) -> list[CuratedMatch]:
+        """Every effective answer with its best phrasing's similarity, best first. With
+        ``floor``, phrasings that cannot reach it (their mutual coverage, an upper bound of the
+        similarity, is below it) are not scored in full and count as 0."""
         self._load()
         if not self._entries:
             return []
         q = S.prepare([question], self.embedder)[0]
+        candidates = self._candidates(q, floor) if floor else None
         best: dict[str, CuratedMatch] = {}
-        for a, p in self._entries:
-            s = S.similarity(q, p, self.idf)
+        for i, (a, p) in enumerate(self._entries):
+            if candidates is not None and i not in candidates and q.key != p.key:
+                s = 0.0  # shares none of the question's heaviest words: cannot reach ``floor``
+            else:
+                s = S.similarity(q, p, self.idf)
             if a.id not in best or s > best[a.id].score:
                 best[a.id] = CuratedMatch(a, s, p.text)
         return sorted(best.values(), key=lambda m: -m.score)
 
+    def _candidates(self, q: S.Phrasing, floor: float) -> set[int] | None:
+        """Entries that may reach ``floor``: those containing one of the words a match needs
+        (as a word, or inside their text). None when every entry may."""
+        needed = S.must_share(q, floor, self.idf)
+        if needed is None:
+            return None
+        found: set[int] = set()
+        for t in needed:
+            found |= self._by_word.get(t, set())
+            if not t.startswith("〈") and len(t) >= 2:
+                found |= {i for i in self._by_bigram.get(t[:2], set()) if t in self._entries[i][1].key}
+        return found
+
     def match(self, question: str, threshold: float = MATCH_THRESHOLD) -> CuratedMatch | None:
-        ranked = self.scored(question)
+        ranked = self.scored(question, floor=threshold)
         return ranked[0] if ranked and ranked[0].score >= threshold else None
 
 

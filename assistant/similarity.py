@@ -157,10 +157,32 @@ def _covered(a: Phrasing, b: Phrasing, weight: Callable[[str], float]) -> float:
     return found / total
 
 
-def mutual_coverage(q: Phrasing, p: Phrasing, idf: Callable[[str], float] | None = None) -> float:
+def _weight_fn(idf: Callable[[str], float] | None) -> Callable[[str], float]:
     def weight(t: str) -> float:
         return ASKED_WEIGHT if t.startswith("〈") else (idf(t) if idf else 1.0)
+    return weight
+
+
+def mutual_coverage(q: Phrasing, p: Phrasing, idf: Callable[[str], float] | None = None) -> float:
+    weight = _weight_fn(idf)
     return min(_covered(q, p, weight), _covered(p, q, weight))
+
+
+def must_share(q: Phrasing, floor: float, idf: Callable[[str], float] | None = None) -> list[str] | None:
+    """Content words of ``q`` of which a phrasing must contain at least one to reach ``floor``
+    (its heaviest words, until the rest weigh less than ``floor``); None when any phrasing can."""
+    weight = _weight_fn(idf)
+    words = sorted(q.content, key=lambda t: (-weight(t), t))
+    total = sum(weight(t) for t in words)
+    if not words or not total:
+        return None
+    needed, rest = [], total
+    for t in words:
+        needed.append(t)
+        rest -= weight(t)
+        if rest < floor * total:
+            return needed
+    return needed
 
 
 def similarity(q: Phrasing, p: Phrasing, idf: Callable[[str], float] | None = None) -> float:

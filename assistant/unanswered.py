@@ -30,6 +30,7 @@ SUFFIX = "unanswered"
 # answer written for a group answers the group's phrasings.
 from assistant.curated import MATCH_THRESHOLD as GROUP_THRESHOLD  # noqa: E402
 
+GROUP_COMPARE = 5
 REFUSAL, THUMBS_DOWN = "refusal", "thumbs_down"
 KIND_TEXT = {REFUSAL: "拒答", THUMBS_DOWN: "👎"}
 OPEN, RESOLVED = "open", "resolved"
@@ -204,8 +205,10 @@ class UnansweredLog:
         clusters: list[list[str]] = []
         for k in keys:
             p = prepared[k]
-            home = next((c for c in clusters if max(S.similarity(p, prepared[o]) for o in c) >= GROUP_THRESHOLD),
-                        None)
+            # compared with each group's leading phrasings only (the most asked), so grouping
+            # stays near-linear in the number of distinct questions
+            home = next((c for c in clusters
+                         if max(S.similarity(p, prepared[o]) for o in c[:GROUP_COMPARE]) >= GROUP_THRESHOLD), None)
             if home is None:
                 clusters.append([k])
             else:

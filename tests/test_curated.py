@@ -327,3 +327,33 @@ def test_an_answer_takes_effect_on_its_date(bot, store):
     ans = bot.ask("认证标志可以印在包装上吗")
     assert ans.curated["version"] == 2 and "起生效" in ans.answer
     assert not any("词表" in n for n in ans.notices + bot.notices)  # the vocabulary hook ran cleanly
+
+
+def test_candidate_pruning_gives_the_same_match_as_scoring_everything(bot):
+    """Matching only scores phrasings sharing one of the question's heaviest words; that must
+    never change the outcome."""
+    from assistant.curated import MATCH_THRESHOLD, CuratedAnswer, Matcher
+    from eval.curated_calibration import load
+
+    items = load()
+    questions = sorted({i["curated"] for i in items}) + [json.loads(line)["question"] for line in
+                                                         (REPO / "eval" / "qa.jsonl").read_text("utf-8").splitlines()[:80]]
+
+    class Fixed:  # the store's interface as the matcher uses it
+        def stamp(self):
+            return "fixed"
+
+        def current(self):
+            return [CuratedAnswer(id=f"a{i}", version=1, question=q, answer="x", basis="b") for i, q in enumerate(questions)]
+
+    matcher = Matcher(Fixed(), bot.embedder, bot.retriever.lexical.idf)
+    matched = 0
+    for query in [i["query"] for i in items] + questions[:40]:
+        full = matcher.scored(query)
+        expected = full[0] if full and full[0].score >= MATCH_THRESHOLD else None
+        got = matcher.match(query)
+        assert (got is None) == (expected is None), query
+        if got is not None:
+            matched += 1
+            assert got.score == pytest.approx(expected.score)
+    assert matched >= 40  # the check covered real matches, not only misses
