@@ -266,9 +266,9 @@ class CuratedStore:
         if unknown:
             raise UserError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
         old = self.require(aid)
-        new = self._validated(replace(old, **{k: v for k, v in changes.items() if v is not None},
-                                      variants=changes["variants"] if changes.get("variants") is not None
-                                      else list(old.variants)))
+        fields = {k: v for k, v in changes.items() if v is not None and k != "variants"}
+        variants = changes.get("variants")
+        new = self._validated(replace(old, **fields, variants=list(old.variants) if variants is None else variants))
         if self._same(old, new):
             return old
         self._check_unique(new, self.current())

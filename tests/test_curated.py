@@ -118,10 +118,14 @@ def test_edit_keeps_every_version_and_the_next_question_sees_the_new_one(bot, st
     ans = bot.ask("评审员到现场是怎么打分的")
     assert ans.curated["version"] == 2 and ans.answer.startswith(b.answer) and "第 2 版" in ans.answer
     assert store.edit(a.id, answer=b.answer).version == 2  # no change, no new version
+    c = store.edit(a.id, variants="评审怎么评分\n现场打分规则；打分标准")  # as typed in a text box
+    assert c.version == 3 and c.variants == ["评审怎么评分", "现场打分规则", "打分标准"] and c.note == "修改：相似问题"
+    assert store.edit(a.id, variants=["评审怎么评分"]).variants == ["评审怎么评分"]
+    assert store.history(a.id)[2].variants == c.variants  # earlier versions unchanged
     retired = store.retire(a.id)
-    assert retired.version == 3 and not retired.active
+    assert retired.version == 5 and not retired.active
     assert not bot.ask("评审员到现场是怎么打分的").curated
-    assert store.restore(a.id).version == 4
+    assert store.restore(a.id).version == 6
 
 
 def test_a_number_that_disagrees_with_the_knowledge_base_shows_both(bot, store):
