@@ -75,8 +75,14 @@ class SideCollection:
         if not ids:
             return
         col = self._get(create=True)
-        for start in range(0, len(ids), BATCH):
-            end = start + BATCH
+        # one call when Chroma allows it (5461 records here), so a sheet of up to
+        # sheets.MAX_ROWS rows is written all at once or not at all
+        try:
+            batch = max(BATCH, int(self.client.get_max_batch_size()))
+        except Exception:
+            batch = BATCH
+        for start in range(0, len(ids), batch):
+            end = start + batch
             col.upsert(ids=ids[start:end], metadatas=metadatas[start:end], documents=documents[start:end],
                        embeddings=[[1.0]] * len(ids[start:end]))
         self.touch()

@@ -24,6 +24,7 @@ one side only costs ``NUMBER_ONE_SIDED_PENALTY``, and a negation in only one of 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -86,6 +87,7 @@ def quantities(text: str) -> set[tuple[float, str]]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def match_text(text: str) -> str:
     """The comparable form: normalised like the search text, without punctuation or spaces."""
     return _NON_WORD.sub("", to_search_text(text))

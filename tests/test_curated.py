@@ -254,6 +254,10 @@ def test_big_or_broken_files_are_refused(store, tmp_path):
             fh.write(line)
     with pytest.raises(UserError, match="太大（10.0 MB），标准回答表不能超过 5 MB"):
         store.import_file(big)
+    many = tmp_path / "many.csv"
+    many.write_text("问题,答案,依据/条款\n" + "".join(f"问题{i}？,答案,规则\n" for i in range(5001)), encoding="utf-8")
+    with pytest.raises(UserError, match="行数过多（超过 5000 行）"):
+        store.import_file(many)
     fake = tmp_path / "fake.xlsx"
     fake.write_bytes(b"not a zip file at all")
     with pytest.raises(UserError, match="不是有效的 .xlsx 文件"):
