@@ -183,3 +183,20 @@ def export_report(run: dict[str, Any], path: Path | str) -> Path:
         tmp.replace(path)
         return path
     raise UserError(f"报告只能导出为 .xlsx、.md 或 .json：{path.name}")
+
+
+def qa_sets(settings) -> list[dict[str, Any]]:
+    """QA sets to choose from: the shipped JSONL sets and every set with stored runs
+    (name, path when known, number of runs, time of the last run)."""
+    from eval.harness import QA_PATH
+
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted(QA_PATH.parent.glob("qa*.jsonl")):
+        out[_slug(path)] = {"name": path.name, "path": str(path), "runs": 0, "last_run": None}
+    for run in list_runs(settings):
+        entry = out.setdefault(run["qa_set"], {"name": run["qa_set"], "path": run.get("qa_path", ""),
+                                               "runs": 0, "last_run": None})
+        entry["runs"] += 1
+        entry["last_run"] = run.get("time")
+        entry["path"] = entry["path"] or run.get("qa_path", "")
+    return list(out.values())

@@ -132,6 +132,10 @@ def test_run_history_diff_and_report(corpus_kb, tmp_path):
     assert (d["fixed"], d["broken"], d["unchanged_correct"]) == (["sheet-0003"], ["sheet-0002"], ["sheet-0004"])
     assert "修复 1 题，新错 1 题" in diff_text(d)
     assert [r["run_id"] for r in list_runs(settings, sheet)] == [first["run_id"], second["run_id"]]
+    from eval.history import qa_sets
+
+    sets = {s["name"]: s for s in qa_sets(settings)}
+    assert sets["专家.xlsx"]["runs"] == 2 and sets["专家.xlsx"]["path"] == str(sheet) and sets["qa.jsonl"]["runs"] == 0
     stored = json.loads((settings.data_dir / "eval_history" / "专家.xlsx" / f"{second['run_id']}.json").read_text("utf-8"))
     assert stored["diff"]["counts"]["fixed"] == 1
     wb = load_workbook(export_report(second, tmp_path / "报告.xlsx"))
