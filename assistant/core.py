@@ -8,6 +8,7 @@ import time
 import unicodedata
 from typing import Iterator
 
+from assistant import loop
 from assistant.answer import ABSTAIN_TEXT, EMPTY_TEXT, AbstainPolicy, abstain_text, compose_extractive
 from assistant.config import Settings
 from assistant.embedders.factory import resolve_embedder
@@ -148,15 +149,18 @@ class Assistant:
         history, history_notices = clean_history(history)
         notices += history_notices
         self._follow_store()
+        loop.prepare(self)  # the knowledge base's vocabulary, as edited by the maintainer
         if not text:
             return text, history, notices, "", Answer(question="", answer=EMPTY_TEXT, abstained=True)
         resolved = resolve_followup(text, history, len(tokenize(text)))
-        return text, history, notices, resolved, self._refuse_out_of_scope(text, resolved)
+        return text, history, notices, resolved, \
+            loop.curated(self, text, resolved) or self._refuse_out_of_scope(text, resolved)
 
     def _finish(self, answer: Answer, notices: list[str], started: float) -> Answer:
         answer.notices = notices + answer.notices
         answer.mode = self.mode
         answer.timings["total_ms"] = (time.perf_counter() - started) * 1e3
+        loop.record(self, answer)  # a refusal goes to the unanswered questions
         return answer
 
     def ask(self, question: object, history: list[dict] | None = None) -> Answer:

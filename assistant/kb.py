@@ -32,6 +32,9 @@ def ingest(settings: Settings, paths: list[Path], *, reset: bool = False, prune:
     if reset:
         store.reset()
     embedder, notice = embedder_for(store, settings)
+    from assistant.vocab import Vocabulary
+
+    Vocabulary(settings, store.client).apply()  # passages are tokenised with this KB's vocabulary
     report = ingest_paths(paths, store, embedder, prune=prune, progress=progress,
                           on_progress=on_progress)
     return report, notice

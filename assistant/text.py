@@ -81,33 +81,127 @@ def to_search_text(text: str) -> str:
     return to_simplified(text).lower()
 
 
+def shipped_vocabulary() -> tuple[list[str], list[list[str]]]:
+    """The shipped defaults: domain words (``resources/domain_dict.txt``) and synonym groups
+    (``resources/synonyms.txt``, one group per line, canonical term first), normalised."""
+    return list(_shipped()[0]), [list(g) for g in _shipped()[1]]
+
+
 @lru_cache(maxsize=1)
-def synonym_map() -> dict[str, str]:
-    """term -> canonical term, from ``resources/synonyms.txt`` (one group per line, canonical first)."""
-    mapping: dict[str, str] = {}
-    if not SYNONYMS.exists():
-        return mapping
-    for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        terms = [to_search_text(t) for t in line.split()]
-        head = terms[0]
-        for term in terms:
-            mapping.setdefault(term, head)
-    return mapping
-
-
-def domain_terms() -> list[str]:
-    """Words jieba must keep whole: the domain dictionary plus every synonym term."""
+def _shipped() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     words: list[str] = []
     if DOMAIN_DICT.exists():
         for line in DOMAIN_DICT.read_text(encoding="utf-8").splitlines():
             line = line.split("#", 1)[0].strip()
             if line:
                 words.append(to_search_text(line.split()[0]))
+    groups: list[tuple[str, ...]] = []
+    if SYNONYMS.exists():
+        for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                groups.append(tuple(to_search_text(t) for t in line.split()))
+    return tuple(words), tuple(groups)
+
+
+def _synonym_map_of(groups) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for terms in groups:
+        if not terms:
+            continue
+        head = terms[0]
+        for term in terms:
+            mapping.setdefault(term, head)
+    return mapping
+
+
+# The vocabulary in effect: the shipped defaults unless ``set_vocabulary`` replaced it (with the
+# knowledge base's own, see assistant/vocab.py). (fingerprint, words, synonym map)
+_vocab: tuple[str, tuple[str, ...], dict[str, str]] | None = None
+
+
+def synonym_map() -> dict[str, str]:
+    """term -> canonical term, for the vocabulary in effect."""
+    if _vocab is not None:
+        return _vocab[2]
+    return _default_synonym_map()
+
+
+@lru_cache(maxsize=1)
+def _default_synonym_map() -> dict[str, str]:
+    return _synonym_map_of(_shipped()[1])
+
+
+def _fingerprint(words, groups) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for w in sorted(set(words)):
+        h.update(w.encode() + b"\n")
+    h.update(b"--\n")
+    for g in sorted(" ".join(g) for g in groups):
+        h.update(g.encode() + b"\n")
+    return h.hexdigest()[:16]
+
+
+def vocabulary_fingerprint() -> str:
+    """Changes whenever the vocabulary in effect changes."""
+    if _vocab is not None:
+        return _vocab[0]
+    return _default_fingerprint()
+
+
+@lru_cache(maxsize=1)
+def _default_fingerprint() -> str:
+    words, groups = _shipped()
+    return _fingerprint(words, groups)
+
+
+def domain_terms() -> list[str]:
+    """Words jieba must keep whole: the domain dictionary plus every synonym term."""
+    words = list(_vocab[1]) if _vocab is not None else list(_shipped()[0])
     words.extend(synonym_map().keys())
     return words
+
+
+def set_vocabulary(words: list[str] | None, groups: list[list[str]] | None) -> bool:
+    """Make ``words`` (domain dictionary) and ``groups`` (synonym groups, canonical first) the
+    vocabulary in effect for every later ``tokenize``; None for both restores the shipped
+    defaults. The segmenter is updated in place (no reload). Returns True when it changed."""
+    global _vocab
+    if words is None and groups is None:
+        words, groups = _shipped()
+    words = tuple(dict.fromkeys(to_search_text(w).strip() for w in words if w and w.strip()))
+    groups = tuple(tuple(to_search_text(t) for t in g if t and t.strip()) for g in groups)
+    groups = tuple(g for g in groups if g)
+    fingerprint = _fingerprint(words, groups)
+    if fingerprint == vocabulary_fingerprint():
+        return False
+    with _lock:
+        before = set(domain_terms())
+        new_vocab = (fingerprint, words, _synonym_map_of(groups))
+        after = set(words) | set(new_vocab[2])
+        if _jieba is not None:
+            _retune(_jieba, before - after, after - before)
+        _vocab = None if fingerprint == _default_fingerprint() else new_vocab
+    return True
+
+
+_original_freq: dict[str, int | None] = {}  # jieba's own frequency of each word we changed
+
+
+def _retune(tk, removed: set[str], added: set[str]) -> None:
+    for word in added:
+        if len(word) > 1:
+            _original_freq.setdefault(word, tk.FREQ.get(word) or None)
+            tk.add_word(word, freq=200000)
+    for word in removed:
+        if len(word) > 1:
+            original = _original_freq.get(word)
+            if original:
+                tk.add_word(word, freq=original)
+            else:
+                tk.del_word(word)
 
 
 def _segmenter():
@@ -123,9 +217,7 @@ def _segmenter():
                 jieba.setLogLevel(logging.WARNING)
                 tk = jieba.Tokenizer()
                 tk.initialize()
-                for word in domain_terms():
-                    if len(word) > 1:
-                        tk.add_word(word, freq=200000)
+                _retune(tk, set(), set(domain_terms()))
                 _jieba = tk
     return _jieba
 

@@ -82,6 +82,7 @@ class Answer:
     resolved_question: str = ""  # the question after follow-up resolution
     retrieved: list[str] = field(default_factory=list)  # passage keys, best first (for eval)
     notices: list[str] = field(default_factory=list)
+    curated: dict[str, Any] = field(default_factory=dict)  # the curated answer (标准回答) given, if any
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -35,6 +35,10 @@ class QAError(ValueError):
 def load_qa(path: Path | str | None = None) -> list[dict[str, Any]]:
     """Read the QA set (JSONL); raises QAError naming the first bad line."""
     path = Path(path) if path else QA_PATH
+    if path.suffix.lower() in (".xlsx", ".csv"):  # an expert's sheet (问题, 参考答案, 要点, 应拒答)
+        from eval.sheet import load_sheet
+
+        return load_sheet(path)
     if not path.exists():
         raise QAError(f"找不到问答集文件：{path}")
     items: list[dict[str, Any]] = []

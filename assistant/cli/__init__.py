@@ -10,7 +10,7 @@ import argparse
 import sys
 from importlib import import_module
 
-COMMANDS = ("ingest", "kb", "ask", "score", "eval")
+COMMANDS = ("ingest", "kb", "ask", "score", "eval", "answers", "vocab", "unanswered", "qa")
 
 
 def common_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,137 @@
+"""The maintainer's loop, hooked into ``Assistant`` at three points (see assistant/core.py):
+
+- ``prepare(assistant)`` before a question: apply the knowledge base's vocabulary when it
+  changed (in this process or in another one on the same Chroma server);
+- ``curated(assistant, question, resolved)``: the curated answer (标准回答) when the question
+  matches one, else None (before the out-of-scope check and retrieval, so a refused topic can
+  be given a curated answer);
+- ``record(assistant, answer)`` after an answer: a refusal goes to the unanswered questions.
+
+None of them ever makes a question fail: a problem with these side collections is reported as
+a notice at most, and the question is answered as if the loop were not there.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from contextlib import contextmanager
+from typing import Any
+
+# How often (seconds) an instance looks at the side collections' stamps for changes made by
+# another process. Changes made in this process are seen at once.
+CHECK_SECONDS = 0.3
+
+_generation = 0
+_paused = threading.local()
+_state: "weakref.WeakKeyDictionary[Any, _LoopState]" = weakref.WeakKeyDictionary()
+_state_lock = threading.Lock()
+
+
+def changed() -> None:
+    """Something this process wrote (vocabulary, curated answers): check on the next question."""
+    global _generation
+    _generation += 1
+
+
+class _LoopState:
+    def __init__(self, assistant):
+        from assistant.curated import CuratedStore
+        from assistant.vocab import Vocabulary
+
+        settings, client = assistant.settings, assistant.store.client
+        self.vocab = Vocabulary(settings, client)
+        self.curated = CuratedStore(settings, client)
+        self.matcher = self.curated.matcher(assistant.embedder, self._idf(assistant))
+        self.checked = -1.0
+        self.generation = -1
+        self.vocab_stamp: object = object()  # never equal to a real stamp: the first check applies
+        self.applied: str | None = None  # fingerprint of the vocabulary this instance applied
+
+    @staticmethod
+    def _idf(assistant):
+        def idf(token: str) -> float:
+            retriever = assistant.retriever
+            return retriever.lexical.idf(token) if retriever is not None else 1.0
+        return idf
+
+
+def _state_of(assistant) -> _LoopState:
+    with _state_lock:
+        st = _state.get(assistant)
+        if st is None:
+            st = _state[assistant] = _LoopState(assistant)
+        return st
+
+
+def prepare(assistant) -> None:
+    """Bring this process's vocabulary in line with the knowledge base's (cheap when unchanged)."""
+    try:
+        st = _state_of(assistant)
+        now = time.monotonic()
+        from assistant.text import vocabulary_fingerprint
+
+        if st.generation == _generation and now - st.checked < CHECK_SECONDS \
+                and st.applied == vocabulary_fingerprint():
+            return
+        st.checked, st.generation = now, _generation
+        stamp = st.vocab.stamp()
+        # another Assistant in this process (another knowledge base) may have applied its own
+        if stamp != st.vocab_stamp or st.applied != vocabulary_fingerprint():
+            st.vocab.apply()
+            st.vocab_stamp = stamp
+            st.applied = vocabulary_fingerprint()
+    except Exception as exc:  # never fail a question over the vocabulary
+        _note(assistant, f"提示：无法读取知识库的自定义词表（{type(exc).__name__}），本次使用内置词表。")
+
+
+def _note(assistant, text: str) -> None:
+    if text not in assistant.notices:
+        assistant.notices.append(text)
+
+
+def curated(assistant, question: str, resolved: str):
+    """The curated answer for ``question`` (an ``Answer``), or None."""
+    if not question:
+        return None
+    try:
+        from assistant.score_intent import score_request
+
+        if score_request(question, resolved) is not None:
+            return None  # a grade calculation with the user's own numbers goes to the tool
+        st = _state_of(assistant)
+        match = st.matcher.match(question)
+        if match is None and resolved and resolved != question:
+            match = st.matcher.match(resolved)
+    except Exception:
+        return None
+    if match is None:
+        return None
+    from assistant.curated_answer import compose
+
+    return compose(assistant, question, resolved, match)
+
+
+@contextmanager
+def not_recording():
+    """Within this block (this thread), refusals are not recorded (e.g. during an evaluation)."""
+    old = getattr(_paused, "on", False)
+    _paused.on = True
+    try:
+        yield
+    finally:
+        _paused.on = old
+
+
+def record(assistant, answer) -> None:
+    """Record a refusal among the unanswered questions (never raises)."""
+    if not answer.abstained or not answer.question or getattr(_paused, "on", False) \
+            or not getattr(assistant, "record_unanswered", True):
+        return
+    try:
+        from assistant.unanswered import UnansweredLog
+
+        UnansweredLog(assistant.settings, assistant.store.client).record_refusal(assistant, answer)
+    except Exception:
+        pass
