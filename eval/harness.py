@@ -149,6 +149,14 @@ def _citation_dicts(answer) -> list[dict]:
 
 
 def run_ours(assistant, items: list[dict], progress: Callable | None = None) -> list[dict]:
+    """Ask every item; an evaluation's refusals are not recorded as unanswered questions."""
+    from assistant.loop import not_recording
+
+    with not_recording():
+        return _run_ours(assistant, items, progress)
+
+
+def _run_ours(assistant, items: list[dict], progress: Callable | None) -> list[dict]:
     records = []
     assistant.ask(WARMUP_QUESTION)  # first call loads jieba and warms caches; not timed
     for i, item in enumerate(items):
