@@ -189,25 +189,57 @@ class Assistant:
         yield answer
 
     def _refuse_out_of_scope(self, question: str, resolved: str) -> Answer | None:
-        """Refuse topics the KB deliberately does not cover (fees, other certifications…)."""
+        """Refuse what the assistant must not help with whatever the knowledge base holds
+        (fraud, bribery, writing tasks), and questions that do not touch the domain at all.
+        Everything else is decided on evidence, after retrieval (_ask_offline)."""
         from assistant.score_intent import score_request
 
         if score_request(question, resolved) is not None:
             return None
         normalised = to_search_text(question)
+        topic = out_of_scope(normalised)
+        if topic is not None:
+            return Answer(question=question, answer=abstain_text(topic.reason), abstained=True,
+                          resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
         resolved_text = to_search_text(resolved)
         # a clause or article number the knowledge base holds ("5.1.4.1条讲什么") is in domain
         names_locator = self.retriever is not None and self.retriever.lexical.match_locators(resolved_text)
         if not names_locator and not in_domain(resolved_text, tokenize(resolved)):
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           resolved_question=resolved, notices=["超出知识库范围：与售后服务认证无关"])
-        topic = out_of_scope(normalised)
-        if topic is None:
-            return None
-        return Answer(question=question, answer=abstain_text(topic.reason), abstained=True,
-                      resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
+        return None
+
+    def understand(self, question: str, resolved: str):
+        """The question as asked, with a follow-up's type taken from the resolved question when
+        the follow-up alone does not say it ("那五星呢？")."""
+        from dataclasses import replace
+
+        from assistant.question import OTHER, analyse
+
+        asked = analyse(question)
+        if resolved and resolved != question and asked.qtype == OTHER:
+            asked = replace(asked, qtype=analyse(resolved).qtype)
+        return asked
+
+    def compose(self, question: str, resolved: str, retrieval: Retrieval):
+        """(text, citations, evidence): the extractive answer and how well what it cites
+        covers the question."""
+        from assistant.answer import evidence_for
+        from assistant.question import content_words
+
+        asked = self.understand(question, resolved)
+        followup = resolved != question
+        text, citations = compose_extractive(
+            retrieval.hits, query_tokens=retrieval.tokens, question=asked,
+            new_words=content_words(question) if followup else None,
+            relevance=lambda h: self.retriever.coverage_of(retrieval.tokens, h),
+            conflicts=self._conflict_partners(retrieval.hits, resolved))
+        # a follow-up's own words are judged against what it cites plus what it carries over
+        evidence = evidence_for(asked, [c.text for c in citations] + ([resolved] if followup else []))
+        return text, citations, evidence
 
     def _ask_offline(self, question: str, resolved: str) -> Answer:
+        from assistant.answer import refusal_text
         from assistant.score_intent import score_request
 
         score_args = score_request(question, resolved)
@@ -215,14 +247,14 @@ class Assistant:
             return self.answer_score(question, resolved, score_args)
         retrieval = self.search(question, k=5, context=resolved)
         hits = retrieval.hits
-        if self.policy.should_abstain(retrieval.coverage, retrieval.faq_similarity, bool(hits)):
-            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
+        evidence = None
+        if hits:
+            text, citations, evidence = self.compose(question, resolved, retrieval)
+        if self.policy.should_abstain(evidence, bool(hits)):
+            return Answer(question=question, answer=refusal_text(evidence, question), abstained=True,
                           resolved_question=resolved, timings=dict(retrieval.timings),
-                          retrieved=[h.passage for h in hits])
-        text, citations = compose_extractive(
-            hits, query_tokens=retrieval.tokens,
-            relevance=lambda h: self.retriever.coverage_of(retrieval.tokens, h),
-            conflicts=self._conflict_partners(hits, resolved))
+                          retrieved=[h.passage for h in hits],
+                          notices=["知识库中的依据不足以回答这个问题"])
         return Answer(question=question, answer=text, citations=citations, abstained=False,
                       resolved_question=resolved, timings=dict(retrieval.timings),
                       retrieved=[h.passage for h in hits])
