@@ -90,8 +90,9 @@ def word_in(word: str, evidence: str) -> bool:
     if len(word) >= 3:
         from assistant.text import _segmenter
 
-        parts = [p for p in _segmenter().lcut_for_search(word) if len(p) >= 2 and p != word]
-        return bool(parts) and all(p in evidence or any(s in evidence for s in _synonym_groups().get(p, ()))
+        parts = [p for p in _segmenter().lcut(word, HMM=False) if len(p) >= 2]
+        # the parts must spell the whole word: "通过" alone does not say "通过率"
+        return len(parts) > 1 and sum(map(len, parts)) == len(word) and all(p in evidence or any(s in evidence for s in _synonym_groups().get(p, ()))
                                    for p in parts)
     return False
 
@@ -297,6 +298,12 @@ def _drop_foreign_opener(sentence: str, hit: Hit, question) -> str:
         asked = question.focus[0] if question.focus else ""
         if asked and (asked in theirs.focus or word_in(asked, to_search_text(faq_q))):
             return sentence
+        if any(f and word_in(f, question.text) for f in theirs.focus[:1]):
+            return sentence  # the FAQ asks about what the question names
+        weights = dict(theirs.words)
+        shared = sum(w for word, w in theirs.words if word_in(word, question.text))
+        if weights and shared / sum(weights.values()) >= 0.5:
+            return sentence
     rest = sentence[m.end():].lstrip("，,。；;、 ")
     return rest if len(rest) >= 6 else ""
 
@@ -368,15 +375,9 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     _, lead_hit, lead_i, lead = best
     lead = _lead_cut(lead)
     main, used = [lead], len(lead)
-    # the passage's other sentences that share the question's words, in passage order
-    words = [w for w, _ in question.words]
+    # then the passage's other sentences, in passage order, within the budget
     for i, sentence in enumerate(passage_sentences(lead_hit)):
         if i == lead_i or used + len(sentence) > max_main_chars or _overlaps(sentence, lead):
-            continue
-        text = to_search_text(sentence)
-        if i < lead_i and not any(word_in(f, text) for f in question.focus):
-            continue
-        if i > lead_i + 3 and not any(word_in(w, text) for w in words):
             continue
         main.append(sentence)
         used += len(sentence)

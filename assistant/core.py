@@ -199,7 +199,8 @@ class Assistant:
         normalised = to_search_text(question)
         topic = out_of_scope(normalised)
         if topic is not None:
-            return Answer(question=question, answer=abstain_text(topic.reason), abstained=True,
+            text = f"{topic.reason}。" if topic.policy else abstain_text(topic.reason)
+            return Answer(question=question, answer=text, abstained=True,
                           resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
         resolved_text = to_search_text(resolved)
         # a clause or article number the knowledge base holds ("5.1.4.1条讲什么") is in domain

@@ -141,12 +141,22 @@ def salient_words(text: str) -> list[tuple[str, float]]:
 
 
 def question_type(text: str) -> str:
-    """The first type (in priority order) whose cue occurs in ``text``; OTHER when none."""
+    """The first type (in priority order) with a cue in ``text`` that is not part of a longer
+    cue of another type ("哪几项" is 哪些, not 几项); OTHER when none."""
     t = to_search_text(text)
+    spans: list[tuple[int, int, str]] = []
     for name, cues in resources()["types"].items():
-        if any(c and c in t for c in cues):
-            return name
-    return OTHER
+        for cue in cues:
+            start = t.find(cue) if cue else -1
+            while start >= 0:
+                spans.append((start, start + len(cue), name))
+                start = t.find(cue, start + 1)
+    def beaten(a: int, b: int, name: str) -> bool:  # by an overlapping cue of another type
+        return any(other != name and x < b and a < y and (x < a or (x == a and y > b))
+                   for x, y, other in spans)
+
+    live = {name for a, b, name in spans if not beaten(a, b, name)}
+    return next((name for name in TYPES if name in live), OTHER)
 
 
 def find_core(text: str) -> str:

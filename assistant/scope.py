@@ -23,6 +23,7 @@ class Topic:
     reason: str
     pattern: re.Pattern
     unless: re.Pattern | None
+    policy: bool = False  # refused because the assistant must not help, not for lack of facts
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +37,7 @@ def _scope() -> tuple[re.Pattern, tuple[Topic, ...]]:
     anchors = re.compile("|".join([data.get("anchors", "")] + terms).strip("|") or r"(?!)")
     topics = tuple(
         Topic(t["name"], t["reason"], re.compile(t["pattern"]),
-              re.compile(t["unless"]) if t.get("unless") else None)
+              re.compile(t["unless"]) if t.get("unless") else None, bool(t.get("policy")))
         for t in data.get("topics", [])
     )
     return anchors, topics
