@@ -196,18 +196,18 @@ class Assistant:
 
         if score_request(question, resolved) is not None:
             return None
-        normalised = to_search_text(question)
-        topic = out_of_scope(normalised)
-        if topic is not None:
-            text = f"{topic.reason}。" if topic.policy else abstain_text(topic.reason)
-            return Answer(question=question, answer=text, abstained=True,
-                          resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
         resolved_text = to_search_text(resolved)
         # a clause or article number the knowledge base holds ("5.1.4.1条讲什么") is in domain
         names_locator = self.retriever is not None and self.retriever.lexical.match_locators(resolved_text)
         if not names_locator and not in_domain(resolved_text, tokenize(resolved)):
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           resolved_question=resolved, notices=["超出知识库范围：与售后服务认证无关"])
+        normalised = to_search_text(question)
+        topic = out_of_scope(normalised)
+        if topic is not None:
+            text = f"{topic.reason}。" if topic.policy else abstain_text(topic.reason)
+            return Answer(question=question, answer=text, abstained=True,
+                          resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
         return None
 
     def understand(self, question: str, resolved: str):
