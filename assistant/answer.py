@@ -43,7 +43,7 @@ def abstain_text(reason: str | None = None) -> str:
     return f"知识库中没有找到依据回答这个问题：{reason}。{KB_COVERS}"
 CLOSE_RUNNER_UP = 0.85
 YESNO_TYPE = "能否"
-LEAD_MAX_CHARS = 118  # the first sentence, with its [n] marker, ends within 120 characters
+LEAD_MAX_CHARS = 112  # the first sentence, with its [n] marker, ends within 120 characters
 EMPTY_TEXT = "请输入一个问题，例如：“售后服务认证属于哪类认证？”或“得了88分能评几星？”"
 
 _SENT_END = re.compile(r"(?<=[。！？!?])")
@@ -346,7 +346,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         from assistant.question import analyse
 
         question = analyse(" ".join(query_tokens or []))
-    traditional_asker = to_simplified(question.text) != question.text
+    traditional_asker = question.traditional
     citations: list[Citation] = []
     parts: list[str] = []
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.text import STOPWORDS, _segmenter, domain_terms, synonym_map, to_search_text
+from assistant.text import STOPWORDS, _segmenter, domain_terms, synonym_map, to_search_text, to_simplified
 
 QUESTION_FILE = Path(__file__).resolve().parent / "resources" / "question.yaml"
 
@@ -56,6 +56,7 @@ class Question:
     focus: tuple[str, ...]
     constraints: tuple[str, ...]
     words: tuple[tuple[str, float], ...] = ()
+    traditional: bool = False  # the asker writes traditional script
 
     @property
     def is_compound(self) -> bool:
@@ -279,4 +280,5 @@ def analyse(text: str) -> Question:
     focus_t = tuple(focus[:MAX_FOCUS])
     return Question(text=norm, core=core, qtype=qtype, focus=focus_t,
                     constraints=_constraints(core, story, focus_t),
-                    words=tuple(salient_words(norm)))
+                    words=tuple(salient_words(norm)),
+                    traditional=to_simplified(text or "") != (text or ""))
