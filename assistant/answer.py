@@ -274,12 +274,17 @@ def _sentence_score(sentence: str, question, position: int, rank: int) -> float:
     return score - 0.08 * position - 0.4 * rank
 
 
-def _lead_cut(sentence: str, limit: int = LEAD_MAX_CHARS) -> str:
-    """The sentence, or its first clauses when it is longer than ``limit`` characters."""
+def _lead_cut(sentence: str, limit: int = LEAD_MAX_CHARS) -> tuple[str, str]:
+    """(first part, rest): a sentence longer than ``limit`` characters is split at its last
+    clause boundary before the limit, so the answer's first sentence ends early and nothing
+    of the quote is lost (the rest follows as the next sentence)."""
     if len(sentence) <= limit:
-        return sentence
+        return sentence, ""
     cut = max(sentence.rfind(p, 0, limit) for p in "，,；;：:")
-    return (sentence[:cut] if cut > 20 else sentence[:limit - 1]) + "。"
+    if cut <= 20:
+        cut = limit - 1
+        return sentence[:cut] + "。", sentence[cut:]
+    return sentence[:cut] + "。", sentence[cut + 1:].lstrip()
 
 
 def _drop_foreign_opener(sentence: str, hit: Hit, question) -> str:
@@ -373,11 +378,11 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         sentences = [top.text.strip()]
         best = (0.0, top, 0, sentences[0])
     _, lead_hit, lead_i, lead = best
-    lead = _lead_cut(lead)
-    main, used = [lead], len(lead)
+    lead, rest = _lead_cut(lead)
+    main, used = [lead] + ([rest] if rest else []), len(lead) + len(rest)
     # then the passage's other sentences, in passage order, within the budget
     for i, sentence in enumerate(passage_sentences(lead_hit)):
-        if i == lead_i or used + len(sentence) > max_main_chars or _overlaps(sentence, lead):
+        if i == lead_i or used + len(sentence) > max_main_chars or any(_overlaps(sentence, m) for m in main):
             continue
         main.append(sentence)
         used += len(sentence)
