@@ -62,6 +62,7 @@ class Evidence:
     missing: tuple[tuple[str, float], ...]
     focus_missing: str = ""  # the asked-about attribute when no cited passage names it
     focus_rarity: float = 0.0  # its rarity when it is one word of the general dictionary, else 0
+    qtype: str = ""
 
     @property
     def missing_weight(self) -> float:
@@ -134,7 +135,7 @@ def evidence_for(question, texts: list[str]) -> Evidence:
 
         focus_rarity = dictionary_rarity(focus_missing)
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
-                    focus_missing=focus_missing, focus_rarity=focus_rarity)
+                    focus_missing=focus_missing, focus_rarity=focus_rarity, qtype=question.qtype)
 
 
 @dataclass(frozen=True)
@@ -153,10 +154,13 @@ class AbstainPolicy:
     cited passage names while coverage stays below ``focus_forgive_coverage``.
     """
 
-    min_coverage: float = 0.25
-    min_missing_weight: float = 20.0  # at least two rare-ish words missing, not one stray word
+    min_coverage: float = 0.15
+    min_missing_weight: float = 25.0  # about three ordinary words missing, not one stray word
     rare_focus: float = 14.5  # rarity of 格力 14.7, 起草人 15.9, 通过率 14.6; 有效期 12.8, 分数线 12.6
     focus_forgive_coverage: float = 0.5
+    # the rare-focus rule is for look-up questions (a number, a date, a name, a list); a yes/no
+    # or why question about something the documents never name is answered by the general rule
+    lookup_types: tuple[str, ...] = ("多少", "多久", "哪些", "哪个")
     story_weight: float = 0.5  # a long story's words count half as much as the question's
 
     def should_abstain(self, evidence: Evidence | None, has_hits: bool) -> bool:
@@ -167,10 +171,11 @@ class AbstainPolicy:
         if evidence.coverage < self.min_coverage and evidence.missing_weight >= self.min_missing_weight:
             return True
         # a rare word of general Chinese asked about (格力, 起草人, 通过率) that nothing cited names
-        return evidence.focus_rarity >= self.rare_focus and evidence.coverage < self.focus_forgive_coverage
+        return (evidence.qtype in self.lookup_types and evidence.focus_rarity >= self.rare_focus
+                and evidence.coverage < self.focus_forgive_coverage)
 
 
-_ENUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[①-⑳]|[-•·*])\s*")
+_ENUM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十\d]{1,3}\s*[、.．)）]|[①-⑳]|[-•·*])\s*")
 _TERMINAL = "。！？!?；;"
 
 
@@ -254,21 +259,31 @@ def _fits(sentence: str, qtype: str) -> bool:
     return bool(cue and cue.search(sentence))
 
 
+def _generic_words() -> frozenset[str]:
+    from assistant.question import resources
+
+    return resources()["generic"]
+
+
 def _sentence_score(sentence: str, question, position: int, rank: int) -> float:
     """How well ``sentence`` answers ``question``: its focus first, then the rest of the
-    question's words by rarity, then whether it gives the kind of answer asked for; earlier
-    sentences and better-ranked passages break ties."""
+    question's words by rarity, then whether it gives the kind of answer asked for; an intro
+    ending in a colon is not an answer; earlier sentences and better-ranked passages break ties."""
     from assistant.text import to_search_text
 
-    text = to_search_text(sentence)
+    text = to_search_text(_ENUM.sub("", sentence))
     score = 0.0
     for i, f in enumerate(question.focus):
         if word_in(f, text):
             score += 3.0 if i == 0 else 1.5
-    total = sum(w for _, w in question.words) or 1.0
-    score += 2.0 * sum(w for word, w in question.words if word_in(word, text)) / total
+    generic = _generic_words()
+    weights = [(word, w * (0.3 if word in generic else 1.0)) for word, w in question.words]
+    total = sum(w for _, w in weights) or 1.0
+    score += 2.0 * sum(w for word, w in weights if word_in(word, text)) / total
     if _fits(text, question.qtype):
-        score += 1.0
+        score += 0.75
+    if text.rstrip()[-1:] in ":：":
+        score -= 1.0
     if len(sentence) > 220:
         score -= 0.5
     return score - 0.08 * position - 0.4 * rank

@@ -194,12 +194,17 @@ class Assistant:
         Everything else is decided on evidence, after retrieval (_ask_offline)."""
         from assistant.score_intent import score_request
 
+        topic = out_of_scope(to_search_text(question))
+        if topic is not None and topic.policy:  # fraud is refused even inside a score question
+            return Answer(question=question, answer=f"{topic.reason}。", abstained=True,
+                          resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
         if score_request(question, resolved) is not None:
             return None
         resolved_text = to_search_text(resolved)
         # a clause or article number the knowledge base holds ("5.1.4.1条讲什么") is in domain
         names_locator = self.retriever is not None and self.retriever.lexical.match_locators(resolved_text)
-        if not names_locator and not in_domain(resolved_text, tokenize(resolved)):
+        if not names_locator and not in_domain(resolved_text, tokenize(resolved)) \
+                and not self._names_kb_words(resolved):
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           resolved_question=resolved, notices=["超出知识库范围：与售后服务认证无关"])
         normalised = to_search_text(question)
@@ -209,6 +214,18 @@ class Assistant:
             return Answer(question=question, answer=text, abstained=True,
                           resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
         return None
+
+    def _names_kb_words(self, question: str) -> bool:
+        """The question names a specific word the knowledge base's own documents use (so a
+        user's documents define their domain, not only the shipped anchor list)."""
+        from assistant.question import KB_WORD_RARITY, KB_WORD_SPECIFIC, content_words, rarity
+
+        if self.retriever is None:
+            return False
+        words = [w for w in content_words(question) if rarity(w) >= KB_WORD_RARITY]
+        known = self.retriever.lexical.known(words)
+        # one specific word (服务规范), or two ordinary ones (评价 + 层次): "推荐" alone is not enough
+        return len(set(known)) >= 2 or any(rarity(w) >= KB_WORD_SPECIFIC for w in known)
 
     def understand(self, question: str, resolved: str):
         """The question as asked, with a follow-up's type taken from the resolved question when

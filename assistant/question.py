@@ -31,6 +31,10 @@ OOV_RARITY = 18.0
 # overwritten by the domain vocabulary, so it says nothing about general Chinese).
 DOMAIN_RARITY = 12.0
 MAX_FOCUS = 3
+# A word at least this rare in general Chinese that the knowledge base's documents use puts a
+# question in the knowledge base's domain (服务规范 yes; 今天, 北京 no).
+KB_WORD_RARITY = 10.5
+KB_WORD_SPECIFIC = 12.0  # one such word is enough; below it, two are needed
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSE = re.compile(r"[，,、：:…~～]+|\.{3,}")
@@ -76,6 +80,7 @@ def resources() -> dict:
         "generic": frozenset(norm(data.get("generic"))),
         "constraint_cues": tuple(sorted(norm(data.get("constraint_cues")), key=len, reverse=True)),
         "heads": frozenset(norm(data.get("heads"))),
+        "asking_parts": tuple(norm(data.get("asking_parts"))),
         "yesno_compounds": tuple(norm(data.get("yesno_compounds"))),
     }
 
@@ -115,6 +120,7 @@ def dictionary_rarity(word: str) -> float:
 def _is_function(word: str) -> bool:
     res = resources()
     return (word in STOPWORDS or word in res["question_words"] or bool(_PUNCT.match(word))
+            or any(cue in word for cue in res["asking_parts"])
             or bool(_NUMBER.match(word)) or bool(_ASKING_QUANTITY.match(word)) or (len(word) == 1 and word not in _domain_words()))
 
 
