@@ -177,6 +177,7 @@ class AbstainPolicy:
 
 _ENUM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十\d]{1,3}\s*[、.．)）]|[①-⑳]|[-•·*])\s*")
 _TERMINAL = "。！？!?；;"
+_LOCATOR_LIKE = re.compile(r"^[\d.]+$|^第")
 
 
 @lru_cache(maxsize=1)
@@ -393,7 +394,16 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         sentences = [top.text.strip()]
         best = (0.0, top, 0, sentences[0])
     _, lead_hit, lead_i, lead = best
-    lead, rest = _lead_cut(lead)
+    # a yes/no question about something no passage names ("个体工商户"): say so, then give the
+    # general condition the documents state, so the answer never reads as a yes or no about it
+    prefix = ""
+    focus = question.focus[0] if question.focus else ""
+    if question.qtype == YESNO_TYPE and focus and focus not in _generic_words() and not _LOCATOR_LIKE.match(focus):
+        seen_text = to_search_text("\n".join(h.text for h in hits[:3]))
+        if not word_in(focus, seen_text):
+            prefix = f"知识库没有专门提到“{focus}”，相关条件是："
+    lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix))
+    lead = prefix + lead
     main, used = [lead] + ([rest] if rest else []), len(lead) + len(rest)
     # then the passage's other sentences, in passage order, within the budget
     for i, sentence in enumerate(passage_sentences(lead_hit)):

@@ -110,3 +110,13 @@ def test_seed_answers_carry_no_page_furniture(seeds_assistant, question):
     assert not re.search(r"\d[、.]\s*[^。]*[?？]", answer.answer), answer.answer  # no question echo
     for title in {c.title for c in answer.citations}:
         assert not answer.answer.startswith(title), answer.answer
+
+
+def test_a_yes_no_question_about_an_unnamed_entity_says_so_and_gives_the_condition():
+    passage = hit("具有独立法人资格的企业都可以申请，不限行业。", question="哪些企业可以申请？")
+    text, _ = compose_extractive([passage], question=analyse("个体工商户可以申请售后服务认证吗？"))
+    lead = first_sentence(text)
+    assert "个体工商户" in lead and "独立法人资格" in lead and len(lead) <= 120
+    named = hit("个体工商户不具备法人资格，不能申请。")
+    text, _ = compose_extractive([named], question=analyse("个体工商户可以申请吗"))
+    assert text.startswith("个体工商户不具备法人资格")
