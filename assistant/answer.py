@@ -43,6 +43,10 @@ def abstain_text(reason: str | None = None) -> str:
     return f"知识库中没有找到依据回答这个问题：{reason}。{KB_COVERS}"
 CLOSE_RUNNER_UP = 0.85
 YESNO_TYPE = "能否"
+FACT_TYPE = "是否"  # a yes/no question about a fact, for the refusal rule
+LEAD_RUNNER_UP = 0.6  # runner-up passages whose sentences may lead (a better-answering sentence there wins)
+POSITION_PENALTY = 0.03  # per sentence into the passage, when choosing the first sentence
+RANK_PENALTY = 0.25  # per rank of the passage it comes from
 LEAD_MAX_CHARS = 112  # the first sentence, with its [n] marker, ends within 120 characters
 EMPTY_TEXT = "请输入一个问题，例如：“售后服务认证属于哪类认证？”或“得了88分能评几星？”"
 
@@ -92,6 +96,9 @@ def word_in(word: str, evidence: str) -> bool:
         from assistant.text import _segmenter
 
         parts = [p for p in _segmenter().lcut(word, HMM=False) if len(p) >= 2]
+        if len(parts) == 1 and len(word) == 4:
+            # a four-character compound said with a word between its halves ("产品及包装")
+            return re.search(re.escape(word[:2]) + ".{0,2}" + re.escape(word[2:]), evidence) is not None
         # the parts must spell the whole word: "通过" alone does not say "通过率"
         return len(parts) > 1 and sum(map(len, parts)) == len(word) and all(p in evidence or any(s in evidence for s in _synonym_groups().get(p, ()))
                                    for p in parts)
@@ -122,7 +129,7 @@ def evidence_for(question, texts: list[str]) -> Evidence:
     # what a 多少/多久/哪些/哪个… question asks about must be named by what is cited; a yes/no
     # question about an entity the documents never name is answered by the general condition
     focus_missing = ""
-    if question.qtype != YESNO_TYPE and question.focus:
+    if (question.qtype != YESNO_TYPE or (question.asks_fact and question.subject)) and question.focus:
         from assistant.question import content_words as words_of
 
         focus = question.focus[0]
@@ -135,7 +142,8 @@ def evidence_for(question, texts: list[str]) -> Evidence:
 
         focus_rarity = dictionary_rarity(focus_missing)
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
-                    focus_missing=focus_missing, focus_rarity=focus_rarity, qtype=question.qtype)
+                    focus_missing=focus_missing, focus_rarity=focus_rarity,
+                    qtype=FACT_TYPE if question.asks_fact else question.qtype)
 
 
 @dataclass(frozen=True)
@@ -158,9 +166,11 @@ class AbstainPolicy:
     min_missing_weight: float = 25.0  # about three ordinary words missing, not one stray word
     rare_focus: float = 14.5  # rarity of 格力 14.7, 起草人 15.9, 通过率 14.6; 有效期 12.8, 分数线 12.6
     focus_forgive_coverage: float = 0.5
+    # a yes/no question about a fact of a named subject (格力是不是五星级企业): the subject must be named
+    fact_forgive_coverage: float = 1.01
     # the rare-focus rule is for look-up questions (a number, a date, a name, a list); a yes/no
     # or why question about something the documents never name is answered by the general rule
-    lookup_types: tuple[str, ...] = ("多少", "多久", "哪些", "哪个")
+    lookup_types: tuple[str, ...] = ("多少", "多久", "哪些", "哪个", "是否")
     story_weight: float = 0.5  # a long story's words count half as much as the question's
 
     def should_abstain(self, evidence: Evidence | None, has_hits: bool) -> bool:
@@ -171,8 +181,9 @@ class AbstainPolicy:
         if evidence.coverage < self.min_coverage and evidence.missing_weight >= self.min_missing_weight:
             return True
         # a rare word of general Chinese asked about (格力, 起草人, 通过率) that nothing cited names
+        forgive = self.fact_forgive_coverage if evidence.qtype == FACT_TYPE else self.focus_forgive_coverage
         return (evidence.qtype in self.lookup_types and evidence.focus_rarity >= self.rare_focus
-                and evidence.coverage < self.focus_forgive_coverage)
+                and evidence.coverage < forgive)
 
 
 _ENUM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十\d]{1,3}\s*[、.．)）]|[①-⑳]|[-•·*])\s*")
@@ -190,6 +201,7 @@ def _answer_resources() -> tuple[dict[str, re.Pattern], re.Pattern, tuple[re.Pat
     cues = {k: re.compile(v) for k, v in (data.get("answer_cues") or {}).items()}
     opener = re.compile(data.get("yesno_opener") or r"(?!)")
     furniture = tuple(re.compile(p) for p in data.get("furniture") or ())
+    furniture += (re.compile(data.get("furniture_sentence") or r"(?!)"),)
     return cues, opener, furniture
 
 
@@ -198,7 +210,7 @@ def _is_furniture(line: str, hit: Hit) -> bool:
     from assistant.text import to_search_text
 
     s = line.strip()
-    if any(p.search(s) for p in _answer_resources()[2]):
+    if any(p.search(s) for p in _answer_resources()[2][:-1]):  # the last one is for sentences
         return True
     if s[-1] in "？?" or re.search(r"[？?][\s:：]*$", s):
         return True  # a question line ("1、…是哪一个类别的认证？")
@@ -223,7 +235,8 @@ def passage_sentences(hit: Hit) -> list[str]:
         stripped = stripped.lstrip(":：；; ")
         for sentence in _SENT_END.split(stripped):
             sentence = sentence.strip()
-            if sentence and sentence[-1] not in "？?" and len(sentence) > 1:
+            if sentence and sentence[-1] not in "？?" and len(sentence) > 1 \
+                    and not _answer_resources()[2][-1].search(sentence):
                 out.append(sentence)
     return out
 
@@ -287,7 +300,7 @@ def _sentence_score(sentence: str, question, position: int, rank: int) -> float:
         score -= 1.0
     if len(sentence) > 220:
         score -= 0.5
-    return score - 0.08 * position - 0.4 * rank
+    return score - POSITION_PENALTY * position - RANK_PENALTY * rank
 
 
 def _lead_cut(sentence: str, limit: int = LEAD_MAX_CHARS) -> tuple[str, str]:
@@ -380,7 +393,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
 
     # the lead: best sentence of the best passage, or of a runner-up that answers better
     top = hits[0]
-    lead_pool = [top] + [h for h in hits[1:3] if h.score >= top.score * CLOSE_RUNNER_UP]
+    lead_pool = [top] + [h for h in hits[1:3] if h.score >= top.score * LEAD_RUNNER_UP]
     best = None
     for rank, hit in enumerate(lead_pool):
         for i, sentence in enumerate(passage_sentences(hit)):
@@ -398,8 +411,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # general condition the documents state, so the answer never reads as a yes or no about it
     prefix = ""
     focus = question.focus[0] if question.focus else ""
-    if question.qtype == YESNO_TYPE and focus and focus not in _generic_words() and not _LOCATOR_LIKE.match(focus):
-        seen_text = to_search_text("\n".join(h.text for h in hits[:3]))
+    if question.qtype == YESNO_TYPE and not question.asks_fact and focus and focus not in _generic_words() and not _LOCATOR_LIKE.match(focus):
+        seen_text = to_search_text("\n".join(h.text for h in hits))
         if not word_in(focus, seen_text):
             prefix = f"知识库没有专门提到“{focus}”，相关条件是："
     lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix))

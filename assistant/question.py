@@ -63,6 +63,22 @@ class Question:
     traditional: bool = False  # the asker writes traditional script
 
     @property
+    def asks_fact(self) -> bool:
+        """A yes/no question about a fact ("格力是不是五星级企业"), not a permission or a
+        requirement ("个体工商户可以申请吗")."""
+        return self.qtype == YESNO and not resources()["permission"].search(self.core)
+
+    @property
+    def subject(self) -> str:
+        """The focus when it is named before the yes/no cue ("格力是不是…"), else ""."""
+        if self.qtype != YESNO or not self.focus:
+            return ""
+        cues = resources()["yesno_compounds"] + ("是否",)
+        first = min((self.core.find(c) for c in cues if c and c in self.core), default=-1)
+        at = self.core.find(self.focus[0])
+        return self.focus[0] if 0 <= at < first else ""
+
+    @property
     def is_compound(self) -> bool:
         return self.core.count("？") + self.core.count("?") > 1
 
@@ -81,6 +97,7 @@ def resources() -> dict:
         "constraint_cues": tuple(sorted(norm(data.get("constraint_cues")), key=len, reverse=True)),
         "heads": frozenset(norm(data.get("heads"))),
         "asking_parts": tuple(norm(data.get("asking_parts"))),
+        "permission": re.compile(data.get("permission_cues") or r"(?!)"),
         "yesno_compounds": tuple(norm(data.get("yesno_compounds"))),
     }
 
@@ -120,7 +137,7 @@ def dictionary_rarity(word: str) -> float:
 def _is_function(word: str) -> bool:
     res = resources()
     return (word in STOPWORDS or word in res["question_words"] or bool(_PUNCT.match(word))
-            or any(cue in word for cue in res["asking_parts"])
+            or any(cue in word for cue in res["asking_parts"]) or word[-1] in "吗呢吧嘛"
             or bool(_NUMBER.match(word)) or bool(_ASKING_QUANTITY.match(word)) or (len(word) == 1 and word not in _domain_words()))
 
 
