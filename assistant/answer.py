@@ -87,15 +87,28 @@ def _synonym_groups() -> dict[str, tuple[str, ...]]:
     return {term: tuple(groups[head]) for term, head in synonym_map().items()}
 
 
+@lru_cache(maxsize=16384)
+def _norm(text: str) -> str:
+    """to_search_text, memoised: passages are normalised again and again while answering."""
+    from assistant.text import to_search_text
+
+    return to_search_text(text)
+
+
+@lru_cache(maxsize=8192)
+def _parts(word: str) -> tuple[str, ...]:
+    from assistant.text import _segmenter
+
+    return tuple(p for p in _segmenter().lcut(word, HMM=False) if len(p) >= 2)
+
+
 def word_in(word: str, evidence: str) -> bool:
     """``word`` (normalised) is said in ``evidence`` (normalised): itself, a synonym, or, for a
     compound, every two-character-or-longer word it is made of."""
     if word in evidence or any(s in evidence for s in _synonym_groups().get(word, ())):
         return True
     if len(word) >= 3:
-        from assistant.text import _segmenter
-
-        parts = [p for p in _segmenter().lcut(word, HMM=False) if len(p) >= 2]
+        parts = _parts(word)
         if len(parts) == 1 and len(word) == 4:
             # a four-character compound said with a word between its halves ("产品及包装")
             return re.search(re.escape(word[:2]) + ".{0,2}" + re.escape(word[2:]), evidence) is not None
@@ -112,7 +125,7 @@ def evidence_for(question, texts: list[str]) -> Evidence:
     from assistant.question import asking_clause, content_words
     from assistant.text import to_search_text
 
-    evidence = to_search_text("\n".join(texts))
+    evidence = "\n".join(_norm(t) for t in texts)
     asking = set(content_words(asking_clause(question.core)))
     core = set(content_words(question.core))
     story_weight = AbstainPolicy.story_weight
@@ -216,17 +229,25 @@ def _is_furniture(line: str, hit: Hit) -> bool:
         return True  # a question line ("1、…是哪一个类别的认证？")
     if s[-1] not in _TERMINAL + "：:" and len(s) <= 40:
         return True  # a heading, a title or a byline: no sentence ends on it
-    names = {to_search_text(str(hit.meta.get(k, ""))).strip() for k in ("title", "question")} - {""}
-    return to_search_text(s).strip().rstrip("?:：") in names
+    names = {_norm(str(hit.meta.get(k, ""))).strip() for k in ("title", "question")} - {""}
+    return _norm(s).strip().rstrip("?:：") in names
 
 
 def passage_sentences(hit: Hit) -> list[str]:
     """The passage's own sentences: no heading, title, byline, question echo or source line;
     each line is split on its own, so a title never runs into the sentence after it."""
+    return list(_passage_sentences(hit.text, str(hit.meta.get("question", "")),
+                                   str(hit.meta.get("heading_path", "")), str(hit.meta.get("title", ""))))
+
+
+@lru_cache(maxsize=4096)
+def _passage_sentences(text: str, question: str, heading: str, title: str) -> tuple[str, ...]:
+    """The passage's own sentences: no heading, title, byline, question echo or source line;
+    each line is split on its own, so a title never runs into the sentence after it."""
     out = []
-    titles = {str(hit.meta.get("question", "")).strip().rstrip("？?"),
-              str(hit.meta.get("heading_path", "")).split(" > ")[-1].strip().rstrip("？?")} - {""}
-    for line in hit.text.splitlines():
+    titles = {question.strip().rstrip("？?"), heading.split(" > ")[-1].strip().rstrip("？?")} - {""}
+    hit = Hit(chunk_id="", text=text, meta={"title": title, "question": question})
+    for line in text.splitlines():
         stripped = line.strip()
         if not stripped or _SOURCE_LINE.match(stripped) or _HEADING.match(stripped):
             continue
@@ -238,7 +259,7 @@ def passage_sentences(hit: Hit) -> list[str]:
             if sentence and sentence[-1] not in "？?" and len(sentence) > 1 \
                     and not _answer_resources()[2][-1].search(sentence):
                 out.append(sentence)
-    return out
+    return tuple(out)
 
 
 def source_line(hit: Hit) -> str:
@@ -285,7 +306,7 @@ def _sentence_score(sentence: str, question, position: int, rank: int) -> float:
     ending in a colon is not an answer; earlier sentences and better-ranked passages break ties."""
     from assistant.text import to_search_text
 
-    text = to_search_text(_ENUM.sub("", sentence))
+    text = _norm(_ENUM.sub("", sentence))
     score = 0.0
     for i, f in enumerate(question.focus):
         if word_in(f, text):
@@ -330,7 +351,7 @@ def _drop_foreign_opener(sentence: str, hit: Hit, question) -> str:
     if faq_q:
         theirs = analyse(faq_q)
         asked = question.focus[0] if question.focus else ""
-        if asked and (asked in theirs.focus or word_in(asked, to_search_text(faq_q))):
+        if asked and (asked in theirs.focus or word_in(asked, _norm(faq_q))):
             return sentence
         if any(f and word_in(f, question.text) for f in theirs.focus[:1]):
             return sentence  # the FAQ asks about what the question names
@@ -412,7 +433,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     prefix = ""
     focus = question.focus[0] if question.focus else ""
     if question.qtype == YESNO_TYPE and not question.asks_fact and focus and focus not in _generic_words() and not _LOCATOR_LIKE.match(focus):
-        seen_text = to_search_text("\n".join(h.text for h in hits))
+        seen_text = "\n".join(_norm(h.text) for h in hits)
         if not word_in(focus, seen_text):
             prefix = f"知识库没有专门提到“{focus}”，相关条件是："
     lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix))
@@ -445,7 +466,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         ranked = sorted(range(len(sentences)),
                         key=lambda i: -_sentence_score(sentences[i], question, i, 0))[:2]
         chosen = [sentences[i] for i in sorted(ranked)]
-        if new_words and not any(word_in(w, to_search_text("".join(chosen))) for w in new_words):
+        if new_words and not any(word_in(w, _norm("".join(chosen))) for w in new_words):
             continue  # a follow-up: only points about what the new question asks
         seen.add(key)
         support.append(_cite([_script(s, traditional_asker) for s in chosen], cite(hit)))

@@ -274,6 +274,7 @@ def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
     return [head] + [w for w in words[1:] if w not in head]
 
 
+@lru_cache(maxsize=4096)
 def analyse(text: str) -> Question:
     """Type, focus and constraints of a (possibly long, colloquial, traditional-script) question."""
     norm = to_search_text(text or "").strip()
