@@ -355,9 +355,10 @@ def _drop_foreign_opener(sentence: str, hit: Hit, question) -> str:
             return sentence
         if any(f and word_in(f, question.text) for f in theirs.focus[:1]):
             return sentence  # the FAQ asks about what the question names
-        weights = dict(theirs.words)
-        shared = sum(w for word, w in theirs.words if word_in(word, question.text))
-        if weights and shared / sum(weights.values()) >= 0.5:
+        generic = _generic_words()
+        specific = [(word, w) for word, w in theirs.words if word not in generic]
+        shared = sum(w for word, w in specific if word_in(word, question.text))
+        if specific and shared / sum(w for _, w in specific) >= 0.5:
             return sentence
     rest = sentence[m.end():].lstrip("，,。；;、 ")
     return rest if len(rest) >= 6 else ""
@@ -422,6 +423,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             if not sentence:
                 continue
             sc = _sentence_score(sentence, question, i, rank)
+            if i == 0 and question.qtype == YESNO_TYPE and _answer_resources()[1].match(sentence):
+                sc += 1.5  # the FAQ's own yes/no, kept because it answers the same question
             if best is None or sc > best[0] + 1e-9:
                 best = (sc, hit, i, sentence)
     if best is None:
@@ -441,7 +444,10 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     main, used = [lead] + ([rest] if rest else []), len(lead) + len(rest)
     # then the passage's other sentences, in passage order, within the budget
     for i, sentence in enumerate(passage_sentences(lead_hit)):
-        if i == lead_i or used + len(sentence) > max_main_chars or any(_overlaps(sentence, m) for m in main):
+        if i == 0:
+            sentence = _drop_foreign_opener(sentence, lead_hit, question)
+        if not sentence or i == lead_i or used + len(sentence) > max_main_chars \
+                or any(_overlaps(sentence, m) for m in main):
             continue
         main.append(sentence)
         used += len(sentence)

@@ -126,3 +126,9 @@ def test_a_yes_no_question_about_an_unnamed_entity_says_so_and_gives_the_conditi
     named = hit("个体工商户不具备法人资格，不能申请。")
     text, _ = compose_extractive([named], question=analyse("个体工商户可以申请吗"))
     assert text.startswith("个体工商户不具备法人资格")
+
+
+def test_a_foreign_bare_yes_is_not_quoted_later_either():
+    faq = hit("可以。电商企业只要具备独立法人资格就可以申请。平台店铺也在其列。", question="电商企业能申请吗？")
+    text, _ = compose_extractive([faq], question=analyse("个体工商户可以申请售后服务认证吗？"))
+    assert "可以[1]" not in text and "具备独立法人资格" in text
