@@ -119,8 +119,8 @@ class Assistant:
 
     # -- retrieval ---------------------------------------------------------------------
     def search(self, query: str, k: int = 5, doc_type: str | None = None,
-               context: str | None = None) -> Retrieval:
-        return self.retriever.retrieve(query, k=k, doc_type=doc_type, context=context)
+               context: str | None = None, focus: tuple[str, ...] = ()) -> Retrieval:
+        return self.retriever.retrieve(query, k=k, doc_type=doc_type, context=context, focus=focus)
 
     def _conflict_partners(self, hits: list[Hit], query: str) -> dict[str, Hit]:
         """For the best passage, the closest passage of each document that disagrees with it
@@ -263,7 +263,7 @@ class Assistant:
         score_args = score_request(question, resolved)
         if score_args is not None:
             return self.answer_score(question, resolved, score_args)
-        retrieval = self.search(question, k=5, context=resolved)
+        retrieval = self.search(question, k=5, context=resolved, focus=self.understand(question, resolved).focus)
         hits = retrieval.hits
         evidence = None
         if hits:
