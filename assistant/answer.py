@@ -123,8 +123,6 @@ def evidence_for(question, texts: list[str]) -> Evidence:
     Words of the sentence that asks weigh fully; words of a story told before it weigh
     ``AbstainPolicy.story_weight``."""
     from assistant.question import asking_clause, content_words
-    from assistant.text import to_search_text
-
     evidence = "\n".join(_norm(t) for t in texts)
     asking = set(content_words(asking_clause(question.core)))
     core = set(content_words(question.core))
@@ -161,18 +159,17 @@ def evidence_for(question, texts: list[str]) -> Evidence:
 
 @dataclass(frozen=True)
 class AbstainPolicy:
-    """When the passages to be cited do not support an answer. THE place the refusal
-    thresholds live; calibrated on eval/qa.jsonl, eval/qa_holdout.jsonl, eval/qa_blind2.jsonl
-    (and eval/qa_seeds.jsonl on a knowledge base of the seed pages) with
-    ``python -m eval.calibrate_abstain`` — see the numbers in docs/abstention.md.
+    """When the passages to be cited do not support an answer: THE place the refusal
+    thresholds live. Calibrated with ``python bench/calibrate_abstain.py`` on eval/qa.jsonl,
+    eval/qa_holdout.jsonl, eval/qa_blind2.jsonl and the seeds set on a knowledge base of the
+    seed pages (docs/abstention.md): no answerable question of those sets is refused.
 
-    A question is answered only when the cited evidence covers at least ``min_coverage`` of
-    its content-word weight (weights: rarity in general Chinese, so 上海/下雨/格力/起草人 weigh
-    much more than 认证/申请, and function words nothing), and no word of the asking sentence
-    A question is refused when the cited evidence covers less than ``min_coverage`` of its
-    weight and at least ``min_missing_weight`` is missing, or when what a 多少/多久/哪些/哪个
-    question asks about is a rare word of general Chinese (rarity >= ``rare_focus``) that no
-    cited passage names while coverage stays below ``focus_forgive_coverage``.
+    Word weights are rarity in general Chinese, so 上海/下雨/格力/起草人 weigh much more than
+    认证/申请, and function words nothing. A question is refused when the cited evidence covers
+    less than ``min_coverage`` of its weight and at least ``min_missing_weight`` is missing, or
+    when what a look-up question (多少/多久/哪些/哪个, or a yes/no about a named subject's fact)
+    asks about is a rare word of general Chinese (rarity >= ``rare_focus``) that no cited
+    passage names while coverage stays below the forgiving level for its type.
     """
 
     min_coverage: float = 0.15
@@ -220,8 +217,6 @@ def _answer_resources() -> tuple[dict[str, re.Pattern], re.Pattern, tuple[re.Pat
 
 def _is_furniture(line: str, hit: Hit) -> bool:
     """Titles, bylines, question echoes, stray colons: lines that never reach an answer."""
-    from assistant.text import to_search_text
-
     s = line.strip()
     if any(p.search(s) for p in _answer_resources()[2][:-1]):  # the last one is for sentences
         return True
@@ -304,8 +299,6 @@ def _sentence_score(sentence: str, question, position: int, rank: int) -> float:
     """How well ``sentence`` answers ``question``: its focus first, then the rest of the
     question's words by rarity, then whether it gives the kind of answer asked for; an intro
     ending in a colon is not an answer; earlier sentences and better-ranked passages break ties."""
-    from assistant.text import to_search_text
-
     text = _norm(_ENUM.sub("", sentence))
     score = 0.0
     for i, f in enumerate(question.focus):
@@ -341,8 +334,6 @@ def _drop_foreign_opener(sentence: str, hit: Hit, question) -> str:
     """A FAQ answer's yes/no opener belongs to the FAQ's own question: kept only when that
     question is about the same thing as the one asked."""
     from assistant.question import analyse
-    from assistant.text import to_search_text
-
     opener = _answer_resources()[1]
     faq_q = str(hit.meta.get("question", ""))
     m = opener.match(sentence)
@@ -394,8 +385,6 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     carried-over context adds nothing unrelated to the new question. ``conflicts`` maps a
     cited chunk id to a passage from a document that disagrees with it; both are cited.
     """
-    from assistant.text import to_search_text, to_simplified
-
     if not hits:
         return ABSTAIN_TEXT, []
     if question is None:
