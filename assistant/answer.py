@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.types import Citation, Hit
 
@@ -18,12 +19,35 @@ KB_COVERS = (
 ABSTAIN_TEXT = "知识库中没有找到依据回答这个问题。" + KB_COVERS
 
 
+def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
+    """The evidence refusal: names what the knowledge base has nothing about."""
+    if evidence is None or not evidence.missing:
+        return ABSTAIN_TEXT
+    from assistant.question import find_core, phrase_of
+    from assistant.text import to_search_text
+
+    core = find_core(to_search_text(question)) if question else ""
+    words = ([evidence.focus_missing] if evidence.focus_missing else []) + [w for w, _ in evidence.missing[:2]]
+    named = [phrase_of(core, w) if core else w for w in words][:2]
+    named = list(dict.fromkeys(n for n in named if n))
+    if not named:
+        return ABSTAIN_TEXT
+    what = "”和“".join(named)
+    return f"知识库中没有关于“{what}”的内容，无法可靠地回答这个问题。" + KB_COVERS
+
+
 def abstain_text(reason: str | None = None) -> str:
     """The refusal: says there is no support, why when known, and what the KB does cover."""
     if not reason:
         return ABSTAIN_TEXT
     return f"知识库中没有找到依据回答这个问题：{reason}。{KB_COVERS}"
 CLOSE_RUNNER_UP = 0.85
+YESNO_TYPE = "能否"
+FACT_TYPE = "是否"  # a yes/no question about a fact, for the refusal rule
+LEAD_RUNNER_UP = 0.6  # runner-up passages whose sentences may lead (a better-answering sentence there wins)
+POSITION_PENALTY = 0.03  # per sentence into the passage, when choosing the first sentence
+RANK_PENALTY = 0.25  # per rank of the passage it comes from
+LEAD_MAX_CHARS = 112  # the first sentence, with its [n] marker, ends within 120 characters
 EMPTY_TEXT = "请输入一个问题，例如：“售后服务认证属于哪类认证？”或“得了88分能评几星？”"
 
 _SENT_END = re.compile(r"(?<=[。！？!?])")
@@ -32,35 +56,205 @@ _HEADING = re.compile(r"^\s*#{1,6}\s+")
 
 
 @dataclass(frozen=True)
-class AbstainPolicy:
-    """Evidence needed to answer: query coverage by the best passage, or a FAQ paraphrase match.
+class Evidence:
+    """How much of a question the passages to be cited cover, by word rarity in general Chinese.
 
-    Calibrated on the eval QA set (in-domain vs out-of-scope); see eval/thresholds.
+    ``coverage``: covered weight / total weight of the question's content words (0..1);
+    ``missing``: the uncovered words with their weights, heaviest first."""
+
+    coverage: float
+    missing: tuple[tuple[str, float], ...]
+    focus_missing: str = ""  # the asked-about attribute when no cited passage names it
+    focus_rarity: float = 0.0  # its rarity when it is one word of the general dictionary, else 0
+    qtype: str = ""
+
+    @property
+    def missing_weight(self) -> float:
+        return sum(w for _, w in self.missing)
+
+    @property
+    def heaviest_missing(self) -> float:
+        return self.missing[0][1] if self.missing else 0.0
+
+
+@lru_cache(maxsize=1)
+def _synonym_groups() -> dict[str, tuple[str, ...]]:
+    from assistant.text import synonym_map
+
+    groups: dict[str, list[str]] = {}
+    for term, head in synonym_map().items():
+        groups.setdefault(head, []).append(term)
+    return {term: tuple(groups[head]) for term, head in synonym_map().items()}
+
+
+@lru_cache(maxsize=16384)
+def _norm(text: str) -> str:
+    """to_search_text, memoised: passages are normalised again and again while answering."""
+    from assistant.text import to_search_text
+
+    return to_search_text(text)
+
+
+@lru_cache(maxsize=8192)
+def _parts(word: str) -> tuple[str, ...]:
+    from assistant.text import _segmenter
+
+    return tuple(p for p in _segmenter().lcut(word, HMM=False) if len(p) >= 2)
+
+
+def word_in(word: str, evidence: str) -> bool:
+    """``word`` (normalised) is said in ``evidence`` (normalised): itself, a synonym, or, for a
+    compound, every two-character-or-longer word it is made of."""
+    if word in evidence or any(s in evidence for s in _synonym_groups().get(word, ())):
+        return True
+    if len(word) >= 3:
+        parts = _parts(word)
+        if len(parts) == 1 and len(word) == 4:
+            # a four-character compound said with a word between its halves ("产品及包装")
+            return re.search(re.escape(word[:2]) + ".{0,2}" + re.escape(word[2:]), evidence) is not None
+        # the parts must spell the whole word: "通过" alone does not say "通过率"
+        return len(parts) > 1 and sum(map(len, parts)) == len(word) and all(p in evidence or any(s in evidence for s in _synonym_groups().get(p, ()))
+                                   for p in parts)
+    return False
+
+
+def evidence_for(question, texts: list[str]) -> Evidence:
+    """Coverage of ``question`` (an assistant.question.Question) by the passages ``texts``.
+    Words of the sentence that asks weigh fully; words of a story told before it weigh
+    ``AbstainPolicy.story_weight``."""
+    from assistant.question import asking_clause, content_words
+    evidence = "\n".join(_norm(t) for t in texts)
+    asking = set(content_words(asking_clause(question.core)))
+    core = set(content_words(question.core))
+    story_weight = AbstainPolicy.story_weight
+    total = got = 0.0
+    missing = []
+    for word, rarity in question.words:
+        weight = rarity * (1.0 if word in asking else story_weight if word in core else story_weight / 2)
+        total += weight
+        if word_in(word, evidence):
+            got += weight
+        else:
+            missing.append((word, weight))
+    missing.sort(key=lambda x: -x[1])
+    # what a 多少/多久/哪些/哪个… question asks about must be named by what is cited; a yes/no
+    # question about an entity the documents never name is answered by the general condition
+    focus_missing = ""
+    if (question.qtype != YESNO_TYPE or (question.asks_fact and question.subject)) and question.focus:
+        from assistant.question import content_words as words_of
+
+        focus = question.focus[0]
+        parts = words_of(focus) or [focus]
+        if not word_in(focus, evidence) and not all(word_in(p, evidence) for p in parts):
+            focus_missing = focus
+    focus_rarity = 0.0
+    if focus_missing:
+        from assistant.question import dictionary_rarity
+
+        focus_rarity = dictionary_rarity(focus_missing)
+    return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
+                    focus_missing=focus_missing, focus_rarity=focus_rarity,
+                    qtype=FACT_TYPE if question.asks_fact else question.qtype)
+
+
+@dataclass(frozen=True)
+class AbstainPolicy:
+    """When the passages to be cited do not support an answer: THE place the refusal
+    thresholds live. Calibrated with ``python bench/calibrate_abstain.py`` on eval/qa.jsonl,
+    eval/qa_holdout.jsonl, eval/qa_blind2.jsonl and the seeds set on a knowledge base of the
+    seed pages (docs/abstention.md): no answerable question of those sets is refused.
+
+    Word weights are rarity in general Chinese, so 上海/下雨/格力/起草人 weigh much more than
+    认证/申请, and function words nothing. A question is refused when the cited evidence covers
+    less than ``min_coverage`` of its weight and at least ``min_missing_weight`` is missing, or
+    when what a look-up question (多少/多久/哪些/哪个, or a yes/no about a named subject's fact)
+    asks about is a rare word of general Chinese (rarity >= ``rare_focus``) that no cited
+    passage names while coverage stays below the forgiving level for its type.
     """
 
-    min_coverage: float = 0.0
-    min_faq_similarity: float = 0.0
+    min_coverage: float = 0.15
+    min_missing_weight: float = 25.0  # about three ordinary words missing, not one stray word
+    rare_focus: float = 14.5  # rarity of 格力 14.7, 起草人 15.9, 通过率 14.6; 有效期 12.8, 分数线 12.6
+    focus_forgive_coverage: float = 0.5
+    # a yes/no question about a fact of a named subject (格力是不是五星级企业): the subject must be named
+    fact_forgive_coverage: float = 1.01
+    # the rare-focus rule is for look-up questions (a number, a date, a name, a list); a yes/no
+    # or why question about something the documents never name is answered by the general rule
+    lookup_types: tuple[str, ...] = ("多少", "多久", "哪些", "哪个", "是否")
+    story_weight: float = 0.5  # a long story's words count half as much as the question's
 
-    def should_abstain(self, coverage: float, faq_similarity: float, has_hits: bool) -> bool:
+    def should_abstain(self, evidence: Evidence | None, has_hits: bool) -> bool:
         if not has_hits:
             return True
-        return coverage < self.min_coverage and faq_similarity < self.min_faq_similarity
+        if evidence is None:
+            return False
+        if evidence.coverage < self.min_coverage and evidence.missing_weight >= self.min_missing_weight:
+            return True
+        # a rare word of general Chinese asked about (格力, 起草人, 通过率) that nothing cited names
+        forgive = self.fact_forgive_coverage if evidence.qtype == FACT_TYPE else self.focus_forgive_coverage
+        return (evidence.qtype in self.lookup_types and evidence.focus_rarity >= self.rare_focus
+                and evidence.coverage < forgive)
+
+
+_ENUM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十\d]{1,3}\s*[、.．)）]|[①-⑳]|[-•·*])\s*")
+_TERMINAL = "。！？!?；;"
+_LOCATOR_LIKE = re.compile(r"^[\d.]+$|^第")
+
+
+@lru_cache(maxsize=1)
+def _answer_resources() -> tuple[dict[str, re.Pattern], re.Pattern, tuple[re.Pattern, ...]]:
+    import yaml
+
+    from assistant.question import QUESTION_FILE
+
+    data = yaml.safe_load(QUESTION_FILE.read_text(encoding="utf-8")) or {}
+    cues = {k: re.compile(v) for k, v in (data.get("answer_cues") or {}).items()}
+    opener = re.compile(data.get("yesno_opener") or r"(?!)")
+    furniture = tuple(re.compile(p) for p in data.get("furniture") or ())
+    furniture += (re.compile(data.get("furniture_sentence") or r"(?!)"),)
+    return cues, opener, furniture
+
+
+def _is_furniture(line: str, hit: Hit) -> bool:
+    """Titles, bylines, question echoes, stray colons: lines that never reach an answer."""
+    s = line.strip()
+    if any(p.search(s) for p in _answer_resources()[2][:-1]):  # the last one is for sentences
+        return True
+    if s[-1] in "？?" or re.search(r"[？?][\s:：]*$", s):
+        return True  # a question line ("1、…是哪一个类别的认证？")
+    if s[-1] not in _TERMINAL + "：:" and len(s) <= 40:
+        return True  # a heading, a title or a byline: no sentence ends on it
+    names = {_norm(str(hit.meta.get(k, ""))).strip() for k in ("title", "question")} - {""}
+    return _norm(s).strip().rstrip("?:：") in names
 
 
 def passage_sentences(hit: Hit) -> list[str]:
-    """The passage's own sentences: no heading/question line, no source line."""
-    lines = []
-    titles = {str(hit.meta.get("question", "")).strip().rstrip("？?"),
-              str(hit.meta.get("heading_path", "")).split(" > ")[-1].strip().rstrip("？?")} - {""}
-    for i, line in enumerate(hit.text.splitlines()):
+    """The passage's own sentences: no heading, title, byline, question echo or source line;
+    each line is split on its own, so a title never runs into the sentence after it."""
+    return list(_passage_sentences(hit.text, str(hit.meta.get("question", "")),
+                                   str(hit.meta.get("heading_path", "")), str(hit.meta.get("title", ""))))
+
+
+@lru_cache(maxsize=4096)
+def _passage_sentences(text: str, question: str, heading: str, title: str) -> tuple[str, ...]:
+    """The passage's own sentences: no heading, title, byline, question echo or source line;
+    each line is split on its own, so a title never runs into the sentence after it."""
+    out = []
+    titles = {question.strip().rstrip("？?"), heading.split(" > ")[-1].strip().rstrip("？?")} - {""}
+    hit = Hit(chunk_id="", text=text, meta={"title": title, "question": question})
+    for line in text.splitlines():
         stripped = line.strip()
         if not stripped or _SOURCE_LINE.match(stripped) or _HEADING.match(stripped):
             continue
-        if i == 0 and stripped.rstrip("？?") in titles:
-            continue  # the passage's own heading or question line
-        lines.append(stripped)
-    text = "".join(lines)
-    return [s.strip() for s in _SENT_END.split(text) if s.strip()]
+        if stripped.rstrip("？?") in titles or _is_furniture(stripped, hit):
+            continue
+        stripped = stripped.lstrip(":：；; ")
+        for sentence in _SENT_END.split(stripped):
+            sentence = sentence.strip()
+            if sentence and sentence[-1] not in "？?" and len(sentence) > 1 \
+                    and not _answer_resources()[2][-1].search(sentence):
+                out.append(sentence)
+    return tuple(out)
 
 
 def source_line(hit: Hit) -> str:
@@ -90,18 +284,114 @@ def relevant_sentences(sentences: list[str], query_tokens: list[str], n: int) ->
     return [sentences[i] for i in keep]
 
 
-def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_support: int = 3,
+def _fits(sentence: str, qtype: str) -> bool:
+    cue = _answer_resources()[0].get(qtype)
+    return bool(cue and cue.search(sentence))
+
+
+def _generic_words() -> frozenset[str]:
+    from assistant.question import resources
+
+    return resources()["generic"]
+
+
+def _sentence_score(sentence: str, question, position: int, rank: int) -> float:
+    """How well ``sentence`` answers ``question``: its focus first, then the rest of the
+    question's words by rarity, then whether it gives the kind of answer asked for; an intro
+    ending in a colon is not an answer; earlier sentences and better-ranked passages break ties."""
+    text = _norm(_ENUM.sub("", sentence))
+    score = 0.0
+    for i, f in enumerate(question.focus):
+        if word_in(f, text):
+            score += 3.0 if i == 0 else 1.5
+    generic = _generic_words()
+    weights = [(word, w * (0.3 if word in generic else 1.0)) for word, w in question.words]
+    total = sum(w for _, w in weights) or 1.0
+    score += 2.0 * sum(w for word, w in weights if word_in(word, text)) / total
+    if _fits(text, question.qtype):
+        score += 0.75
+    if text.rstrip()[-1:] in ":：":
+        score -= 1.0
+    if len(sentence) > 220:
+        score -= 0.5
+    return score - POSITION_PENALTY * position - RANK_PENALTY * rank
+
+
+def _lead_cut(sentence: str, limit: int = LEAD_MAX_CHARS) -> tuple[str, str]:
+    """(first part, rest): a sentence longer than ``limit`` characters is split at its last
+    clause boundary before the limit, so the answer's first sentence ends early and nothing
+    of the quote is lost (the rest follows as the next sentence)."""
+    if len(sentence) <= limit:
+        return sentence, ""
+    cut = max(sentence.rfind(p, 0, limit) for p in "，,；;：:")
+    if cut <= 20:
+        cut = limit - 1
+        return sentence[:cut] + "。", sentence[cut:]
+    return sentence[:cut] + "。", sentence[cut + 1:].lstrip()
+
+
+def _drop_foreign_opener(sentence: str, hit: Hit, question) -> str:
+    """A FAQ answer's yes/no opener belongs to the FAQ's own question: kept only when that
+    question is about the same thing as the one asked."""
+    from assistant.question import analyse
+    opener = _answer_resources()[1]
+    faq_q = str(hit.meta.get("question", ""))
+    m = opener.match(sentence)
+    if not m or question is None:
+        return sentence
+    if faq_q:
+        theirs = analyse(faq_q)
+        asked = question.focus[0] if question.focus else ""
+        if asked and (asked in theirs.focus or word_in(asked, _norm(faq_q))):
+            return sentence
+        if any(f and word_in(f, question.text) for f in theirs.focus[:1]):
+            return sentence  # the FAQ asks about what the question names
+        generic = _generic_words()
+        specific = [(word, w) for word, w in theirs.words if word not in generic]
+        shared = sum(w for word, w in specific if word_in(word, question.text))
+        if specific and shared / sum(w for _, w in specific) >= 0.5:
+            return sentence
+    rest = sentence[m.end():].lstrip("，,。；;、 ")
+    return rest if len(rest) >= 6 else ""
+
+
+def _script(sentence: str, traditional_asker: bool) -> str:
+    """Quotes in the asker's script (the citation card keeps the original)."""
+    from assistant.text import to_simplified
+
+    return sentence if traditional_asker else to_simplified(sentence)
+
+
+def _overlaps(a: str, b: str) -> bool:
+    if a in b or b in a:
+        return True
+    grams = lambda t: {t[i:i + 2] for i in range(len(t) - 1)}  # noqa: E731
+    ga, gb = grams(a), grams(b)
+    return bool(ga and gb) and len(ga & gb) / min(len(ga), len(gb)) > 0.7
+
+
+def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_support: int = 2,
                        support_ratio: float = 0.55, query_tokens: list[str] | None = None,
                        relevance=None, min_support_relevance: float = 0.4,
-                       conflicts: dict[str, Hit] | None = None) -> tuple[str, list[Citation]]:
-    """Direct answer from the best passage, then short supporting points from the next ones.
+                       conflicts: dict[str, Hit] | None = None, question=None,
+                       new_words: list[str] | None = None) -> tuple[str, list[Citation]]:
+    """Answer first: the sentence that answers what was asked (chosen by the question's type
+    and focus from the best passages, not the passage's lead), the passage's other relevant
+    sentences, then at most ``max_support`` supporting points from other passages.
 
-    ``relevance(hit) -> 0..1`` (query coverage) keeps weakly related passages out of the
-    supporting points. ``conflicts`` maps a cited chunk id to a passage from a document that
-    disagrees with it; both are cited and the disagreement is said out loud.
+    ``question`` is an assistant.question.Question (without it the lead is chosen by query
+    tokens). ``relevance(hit) -> 0..1`` keeps weakly related passages out of the supporting
+    points; ``new_words`` (a follow-up's own words) must occur in a supporting point, so a
+    carried-over context adds nothing unrelated to the new question. ``conflicts`` maps a
+    cited chunk id to a passage from a document that disagrees with it; both are cited.
     """
     if not hits:
         return ABSTAIN_TEXT, []
+    if question is None:
+        from assistant.question import analyse
+
+        question = analyse(" ".join(query_tokens or []))
+    traditional_asker = question.traditional
     citations: list[Citation] = []
     parts: list[str] = []
 
@@ -112,31 +402,69 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         citations.append(Citation.from_hit(len(citations) + 1, hit))
         return len(citations)
 
+    # the lead: best sentence of the best passage, or of a runner-up that answers better
     top = hits[0]
-    main, used = [], 0
-    for s in passage_sentences(top) or [top.text.strip()]:
-        if main and used + len(s) > max_main_chars:
-            break
-        main.append(s)
-        used += len(s)
-    parts.append(_cite(main, cite(top)))
+    lead_pool = [top] + [h for h in hits[1:3] if h.score >= top.score * LEAD_RUNNER_UP]
+    best = None
+    for rank, hit in enumerate(lead_pool):
+        for i, sentence in enumerate(passage_sentences(hit)):
+            sentence = _drop_foreign_opener(sentence, hit, question) if i == 0 else sentence
+            if not sentence:
+                continue
+            sc = _sentence_score(sentence, question, i, rank)
+            if i == 0 and question.qtype == YESNO_TYPE and _answer_resources()[1].match(sentence):
+                sc += 1.5  # the FAQ's own yes/no, kept because it answers the same question
+            if best is None or sc > best[0] + 1e-9:
+                best = (sc, hit, i, sentence)
+    if best is None:
+        sentences = [top.text.strip()]
+        best = (0.0, top, 0, sentences[0])
+    _, lead_hit, lead_i, lead = best
+    # a yes/no question about something no passage names ("个体工商户"): say so, then give the
+    # general condition the documents state, so the answer never reads as a yes or no about it
+    prefix = ""
+    focus = question.focus[0] if question.focus else ""
+    if question.qtype == YESNO_TYPE and not question.asks_fact and focus and focus not in _generic_words() and not _LOCATOR_LIKE.match(focus):
+        seen_text = "\n".join(_norm(h.text) for h in hits)
+        if not word_in(focus, seen_text):
+            prefix = f"知识库没有专门提到“{focus}”，相关条件是："
+    lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix))
+    lead = prefix + lead
+    main, used = [lead] + ([rest] if rest else []), len(lead) + len(rest)
+    # then the passage's other sentences, in passage order, within the budget
+    for i, sentence in enumerate(passage_sentences(lead_hit)):
+        if i == 0:
+            sentence = _drop_foreign_opener(sentence, lead_hit, question)
+        if not sentence or i == lead_i or used + len(sentence) > max_main_chars \
+                or any(_overlaps(sentence, m) for m in main):
+            continue
+        main.append(sentence)
+        used += len(sentence)
+    parts.append(_cite([_script(s, traditional_asker) for s in main], cite(lead_hit)))
 
     support = []
-    seen_docs = {top.meta.get("passage") or top.chunk_id}
-    for hit in hits[1:]:
-        if len(support) >= max_support or hit.score < top.score * support_ratio:
+    seen = {lead_hit.meta.get("passage") or lead_hit.chunk_id}
+    for hit in hits:
+        if len(support) >= max_support:
+            break
+        if hit is not top and hit.score < top.score * support_ratio:
             break
         key = hit.meta.get("passage") or hit.chunk_id
-        sentences = passage_sentences(hit)
-        if key in seen_docs or not sentences or any(sentences[0] in m for m in main):
+        if key in seen:
             continue
-        # a runner-up almost as strong as the best passage is shown even when it shares few
-        # query words: the ranking is not sure which of the two answers the question
-        close = any(hit is h for h in hits[1:3]) and hit.score >= top.score * CLOSE_RUNNER_UP
+        sentences = [s for s in passage_sentences(hit) if not any(_overlaps(s, m) for m in main)]
+        if not sentences:
+            continue
+        close = any(hit is h for h in hits[:3]) and hit.score >= top.score * CLOSE_RUNNER_UP
         if relevance is not None and relevance(hit) < min_support_relevance and not close:
             continue
-        seen_docs.add(key)
-        support.append(_cite(relevant_sentences(sentences, query_tokens or [], 2), cite(hit)))
+        ranked = sorted(range(len(sentences)),
+                        key=lambda i: -_sentence_score(sentences[i], question, i, 0))[:2]
+        chosen = [sentences[i] for i in sorted(ranked)]
+        if new_words and not any(word_in(w, _norm("".join(chosen))) for w in new_words):
+            continue  # a follow-up: only points about what the new question asks
+        seen.add(key)
+        support.append(_cite([_script(s, traditional_asker) for s in chosen], cite(hit)))
     if support:
         parts.append("\n\n补充：\n" + "\n".join(f"- {s}" for s in support))
 
@@ -152,5 +480,5 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         if other:
             m = cite(partner)
             parts.append(f"\n\n注意：不同来源对此说法不一。另一来源（{partner.meta.get('title', '')}）称："
-                         + _cite(other, m))
+                         + _cite([_script(s, traditional_asker) for s in other], m))
     return "".join(parts), citations

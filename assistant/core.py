@@ -120,8 +120,8 @@ class Assistant:
 
     # -- retrieval ---------------------------------------------------------------------
     def search(self, query: str, k: int = 5, doc_type: str | None = None,
-               context: str | None = None) -> Retrieval:
-        return self.retriever.retrieve(query, k=k, doc_type=doc_type, context=context)
+               context: str | None = None, focus: tuple[str, ...] = ()) -> Retrieval:
+        return self.retriever.retrieve(query, k=k, doc_type=doc_type, context=context, focus=focus)
 
     def _conflict_partners(self, hits: list[Hit], query: str) -> dict[str, Hit]:
         """For the best passage, the closest passage of each document that disagrees with it
@@ -193,40 +193,90 @@ class Assistant:
         yield answer
 
     def _refuse_out_of_scope(self, question: str, resolved: str) -> Answer | None:
-        """Refuse topics the KB deliberately does not cover (fees, other certifications…)."""
+        """Refuse what the assistant must not help with whatever the knowledge base holds
+        (fraud, bribery, writing tasks), and questions that do not touch the domain at all.
+        Everything else is decided on evidence, after retrieval (_ask_offline)."""
         from assistant.score_intent import score_request
 
+        topic = out_of_scope(to_search_text(question))
+        if topic is not None and topic.policy:  # fraud is refused even inside a score question
+            return Answer(question=question, answer=f"{topic.reason}。", abstained=True,
+                          resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
         if score_request(question, resolved) is not None:
             return None
-        normalised = to_search_text(question)
         resolved_text = to_search_text(resolved)
         # a clause or article number the knowledge base holds ("5.1.4.1条讲什么") is in domain
         names_locator = self.retriever is not None and self.retriever.lexical.match_locators(resolved_text)
-        if not names_locator and not in_domain(resolved_text, tokenize(resolved)):
+        if not names_locator and not in_domain(resolved_text, tokenize(resolved)) \
+                and not self._names_kb_words(resolved):
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           resolved_question=resolved, notices=["超出知识库范围：与售后服务认证无关"])
+        normalised = to_search_text(question)
         topic = out_of_scope(normalised)
-        if topic is None:
-            return None
-        return Answer(question=question, answer=abstain_text(topic.reason), abstained=True,
-                      resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
+        if topic is not None:
+            text = f"{topic.reason}。" if topic.policy else abstain_text(topic.reason)
+            return Answer(question=question, answer=text, abstained=True,
+                          resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
+        return None
+
+    def _names_kb_words(self, question: str) -> bool:
+        """The question names a specific word the knowledge base's own documents use (so a
+        user's documents define their domain, not only the shipped anchor list)."""
+        from assistant.question import KB_WORD_RARITY, KB_WORD_SPECIFIC, content_words, rarity
+
+        if self.retriever is None:
+            return False
+        words = [w for w in content_words(question) if rarity(w) >= KB_WORD_RARITY]
+        known = self.retriever.lexical.known(words)
+        # one specific word (服务规范), or two ordinary ones (评价 + 层次): "推荐" alone is not enough
+        return len(set(known)) >= 2 or any(rarity(w) >= KB_WORD_SPECIFIC for w in known)
+
+    def understand(self, question: str, resolved: str):
+        """The question as asked, with a follow-up's type taken from the resolved question when
+        the follow-up alone does not say it ("那五星呢？")."""
+        from dataclasses import replace
+
+        from assistant.question import OTHER, analyse
+
+        asked = analyse(question)
+        if resolved and resolved != question and asked.qtype == OTHER:
+            asked = replace(asked, qtype=analyse(resolved).qtype)
+        return asked
+
+    def compose(self, question: str, resolved: str, retrieval: Retrieval):
+        """(text, citations, evidence): the extractive answer and how well what it cites
+        covers the question."""
+        from assistant.answer import evidence_for
+        from assistant.question import content_words
+
+        asked = self.understand(question, resolved)
+        followup = resolved != question
+        text, citations = compose_extractive(
+            retrieval.hits, query_tokens=retrieval.tokens, question=asked,
+            new_words=content_words(question) if followup else None,
+            relevance=lambda h: self.retriever.coverage_of(retrieval.tokens, h),
+            conflicts=self._conflict_partners(retrieval.hits, resolved))
+        # a follow-up's own words are judged against what it cites plus what it carries over
+        evidence = evidence_for(asked, [c.text for c in citations] + ([resolved] if followup else []))
+        return text, citations, evidence
 
     def _ask_offline(self, question: str, resolved: str) -> Answer:
+        from assistant.answer import refusal_text
         from assistant.score_intent import score_request
 
         score_args = score_request(question, resolved)
         if score_args is not None:
             return self.answer_score(question, resolved, score_args)
-        retrieval = self.search(question, k=5, context=resolved)
+        retrieval = self.search(question, k=5, context=resolved, focus=self.understand(question, resolved).focus)
         hits = retrieval.hits
-        if self.policy.should_abstain(retrieval.coverage, retrieval.faq_similarity, bool(hits)):
-            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
+        evidence = None
+        if hits:
+            text, citations, evidence = self.compose(question, resolved, retrieval)
+        if self.policy.should_abstain(evidence, bool(hits)):
+            return Answer(question=question, answer=refusal_text(evidence, question), abstained=True,
                           resolved_question=resolved, timings=dict(retrieval.timings),
-                          retrieved=[h.passage for h in hits])
-        text, citations = compose_extractive(
-            hits, query_tokens=retrieval.tokens,
-            relevance=lambda h: self.retriever.coverage_of(retrieval.tokens, h),
-            conflicts=self._conflict_partners(hits, resolved))
+                          retrieved=[h.passage for h in hits],
+                          notices=["知识库中的依据不足以回答这个问题"])
         return Answer(question=question, answer=text, citations=citations, abstained=False,
                       resolved_question=resolved, timings=dict(retrieval.timings),
                       retrieved=[h.passage for h in hits])

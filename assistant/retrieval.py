@@ -22,6 +22,7 @@ PHRASE_MIN = 0.35  # character-level similarity to an FAQ phrasing worth countin
 RERANK_POOL = 12  # fused candidates re-scored by query coverage (or a cross-encoder)
 COVERAGE_WEIGHT = 0.5  # share of the final score given to IDF-weighted query coverage
 CONTEXT_WEIGHT = 0.5  # a follow-up's carried-over context counts half as much as the question
+FOCUS_WEIGHT = 0.2  # share of the final score for naming the question's focus
 
 
 def fuse(ranked_lists: dict[str, list[tuple[str, float]]], weights: dict[str, float] = WEIGHTS,
@@ -74,13 +75,19 @@ class Retriever:
         # results that stay valid as long as this index (one knowledge-base version) does
         self.memo: dict[str, object] = {}
 
-    def rerank_by_coverage(self, tokens: list[str], hits: list[Hit]) -> list[Hit]:
+    def rerank_by_coverage(self, tokens: list[str], hits: list[Hit], focus: tuple[str, ...] = ()) -> list[Hit]:
         """Blend the fused score with how much of the query's distinctive vocabulary each
         passage contains, so a passage naming every rare query term beats one that only
-        shares the common ones."""
+        shares the common ones; a passage naming what the question asks about (its focus,
+        assistant.question) gets ``FOCUS_WEIGHT`` more."""
         best = max(h.score for h in hits) or 1.0
         for h in hits:
             h.score = (1 - COVERAGE_WEIGHT) * h.score / best + COVERAGE_WEIGHT * self.coverage_of(tokens, h)
+            if focus and FOCUS_WEIGHT:
+                from assistant.answer import _norm, word_in
+
+                text = _norm(h.text)
+                h.score += FOCUS_WEIGHT * sum(word_in(f, text) for f in focus) / len(focus)
         return sorted(hits, key=lambda h: -h.score)
 
     def coverage_of(self, tokens: list[str], hit: Hit) -> float:
@@ -144,7 +151,7 @@ class Retriever:
         return lists, tokens, dense_hits, faq
 
     def retrieve(self, query: str, k: int = 5, doc_type: str | None = None,
-                 context: str | None = None) -> Retrieval:
+                 context: str | None = None, focus: tuple[str, ...] = ()) -> Retrieval:
         """Hybrid search for ``query``. ``context`` (a follow-up resolved against the
         conversation) is searched too, at a lower weight, so the question itself leads."""
         import time
@@ -178,7 +185,7 @@ class Retriever:
         if self.reranker and hits:
             hits = self.reranker.rerank(context or query, hits)[:k]
         elif COVERAGE_WEIGHT and hits:
-            hits = self.rerank_by_coverage(tokens, hits)[:k]
+            hits = self.rerank_by_coverage(tokens, hits, focus)[:k]
         t2 = time.perf_counter()
         hit_ids = {h.chunk_id for h in hits}
         faq_sim = max((s for cid, s in faq if cid in hit_ids), default=0.0)

@@ -1,6 +1,8 @@
 """What the knowledge base covers and deliberately does not (resources/scope.yaml).
 
-Pure checks on the normalised question; the answerer refuses with the topic's reason.
+Pure checks on the normalised question; the answerer refuses with the topic's reason. Only
+policy refusals are keyword-based; gaps of the knowledge base are refused on evidence
+(assistant/answer.py AbstainPolicy).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class Topic:
     reason: str
     pattern: re.Pattern
     unless: re.Pattern | None
+    policy: bool = False  # refused because the assistant must not help, not for lack of facts
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +37,7 @@ def _scope() -> tuple[re.Pattern, tuple[Topic, ...]]:
     anchors = re.compile("|".join([data.get("anchors", "")] + terms).strip("|") or r"(?!)")
     topics = tuple(
         Topic(t["name"], t["reason"], re.compile(t["pattern"]),
-              re.compile(t["unless"]) if t.get("unless") else None)
+              re.compile(t["unless"]) if t.get("unless") else None, bool(t.get("policy")))
         for t in data.get("topics", [])
     )
     return anchors, topics
@@ -51,8 +54,13 @@ def in_domain(search_text: str, tokens: list[str] = ()) -> bool:
 
 
 def out_of_scope(search_text: str) -> Topic | None:
-    """The first known gap of the knowledge base the question asks about, or None."""
+    """The first policy topic (fraud, writing tasks, other schemes) the question touches, or None."""
     for topic in topics():
         if topic.pattern.search(search_text) and not (topic.unless and topic.unless.search(search_text)):
             return topic
     return None
+
+
+def policy_refusal(question: str) -> Topic | None:
+    """``out_of_scope`` on a raw question (normalised here)."""
+    return out_of_scope(to_search_text(question))

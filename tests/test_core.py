@@ -47,7 +47,9 @@ def test_traditional_question_is_answered(assistant):
 @pytest.mark.parametrize("question", ["今天北京天气怎么样？", "帮我写一首关于春天的诗", "ISO 9001 内审员培训多少钱"])
 def test_out_of_scope_is_refused(assistant, question):
     ans = assistant.ask(question)
-    assert ans.abstained and ans.answer == ABSTAIN_TEXT and not ans.citations
+    # refused without citations; policy refusals (writing tasks, other schemes) say why
+    assert ans.abstained and not ans.citations
+    assert ans.answer == ABSTAIN_TEXT or "本助手" in ans.answer or ans.answer.startswith("知识库中没有")
 
 
 def test_conflicting_sources_are_both_cited(assistant):

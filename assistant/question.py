@@ -1,0 +1,308 @@
+"""Question understanding: what kind of answer is asked for, about what, under which conditions.
+
+    >>> q = analyse("個體工商戶可以申請售後服務認證嗎？")
+    >>> q.qtype, q.focus[0]
+    ('能否', '个体工商户')
+
+Pure and deterministic: word lists live in ``resources/question.yaml``; word weights come from
+jieba's general-Chinese dictionary frequencies (the segmenter the search side already loads),
+so nothing here depends on the documents of a knowledge base or on hand-written phrasings.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.text import STOPWORDS, _segmenter, domain_terms, synonym_map, to_search_text, to_simplified
+
+QUESTION_FILE = Path(__file__).resolve().parent / "resources" / "question.yaml"
+
+YESNO, QUANTITY, DURATION, LIST, WHICH, DIFFERENCE, HOW, WHY, OTHER = (
+    "能否", "多少", "多久", "哪些", "哪个", "区别", "怎么", "为什么", "other")
+TYPES = (DIFFERENCE, WHY, DURATION, QUANTITY, LIST, WHICH, HOW, YESNO)
+
+# The weight of a word the general dictionary does not know: as rare as the rarest words.
+OOV_RARITY = 18.0
+# Words of the project's own domain dictionary get this weight (their dictionary frequency is
+# overwritten by the domain vocabulary, so it says nothing about general Chinese).
+DOMAIN_RARITY = 12.0
+MAX_FOCUS = 3
+# A word at least this rare in general Chinese that the knowledge base's documents use puts a
+# question in the knowledge base's domain (服务规范 yes; 今天, 北京 no).
+KB_WORD_RARITY = 10.5
+KB_WORD_SPECIFIC = 12.0  # one such word is enough; below it, two are needed
+
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+_CLAUSE = re.compile(r"[，,、：:…~～]+|\.{3,}")
+_PUNCT = re.compile(r"^[\W_]+$")
+_NUMBER = re.compile(r"^[\d.%％]+$")
+_ASKING_QUANTITY = re.compile(r"^(好|一|两|三)?(几|多少|多久|多长|一两|两三|三四)\w{0,2}$|^[一二两三四五六七八九十]+(份|个|项|次|条|家)$")
+_LOCATOR = re.compile(r"(?<![\d.])\d+(?:\.\d+){1,4}(?![\d.])|第[一二三四五六七八九十百零\d]+[条章节款项]")
+_QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:分|个|项|年|月|天|份|家|次|%|％|人|条|星)")
+_SIDES = re.compile(r"(.+?)(?:和|与|跟|同|及|对比|相比|比起|vs|VS)(.+?)(?:之间|两者|二者|有)?(?:什么|啥|有何|的)?"
+                    r"(?:区别|区分|差别|差异|不同|不一样|一样|异同)")
+
+
+@dataclass(frozen=True)
+class Question:
+    """``qtype``: one of TYPES or OTHER; ``focus``: the entity or attribute asked about, the most
+    specific first; ``constraints``: conditions and restrictions the answer must respect;
+    ``core``: the sentence that asks (the question found in a longer story), normalised;
+    ``words``: every content word of the whole question with its rarity weight."""
+
+    text: str
+    core: str
+    qtype: str
+    focus: tuple[str, ...]
+    constraints: tuple[str, ...]
+    words: tuple[tuple[str, float], ...] = ()
+    traditional: bool = False  # the asker writes traditional script
+
+    @property
+    def asks_fact(self) -> bool:
+        """A yes/no question about a fact ("格力是不是五星级企业"), not a permission or a
+        requirement ("个体工商户可以申请吗")."""
+        return self.qtype == YESNO and not resources()["permission"].search(self.core)
+
+    @property
+    def subject(self) -> str:
+        """The focus when it is named before the yes/no cue ("格力是不是…"), else ""."""
+        if self.qtype != YESNO or not self.focus:
+            return ""
+        cues = resources()["yesno_compounds"] + ("是否",)
+        first = min((self.core.find(c) for c in cues if c and c in self.core), default=-1)
+        at = self.core.find(self.focus[0])
+        return self.focus[0] if 0 <= at < first else ""
+
+    @property
+    def is_compound(self) -> bool:
+        return self.core.count("？") + self.core.count("?") > 1
+
+
+@lru_cache(maxsize=1)
+def resources() -> dict:
+    import yaml
+
+    data = yaml.safe_load(QUESTION_FILE.read_text(encoding="utf-8")) or {}
+    norm = lambda words: tuple(to_search_text(str(w)) for w in words or ())  # noqa: E731
+    types = {name: tuple(sorted(norm(data.get("types", {}).get(name)), key=len, reverse=True)) for name in TYPES}
+    return {
+        "types": types,
+        "question_words": frozenset(norm(data.get("question_words"))),
+        "generic": frozenset(norm(data.get("generic"))),
+        "constraint_cues": tuple(sorted(norm(data.get("constraint_cues")), key=len, reverse=True)),
+        "heads": frozenset(norm(data.get("heads"))),
+        "asking_parts": tuple(norm(data.get("asking_parts"))),
+        "permission": re.compile(data.get("permission_cues") or r"(?!)"),
+        "yesno_compounds": tuple(norm(data.get("yesno_compounds"))),
+    }
+
+
+@lru_cache(maxsize=1)
+def _domain_words() -> frozenset[str]:
+    return frozenset(domain_terms())
+
+
+@lru_cache(maxsize=8192)
+def rarity(word: str) -> float:
+    """-log P(word) in general Chinese (jieba's dictionary), higher = rarer. Unknown words count
+    as rare; single characters and function words are down-weighted by the callers' lists."""
+    word = to_search_text(word)
+    if not word:
+        return 0.0
+    if word in _domain_words():
+        return DOMAIN_RARITY
+    seg = _segmenter()
+    freq = seg.FREQ.get(word, 0)
+    if freq <= 0:
+        if re.fullmatch(r"[a-z0-9./\-]+", word):
+            return DOMAIN_RARITY  # codes and numbers: specific, but not exotic
+        return OOV_RARITY
+    return math.log(seg.total / freq)
+
+
+def dictionary_rarity(word: str) -> float:
+    """``rarity`` of a single word of jieba's general dictionary; 0 for a phrase, an unknown
+    word or a domain term (their rarity says nothing about what general Chinese knows)."""
+    word = to_search_text(word)
+    if word in _domain_words() or _segmenter().FREQ.get(word, 0) <= 0:
+        return 0.0
+    return rarity(word)
+
+
+def _is_function(word: str) -> bool:
+    res = resources()
+    return (word in STOPWORDS or word in res["question_words"] or bool(_PUNCT.match(word))
+            or any(cue in word for cue in res["asking_parts"]) or word[-1] in "吗呢吧嘛"
+            or bool(_NUMBER.match(word)) or bool(_ASKING_QUANTITY.match(word)) or (len(word) == 1 and word not in _domain_words()))
+
+
+def content_words(text: str) -> list[str]:
+    """Content words of ``text`` in order, once each: jieba's precise cut with the domain
+    vocabulary, synonyms folded, function and question words dropped."""
+    syn = synonym_map()
+    out: list[str] = []
+    # no HMM: unknown character runs of colloquial or mistyped text ("认正", "要花") are not
+    # invented as words (they would count as the rarest words of all)
+    for tok in _segmenter().lcut(to_search_text(text), HMM=False):
+        tok = tok.strip()
+        if not tok or _is_function(tok):
+            continue
+        tok = syn.get(tok, tok)
+        if tok not in out:
+            out.append(tok)
+    return out
+
+
+def salient_words(text: str) -> list[tuple[str, float]]:
+    """Content words with their rarity weight, rarest first (ties: earlier first)."""
+    words = content_words(text)
+    return sorted(((w, rarity(w)) for w in words), key=lambda x: -x[1])
+
+
+def question_type(text: str) -> str:
+    """The first type (in priority order) with a cue in ``text`` that is not part of a longer
+    cue of another type ("哪几项" is 哪些, not 几项); OTHER when none."""
+    t = to_search_text(text)
+    spans: list[tuple[int, int, str]] = []
+    for name, cues in resources()["types"].items():
+        for cue in cues:
+            start = t.find(cue) if cue else -1
+            while start >= 0:
+                spans.append((start, start + len(cue), name))
+                start = t.find(cue, start + 1)
+    def beaten(a: int, b: int, name: str) -> bool:  # by an overlapping cue of another type
+        return any(other != name and x < b and a < y and (x < a or (x == a and y > b))
+                   for x, y, other in spans)
+
+    live = {name for a, b, name in spans if not beaten(a, b, name)}
+    return next((name for name in TYPES if name in live), OTHER)
+
+
+def find_core(text: str) -> str:
+    """The sentence that asks, in a question that may tell a long story first: the first
+    sentence of the trailing run of questions (ending in ？), else the last sentence with a
+    question word, else the whole text. Normalised."""
+    t = to_search_text(text).strip()
+    sentences = [s.strip() for s in _SENTENCE.findall(t) if s.strip()]
+    if len(sentences) <= 1:
+        return t
+    asks = [i for i, s in enumerate(sentences) if s[-1] in "？?"]
+    if not asks:
+        asks = [i for i, s in enumerate(sentences) if question_type(s) != OTHER]
+    if not asks:
+        return t
+    last = asks[-1]
+    first = last
+    while first - 1 in asks:
+        first -= 1
+    return "".join(sentences[first:last + 1])
+
+
+def _constraints(core: str, story: str, focus: tuple[str, ...]) -> tuple[str, ...]:
+    res = resources()
+    found: list[str] = []
+    for source in (core, story):
+        for compound in res["yesno_compounds"]:
+            source = source.replace(compound, " ")
+        for clause in _CLAUSE.split(source):
+            for cue in res["constraint_cues"]:
+                pos = clause.find(cue)
+                if pos >= 0:
+                    phrase = clause[pos:].strip(" ？?。！!")
+                    if len(phrase) > len(cue) and phrase not in found:
+                        found.append(phrase[:30])
+                    break
+        found.extend(m.group(0) for m in _QUANTITY.finditer(source) if m.group(0) not in found)
+    words = [w for w in content_words(core)
+             if w not in res["generic"] and not any(w in f for f in focus)]
+    return tuple(dict.fromkeys(found + words))
+
+
+def _phrase(clause: str, word: str) -> str:
+    """``word`` grown into the compound it sits in ("个体" + "工商户", "起草" + "单位"): adjacent
+    specific content words, plus a generic head noun closing it; at most 8 characters."""
+    res = resources()
+    syn = synonym_map()
+    toks = [t for t in _segmenter().lcut(clause, HMM=False) if t.strip()]
+    norm = [syn.get(t, t) for t in toks]
+    if word not in norm:
+        return word
+    i = j = norm.index(word)
+    plain = lambda k: not _is_function(toks[k]) and norm[k] not in res["generic"]  # noqa: E731
+    while i > 0 and plain(i - 1) and len("".join(toks[i - 1:j + 1])) <= 8:
+        i -= 1
+    while j + 1 < len(toks) and (plain(j + 1) or norm[j + 1] in res["heads"]) \
+            and len("".join(toks[i:j + 2])) <= 8:
+        j += 1
+    return "".join(toks[i:j + 1])
+
+
+def asking_clause(core: str) -> str:
+    """The clause of the asking sentence that carries the question word (the last one with a
+    type cue; else the last clause): "集团在成都有分公司，…，能用分公司的名义去报吗" -> its
+    last clause. Compound questions keep one asking clause per sentence."""
+    out = []
+    for sentence in _SENTENCE.findall(core):
+        clauses = [c for c in _CLAUSE.split(sentence) if c.strip(" ？?。！!")]
+        if not clauses:
+            continue
+        asking = [c for c in clauses if question_type(c) != OTHER]
+        out.append((asking or clauses)[-1])
+    return "，".join(out) or core
+
+
+def phrase_of(text: str, word: str) -> str:
+    """``word`` as the phrase it is part of in ``text`` (for naming it to the user)."""
+    return _phrase(to_search_text(text), word)
+
+
+def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
+    res = resources()
+    generic = res["generic"]
+    cues = res["constraint_cues"]
+    ranked = [w for w, _ in salient_words(clause) if w not in cues]
+    specific = [w for w in ranked if w not in generic]
+    words = specific if specific or specific_only else ranked
+    if not words:
+        return []
+    head = _phrase(clause, words[0])
+    return [head] + [w for w in words[1:] if w not in head]
+
+
+@lru_cache(maxsize=4096)
+def analyse(text: str) -> Question:
+    """Type, focus and constraints of a (possibly long, colloquial, traditional-script) question."""
+    norm = to_search_text(text or "").strip()
+    core = find_core(norm)
+    qtype = question_type(core)
+    story = norm[: max(norm.rfind(core), 0)] if core != norm else ""
+    focus: list[str] = []
+    if qtype == DIFFERENCE:
+        m = _SIDES.search(core)
+        if m:
+            for side in m.groups():
+                side = side.strip(" ，,。？?").removeprefix("请问")
+                words = _focus_of(side)
+                pick = words[0] if words else side
+                if pick and pick not in focus:
+                    focus.append(pick)
+    locators = [m.group(0) for m in _LOCATOR.finditer(core)]
+    if not focus and locators:
+        focus = locators  # "5.1.4.1条讲什么": the clause number is what is asked about
+    if not focus:
+        focus = _focus_of(core, specific_only=True)
+    if not focus and story:
+        # "…（a story）…。能申请吗？": what the question is about is told before it
+        focus = _focus_of(story, specific_only=True)
+    if not focus:
+        focus = _focus_of(core)
+    focus_t = tuple(focus[:MAX_FOCUS])
+    return Question(text=norm, core=core, qtype=qtype, focus=focus_t,
+                    constraints=_constraints(core, story, focus_t),
+                    words=tuple(salient_words(norm)),
+                    traditional=to_simplified(text or "") != (text or ""))

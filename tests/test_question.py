@@ -1,0 +1,306 @@
+"""Question understanding (assistant/question.py): type, focus and constraints of questions as
+users write them: standard, colloquial, traditional script, with typos, inside long stories."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.question import (DIFFERENCE, DURATION, HOW, LIST, OTHER, QUANTITY, WHICH, WHY, YESNO,
+                                analyse, asking_clause, content_words, find_core, rarity, resources)
+
+TYPE_CASES = [
+    # 能否 / 是否
+    ("个体工商户可以申请售后服务认证吗？", YESNO),
+    ("分公司能单独申请吗", YESNO),
+    ("分公司能不能单独申请", YESNO),
+    ("我们是经销商，可不可以申请", YESNO),
+    ("评审时是否需要全部条款都符合？", YESNO),
+    ("证书过期了还能用吗", YESNO),
+    ("这个认证是不是强制的", YESNO),
+    ("评审员会不会回访我们的客户", YESNO),
+    ("要不要写售后服务手册", YESNO),
+    ("需不需要营业执照副本", YESNO),
+    ("小公司有没有资格申请", YESNO),
+    ("委托的网点算不算我们的网点", YESNO),
+    ("没有网点行不行", YESNO),
+    ("纯电商企业能申请吗？", YESNO),
+    ("能否直接申请五星级", YESNO),
+    ("售後服務認證是強制的嗎？", YESNO),
+    ("我們公司可以申請嗎", YESNO),
+    ("軟件公司能不能申請？", YESNO),
+    ("服务网点必须是自己开的吗", YESNO),
+    ("外资企业可以做吗", YESNO),
+    ("证书能拿去投标用吗", YESNO),
+    ("获证后能在包装上印标志吗", YESNO),
+    ("三证合一了代码证还要交吗", YESNO),
+    ("能申请嘛", YESNO),
+    ("没有实物产品可以申请吗", YESNO),
+    ("贸易公司可以申请售后服务认证吗", YESNO),
+    ("达标级一年后可以评星吗", YESNO),
+    ("评审不通过可以重新申请吗", YESNO),
+    # 多少 / 几
+    ("五星级要多少分？", QUANTITY),
+    ("五星要几分", QUANTITY),
+    ("三星级是多少分", QUANTITY),
+    ("特别扣分项每项扣几分？", QUANTITY),
+    ("一级指标有几个", QUANTITY),
+    ("认证分几类", QUANTITY),
+    ("售后服务认证分几个等级", QUANTITY),
+    ("满分是多少", QUANTITY),
+    ("特别加分最多加几分", QUANTITY),
+    ("达标线是多少分", QUANTITY),
+    ("售后服務認證最低要幾分？", QUANTITY),
+    ("五星級要多少分", QUANTITY),
+    ("通过率大概有多少", QUANTITY),
+    ("证书编号是多少", QUANTITY),
+    ("评审要派几个人", QUANTITY),
+    ("最高能评到几星", QUANTITY),
+    ("二级指标一共多扫个", QUANTITY),
+    ("满意度要达到百分之几", QUANTITY),
+    ("涉及项分值占比多大", QUANTITY),
+    ("评价指标有多少项", QUANTITY),
+    ("要交几份材料", QUANTITY),
+    ("认证费用是多少", QUANTITY),
+    # 多久 / 何时
+    ("证书有效期多久？", DURATION),
+    ("证书有效期是几年", DURATION),
+    ("多长时间监督一次", DURATION),
+    ("达标后多久可以评星", DURATION),
+    ("GB/T 27922什么时候实施的", DURATION),
+    ("标准啥时候发布的", DURATION),
+    ("从申请到拿证要多少天", DURATION),
+    ("监督评审几个月一次", DURATION),
+    ("證書有效期是幾年？", DURATION),
+    ("有效期多就", DURATION),
+    ("何时需要重新认证", DURATION),
+    ("满意度记录要保存几年", DURATION),
+    ("标准哪一年发布", DURATION),
+    ("认证要几天能评完", DURATION),
+    ("有效期是多长", DURATION),
+    ("整改期限是多少天", DURATION),
+    # 哪些
+    ("需要哪些材料？", LIST),
+    ("申请要准备哪些资料", LIST),
+    ("一级指标包括哪些", LIST),
+    ("获得认证有什么好处", LIST),
+    ("售后服务认证有啥用", LIST),
+    ("评审组到现场都有什么工作", LIST),
+    ("哪些行业投标要这个证", LIST),
+    ("申请条件包括什么", LIST),
+    ("需要提交哪写材料", LIST),
+    ("三包包含哪几项", LIST),
+    ("申請需要哪些資料？", LIST),
+    ("标准的起草单位和起草人有哪些", LIST),
+    ("服务网点要满足哪几个条件", LIST),
+    ("特别扣分项包括哪些情形", LIST),
+    # 哪个 / 谁
+    ("售后服务认证属于哪类认证？", WHICH),
+    ("评审员是谁派的", WHICH),
+    ("证书由哪个机构颁发", WHICH),
+    ("去哪里查机构资质", WHICH),
+    ("售后服务认证是按哪个标准评的", WHICH),
+    ("认证机构由哪个部门批准", WHICH),
+    ("认证属于什么类别", WHICH),
+    ("这个标准由谁发布", WHICH),
+    ("在哪儿申请", WHICH),
+    ("認證屬於哪一類？", WHICH),
+    ("评审员由哪家机构派出", WHICH),
+    ("售后服务认证是什么类型的认证", WHICH),
+    ("条款出自哪一条", WHICH),
+    # 区别
+    ("售后服务认证和五星级售后服务认证有什么区别？", DIFFERENCE),
+    ("售后服务认证和ISO9001有什么不同", DIFFERENCE),
+    ("服务认证与管理体系认证的区别", DIFFERENCE),
+    ("达标级和三星级差别在哪", DIFFERENCE),
+    ("售后认证跟9001是一回事吗", DIFFERENCE),
+    ("服务认证和产品认证一样吗", DIFFERENCE),
+    ("三星和四星有啥不一样", DIFFERENCE),
+    ("售後服務認證和體系認證有什麼區別", DIFFERENCE),
+    ("评审和审核有什么差异", DIFFERENCE),
+    ("分公司和子公司在申请上有何异同", DIFFERENCE),
+    ("新旧标准相比改了什么", DIFFERENCE),
+    ("这俩是不是一个东西，有啥区分", DIFFERENCE),
+    # 怎么 / 流程
+    ("售后服务认证怎么申请", HOW),
+    ("申请流程是什么", HOW),
+    ("认证证书过期了怎么办？", HOW),
+    ("怎样才能评上五星", HOW),
+    ("如何选择认证机构", HOW),
+    ("办理步骤有哪些", LIST),
+    ("涉及项分值咋算", HOW),
+    ("售后服务认证要怎摸申请", HOW),
+    ("監督評審怎麼進行？", HOW),
+    ("认证程序是什么样的", HOW),
+    ("证书到期该怎么续", HOW),
+    ("删减的指标如何计分", HOW),
+    ("办理手续麻烦吗", HOW),
+    ("我们第一次做，整个流程大概要走哪几步？", LIST),
+    # 为什么
+    ("为什么要做售后服务认证", WHY),
+    ("为啥评审天数比别家多", WHY),
+    ("为何要每年监督", WHY),
+    ("评审员为什么要回访客户", WHY),
+    ("為什麼要做售後服務認證", WHY),
+    ("凭什么扣我们分", WHY),
+    ("什么原因会被撤销证书", WHY),
+    ("为撒要交营业执照", WHY),
+    ("售后服务认证有效期满了怎么续期", HOW),
+    ("评审那天我们要怎么配合", HOW),
+    ("怎么判断一家机构正不正规", HOW),
+    ("售后服务认证咋办理", HOW),
+    ("为什么星级要等一年", WHY),
+    ("审核员为何要看投诉记录", WHY),
+    ("质检站能发这个证吗", YESNO),
+    ("评审结论能申诉吗", YESNO),
+    ("证书丢了还有效吗", YESNO),
+    ("監督審核會不會抽查網點？", YESNO),
+    ("一年要监督几次", QUANTITY),
+    ("二级指标总共几条", QUANTITY),
+    ("评审人日有几天", DURATION),
+    ("证书多会儿到期", DURATION),
+    ("申请书要写哪几部分", LIST),
+    ("标准适用于哪些企业", LIST),
+    ("评审组都看啥材料", LIST),
+    ("谁能做评审员", WHICH),
+    ("哪种企业不能申请", WHICH),
+    ("在哪查证书", WHICH),
+    ("售后认证和服务认证是一样的吗", DIFFERENCE),
+    ("四星跟五星区别大吗", DIFFERENCE),
+    ("介绍一下评价体系", OTHER),
+    # other
+    ("售后服务认证", OTHER),
+    ("5.1.4.1条款讲的是什么", OTHER),
+    ("什么是售后服务认证", OTHER),
+    ("售后服务管理师是什么", OTHER),
+    ("介绍一下涉及项分值", OTHER),
+    ("三包的含义", OTHER),
+]
+
+FOCUS_CASES = [
+    ("个体工商户可以申请售后服务认证吗？", "个体工商户"),
+    ("個體工商戶可以申請售後服務認證嗎？", "个体工商户"),
+    ("分公司能单独申请吗", "分公司"),
+    ("分公司能不能单独申请售后服务认证", "分公司"),
+    ("五星级要多少分？", "五星级"),
+    ("五星級要多少分？", "五星级"),
+    ("证书有效期多久？", "有效期"),
+    ("證書有效期是幾年？", "有效期"),
+    ("5.1.4.1条款讲的是什么", "5.1.4.1"),
+    ("第二十五条讲什么", "第二十五条"),
+    ("格力的售后服务认证证书编号是多少？", "证书编号"),
+    ("GB/T 27922-2011的主要起草单位和起草人有哪些？", "起草"),
+    ("第一次申请售后服务认证，通过率大概有多少？", "通过率"),
+    ("明天上海会不会下雨？我们约了评审员去现场", "下雨"),
+    ("需要哪些材料？", "材料"),
+    ("特别扣分项每项扣几分？", "特别扣分项"),
+    ("售后服务认证和五星级售后服务认证有什么区别？", "五星级"),
+    ("售后服务认证和五星级售后服务认证有什么区别？", "售后服务认证"),
+    ("服务认证与管理体系认证的区别", "管理体系认证"),
+    ("我們是做軟件外包的，沒有實體商品。能不能申請？", "软件外包"),
+    ("评审员是谁派的", "评审员"),
+    ("达标级一年后可以评星吗", "达标"),
+    ("营业执照要正本还是副本", "营业执照"),
+    ("服务网点必须是自己开的吗", "服务网点"),
+    ("售后服务手册要写哪些内容", "售后服务手册"),
+    ("三包是什么意思", "三包"),
+    ("监督评审多久一次", "监督"),
+    ("满意度调查要做几次", "满意度"),
+    ("评审员会不会回访我们的客户", "回访"),
+    ("招投标要不要这个证", "招投标"),
+    ("家具售后服务要求是哪个标准", "家具售后服务要求"),
+    ("纯电商企业能申请吗", "电商"),
+    ("外资企业可以做吗", "外资企业"),
+    ("涉及项分值咋算", "涉及项"),
+    ("认监委是干什么的", "认监委"),
+    ("特别加分项最多加几分", "特别加分"),
+    ("国发26号文讲了什么", "国发"),
+    ("投诉处理指标怎么评", "投诉处理"),
+    ("售后服务管理师要持证吗", "售后服务管理师"),
+    ("星级标志能印在包装上吗", "标志"),
+]
+
+CORE_CASES = [
+    ("我们是一家做空调安装的公司，成立五年了，员工三十人。想问一下能申请售后服务认证吗？", "能申请"),
+    ("老板让我查一下。证书有效期几年？", "有效期"),
+    ("我们去年刚拿到达标级。今年业绩不错。多久以后可以评星？", "评星"),
+    ("明天上海会不会下雨？我们约了评审员去现场", "下雨"),
+    ("公司在成都有个分公司。没有独立法人。能用分公司名义申请吗？", "分公司"),
+    ("售后服务认证简单问答", "售后服务认证"),
+    ("五星要多少分？有效期多久？", "五星"),
+    ("我们做财税代账的。手上没有实物产品。这种情况也能申请吗？", "能申请"),
+]
+
+
+@pytest.mark.parametrize("question,expected", TYPE_CASES)
+def test_question_type(question, expected):
+    assert analyse(question).qtype == expected, analyse(question)
+
+
+@pytest.mark.parametrize("question,word", FOCUS_CASES)
+def test_focus(question, word):
+    q = analyse(question)
+    assert any(word in f for f in q.focus), q
+
+
+@pytest.mark.parametrize("question,word", CORE_CASES)
+def test_the_question_is_found_in_a_story(question, word):
+    q = analyse(question)
+    assert word in q.core and len(q.core) <= len(q.text)
+
+
+def test_a_story_is_not_the_core():
+    q = analyse("我们是一家做空调安装的公司，成立五年了，员工三十人。想问一下能申请售后服务认证吗？")
+    assert "空调" not in q.core and q.qtype == YESNO
+    # the yes/no question about "us" takes its subject from the story
+    q = analyse("我們是做軟件外包的，沒有實體商品。能不能申請？")
+    assert q.focus[0] == "软件外包" and "没有实体商品" in q.constraints
+
+
+@pytest.mark.parametrize("question,constraint", [
+    ("如果只有一个服务网点，能申请吗", "如果只有一个服务网点"),
+    ("我们不涉及配送，删减后怎么算分", "不涉及配送"),
+    ("第一次申请售后服务认证，通过率大概有多少？", "第一次申请售后服务认证"),
+    ("达标级一年以后才能评星吗", "以后才能评星"),
+    ("得了88分能评几星", "88分"),
+    ("除了营业执照还要交什么", "除了营业执照还要交什么"),
+    ("证书到期之前要做什么", "之前要做什么"),
+])
+def test_constraints(question, constraint):
+    q = analyse(question)
+    assert any(constraint in c for c in q.constraints), q
+
+
+def test_yesno_compounds_are_not_negations():
+    assert not any(c.startswith("没有") for c in analyse("这些机构有没有资质").constraints)
+
+
+@pytest.mark.parametrize("word,heavier_than", [
+    ("上海", "的"), ("下雨", "怎么"), ("格力", "认证"), ("起草人", "申请"), ("通过率", "证书"),
+    ("下雨", "上海"), ("格力", "吗"),
+])
+def test_rarity_uses_general_chinese(word, heavier_than):
+    assert rarity(word) > rarity(heavier_than)
+
+
+def test_function_words_are_never_content():
+    assert content_words("请问一下，我们公司的这个东西到底怎么样呢？") == []
+    assert "上海" in content_words("明天上海会不会下雨")
+
+
+def test_asking_clause_is_the_clause_with_the_question_word():
+    assert asking_clause(analyse("集团在成都有个分公司，营业执照是分公司的，能用分公司名义去报吗？").core) \
+        .startswith("能用分公司")
+
+
+def test_find_core_of_one_sentence_is_itself():
+    assert find_core("证书有效期多久") == "证书有效期多久"
+
+
+def test_word_lists_come_from_the_resource_file():
+    res = resources()
+    assert set(res["types"]) == {YESNO, QUANTITY, DURATION, LIST, WHICH, DIFFERENCE, HOW, WHY}
+    assert "多少" in res["types"][QUANTITY] and "吗" in res["question_words"]
+
+
+def test_counts_meet_the_issue():
+    assert len(TYPE_CASES) + len(FOCUS_CASES) + len(CORE_CASES) >= 200

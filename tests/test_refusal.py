@@ -1,0 +1,196 @@
+"""Refuse on evidence, answer what the knowledge base supports (issue 14, item 4).
+
+Questions written for this test (new phrasings, not from the QA sets), on the shipped corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import AbstainPolicy, Evidence, evidence_for
+from assistant.question import analyse
+
+IN_DOMAIN = [
+    "个体工商户可以申请售后服务认证吗？",
+    "我们公司就是做代理记账和税务咨询的，没有实物商品，能申请吗？",
+    "现场评审的时候会不会直接打电话给我们客户？",
+    "这些机构有没有资质，我去哪儿查真假？",
+    "特别扣分项每项扣几分？",
+    "售后服务认证和五星级售后服务认证有什么区别？",
+    "五星级要多少分？",
+    "我們是做軟件外包的，沒有實體商品，能不能申請？",
+    "售后服务认证证书有效期是几年",
+    "证书过期前要做什么才能继续持证",
+    "拿到证以后每年还要接受检查吗",
+    "售后服务认证属于产品认证还是服务认证",
+    "申请的时候要交哪些材料",
+    "营业执照复印件要盖章吗",
+    "服务网点是委托别人的也可以吗",
+    "评审的时候评审员主要看什么",
+    "达标级拿到后多久能评星",
+    "星级标志可以印在产品包装上吗",
+    "售后服务认证对投标有帮助吗",
+    "哪些行业招标会看售后服务认证",
+    "国发26号文对售后服务怎么说的",
+    "三包指的是什么",
+    "家具的售后服务有专门的国家标准吗",
+    "售后服务认证依据的是哪个国家标准",
+    "GB/T 27922是什么时候实施的",
+    "一级指标有哪几个",
+    "商品服务这个指标下面有哪些内容",
+    "顾客服务包括哪些方面",
+    "涉及项分值是什么意思",
+    "有几项不符合还能通过认证吗",
+    "售后服务管理师是干什么的",
+    "售后服务手册要包括哪些内容",
+    "认证机构要找什么样的",
+    "认监委是管什么的",
+    "服务认证和管理体系认证的证书一样吗",
+    "已经有ISO9001了还需要做售后服务认证吗",
+    "售后服务认证是自愿的还是强制的",
+    "评审结束后谁来做评定",
+    "没通过认证可以重新申请吗",
+    "认证流程一共几步",
+    "售后服务认证的评价方式是怎样的",
+    "满意度调查在评审里看吗",
+    "投诉处理是怎么评的",
+    "企业要满足什么条件才可以申请",
+    "分公司没有独立法人能申请吗",
+    "经销商可以申请售后服务认证吗",
+    "只做网上销售的公司能认证吗",
+    "售后服务认证有什么好处",
+    "认证证书上会写哪些内容",
+    "监督评审发现问题会怎么样",
+    "售後服務認證的流程是什麼？",
+    "售后服务认证的等级是怎么划分的",
+    "70分算通过吗",
+    "三星级要多少分",
+    "四星级的分数线是多少",
+    "特别加分项是什么",
+    "评审的时候抽查记录不合格怎么扣分",
+    "标准里删减指标是什么意思",
+    "认证认可条例对认证标志有什么规定",
+    "没有自己的维修网点可以吗",
+    "售后服务体系文件要准备什么",
+    "这个认证能证明我们售后达到国家标准吗",
+]
+
+OUT_OF_SCOPE = [
+    "明天上海会不会下雨？我们约了评审员去现场",
+    "格力的售后服务认证证书编号是多少？",
+    "GB/T 27922-2011的主要起草单位和起草人有哪些？",
+    "第一次申请售后服务认证，通过率大概有多少？",
+    "评审的时候能不能找人打点一下",
+    "评审员能收红包吗",
+    "能不能帮我们做假材料",
+    "给评审老师送点礼合适吗",
+    "满意度数据不够，能不能编一些",
+    "有没有办法应付评审",
+    "评审前请评审员吃个饭有没有问题",
+    "回访记录少了，后补几份行不行",
+    "能不能找关系让评审松一点",
+    "给评审员塞个红包能加分吗",
+    "帮我们伪造几份维修记录",
+    "客户满意度能不能刷一下",
+    "评审那天怎么糊弄过去",
+    "有没有包过的认证机构",
+    "买一张售后服务认证证书要多少钱",
+    "售后服务认证要花多少钱",
+    "认证费用大概多少",
+    "评审员的差旅费谁出",
+    "从申请到拿证要多少天",
+    "认证周期一般多长",
+    "认证中心的联系电话是多少",
+    "认证机构的办公地址在哪",
+    "证书丢了怎么补办",
+    "公司改名后证书怎么变更",
+    "售后服务认证能帮我们贷款吗",
+    "拿到认证有没有政府补贴",
+    "评审员一个月工资多少",
+    "怎么考评审员资格",
+    "每项指标各占多少分",
+    "GB/T 27922 第5.3条原文是什么",
+    "认证标志的图案是什么颜色",
+    "全国有多少家企业拿到五星认证",
+    "新旧标准具体改了哪些条款",
+    "美国有没有类似的售后服务认证",
+    "手机三包期限是多久",
+    "广告里能写售后第一吗",
+    "送货必须多少小时内送达",
+    "帮我写一篇获得认证的新闻稿",
+    "把这段话翻译成英文",
+    "ISO 9001认证怎么申请",
+    "今天北京天气怎么样",
+    "推荐几部好看的电影",
+    "股票明天会涨吗",
+    "怎么做红烧肉",
+    "世界杯谁是冠军",
+    "帮我写个python脚本",
+    "深圳哪家餐厅好吃",
+    "售后服务认证的发明人是谁",
+    "这个标准的起草人是哪几位",
+    "去年售后服务认证的通过率是多少",
+    "海尔拿的是几星认证，证书编号多少",
+    "评审员的手机号能给我吗",
+    "认证机构的银行账号是多少",
+    "高新技术企业认定需要什么条件",
+    "HACCP认证和售后服务认证哪个贵",
+    "评审员来的时候要不要给他包个红包",
+    "能不能把投诉记录改一改再给评审看",
+]
+
+
+# Known misses of the evidence refusal (answered although they should not be): the domain
+# words they carry are covered and the off-topic ones are common words. Kept visible.
+KNOWN_MISSES = ["认证中心主任叫什么名字", "申请售后服务认证的公司股票会涨吗", "上海的评审员周末会下雨还来吗"]
+
+
+@pytest.mark.xfail(reason="evidence refusal misses these; see KNOWN_MISSES", strict=False)
+@pytest.mark.parametrize("question", KNOWN_MISSES)
+def test_known_misses(assistant, question):
+    assert assistant.ask(question).abstained
+
+
+def test_counts():
+    assert len(IN_DOMAIN) >= 60 and len(OUT_OF_SCOPE) >= 60
+    assert not set(IN_DOMAIN) & set(OUT_OF_SCOPE)
+
+
+@pytest.mark.parametrize("question", IN_DOMAIN)
+def test_in_domain_is_never_refused(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations, answer.answer
+
+
+@pytest.mark.parametrize("question", OUT_OF_SCOPE)
+def test_out_of_scope_is_refused(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained and not answer.citations, answer.answer
+
+
+@pytest.mark.parametrize("question,named", [
+    ("GB/T 27922-2011的主要起草单位和起草人有哪些？", "起草"),
+    ("第一次申请售后服务认证，通过率大概有多少？", "通过率"),
+    ("明天上海会不会下雨？我们约了评审员去现场", "下雨"),
+])
+def test_refusal_names_what_is_missing(assistant, question, named):
+    answer = assistant.ask(question)
+    assert answer.abstained and f"没有关于“" in answer.answer and named in answer.answer
+
+
+def test_fraud_refusal_says_why():
+    from assistant.scope import policy_refusal
+
+    for q in ["找人打点一下评审", "評審員能收紅包嗎", "做假材料", "編數據應付評審", "送礼给评审员"]:
+        topic = policy_refusal(q)
+        assert topic is not None and topic.policy, q
+
+
+def test_policy_is_pure_and_weighs_rare_words():
+    q = analyse("格力的证书编号是多少")
+    ev = evidence_for(q, ["售后服务认证证书有效期为3年。"])
+    assert ev.missing and ev.missing[0][0] in ("格力", "证书编号")
+    assert AbstainPolicy().should_abstain(ev, True)
+    ev = evidence_for(analyse("证书有效期多久"), ["售后服务认证证书有效期为3年。"])
+    assert ev.coverage == 1.0 and not AbstainPolicy().should_abstain(ev, True)
+    assert AbstainPolicy().should_abstain(None, False)
+    assert not AbstainPolicy().should_abstain(Evidence(coverage=0.1, missing=(("某", 5.0),)), True)
