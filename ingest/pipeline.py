@@ -111,8 +111,36 @@ def chunk_record(chunk: Chunk) -> dict:
     return meta
 
 
-def prepare(path: Path, root: Path) -> tuple[RawDocument, list[Chunk]]:
-    doc = clean_document(load_document(path, root))
+UPLOAD_PREFIX = "upload/"
+
+
+def upload_doc_id(path: Path, upload_root: Path) -> str:
+    """Uploaded files live in their own namespace, keyed by file name *with* its extension
+    (``upload/x.md`` and ``upload/x.html`` are two documents); a front-matter ``id`` is ignored,
+    so an upload can never take the id of a shipped document."""
+    try:
+        rel = Path(path).resolve().relative_to(Path(upload_root).resolve()).as_posix()
+    except ValueError:
+        rel = Path(path).name
+    return UPLOAD_PREFIX + rel
+
+
+def _is_under(path: Path, root: Path | None) -> bool:
+    if root is None:
+        return False
+    try:
+        Path(path).resolve().relative_to(Path(root).resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def prepare(path: Path, root: Path, upload_root: Path | None = None) -> tuple[RawDocument, list[Chunk]]:
+    doc = load_document(path, root)
+    if _is_under(path, upload_root):
+        doc.doc_id = upload_doc_id(path, upload_root)
+        doc.meta.pop("id", None)
+    doc = clean_document(doc)
     chunks = chunk_document(doc)
     if not chunks:
         raise IngestError(f"没有可导入的文字内容：{path}")
@@ -121,8 +149,10 @@ def prepare(path: Path, root: Path) -> tuple[RawDocument, list[Chunk]]:
 
 def ingest_paths(paths: Iterable[Path], store: KnowledgeStore, embedder, *, reset: bool = False,
                  prune: bool = False, progress: bool = True,
-                 on_progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
-    """Ingest files and directories into ``store``; see IngestReport for what is counted."""
+                 on_progress: Callable[[int, int, str], None] | None = None,
+                 upload_root: Path | None = None) -> IngestReport:
+    """Ingest files and directories into ``store``; see IngestReport for what is counted.
+    Files under ``upload_root`` are uploads: their ids are ``upload/<file name>``."""
     started = time.perf_counter()
     report = IngestReport()
     paths = [Path(p) for p in paths]
@@ -168,7 +198,7 @@ def ingest_paths(paths: Iterable[Path], store: KnowledgeStore, embedder, *, rese
         if on_progress:
             on_progress(i, len(files), str(path))
         try:
-            write = _prepare_one(path, root, embedder, manifests, report)
+            write = _prepare_one(path, root, embedder, manifests, report, upload_root)
         except IngestError as exc:
             report.errors.append((str(path), str(exc)))
         except Exception as exc:  # one broken document never stops the batch
@@ -198,7 +228,7 @@ def ingest_paths(paths: Iterable[Path], store: KnowledgeStore, embedder, *, rese
 
 
 def _prepare_one(path: Path, root: Path, embedder, manifests: dict[str, Manifest],
-                 report: IngestReport) -> DocumentWrite | None:
+                 report: IngestReport, upload_root: Path | None = None) -> DocumentWrite | None:
     """Everything up to the store write for one file; None when it is unchanged."""
     try:
         digest = file_hash(path)
@@ -212,7 +242,7 @@ def _prepare_one(path: Path, root: Path, embedder, manifests: dict[str, Manifest
         report.documents += 1
         report.unchanged += 1
         return None
-    doc, chunks = prepare(path, root)
+    doc, chunks = prepare(path, root, upload_root)
     ids = chunk_ids(doc.doc_id, chunks)
     metas = [chunk_record(c) for c in chunks]
     vectors = embedder.embed_documents([c.search_text for c in chunks])
