@@ -294,6 +294,10 @@ def build_ui(ctx):
 
 def launch(ctx, *, prevent_thread_lock: bool = False, quiet: bool = False):
     """Build and launch the UI on ``ctx.settings.host:port``; returns the Blocks."""
+    from starlette.middleware import Middleware
+
+    from assistant import webapp as W
+
     settings = ctx.settings
     demo = build_ui(ctx)
     demo.queue(default_concurrency_limit=8)
@@ -304,7 +308,7 @@ def launch(ctx, *, prevent_thread_lock: bool = False, quiet: bool = False):
         queue.compute_analytics_summary = lambda records: queue.cached_event_analytics_summary
     demo.launch(server_name=settings.host, server_port=settings.port, prevent_thread_lock=True, quiet=quiet,
                 show_error=False, max_file_size=f"{settings.upload_max_mb}mb", css=CSS,
-                footer_links=["api"])
+                footer_links=["api"], app_kwargs={"middleware": [Middleware(W.BodyGuard)]})
     if not prevent_thread_lock:
         demo.block_thread()
     return demo

@@ -10,11 +10,15 @@ ingest and is ignored by search and removed by ``repair()``.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import logging
+import shutil
+import tempfile
 import time
 import uuid
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -63,9 +67,9 @@ def store_read_only(exc: BaseException) -> bool:
                for e in _chain(exc))
 
 
-def unavailable_message(settings: Settings, exc: BaseException | None = None) -> str:
+def unavailable_message(settings: Settings, exc: BaseException | None = None, read_only: bool = False) -> str:
     """The one message every entry point (app, API, CLI) shows when the store cannot be used."""
-    if exc is not None and store_read_only(exc):
+    if read_only or (exc is not None and store_read_only(exc)):
         return (f"知识库数据目录只读，无法写入（{settings.data_dir}）：查询照常，上传、删除、重建和导入"
                 f"需要对该目录的写权限。")
     if settings.uses_server:
@@ -83,6 +87,8 @@ def _guarded(method=None, *, write: bool = False):
     def wrap(fn):
         @functools.wraps(fn)
         def wrapper(self, *args, **kwargs):
+            if write and self.read_only:
+                raise StoreUnavailable(unavailable_message(self.settings, read_only=True))
             try:
                 return fn(self, *args, **kwargs)
             except UserError:
@@ -180,8 +186,30 @@ def open_client(settings: Settings):
                                        settings=chroma_settings)
         except Exception as exc:
             raise StoreUnavailable(unavailable_message(settings, exc)) from exc
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    key = str(settings.chroma_dir.resolve())
+    if key in _READ_ONLY_COPIES:
+        return chromadb.PersistentClient(path=str(_READ_ONLY_COPIES[key]), settings=chroma_settings)
+    try:
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    except Exception as exc:
+        if not store_read_only(exc) or not (settings.chroma_dir / "chroma.sqlite3").exists():
+            raise
+    # Chroma opens its database for writing even to read it. On a read-only data directory the
+    # knowledge base is read from a private copy instead: questions are answered, and every
+    # write is refused with the read-only message (``KnowledgeStore.read_only``).
+    copy = Path(tempfile.mkdtemp(prefix="kba-readonly-")) / "chroma"
+    shutil.copytree(settings.chroma_dir, copy)
+    for path in [copy, *copy.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    atexit.register(shutil.rmtree, copy.parent, True)
+    _READ_ONLY_COPIES[key] = copy
+    log.info("data directory %s is read-only: serving from a private copy", settings.chroma_dir)
+    return chromadb.PersistentClient(path=str(copy), settings=chroma_settings)
+
+
+# chroma dir -> the private copy it is read from (see open_client), per process
+_READ_ONLY_COPIES: dict[str, Path] = {}
 
 
 class KnowledgeStore:
@@ -198,6 +226,9 @@ class KnowledgeStore:
                 raise StoreUnavailable(unavailable_message(settings, exc)) from exc
             raise
         self.name = name or settings.collection
+        # a read-only data directory: answers come from a private copy, writes are refused
+        self.read_only = (not settings.uses_server
+                          and str(settings.chroma_dir.resolve()) in _READ_ONLY_COPIES)
         self._chunks = None
         self._docs = None
 

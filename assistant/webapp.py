@@ -18,6 +18,7 @@ is skipped too (an excluded indicator does not count either way).
 
 from __future__ import annotations
 
+import errno
 import hmac
 import html
 import json
@@ -91,6 +92,8 @@ def friendly_error(exc: BaseException, action: str = "处理请求") -> str:
     """One Chinese line for the user; the traceback goes to the log, never to the page."""
     if isinstance(exc, UserError):
         return f"{action}失败：{exc}"
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"{action}失败：数据目录只读或没有写权限（{exc.filename or ''}），无法写入：查询照常，写入需要写权限。"
     log.error("%s failed", action, exc_info=exc)
     return f"抱歉，{action}时出现内部错误（{type(exc).__name__}）。请稍后重试；如果一再出现，请联系管理员。"
 
@@ -347,6 +350,9 @@ def record_feedback(ctx: AppContext, turns: Sequence[dict], index: Any, liked: A
 # --------------------------------------------------------------------------- API
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def parse_history(raw: Any) -> list[dict] | None:
     """History for the API: a JSON string or a list of {"role","content"} dicts (or empty)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -368,6 +374,8 @@ def api_ask(ctx: AppContext, question: str, history: Any = None) -> dict:
     """The ``/ask`` endpoint: the CLI batch record shape plus ``mode`` and ``notices``."""
     from assistant.cli.ask import batch_record
 
+    if isinstance(question, str):  # a lone surrogate cannot be encoded in the JSON reply
+        question = _SURROGATE.sub("\ufffd", question)
     try:
         answer = ctx.assistant.ask(question, parse_history(history))
         record = batch_record(None, question, answer)
@@ -388,6 +396,7 @@ def api_score(total: Any = None, earned: Any = None, applicable_total: Any = Non
     args = {k: v for k, v in (("total", total), ("earned", earned), ("applicable_total", applicable_total),
                               ("special_deductions", special_deductions), ("bonus", bonus))
             if v is not None and not (isinstance(v, str) and not v.strip())}
+    args = {k: _SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in args.items()}
     try:
         return run_calculate_grade(args)
     except Exception as exc:
@@ -1004,3 +1013,71 @@ def run_eval_dashboard(ctx: AppContext, baseline: bool = False, progress: Progre
         if type(exc).__name__ == "QAError":  # a malformed QA file: its message names the line
             return f"运行评测失败：{exc}", [], None, []
         return friendly_error(exc, "运行评测"), [], None, []
+
+
+# --------------------------------------------------------------------------- raw HTTP guard
+
+BAD_BODY_MESSAGE = "请求内容不是有效的 UTF-8 编码 JSON（例如以原始字节发送的单独代理字符），请检查编码后重试。"
+MAX_GUARDED_BODY = 4 * 1024 * 1024
+
+
+class BodyGuard:
+    """ASGI middleware in front of the framework's API: a JSON request whose body is not strict
+    UTF-8 (a lone surrogate sent as raw bytes, stray bytes) or not JSON at all gets one Chinese
+    error (HTTP 400, ``{"error": ...}``) instead of the framework's English one or a 500.
+    File uploads (multipart) pass through untouched."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") != "http" or scope.get("method") != "POST":
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        if "json" not in headers.get("content-type", "") and "/call/" not in scope.get("path", "") \
+                and "/run/" not in scope.get("path", "") and "/api/" not in scope.get("path", ""):
+            return await self.app(scope, receive, send)
+        if "multipart" in headers.get("content-type", ""):
+            return await self.app(scope, receive, send)
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return await self.app(scope, _replay([message]), send)
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = message.get("more_body", False)
+            if size > MAX_GUARDED_BODY:  # too large to check here: the framework's own limits apply
+                return await self.app(scope, _replay([{"type": "http.request", "body": b"".join(chunks),
+                                                        "more_body": more}], receive), send)
+        body = b"".join(chunks)
+        if body and not _valid_json_utf8(body):
+            payload = json.dumps({"error": BAD_BODY_MESSAGE}, ensure_ascii=False).encode("utf-8")
+            await send({"type": "http.response.start", "status": 400,
+                        "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                                    (b"content-length", str(len(payload)).encode())]})
+            await send({"type": "http.response.body", "body": payload})
+            return
+        return await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}],
+                                             receive), send)
+
+
+def _valid_json_utf8(body: bytes) -> bool:
+    try:
+        json.loads(body.decode("utf-8"))  # strict: encoded surrogates are invalid UTF-8
+        return True
+    except (UnicodeDecodeError, ValueError):
+        return False
+
+
+def _replay(messages: list[dict], then=None):
+    queue = list(messages)
+
+    async def receive():
+        if queue:
+            return queue.pop(0)
+        if then is not None:
+            return await then()
+        return {"type": "http.disconnect"}
+
+    return receive
