@@ -63,7 +63,8 @@ def store_unreachable(exc: BaseException) -> bool:
 
 
 def store_read_only(exc: BaseException) -> bool:
-    return any("readonly database" in str(e) or "read-only file system" in str(e).lower()
+    return any(any(sign in str(e).lower() for sign in ("readonly database", "read-only file system",
+                                                        "unable to open database file", "permission denied"))
                for e in _chain(exc))
 
 
