@@ -128,7 +128,9 @@ class Assistant:
             return
         self._checked = now
         stamp = self.store.stamp()
-        if stamp != self._stamp:
+        # no stamp: the store is unreachable or between a rebuild's renames; keep serving the
+        # current index and look again at the next question
+        if stamp is not None and stamp != self._stamp:
             self._stamp = stamp
             self.refresh()
 

@@ -36,6 +36,7 @@ ORPHAN_GRACE_SECONDS = 600.0
 # A rebuild writes into a fresh pair of collections named ``<name>-rebuild-<random>`` and swaps
 # them in when complete, so answers keep coming from the previous knowledge base meanwhile.
 STAGING_MARK = "-rebuild-"
+SWAP_WAIT_SECONDS = 3.0
 
 _MISSING_NAMES = {"NotFoundError", "InvalidCollectionException", "CollectionNotFoundError"}
 _UNREACHABLE_NAMES = {"ConnectError", "ConnectTimeout", "ReadTimeout", "WriteTimeout", "PoolTimeout",
@@ -250,7 +251,26 @@ class KnowledgeStore:
         except Exception as exc:
             if store_unreachable(exc):
                 self._raise_translated(exc)
-            return None
+        # missing: during a rebuild's swap the name is free for an instant (between two renames);
+        # when a staging collection exists, wait a little for the new one instead of answering
+        # from nothing
+        deadline = time.monotonic() + SWAP_WAIT_SECONDS
+        while self._swap_in_progress() and time.monotonic() < deadline:
+            time.sleep(0.05)
+            try:
+                return self.client.get_collection(name, embedding_function=None)
+            except Exception as exc:
+                if store_unreachable(exc):
+                    self._raise_translated(exc)
+        return None
+
+    def _swap_in_progress(self) -> bool:
+        prefix = self.name + STAGING_MARK
+        try:
+            return any((c if isinstance(c, str) else c.name).startswith(prefix)
+                       for c in self.client.list_collections())
+        except Exception:
+            return False
 
     @property
     def chunks(self):
@@ -324,6 +344,12 @@ class KnowledgeStore:
             self._raise_translated(exc)
         cutoff = time.time() - ORPHAN_GRACE_SECONDS
         for name in names:
+            if name.startswith(f"{self.name}-old-"):  # left by a rebuild killed mid-swap
+                try:
+                    self.client.delete_collection(name)
+                except Exception:
+                    pass
+                continue
             if name.startswith(prefix) and not name.endswith("_docs"):
                 col = self._get(name)
                 created = float(((col.metadata if col is not None else None) or {}).get("created_at", 0.0))
@@ -335,22 +361,33 @@ class KnowledgeStore:
                             pass
 
     def swap_in(self, staging: "KnowledgeStore") -> None:
-        """Replace this knowledge base by ``staging`` (complete): delete the current collections,
-        then rename the staging ones. Readers see the old knowledge base until the delete and the
-        new one a moment later (their handles are reopened by name); never a mix of the two."""
-        new_chunks = self.client.get_collection(staging.name, embedding_function=None)
-        new_docs = self.client.get_collection(staging.name + "_docs", embedding_function=None)
-        for name in (self.name, self.name + "_docs"):
+        """Replace this knowledge base by ``staging`` (complete). Each collection is renamed out
+        of the way and the staging one renamed in (the name is free only between two renames,
+        and readers wait for it, see ``_get``); the old collections are deleted last, so a reader
+        in the middle of a question finishes it on the old knowledge base (handles follow a
+        collection, not its name) and reopens the new one by name on its next call."""
+        trash = f"{self.name}-old-{uuid.uuid4().hex[:10]}"
+        replaced = []
+        for suffix in ("", "_docs"):
+            new = self.client.get_collection(staging.name + suffix, embedding_function=None)
             try:
-                self.client.delete_collection(name)
+                old = self.client.get_collection(self.name + suffix, embedding_function=None)
             except Exception as exc:
                 if not collection_missing(exc):
                     self._raise_translated(exc)
-        new_chunks.modify(name=self.name)
-        new_docs.modify(name=self.name + "_docs")
+                old = None
+            if old is not None:
+                old.modify(name=trash + suffix)
+                replaced.append(trash + suffix)
+            new.modify(name=self.name + suffix)
         self.forget_handles()
         staging.forget_handles()
         self._touch()
+        for name in replaced:
+            try:
+                self.client.delete_collection(name)
+            except Exception:
+                log.warning("could not delete the replaced collection %s", name)
 
     def discard(self) -> None:
         """Delete this (staging) store's collections."""
