@@ -238,7 +238,10 @@ class LexicalIndex:
             if not isinstance(vocab, dict) or int(info["num_docs"]) != docs:
                 raise ValueError(name)
             data = arrays[f"{name}_data"]
-            indptr = ints(f"{name}_indptr", len(vocab) + 1)
+            indptr = ints(f"{name}_indptr")
+            # bm25s keeps an extra "" token in its vocabulary, without a column of its own
+            if len(indptr) not in (len(vocab), len(vocab) + 1):
+                raise ValueError(name)
             indices = ints(f"{name}_indices", len(data), docs)
             if data.ndim != 1 or data.dtype.kind != "f" or not np.all(np.isfinite(data)):
                 raise ValueError(name)

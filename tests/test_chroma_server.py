@@ -234,7 +234,7 @@ def test_lexical_index_is_rebuilt_from_the_server_collection(server_kb, corpus_k
     data_c = tmp_path / "fresh"
     assert not (data_c / "cache").exists()
     instance = Assistant(_server_settings(data_c, server_kb["port"]))
-    caches = list((data_c / "cache").glob("lexical-*.pkl"))
+    caches = list((data_c / "cache").glob("lexical-*.json"))
     assert len(caches) == 1, "a fresh instance should build and cache its lexical index"
     lexical = instance.retriever.lexical
     server_count = instance.store.count()
@@ -247,7 +247,7 @@ def test_lexical_index_is_rebuilt_from_the_server_collection(server_kb, corpus_k
     stamp = (caches[0].stat().st_ino, caches[0].stat().st_mtime_ns)
     again = Assistant(_server_settings(data_c, server_kb["port"]))
     assert again.retriever.lexical.ids == lexical.ids
-    assert list((data_c / "cache").glob("lexical-*.pkl")) == caches
+    assert list((data_c / "cache").glob("lexical-*.json")) == caches
     assert (caches[0].stat().st_ino, caches[0].stat().st_mtime_ns) == stamp, "cache was rebuilt"
 
 

@@ -468,12 +468,20 @@ def _cache_files(settings) -> tuple[Path, Path]:
     return meta, meta.with_suffix(".npz")
 
 
-def test_wrong_shape_cache_is_rebuilt_and_questions_work(tmp_path):
+def test_wrong_shape_cache_is_rebuilt_and_questions_work(tmp_path, monkeypatch):
     from assistant.core import Assistant
+    from assistant.lexical import LexicalIndex
 
     settings = _kb(tmp_path)
-    Assistant(settings)
+    first = Assistant(settings)
     meta, arrays = _cache_files(settings)
+    build = LexicalIndex.build
+    with monkeypatch.context() as m:  # a valid cache is served as it is, never rebuilt
+        m.setattr(LexicalIndex, "build", classmethod(lambda cls, records: pytest.fail("rebuilt a valid cache")))
+        loaded = Assistant(settings).retriever.lexical
+    assert loaded.ids == first.retriever.lexical.ids and loaded.locators == first.retriever.lexical.locators
+    assert np.array_equal(loaded.phrase_vectors, first.retriever.lexical.phrase_vectors)
+    assert LexicalIndex.build == build
     with np.load(arrays, allow_pickle=False) as npz:
         good = {k: npz[k] for k in npz.files}
     for bad in ({**good, "phrase_vectors": good["phrase_vectors"][:, :7]},
