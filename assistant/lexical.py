@@ -253,6 +253,7 @@ class LexicalIndex:
             bm.vocab_dict = {str(k): int(v) for k, v in vocab.items()}
             bm.unique_token_ids_set = set(bm.vocab_dict.values())
             bm.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": docs}
+            bm.nonoccurrence_array = None  # BM25 "lucene" (the default used here) has none
             return bm
 
         q_vocab = strings(meta["q_vocab"])

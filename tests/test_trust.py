@@ -478,7 +478,10 @@ def test_wrong_shape_cache_is_rebuilt_and_questions_work(tmp_path, monkeypatch):
     build = LexicalIndex.build
     with monkeypatch.context() as m:  # a valid cache is served as it is, never rebuilt
         m.setattr(LexicalIndex, "build", classmethod(lambda cls, records: pytest.fail("rebuilt a valid cache")))
-        loaded = Assistant(settings).retriever.lexical
+        cached = Assistant(settings)
+        loaded = cached.retriever.lexical
+        for question in ("证书有效期几年？", "五星级需要多少分？", "GB/T 27922 第5.1.3条讲什么？", "售後服務認證有什麼好處？"):
+            assert cached.ask(question).answer == first.ask(question).answer
     assert loaded.ids == first.retriever.lexical.ids and loaded.locators == first.retriever.lexical.locators
     assert np.array_equal(loaded.phrase_vectors, first.retriever.lexical.phrase_vectors)
     assert LexicalIndex.build == build
