@@ -199,9 +199,16 @@ def _sides_of(hits) -> tuple[list, list[Conflict]]:
     return window, find_conflicts([(h.text, hit_authority(h)) for h in window])
 
 
+# a web page or upload ranked first gives the lead to a more authoritative passage scored at
+# least this close to it (the ranking cannot tell them apart, the source can)
+NEAR_TIE = 0.85
+
+
 def authoritative_first(hits: list) -> list:
-    """When the best passage disagrees with a more authoritative retrieved passage on a fact,
-    the more authoritative one leads (the answer quotes it first); otherwise ``hits`` unchanged."""
+    """The passage the answer leads with: when the best passage disagrees with a more
+    authoritative retrieved passage on a fact, the more authoritative one; when the best passage
+    is a web page or an upload and a more authoritative one scored nearly as well, that one;
+    otherwise ``hits`` unchanged."""
     if len(hits) < 2:
         return hits
     window, conflicts = _sides_of(hits)
@@ -211,6 +218,11 @@ def authoritative_first(hits: list) -> list:
         best = indices[0]
         if 0 in indices and best != 0 and hit_authority(window[best]) > top_level:
             lead = window[best]
+            return [lead] + [h for h in hits if h is not lead]
+    if top_level == 1:
+        close = [h for h in window[1:3] if hit_authority(h) > 1 and h.score >= hits[0].score * NEAR_TIE]
+        if close:
+            lead = max(close, key=lambda h: (hit_authority(h), h.score))
             return [lead] + [h for h in hits if h is not lead]
     return hits
 

@@ -120,3 +120,15 @@ def test_the_most_authoritative_side_leads_and_both_are_cited():
     note, _ = conflict_notes([faq, _hit("f::3", "五星级需要95分", "faq-y", "faq")], [Citation.from_hit(1, faq)],
                              Citation.from_hit)
     assert "请以标准原文和认证机构的解释为准" in note
+
+
+def test_a_more_authoritative_passage_scored_nearly_as_well_leads_over_a_web_page_or_upload():
+    web = Hit("w::1", "网页说法。", {"doc_id": "web-x", "doc_type": "web"}, score=1.0)
+    std = Hit("s::1", "标准原文。", {"doc_id": "std-x", "doc_type": "standard"}, score=0.9)
+    far = Hit("s::2", "标准原文。", {"doc_id": "std-y", "doc_type": "standard"}, score=0.5)
+    upload = Hit("u::1", "上传说法。", {"doc_id": "upload/x.md", "doc_type": "standard"}, score=1.0)
+    assert authoritative_first([web, std]) == [std, web]
+    assert authoritative_first([upload, std]) == [std, upload]
+    assert authoritative_first([web, far]) == [web, far]  # not close: the ranking decides
+    faq = Hit("f::1", "问答。", {"doc_id": "faq-x", "doc_type": "faq"}, score=1.0)
+    assert authoritative_first([faq, std]) == [faq, std]  # only web pages and uploads give way
