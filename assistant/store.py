@@ -54,7 +54,11 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 def collection_missing(exc: BaseException) -> bool:
     """The collection a handle points to was deleted (a rebuild, a reset, another instance)."""
-    return any(type(e).__name__ in _MISSING_NAMES or "does not exist" in str(e)
+    # a server answering for a collection deleted while a handle still points to it says one of
+    # these (the handle's segments are gone)
+    return any(type(e).__name__ in _MISSING_NAMES
+               or any(sign in str(e).lower() for sign in ("does not exist", "missing metadata segment",
+                                                           "missing segment"))
                for e in _chain(exc))
 
 
