@@ -17,6 +17,12 @@ import threading
 import time
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# the framework keeps per-request records and summarises all of them after every request (a
+# cost that grows with uptime): keep few, and see launch() for the summary itself
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "100")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# the framework's temporary copies of uploads: swept every 10 minutes, removed after an hour
+TEMP_FILES_MAX_AGE = (600, 3600)
 
 CSS = """
 .kba-badge-wrap {display:flex; flex-wrap:wrap; gap:6px; align-items:center; justify-content:flex-end}
@@ -58,7 +64,8 @@ def build_ui(ctx):
     assistant = ctx.assistant
     private = {"api_visibility": "private"}
 
-    with gr.Blocks(title="售后服务认证知识库助手", analytics_enabled=False) as demo:
+    with gr.Blocks(title="售后服务认证知识库助手", analytics_enabled=False,
+                   delete_cache=TEMP_FILES_MAX_AGE) as demo:
         with gr.Row(equal_height=True):
             gr.Markdown("# 售后服务认证知识库助手\nGB/T 27922-2011《商品售后服务评价体系》· 回答附原文引用",
                         elem_id="kba-title")
@@ -166,14 +173,19 @@ def build_ui(ctx):
                                           elem_id="kba-password")
                 else:
                     password = gr.Textbox(visible=False, value="")
-                    gr.Markdown("未设置管理员密码（环境变量 KBA_ADMIN_PASSWORD），任何人都可以管理知识库。")
+                    gr.Markdown("未设置管理员密码（环境变量 KBA_ADMIN_PASSWORD）：只在本机地址上允许这样运行，"
+                                "能打开本页的人都可以管理知识库。")
                 with gr.Row():
                     with gr.Column(scale=3):
                         files = gr.File(label=f"上传文档（PDF / Markdown / TXT / HTML，单个不超过 {settings.upload_max_mb} MB）",
                                         file_count="multiple", file_types=list(W.ALLOWED_EXTENSIONS),
                                         elem_id="kba-files")
                     with gr.Column(scale=2):
+                        replace_mode = gr.Radio(
+                            [("保留两份（同名文件自动加后缀）", "keep"), ("替换同名的已上传文档（先预览）", "replace")],
+                            value="keep", label="同名文件", elem_id="kba-replace-mode")
                         upload = gr.Button("上传并导入", variant="primary", elem_id="kba-upload")
+                        plan_key = gr.State(None)
                         with gr.Row():
                             doc_choice = gr.Dropdown(label="选择文档", choices=[], allow_custom_value=True,
                                                      elem_id="kba-doc-choice")
@@ -182,15 +194,20 @@ def build_ui(ctx):
                             rebuild = gr.Button("重建知识库（corpus/ + 上传文件）", size="sm")
                             reload_docs = gr.Button("刷新列表", size="sm")
                 kb_status = gr.Textbox(label="状态", interactive=False, lines=2, elem_id="kba-kb-status")
-                docs = gr.Dataframe(headers=list(W.DOC_COLUMNS), datatype=["str", "str", "str", "number", "str"],
+                docs = gr.Dataframe(headers=list(W.DOC_COLUMNS), datatype=["str", "str", "str", "str", "number", "str"],
                                     interactive=False, wrap=True, elem_id="kba-docs", max_height=520)
 
                 def with_choices(message, rows):
                     ids = [r[0] for r in rows]
                     return message, rows, gr.update(choices=ids, value=None)
 
-                def on_upload(fs, pw, progress=gr.Progress()):
-                    return with_choices(*W.upload_documents(ctx, fs, pw, progress=progress)) + (None,)
+                def on_upload(fs, pw, how, shown_key, progress=gr.Progress()):
+                    replace = how == "replace"
+                    message, rows = W.upload_documents(ctx, fs, pw, progress=progress, replace=replace,
+                                                       confirmed=shown_key)
+                    if message.startswith("将按以下方式导入（尚未执行）"):  # a plan shown, files kept for the confirmation
+                        return with_choices(message, rows) + (gr.update(), W.upload_plan_key(ctx.settings, fs))
+                    return with_choices(message, rows) + (None, None)
 
                 def on_delete(doc_id, pw):
                     return with_choices(*W.delete_document(ctx, doc_id, pw))
@@ -202,7 +219,8 @@ def build_ui(ctx):
                     return with_choices(*W.list_documents_handler(ctx))
 
                 kb_outputs = [kb_status, docs, doc_choice]
-                upload.click(on_upload, [files, password], kb_outputs + [files], concurrency_limit=1,
+                upload.click(on_upload, [files, password, replace_mode, plan_key], kb_outputs + [files, plan_key],
+                             concurrency_limit=1,
                              concurrency_id="kb-write", **private)
                 delete.click(on_delete, [doc_choice, password], kb_outputs, concurrency_limit=1,
                              concurrency_id="kb-write", **private)
@@ -237,6 +255,11 @@ def build_ui(ctx):
             with gr.Tab("评测", id="eval"):
                 gr.Markdown("用问答集（eval/qa.jsonl）评测本系统；可选同时评测朴素基线（500 字切块 + 向量检索）。")
                 with gr.Row():
+                    if settings.admin_password:
+                        eval_password = gr.Textbox(label="管理员密码（评测可能导入 corpus/，需要密码）",
+                                                   type="password", elem_id="kba-eval-password")
+                    else:
+                        eval_password = gr.Textbox(visible=False, value="")
                     with_baseline = gr.Checkbox(label="同时评测基线", value=False)
                     run_eval = gr.Button("运行评测", variant="primary", elem_id="kba-run-eval")
                 eval_status = gr.Textbox(label="状态", interactive=False, lines=2)
@@ -246,10 +269,10 @@ def build_ui(ctx):
                 failures = gr.Dataframe(headers=list(W.FAILURE_COLUMNS), interactive=False, wrap=True,
                                         label="未通过的题目", max_height=480)
 
-                def on_eval(b, progress=gr.Progress()):
-                    return W.run_eval_dashboard(ctx, b, progress=progress)
+                def on_eval(b, pw, progress=gr.Progress()):
+                    return W.run_eval_dashboard(ctx, b, progress=progress, password=pw)
 
-                run_eval.click(on_eval, [with_baseline], [eval_status, metrics, cat_chart, failures],
+                run_eval.click(on_eval, [with_baseline, eval_password], [eval_status, metrics, cat_chart, failures],
                                concurrency_limit=1, **private)
 
         # ------------------------------------------------------------------------- API
@@ -271,15 +294,34 @@ def build_ui(ctx):
 
 def launch(ctx, *, prevent_thread_lock: bool = False, quiet: bool = False):
     """Build and launch the UI on ``ctx.settings.host:port``; returns the Blocks."""
+    from starlette.middleware import Middleware
+
+    from assistant import webapp as W
+
     settings = ctx.settings
     demo = build_ui(ctx)
     demo.queue(default_concurrency_limit=8)
+    queue = getattr(demo, "_queue", None)
+    if queue is not None and hasattr(queue, "compute_analytics_summary"):
+        # nothing reads the framework's per-function summary here; computing it after every
+        # request (a DataFrame over the kept records) cost milliseconds growing with uptime
+        queue.compute_analytics_summary = lambda records: queue.cached_event_analytics_summary
     demo.launch(server_name=settings.host, server_port=settings.port, prevent_thread_lock=True, quiet=quiet,
                 show_error=False, max_file_size=f"{settings.upload_max_mb}mb", css=CSS,
-                footer_links=["api"])
+                footer_links=["api"], app_kwargs={"middleware": [Middleware(W.BodyGuard)]})
     if not prevent_thread_lock:
         demo.block_thread()
     return demo
+
+
+def refuse_open_bind(settings) -> str | None:
+    """Knowledge-base management is open to anyone who reaches the port unless a password is
+    set, so listening beyond this machine without one is refused (with how to set one)."""
+    if settings.admin_password or str(settings.host).strip().lower() in LOOPBACK_HOSTS:
+        return None
+    return (f"监听地址 {settings.host} 不是本机地址，但没有设置管理员密码：任何能访问该端口的人都能上传、"
+            f"删除和重建知识库。请先设置环境变量 KBA_ADMIN_PASSWORD（例如 KBA_ADMIN_PASSWORD='一个足够长的密码' "
+            f"python app.py --host {settings.host}），或只在本机地址 127.0.0.1 上运行。")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,6 +335,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(host=args.host, port=args.port, data_dir=args.data_dir)
     except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    refused = refuse_open_bind(settings)
+    if refused:
+        print(f"错误：{refused}", file=sys.stderr)
         return 2
     ctx = AppContext(settings)
     failure: list[BaseException] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -11,7 +12,9 @@ from typing import Iterator
 from assistant import loop
 from assistant.answer import ABSTAIN_TEXT, EMPTY_TEXT, AbstainPolicy, abstain_text, compose_extractive
 from assistant.config import Settings
+from assistant.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
 from assistant.embedders.factory import resolve_embedder
+from assistant.errors import UserError
 from assistant.followup import resolve_followup
 from assistant.lexical import LexicalIndex
 from assistant.retrieval import CrossEncoderReranker, Retrieval, Retriever
@@ -20,7 +23,10 @@ from assistant.scope import in_domain, out_of_scope
 from assistant.text import to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall
 
+log = logging.getLogger("assistant.core")
+
 MAX_QUESTION_CHARS = 500
+MAX_CONFLICT_PARTNERS = 5  # documents a passage's ``conflicts_with`` may bring into one answer
 STORE_CHECK_SECONDS = 2.0  # how often ask() looks for changes made by other processes
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]")
 # Queries that fetch the passages a grade calculation rests on.
@@ -67,6 +73,7 @@ class Assistant:
         self.policy = AbstainPolicy()
         self.reranker = self._load_reranker()
         self._lock = threading.Lock()
+        self.stale_notice: str | None = None
         self._version = None
         self._stamp = self.store.stamp()
         self._checked = time.monotonic()
@@ -88,15 +95,31 @@ class Assistant:
             self.notices.append(f"提示：无法加载重排序模型 {model}（{str(exc).splitlines()[0][:120]}），不做重排序。")
             return None
 
-    def refresh(self) -> None:
-        """Rebuild the lexical index when the store changed (after an ingest or a delete)."""
+    def refresh(self) -> bool:
+        """Rebuild the lexical index when the store changed (after an ingest or a delete).
+
+        When that fails (the store is unreachable, or rebuilt by someone else while it is read)
+        the previous index keeps serving, every answer says so in a notice, and the next check
+        tries again. Returns whether the index is current."""
         with self._lock:
-            version = self.store.version()
-            if version == self._version and self.retriever is not None:
-                return
-            lexical = LexicalIndex.from_store(self.store, self.settings.data_dir / "cache", self.embedder)
+            try:
+                version = self.store.version()
+                if version == self._version and self.retriever is not None:
+                    self.stale_notice = None
+                    return True
+                lexical = LexicalIndex.from_store(self.store, self.settings.data_dir / "cache", self.embedder)
+            except Exception as exc:
+                if self.retriever is None:
+                    raise
+                log.warning("refresh failed, keeping the previous index", exc_info=exc)
+                reason = str(exc) if isinstance(exc, UserError) else type(exc).__name__
+                self.stale_notice = f"知识库更新后刷新索引失败（{reason}），暂时沿用上一版索引回答。"
+                self._stamp = None  # look again at the next question
+                return False
             self.retriever = Retriever(self.store, self.embedder, lexical, self.reranker)
             self._version = version
+            self.stale_notice = None
+            return True
 
     def _follow_store(self) -> None:
         """Refresh when another process (an ingest, another app instance on the same Chroma
@@ -106,7 +129,9 @@ class Assistant:
             return
         self._checked = now
         stamp = self.store.stamp()
-        if stamp != self._stamp:
+        # no stamp: the store is unreachable or between a rebuild's renames; keep serving the
+        # current index and look again at the next question
+        if stamp is not None and stamp != self._stamp:
             self._stamp = stamp
             self.refresh()
 
@@ -128,18 +153,21 @@ class Assistant:
         (taken from the hits when one is there, else fetched), so both can be cited."""
         partners: dict[str, Hit] = {}
         for hit in hits[:1]:
-            for other_doc in filter(None, map(str.strip, str(hit.meta.get("conflicts_with", "")).split(","))):
-                found = next((h for h in hits if h.meta.get("doc_id") == other_doc), None) \
-                    or self._best_in_doc(query, other_doc)
+            # bounded whatever a document declares: a few partners, one store lookup for them all
+            named = list(filter(None, map(str.strip, str(hit.meta.get("conflicts_with", ""))[:2000].split(","))))
+            named = list(dict.fromkeys(d for d in named if d != hit.meta.get("doc_id")))[:MAX_CONFLICT_PARTNERS]
+            missing = [d for d in named if not any(h.meta.get("doc_id") == d for h in hits)]
+            manifests = self.store.manifests_of(missing) if missing else {}
+            query_vec = None
+            for other_doc in named:
+                found = next((h for h in hits if h.meta.get("doc_id") == other_doc), None)
+                if found is None and other_doc in manifests:
+                    if query_vec is None:
+                        query_vec = self.embedder.embed_query(query)
+                    found = self.store.nearest_among(manifests[other_doc].chunk_ids[:MAX_PASSAGES * 50], query_vec)
                 if found:
                     partners[hit.chunk_id] = found
         return partners
-
-    def _best_in_doc(self, query: str, doc_id: str) -> Hit | None:
-        manifest = self.store.manifest(doc_id)
-        if manifest is None:
-            return None
-        return self.store.nearest_among(manifest.chunk_ids, self.embedder.embed_query(query))
 
     # -- answering ---------------------------------------------------------------------
     def _start(self, question: object, history: object) -> tuple[str, list[dict], list[str], str, Answer | None]:
@@ -157,7 +185,7 @@ class Assistant:
             loop.curated(self, text, resolved) or self._refuse_out_of_scope(text, resolved)
 
     def _finish(self, answer: Answer, notices: list[str], started: float) -> Answer:
-        answer.notices = notices + answer.notices
+        answer.notices = notices + answer.notices + ([self.stale_notice] if self.stale_notice else [])
         answer.mode = self.mode
         answer.timings["total_ms"] = (time.perf_counter() - started) * 1e3
         loop.record(self, answer)  # a refusal goes to the unanswered questions
@@ -268,6 +296,7 @@ class Assistant:
         if score_args is not None:
             return self.answer_score(question, resolved, score_args)
         retrieval = self.search(question, k=5, context=resolved, focus=self.understand(question, resolved).focus)
+        retrieval.hits = authoritative_first(retrieval.hits)  # a more authoritative passage that disagrees leads
         hits = retrieval.hits
         evidence = None
         if hits:
@@ -277,6 +306,8 @@ class Assistant:
                           resolved_question=resolved, timings=dict(retrieval.timings),
                           retrieved=[h.passage for h in hits],
                           notices=["知识库中的依据不足以回答这个问题"])
+        note, citations = conflict_notes(hits, citations, Citation.from_hit)
+        text += note
         return Answer(question=question, answer=text, citations=citations, abstained=False,
                       resolved_question=resolved, timings=dict(retrieval.timings),
                       retrieved=[h.passage for h in hits])

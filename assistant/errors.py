@@ -7,3 +7,7 @@ class UserError(Exception):
 
 class EmbedderMismatch(UserError):
     """The knowledge base was built with another embedder than the one configured now."""
+
+
+class StoreUnavailable(UserError):
+    """The knowledge store cannot be used (Chroma server unreachable, read-only database)."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.conflicts import authority, authority_label
 from assistant.embedders.factory import resolve_embedder
+from assistant.errors import UserError
 from assistant.store import KnowledgeStore
 from assistant.types import Hit
 
@@ -24,26 +26,57 @@ def embedder_for(store: KnowledgeStore, settings: Settings):
     return choice.embedder, choice.notice
 
 
+def uploads_dir(settings: Settings) -> Path:
+    """Where the app keeps uploaded files; documents from here are ``upload/<file name>``."""
+    return Path(settings.data_dir) / "uploads"
+
+
 def ingest(settings: Settings, paths: list[Path], *, reset: bool = False, prune: bool = False,
            progress: bool = True, on_progress=None):
+    """Ingest ``paths``. With ``reset`` the knowledge base is rebuilt into fresh collections and
+    swapped in when complete, so every reader (this process, other app instances on the same
+    Chroma server) keeps answering from the previous one until then; a rebuild that ingested
+    nothing while failing on some file is not swapped in (the previous knowledge base stays)."""
     from ingest.pipeline import ingest_paths
 
     store = open_store(settings)
-    if reset:
-        store.reset()
-    embedder, notice = embedder_for(store, settings)
+    upload_root = uploads_dir(settings)
     from assistant.vocab import Vocabulary
 
     Vocabulary(settings, store.client).apply()  # passages are tokenised with this KB's vocabulary
-    report = ingest_paths(paths, store, embedder, prune=prune, progress=progress,
-                          on_progress=on_progress)
-    return report, notice
+    if not reset:
+        embedder, notice = embedder_for(store, settings)
+        report = ingest_paths(paths, store, embedder, prune=prune, progress=progress,
+                              on_progress=on_progress, upload_root=upload_root)
+        return report, notice
+    choice = resolve_embedder(settings)
+    staging = store.staging()
+    try:
+        report = ingest_paths(paths, staging, choice.embedder, prune=prune, progress=progress,
+                              on_progress=on_progress, upload_root=upload_root)
+        if report.documents == 0 and report.errors:
+            raise UserError("重建失败：没有任何文档导入成功，已保留原来的知识库。"
+                            + "；".join(f"{p}：{m}" for p, m in report.errors[:3]))
+        store.swap_in(staging)
+    except BaseException:
+        try:
+            staging.discard()
+        except Exception:
+            pass
+        raise
+    return report, choice.notice
 
 
 def list_documents(settings: Settings) -> list[dict]:
     store = open_store(settings)
-    docs = [m.to_dict() for m in store.manifests().values()]
+    docs = [with_authority(m.to_dict()) for m in store.manifests().values()]
     return sorted(docs, key=lambda d: d["doc_id"])
+
+
+def with_authority(doc: dict) -> dict:
+    """Add the document's authority level (3 standard/regulation, 2 FAQ/guide, 1 web/upload)."""
+    level = authority(doc.get("doc_id"), doc.get("doc_type"))
+    return {**doc, "authority": level, "authority_label": authority_label(level)}
 
 
 def show_document(settings: Settings, doc_id: str) -> dict | None:
@@ -51,7 +84,7 @@ def show_document(settings: Settings, doc_id: str) -> dict | None:
     m = store.manifest(doc_id)
     if m is None:
         return None
-    out = m.to_dict()
+    out = with_authority(m.to_dict())
     out.update(_ocr_and_original(m.extra))
     out["passages"] = [
         {"id": cid, "locator": Hit(cid, text, meta).locator, "text": text,

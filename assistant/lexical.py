@@ -1,15 +1,18 @@
 """BM25 over the tokens stored with each chunk, plus FAQ question matching.
 
 Built from the store alone (tokens travel in chunk metadata), so every app instance on the
-same Chroma server derives the same index. Cached on disk per store version, because
-reading 100k chunks back from Chroma costs more than loading a pickle.
+same Chroma server derives the same index. Cached on disk per store version, because reading
+100k chunks back from Chroma costs more than loading the cache. The cache is plain data only
+(no pickle): one ``.npz`` of numeric arrays read with ``allow_pickle=False`` and one JSON file;
+both are checked (format, store version, embedder, every shape, dtype and range) and anything
+that does not fit is rebuilt from the store.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from array import array
-import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,7 +24,7 @@ import numpy as np
 
 from assistant.text import to_search_text
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 # a clause number as a whole ("5.1.3" but not the "5.1" inside it) and an article ("第二十五条")
 _NUMBER_RUN = re.compile(r"(?<![\d.])\d+(?:\.\d+)*(?![\d.])")
 _ARTICLE = re.compile(r"(?<![\d.])第[零〇一二两三四五六七八九十百千\d]+条(?![\d.])")
@@ -128,47 +131,154 @@ class LexicalIndex:
         With ``embedder``, the phrasings' embeddings are made and cached too."""
         version = store.version()
         tag = f"-{re.sub(r'[^A-Za-z0-9_.-]+', '_', embedder.name)}" if embedder is not None else ""
-        cache = cache_dir / f"lexical-{store.name}-{version}{tag}.pkl" if cache_dir else None
+        cache = cache_dir / f"lexical-{store.name}-{version}{tag}.json" if cache_dir else None
+        stamp = {"format": CACHE_FORMAT, "version": version,
+                 "embedder": embedder.name if embedder is not None else None,
+                 "dim": int(embedder.dim) if embedder is not None else None}
         if cache and cache.exists():
-            try:
-                with cache.open("rb") as fh:
-                    fmt, index = pickle.load(fh)
-                vectors = cache.with_suffix(".npy")
-                if fmt == CACHE_FORMAT and (embedder is None or not index.phrase_texts or vectors.exists()):
-                    if embedder is not None and index.phrase_texts:
-                        index.phrase_vectors = np.load(vectors)
-                    return index
-            except Exception:
-                pass  # a damaged cache is rebuilt below
+            index = cls._load(cache, stamp)
+            if index is not None:
+                return index
         index = cls.build(store.iter_metadata())
         if embedder is not None and index.phrase_texts:
             index.phrase_vectors = _embed_all(embedder, index.phrase_texts)
         if cache:
-            index._save(cache, store.name)
+            index._save(cache, store.name, stamp)
         return index
 
-    def _save(self, cache: Path, store_name: str) -> None:
-        """Pickle the index, with the phrase vectors beside it as .npy (no in-memory copy of a
-        few hundred MB at 100k chunks); replaces the caches of older versions."""
+    # -- cache: plain arrays + JSON, validated on load -----------------------------------
+    def _save(self, cache: Path, store_name: str, stamp: dict) -> None:
+        """Write ``<cache>.npz`` (arrays) then ``<cache>`` (JSON, last: the JSON is only there
+        when its arrays are complete); replaces the caches of older versions."""
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            for old in [*cache.parent.glob(f"lexical-{store_name}-*.pkl"),
-                        *cache.parent.glob(f"lexical-{store_name}-*.npy")]:
-                old.unlink(missing_ok=True)
-            vectors, self.phrase_vectors = self.phrase_vectors, None
-            try:
-                if vectors is not None:
-                    with cache.with_suffix(".npy.tmp").open("wb") as fh:
-                        np.save(fh, vectors)
-                    cache.with_suffix(".npy.tmp").replace(cache.with_suffix(".npy"))
-                tmp = cache.with_suffix(".tmp")
-                with tmp.open("wb") as fh:
-                    pickle.dump((CACHE_FORMAT, self), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                tmp.replace(cache)  # last: a .pkl is only there when its vectors are complete
-            finally:
-                self.phrase_vectors = vectors
+            for old in cache.parent.glob(f"lexical-{store_name}-*"):
+                if old.suffix in (".json", ".npz", ".pkl", ".npy", ".tmp"):
+                    old.unlink(missing_ok=True)
+            arrays, meta = self._to_plain()
+            npz = cache.with_suffix(".npz")
+            tmp = cache.with_suffix(".npz.tmp")
+            with tmp.open("wb") as fh:
+                np.savez(fh, **arrays)
+            tmp.replace(npz)
+            tmp = cache.with_suffix(".json.tmp")
+            tmp.write_text(json.dumps({**stamp, **meta}, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(cache)
         except OSError:
-            pass  # caching is an optimisation only
+            pass  # caching is an optimisation only (a read-only data dir, a full disk)
+
+    def _to_plain(self) -> tuple[dict[str, np.ndarray], dict]:
+        arrays: dict[str, np.ndarray] = {}
+        meta: dict = {"ids": self.ids, "doc_types": self.doc_types, "phrase_texts": self.phrase_texts,
+                      "df": dict(self.df)}
+        for name, bm in (("bm25", self.bm25), ("q", self.q_bm25)):
+            if bm is None:
+                continue
+            for part in ("data", "indices", "indptr"):
+                arrays[f"{name}_{part}"] = np.asarray(bm.scores[part])
+            meta[name] = {"vocab": bm.vocab_dict, "num_docs": int(bm.scores["num_docs"]),
+                          "k1": bm.k1, "b": bm.b}
+        q_vocab: dict[str, int] = {}
+        flat = [q_vocab.setdefault(t, len(q_vocab)) for toks in self.q_tokens for t in toks]
+        arrays["q_token_ids"] = np.asarray(flat, dtype=np.int32)
+        arrays["q_token_offsets"] = np.cumsum([0] + [len(t) for t in self.q_tokens], dtype=np.int64)
+        meta["q_vocab"] = list(q_vocab)
+        arrays["q_owner"] = np.asarray(self.q_owner, dtype=np.int32)
+        arrays["phrase_owner"] = np.asarray(self.phrase_owner, dtype=np.int32)
+        keys = list(self.locators)
+        arrays["locator_positions"] = np.asarray([p for k in keys for p in self.locators[k]], dtype=np.int32)
+        arrays["locator_offsets"] = np.cumsum([0] + [len(self.locators[k]) for k in keys], dtype=np.int64)
+        meta["locator_keys"] = keys
+        if self.phrase_vectors is not None:
+            arrays["phrase_vectors"] = np.asarray(self.phrase_vectors, dtype=np.float32)
+        return arrays, meta
+
+    @classmethod
+    def _load(cls, cache: Path, stamp: dict) -> "LexicalIndex | None":
+        """The cached index, or None when anything about it is not exactly what this version
+        writes (then it is rebuilt). Never unpickles: object arrays are refused by numpy."""
+        try:
+            meta = json.loads(cache.read_text(encoding="utf-8"))
+            if not isinstance(meta, dict) or any(meta.get(k) != v for k, v in stamp.items()):
+                return None
+            with np.load(cache.with_suffix(".npz"), allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+            return cls._from_plain(arrays, meta, stamp.get("dim"))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, EOFError):
+            return None  # damaged, foreign or stale: rebuilt from the store
+
+    @classmethod
+    def _from_plain(cls, arrays: dict[str, np.ndarray], meta: dict, dim: int | None) -> "LexicalIndex | None":
+        def strings(value) -> list[str]:
+            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                raise ValueError("not a list of strings")
+            return value
+
+        def ints(name: str, length: int | None = None, below: int | None = None) -> np.ndarray:
+            a = arrays[name]
+            if a.ndim != 1 or a.dtype.kind not in "iu" or (length is not None and len(a) != length):
+                raise ValueError(name)
+            if len(a) and (a.min() < 0 or (below is not None and a.max() >= below)):
+                raise ValueError(name)
+            return a
+
+        ids, doc_types, phrase_texts = strings(meta["ids"]), strings(meta["doc_types"]), strings(meta["phrase_texts"])
+        n = len(ids)
+        if len(doc_types) != n or not isinstance(meta["df"], dict):
+            raise ValueError("lengths")
+        df = Counter({str(k): int(v) for k, v in meta["df"].items()})
+
+        def bm25_from(name: str, docs: int):
+            if name not in meta:
+                return None
+            import bm25s
+
+            info = meta[name]
+            vocab = info["vocab"]
+            if not isinstance(vocab, dict) or int(info["num_docs"]) != docs:
+                raise ValueError(name)
+            data = arrays[f"{name}_data"]
+            indptr = ints(f"{name}_indptr")
+            # bm25s keeps an extra "" token in its vocabulary, without a column of its own
+            if len(indptr) not in (len(vocab), len(vocab) + 1):
+                raise ValueError(name)
+            indices = ints(f"{name}_indices", len(data), docs)
+            if data.ndim != 1 or data.dtype.kind != "f" or not np.all(np.isfinite(data)):
+                raise ValueError(name)
+            if len(indptr) and (indptr[0] != 0 or indptr[-1] != len(data) or np.any(np.diff(indptr) < 0)):
+                raise ValueError(name)
+            if sorted(vocab.values()) != list(range(len(vocab))):
+                raise ValueError(name)
+            bm = bm25s.BM25(k1=float(info["k1"]), b=float(info["b"]))
+            bm.vocab_dict = {str(k): int(v) for k, v in vocab.items()}
+            bm.unique_token_ids_set = set(bm.vocab_dict.values())
+            bm.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": docs}
+            bm.nonoccurrence_array = None  # BM25 "lucene" (the default used here) has none
+            return bm
+
+        q_vocab = strings(meta["q_vocab"])
+        offsets = ints("q_token_offsets")
+        flat = ints("q_token_ids", None, len(q_vocab))
+        if len(offsets) == 0 or offsets[0] != 0 or offsets[-1] != len(flat) or np.any(np.diff(offsets) < 0):
+            raise ValueError("q tokens")
+        q_tokens = [[q_vocab[i] for i in flat[a:b]] for a, b in zip(offsets[:-1], offsets[1:])]
+        q_owner = ints("q_owner", len(q_tokens), n).tolist()
+        phrase_owner = ints("phrase_owner", len(phrase_texts), n).tolist()
+        keys = strings(meta["locator_keys"])
+        loc_off = ints("locator_offsets", len(keys) + 1)
+        positions = ints("locator_positions", None, n)
+        if loc_off[0] != 0 or loc_off[-1] != len(positions) or np.any(np.diff(loc_off) < 0):
+            raise ValueError("locators")
+        locators = {k: positions[a:b].tolist() for k, a, b in zip(keys, loc_off[:-1], loc_off[1:])}
+        vectors = None
+        if dim is not None and phrase_texts:
+            vectors = arrays["phrase_vectors"]
+            if vectors.dtype != np.float32 or vectors.shape != (len(phrase_texts), dim) \
+                    or not np.all(np.isfinite(vectors)):
+                raise ValueError("phrase vectors")
+        return cls(ids=ids, bm25=bm25_from("bm25", n), doc_types=doc_types, q_owner=q_owner, q_tokens=q_tokens,
+                   q_bm25=bm25_from("q", len(q_tokens)), df=df, phrase_owner=phrase_owner,
+                   phrase_texts=phrase_texts, locators=locators, phrase_vectors=vectors)
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -18,12 +18,15 @@ is skipped too (an excluded indicator does not count either way).
 
 from __future__ import annotations
 
+import errno
 import hmac
 import html
 import json
 import logging
 import re
+import os
 import shutil
+import tempfile
 import threading
 import time
 import unicodedata
@@ -45,7 +48,7 @@ EXAMPLE_QUESTIONS = (
 )
 SHEET_COLUMNS = ("指标", "满分", "得分", "删减", "抽样数", "不符合数")
 SHEET_DATATYPES = ("str", "str", "str", "bool", "str", "str")
-DOC_COLUMNS = ("文档 id", "标题", "类型", "片段数", "导入时间")
+DOC_COLUMNS = ("文档 id", "标题", "类型", "权威等级", "片段数", "导入时间")
 HIT_COLUMNS = ("排名", "融合分", "词法分(BM25)", "稠密分", "标题", "位置", "文档 id", "类型", "片段文本")
 EVAL_METRIC_COLUMNS = ("指标", "本系统", "基线")
 FAILURE_COLUMNS = ("题号", "类别", "问题", "原因", "回答（节选）")
@@ -77,6 +80,9 @@ FAILURE_REASONS = {
 }
 
 ProgressFn = Callable[..., Any]
+FEEDBACK_QUESTION_CHARS = 500  # the same cut the assistant applies to a question
+FEEDBACK_ANSWER_CHARS = 4000
+FEEDBACK_MAX_BYTES = 20 * 1024 * 1024
 
 
 # --------------------------------------------------------------------------- shared pieces
@@ -86,6 +92,8 @@ def friendly_error(exc: BaseException, action: str = "处理请求") -> str:
     """One Chinese line for the user; the traceback goes to the log, never to the page."""
     if isinstance(exc, UserError):
         return f"{action}失败：{exc}"
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"{action}失败：数据目录只读或没有写权限（{exc.filename or ''}），无法写入：查询照常，写入需要写权限。"
     log.error("%s failed", action, exc_info=exc)
     return f"抱歉，{action}时出现内部错误（{type(exc).__name__}）。请稍后重试；如果一再出现，请联系管理员。"
 
@@ -95,9 +103,21 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+# Markdown that could show an image or a link, make HTML, or format text: escaped with a
+# backslash. ``[n]`` citation markers and list dashes stay as they are.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~|!()#@])")
+_LINK_LIKE = re.compile(r"\]:|://|(?<![A-Za-z0-9])www\.", re.IGNORECASE)
+
+
 def chat_text(value: str) -> str:
-    """Answer text for the Chatbot (Markdown): tags and entities escaped so they show as text."""
-    return html.escape(value or "", quote=False)
+    """Answer text for the Chatbot: shown as text, never as HTML, image or link. Tags and
+    entities are escaped, and so are the Markdown markers an image or link needs: with
+    ``![x](http://…)`` inside a passage the browser shows those characters and fetches nothing,
+    and a bare address is not turned into a link."""
+    text = html.escape(value or "", quote=False)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _LINK_LIKE.sub(lambda m: {"]:": "]\\:", "://": ":\\/\\/"}.get(m.group(0), m.group(0)[:3] + "\\."),
+                          text)
 
 
 class AppContext:
@@ -128,9 +148,20 @@ class AppContext:
     def feedback_path(self) -> Path:
         return Path(self.settings.data_dir) / "feedback.jsonl"
 
-    def refresh(self) -> None:
-        if self._assistant is not None:
-            self._assistant.refresh()
+    def refresh(self) -> str:
+        """Make the shared Assistant follow the store; returns "" or why it still serves the
+        previous index (a failed refresh never stops answering)."""
+        if self._assistant is None:
+            return ""
+        try:
+            ok = self._assistant.refresh()
+        except Exception as exc:
+            log.error("refresh failed", exc_info=exc)
+            ok = False
+        if ok is False:
+            return (self._assistant.stale_notice if getattr(self._assistant, "stale_notice", None)
+                    else "刷新索引失败，暂时沿用上一版索引回答。")
+        return ""
 
 
 def ensure_knowledge_base(settings: Settings) -> str | None:
@@ -293,16 +324,22 @@ def record_feedback(ctx: AppContext, turns: Sequence[dict], index: Any, liked: A
         if index % 2 == 0:
             return "只能对助手的回答评价。"
         turn = turns[index // 2]
+        # bounded whatever the session holds: the question as the assistant read it (first 500
+        # characters), the answer up to a few thousand, and citations by reference only
         record = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "question": turn.get("question", ""),
-            "answer": turn.get("answer", ""),
-            "citations": turn.get("citations", []),
+            "question": str(turn.get("question", ""))[:FEEDBACK_QUESTION_CHARS],
+            "answer": str(turn.get("answer", ""))[:FEEDBACK_ANSWER_CHARS],
+            "citations": [{k: (c.get(k) if k == "n" else str(c.get(k, ""))[:200])
+                           for k in ("n", "source", "locator", "passage")}
+                          for c in list(turn.get("citations") or [])[:20] if isinstance(c, dict)],
             "vote": _vote(liked),
-            "mode": turn.get("mode", ""),
+            "mode": str(turn.get("mode", ""))[:200],
         }
         path = ctx.feedback_path
         path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and path.stat().st_size > FEEDBACK_MAX_BYTES:
+            return "反馈记录已达上限，暂不再记录，请联系管理员。"
         with ctx.feedback_lock, path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         return "感谢反馈（有帮助），已记录。" if record["vote"] == "up" else "感谢反馈（没帮助），已记录，我们会改进。"
@@ -311,6 +348,9 @@ def record_feedback(ctx: AppContext, turns: Sequence[dict], index: Any, liked: A
 
 
 # --------------------------------------------------------------------------- API
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def parse_history(raw: Any) -> list[dict] | None:
@@ -334,6 +374,8 @@ def api_ask(ctx: AppContext, question: str, history: Any = None) -> dict:
     """The ``/ask`` endpoint: the CLI batch record shape plus ``mode`` and ``notices``."""
     from assistant.cli.ask import batch_record
 
+    if isinstance(question, str):  # a lone surrogate cannot be encoded in the JSON reply
+        question = _SURROGATE.sub("\ufffd", question)
     try:
         answer = ctx.assistant.ask(question, parse_history(history))
         record = batch_record(None, question, answer)
@@ -354,6 +396,7 @@ def api_score(total: Any = None, earned: Any = None, applicable_total: Any = Non
     args = {k: v for k, v in (("total", total), ("earned", earned), ("applicable_total", applicable_total),
                               ("special_deductions", special_deductions), ("bonus", bonus))
             if v is not None and not (isinstance(v, str) and not v.strip())}
+    args = {k: _SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in args.items()}
     try:
         return run_calculate_grade(args)
     except Exception as exc:
@@ -591,43 +634,131 @@ def _source_of(item: Any) -> tuple[Path, str]:
     return Path(path), str(getattr(item, "orig_name", None) or Path(str(path)).name)
 
 
-def store_uploads(settings: Settings, files: Iterable[Any]) -> tuple[list[Path], list[str]]:
-    """Copy accepted uploads into ``<data_dir>/uploads/``; returns (saved paths, refusal lines)."""
+def gradio_temp_root() -> Path:
+    """Where the framework keeps the files a browser uploads (``GRADIO_TEMP_DIR`` or the
+    system temp dir's ``gradio``); copies there are removed once the upload is handled."""
+    return Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio").resolve()
+
+
+def _discard_temp(src: Path) -> None:
+    """Remove the framework's temporary copy of an upload (and its per-file folder)."""
+    try:
+        root = gradio_temp_root()
+        resolved = src.resolve()
+        if root not in resolved.parents:
+            return
+        resolved.unlink(missing_ok=True)
+        parent = resolved.parent
+        if parent != root and root in parent.parents and not any(parent.iterdir()):
+            parent.rmdir()
+    except OSError:
+        pass
+
+
+def _free_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``stem-2.ext``, ``stem-3.ext``… when taken (case-insensitive)."""
+    if name.lower() not in taken:
+        return name
+    stem, ext = Path(name).stem, Path(name).suffix
+    n = 2
+    while f"{stem}-{n}{ext}".lower() in taken:
+        n += 1
+    return f"{stem}-{n}{ext}"
+
+
+def _upload_doc_id(name: str) -> str:
+    from ingest.pipeline import UPLOAD_PREFIX
+
+    return UPLOAD_PREFIX + name
+
+
+def store_uploads(settings: Settings, files: Iterable[Any], replace: bool = False
+                  ) -> tuple[list[tuple[str, Path, bool]], list[str]]:
+    """Copy accepted uploads into ``<data_dir>/uploads/``.
+
+    Returns ``(saved, refusals)``; ``saved`` holds (name shown to the user, saved path, replaced).
+    Every accepted file is kept: a name already used (by an earlier upload or another file of
+    this one) gets a ``-2``, ``-3``… suffix, unless ``replace`` (an admin's explicit choice) lets
+    it overwrite an *earlier upload* of that name. Uploads never touch shipped documents: they
+    are ``upload/<file name>`` in the knowledge base. The framework's temporary copies are
+    removed either way."""
     uploads = Path(settings.data_dir) / "uploads"
     limit = int(settings.upload_max_mb) * 1024 * 1024
-    saved: list[Path] = []
+    saved: list[tuple[str, Path, bool]] = []
     problems: list[str] = []
+    existing = {p.name.lower() for p in uploads.iterdir()} if uploads.is_dir() else set()
+    batch: set[str] = set()
     for item in files or []:
         try:
             src, original = _source_of(item)
         except Exception:
             problems.append("无法识别上传的文件。")
             continue
-        name = safe_filename(original)
-        ext = Path(name).suffix.lower()
-        shown = Path(str(original).replace("\\", "/")).name or name
-        if ext not in ALLOWED_EXTENSIONS:
-            problems.append(f"「{shown}」的类型不支持（只接受 {' '.join(ALLOWED_EXTENSIONS)}）。")
-            continue
         try:
-            size = src.stat().st_size
-        except OSError:
-            problems.append(f"「{shown}」读取失败，请重新上传。")
-            continue
-        if size > limit:
-            problems.append(f"「{shown}」有 {size / 1024 / 1024:.1f} MB，超过上限 {settings.upload_max_mb} MB。")
-            continue
-        if size == 0:
-            problems.append(f"「{shown}」是空文件。")
-            continue
-        uploads.mkdir(parents=True, exist_ok=True)
-        target = uploads / name
-        if target.resolve().parent != uploads.resolve():  # belt and braces: never leave uploads/
-            problems.append(f"「{shown}」的文件名无效。")
-            continue
-        shutil.copyfile(src, target)
-        saved.append(target)
+            name = safe_filename(original)
+            ext = Path(name).suffix.lower()
+            shown = Path(str(original).replace("\\", "/")).name or name
+            if ext not in ALLOWED_EXTENSIONS:
+                problems.append(f"「{shown}」的类型不支持（只接受 {' '.join(ALLOWED_EXTENSIONS)}）。")
+                continue
+            try:
+                size = src.stat().st_size
+            except OSError:
+                problems.append(f"「{shown}」读取失败，请重新上传。")
+                continue
+            if size > limit:
+                problems.append(f"「{shown}」有 {size / 1024 / 1024:.1f} MB，超过上限 {settings.upload_max_mb} MB。")
+                continue
+            if size == 0:
+                problems.append(f"「{shown}」是空文件。")
+                continue
+            taken = batch | (set() if replace else existing)
+            name = _free_name(name, taken)
+            replaced = name.lower() in existing
+            uploads.mkdir(parents=True, exist_ok=True)
+            target = uploads / name
+            if target.resolve().parent != uploads.resolve():  # belt and braces: never leave uploads/
+                problems.append(f"「{shown}」的文件名无效。")
+                continue
+            tmp = target.with_name(f".{target.name}.part")
+            shutil.copyfile(src, tmp)
+            tmp.replace(target)
+            batch.add(name.lower())
+            saved.append((shown, target, replaced))
+        finally:
+            _discard_temp(src)
     return saved, problems
+
+
+def upload_plan(settings: Settings, files: Any, replace: bool = False) -> list[str]:
+    """What an upload will do, file by file, without doing it (shown before a replacement)."""
+    if isinstance(files, (str, Path, dict)):
+        files = [files]
+    uploads = Path(settings.data_dir) / "uploads"
+    existing = {p.name.lower() for p in uploads.iterdir()} if uploads.is_dir() else set()
+    batch: set[str] = set()
+    lines = []
+    for item in files or []:
+        try:
+            _, original = _source_of(item)
+        except Exception:
+            continue
+        name = safe_filename(original)
+        if Path(name).suffix.lower() not in ALLOWED_EXTENSIONS:
+            continue
+        shown = Path(str(original).replace("\\", "/")).name or name
+        name = _free_name(name, batch | (set() if replace else existing))
+        batch.add(name.lower())
+        action = "替换已上传的同名文档" if name.lower() in existing else "新增"
+        lines.append(f"「{shown}」→ {_upload_doc_id(name)}（{action}）")
+    return lines
+
+
+def upload_plan_key(settings: Settings, files: Any) -> str:
+    """Identifies a replacement plan, so a confirmation applies to exactly what was shown."""
+    import hashlib
+
+    return hashlib.sha1("\n".join(upload_plan(settings, files, replace=True)).encode()).hexdigest()[:16]
 
 
 def document_rows(settings: Settings) -> list[list[Any]]:
@@ -636,7 +767,8 @@ def document_rows(settings: Settings) -> list[list[Any]]:
 
     docs = sorted(list_documents(settings), key=lambda d: d["doc_id"])
     docs.sort(key=lambda d: d["ingested_at"], reverse=True)
-    return [[d["doc_id"], d["title"], d["doc_type"], d["chunks"], d["ingested_at"]] for d in docs]
+    return [[d["doc_id"], d["title"], d["doc_type"], f"{d['authority']} {d['authority_label']}", d["chunks"],
+             d["ingested_at"]] for d in docs]
 
 
 def _progress_callback(progress: ProgressFn | None, verb: str):
@@ -653,9 +785,14 @@ def _progress_callback(progress: ProgressFn | None, verb: str):
     return on_progress
 
 
-def upload_documents(ctx: AppContext, files: Any, password: Any = None, progress: ProgressFn | None = None
-                     ) -> tuple[str, list[list[Any]]]:
-    """Save, check and ingest uploads; returns (message, document table)."""
+def upload_documents(ctx: AppContext, files: Any, password: Any = None, progress: ProgressFn | None = None,
+                     replace: bool = False, confirmed: str | None = None) -> tuple[str, list[list[Any]]]:
+    """Save, check and ingest uploads; returns (message, document table).
+
+    By default nothing is ever replaced (see ``store_uploads``). With ``replace`` an upload may
+    overwrite earlier uploads of the same name, but only once the admin has seen the plan: the
+    first call returns it, and the upload happens when ``confirmed`` is that plan's key
+    (``upload_plan_key``)."""
     from assistant.kb import ingest
 
     try:
@@ -666,15 +803,28 @@ def upload_documents(ctx: AppContext, files: Any, password: Any = None, progress
             files = [files]
         if not files:
             return "请先选择要上传的文件（PDF / Markdown / TXT / HTML）。", document_rows(ctx.settings)
-        saved, problems = store_uploads(ctx.settings, files)
-        lines = list(problems)
-        if saved:
-            with ctx.write_lock:
-                report, _ = ingest(ctx.settings, saved, progress=False,
+        if replace:
+            plan = upload_plan(ctx.settings, files, replace=True)
+            if any("替换" in line for line in plan) and confirmed != upload_plan_key(ctx.settings, files):
+                return ("将按以下方式导入（尚未执行）：\n" + "\n".join(plan)
+                        + "\n确认替换请再次点击「上传并导入」。", document_rows(ctx.settings))
+        with ctx.write_lock:
+            saved, problems = store_uploads(ctx.settings, files, replace=replace)
+            lines = list(problems)
+            if saved:
+                report, _ = ingest(ctx.settings, [p for _, p, _ in saved], progress=False,
                                    on_progress=_progress_callback(progress, "导入"))
-                ctx.refresh()
-            names = "、".join(p.name for p in saved)
-            lines.insert(0, f"已上传 {len(saved)} 个文件（{names}）。{report.summary()}")
+                status = ctx.refresh()
+                failed = {p for p, _ in report.errors}
+                listing = []
+                for shown, path, replaced in saved:
+                    what = "替换" if replaced else "新增"
+                    if str(path) in failed:
+                        what = "导入失败"
+                    listing.append(f"  「{shown}」→ {_upload_doc_id(path.name)}（{what}）")
+                lines[:0] = [f"已上传 {len(saved)} 个文件：", *listing, report.summary()]
+                if status:
+                    lines.append(status)
         return "\n".join(lines) or "没有可导入的文件。", document_rows(ctx.settings)
     except Exception as exc:
         return friendly_error(exc, "上传文档"), _safe_rows(ctx)
@@ -707,9 +857,9 @@ def delete_document(ctx: AppContext, doc_id: Any, password: Any = None) -> tuple
                 uploads = ctx.uploads_dir.resolve()
                 if source.parent.resolve() == uploads and source.exists():
                     source.unlink()
-            ctx.refresh()
+            status = ctx.refresh()
         message = f"已删除文档 {doc_id}。" if deleted else f"知识库中没有文档 {doc_id}。"
-        return message, document_rows(ctx.settings)
+        return message + (f"\n{status}" if status else ""), document_rows(ctx.settings)
     except Exception as exc:
         return friendly_error(exc, "删除文档"), _safe_rows(ctx)
 
@@ -729,8 +879,9 @@ def rebuild_knowledge_base(ctx: AppContext, password: Any = None, progress: Prog
         with ctx.write_lock:
             report, _ = ingest(ctx.settings, paths, reset=True, progress=False,
                                on_progress=_progress_callback(progress, "重建"))
-            ctx.refresh()
-        return f"已重建知识库（corpus/ + 上传文件）。{report.summary()}", document_rows(ctx.settings)
+            status = ctx.refresh()
+        return (f"已重建知识库（corpus/ + 上传文件）。{report.summary()}" + (f"\n{status}" if status else ""),
+                document_rows(ctx.settings))
     except Exception as exc:
         return friendly_error(exc, "重建知识库"), _safe_rows(ctx)
 
@@ -738,7 +889,7 @@ def rebuild_knowledge_base(ctx: AppContext, password: Any = None, progress: Prog
 def list_documents_handler(ctx: AppContext) -> tuple[str, list[list[Any]]]:
     try:
         rows = document_rows(ctx.settings)
-        return f"知识库中共有 {len(rows)} 个文档，{sum(r[3] for r in rows)} 个片段。", rows
+        return f"知识库中共有 {len(rows)} 个文档，{sum(r[4] for r in rows)} 个片段。", rows
     except Exception as exc:
         return friendly_error(exc, "读取文档列表"), []
 
@@ -831,9 +982,14 @@ def category_chart(per_category: dict[str, dict]):
 
 
 def run_eval_dashboard(ctx: AppContext, baseline: bool = False, progress: ProgressFn | None = None,
-                       qa_path: str | Path | None = None):
-    """Run the QA set; returns (message, metrics rows, figure or None, failure rows)."""
+                       qa_path: str | Path | None = None, password: Any = None):
+    """Run the QA set; returns (message, metrics rows, figure or None, failure rows).
+    It may import corpus/ into an empty knowledge base, so it needs the admin password like
+    every other write."""
     try:
+        refused = check_admin(ctx.settings, password)
+        if refused:
+            return refused, [], None, []
         from eval.harness import run_eval
 
         def on_progress(stage: str, done: int, total: int) -> None:
@@ -857,3 +1013,71 @@ def run_eval_dashboard(ctx: AppContext, baseline: bool = False, progress: Progre
         if type(exc).__name__ == "QAError":  # a malformed QA file: its message names the line
             return f"运行评测失败：{exc}", [], None, []
         return friendly_error(exc, "运行评测"), [], None, []
+
+
+# --------------------------------------------------------------------------- raw HTTP guard
+
+BAD_BODY_MESSAGE = "请求内容不是有效的 UTF-8 编码 JSON（例如以原始字节发送的单独代理字符），请检查编码后重试。"
+MAX_GUARDED_BODY = 4 * 1024 * 1024
+
+
+class BodyGuard:
+    """ASGI middleware in front of the framework's API: a JSON request whose body is not strict
+    UTF-8 (a lone surrogate sent as raw bytes, stray bytes) or not JSON at all gets one Chinese
+    error (HTTP 400, ``{"error": ...}``) instead of the framework's English one or a 500.
+    File uploads (multipart) pass through untouched."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") != "http" or scope.get("method") != "POST":
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        if "json" not in headers.get("content-type", "") and "/call/" not in scope.get("path", "") \
+                and "/run/" not in scope.get("path", "") and "/api/" not in scope.get("path", ""):
+            return await self.app(scope, receive, send)
+        if "multipart" in headers.get("content-type", ""):
+            return await self.app(scope, receive, send)
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return await self.app(scope, _replay([message]), send)
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = message.get("more_body", False)
+            if size > MAX_GUARDED_BODY:  # too large to check here: the framework's own limits apply
+                return await self.app(scope, _replay([{"type": "http.request", "body": b"".join(chunks),
+                                                        "more_body": more}], receive), send)
+        body = b"".join(chunks)
+        if body and not _valid_json_utf8(body):
+            payload = json.dumps({"error": BAD_BODY_MESSAGE}, ensure_ascii=False).encode("utf-8")
+            await send({"type": "http.response.start", "status": 400,
+                        "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                                    (b"content-length", str(len(payload)).encode())]})
+            await send({"type": "http.response.body", "body": payload})
+            return
+        return await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}],
+                                             receive), send)
+
+
+def _valid_json_utf8(body: bytes) -> bool:
+    try:
+        json.loads(body.decode("utf-8"))  # strict: encoded surrogates are invalid UTF-8
+        return True
+    except (UnicodeDecodeError, ValueError):
+        return False
+
+
+def _replay(messages: list[dict], then=None):
+    queue = list(messages)
+
+    async def receive():
+        if queue:
+            return queue.pop(0)
+        if then is not None:
+            return await then()
+        return {"type": "http.disconnect"}
+
+    return receive

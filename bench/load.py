@@ -205,9 +205,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def app_env(data_dir: Path, embedding_model: str | None = "hashing") -> dict[str, str]:
+def app_env(data_dir: Path, embedding_model: str | None = "hashing", extra: dict[str, str] | None = None
+            ) -> dict[str, str]:
     """The app's environment: offline, embedded Chroma; ``embedding_model=None`` keeps the
-    environment's own KBA_EMBEDDING_MODEL (or the default)."""
+    environment's own KBA_EMBEDDING_MODEL (or the default); ``extra`` is added last (e.g. a
+    Chroma server's KBA_CHROMA_HOST / KBA_CHROMA_PORT, see bench/server_kill.py)."""
     env = dict(os.environ, KBA_DATA_DIR=str(data_dir),
                GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1", HF_HUB_DISABLE_TELEMETRY="1",
                TRANSFORMERS_OFFLINE="1", PYTHONUNBUFFERED="1")
@@ -215,13 +217,15 @@ def app_env(data_dir: Path, embedding_model: str | None = "hashing") -> dict[str
         env["KBA_EMBEDDING_MODEL"] = embedding_model
     for key in ("KBA_LLM_MODEL", "KBA_LLM_BASE_URL", "KBA_CHROMA_HOST", "KBA_RERANKER_MODEL"):
         env.pop(key, None)  # the offline path, embedded Chroma
+    env.update(extra or {})
     return env
 
 
-def build_kb(data_dir: Path, embedding_model: str = "hashing", timeout: float = 600) -> str:
+def build_kb(data_dir: Path, embedding_model: str = "hashing", timeout: float = 600,
+             extra_env: dict[str, str] | None = None) -> str:
     """Ingest corpus/ into ``data_dir`` (incremental: an unchanged KB is reused); returns the summary."""
     proc = subprocess.run([sys.executable, "-m", "assistant", "ingest", "--no-progress", "--data-dir", str(data_dir)],
-                          cwd=REPO, env=app_env(data_dir, embedding_model), capture_output=True, text=True,
+                          cwd=REPO, env=app_env(data_dir, embedding_model, extra_env), capture_output=True, text=True,
                           encoding="utf-8", timeout=timeout)
     if proc.returncode != 0:
         raise RuntimeError(f"ingest failed (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()[-500:]}")
@@ -243,7 +247,8 @@ class App:
 
 
 def start_app(data_dir: Path, port: int | None = None, embedding_model: str | None = "hashing",
-              timeout: float = 180, log_path: Path | None = None, poll: float = 0.1) -> App:
+              timeout: float = 180, log_path: Path | None = None, poll: float = 0.1,
+              extra_env: dict[str, str] | None = None) -> App:
     """``python app.py`` on 127.0.0.1; returns once ``GET /`` answers 200 (raises when it exits)."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}/"
@@ -252,7 +257,7 @@ def start_app(data_dir: Path, port: int | None = None, embedding_model: str | No
     log = log_path.open("wb")
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--host", "127.0.0.1", "--port", str(port),
-                             "--data-dir", str(data_dir)], cwd=REPO, env=app_env(data_dir, embedding_model),
+                             "--data-dir", str(data_dir)], cwd=REPO, env=app_env(data_dir, embedding_model, extra_env),
                             stdout=log, stderr=subprocess.STDOUT)
     log.close()
     app = App(proc, url, log_path, 0.0)

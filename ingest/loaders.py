@@ -226,8 +226,10 @@ def parse_front_matter(text: str) -> tuple[dict[str, Any], str]:
         return {}, text
     import yaml
 
+    from ingest.frontmatter import safe_load_bounded
+
     try:
-        data = yaml.safe_load(match.group(1)) or {}
+        data = safe_load_bounded(match.group(1)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 2}行" if mark is not None else ""

@@ -112,8 +112,37 @@ def chunk_record(chunk: Chunk) -> dict:
     return meta
 
 
-def prepare(path: Path, root: Path, on_page=None) -> tuple[RawDocument, list[Chunk]]:
-    doc = clean_document(load_document(path, root, on_page=on_page))
+UPLOAD_PREFIX = "upload/"
+
+
+def upload_doc_id(path: Path, upload_root: Path) -> str:
+    """Uploaded files live in their own namespace, keyed by file name *with* its extension
+    (``upload/x.md`` and ``upload/x.html`` are two documents); a front-matter ``id`` is ignored,
+    so an upload can never take the id of a shipped document."""
+    try:
+        rel = Path(path).resolve().relative_to(Path(upload_root).resolve()).as_posix()
+    except ValueError:
+        rel = Path(path).name
+    return UPLOAD_PREFIX + rel
+
+
+def _is_under(path: Path, root: Path | None) -> bool:
+    if root is None:
+        return False
+    try:
+        Path(path).resolve().relative_to(Path(root).resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def prepare(path: Path, root: Path, upload_root: Path | None = None,
+            on_page=None) -> tuple[RawDocument, list[Chunk]]:
+    doc = load_document(path, root, on_page=on_page)
+    if _is_under(path, upload_root):
+        doc.doc_id = upload_doc_id(path, upload_root)
+        doc.meta.pop("id", None)
+    doc = clean_document(doc)
     chunks = chunk_document(doc)
     if not chunks:
         raise IngestError(f"没有可导入的文字内容：{path}")
@@ -122,8 +151,10 @@ def prepare(path: Path, root: Path, on_page=None) -> tuple[RawDocument, list[Chu
 
 def ingest_paths(paths: Iterable[Path], store: KnowledgeStore, embedder, *, reset: bool = False,
                  prune: bool = False, progress: bool = True,
-                 on_progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
-    """Ingest files and directories into ``store``; see IngestReport for what is counted."""
+                 on_progress: Callable[[int, int, str], None] | None = None,
+                 upload_root: Path | None = None) -> IngestReport:
+    """Ingest files and directories into ``store``; see IngestReport for what is counted.
+    Files under ``upload_root`` are uploads: their ids are ``upload/<file name>``."""
     started = time.perf_counter()
     report = IngestReport()
     paths = [Path(p) for p in paths]
@@ -176,7 +207,8 @@ def ingest_paths(paths: Iterable[Path], store: KnowledgeStore, embedder, *, rese
                 on_progress(i, len(files), f"{path}（文字识别 第 {done} 页，共 {total} 页）")
 
         try:
-            write = _prepare_one(path, root, embedder, manifests, report, _data_dir(store), on_page)
+            write = _prepare_one(path, root, embedder, manifests, report, upload_root,
+                                 _data_dir(store), on_page)
         except IngestError as exc:
             report.errors.append((str(path), str(exc)))
         except Exception as exc:  # one broken document never stops the batch
@@ -211,7 +243,8 @@ def _data_dir(store) -> Path | None:
 
 
 def _prepare_one(path: Path, root: Path, embedder, manifests: dict[str, Manifest],
-                 report: IngestReport, data_dir: Path | None = None, on_page=None) -> DocumentWrite | None:
+                 report: IngestReport, upload_root: Path | None = None,
+                 data_dir: Path | None = None, on_page=None) -> DocumentWrite | None:
     """Everything up to the store write for one file; None when it is unchanged."""
     try:
         digest = file_hash(path)
@@ -225,7 +258,7 @@ def _prepare_one(path: Path, root: Path, embedder, manifests: dict[str, Manifest
         report.documents += 1
         report.unchanged += 1
         return None
-    doc, chunks = prepare(path, root, on_page)
+    doc, chunks = prepare(path, root, upload_root, on_page)
     extra = {"fmt": doc.fmt, "encoding": doc.meta.get("encoding", "")}
     if doc.meta.get("ocr_pages"):
         extra["ocr_pages"] = {str(p): c for p, c in doc.meta["ocr_pages"].items()}

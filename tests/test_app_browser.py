@@ -201,8 +201,25 @@ def test_score_calculator(page, shots):
 def test_upload_shows_in_table_and_html_stays_text(page, shots, tmp_path):
     from playwright.sync_api import expect
 
+    import http.server
+    import threading
+
+    fetched: list[str] = []
+
+    class Counter(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 -- any fetch of a document's image or link is a finding
+            fetched.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    trap = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Counter)
+    threading.Thread(target=trap.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{trap.server_address[1]}"
     doc = tmp_path / "维修承诺 2024.md"
-    doc.write_text(EVIL_DOC, encoding="utf-8")
+    doc.write_text(EVIL_DOC.replace("上门维修。", f"上门维修![x]({url}/p.png)[说明]({url}/a)。"), encoding="utf-8")
     page.get_by_role("tab", name="知识库").click()
     page.locator("#kba-files input[type=file]").set_input_files(str(doc))
     page.locator("#kba-upload").click()
@@ -226,6 +243,11 @@ def test_upload_shows_in_table_and_html_stays_text(page, shots, tmp_path):
     expect(cards).to_contain_text("<script>alert(1)</script>", timeout=30_000)
     expect(cards).to_contain_text("<img src=x onerror=alert(2)>")
     assert page.locator("#kba-cards script, #kba-cards img, #kba-chatbot img[src='x']").count() == 0
+    # Markdown inside a passage is text too: no image, no link, nothing fetched (issue 12)
+    expect(page.locator("#kba-chatbot")).to_contain_text(f"![x]({url}/p.png)", timeout=30_000)
+    assert page.locator("#kba-chatbot img, #kba-chatbot a[href*='127.0.0.1']").count() == 0
     page.wait_for_timeout(500)
     page.screenshot(path=str(shots / "6-escaped.png"))
     assert page.dialogs == []
+    trap.shutdown()
+    assert fetched == []

@@ -269,7 +269,7 @@ def test_upload_sanitises_names_and_stays_in_uploads(tmp_path, name):
     saved = list(uploads.iterdir())
     assert len(saved) == 1 and saved[0].name == W.safe_filename(name)
     assert "已上传 1 个文件" in message
-    assert [r[0] for r in rows] == [Path(saved[0].name).stem]
+    assert [r[0] for r in rows] == ["upload/" + saved[0].name]
     assert not (tmp_path / "etc").exists()
 
 
@@ -295,7 +295,7 @@ def test_upload_requires_admin_password_when_set(tmp_path):
     message, _ = W.rebuild_knowledge_base(ctx, "nope")
     assert "拒绝" in message
     message, rows = W.upload_documents(ctx, [_upload(tmp_path, "doc.md")], "s3cret")
-    assert [r[0] for r in rows] == ["doc"]
+    assert [r[0] for r in rows] == ["upload/doc.md"]
 
 
 def test_upload_progress_delete_and_refresh(tmp_path, corpus_kb):
@@ -307,16 +307,16 @@ def test_upload_progress_delete_and_refresh(tmp_path, corpus_kb):
     calls = []
     message, rows = W.upload_documents(ctx, [_upload(tmp_path, "维修承诺.md")],
                                        progress=lambda frac, desc=None: calls.append((frac, desc)))
-    assert "维修承诺" in [r[0] for r in rows]
+    assert "upload/维修承诺.md" in [r[0] for r in rows]
     assert calls and calls[-1][0] == 1.0
     # the shared assistant sees the new document without a restart
     _, hit_rows = W.retrieval_rows(ctx, "上门维修 二十四小时 响应", 3)
-    assert hit_rows[0][6] == "维修承诺"
-    message, rows = W.delete_document(ctx, "维修承诺")
-    assert "已删除" in message and "维修承诺" not in [r[0] for r in rows]
+    assert hit_rows[0][6] == "upload/维修承诺.md"
+    message, rows = W.delete_document(ctx, "upload/维修承诺.md")
+    assert "已删除" in message and "upload/维修承诺.md" not in [r[0] for r in rows]
     assert not (tmp_path / "data" / "uploads" / "维修承诺.md").exists()
     _, hit_rows = W.retrieval_rows(ctx, "上门维修 二十四小时 响应", 3)
-    assert all(r[6] != "维修承诺" for r in hit_rows)
+    assert all(r[6] != "upload/维修承诺.md" for r in hit_rows)
     message, _ = W.delete_document(ctx, "no-such-doc")
     assert "没有文档" in message
 
@@ -324,8 +324,10 @@ def test_upload_progress_delete_and_refresh(tmp_path, corpus_kb):
 def test_document_table(corpus_kb):
     rows = W.document_rows(corpus_kb)
     assert len(rows) >= 20
-    for doc_id, title, doc_type, chunks, ingested_at in rows:
+    for doc_id, title, doc_type, level, chunks, ingested_at in rows:
         assert doc_id and title and doc_type and chunks > 0 and len(ingested_at) == 19
+        assert level == {"standard": "3 标准/法规", "regulation": "3 标准/法规", "faq": "2 常见问题/指南",
+                         "guide": "2 常见问题/指南", "web": "1 网页/上传"}[doc_type]
     message, rows2 = W.list_documents_handler(W.AppContext(corpus_kb))
     assert rows2 == rows and f"{len(rows)} 个文档" in message
 

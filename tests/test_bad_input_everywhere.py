@@ -504,6 +504,37 @@ def test_gradio_lone_surrogate_over_raw_http(gradio_app):
     check_record(record, "answer")
 
 
+@pytest.mark.parametrize("path", ["gradio_api/call/ask", "gradio_api/run/ask", "gradio_api/api/ask"])
+@pytest.mark.parametrize("body", [
+    '{"data": ["'.encode() + "\ud800售后服务认证属于哪类认证？".encode("utf-8", "surrogatepass") + b'", null]}',
+    b'{"data": ["\xff\xfe", null]}',
+    b'{"data": ["',
+], ids=["raw-surrogate", "bad-utf8", "truncated-json"])
+def test_gradio_raw_http_bad_body_is_a_chinese_error(gradio_app, path, body):
+    """A lone surrogate sent as raw bytes (not a JSON escape), stray bytes or broken JSON: one
+    Chinese error, never the framework's English one, a 500 or a reset connection."""
+    import httpx
+
+    with httpx.Client(base_url=gradio_app, timeout=60, trust_env=False) as http:
+        posted = http.post(path, content=body, headers={"content-type": "application/json"})
+    assert posted.status_code == 400, posted.text
+    one_chinese_line(posted.json()["error"])
+    assert "UTF-8" in posted.json()["error"]
+
+
+@pytest.mark.parametrize("path", ["gradio_api/run/ask", "gradio_api/api/ask"])
+def test_gradio_escaped_lone_surrogate_on_every_route(gradio_app, path):
+    import httpx
+
+    body = '{"data": ["\\ud800售后服务认证属于哪类认证？", null]}'.encode()
+    with httpx.Client(base_url=gradio_app, timeout=60, trust_env=False) as http:
+        posted = http.post(path, content=body, headers={"content-type": "application/json"})
+    assert posted.status_code == 200, posted.text
+    record = posted.json()["data"][0]
+    check_record(record, "answer")
+    assert record["question"].startswith("\ufffd")
+
+
 BAD_SCORE_API = [
     ({"total": -1}, "0 到 100"),
     ({"total": 101}, "0 到 100"),

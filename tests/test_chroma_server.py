@@ -234,7 +234,7 @@ def test_lexical_index_is_rebuilt_from_the_server_collection(server_kb, corpus_k
     data_c = tmp_path / "fresh"
     assert not (data_c / "cache").exists()
     instance = Assistant(_server_settings(data_c, server_kb["port"]))
-    caches = list((data_c / "cache").glob("lexical-*.pkl"))
+    caches = list((data_c / "cache").glob("lexical-*.json"))
     assert len(caches) == 1, "a fresh instance should build and cache its lexical index"
     lexical = instance.retriever.lexical
     server_count = instance.store.count()
@@ -247,7 +247,7 @@ def test_lexical_index_is_rebuilt_from_the_server_collection(server_kb, corpus_k
     stamp = (caches[0].stat().st_ino, caches[0].stat().st_mtime_ns)
     again = Assistant(_server_settings(data_c, server_kb["port"]))
     assert again.retriever.lexical.ids == lexical.ids
-    assert list((data_c / "cache").glob("lexical-*.pkl")) == caches
+    assert list((data_c / "cache").glob("lexical-*.json")) == caches
     assert (caches[0].stat().st_ino, caches[0].stat().st_mtime_ns) == stamp, "cache was rebuilt"
 
 
@@ -353,3 +353,121 @@ def test_unreachable_server_is_a_clear_chinese_error(command, tmp_path):
     assert "Traceback" not in out.stderr and "Traceback" not in out.stdout
     assert "无法连接 Chroma 服务器" in out.stderr and f"127.0.0.1:{port}" in out.stderr, out.stderr
     assert len(out.stderr.strip().splitlines()) <= 2, out.stderr
+
+
+# --------------------------------------------------------------------------- issue 12: serving under writes
+
+
+def test_two_instances_keep_answering_while_one_rebuilds_and_the_cli_resets(chroma_server, tmp_path, monkeypatch):
+    """Instance A rebuilds through the app's handler and the CLI runs ``ingest --reset`` while
+    both A and B answer questions non-stop: not one question fails or goes unanswered, and
+    both follow the new knowledge base (own collection, so the other tests are unaffected)."""
+    import threading
+
+    from assistant import core
+    from assistant import webapp as W
+    from assistant.config import CORPUS_DIR
+    from assistant.core import Assistant
+    from assistant.kb import ingest
+
+    monkeypatch.setattr(core, "STORE_CHECK_SECONDS", 0.0)
+    port, collection = chroma_server["port"], "rebuild_serving"
+    settings_a = _server_settings(tmp_path / "a", port, collection)
+    settings_b = _server_settings(tmp_path / "b", port, collection)
+    assert ingest(settings_a, [CORPUS_DIR], progress=False)[0].ok
+    ctx_a = W.AppContext(settings_a, Assistant(settings_a))
+    instance_b = Assistant(settings_b)
+    questions = ["证书有效期几年？", "售后服务认证属于哪类认证？", "申请售后服务认证需要准备哪些材料？"]
+    expected = {q: instance_b.ask(q).answer for q in questions}
+    problems: list[str] = []
+    asked = [0]
+    stop = threading.Event()
+
+    def keep_asking(instance, name):
+        while not stop.is_set():
+            for q in questions:
+                try:
+                    answer = instance.ask(q)
+                except Exception as exc:  # noqa: BLE001 -- every failure is a finding
+                    problems.append(f"{name}: {type(exc).__name__}: {exc}")
+                    continue
+                asked[0] += 1
+                if answer.abstained or not answer.citations or answer.answer != expected[q]:
+                    problems.append(f"{name}: {q} -> {answer.answer[:80]} {answer.notices}")
+
+    threads = [threading.Thread(target=keep_asking, args=(ctx_a.assistant, "A")),
+               threading.Thread(target=keep_asking, args=(instance_b, "B"))]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(0.5)
+        message, rows = W.rebuild_knowledge_base(ctx_a)
+        assert "已重建" in message and "内部错误" not in message, message
+        out = _cli(["ingest", "--reset", "--json"], _env(tmp_path / "cli", port, collection))
+        assert out.returncode == 0, out.stderr
+        message, _ = W.delete_document(ctx_a, "faq-marks")
+        assert message.startswith("已删除文档 faq-marks") and "内部错误" not in message, message
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+    assert problems == [], problems[:5]
+    assert asked[0] > 20
+    for instance in (ctx_a.assistant, instance_b):  # both follow the latest knowledge base
+        assert "faq-marks" not in {cid.split("::")[0] for cid in instance.retriever.lexical.ids}
+    from assistant.kb import open_store
+
+    names = [c if isinstance(c, str) else c.name for c in open_store(settings_a).client.list_collections()]
+    assert not [n for n in names if n.startswith(collection + "-")], names  # no staging or old copies left
+
+
+def test_a_killed_server_is_the_same_clear_message_in_app_api_and_cli(tmp_path):
+    """A running instance whose Chroma server dies: /ask through the real app, the chat and the
+    CLI all say the same Chinese sentence (no 内部错误（ConnectError）); after a restart of the
+    server on the same port and path the same instance answers again."""
+    from gradio_client import Client
+
+    from assistant.core import Assistant
+    from assistant.kb import ingest
+    from assistant.store import unavailable_message
+    from assistant import webapp as W
+    from net import launched_app
+
+    from assistant.config import CORPUS_DIR
+
+    port = free_port()
+    db = tmp_path / "db"
+    cmd = [str(CHROMA), "run", "--path", str(db), "--host", "127.0.0.1", "--port", str(port)]
+
+    def start():
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+        deadline = time.monotonic() + START_TIMEOUT
+        while not _heartbeat(port):
+            assert proc.poll() is None and time.monotonic() < deadline, "chroma server did not start"
+            time.sleep(0.2)
+        return proc
+
+    proc = start()
+    try:
+        settings = _server_settings(tmp_path / "a", port)
+        assert ingest(settings, [CORPUS_DIR], progress=False)[0].ok
+        assistant = Assistant(settings)
+        with launched_app(settings, assistant) as url:
+            client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
+            assert not client.predict("证书有效期几年？", api_name="/ask")["abstained"]
+            stop_process(proc)
+            expected = unavailable_message(settings)
+            record = client.predict("证书有效期几年？", api_name="/ask")
+            assert record["error"] == f"回答问题失败：{expected}", record
+            messages, *_ = W.ask_once(W.AppContext(settings, assistant), "证书有效期几年？", [])
+            assert "无法连接 Chroma 服务器" in messages[-1]["content"] and "内部错误" not in messages[-1]["content"]
+            out = _cli(["ask", "证书有效期几年？"], _env(tmp_path / "cli", port))
+            assert out.returncode == 2 and out.stderr.strip() == f"错误：{expected}", out.stderr
+            proc = start()
+            record = client.predict("证书有效期几年？", api_name="/ask")
+            assert "error" not in record and not record["abstained"], record
+            client.close()
+    finally:
+        stop_process(proc)

@@ -342,7 +342,7 @@ def test_kill_during_update_keeps_every_document_whole(crash_corpus, tmp_path):
     cache_dir = settings.data_dir / "cache"
     v1_index = LexicalIndex.from_store(open_store(settings), cache_dir)
     v1_version = open_store(settings).version()
-    assert [p.name for p in cache_dir.glob("*.pkl")] == [f"lexical-knowledge-{v1_version}.pkl"]
+    assert [p.name for p in cache_dir.glob("*.json")] == [f"lexical-knowledge-{v1_version}.json"]
 
     changed = range(60)  # the first write batch (50 files) and 10 more change; 20 stay
     write_corpus(corpus, seed=2, files=changed, edition="（修订版）")
@@ -363,22 +363,22 @@ def test_kill_during_update_keeps_every_document_whole(crash_corpus, tmp_path):
     # the lexical cache is keyed by the store version: the v1 cache (still on disk), a damaged
     # cache file under the current version's name and a leftover temp file are never served
     assert snap["version"] != v1_version
-    assert (cache_dir / f"lexical-knowledge-{v1_version}.pkl").exists()
-    current = cache_dir / f"lexical-knowledge-{snap['version']}.pkl"
+    assert (cache_dir / f"lexical-knowledge-{v1_version}.json").exists()
+    current = cache_dir / f"lexical-knowledge-{snap['version']}.json"
     current.write_bytes(b"\x80\x05partial pickle from a killed writer")
     current.with_suffix(".tmp").write_bytes(b"\x80\x05half")
     index = LexicalIndex.from_store(open_store(settings), cache_dir)
     assert sorted(index.ids) == sorted(listed) and sorted(index.ids) != sorted(v1_index.ids)
     again = LexicalIndex.from_store(open_store(settings), cache_dir)  # now from the rewritten cache
     assert again.ids == index.ids
-    assert not (cache_dir / f"lexical-knowledge-{v1_version}.pkl").exists()
+    assert not (cache_dir / f"lexical-knowledge-{v1_version}.json").exists()
     # the same for the cache an Assistant uses (tagged with its embedder, vectors beside it)
     from assistant.embedders.hashing import HashingEmbedder
 
     tag = re.sub(r"[^A-Za-z0-9_.-]+", "_", HashingEmbedder().name)
-    tagged = cache_dir / f"lexical-knowledge-{snap['version']}-{tag}.pkl"
+    tagged = cache_dir / f"lexical-knowledge-{snap['version']}-{tag}.json"
     tagged.write_bytes(current.read_bytes())  # a valid index ...
-    tagged.with_suffix(".npy").write_bytes(b"\x93NUMPY truncated")  # ... with damaged vectors
+    tagged.with_suffix(".npz").write_bytes(b"PK\x03\x04 truncated")  # ... with damaged vectors
     check_search_ignores_orphans(settings, listed, orphans)
 
     store = open_store(settings)
@@ -393,7 +393,7 @@ def test_kill_during_update_keeps_every_document_whole(crash_corpus, tmp_path):
     # the restarted instance's cache follows the final version
     final_version = open_store(settings).version()
     assert sorted(LexicalIndex.from_store(open_store(settings), cache_dir).ids) == sorted(reference_v2["all_ids"])
-    assert [p.name for p in cache_dir.glob("*.pkl")] == [f"lexical-knowledge-{final_version}.pkl"]
+    assert [p.name for p in cache_dir.glob("*.json")] == [f"lexical-knowledge-{final_version}.json"]
 
 
 def test_corrupt_file_on_reingest_keeps_the_previous_index(tmp_path):
@@ -427,4 +427,4 @@ def test_corrupt_file_on_reingest_keeps_the_previous_index(tmp_path):
     assert after == before  # same manifests, chunks and version: the index is intact
     index = LexicalIndex.from_store(open_store(settings), cache_dir)
     assert index.ids == before_index.ids
-    assert [p.name for p in cache_dir.glob("*.pkl")] == [f"lexical-knowledge-{before['version']}.pkl"]
+    assert [p.name for p in cache_dir.glob("*.json")] == [f"lexical-knowledge-{before['version']}.json"]

@@ -91,10 +91,10 @@ def test_lexical_cache_round_trip_keeps_phrase_vectors(corpus_kb, tmp_path):
     emb = HashingEmbedder()
     built = LexicalIndex.from_store(store, tmp_path, emb)
     files = sorted(p.suffix for p in tmp_path.iterdir())
-    assert files == [".npy", ".pkl"]
+    assert files == [".json", ".npz"]
     loaded = LexicalIndex.from_store(store, tmp_path, emb)
     assert loaded.ids == built.ids and np.array_equal(loaded.phrase_vectors, built.phrase_vectors)
     # vectors missing (e.g. a crash between the two writes): rebuilt, never served half
-    next(tmp_path.glob("*.npy")).unlink()
+    next(tmp_path.glob("*.npz")).unlink()
     again = LexicalIndex.from_store(store, tmp_path, emb)
     assert again.phrase_vectors is not None and again.phrase_vectors.shape == built.phrase_vectors.shape

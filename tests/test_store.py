@@ -86,12 +86,12 @@ def test_lexical_index_is_built_from_store_and_cached(settings):
     cache = settings.data_dir / "cache"
     index = LexicalIndex.from_store(store, cache)
     assert index.search(["有效期"], 5)[0][0] == ids[0]
-    assert list(cache.glob("lexical-*.pkl"))
+    assert list(cache.glob("lexical-*.json"))
     again = LexicalIndex.from_store(store, cache)
     assert again.ids == index.ids
     _write(store, emb, "b", ["监督审核 每年"])
     assert len(LexicalIndex.from_store(store, cache)) == 3  # new version, rebuilt
-    assert len(list(cache.glob("lexical-*.pkl"))) == 1
+    assert len(list(cache.glob("lexical-*.json"))) == 1
 
 
 def test_reset_empties_everything(settings):

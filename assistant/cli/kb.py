@@ -29,9 +29,11 @@ def run(args) -> int:
         elif not docs:
             print("知识库为空。用 python -m assistant ingest 导入文档。")
         else:
-            print(f"{'文档 id':<40} {'类型':<10} {'片段':>4}  导入时间             标题")
+            print(f"{'文档 id':<40} {'类型':<10} {'权威等级':<14} {'片段':>4}  导入时间             标题")
             for d in docs:
-                print(f"{d['doc_id']:<40} {d['doc_type']:<10} {d['chunks']:>4}  {d['ingested_at']}  {d['title']}")
+                level = f"{d['authority']} {d['authority_label']}"
+                print(f"{d['doc_id']:<40} {d['doc_type']:<10} {level:<14} {d['chunks']:>4}  {d['ingested_at']}  "
+                      f"{d['title']}")
             print(f"共 {len(docs)} 个文档，{sum(d['chunks'] for d in docs)} 个片段。")
         return 0
     if args.kb_command == "show":
