@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from assistant.answer import passage_sentences
 from assistant.similarity import NUMBER, cn_number, quantities
+from assistant.answer import evidence_for
 from assistant.text import to_search_text
 from assistant.types import Answer, Citation, Hit
 
@@ -58,7 +59,9 @@ def compose(assistant, question: str, resolved: str, match) -> Answer:
         hits = retrieval.hits
         timings = dict(retrieval.timings)
         retrieved = [h.passage for h in hits]
-        relevant = hits and not assistant.policy.should_abstain(retrieval.coverage, retrieval.faq_similarity, True)
+        # the top passage must itself support an answer (the same evidence rule as any answer)
+        evidence = evidence_for(assistant.understand(question, resolved), [hits[0].text]) if hits else None
+        relevant = bool(hits) and not assistant.policy.should_abstain(evidence, True)
     except Exception:
         hits, relevant = [], False
     if relevant:
