@@ -574,7 +574,6 @@ def test_store_failure_is_the_same_clear_message_in_app_api_and_cli(tmp_path, mo
     import httpx
 
     from assistant.core import Assistant
-    from assistant.store import unavailable_message
 
     settings = _kb(tmp_path)
     assistant = Assistant(settings)
@@ -583,9 +582,12 @@ def test_store_failure_is_the_same_clear_message_in_app_api_and_cli(tmp_path, mo
         raise httpx.ConnectError("[Errno 111] Connection refused")
 
     monkeypatch.setattr(assistant.store, "_chunks", type("C", (), {"query": down, "get": down, "count": down})())
-    expected = unavailable_message(settings, httpx.ConnectError("x"))
     ctx = W.AppContext(settings, assistant)
     record = W.api_ask(ctx, "证书有效期几年？")
+    assert "内部错误" not in record["error"] and "ConnectError" not in record["error"], record
+    from assistant.store import unavailable_message
+
+    expected = unavailable_message(settings, httpx.ConnectError("x"))
     assert record["error"] == f"回答问题失败：{expected}"
     messages, *_ = W.ask_once(ctx, "证书有效期几年？", [])
     assert expected.split("：")[0] in messages[-1]["content"].replace("\\", "")
