@@ -1,6 +1,6 @@
 """Gradio app over the same core as the CLI: ``python app.py [--host H] [--port P] [--data-dir D]``.
 
-Layout and wiring only; every handler lives in ``assistant/webapp.py`` (testable without a
+Layout and wiring only; every handler lives in ``assistant/web/handlers.py`` (testable without a
 browser). On first start the knowledge base is built from ``corpus/`` when it is empty. One
 ``Assistant`` is loaded once and shared by all sessions.
 
@@ -54,10 +54,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def build_ui(ctx):
-    """The Blocks layout; every event calls a handler from ``assistant.webapp``."""
+    """The Blocks layout; every event calls a handler from ``assistant.web.handlers``."""
     import gradio as gr
 
-    from assistant import webapp as W
+    from assistant.web import handlers as W
     from ingest.model import DOC_TYPES
 
     settings = ctx.settings
@@ -296,8 +296,7 @@ def launch(ctx, *, prevent_thread_lock: bool = False, quiet: bool = False):
     """Build and launch the UI on ``ctx.settings.host:port``; returns the Blocks."""
     from starlette.middleware import Middleware
 
-    from assistant import webapp as W
-
+    from assistant.web import handlers as W
     settings = ctx.settings
     demo = build_ui(ctx)
     demo.queue(default_concurrency_limit=8)
@@ -329,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from assistant.config import Settings
     from assistant.errors import UserError
-    from assistant.webapp import AppContext, ensure_knowledge_base
+    from assistant.web.handlers import AppContext, ensure_knowledge_base
 
     try:
         settings = Settings.from_env(host=args.host, port=args.port, data_dir=args.data_dir)

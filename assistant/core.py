@@ -9,18 +9,18 @@ import time
 import unicodedata
 from typing import Iterator
 
-from assistant import loop
-from assistant.answer import ABSTAIN_TEXT, EMPTY_TEXT, AbstainPolicy, abstain_text, compose_extractive
+from assistant.upkeep import loop
+from assistant.pipeline.answer import ABSTAIN_TEXT, EMPTY_TEXT, AbstainPolicy, abstain_text, compose_extractive
 from assistant.config import Settings
-from assistant.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
-from assistant.embedders.factory import resolve_embedder
+from assistant.domain.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
+from assistant.index.embedders.factory import resolve_embedder
 from assistant.errors import UserError
-from assistant.followup import resolve_followup
-from assistant.lexical import LexicalIndex
-from assistant.retrieval import CrossEncoderReranker, Retrieval, Retriever
-from assistant.store import KnowledgeStore
-from assistant.scope import in_domain, out_of_scope
-from assistant.text import to_search_text, tokenize
+from assistant.domain.followup import resolve_followup
+from assistant.index.lexical import LexicalIndex
+from assistant.pipeline.retrieval import CrossEncoderReranker, Retrieval, Retriever
+from assistant.index.store import KnowledgeStore
+from assistant.domain.scope import in_domain, out_of_scope
+from assistant.lang.text import to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall
 
 log = logging.getLogger("assistant.core")
@@ -81,7 +81,7 @@ class Assistant:
         self.refresh()
         self.llm = None
         if self.settings.llm_configured:
-            from assistant.llm import LLMAgent
+            from assistant.pipeline.llm import LLMAgent
 
             self.llm = LLMAgent.from_settings(self.settings, self)
 
@@ -224,7 +224,7 @@ class Assistant:
         """Refuse what the assistant must not help with whatever the knowledge base holds
         (fraud, bribery, writing tasks), and questions that do not touch the domain at all.
         Everything else is decided on evidence, after retrieval (_ask_offline)."""
-        from assistant.score_intent import score_request
+        from assistant.domain.score_intent import score_request
 
         topic = out_of_scope(to_search_text(question))
         if topic is not None and topic.policy:  # fraud is refused even inside a score question
@@ -250,7 +250,7 @@ class Assistant:
     def _names_kb_words(self, question: str) -> bool:
         """The question names a specific word the knowledge base's own documents use (so a
         user's documents define their domain, not only the shipped anchor list)."""
-        from assistant.question import KB_WORD_RARITY, KB_WORD_SPECIFIC, content_words, rarity
+        from assistant.domain.question import KB_WORD_RARITY, KB_WORD_SPECIFIC, content_words, rarity
 
         if self.retriever is None:
             return False
@@ -264,7 +264,7 @@ class Assistant:
         the follow-up alone does not say it ("那五星呢？")."""
         from dataclasses import replace
 
-        from assistant.question import OTHER, analyse
+        from assistant.domain.question import OTHER, analyse
 
         asked = analyse(question)
         if resolved and resolved != question and asked.qtype == OTHER:
@@ -274,8 +274,8 @@ class Assistant:
     def compose(self, question: str, resolved: str, retrieval: Retrieval):
         """(text, citations, evidence): the extractive answer and how well what it cites
         covers the question."""
-        from assistant.answer import evidence_for
-        from assistant.question import content_words
+        from assistant.pipeline.answer import evidence_for
+        from assistant.domain.question import content_words
 
         asked = self.understand(question, resolved)
         followup = resolved != question
@@ -289,8 +289,8 @@ class Assistant:
         return text, citations, evidence
 
     def _ask_offline(self, question: str, resolved: str) -> Answer:
-        from assistant.answer import refusal_text
-        from assistant.score_intent import score_request
+        from assistant.pipeline.answer import refusal_text
+        from assistant.domain.score_intent import score_request
 
         score_args = score_request(question, resolved)
         if score_args is not None:
@@ -353,8 +353,8 @@ class Assistant:
         ``request`` is a ``ScoreReading`` (or plain ``calculate_grade`` arguments). A reading that
         needs confirmation is not computed: the answer shows each number with the role it was
         read in and asks the user to confirm."""
-        from assistant.score_intent import ScoreReading
-        from assistant.tools import run_calculate_grade
+        from assistant.domain.score_intent import ScoreReading
+        from assistant.pipeline.tools import run_calculate_grade
 
         reading = request if isinstance(request, ScoreReading) else None
         if reading is not None and reading.needs_confirmation:
@@ -430,7 +430,7 @@ def score_text(result: dict, args: dict, marks: dict[str, str], reading=None) ->
     passage that states it (``marks``: rule -> "[n]"); a rule the knowledge base does not state
     is still shown as a step of the calculation but says so, and nothing is said about a bonus
     nobody claimed."""
-    from assistant.scoring import FAIL_NOTE, STAR_TIMING_NOTE
+    from assistant.domain.scoring import FAIL_NOTE, STAR_TIMING_NOTE
 
     roles = reading.roles() if reading is not None else {}
     listed = lambda role: roles[role] if isinstance(roles.get(role), list) else ([roles[role]] if role in roles else [])  # noqa: E731

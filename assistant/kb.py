@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.conflicts import authority, authority_label
-from assistant.embedders.factory import resolve_embedder
+from assistant.domain.conflicts import authority, authority_label
+from assistant.index.embedders.factory import resolve_embedder
 from assistant.errors import UserError
-from assistant.store import KnowledgeStore
+from assistant.index.store import KnowledgeStore
 from assistant.types import Hit
 
 
@@ -41,7 +41,7 @@ def ingest(settings: Settings, paths: list[Path], *, reset: bool = False, prune:
 
     store = open_store(settings)
     upload_root = uploads_dir(settings)
-    from assistant.vocab import Vocabulary
+    from assistant.upkeep.vocab import Vocabulary
 
     Vocabulary(settings, store.client).apply()  # passages are tokenised with this KB's vocabulary
     if not reset:

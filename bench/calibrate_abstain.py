@@ -1,9 +1,9 @@
-"""Calibrate the evidence refusal (assistant.answer.AbstainPolicy) on the QA sets.
+"""Calibrate the evidence refusal (assistant.pipeline.answer.AbstainPolicy) on the QA sets.
 
     python bench/calibrate_abstain.py [--data-dir DIR] [--qa FILE ...] [--dump FILE]
 
 For every non-score question of the given sets it retrieves as the assistant does, measures how
-much of the question the passages it would cite cover (assistant.answer.evidence_for), and
+much of the question the passages it would cite cover (assistant.pipeline.answer.evidence_for), and
 prints, per candidate threshold pair, how many answerable questions would be refused and how
 many out-of-scope ones answered. Policy refusals (fraud, writing tasks) are left out: they do
 not depend on evidence. Builds the knowledge base from corpus/ into DIR when it is empty.
@@ -24,10 +24,10 @@ DEFAULT_SETS = ["eval/qa.jsonl", "eval/qa_holdout.jsonl", "eval/qa_blind2.jsonl"
 
 def features(assistant, items):
     from assistant.core import clean_history
-    from assistant.followup import resolve_followup
-    from assistant.scope import policy_refusal
-    from assistant.score_intent import score_request
-    from assistant.text import tokenize
+    from assistant.domain.followup import resolve_followup
+    from assistant.domain.scope import policy_refusal
+    from assistant.domain.score_intent import score_request
+    from assistant.lang.text import tokenize
 
     rows = []
     for item in items:

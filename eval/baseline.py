@@ -40,7 +40,7 @@ _WS = re.compile(r"\s+")
 
 def match_text(text: str) -> str:
     """Normalised form used for chunk <-> passage matching: search text without any whitespace."""
-    from assistant.text import to_search_text
+    from assistant.lang.text import to_search_text
 
     return _WS.sub("", to_search_text(text or ""))
 
@@ -111,7 +111,7 @@ class NaiveBaseline:
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
         from assistant.config import CORPUS_DIR
-        from assistant.embedders.base import as_langchain
+        from assistant.index.embedders.base import as_langchain
         from ingest.loaders import iter_files, load_document
 
         started = time.perf_counter()

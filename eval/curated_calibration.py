@@ -1,4 +1,4 @@
-"""Calibrate the curated-answer match threshold (``assistant.curated.MATCH_THRESHOLD``).
+"""Calibrate the curated-answer match threshold (``assistant.upkeep.curated.MATCH_THRESHOLD``).
 
 ``eval/curated_calibration.jsonl`` holds, for a few curated questions (with one variant each),
 paraphrases that must match and near misses that must not (same words, another question; another
@@ -23,8 +23,7 @@ def load(path: Path | str = CALIBRATION_PATH) -> list[dict[str, Any]]:
 
 
 def scores(items: list[dict[str, Any]], embedder=None, idf=None) -> list[tuple[dict, float]]:
-    from assistant import similarity as S
-
+    from assistant.pipeline import similarity as S
     out = []
     for item in items:
         phrasings = S.prepare([item["curated"], *item.get("variants", [])], embedder)
@@ -50,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from assistant.cli import settings_from_args
     from assistant.core import Assistant
-    from assistant.curated import MATCH_THRESHOLD
+    from assistant.upkeep.curated import MATCH_THRESHOLD
     from eval.harness import ensure_ingested
 
     p = argparse.ArgumentParser(prog="python -m eval.curated_calibration")

@@ -150,7 +150,7 @@ def _citation_dicts(answer) -> list[dict]:
 
 def run_ours(assistant, items: list[dict], progress: Callable | None = None) -> list[dict]:
     """Ask every item; an evaluation's refusals are not recorded as unanswered questions."""
-    from assistant.loop import not_recording
+    from assistant.upkeep.loop import not_recording
 
     with not_recording():
         return _run_ours(assistant, items, progress)

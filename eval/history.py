@@ -112,7 +112,7 @@ def run_and_record(settings, qa_path: Path | str | None = None, *, docs: list[st
                    limit: int | None = None, progress=None) -> dict[str, Any]:
     """Evaluate (our pipeline, no baseline) on a QA set (.jsonl, .xlsx or .csv), store the run,
     return it with its diff. Refusals during the run are not recorded as unanswered questions."""
-    from assistant.loop import not_recording
+    from assistant.upkeep.loop import not_recording
     from eval.harness import run_eval
 
     with not_recording():
@@ -154,7 +154,7 @@ def export_report(run: dict[str, Any], path: Path | str) -> Path:
         tmp.replace(path)
         return path
     if suffix == ".xlsx":
-        from assistant.sheets import write_xlsx
+        from assistant.upkeep.sheets import write_xlsx
 
         return write_xlsx(path, {
             "汇总": (["项目", "值"], [["问答集", run["qa_set"]], ["时间", run["time"]], ["模式", run["mode"]],

@@ -30,7 +30,7 @@ _WS = re.compile(r"\s+")
 
 def normalise(text: str | None) -> str:
     """The form answers and keywords are compared in (same as the search side, whitespace folded)."""
-    from assistant.text import to_search_text
+    from assistant.lang.text import to_search_text
 
     return _WS.sub(" ", to_search_text(text or "")).strip()
 

@@ -59,8 +59,8 @@ def _flag(text: str) -> bool | None:
 
 def load_sheet(path: Path | str) -> list[dict[str, Any]]:
     """The rows of an expert's QA sheet as eval items (raises QAError, in Chinese, on bad input)."""
-    from assistant.sheets import read_table
-    from assistant.similarity import match_text
+    from assistant.upkeep.sheets import read_table
+    from assistant.pipeline.similarity import match_text
 
     path = Path(path)
     try:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-from assistant.text import to_search_text
+from assistant.lang.text import to_search_text
 from ingest.model import Chunk, RawDocument
 
 # --------------------------------------------------------------------------- markers

@@ -398,7 +398,7 @@ _FAQ_LINE_RE = re.compile(_LEAD + r"(?:\d{1,3}[ \t]*[、.．][^\n]{2,150}[?？][
 
 def guess_doc_type(text: str, title: str, fmt: str) -> str:
     """Best guess of standard / regulation / faq / web / guide from the text's structure."""
-    from assistant.text import to_search_text
+    from assistant.lang.text import to_search_text
 
     norm_title = to_search_text(title or "")
     if len(_ARTICLE_LINE_RE.findall(text)) >= 3:

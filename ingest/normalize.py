@@ -5,7 +5,7 @@ comment widgets, adverts) and with conversion artefacts such as pinyin in bracke
 each traditional character (``服務(wù)``). Both would pollute retrieval and citations.
 
 Display text keeps its script (traditional stays traditional) and its Chinese full-width
-punctuation; only ``assistant.text.to_search_text`` simplifies and fully NFKC-normalises,
+punctuation; only ``assistant.lang.text.to_search_text`` simplifies and fully NFKC-normalises,
 for the search side. Patterns here therefore accept both simplified and traditional forms.
 """
 

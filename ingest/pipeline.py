@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
-from assistant.store import DocumentWrite, KnowledgeStore, Manifest
-from assistant.text import DOMAIN_DICT, SYNONYMS, tokenize
+from assistant.index.store import DocumentWrite, KnowledgeStore, Manifest
+from assistant.lang.text import DOMAIN_DICT, SYNONYMS, tokenize
 from ingest.chunking import chunk_document
 from ingest.loaders import iter_files, load_document, skipped_files
 from ingest.model import Chunk, IngestError, RawDocument

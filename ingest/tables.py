@@ -286,7 +286,7 @@ def score_record(record: dict[str, Any], number: int) -> dict[str, Any] | None:
 
 
 def score_sheet_rows(sheet: Sheet) -> list[dict[str, Any]]:
-    """Rows for ``assistant.scoring`` from a score sheet (see ``score_record``)."""
+    """Rows for ``assistant.domain.scoring`` from a score sheet (see ``score_record``)."""
     header = sheet.header
     rows = []
     for number, row in sheet.records():

@@ -17,8 +17,7 @@ def free_port() -> int:
 def launched_app(settings, assistant):
     """The Gradio app on a free loopback port, in this process; yields its URL."""
     import app
-    from assistant import webapp as W
-
+    from assistant.web import handlers as W
     ctx = W.AppContext(settings.with_(port=free_port()), assistant)
     demo = app.launch(ctx, prevent_thread_lock=True, quiet=True)
     try:

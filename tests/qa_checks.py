@@ -7,10 +7,10 @@ import re
 from collections import Counter
 from fractions import Fraction
 
-from assistant.text import to_search_text
+from assistant.lang.text import to_search_text
 
 GRADES = ("不通过", "达标", "三星级", "四星级", "五星级")
-# An oracle independent of assistant/scoring.py: inclusive thresholds, exact comparison.
+# An oracle independent of assistant/domain/scoring.py: inclusive thresholds, exact comparison.
 THRESHOLDS = ((95, "五星级"), (90, "四星级"), (80, "三星级"), (70, "达标"))
 
 

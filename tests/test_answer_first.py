@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from assistant.answer import compose_extractive
-from assistant.question import analyse
+from assistant.pipeline.answer import compose_extractive
+from assistant.domain.question import analyse
 from assistant.types import Hit
 from conftest import SEEDS, make_settings
 
@@ -108,7 +108,7 @@ def test_seed_answers_carry_no_page_furniture(seeds_assistant, question):
     assert len(lead) <= 120, lead
     assert not re.match(r"^\s*[:：]", answer.answer)
     assert not re.search(r"\d[、.]\s*[^。]*[?？]", answer.answer), answer.answer  # no question echo
-    from assistant.answer import _is_furniture
+    from assistant.pipeline.answer import _is_furniture
 
     for c in answer.citations:  # no title, byline, headline or question line of a cited page
         for line in c.text.splitlines():

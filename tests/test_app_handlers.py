@@ -1,4 +1,4 @@
-"""The app's handlers (assistant/webapp.py) without a browser, plus the named API over HTTP."""
+"""The app's handlers (assistant/web/handlers.py) without a browser, plus the named API over HTTP."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import webapp as W
+from assistant.web import handlers as W
 from net import launched_app
 
 EVIL = "<script>alert(1)</script>"

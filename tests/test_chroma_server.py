@@ -365,7 +365,7 @@ def test_two_instances_keep_answering_while_one_rebuilds_and_the_cli_resets(chro
     import threading
 
     from assistant import core
-    from assistant import webapp as W
+    from assistant.web import handlers as W
     from assistant.config import CORPUS_DIR
     from assistant.core import Assistant
     from assistant.kb import ingest
@@ -428,7 +428,7 @@ def test_a_killed_server_is_the_same_clear_message_in_app_api_and_cli(tmp_path):
     server on the same port and path the same instance answers again."""
     from gradio_client import Client
 
-    from assistant import webapp as W
+    from assistant.web import handlers as W
     from assistant.config import CORPUS_DIR
     from assistant.core import Assistant
     from assistant.kb import ingest
@@ -458,7 +458,7 @@ def test_a_killed_server_is_the_same_clear_message_in_app_api_and_cli(tmp_path):
             stop_process(proc)
             record = client.predict("证书有效期几年？", api_name="/ask")
             assert "无法连接 Chroma 服务器" in record.get("error", "") and "内部错误" not in record["error"], record
-            from assistant.store import unavailable_message
+            from assistant.index.store import unavailable_message
 
             expected = unavailable_message(settings)
             assert record["error"] == f"回答问题失败：{expected}", record

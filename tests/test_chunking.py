@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ingest.chunking as chunking
-from assistant.text import to_search_text
+from assistant.lang.text import to_search_text
 from ingest.chunking import chunk_document, split_sections
 from ingest.loaders import load_document
 from ingest.model import Chunk, RawDocument

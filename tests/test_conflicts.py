@@ -1,4 +1,4 @@
-"""The automatic conflict check: pure functions over passage text (assistant/conflicts.py)."""
+"""The automatic conflict check: pure functions over passage text (assistant/domain/conflicts.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.conflicts import (
+from assistant.domain.conflicts import (
     authoritative_first,
     authority,
     chinese_number,

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from assistant.answer import ABSTAIN_TEXT
+from assistant.pipeline.answer import ABSTAIN_TEXT
 from assistant.cli.ask import run_batch
-from assistant.followup import resolve_followup
+from assistant.domain.followup import resolve_followup
 from conftest import REPO
 
 MARKER = re.compile(r"\[(\d+)\]")
@@ -158,7 +158,7 @@ def test_cli_ask_json_and_batch_from_a_file(corpus_kb, tmp_path):
 
 
 def test_langchain_retriever_returns_documents_with_metadata(assistant):
-    from assistant.lc_retriever import KnowledgeBaseRetriever
+    from assistant.pipeline.lc_retriever import KnowledgeBaseRetriever
 
     docs = KnowledgeBaseRetriever(assistant=assistant, k=3, doc_type="faq").invoke("证书有效期几年")
     assert 0 < len(docs) <= 3

@@ -116,7 +116,7 @@ def open_store(settings):
     process has written to that path since."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    from assistant.store import KnowledgeStore
+    from assistant.index.store import KnowledgeStore
 
     SharedSystemClient.clear_system_cache()
     return KnowledgeStore(settings)
@@ -222,7 +222,7 @@ def _first_flush_files() -> int:
 def check_consistent(settings, *references: dict[str, list[str]]) -> tuple[dict, set[str]]:
     """Store, manifests and lexical index agree after a crash; every manifest is a whole document
     as one of the ``references`` (clean ingests) has it. Returns (snapshot, orphan chunk ids)."""
-    from assistant.lexical import LexicalIndex
+    from assistant.index.lexical import LexicalIndex
 
     snap = snapshot(settings)
     listed = {cid for ids in snap["docs"].values() for cid in ids}
@@ -258,7 +258,7 @@ def check_search_ignores_orphans(settings, listed: set[str], orphans: set[str]) 
 
 def check_final(settings, reference: dict) -> None:
     from assistant.core import Assistant
-    from assistant.lexical import LexicalIndex
+    from assistant.index.lexical import LexicalIndex
 
     snap = snapshot(settings)
     assert snap["docs"] == reference["docs"]
@@ -331,7 +331,7 @@ def test_kill_during_update_keeps_every_document_whole(crash_corpus, tmp_path):
     """Killed after the new manifests of the first batch were written, before the previous
     versions' chunks were deleted; a lexical cache of the previous version is on disk."""
     from assistant.kb import ingest
-    from assistant.lexical import LexicalIndex
+    from assistant.index.lexical import LexicalIndex
 
     corpus_v1, reference_v1 = crash_corpus
     corpus = tmp_path / "corpus"
@@ -373,7 +373,7 @@ def test_kill_during_update_keeps_every_document_whole(crash_corpus, tmp_path):
     assert again.ids == index.ids
     assert not (cache_dir / f"lexical-knowledge-{v1_version}.json").exists()
     # the same for the cache an Assistant uses (tagged with its embedder, vectors beside it)
-    from assistant.embedders.hashing import HashingEmbedder
+    from assistant.index.embedders.hashing import HashingEmbedder
 
     tag = re.sub(r"[^A-Za-z0-9_.-]+", "_", HashingEmbedder().name)
     tagged = cache_dir / f"lexical-knowledge-{snap['version']}-{tag}.json"
@@ -401,7 +401,7 @@ def test_corrupt_file_on_reingest_keeps_the_previous_index(tmp_path):
     exit code 1, their previous versions stay as they were (manifests, chunks, store version and
     so the lexical cache), and the unchanged files are untouched."""
     from assistant.kb import ingest
-    from assistant.lexical import LexicalIndex
+    from assistant.index.lexical import LexicalIndex
 
     corpus = tmp_path / "corpus"
     write_corpus(corpus, seed=3, files=range(4))

@@ -38,7 +38,7 @@ def bot(kb):
 @pytest.fixture
 def store(kb):
     """The curated store, emptied (every answer retired) before each test."""
-    from assistant.curated import CuratedStore
+    from assistant.upkeep.curated import CuratedStore
 
     s = CuratedStore(kb)
     for a in s.list():
@@ -141,7 +141,7 @@ def test_a_number_that_disagrees_with_the_knowledge_base_shows_both(bot, store):
 
 
 def test_a_refused_question_becomes_a_curated_answer_through_the_unanswered_list(bot, store, kb):
-    from assistant.unanswered import UnansweredLog
+    from assistant.upkeep.unanswered import UnansweredLog
 
     log = UnansweredLog(kb)
     before = {e.id for e in log.events(include_resolved=True)}
@@ -164,7 +164,7 @@ def test_a_refused_question_becomes_a_curated_answer_through_the_unanswered_list
 
 def test_a_second_instance_sees_a_new_answer_on_its_next_question(kb, bot, store):
     from assistant.core import Assistant
-    from assistant.curated import CuratedStore
+    from assistant.upkeep.curated import CuratedStore
 
     other = Assistant(kb)
     assert not other.ask("分公司可以单独申请售后服务认证吗").curated
@@ -177,7 +177,7 @@ def test_a_second_instance_sees_a_new_answer_on_its_next_question(kb, bot, store
 
 
 def test_threshold_separates_paraphrases_from_near_misses(bot):
-    from assistant.curated import MATCH_THRESHOLD
+    from assistant.upkeep.curated import MATCH_THRESHOLD
     from eval.curated_calibration import load, scores, summary
 
     items = load()
@@ -340,7 +340,7 @@ def test_an_answer_takes_effect_on_its_date(bot, store):
 def test_candidate_pruning_gives_the_same_match_as_scoring_everything(bot):
     """Matching only scores phrasings sharing one of the question's heaviest words; that must
     never change the outcome."""
-    from assistant.curated import MATCH_THRESHOLD, CuratedAnswer, Matcher
+    from assistant.upkeep.curated import MATCH_THRESHOLD, CuratedAnswer, Matcher
     from eval.curated_calibration import load
 
     items = load()

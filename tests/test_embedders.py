@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from assistant.config import Settings
-from assistant.embedders.factory import embedder_by_name, model_available_locally, resolve_embedder
-from assistant.embedders.hashing import HashingEmbedder
+from assistant.index.embedders.factory import embedder_by_name, model_available_locally, resolve_embedder
+from assistant.index.embedders.hashing import HashingEmbedder
 
 
 def test_hashing_is_deterministic_normalised_and_meaningful():

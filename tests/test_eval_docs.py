@@ -104,7 +104,7 @@ def test_strip_asks_removes_every_phrasing_and_keeps_bodies(tmp_path):
 
 @pytest.mark.slow
 def test_ablated_kb_has_no_variants_in_chunk_metadata(tmp_path):
-    from assistant.store import KnowledgeStore
+    from assistant.index.store import KnowledgeStore
     from eval.harness import temp_kb
 
     settings = make_settings(tmp_path / "data")

@@ -8,9 +8,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.embedders.hashing import HashingEmbedder
-from assistant.lexical import LexicalIndex
-from assistant.text import _t2s, to_simplified
+from assistant.index.embedders.hashing import HashingEmbedder
+from assistant.index.lexical import LexicalIndex
+from assistant.lang.text import _t2s, to_simplified
 
 # characters that exercise the converter: traditional, simplified, shared, phrase-dictionary entries
 _CONVERTER_CHARS = "售後服務認證評審網點證書乾隆乾燥一目瞭然了然發展头髮頭發干幹乾臺台灣湾著着裏里麵面後后" \
@@ -84,8 +84,8 @@ def test_hashing_embedder_matches_reference(text):
 
 
 def test_lexical_cache_round_trip_keeps_phrase_vectors(corpus_kb, tmp_path):
-    from assistant.embedders.hashing import HashingEmbedder
-    from assistant.store import KnowledgeStore
+    from assistant.index.embedders.hashing import HashingEmbedder
+    from assistant.index.store import KnowledgeStore
 
     store = KnowledgeStore(corpus_kb)
     emb = HashingEmbedder()

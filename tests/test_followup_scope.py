@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.score_intent import score_request
+from assistant.domain.score_intent import score_request
 
 SCORED = [{"role": "user", "content": "我们评了88分是什么等级"},
           {"role": "assistant", "content": "88分属于三星级（80分及以上）。"}]

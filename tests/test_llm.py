@@ -8,7 +8,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGenerationChunk
 
 from assistant.core import Assistant
-from assistant.llm import LLMAgent, renumber, validate_citations
+from assistant.pipeline.llm import LLMAgent, renumber, validate_citations
 
 
 class ScriptedToolModel(GenericFakeChatModel):

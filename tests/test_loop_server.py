@@ -30,7 +30,7 @@ def _until(predicate, seconds: float = 1.0):
 
 def test_loop_across_processes_on_one_chroma_server(server_kb, tmp_path):  # noqa: F811
     from assistant.core import Assistant
-    from assistant.text import set_vocabulary
+    from assistant.lang.text import set_vocabulary
 
     port = server_kb["port"]
     a = Assistant(_server_settings(tmp_path / "a", port))

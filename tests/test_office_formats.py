@@ -393,7 +393,7 @@ def test_docx_and_faq_xlsx_answer_with_citations(tmp_path, settings, capsys):
 def test_load_sheet_rows_for_the_app(tmp_path):
     from assistant.cli.score import load_sheet_rows
     from assistant.errors import UserError
-    from assistant.tools import run_calculate_grade
+    from assistant.pipeline.tools import run_calculate_grade
 
     rows = load_sheet_rows(make_xlsx(tmp_path / "s.xlsx", SCORE_ROWS))
     assert [r["指标"] for r in rows] == ["服务承诺", "投诉处理", "技术支持"] and all("_row" not in r for r in rows)

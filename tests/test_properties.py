@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.text import STOPWORDS, to_search_text, tokenize
+from assistant.lang.text import STOPWORDS, to_search_text, tokenize
 from ingest.chunking import chunk_document, split_sections
 from ingest.model import RawDocument
 from ingest.normalize import clean_document, clean_inline, clean_text
@@ -211,8 +211,8 @@ def test_chunk_ids_are_stable_and_unique(raw, doc_type):
 @settings(max_examples=600, deadline=None)
 @given(TEXTS)
 def test_score_recogniser_never_raises_and_feeds_the_calculator(text):
-    from assistant.score_intent import extract_score_fields, parse_score_question
-    from assistant.tools import run_calculate_grade
+    from assistant.domain.score_intent import extract_score_fields, parse_score_question
+    from assistant.pipeline.tools import run_calculate_grade
 
     fields = extract_score_fields(text)
     assert set(fields) <= {"total", "earned", "applicable_total", "special_deductions", "bonus"}
@@ -234,7 +234,7 @@ _TO_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 @settings(max_examples=400, deadline=None)
 @given(DOMAIN_TEXT)
 def test_score_recogniser_reads_full_width_digits_like_ascii(text):
-    from assistant.score_intent import parse_score_question
+    from assistant.domain.score_intent import parse_score_question
 
     assert parse_score_question(text.translate(_TO_FULL_WIDTH)) == parse_score_question(text)
 
@@ -242,7 +242,7 @@ def test_score_recogniser_reads_full_width_digits_like_ascii(text):
 @settings(max_examples=400, deadline=None)
 @given(TEXTS)
 def test_score_normalisation_is_idempotent(text):
-    from assistant.score_intent import normalise
+    from assistant.domain.score_intent import normalise
 
     once = normalise(text)
     assert normalise(once) == once

@@ -3,7 +3,7 @@
 The held-out set measures how the assistant generalises: it was written without looking at
 eval/qa.jsonl, the retrieval resources or the FAQ variants / asks lists. These tests check its
 shape, that every gold source exists, that each answerable item's key points can be found in
-its gold passages (after the judge's normalisation, ``assistant.text.to_search_text``), that
+its gold passages (after the judge's normalisation, ``assistant.lang.text.to_search_text``), that
 score items' grades agree with their scores, and that no held-out question is a near copy of a
 main-set question or of a phrasing the system was tuned on (failure messages name only the
 held-out id, so running the tests does not reveal the tuned phrasings).
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.text import to_search_text
+from assistant.lang.text import to_search_text
 from qa_checks import (check_answer_key, check_categories, check_count_and_unique, check_item_schema,
                        check_jsonl_file, grade_for, item_ids, load_items, plain)
 

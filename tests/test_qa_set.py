@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.text import to_search_text, to_simplified
+from assistant.lang.text import to_search_text, to_simplified
 from qa_checks import GRADES, check_answer_key, check_item_schema, grade_for, plain
 
 REPO = Path(__file__).resolve().parents[1]
@@ -211,7 +211,7 @@ def test_score_category_items_all_have_scores():
 
 
 def test_score_grades_agree_with_scoring_module():
-    scoring = pytest.importorskip("assistant.scoring")
+    scoring = pytest.importorskip("assistant.domain.scoring")
     for item in SCORE_ITEMS:
         assert scoring.grade_for(item["expected_score"]) == item["expected_grade"], item["id"]
 

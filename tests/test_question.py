@@ -1,11 +1,11 @@
-"""Question understanding (assistant/question.py): type, focus and constraints of questions as
+"""Question understanding (assistant/domain/question.py): type, focus and constraints of questions as
 users write them: standard, colloquial, traditional script, with typos, inside long stories."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.question import (DIFFERENCE, DURATION, HOW, LIST, OTHER, QUANTITY, WHICH, WHY, YESNO,
+from assistant.domain.question import (DIFFERENCE, DURATION, HOW, LIST, OTHER, QUANTITY, WHICH, WHY, YESNO,
                                 analyse, asking_clause, content_words, find_core, rarity, resources)
 
 TYPE_CASES = [

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import AbstainPolicy, Evidence, evidence_for
-from assistant.question import analyse
+from assistant.pipeline.answer import AbstainPolicy, Evidence, evidence_for
+from assistant.domain.question import analyse
 
 IN_DOMAIN = [
     "个体工商户可以申请售后服务认证吗？",
@@ -178,7 +178,7 @@ def test_refusal_names_what_is_missing(assistant, question, named):
 
 
 def test_fraud_refusal_says_why():
-    from assistant.scope import policy_refusal
+    from assistant.domain.scope import policy_refusal
 
     for q in ["找人打点一下评审", "評審員能收紅包嗎", "做假材料", "編數據應付評審", "送礼给评审员"]:
         topic = policy_refusal(q)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.score_intent import cn_to_decimal, extract_score_fields, parse_score_question
-from assistant.tools import run_calculate_grade
+from assistant.domain.score_intent import cn_to_decimal, extract_score_fields, parse_score_question
+from assistant.pipeline.tools import run_calculate_grade
 
 # The phrasings the recogniser supports: text -> calculate_grade arguments.
 SUPPORTED: list[tuple[str, dict]] = [

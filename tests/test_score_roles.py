@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.score_intent import parse_score_question, read_score, score_request
-from assistant.tools import run_calculate_grade
+from assistant.domain.score_intent import parse_score_question, read_score, score_request
+from assistant.pipeline.tools import run_calculate_grade
 
 CONFIRM = "needs confirmation"
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.errors import UserError
-from assistant.scoring import (
+from assistant.domain.scoring import (
     GRADES,
     ScoringError,
     calculate,
@@ -348,7 +348,7 @@ def test_any_float_total_either_scores_or_raises_user_error(value):
 
 
 def test_rubric_has_3_first_and_15_second_level_indicators_without_points():
-    from assistant.rubric import format_rubric, indicators, load_rubric
+    from assistant.domain.rubric import format_rubric, indicators, load_rubric
 
     rubric = load_rubric()
     assert [g["name"] for g in rubric["first_level"]] == ["售后服务体系", "商品服务", "顾客服务"]
@@ -362,7 +362,7 @@ def test_rubric_has_3_first_and_15_second_level_indicators_without_points():
 
 
 def test_run_calculate_grade_returns_errors_as_dicts():
-    from assistant.tools import run_calculate_grade
+    from assistant.pipeline.tools import run_calculate_grade
 
     assert run_calculate_grade({"total": 88})["grade"] == "三星级"
     assert "error" in run_calculate_grade({"total": "八十"})
@@ -371,7 +371,7 @@ def test_run_calculate_grade_returns_errors_as_dicts():
 
 
 def test_structured_tool_wraps_the_same_path():
-    from assistant.tools import make_scoring_tool, run_calculate_grade
+    from assistant.pipeline.tools import make_scoring_tool, run_calculate_grade
 
     tool = make_scoring_tool()
     assert tool.name == "calculate_grade"

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from assistant.embedders.hashing import HashingEmbedder
+from assistant.index.embedders.hashing import HashingEmbedder
 from assistant.errors import EmbedderMismatch
-from assistant.lexical import LexicalIndex
-from assistant.store import KnowledgeStore, Manifest
+from assistant.index.lexical import LexicalIndex
+from assistant.index.store import KnowledgeStore, Manifest
 
 
 def _write(store, emb, doc_id, texts, file_hash="h1"):

@@ -21,7 +21,7 @@ def kb(tmp_path_factory):
     report, _ = ingest(s, [CORPUS_DIR], progress=False)
     assert report.ok, report.summary()
     yield s
-    from assistant.text import set_vocabulary
+    from assistant.lang.text import set_vocabulary
 
     set_vocabulary(None, None)  # leave the process with the shipped vocabulary
 
@@ -58,8 +58,8 @@ def cli(args, settings, monkeypatch=None, capsys=None, timeout=300):
 
 
 def test_a_synonym_changes_retrieval_on_the_next_question_and_removing_it_undoes_that(kb, bot):
-    from assistant.text import tokenize
-    from assistant.vocab import Vocabulary
+    from assistant.lang.text import tokenize
+    from assistant.upkeep.vocab import Vocabulary
 
     vocab = Vocabulary(kb)
     question = "证书的保鲜期是几年"
@@ -76,8 +76,8 @@ def test_a_synonym_changes_retrieval_on_the_next_question_and_removing_it_undoes
 
 
 def test_vocabulary_of_one_kb_does_not_leak_into_another(kb, bot, assistant):
-    from assistant.text import tokenize
-    from assistant.vocab import Vocabulary
+    from assistant.lang.text import tokenize
+    from assistant.upkeep.vocab import Vocabulary
 
     vocab = Vocabulary(kb)
     vocab.add_synonyms(["有效期", "保鲜期"])
@@ -94,8 +94,8 @@ def test_vocabulary_of_one_kb_does_not_leak_into_another(kb, bot, assistant):
 
 
 def test_a_word_found_in_documents_needs_a_reindex_which_is_done_with_progress(kb, bot):
-    from assistant.store import KnowledgeStore
-    from assistant.vocab import Vocabulary
+    from assistant.index.store import KnowledgeStore
+    from assistant.upkeep.vocab import Vocabulary
 
     vocab = Vocabulary(kb)
     assert not vocab.reindex_needed()
@@ -116,7 +116,7 @@ def test_a_word_found_in_documents_needs_a_reindex_which_is_done_with_progress(k
 
 def test_vocabulary_bad_input(kb):
     from assistant.errors import UserError
-    from assistant.vocab import Vocabulary
+    from assistant.upkeep.vocab import Vocabulary
 
     vocab = Vocabulary(kb)
     for call, message in ((lambda: vocab.add_word(""), "不能为空"),
@@ -152,7 +152,7 @@ def test_vocab_cli(kb, monkeypatch, capsys):
 
 @pytest.fixture
 def log(kb):
-    from assistant.unanswered import UnansweredLog
+    from assistant.upkeep.unanswered import UnansweredLog
 
     log = UnansweredLog(kb)
     log.side.delete([e.id for e in log.events(include_resolved=True)])
@@ -160,7 +160,7 @@ def log(kb):
 
 
 def test_refusals_and_thumbs_down_are_recorded_with_passages_scores_and_reason(bot, log, kb):
-    from assistant.unanswered import record_thumbs_down
+    from assistant.upkeep.unanswered import record_thumbs_down
 
     refused = bot.ask("今天天气怎么样？")
     assert refused.abstained
@@ -198,7 +198,7 @@ def test_groups_by_similarity_most_frequent_first_and_export(bot, log, kb, tmp_p
 
 
 def test_not_recording_and_empty_questions(bot, log):
-    from assistant.loop import not_recording
+    from assistant.upkeep.loop import not_recording
 
     with not_recording():
         assert bot.ask("今天天气怎么样？").abstained

@@ -50,7 +50,7 @@ def _print_answer(a, versions=None) -> None:
 
 def run(args) -> int:
     from assistant.cli import settings_from_args
-    from assistant.curated import CuratedStore
+    from assistant.upkeep.curated import CuratedStore
 
     store = CuratedStore(settings_from_args(args))
     cmd = args.answers_command

@@ -1,7 +1,7 @@
 """``python -m assistant score``: the GB/T 27922 grade calculator on the command line.
 
 Reads the input (a total, earned + applicable total, or a CSV/JSON score sheet), hands it to
-``assistant.tools.run_calculate_grade`` (the same path the LLM tool uses) and prints the result.
+``assistant.pipeline.tools.run_calculate_grade`` (the same path the LLM tool uses) and prints the result.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result)
     else:
-        from assistant.scoring import format_result
+        from assistant.domain.scoring import format_result
 
         print(format_result(result))
     return 0
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _calculate(args: argparse.Namespace) -> dict[str, Any]:
     from assistant.errors import UserError
-    from assistant.tools import run_calculate_grade
+    from assistant.pipeline.tools import run_calculate_grade
 
     if args.applicable_total is not None and args.earned is None:
         raise UserError("--applicable-total 需要配合 --earned 使用")
@@ -89,7 +89,7 @@ def _calculate(args: argparse.Namespace) -> dict[str, Any]:
 
 def _flag_value(value: str, flag: str, *, count: bool = False) -> Any:
     """Check the flag's text here so the error names the flag, not the internal field."""
-    from assistant.scoring import to_count, to_fraction
+    from assistant.domain.scoring import to_count, to_fraction
 
     (to_count if count else to_fraction)(value, f"参数 {flag} ")
     return value
@@ -108,7 +108,7 @@ def checked_rows(rows: list[Any]) -> list[Any]:
     The rows then go to the calculator unchanged (same exact arithmetic as every other input).
     """
     from assistant.errors import UserError
-    from assistant.scoring import ScoringError, parse_row
+    from assistant.domain.scoring import ScoringError, parse_row
 
     out = []
     for index, row in enumerate(rows, start=1):
@@ -216,7 +216,7 @@ def _csv_rows(text: str, path: Path) -> list[dict[str, Any]]:
 
 
 def _print_rubric(as_json: bool) -> int:
-    from assistant.rubric import format_rubric, load_rubric
+    from assistant.domain.rubric import format_rubric, load_rubric
 
     if as_json:
         _print_json(load_rubric())

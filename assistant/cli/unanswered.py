@@ -17,7 +17,7 @@ def register(sub, common) -> None:
 
 def run(args) -> int:
     from assistant.cli import settings_from_args
-    from assistant.unanswered import UnansweredLog
+    from assistant.upkeep.unanswered import UnansweredLog
 
     log = UnansweredLog(settings_from_args(args))
     if args.draft:

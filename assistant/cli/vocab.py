@@ -24,7 +24,7 @@ def register(sub, common) -> None:
 def run(args) -> int:
     from assistant.cli import settings_from_args
     from assistant.errors import UserError
-    from assistant.vocab import Vocabulary
+    from assistant.upkeep.vocab import Vocabulary
 
     vocab = Vocabulary(settings_from_args(args))
     cmd = args.vocab_command

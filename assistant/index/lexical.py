@@ -22,7 +22,7 @@ from typing import Iterable
 
 import numpy as np
 
-from assistant.text import to_search_text
+from assistant.lang.text import to_search_text
 
 CACHE_FORMAT = 6
 # a clause number as a whole ("5.1.3" but not the "5.1" inside it) and an article ("第二十五条")

@@ -3,10 +3,10 @@
 Stored with the knowledge base, in the Chroma collection ``<collection>_unanswered`` (one record
 per event: time, mode, question, the reason, the top passages with their scores), so every app
 instance on one server adds to the same list. The Assistant records its refusals itself (see
-:mod:`assistant.loop`); the app calls ``record_thumbs_down`` for a 👎.
+:mod:`assistant.upkeep.loop`); the app calls ``record_thumbs_down`` for a 👎.
 
 ``groups()`` clusters differently worded questions (same similarity as curated-answer matching,
-:mod:`assistant.similarity`), most frequent first; ``draft(group)`` turns a group into a
+:mod:`assistant.pipeline.similarity`), most frequent first; ``draft(group)`` turns a group into a
 curated-answer draft, and ``adopt`` saves it as a curated answer and closes the group.
 """
 
@@ -20,15 +20,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant import similarity as S
+from assistant.pipeline import similarity as S
 from assistant.config import Settings
 from assistant.errors import UserError
-from assistant.sidecar import SideCollection, dumps, loads
+from assistant.upkeep.sidecar import SideCollection, dumps, loads
 
 SUFFIX = "unanswered"
 # Questions at least this alike share a group: the curated-answer threshold, so one curated
 # answer written for a group answers the group's phrasings.
-from assistant.curated import MATCH_THRESHOLD as GROUP_THRESHOLD  # noqa: E402
+from assistant.upkeep.curated import MATCH_THRESHOLD as GROUP_THRESHOLD  # noqa: E402
 
 GROUP_COMPARE = 5
 REFUSAL, THUMBS_DOWN = "refusal", "thumbs_down"
@@ -126,7 +126,7 @@ def _passages(hits) -> list[dict[str, Any]]:
 def _refusal_reason(assistant, answer, retrieval) -> str:
     for note in answer.notices:
         if note.startswith("超出知识库范围"):
-            from assistant.scope import topics
+            from assistant.domain.scope import topics
 
             name = note.split("：", 1)[-1]
             topic = next((t for t in topics() if t.name == name), None)
@@ -258,7 +258,7 @@ class UnansweredLog:
     def adopt(self, draft: dict[str, Any], *, answer: str, basis: str | None = None, editor: str = "",
               effective_date: str = "", owner: str = "", variants: Any = None):
         """Save a draft (edited by the maintainer) as a curated answer; its group is closed."""
-        from assistant.curated import CuratedStore
+        from assistant.upkeep.curated import CuratedStore
 
         store = CuratedStore(self.settings, self.side.client)
         created = store.add(draft["question"], answer, basis if basis is not None else draft.get("basis", ""),
@@ -284,7 +284,7 @@ class UnansweredLog:
                 for p in e.passages[:TOP_PASSAGES]:
                     row += [f"{p.get('title', '')} {p.get('locator', '')}".strip(), p.get("score")]
                 detail.append(row)
-        from assistant.sheets import write_xlsx
+        from assistant.upkeep.sheets import write_xlsx
 
         passages_header = [h for n in range(1, TOP_PASSAGES + 1) for h in (f"片段{n}", f"分数{n}")]
         return write_xlsx(path, {
@@ -297,6 +297,6 @@ def record_thumbs_down(settings: Settings, question: str, answer: Any = None, *,
                        comment: str = "", client=None) -> dict[str, Any]:
     """For the app's 👎 button: record it; returns the stored event as a dict."""
     if client is None and assistant is not None:
-        client = assistant.store.client
+        client = assistant.index.store.client
     log = UnansweredLog(settings, client)
     return log.record_thumbs_down(question, answer, assistant=assistant, comment=comment).to_dict()

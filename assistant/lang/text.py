@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-RESOURCES = Path(__file__).resolve().parent / "resources"
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 DOMAIN_DICT = RESOURCES / "domain_dict.txt"
 SYNONYMS = RESOURCES / "synonyms.txt"
 
@@ -116,7 +116,7 @@ def _synonym_map_of(groups) -> dict[str, str]:
 
 
 # The vocabulary in effect: the shipped defaults unless ``set_vocabulary`` replaced it (with the
-# knowledge base's own, see assistant/vocab.py). (fingerprint, words, synonym map)
+# knowledge base's own, see assistant/upkeep/vocab.py). (fingerprint, words, synonym map)
 _vocab: tuple[str, tuple[str, ...], dict[str, str]] | None = None
 
 

@@ -30,7 +30,7 @@ from typing import Callable
 
 import numpy as np
 
-from assistant.text import to_search_text, tokenize
+from assistant.lang.text import to_search_text, tokenize
 
 WEIGHTS = {"chars": 0.4, "tokens": 0.35, "dense": 0.25}
 NEGATION_PENALTY = 0.15

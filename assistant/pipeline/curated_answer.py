@@ -4,10 +4,10 @@ same kind of quantity — that passage too, so the reader sees both."""
 
 from __future__ import annotations
 
-from assistant.answer import passage_sentences
-from assistant.similarity import NUMBER, cn_number, quantities
-from assistant.answer import evidence_for
-from assistant.text import to_search_text
+from assistant.pipeline.answer import passage_sentences
+from assistant.pipeline.similarity import NUMBER, cn_number, quantities
+from assistant.pipeline.answer import evidence_for
+from assistant.lang.text import to_search_text
 from assistant.types import Answer, Citation, Hit
 
 CURATED_SOURCE = "curated"

@@ -5,7 +5,7 @@ returns None when the text is not a calculation about the user's own score. Ques
 thresholds ("70分以上是什么等级", "五星级要多少分", "满分多少") are knowledge questions and
 return None: a number next to 以上/以下/要/需要/满分/离/差 … is a threshold, not a score.
 
-Text is normalised with ``assistant.text.to_search_text`` (NFKC: full-width digits; t2s:
+Text is normalised with ``assistant.lang.text.to_search_text`` (NFKC: full-width digits; t2s:
 traditional characters; lower case), then Chinese numerals become Arabic ("九十四点五" -> 94.5).
 The supported phrasings are the tables in ``tests/test_score_intent.py`` and
 ``tests/test_score_roles.py``.
@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from assistant.text import to_search_text
+from assistant.lang.text import to_search_text
 
 # --------------------------------------------------------------------------- numerals
 

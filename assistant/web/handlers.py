@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from assistant.config import CORPUS_DIR, Settings
 from assistant.errors import UserError
 
-log = logging.getLogger("assistant.webapp")
+log = logging.getLogger("assistant.web.handlers")
 
 ALLOWED_EXTENSIONS = (".pdf", ".md", ".markdown", ".txt", ".html", ".htm")
 EXAMPLE_QUESTIONS = (
@@ -391,7 +391,7 @@ def api_ask(ctx: AppContext, question: str, history: Any = None) -> dict:
 def api_score(total: Any = None, earned: Any = None, applicable_total: Any = None,
               special_deductions: Any = 0, bonus: Any = 0) -> dict:
     """The ``/score`` endpoint: ``run_calculate_grade`` result, or ``{"error": ...}``."""
-    from assistant.tools import run_calculate_grade
+    from assistant.pipeline.tools import run_calculate_grade
 
     args = {k: v for k, v in (("total", total), ("earned", earned), ("applicable_total", applicable_total),
                               ("special_deductions", special_deductions), ("bonus", bonus))
@@ -419,7 +419,7 @@ def _blank(value: Any) -> bool:
 
 def default_sheet() -> list[list[Any]]:
     """The 15 second-level indicators with empty cells (point values come from the user's sheet)."""
-    from assistant.rubric import indicators
+    from assistant.domain.rubric import indicators
 
     return [[item["name"], "", "", False, "", ""] for item in indicators()]
 
@@ -442,7 +442,7 @@ def sheet_records(table: Any) -> list[dict]:
     the row. Each kept row is validated here with its own row number, so messages point at the
     row the user sees.
     """
-    from assistant.scoring import ScoringError, parse_row
+    from assistant.domain.scoring import ScoringError, parse_row
 
     records = []
     for i, raw in enumerate(_table_rows(table), start=1):
@@ -506,7 +506,7 @@ def calculate_score(mode: str, total: Any = None, earned: Any = None, applicable
 
     ``mode`` is "total" (总分), "earned" (实际得分+涉及项分值) or "sheet" (评分表).
     """
-    from assistant.tools import run_calculate_grade
+    from assistant.pipeline.tools import run_calculate_grade
 
     try:
         args: dict[str, Any] = {"special_deductions": _count(special_deductions),

@@ -23,8 +23,8 @@ def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
     """The evidence refusal: names what the knowledge base has nothing about."""
     if evidence is None or not evidence.missing:
         return ABSTAIN_TEXT
-    from assistant.question import find_core, phrase_of
-    from assistant.text import to_search_text
+    from assistant.domain.question import find_core, phrase_of
+    from assistant.lang.text import to_search_text
 
     core = find_core(to_search_text(question)) if question else ""
     words = ([evidence.focus_missing] if evidence.focus_missing else []) + [w for w, _ in evidence.missing[:2]]
@@ -79,7 +79,7 @@ class Evidence:
 
 @lru_cache(maxsize=1)
 def _synonym_groups() -> dict[str, tuple[str, ...]]:
-    from assistant.text import synonym_map
+    from assistant.lang.text import synonym_map
 
     groups: dict[str, list[str]] = {}
     for term, head in synonym_map().items():
@@ -90,14 +90,14 @@ def _synonym_groups() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=16384)
 def _norm(text: str) -> str:
     """to_search_text, memoised: passages are normalised again and again while answering."""
-    from assistant.text import to_search_text
+    from assistant.lang.text import to_search_text
 
     return to_search_text(text)
 
 
 @lru_cache(maxsize=8192)
 def _parts(word: str) -> tuple[str, ...]:
-    from assistant.text import _segmenter
+    from assistant.lang.text import _segmenter
 
     return tuple(p for p in _segmenter().lcut(word, HMM=False) if len(p) >= 2)
 
@@ -119,10 +119,10 @@ def word_in(word: str, evidence: str) -> bool:
 
 
 def evidence_for(question, texts: list[str]) -> Evidence:
-    """Coverage of ``question`` (an assistant.question.Question) by the passages ``texts``.
+    """Coverage of ``question`` (an assistant.domain.question.Question) by the passages ``texts``.
     Words of the sentence that asks weigh fully; words of a story told before it weigh
     ``AbstainPolicy.story_weight``."""
-    from assistant.question import asking_clause, content_words
+    from assistant.domain.question import asking_clause, content_words
     evidence = "\n".join(_norm(t) for t in texts)
     asking = set(content_words(asking_clause(question.core)))
     core = set(content_words(question.core))
@@ -141,7 +141,7 @@ def evidence_for(question, texts: list[str]) -> Evidence:
     # question about an entity the documents never name is answered by the general condition
     focus_missing = ""
     if (question.qtype != YESNO_TYPE or (question.asks_fact and question.subject)) and question.focus:
-        from assistant.question import content_words as words_of
+        from assistant.domain.question import content_words as words_of
 
         focus = question.focus[0]
         parts = words_of(focus) or [focus]
@@ -149,7 +149,7 @@ def evidence_for(question, texts: list[str]) -> Evidence:
             focus_missing = focus
     focus_rarity = 0.0
     if focus_missing:
-        from assistant.question import dictionary_rarity
+        from assistant.domain.question import dictionary_rarity
 
         focus_rarity = dictionary_rarity(focus_missing)
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
@@ -205,7 +205,7 @@ _LOCATOR_LIKE = re.compile(r"^[\d.]+$|^第")
 def _answer_resources() -> tuple[dict[str, re.Pattern], re.Pattern, tuple[re.Pattern, ...]]:
     import yaml
 
-    from assistant.question import QUESTION_FILE
+    from assistant.domain.question import QUESTION_FILE
 
     data = yaml.safe_load(QUESTION_FILE.read_text(encoding="utf-8")) or {}
     cues = {k: re.compile(v) for k, v in (data.get("answer_cues") or {}).items()}
@@ -275,7 +275,7 @@ def _cite(sentences: list[str], n: int) -> str:
 
 def relevant_sentences(sentences: list[str], query_tokens: list[str], n: int) -> list[str]:
     """The ``n`` sentences sharing most query tokens (ties: earlier first), in passage order."""
-    from assistant.text import to_search_text
+    from assistant.lang.text import to_search_text
 
     if not query_tokens:
         return sentences[:n]
@@ -290,7 +290,7 @@ def _fits(sentence: str, qtype: str) -> bool:
 
 
 def _generic_words() -> frozenset[str]:
-    from assistant.question import resources
+    from assistant.domain.question import resources
 
     return resources()["generic"]
 
@@ -333,7 +333,7 @@ def _lead_cut(sentence: str, limit: int = LEAD_MAX_CHARS) -> tuple[str, str]:
 def _drop_foreign_opener(sentence: str, hit: Hit, question) -> str:
     """A FAQ answer's yes/no opener belongs to the FAQ's own question: kept only when that
     question is about the same thing as the one asked."""
-    from assistant.question import analyse
+    from assistant.domain.question import analyse
     opener = _answer_resources()[1]
     faq_q = str(hit.meta.get("question", ""))
     m = opener.match(sentence)
@@ -357,7 +357,7 @@ def _drop_foreign_opener(sentence: str, hit: Hit, question) -> str:
 
 def _script(sentence: str, traditional_asker: bool) -> str:
     """Quotes in the asker's script (the citation card keeps the original)."""
-    from assistant.text import to_simplified
+    from assistant.lang.text import to_simplified
 
     return sentence if traditional_asker else to_simplified(sentence)
 
@@ -379,7 +379,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     and focus from the best passages, not the passage's lead), the passage's other relevant
     sentences, then at most ``max_support`` supporting points from other passages.
 
-    ``question`` is an assistant.question.Question (without it the lead is chosen by query
+    ``question`` is an assistant.domain.question.Question (without it the lead is chosen by query
     tokens). ``relevance(hit) -> 0..1`` keeps weakly related passages out of the supporting
     points; ``new_words`` (a follow-up's own words) must occur in a supporting point, so a
     carried-over context adds nothing unrelated to the new question. ``conflicts`` maps a
@@ -388,7 +388,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     if not hits:
         return ABSTAIN_TEXT, []
     if question is None:
-        from assistant.question import analyse
+        from assistant.domain.question import analyse
 
         question = analyse(" ".join(query_tokens or []))
     traditional_asker = question.traditional

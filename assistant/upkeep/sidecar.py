@@ -23,7 +23,7 @@ class SideCollection:
     def __init__(self, settings: Settings, suffix: str, client=None):
         self.settings = settings
         if client is None:
-            from assistant.store import open_client
+            from assistant.index.store import open_client
 
             client = open_client(settings)
         self.client = client

@@ -1,7 +1,7 @@
 """Curated answers (标准回答): the maintainer's own answer to a question, given verbatim.
 
 Stored with the knowledge base, in the Chroma collection ``<collection>_curated`` (see
-:mod:`assistant.sidecar`), so every app instance on one Chroma server sees them and an edit is
+:mod:`assistant.upkeep.sidecar`), so every app instance on one Chroma server sees them and an edit is
 effective on the next question, with no restart. Storage is append-only: each record is one
 version (id ``<answer id>@<version>``); an edit or a retirement writes the next version and
 keeps every previous one. A single upsert per change (or per import) keeps a crash harmless.
@@ -13,7 +13,7 @@ keeps every previous one. A single upsert per change (or per import) keeps a cra
     store.retire(a.id)                           # version 3, status retired
     store.match("证书的有效期是多久")              # CuratedMatch or None
 
-A question matches when its similarity (:mod:`assistant.similarity`) to the curated question
+A question matches when its similarity (:mod:`assistant.pipeline.similarity`) to the curated question
 or one of its variants reaches ``MATCH_THRESHOLD``.
 """
 
@@ -27,10 +27,10 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from assistant import similarity as S
+from assistant.pipeline import similarity as S
 from assistant.config import Settings
 from assistant.errors import UserError
-from assistant.sidecar import SideCollection, dumps, loads
+from assistant.upkeep.sidecar import SideCollection, dumps, loads
 
 # Calibrated on eval/curated_calibration.jsonl (25 paraphrases that must match, 26 near misses
 # that must not), with the built-in offline embedder and the corpus's IDF; reproduce with
@@ -146,7 +146,7 @@ def _clean(text: Any, what: str, limit: int, required: bool = True) -> str:
 
 
 def _variants(raw: Any) -> list[str]:
-    from assistant.sheets import split_list
+    from assistant.upkeep.sheets import split_list
 
     items = split_list(raw) if isinstance(raw, str) else [str(v).strip() for v in (raw or []) if str(v).strip()]
     out: list[str] = []
@@ -161,7 +161,7 @@ def _variants(raw: Any) -> list[str]:
 
 
 def _date(raw: Any) -> str:
-    from assistant.sheets import parse_date
+    from assistant.upkeep.sheets import parse_date
 
     try:
         return parse_date(str(raw or ""))
@@ -310,7 +310,7 @@ class CuratedStore:
         """Import a sheet: a row whose question is a current answer's question updates it (a new
         version), any other row adds one. The whole sheet is checked first; one bad row and
         nothing is written."""
-        from assistant.sheets import read_table
+        from assistant.upkeep.sheets import read_table
 
         rows = read_table(path, COLUMNS, REQUIRED, what="标准回答表")
         name = Path(path).name
@@ -384,7 +384,7 @@ class Matcher:
         self._lock = threading.Lock()
 
     def _load(self) -> None:
-        from assistant.text import vocabulary_fingerprint
+        from assistant.lang.text import vocabulary_fingerprint
 
         key = (self.store.stamp(), vocabulary_fingerprint(), _dt.date.today().isoformat())
         if key == self._key:

@@ -2,7 +2,7 @@
 
 Pure module: no I/O, standard library only, so the CLI, the LLM tool and the offline
 recogniser all get the same answer for the same sheet (they share
-``assistant.tools.run_calculate_grade``, which calls ``calculate`` here).
+``assistant.pipeline.tools.run_calculate_grade``, which calls ``calculate`` here).
 
 Rules (domain-facts §3, as reported by certification bodies):
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.config import HASHING_EMBEDDER, Settings
-from assistant.embedders.base import Embedder
+from assistant.index.embedders.base import Embedder
 
 
 @dataclass
@@ -47,7 +47,7 @@ def model_available_locally(model: str) -> bool:
 
 
 def hashing_embedder() -> Embedder:
-    from assistant.embedders.hashing import HashingEmbedder
+    from assistant.index.embedders.hashing import HashingEmbedder
 
     return HashingEmbedder()
 
@@ -55,12 +55,12 @@ def hashing_embedder() -> Embedder:
 def embedder_by_name(name: str, settings: Settings) -> Embedder:
     """Rebuild the embedder recorded in a collection (``hashing-…`` or ``st:<model>``)."""
     if name.startswith("hashing-"):
-        from assistant.embedders.hashing import HashingEmbedder
+        from assistant.index.embedders.hashing import HashingEmbedder
 
         dim = int(name.rsplit("-", 1)[-1])
         return HashingEmbedder(dim=dim)
     if name.startswith("st:"):
-        from assistant.embedders.sentence_transformers import SentenceTransformerEmbedder
+        from assistant.index.embedders.sentence_transformers import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(name[3:], local_files_only=not settings.allow_download)
     raise ValueError(f"未知的嵌入器：{name}")
@@ -79,7 +79,7 @@ def resolve_embedder(settings: Settings) -> EmbedderChoice:
             True,
         )
     try:
-        from assistant.embedders.sentence_transformers import SentenceTransformerEmbedder
+        from assistant.index.embedders.sentence_transformers import SentenceTransformerEmbedder
 
         emb = SentenceTransformerEmbedder(model, local_files_only=not settings.allow_download)
         return EmbedderChoice(emb, f"嵌入：sentence-transformers 模型 {model}（{emb.dim} 维）", False)

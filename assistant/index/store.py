@@ -28,7 +28,7 @@ from assistant.config import Settings
 from assistant.errors import EmbedderMismatch, StoreUnavailable, UserError
 from assistant.types import Hit
 
-log = logging.getLogger("assistant.store")
+log = logging.getLogger("assistant.index.store")
 
 BATCH = 1000
 # On a shared server, an orphan chunk younger than this may belong to an ingest in progress.

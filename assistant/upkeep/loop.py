@@ -37,10 +37,10 @@ def changed() -> None:
 
 class _LoopState:
     def __init__(self, assistant):
-        from assistant.curated import CuratedStore
-        from assistant.vocab import Vocabulary
+        from assistant.upkeep.curated import CuratedStore
+        from assistant.upkeep.vocab import Vocabulary
 
-        settings, client = assistant.settings, assistant.store.client
+        settings, client = assistant.settings, assistant.index.store.client
         self.vocab = Vocabulary(settings, client)
         self.curated = CuratedStore(settings, client)
         self.matcher = self.curated.matcher(assistant.embedder, self._idf(assistant))
@@ -70,7 +70,7 @@ def prepare(assistant) -> None:
     try:
         st = _state_of(assistant)
         now = time.monotonic()
-        from assistant.text import vocabulary_fingerprint
+        from assistant.lang.text import vocabulary_fingerprint
 
         if st.generation == _generation and now - st.checked < CHECK_SECONDS \
                 and st.applied == vocabulary_fingerprint():
@@ -96,7 +96,7 @@ def curated(assistant, question: str, resolved: str):
     if not question:
         return None
     try:
-        from assistant.score_intent import score_request
+        from assistant.domain.score_intent import score_request
 
         if score_request(question, resolved) is not None:
             return None  # a grade calculation with the user's own numbers goes to the tool
@@ -108,7 +108,7 @@ def curated(assistant, question: str, resolved: str):
         return None
     if match is None:
         return None
-    from assistant.curated_answer import compose
+    from assistant.pipeline.curated_answer import compose
 
     return compose(assistant, question, resolved, match)
 
@@ -130,8 +130,8 @@ def record(assistant, answer) -> None:
             or not getattr(assistant, "record_unanswered", True):
         return
     try:
-        from assistant.unanswered import UnansweredLog
+        from assistant.upkeep.unanswered import UnansweredLog
 
-        UnansweredLog(assistant.settings, assistant.store.client).record_refusal(assistant, answer)
+        UnansweredLog(assistant.settings, assistant.index.store.client).record_refusal(assistant, answer)
     except Exception:
         pass

@@ -13,7 +13,7 @@ import re
 import time
 from typing import Any, Iterator
 
-from assistant.answer import ABSTAIN_TEXT
+from assistant.pipeline.answer import ABSTAIN_TEXT
 from assistant.types import Answer, Citation, Hit, ToolCall
 
 MAX_ROUNDS = 4
@@ -89,7 +89,7 @@ class LLMAgent:
 
     # -- tools -------------------------------------------------------------------------
     def _tools(self, ctx: TurnContext):
-        from assistant.tools import SEARCH_TOOL_NAME, make_scoring_tool, make_search_tool
+        from assistant.pipeline.tools import SEARCH_TOOL_NAME, make_scoring_tool, make_search_tool
 
         search = make_search_tool(lambda q, t: self.assistant.search(q, k=5, doc_type=t).hits, ctx.add_hits)
         return {SEARCH_TOOL_NAME: search, "calculate_grade": make_scoring_tool()}

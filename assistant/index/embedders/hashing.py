@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from assistant.embedders.base import l2_normalise
+from assistant.index.embedders.base import l2_normalise
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # Unigrams say little on their own in Chinese; bigrams carry most of the meaning.

@@ -4,8 +4,8 @@ The shipped ``resources/domain_dict.txt`` and ``resources/synonyms.txt`` are the
 maintainer's changes live in the Chroma collection ``<collection>_vocab`` (one record per
 change, so two editors never overwrite each other), shared by every instance on a Chroma server.
 The vocabulary in effect = defaults + additions − removals; ``apply`` makes it the one
-``assistant.text.tokenize`` uses, and the Assistant applies it before every question (see
-:mod:`assistant.loop`), so a change works on the next question, with no restart.
+``assistant.lang.text.tokenize`` uses, and the Assistant applies it before every question (see
+:mod:`assistant.upkeep.loop`), so a change works on the next question, with no restart.
 
 What needs a re-index: questions are tokenised afresh every time, but each passage's tokens
 were stored at ingest. A synonym whose terms do not occur in the documents (a user's word for
@@ -23,8 +23,8 @@ from typing import Any, Callable
 
 from assistant.config import Settings
 from assistant.errors import UserError
-from assistant.sidecar import SideCollection, dumps, loads
-from assistant.text import (set_vocabulary, shipped_vocabulary, to_search_text, tokenize,
+from assistant.upkeep.sidecar import SideCollection, dumps, loads
+from assistant.lang.text import (set_vocabulary, shipped_vocabulary, to_search_text, tokenize,
                             vocabulary_fingerprint)
 
 SUFFIX = "vocab"
@@ -193,7 +193,7 @@ class Vocabulary:
 
     # -- re-index --------------------------------------------------------------------------
     def _report(self, action: str, terms: list[str], done: str, before) -> VocabChange:
-        from assistant.loop import changed
+        from assistant.upkeep.loop import changed
 
         changed()
         occurs = self.occurring(sorted(_changed_terms(before, self.effective())))
@@ -206,7 +206,7 @@ class Vocabulary:
 
     def occurring(self, terms: list[str]) -> list[str]:
         """The terms that occur in some stored passage (their tokens were made at ingest)."""
-        from assistant.store import KnowledgeStore
+        from assistant.index.store import KnowledgeStore
 
         store = KnowledgeStore(self.settings, self.side.client)
         left = {t for t in terms if t}
@@ -243,7 +243,7 @@ class Vocabulary:
         lexical index of every instance is rebuilt on its next question. Interrupted, it can
         simply be run again: the recorded vocabulary is written last.
         """
-        from assistant.store import BATCH, KnowledgeStore
+        from assistant.index.store import BATCH, KnowledgeStore
         from ingest.pipeline import passage_title
 
         self.apply()
@@ -280,7 +280,7 @@ class Vocabulary:
         store._touch()
         words, groups = self.effective()
         self.side.set_meta(indexed_fingerprint=_fingerprint_of(words, groups))
-        from assistant.loop import changed
+        from assistant.upkeep.loop import changed
 
         changed()
         if progress:
@@ -289,7 +289,7 @@ class Vocabulary:
 
 
 def _fingerprint_of(words, groups) -> str:
-    from assistant.text import _fingerprint
+    from assistant.lang.text import _fingerprint
 
     words = tuple(dict.fromkeys(to_search_text(w) for w in words))
     groups = tuple(tuple(to_search_text(t) for t in g) for g in groups)

@@ -1,6 +1,6 @@
 """The GB/T 27922 indicator structure (names and clause numbers only, never point values).
 
-Kept apart from ``assistant.scoring`` so that module stays pure (no file I/O).
+Kept apart from ``assistant.domain.scoring`` so that module stays pure (no file I/O).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-RUBRIC_PATH = Path(__file__).resolve().parent / "resources" / "rubric.yaml"
+RUBRIC_PATH = Path(__file__).resolve().parents[1] / "resources" / "rubric.yaml"
 
 
 @lru_cache(maxsize=1)

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.text import STOPWORDS, _segmenter, domain_terms, synonym_map, to_search_text, to_simplified
+from assistant.lang.text import STOPWORDS, _segmenter, domain_terms, synonym_map, to_search_text, to_simplified
 
-QUESTION_FILE = Path(__file__).resolve().parent / "resources" / "question.yaml"
+QUESTION_FILE = Path(__file__).resolve().parents[1] / "resources" / "question.yaml"
 
 YESNO, QUANTITY, DURATION, LIST, WHICH, DIFFERENCE, HOW, WHY, OTHER = (
     "能否", "多少", "多久", "哪些", "哪个", "区别", "怎么", "为什么", "other")

@@ -2,7 +2,7 @@
 
 Pure checks on the normalised question; the answerer refuses with the topic's reason. Only
 policy refusals are keyword-based; gaps of the knowledge base are refused on evidence
-(assistant/answer.py AbstainPolicy).
+(assistant/pipeline/answer.py AbstainPolicy).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.text import DOMAIN_DICT, to_search_text
+from assistant.lang.text import DOMAIN_DICT, to_search_text
 
-SCOPE_FILE = Path(__file__).resolve().parent / "resources" / "scope.yaml"
+SCOPE_FILE = Path(__file__).resolve().parents[1] / "resources" / "scope.yaml"
 
 
 @dataclass(frozen=True)

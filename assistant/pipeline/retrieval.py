@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.text import to_search_text, tokenize
+from assistant.lang.text import to_search_text, tokenize
 from assistant.types import Hit
 
 RRF_K = 60
@@ -79,12 +79,12 @@ class Retriever:
         """Blend the fused score with how much of the query's distinctive vocabulary each
         passage contains, so a passage naming every rare query term beats one that only
         shares the common ones; a passage naming what the question asks about (its focus,
-        assistant.question) gets ``FOCUS_WEIGHT`` more."""
+        assistant.domain.question) gets ``FOCUS_WEIGHT`` more."""
         best = max(h.score for h in hits) or 1.0
         for h in hits:
             h.score = (1 - COVERAGE_WEIGHT) * h.score / best + COVERAGE_WEIGHT * self.coverage_of(tokens, h)
             if focus and FOCUS_WEIGHT:
-                from assistant.answer import _norm, word_in
+                from assistant.pipeline.answer import _norm, word_in
 
                 text = _norm(h.text)
                 h.score += FOCUS_WEIGHT * sum(word_in(f, text) for f in focus) / len(focus)
