@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from assistant.errors import QAError
 from eval import metrics as M
 
 QA_PATH = Path(__file__).resolve().parent / "qa.jsonl"
@@ -26,10 +27,6 @@ REQUIRED = ("id", "question", "category")
 # Asked once, untimed, before the timed questions: one-off loading (jieba dictionary, caches)
 # is a start-up cost, not a per-question latency.
 WARMUP_QUESTION = "售后服务认证有效期多久？"
-
-
-class QAError(ValueError):
-    """The QA file is unreadable or a line is malformed (message names the line)."""
 
 
 def load_qa(path: Path | str | None = None) -> list[dict[str, Any]]:

@@ -33,7 +33,7 @@ DEFAULT_CATEGORY = "专家问答"
 
 
 def _qa_error(message: str) -> Exception:
-    from eval.harness import QAError
+    from assistant.errors import QAError
 
     return QAError(message)
 

@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from ingest.model import DOC_TYPES, IngestError, RawDocument
+from assistant.errors import IngestError
+from ingest.model import DOC_TYPES, RawDocument
 from ingest.normalize import is_boilerplate_line, remove_pinyin_artifacts
 
 SUPPORTED = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".csv",

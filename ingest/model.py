@@ -11,10 +11,6 @@ from typing import Any
 DOC_TYPES = ("standard", "faq", "regulation", "guide", "web")
 
 
-class IngestError(Exception):
-    """A document could not be ingested; the message is one line, shown to the user."""
-
-
 @dataclass
 class RawDocument:
     """One loaded file, before cleaning and chunking.

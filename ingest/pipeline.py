@@ -18,7 +18,8 @@ from assistant.index.store import DocumentWrite, KnowledgeStore, Manifest
 from assistant.lang.text import DOMAIN_DICT, SYNONYMS, tokenize
 from ingest.chunking import chunk_document
 from ingest.loaders import iter_files, load_document, skipped_files
-from ingest.model import Chunk, IngestError, RawDocument
+from assistant.errors import IngestError
+from ingest.model import Chunk, RawDocument
 from ingest.normalize import clean_document
 from ingest.originals import keep_original
 

@@ -76,7 +76,8 @@ BAD = {
 
 @pytest.mark.parametrize("name", sorted(BAD))
 def test_bad_sheets_raise_chinese_qa_errors(tmp_path, name):
-    from eval.harness import QAError, load_qa
+    from assistant.errors import QAError
+    from eval.harness import load_qa
 
     rows, message = BAD[name]
     with pytest.raises(QAError, match=message):
@@ -84,7 +85,8 @@ def test_bad_sheets_raise_chinese_qa_errors(tmp_path, name):
 
 
 def test_a_10_mb_sheet_is_refused(tmp_path):
-    from eval.harness import QAError, load_qa
+    from assistant.errors import QAError
+    from eval.harness import load_qa
 
     big = tmp_path / "big.csv"
     with big.open("w", encoding="utf-8") as fh:

@@ -18,7 +18,8 @@ from ingest.loaders import (
     parse_front_matter,
     skipped_files,
 )
-from ingest.model import DOC_TYPES, IngestError
+from assistant.errors import IngestError
+from ingest.model import DOC_TYPES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

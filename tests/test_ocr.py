@@ -15,7 +15,7 @@ import pytest
 
 from ingest.chunking import chunk_document
 from ingest.loaders import load_document
-from ingest.model import IngestError
+from assistant.errors import IngestError
 from ingest.normalize import clean_document
 from ingest.ocr import LOW_CONFIDENCE, group_lines, low_confidence_pages
 from office_files import (

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.chunking import chunk_document
 from ingest.loaders import iter_files, load_document, skipped_files
-from ingest.model import IngestError
+from assistant.errors import IngestError
 from ingest.normalize import clean_document
 from ingest.office import docx_text, format_number
 from ingest.originals import OriginalNotFound, keep_original, resolve_original, safe_original_path

@@ -11,10 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.errors import UserError
+from assistant.errors import ScoringError, UserError
 from assistant.domain.scoring import (
     GRADES,
-    ScoringError,
     calculate,
     exact_str,
     format_result,

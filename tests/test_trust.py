@@ -318,7 +318,7 @@ g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
 ])
 def test_front_matter_is_bounded_with_a_chinese_error(tmp_path, front, fragment):
     from ingest.loaders import load_document
-    from ingest.model import IngestError
+    from assistant.errors import IngestError
 
     path = tmp_path / "doc.md"
     path.write_text(f"---\n{front}---\n\n# 标题\n\n正文。\n", encoding="utf-8")

@@ -85,7 +85,8 @@ def run(args) -> int:
     from assistant.cli import settings_from_args
     from assistant.config import CORPUS_DIR
     from assistant.errors import UserError
-    from eval.harness import QAError, run_eval, temp_kb
+    from assistant.errors import QAError
+    from eval.harness import run_eval, temp_kb
     from eval.report import write_report
 
     if args.limit is not None and args.limit < 1:

@@ -29,7 +29,7 @@ def register(sub, common) -> None:
 def run(args) -> int:
     from assistant.cli import settings_from_args
     from assistant.errors import UserError
-    from eval.harness import QAError
+    from assistant.errors import QAError
 
     settings = settings_from_args(args)
     try:

@@ -108,7 +108,8 @@ def checked_rows(rows: list[Any]) -> list[Any]:
     The rows then go to the calculator unchanged (same exact arithmetic as every other input).
     """
     from assistant.errors import UserError
-    from assistant.domain.scoring import ScoringError, parse_row
+    from assistant.domain.scoring import parse_row
+    from assistant.errors import ScoringError
 
     out = []
     for index, row in enumerate(rows, start=1):

@@ -39,7 +39,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
-from assistant.errors import UserError
+from assistant.errors import ScoringError
 
 FULL_MARKS = Fraction(100)
 SPECIAL_DEDUCTION_POINTS = Fraction(1)
@@ -59,10 +59,6 @@ STAR_GRADES = ("三星级", "四星级", "五星级")
 
 STAR_TIMING_NOTE = "星级评定一般在达到达标级满一年后进行（服务成绩特别突出的企业除外）。"
 FAIL_NOTE = "低于 70 分为不通过；认证机构会说明原因和改进建议，整改后可重新申请。"
-
-
-class ScoringError(UserError):
-    """Bad scoring input; the message is one Chinese line that names the field."""
 
 
 # --------------------------------------------------------------------------- numbers

@@ -29,7 +29,8 @@ def run_calculate_grade(args: Mapping[str, Any]) -> dict[str, Any]:
     Returns the result dict, or ``{"error": "<one Chinese line>"}`` for bad input, so an LLM
     (or a chat UI) can show the problem instead of crashing.
     """
-    from assistant.domain.scoring import ScoringError, calculate
+    from assistant.domain.scoring import calculate
+    from assistant.errors import ScoringError
 
     if not isinstance(args, Mapping):
         return {"error": "参数必须是一个对象（total / earned+applicable_total / rows 等）"}

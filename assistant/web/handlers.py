@@ -442,7 +442,8 @@ def sheet_records(table: Any) -> list[dict]:
     the row. Each kept row is validated here with its own row number, so messages point at the
     row the user sees.
     """
-    from assistant.domain.scoring import ScoringError, parse_row
+    from assistant.domain.scoring import parse_row
+    from assistant.errors import ScoringError
 
     records = []
     for i, raw in enumerate(_table_rows(table), start=1):
@@ -1010,8 +1011,6 @@ def run_eval_dashboard(ctx: AppContext, baseline: bool = False, progress: Progre
                    f"用时 {seconds} 秒；失败 {len(failures)} 题。" + (f"\n图中类别：{legend}" if legend else ""))
         return message, metrics, category_chart(result.per_category), failures
     except Exception as exc:
-        if type(exc).__name__ == "QAError":  # a malformed QA file: its message names the line
-            return f"运行评测失败：{exc}", [], None, []
         return friendly_error(exc, "运行评测"), [], None, []
 
 
