@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -86,3 +88,65 @@ class Answer:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class Manifest:
+    doc_id: str
+    source: str
+    title: str
+    doc_type: str
+    file_hash: str
+    chunk_ids: list[str]
+    ingested_at: float = field(default_factory=time.time)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_metadata(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "doc_type": self.doc_type,
+            "file_hash": self.file_hash,
+            "chunk_ids": json.dumps(self.chunk_ids),
+            "n_chunks": len(self.chunk_ids),
+            "ingested_at": self.ingested_at,
+            "extra": json.dumps(self.extra, ensure_ascii=False),
+        }
+
+    @classmethod
+    def from_record(cls, doc_id: str, meta: dict[str, Any]) -> "Manifest":
+        return cls(
+            doc_id=doc_id,
+            source=meta.get("source", ""),
+            title=meta.get("title", ""),
+            doc_type=meta.get("doc_type", ""),
+            file_hash=meta.get("file_hash", ""),
+            chunk_ids=json.loads(meta.get("chunk_ids", "[]")),
+            ingested_at=float(meta.get("ingested_at", 0.0)),
+            extra=json.loads(meta.get("extra", "{}")),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "doc_type": self.doc_type,
+            "source": self.source,
+            "chunks": len(self.chunk_ids),
+            "ingested_at": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.ingested_at)),
+            "file_hash": self.file_hash,
+        }
+
+
+@dataclass
+class DocumentWrite:
+    """One document's new version, ready to write: manifest, chunk ids, texts, metadata, vectors."""
+
+    manifest: Manifest
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict[str, Any]]
+    embeddings: Any
+
+    def __len__(self) -> int:
+        return len(self.ids)

@@ -14,11 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
-from assistant.index.store import DocumentWrite, KnowledgeStore, Manifest
 from assistant.lang.text import DOMAIN_DICT, SYNONYMS, tokenize
 from ingest.chunking import chunk_document
 from ingest.loaders import iter_files, load_document, skipped_files
 from assistant.errors import IngestError
+from assistant.types import DocumentWrite, Manifest
 from ingest.model import Chunk, RawDocument
 from ingest.normalize import clean_document
 from ingest.originals import keep_original
@@ -150,11 +150,12 @@ def prepare(path: Path, root: Path, upload_root: Path | None = None,
     return doc, chunks
 
 
-def ingest_paths(paths: Iterable[Path], store: KnowledgeStore, embedder, *, reset: bool = False,
+def ingest_paths(paths: Iterable[Path], store, embedder, *, reset: bool = False,
                  prune: bool = False, progress: bool = True,
                  on_progress: Callable[[int, int, str], None] | None = None,
                  upload_root: Path | None = None) -> IngestReport:
-    """Ingest files and directories into ``store``; see IngestReport for what is counted.
+    """Ingest files and directories into ``store`` (the caller passes the writer, a KnowledgeStore:
+    ingest never imports the index); see IngestReport for what is counted.
     Files under ``upload_root`` are uploads: their ids are ``upload/<file name>``."""
     started = time.perf_counter()
     report = IngestReport()

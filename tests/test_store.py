@@ -4,7 +4,8 @@ import pytest
 from assistant.index.embedders.hashing import HashingEmbedder
 from assistant.errors import EmbedderMismatch
 from assistant.index.lexical import LexicalIndex
-from assistant.index.store import KnowledgeStore, Manifest
+from assistant.index.store import KnowledgeStore
+from assistant.types import Manifest
 
 
 def _write(store, emb, doc_id, texts, file_hash="h1"):
