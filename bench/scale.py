@@ -152,7 +152,7 @@ def phase_query(data_dir: Path, n_queries: int, cold: bool) -> dict:
     latencies.sort()
     pick = lambda p: latencies[min(len(latencies) - 1, int(round(p * (len(latencies) - 1))))]
     return {"load_s": load, "p50_ms": pick(0.5), "p95_ms": pick(0.95), "queries": len(latencies),
-            "chunks": assistant.index.store.count(), "peak_rss_mb": peak_rss_mb()}
+            "chunks": assistant.store.count(), "peak_rss_mb": peak_rss_mb()}
 
 
 def run_child(*args: str) -> dict:

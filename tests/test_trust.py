@@ -348,7 +348,7 @@ def test_conflicts_with_lookups_per_question_are_bounded(tmp_path, monkeypatch):
     settings = _kb(tmp_path)
     assistant = Assistant(settings)
     calls = {"manifests_of": 0, "nearest": 0}
-    real_of, real_near = assistant.index.store.manifests_of, assistant.index.store.nearest_among
+    real_of, real_near = assistant.store.manifests_of, assistant.store.nearest_among
 
     def counted_of(ids):
         calls["manifests_of"] += 1
@@ -359,8 +359,8 @@ def test_conflicts_with_lookups_per_question_are_bounded(tmp_path, monkeypatch):
         calls["nearest"] += 1
         return real_near(ids, vec)
 
-    monkeypatch.setattr(assistant.index.store, "manifests_of", counted_of)
-    monkeypatch.setattr(assistant.index.store, "nearest_among", counted_near)
+    monkeypatch.setattr(assistant.store, "manifests_of", counted_of)
+    monkeypatch.setattr(assistant.store, "nearest_among", counted_near)
     named = ",".join(["std-grades", "faq-grades"] + [f"nope-{i}" for i in range(100_000)])
     hit = Hit("x::1", "五星级需要95分。", {"doc_id": "x", "conflicts_with": named})
     started = time.perf_counter()
@@ -581,7 +581,7 @@ def test_store_failure_is_the_same_clear_message_in_app_api_and_cli(tmp_path, mo
     def down(*args, **kwargs):
         raise httpx.ConnectError("[Errno 111] Connection refused")
 
-    monkeypatch.setattr(assistant.index.store, "_chunks", type("C", (), {"query": down, "get": down, "count": down})())
+    monkeypatch.setattr(assistant.store, "_chunks", type("C", (), {"query": down, "get": down, "count": down})())
     ctx = W.AppContext(settings, assistant)
     record = W.api_ask(ctx, "证书有效期几年？")
     assert "内部错误" not in record["error"] and "ConnectError" not in record["error"], record

@@ -10,7 +10,7 @@ import argparse
 import sys
 from importlib import import_module
 
-COMMANDS = ("ingest", "kb", "ask", "score", "eval", "answers", "vocab", "unanswered", "qa")
+COMMANDS = ("ingest", "kb", "ask", "score", "eval", "answers", "vocab", "unanswered", "qa", "serve")
 
 
 def common_parser() -> argparse.ArgumentParser:

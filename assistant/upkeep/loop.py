@@ -40,7 +40,7 @@ class _LoopState:
         from assistant.upkeep.curated import CuratedStore
         from assistant.upkeep.vocab import Vocabulary
 
-        settings, client = assistant.settings, assistant.index.store.client
+        settings, client = assistant.settings, assistant.store.client
         self.vocab = Vocabulary(settings, client)
         self.curated = CuratedStore(settings, client)
         self.matcher = self.curated.matcher(assistant.embedder, self._idf(assistant))
@@ -132,6 +132,6 @@ def record(assistant, answer) -> None:
     try:
         from assistant.upkeep.unanswered import UnansweredLog
 
-        UnansweredLog(assistant.settings, assistant.index.store.client).record_refusal(assistant, answer)
+        UnansweredLog(assistant.settings, assistant.store.client).record_refusal(assistant, answer)
     except Exception:
         pass

@@ -297,6 +297,6 @@ def record_thumbs_down(settings: Settings, question: str, answer: Any = None, *,
                        comment: str = "", client=None) -> dict[str, Any]:
     """For the app's 👎 button: record it; returns the stored event as a dict."""
     if client is None and assistant is not None:
-        client = assistant.index.store.client
+        client = assistant.store.client
     log = UnansweredLog(settings, client)
     return log.record_thumbs_down(question, answer, assistant=assistant, comment=comment).to_dict()
