@@ -1,3 +1,5 @@
+"""``python -m assistant``: runs the CLI (assistant/cli)."""
+
 import sys
 
 from assistant.cli import main

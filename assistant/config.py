@@ -21,23 +21,39 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table: the README's "Configuration" table is generated from these."""
+
+    name: str  # Settings field
+    env: str  # environment variable
+    parse: Any  # str -> value
+    help: str
+    flag: str = ""  # CLI flag, if any
+    default: str = ""  # the default as the README shows it ("" = the field's default)
+
+
+# The one table of settings (README "Configuration" is generated from it, tests/test_docs.py checks).
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "KBA_DATA_DIR", Path, "data directory", "--data-dir (every command)", "./data"),
+    Setting("collection", "KBA_COLLECTION", str, "Chroma collection"),
+    Setting("embedding_model", "KBA_EMBEDDING_MODEL", str, "embedding model (name, local path, or `hashing`)",
+            default="`BAAI/bge-small-zh-v1.5` if present locally, else the built-in embedder"),
+    Setting("allow_download", "KBA_ALLOW_DOWNLOAD", _bool, "allow model downloads from the hub", default="off"),
+    Setting("chroma_host", "KBA_CHROMA_HOST", str, "Chroma server host", default="embedded"),
+    Setting("chroma_port", "KBA_CHROMA_PORT", int, "Chroma server port"),
+    Setting("reranker_model", "KBA_RERANKER_MODEL", str, "cross-encoder reranker"),
+    Setting("llm_base_url", "KBA_LLM_BASE_URL", str, "LLM base URL (or `OPENAI_BASE_URL`)", default="none (offline)"),
+    Setting("llm_api_key", "KBA_LLM_API_KEY", str, "LLM API key (or `OPENAI_API_KEY`)"),
+    Setting("llm_model", "KBA_LLM_MODEL", str, "LLM model", default="none (offline)"),
+    Setting("host", "KBA_HOST", str, "app host", "--host"),
+    Setting("port", "KBA_PORT", int, "app port", "--port"),
+    Setting("admin_password", "KBA_ADMIN_PASSWORD", str,
+            "admin password for knowledge-base management (required to listen beyond loopback)"),
+    Setting("upload_max_mb", "KBA_UPLOAD_MAX_MB", int, "upload size limit (MB)"),
+)
 # field name -> (environment variable, parser)
-_ENV: dict[str, tuple[str, Any]] = {
-    "data_dir": ("KBA_DATA_DIR", Path),
-    "collection": ("KBA_COLLECTION", str),
-    "embedding_model": ("KBA_EMBEDDING_MODEL", str),
-    "allow_download": ("KBA_ALLOW_DOWNLOAD", _bool),
-    "chroma_host": ("KBA_CHROMA_HOST", str),
-    "chroma_port": ("KBA_CHROMA_PORT", int),
-    "reranker_model": ("KBA_RERANKER_MODEL", str),
-    "llm_base_url": ("KBA_LLM_BASE_URL", str),
-    "llm_api_key": ("KBA_LLM_API_KEY", str),
-    "llm_model": ("KBA_LLM_MODEL", str),
-    "host": ("KBA_HOST", str),
-    "port": ("KBA_PORT", int),
-    "admin_password": ("KBA_ADMIN_PASSWORD", str),
-    "upload_max_mb": ("KBA_UPLOAD_MAX_MB", int),
-}
+_ENV: dict[str, tuple[str, Any]] = {s.name: (s.env, s.parse) for s in SETTINGS}
 
 
 @dataclass(frozen=True)

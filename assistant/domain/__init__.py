@@ -1,1 +1,1 @@
-"""domain"""
+"""The certification domain: grade table and scoring (pure), rubric, scope, question analysis, follow-ups."""

@@ -1,1 +1,1 @@
-"""lang"""
+"""Chinese text: search normalisation (NFKC, traditional -> simplified), tokens, synonyms, numbers."""
