@@ -22,6 +22,7 @@ from assistant.index.store import KnowledgeStore
 from assistant.domain.scope import in_domain, out_of_scope
 from assistant.lang.text import to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall
+from assistant.domain.grades import GRADES, PASS_MARK, PASSING_GRADES, TOP_GRADE
 
 log = logging.getLogger("assistant.core")
 
@@ -30,7 +31,7 @@ MAX_CONFLICT_PARTNERS = 5  # documents a passage's ``conflicts_with`` may bring 
 STORE_CHECK_SECONDS = 2.0  # how often ask() looks for changes made by other processes
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]")
 # Queries that fetch the passages a grade calculation rests on.
-THRESHOLD_QUERY = "售后服务认证 等级 分数 70分 达标 80分 三星级 90分 四星级 95分 五星级"
+THRESHOLD_QUERY = "售后服务认证 等级 分数 " + " ".join(f"{int(lo)}分 {label}" for label, lo in reversed(GRADES[:-1]))
 SCORING_RULE_QUERY = "涉及项分值 删减 实际得分 除以 涉及项 乘以100 计算"
 SPECIAL_ITEMS_QUERY = "特别扣分项 特别加分项 扣1分 加1分"
 
@@ -378,7 +379,7 @@ class Assistant:
 # rule -> (query that finds the passage stating it, word groups the passage must contain: one
 # word of every group, in the passage's search form)
 SCORE_RULES: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
-    "thresholds": (THRESHOLD_QUERY, (("70",), ("95",))),
+    "thresholds": (THRESHOLD_QUERY, ((str(int(PASS_MARK)),), (str(int(GRADES[0][1])),))),
     "formula": (SCORING_RULE_QUERY, (("涉及项",), ("100",), ("除", "÷", "/"))),
     "exclusion": ("删减 不适用的指标 分值不计入 涉及项分值", (("删减",), ("不计", "不适用"))),
     "qualitative": ("指标不符合 扣分 定性 扣掉该指标的全部分值", (("不符合",), ("扣",), ("全部", "全扣"))),
@@ -410,7 +411,7 @@ def score_rules(result: dict, args: dict, reading=None, question: str = "") -> l
     if args.get("bonus"):
         rules.append("bonus")
     rules.append("thresholds")
-    if result.get("grade") in ("达标", "三星级", "四星级", "五星级") and _ASKS_TIMING.search(question):
+    if result.get("grade") in PASSING_GRADES and _ASKS_TIMING.search(question):
         rules.append("star_timing")
     return rules
 
@@ -474,7 +475,7 @@ def score_text(result: dict, args: dict, marks: dict[str, str], reading=None) ->
     if result.get("next_grade"):
         lines.append(f"距{result['next_grade']}还差 {_num(result['points_to_next'])} 分{grade_mark}。")
     else:
-        lines.append(f"已达到最高等级五星级{grade_mark}。")
+        lines.append(f"已达到最高等级{TOP_GRADE}{grade_mark}。")
     for note in result.get("notes", []):
         if note.startswith(("计算结果", "显示分数")) or note == FAIL_NOTE:
             lines.append(f"{note.rstrip('。')}{grade_mark}。")

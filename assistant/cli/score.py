@@ -13,12 +13,14 @@ from typing import Any
 
 
 def register(subparsers, common) -> None:
+    from assistant.domain.grades import RULE
+
     p = subparsers.add_parser(
         "score",
         parents=[common],
         help="按 GB/T 27922 计算得分与等级",
         description=(
-            "按 GB/T 27922-2011 规则计算得分与等级（不通过<70≤达标<80≤三星级<90≤四星级<95≤五星级）。"
+            f"按 GB/T 27922-2011 规则计算得分与等级（{RULE}）。"
             "输入三选一：--total；--earned + --applicable-total；--sheet 评分表（Excel .xlsx、CSV 或 JSON）。"
         ),
     )

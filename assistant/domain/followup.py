@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import re
 
+from assistant.domain.grades import FAIL_GRADE, GRADE_ALIASES, PASSING_GRADES, STAR_GRADES
+
 _FOLLOWUP_START = re.compile(
     r"^(那|那么|那要是|那如果|要是|如果|这|这个|这期间|这段时间|期间|那期间|还有|另外|然后|它|其|那个|又|再|同样)"
 )
 _FOLLOWUP_END = re.compile(r"(呢|吗|嘛)[？?！!。.]*$")
 # Terms of one slot: a follow-up naming one replaces the other in the carried-over question.
 _SLOTS = [
-    ("达标级", "达标", "三星级", "三星", "四星级", "四星", "五星级", "五星", "星级", "不通过"),
+    tuple(word for label in PASSING_GRADES
+          for word in ((label, *GRADE_ALIASES[label]) if label in STAR_GRADES else (*GRADE_ALIASES[label], label)))
+    + ("星级", FAIL_GRADE),
 ]
 
 

@@ -39,26 +39,16 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
+from assistant.domain.grades import FAIL_GRADE, FULL_MARKS, GRADES, PASS_MARK, PASSING_GRADES, STAR_GRADES  # noqa: F401
 from assistant.errors import ScoringError
 
-FULL_MARKS = Fraction(100)
 SPECIAL_DEDUCTION_POINTS = Fraction(1)
 BONUS_POINTS = Fraction(1)
 MAX_BONUS_ITEMS = 1
 
-#: (label, inclusive lower bound), best first.
-GRADES: tuple[tuple[str, Fraction], ...] = (
-    ("五星级", Fraction(95)),
-    ("四星级", Fraction(90)),
-    ("三星级", Fraction(80)),
-    ("达标", Fraction(70)),
-    ("不通过", Fraction(0)),
-)
-PASSING_GRADES = ("达标", "三星级", "四星级", "五星级")
-STAR_GRADES = ("三星级", "四星级", "五星级")
 
 STAR_TIMING_NOTE = "星级评定一般在达到达标级满一年后进行（服务成绩特别突出的企业除外）。"
-FAIL_NOTE = "低于 70 分为不通过；认证机构会说明原因和改进建议，整改后可重新申请。"
+FAIL_NOTE = f"低于 {int(PASS_MARK)} 分为{FAIL_GRADE}；认证机构会说明原因和改进建议，整改后可重新申请。"
 
 
 # --------------------------------------------------------------------------- numbers

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from assistant.domain.grades import RULE
+
 # --------------------------------------------------------------------------- calculate_grade
 
 CALCULATE_GRADE_NAME = "calculate_grade"
 CALCULATE_GRADE_DESCRIPTION = (
-    "按 GB/T 27922-2011 售后服务认证规则精确计算得分和等级（不通过<70≤达标<80≤三星级<90≤四星级<95≤五星级），"
+    f"按 GB/T 27922-2011 售后服务认证规则精确计算得分和等级（{RULE}），"
     "并给出距下一等级还差几分。三种输入任选其一：total（百分制总分）；earned + applicable_total"
     "（实际得分和涉及项分值，删减后）；rows（评分表逐项）。特别扣分项每个扣1分，特别加分项最多计1个（加1分）。"
     " / Exact GB/T 27922 after-sales certification score and grade. Give exactly one of: total "

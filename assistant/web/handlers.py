@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from assistant.config import CORPUS_DIR, Settings
+from assistant.domain.grades import GRADE_BANDS, TICKS, TOP_GRADE
 from assistant.errors import UserError
 
 log = logging.getLogger("assistant.web.handlers")
@@ -53,8 +54,6 @@ HIT_COLUMNS = ("排名", "融合分", "词法分(BM25)", "稠密分", "标题", 
 EVAL_METRIC_COLUMNS = ("指标", "本系统", "基线")
 FAILURE_COLUMNS = ("题号", "类别", "问题", "原因", "回答（节选）")
 DOC_TYPE_ALL = "全部"
-#: (inclusive lower bound, grade) used by the chart; the grade itself always comes from scoring.
-GRADE_BANDS = ((0, 70, "不通过"), (70, 80, "达标"), (80, 90, "三星级"), (90, 95, "四星级"), (95, 100, "五星级"))
 METRIC_LABELS = {
     "n": "题目数",
     "accuracy": "总体正确率",
@@ -488,7 +487,7 @@ def score_summary(result: dict) -> str:
     if result.get("next_grade"):
         lines.append(f"距 **{esc(result['next_grade'])}** 还差 **{esc(_num(result['points_to_next']))}** 分。")
     else:
-        lines.append("已达到最高等级 **五星级**。")
+        lines.append(f"已达到最高等级 **{TOP_GRADE}**。")
     notes = result.get("notes") or []
     if notes:
         lines.append("\n".join(f"- {esc(n)}" for n in notes))
@@ -585,7 +584,7 @@ def grade_chart(score: float, grade: str = ""):
                 va="top", fontsize=9, color="#dc2626", fontweight="bold")
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.75, 0.85)
-    ax.set_xticks([0, 70, 80, 90, 95, 100])
+    ax.set_xticks(list(TICKS))
     ax.set_yticks([])
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)

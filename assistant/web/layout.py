@@ -32,6 +32,8 @@ def build_ui(ctx):
     """The Blocks layout; every event calls a handler from ``assistant.web.handlers``."""
     import gradio as gr
 
+    from assistant.domain.grades import RULE
+
     from assistant.web import handlers as W
     from ingest.model import DOC_TYPES
 
@@ -100,7 +102,7 @@ def build_ui(ctx):
             # ----------------------------------------------------------------- calculator
             with gr.Tab("评分计算器", id="score"):
                 gr.Markdown(
-                    "按 GB/T 27922 规则计算：不通过 < 70 ≤ 达标 < 80 ≤ 三星级 < 90 ≤ 四星级 < 95 ≤ 五星级。"
+                    f"按 GB/T 27922 规则计算：{RULE.replace('<', ' < ').replace('≤', ' ≤ ')}。"
                     "特别扣分项每个扣 1 分；特别加分项最多计 1 个（加 1 分）。"
                 )
                 mode = gr.Radio([("百分制总分", "total"), ("实际得分 + 涉及项分值", "earned"), ("评分表逐项", "sheet")],
