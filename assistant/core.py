@@ -197,7 +197,7 @@ class Assistant:
         text, history, notices, resolved, answer = self._start(question, history)
         if answer is None:
             answer = self.llm.ask(text, history, resolved) if self.llm is not None \
-                else self._ask_offline(text, resolved)
+                else self.answer_offline(text, resolved)
         return self._finish(answer, notices, started)
 
     def stream(self, question: object, history: list[dict] | None = None) -> Iterator[str | Answer]:
@@ -212,7 +212,7 @@ class Assistant:
                     yield event
         else:
             if answer is None:
-                answer = self._ask_offline(text, resolved)
+                answer = self.answer_offline(text, resolved)
             shown = ""
             for piece in re.split(r"(?<=[。！？\n])", answer.answer):
                 shown += piece
@@ -224,7 +224,7 @@ class Assistant:
     def _refuse_out_of_scope(self, question: str, resolved: str) -> Answer | None:
         """Refuse what the assistant must not help with whatever the knowledge base holds
         (fraud, bribery, writing tasks), and questions that do not touch the domain at all.
-        Everything else is decided on evidence, after retrieval (_ask_offline)."""
+        Everything else is decided on evidence, after retrieval (answer_offline)."""
         from assistant.domain.score_intent import score_request
 
         topic = out_of_scope(to_search_text(question))
@@ -289,7 +289,7 @@ class Assistant:
         evidence = evidence_for(asked, [c.text for c in citations] + ([resolved] if followup else []))
         return text, citations, evidence
 
-    def _ask_offline(self, question: str, resolved: str) -> Answer:
+    def answer_offline(self, question: str, resolved: str) -> Answer:
         from assistant.pipeline.answer import refusal_text
         from assistant.domain.score_intent import score_request
 

@@ -2,8 +2,23 @@ import numpy as np
 import pytest
 
 from assistant.config import Settings
-from assistant.index.embedders.factory import embedder_by_name, model_available_locally, resolve_embedder
+from assistant.index.embedders.base import Embedder
+from assistant.index.embedders.factory import model_available_locally, resolve_embedder
 from assistant.index.embedders.hashing import HashingEmbedder
+
+
+def embedder_by_name(name: str, settings: Settings) -> Embedder:
+    """Rebuild the embedder recorded in a collection (``hashing-…`` or ``st:<model>``); only tests use it."""
+    if name.startswith("hashing-"):
+        from assistant.index.embedders.hashing import HashingEmbedder
+
+        dim = int(name.rsplit("-", 1)[-1])
+        return HashingEmbedder(dim=dim)
+    if name.startswith("st:"):
+        from assistant.index.embedders.sentence_transformers import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(name[3:], local_files_only=not settings.allow_download)
+    raise ValueError(f"未知的嵌入器：{name}")
 
 
 def test_hashing_is_deterministic_normalised_and_meaningful():

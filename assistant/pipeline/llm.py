@@ -79,7 +79,10 @@ def renumber(text: str, cited: list[int], hits: list[Hit]) -> tuple[str, list[Ci
 
 class LLMAgent:
     def __init__(self, assistant, model):
-        self.assistant = assistant
+        """``assistant`` provides two callables: ``search(question, k=, doc_type=)`` and the offline
+        answerer ``answer_offline(question, resolved)``; the agent keeps only those."""
+        self.search = assistant.search
+        self.answer_offline = assistant.answer_offline
         self.model = model
         self.name = getattr(model, "model_name", None) or type(model).__name__
 
@@ -91,7 +94,7 @@ class LLMAgent:
     def _tools(self, ctx: TurnContext):
         from assistant.pipeline.tools import SEARCH_TOOL_NAME, make_scoring_tool, make_search_tool
 
-        search = make_search_tool(lambda q, t: self.assistant.search(q, k=5, doc_type=t).hits, ctx.add_hits)
+        search = make_search_tool(lambda q, t: self.search(q, k=5, doc_type=t).hits, ctx.add_hits)
         return {SEARCH_TOOL_NAME: search, "calculate_grade": make_scoring_tool()}
 
     def _messages(self, question: str, history: list[dict] | None):
@@ -143,7 +146,7 @@ class LLMAgent:
                           resolved_question=resolved, timings=timings)
         ok, cited = validate_citations(text, len(ctx.hits))
         if not ok:
-            fallback = self.assistant._ask_offline(question, resolved)
+            fallback = self.answer_offline(question, resolved)
             fallback.notices.append("LLM 的回答缺少可核对的引用，已改用离线抽取式回答。")
             fallback.timings.update(timings)
             return fallback
@@ -174,7 +177,7 @@ class LLMAgent:
         except StopIteration as stop:
             final = stop.value or ""
         except Exception as exc:  # endpoint down, bad key, malformed output: stay useful
-            answer = self.assistant._ask_offline(question, resolved)
+            answer = self.answer_offline(question, resolved)
             answer.notices.append(f"LLM 调用失败（{type(exc).__name__}），已改用离线抽取式回答。")
             yield answer
             return

@@ -52,20 +52,6 @@ def hashing_embedder() -> Embedder:
     return HashingEmbedder()
 
 
-def embedder_by_name(name: str, settings: Settings) -> Embedder:
-    """Rebuild the embedder recorded in a collection (``hashing-…`` or ``st:<model>``)."""
-    if name.startswith("hashing-"):
-        from assistant.index.embedders.hashing import HashingEmbedder
-
-        dim = int(name.rsplit("-", 1)[-1])
-        return HashingEmbedder(dim=dim)
-    if name.startswith("st:"):
-        from assistant.index.embedders.sentence_transformers import SentenceTransformerEmbedder
-
-        return SentenceTransformerEmbedder(name[3:], local_files_only=not settings.allow_download)
-    raise ValueError(f"未知的嵌入器：{name}")
-
-
 def resolve_embedder(settings: Settings) -> EmbedderChoice:
     model = settings.embedding_model
     if model == HASHING_EMBEDDER:
