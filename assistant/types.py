@@ -103,10 +103,7 @@ class Manifest:
 
     def to_metadata(self) -> dict[str, Any]:
         return {
-            "source": self.source,
-            "title": self.title,
-            "doc_type": self.doc_type,
-            "file_hash": self.file_hash,
+            **{name: getattr(self, name) for name in ("source", "title", "doc_type", "file_hash")},
             "chunk_ids": json.dumps(self.chunk_ids),
             "n_chunks": len(self.chunk_ids),
             "ingested_at": self.ingested_at,
@@ -128,10 +125,7 @@ class Manifest:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "doc_id": self.doc_id,
-            "title": self.title,
-            "doc_type": self.doc_type,
-            "source": self.source,
+            **{name: getattr(self, name) for name in ("doc_id", "title", "doc_type", "source")},
             "chunks": len(self.chunk_ids),
             "ingested_at": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.ingested_at)),
             "file_hash": self.file_hash,

@@ -200,20 +200,17 @@ def citation_precision(citations: Sequence[Any], gold_passages: Iterable[str],
 
 def abstention_precision(abstained: Sequence[bool], expect_abstain: Sequence[bool]) -> float | None:
     """Of the answers that abstained, the share that should have; None when none abstained."""
-    pairs = list(zip(abstained, expect_abstain, strict=True))
-    predicted = [exp for got, exp in pairs if got]
-    if not predicted:
-        return None
-    return sum(1 for exp in predicted if exp) / len(predicted)
+    return _share_true([exp for got, exp in zip(abstained, expect_abstain, strict=True) if got])
 
 
 def abstention_recall(abstained: Sequence[bool], expect_abstain: Sequence[bool]) -> float | None:
     """Of the questions that should be declined, the share declined; None when there are none."""
-    pairs = list(zip(abstained, expect_abstain, strict=True))
-    positives = [got for got, exp in pairs if exp]
-    if not positives:
-        return None
-    return sum(1 for got in positives if got) / len(positives)
+    return _share_true([got for got, exp in zip(abstained, expect_abstain, strict=True) if exp])
+
+
+def _share_true(flags: list[bool]) -> float | None:
+    """The share of true flags; None for none."""
+    return sum(1 for f in flags if f) / len(flags) if flags else None
 
 
 # --------------------------------------------------------------------------- score questions

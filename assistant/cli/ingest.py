@@ -9,10 +9,9 @@ import sys
 def register(sub, common) -> None:
     p = sub.add_parser("ingest", parents=[common], help="导入文档到知识库（默认导入项目的 corpus/）")
     p.add_argument("paths", nargs="*", help="文件或目录；不给则导入 corpus/")
-    p.add_argument("--reset", action="store_true", help="先清空知识库再导入")
-    p.add_argument("--prune", action="store_true", help="删除源文件已不存在的文档")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出汇总")
-    p.add_argument("--no-progress", action="store_true", help="不显示进度条")
+    for flag, help_text in (("--reset", "先清空知识库再导入"), ("--prune", "删除源文件已不存在的文档"),
+                            ("--json", "以 JSON 输出汇总"), ("--no-progress", "不显示进度条")):
+        p.add_argument(flag, action="store_true", help=help_text)
     p.set_defaults(func=run)
 
 

@@ -141,14 +141,10 @@ def read_sheet(path: Path) -> list[dict[str, Any]]:
         raise UserError(f"评分表 {path} 是旧版 Excel 格式，请用 Excel 或 WPS 另存为 .xlsx 后再试")
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx_rows(path)
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes almost anything
+    from assistant.lang.text import decode_text
+
+    text = decode_text(path.read_bytes())
+    if text is None:  # pragma: no cover - gb18030 decodes almost anything
         raise UserError(f"评分表 {path} 不是 UTF-8 或 GBK 编码的文本")
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
         return _json_rows(text, path)

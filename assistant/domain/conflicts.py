@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from assistant.domain.grades import PASSING_GRADES
+
 UPLOAD_PREFIX = "upload/"
 AUTHORITY_LABELS = {3: "标准/法规", 2: "常见问题/指南", 1: "网页/上传"}
 _TYPE_AUTHORITY = {"standard": 3, "regulation": 3, "faq": 2, "guide": 2, "web": 1}
@@ -36,10 +38,7 @@ _GAP = r"[^。；;，,！？!?\n]{0,12}?"
 _QUOTED = re.compile(r"“[^”\n]{0,60}”|「[^」\n]{0,60}」|‘[^’\n]{0,60}’|\"[^\"\n]{0,60}\"")
 
 FACT_LABELS = {
-    "grade:达标": "达标级的分数线",
-    "grade:三星": "三星级的分数线",
-    "grade:四星": "四星级的分数线",
-    "grade:五星": "五星级的分数线",
+    **{f"grade:{label.removesuffix('级')}": f"{label.removesuffix('级')}级的分数线" for label in PASSING_GRADES},
     "validity": "证书有效期",
     "surveillance": "监督评审的间隔",
     "indicators": "评价指标的数量",

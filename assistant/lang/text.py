@@ -243,3 +243,13 @@ def tokenize(text: str, *, normalised: bool = False) -> list[str]:
         elif not (len(tok) > 1 and _CN_QUANTITY.match(tok)):
             out.append(tok)
     return out
+
+
+def decode_text(raw: bytes) -> str | None:
+    """A text file's bytes as UTF-8 (BOM or not) or GBK/GB18030; None when neither decodes."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None

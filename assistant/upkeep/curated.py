@@ -28,9 +28,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from assistant.pipeline import similarity as S
-from assistant.config import Settings
 from assistant.errors import UserError
-from assistant.upkeep.sidecar import SideCollection, dumps, loads
+from assistant.upkeep.sidecar import SideStore, dumps, loads
 
 # Calibrated on eval/curated_calibration.jsonl (25 paraphrases that must match, 26 near misses
 # that must not), with the built-in offline embedder and the corpus's IDF; reproduce with
@@ -169,17 +168,12 @@ def _date(raw: Any) -> str:
         raise UserError(f"生效日期“{raw}”无法识别，请写成 2025-01-31 的形式") from None
 
 
-class CuratedStore:
+class CuratedStore(SideStore):
     """Curated answers with their versions, in Chroma beside the knowledge base."""
 
-    def __init__(self, settings: Settings, client=None):
-        self.settings = settings
-        self.side = SideCollection(settings, SUFFIX, client)
+    suffix = SUFFIX
 
     # -- reading -------------------------------------------------------------------------
-    def stamp(self) -> str | None:
-        return self.side.stamp()
-
     def _versions(self) -> dict[str, list[CuratedAnswer]]:
         out: dict[str, list[CuratedAnswer]] = {}
         for _rid, question, meta in self.side.all():

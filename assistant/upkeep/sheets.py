@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from assistant.errors import UserError
+from assistant.lang.text import decode_text
 
 MAX_SHEET_MB = 5  # a question list of a few thousand rows is well under 1 MB
 MAX_ROWS = 5000
@@ -47,14 +48,8 @@ def cell_text(value: Any) -> str:
 
 
 def _read_csv(path: Path) -> list[list[str]]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_text(path.read_bytes())
+    if text is None:
         raise UserError(f"无法识别 {path.name} 的文字编码（请另存为 UTF-8 的 CSV 或 .xlsx）")
     if "\x00" in text:
         raise UserError(f"{path.name} 不是文本格式的 CSV 文件")

@@ -131,3 +131,16 @@ def loads(text: Any, default: Any) -> Any:
         return json.loads(text) if isinstance(text, str) and text else default
     except ValueError:
         return default
+
+
+class SideStore:
+    """Base of a store kept in one side collection (curated answers, the vocabulary)."""
+
+    suffix = ""
+
+    def __init__(self, settings: Settings, client=None):
+        self.settings = settings
+        self.side = SideCollection(settings, self.suffix, client)
+
+    def stamp(self) -> str | None:
+        return self.side.stamp()

@@ -21,9 +21,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from assistant.config import Settings
 from assistant.errors import UserError
-from assistant.upkeep.sidecar import SideCollection, dumps, loads
+from assistant.upkeep.sidecar import SideStore, dumps, loads
 from assistant.lang.text import (set_vocabulary, shipped_vocabulary, to_search_text, tokenize,
                             vocabulary_fingerprint)
 
@@ -64,15 +63,10 @@ def _rid(kind: str, key: str) -> str:
     return f"{kind}:{hashlib.sha1(key.encode('utf-8')).hexdigest()[:12]}"
 
 
-class Vocabulary:
+class Vocabulary(SideStore):
     """Additions and removals over the shipped defaults, in Chroma."""
 
-    def __init__(self, settings: Settings, client=None):
-        self.settings = settings
-        self.side = SideCollection(settings, SUFFIX, client)
-
-    def stamp(self) -> str | None:
-        return self.side.stamp()
+    suffix = SUFFIX
 
     # -- the vocabulary in effect ----------------------------------------------------------
     def _records(self) -> list[dict[str, Any]]:
