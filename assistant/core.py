@@ -21,7 +21,7 @@ from assistant.pipeline.retrieval import CrossEncoderReranker, Retrieval, Retrie
 from assistant.index.store import KnowledgeStore
 from assistant.domain.scope import in_domain, out_of_scope
 from assistant.lang.text import to_search_text, tokenize
-from assistant.types import Answer, Citation, Hit, ToolCall
+from assistant.types import Answer, Citation, Hit, ToolCall, is_turn
 from assistant.domain.grades import GRADES, PASS_MARK, PASSING_GRADES, TOP_GRADE
 
 log = logging.getLogger("assistant.core")
@@ -43,8 +43,7 @@ def clean_history(raw: object) -> tuple[list[dict], list[str]]:
         return [], []
     if not isinstance(raw, (list, tuple)):
         return [], ["对话历史格式无效（应为 [{\"role\", \"content\"}] 列表），已忽略。"]
-    turns = [{"role": t["role"], "content": clean_question(t["content"])[0]} for t in raw
-             if isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str)]
+    turns = [{"role": t["role"], "content": clean_question(t["content"])[0]} for t in raw if is_turn(t)]
     notices = [] if len(turns) == len(raw) else [f"对话历史中有 {len(raw) - len(turns)} 条格式无效，已忽略。"]
     return turns, notices
 

@@ -7,6 +7,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from assistant.errors import UserError
+
 
 @dataclass
 class Hit:
@@ -144,3 +146,26 @@ class DocumentWrite:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+TURN_ROLES = ("user", "assistant")
+
+
+def is_turn(turn: object) -> bool:
+    """One conversation turn: {"role": "user"|"assistant", "content": str}."""
+    return isinstance(turn, dict) and turn.get("role") in TURN_ROLES and isinstance(turn.get("content"), str)
+
+
+def parse_history(raw: Any) -> list[dict] | None:
+    """A conversation history from outside (API, batch line): a JSON string or a list of turns, or
+    empty. The one parser: anything malformed is a UserError that names the expected shape."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise UserError(f"history 不是有效的 JSON（{exc.msg}）") from None
+    if not isinstance(raw, list) or not all(is_turn(t) for t in raw):
+        raise UserError('history 必须是 [{"role": "user"|"assistant", "content": "…"}] 列表')
+    return raw or None

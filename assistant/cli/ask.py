@@ -48,23 +48,15 @@ def format_answer(answer) -> str:
     return "\n".join(lines)
 
 
-def _parse_history(raw, line_no: int) -> list[dict] | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, list) or not all(
-        isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str)
-        for t in raw
-    ):
-        raise ValueError(f"第 {line_no} 行：history 必须是 [{{\"role\": \"user\"|\"assistant\", \"content\": \"…\"}}] 列表")
-    return raw
-
-
 def run_batch(assistant, stream_in, stream_out) -> int:
     """Answer every line in order; a bad line yields an error record, never stops the batch.
 
     Lines may be text or bytes (a file opened in binary mode): bytes are decoded line by line,
     so a line that is not UTF-8 is one error record, not the end of the batch.
     """
+    from assistant.errors import UserError
+    from assistant.types import parse_history
+
     failures = 0
     for line_no, line in enumerate(stream_in, start=1):
         if not line.strip():
@@ -78,10 +70,10 @@ def run_batch(assistant, stream_in, stream_out) -> int:
             item = json.loads(line)
             if not isinstance(item, dict) or "question" not in item:
                 raise ValueError(f"第 {line_no} 行：缺少 question 字段")
-            history = _parse_history(item.get("history"), line_no)
+            history = parse_history(item.get("history"))
             answer = assistant.ask(item["question"], history)
             record = batch_record(item.get("id"), item["question"], answer)
-        except (ValueError, json.JSONDecodeError) as exc:
+        except (ValueError, json.JSONDecodeError, UserError) as exc:
             failures += 1
             record = {"id": None, "question": None, "answer": "", "abstained": True, "citations": [],
                       "tool_calls": [], "latency_ms": 0.0, "error": f"第 {line_no} 行无效：{exc}"}

@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from assistant.config import CORPUS_DIR, Settings
 from assistant.domain.grades import GRADE_BANDS, TICKS, TOP_GRADE
+from assistant.types import parse_history
 from assistant.errors import UserError
 
 log = logging.getLogger("assistant.web.handlers")
@@ -350,23 +351,6 @@ def record_feedback(ctx: AppContext, turns: Sequence[dict], index: Any, liked: A
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def parse_history(raw: Any) -> list[dict] | None:
-    """History for the API: a JSON string or a list of {"role","content"} dicts (or empty)."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"history 不是有效的 JSON（{exc.msg}）") from None
-    if not isinstance(raw, list) or not all(
-        isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str)
-        for t in raw
-    ):
-        raise UserError('history 必须是 [{"role": "user"|"assistant", "content": "…"}] 列表')
-    return raw or None
 
 
 def api_ask(ctx: AppContext, question: str, history: Any = None) -> dict:
