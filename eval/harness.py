@@ -141,8 +141,9 @@ def make_record(item: dict[str, Any], *, answer_text: str, abstained: bool, cita
 
 
 def _citation_dicts(answer) -> list[dict]:
-    return [{"n": c.n, "passage": c.passage, "title": c.title, "locator": c.locator, "text": c.text}
-            for c in answer.citations]
+    from assistant.present import citation_record
+
+    return [citation_record(c, ("n", "passage", "title", "locator", "text")) for c in answer.citations]
 
 
 def run_ours(assistant, items: list[dict], progress: Callable | None = None) -> list[dict]:
@@ -154,6 +155,8 @@ def run_ours(assistant, items: list[dict], progress: Callable | None = None) -> 
 
 
 def _run_ours(assistant, items: list[dict], progress: Callable | None) -> list[dict]:
+    from assistant.present import tool_call_record
+
     records = []
     assistant.ask(WARMUP_QUESTION)  # first call loads jieba and warms caches; not timed
     for i, item in enumerate(items):
@@ -163,7 +166,7 @@ def _run_ours(assistant, items: list[dict], progress: Callable | None) -> list[d
         records.append(make_record(
             item, answer_text=answer.answer, abstained=answer.abstained,
             citations=_citation_dicts(answer), retrieved=list(answer.retrieved),
-            tool_calls=[{"name": t.name, "args": t.args, "result": t.result} for t in answer.tool_calls],
+            tool_calls=[tool_call_record(t) for t in answer.tool_calls],
             latency_ms=latency, resolved_question=answer.resolved_question,
         ))
         if progress:

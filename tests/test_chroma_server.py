@@ -116,7 +116,7 @@ def _comparable(record: dict) -> dict:
 
 
 def _ask_record(assistant, item: dict) -> dict:
-    from assistant.cli.ask import batch_record
+    from assistant.present import batch_record
 
     return batch_record(item["id"], item["question"], assistant.ask(item["question"], item.get("history")))
 

@@ -6,6 +6,8 @@ import json
 import re
 import sys
 
+from assistant.present import batch_record, format_answer
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -21,31 +23,6 @@ def register(sub, common) -> None:
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("--batch", metavar="FILE", help='JSONL 文件，每行 {"id","question","history"?}；"-" 为标准输入')
     p.set_defaults(func=run)
-
-
-def batch_record(item_id, question, answer) -> dict:
-    """One output line of the batch interface (the documented, stable shape)."""
-    return {
-        "id": item_id,
-        "question": question,
-        "answer": answer.answer,
-        "abstained": answer.abstained,
-        "citations": [{"n": c.n, "source": c.source, "title": c.title, "locator": c.locator,
-                       "text": c.text} for c in answer.citations],
-        "tool_calls": [{"name": t.name, "args": t.args, "result": t.result} for t in answer.tool_calls],
-        "latency_ms": round(answer.timings.get("total_ms", 0.0), 2),
-    }
-
-
-def format_answer(answer) -> str:
-    lines = [answer.answer]
-    if answer.citations:
-        lines.append("\n引用：")
-        for c in answer.citations:
-            lines.append(f"[{c.n}] {c.title}｜{c.locator}\n    {c.text.strip()}")
-    for n in answer.notices:
-        lines.append(f"（{n}）")
-    return "\n".join(lines)
 
 
 def run_batch(assistant, stream_in, stream_out) -> int:

@@ -355,7 +355,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 def api_ask(ctx: AppContext, question: str, history: Any = None) -> dict:
     """The ``/ask`` endpoint: the CLI batch record shape plus ``mode`` and ``notices``."""
-    from assistant.cli.ask import batch_record
+    from assistant.present import batch_record
 
     if isinstance(question, str):  # a lone surrogate cannot be encoded in the JSON reply
         question = _SURROGATE.sub("\ufffd", question)
