@@ -22,7 +22,8 @@ from assistant.index.store import KnowledgeStore
 from assistant.domain.scope import in_domain, out_of_scope
 from assistant.lang.text import to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall, is_turn
-from assistant.domain.grades import GRADES, PASS_MARK, PASSING_GRADES, TOP_GRADE
+from assistant.present import confirm_text, score_text
+from assistant.domain.grades import GRADES, PASS_MARK, PASSING_GRADES
 
 log = logging.getLogger("assistant.core")
 
@@ -413,86 +414,3 @@ def score_rules(result: dict, args: dict, reading=None, question: str = "") -> l
     if result.get("grade") in PASSING_GRADES and _ASKS_TIMING.search(question):
         rules.append("star_timing")
     return rules
-
-
-def _num(value) -> str:
-    """A number as shown in an answer: 90.0 -> 90, 1.2 -> 1.2."""
-    from fractions import Fraction
-
-    frac = Fraction(str(value))
-    if frac.denominator == 1:
-        return str(frac.numerator)
-    return f"{float(frac):.2f}".rstrip("0").rstrip(".")
-
-
-def score_text(result: dict, args: dict, marks: dict[str, str], reading=None) -> str:
-    """Say the computed score, grade and gap. Every sentence states one rule and cites the
-    passage that states it (``marks``: rule -> "[n]"); a rule the knowledge base does not state
-    is still shown as a step of the calculation but says so, and nothing is said about a bonus
-    nobody claimed."""
-    from assistant.domain.scoring import FAIL_NOTE, STAR_TIMING_NOTE
-
-    roles = reading.roles() if reading is not None else {}
-    listed = lambda role: roles[role] if isinstance(roles.get(role), list) else ([roles[role]] if role in roles else [])  # noqa: E731
-    lines: list[str] = []
-
-    def say(rule: str, sentence: str, optional: bool = False) -> None:
-        if rule in marks:
-            lines.append(f"{sentence}{marks[rule]}。")
-        elif not optional:  # a step of the calculation: shown, and said to have no source here
-            lines.append(f"{sentence}（知识库中没有找到这条规则的出处）。")
-
-    excluded = listed("excluded")
-    if excluded and result.get("applicable_total") is not None:
-        say("exclusion", f"删减的指标不计分，涉及项分值为 100 − {'−'.join(_num(v) for v in excluded)}"
-                         f" = {_num(result['applicable_total'])} 分")
-    qualitative = [v for v in listed("nonconformity") if v != "?"]
-    if qualitative:
-        say("qualitative", f"不符合的定性指标扣掉该指标的全部分值：{'、'.join(_num(v) + ' 分' for v in qualitative)}，"
-                           f"共扣 {_num(sum(qualitative))} 分")
-    for mx, sampled, bad in listed("sample"):
-        from fractions import Fraction
-
-        say("sample", f"抽样指标按不符合样本的比例扣分：{_num(mx)} 分的指标抽查 {sampled} 份、{bad} 份不符合，"
-                      f"扣 {_num(mx)}×{bad}/{sampled} = {_num(Fraction(str(mx)) * Fraction(bad, sampled))} 分")
-    for role, word in (("lost", "扣"), ("extra_lost", "再扣")):
-        for v in listed(role):
-            say("qualitative", f"按所说的{word} {_num(v)} 分计入")
-    if result.get("mode") in ("earned", "rows"):
-        say("formula", f"按实际得分 {_num(result['earned_total'])} 分 ÷ 涉及项分值 {_num(result['applicable_total'])} 分"
-                       f" × 100 折算，得分为 {_num(result['base_score'])} 分")
-    if result.get("special_deductions"):
-        n = result["special_deductions"]
-        say("special", f"特别扣分项 {n} 个，每个扣 1 分，在折算后另行扣除，共扣 {n} 分")
-    if args.get("bonus"):
-        if result.get("bonus_requested", 0) > 1:
-            say("bonus", f"特别加分项最多计 1 个：说了 {result['bonus_requested']} 个，只加 1 分")
-        else:
-            say("bonus", "特别加分项 1 个，加 1 分")
-    grade_mark = marks.get("thresholds", "")
-    lines.append(f"最终得分 {_num(result['score'])} 分，等级为{result['grade']}{grade_mark}。")
-    if result.get("next_grade"):
-        lines.append(f"距{result['next_grade']}还差 {_num(result['points_to_next'])} 分{grade_mark}。")
-    else:
-        lines.append(f"已达到最高等级{TOP_GRADE}{grade_mark}。")
-    for note in result.get("notes", []):
-        if note.startswith(("计算结果", "显示分数")) or note == FAIL_NOTE:
-            lines.append(f"{note.rstrip('。')}{grade_mark}。")
-        elif note == STAR_TIMING_NOTE:
-            say("star_timing", note.rstrip("。"), optional=True)
-    if not grade_mark:
-        lines.append("（知识库中没有找到等级门槛的出处，以上按 GB/T 27922 的评分规则计算。）")
-    return "".join(lines)
-
-
-def confirm_text(reading, marks: dict[str, str]) -> str:
-    """A score question whose numbers are unclear: what was understood, what is unclear, and
-    a request to confirm -- nothing is computed."""
-    lines = ["我先确认一下对这些数字的理解，暂不计算："]
-    lines += [f"- {line}" for line in reading.understood()] or ["- （没有读到可用的得分）"]
-    problems = reading.problems or ["还没有读到实际得分或扣分"]
-    lines.append("需要确认：" + "；".join(problems) + "。")
-    lines.append("请确认每个数字的含义（例如“实得81分，删减了10分”或“实得81分，涉及项分值90分”）后再问我。")
-    if "formula" in marks:
-        lines.append(f"得分的算法是：实际得分 ÷ 涉及项分值 × 100，再计入特别扣分项和特别加分项{marks['formula']}。")
-    return "\n".join(lines)

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from assistant.config import CORPUS_DIR, Settings
-from assistant.domain.grades import GRADE_BANDS, TICKS, TOP_GRADE
+from assistant.domain.grades import GRADE_BANDS, TICKS
+from assistant.present import esc, score_summary, ui_num
 from assistant.types import parse_history
 from assistant.errors import UserError
 
@@ -96,11 +97,6 @@ def friendly_error(exc: BaseException, action: str = "处理请求") -> str:
         return f"{action}失败：数据目录只读或没有写权限（{exc.filename or ''}），无法写入：查询照常，写入需要写权限。"
     log.error("%s failed", action, exc_info=exc)
     return f"抱歉，{action}时出现内部错误（{type(exc).__name__}）。请稍后重试；如果一再出现，请联系管理员。"
-
-
-def esc(value: Any) -> str:
-    """Text -> HTML-safe text (``&``, ``<``, ``>`` and quotes)."""
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 # Markdown that could show an image or a link, make HTML, or format text: escaped with a
@@ -235,11 +231,11 @@ def citation_cards(citations: Sequence[dict], tool_calls: Sequence[dict] = (), a
     for call in tool_calls or []:
         result = call.get("result") or {}
         if call.get("name") == "calculate_grade" and "error" not in result:
-            gap = (f"，距{esc(result.get('next_grade'))}还差 {esc(_num(result.get('points_to_next')))} 分"
+            gap = (f"，距{esc(result.get('next_grade'))}还差 {esc(ui_num(result.get('points_to_next')))} 分"
                    if result.get("next_grade") else "，已是最高等级")
             parts.append(
                 '<div class="kba-card kba-tool"><div class="kba-card-head">评分计算器</div>'
-                f'<div class="kba-card-text">得分 {esc(_num(result.get("score")))} 分，等级 '
+                f'<div class="kba-card-text">得分 {esc(ui_num(result.get("score")))} 分，等级 '
                 f'<b>{esc(result.get("grade"))}</b>{gap}。</div></div>'
             )
     if not citations:
@@ -459,29 +455,6 @@ def _count(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
-
-
-def score_summary(result: dict) -> str:
-    """Markdown summary of a result dict (every dynamic text escaped)."""
-    if "error" in result:
-        return f"⚠️ 无法计算：{esc(result['error'])}"
-    lines = [f"### 最终得分 {result['score']:.2f} 分 · {esc(result['grade'])}"]
-    if result.get("score_exact") and "/" in str(result["score_exact"]):
-        lines.append(f"精确值 {esc(result['score_exact'])}（等级按精确值评定）")
-    if result.get("next_grade"):
-        lines.append(f"距 **{esc(result['next_grade'])}** 还差 **{esc(_num(result['points_to_next']))}** 分。")
-    else:
-        lines.append(f"已达到最高等级 **{TOP_GRADE}**。")
-    notes = result.get("notes") or []
-    if notes:
-        lines.append("\n".join(f"- {esc(n)}" for n in notes))
-    return "\n\n".join(lines)
-
-
-def _num(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value)
 
 
 def calculate_score(mode: str, total: Any = None, earned: Any = None, applicable_total: Any = None,
