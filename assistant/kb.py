@@ -67,6 +67,16 @@ def ingest(settings: Settings, paths: list[Path], *, reset: bool = False, prune:
     return report, choice.notice
 
 
+def ensure_corpus(settings: Settings):
+    """Ingest the shipped corpus when the knowledge base is empty: (report, notice), or None when
+    it already holds documents. The one "build the KB if empty" for the app, the eval and benches."""
+    from assistant.config import CORPUS_DIR
+
+    if open_store(settings).count() > 0:
+        return None
+    return ingest(settings, [CORPUS_DIR], progress=False)
+
+
 def list_documents(settings: Settings) -> list[dict]:
     store = open_store(settings)
     docs = [with_authority(m.to_dict()) for m in store.manifests().values()]

@@ -33,14 +33,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    from assistant.config import CORPUS_DIR, Settings
+    from assistant.config import Settings
     from assistant.core import Assistant
-    from assistant.kb import ingest, list_documents
+    from assistant.kb import ensure_corpus
 
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="kb-bench-"))
     settings = Settings.from_env(data_dir=data_dir)
-    if not list_documents(settings):
-        ingest(settings, [CORPUS_DIR], progress=False)
+    ensure_corpus(settings)
     assistant = Assistant(settings)
     questions = [json.loads(line) for line in (REPO / "eval" / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     assistant.ask("售后服务认证属于哪类认证？")  # warm-up: segmenter and caches

@@ -195,12 +195,12 @@ def run_baseline(baseline, items: list[dict], progress: Callable | None = None) 
 
 def ensure_ingested(settings) -> bool:
     """Ingest the shipped corpus when the knowledge base is empty; True when it did."""
-    from assistant.config import CORPUS_DIR
-    from assistant.kb import ingest, open_store
+    from assistant.kb import ensure_corpus
 
-    if open_store(settings).count() > 0:
+    built = ensure_corpus(settings)
+    if built is None:
         return False
-    report, _ = ingest(settings, [CORPUS_DIR], progress=False)
+    report, _ = built
     if not report.ok:
         raise RuntimeError("导入 corpus/ 失败：" + report.summary())
     return True

@@ -162,11 +162,12 @@ class AppContext:
 
 def ensure_knowledge_base(settings: Settings) -> str | None:
     """Ingest the shipped corpus when the knowledge base is empty; returns a summary or None."""
-    from assistant.kb import ingest, open_store
+    from assistant.kb import ensure_corpus
 
-    if open_store(settings).count() > 0:
+    built = ensure_corpus(settings)
+    if built is None:
         return None
-    report, notice = ingest(settings, [CORPUS_DIR], progress=False)
+    report, notice = built
     return f"{notice}\n知识库为空，已从 corpus/ 导入：{report.summary()}"
 
 
