@@ -10,15 +10,14 @@ import unicodedata
 from typing import Iterator
 
 from assistant.upkeep import loop
-from assistant.pipeline.answer import ABSTAIN_TEXT, EMPTY_TEXT, AbstainPolicy, abstain_text, compose_extractive
+from assistant.pipeline.answer import ABSTAIN_TEXT, EMPTY_TEXT, abstain_text, compose_extractive
 from assistant.config import Settings
+from assistant.factory import Components, build_components, build_llm_agent
 from assistant.domain.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
-from assistant.index.embedders.factory import resolve_embedder
 from assistant.errors import UserError
 from assistant.domain.followup import resolve_followup
 from assistant.index.lexical import LexicalIndex
-from assistant.pipeline.retrieval import CrossEncoderReranker, Retrieval, Retriever
-from assistant.index.store import KnowledgeStore
+from assistant.pipeline.retrieval import Retrieval, Retriever
 from assistant.domain.scope import in_domain, out_of_scope
 from assistant.lang.text import to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall, is_turn
@@ -64,15 +63,14 @@ def clean_question(raw: object) -> tuple[str, list[str]]:
 class Assistant:
     """Hybrid retrieval + extractive cited answers + the scoring tool (+ an LLM when configured)."""
 
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, components: Components | None = None):
         self.settings = settings or Settings.from_env()
-        self.store = KnowledgeStore(self.settings)
-        choice = resolve_embedder(self.settings)
-        self.store.check_embedder(choice.embedder)
-        self.embedder = choice.embedder
-        self.notices = [choice.notice]
-        self.policy = AbstainPolicy()
-        self.reranker = self._load_reranker()
+        parts = components or build_components(self.settings)
+        self.store = parts.store
+        self.embedder = parts.embedder
+        self.notices = parts.notices
+        self.policy = parts.policy
+        self.reranker = parts.reranker
         self._lock = threading.Lock()
         self.stale_notice: str | None = None
         self._version = None
@@ -80,21 +78,7 @@ class Assistant:
         self._checked = time.monotonic()
         self.retriever: Retriever | None = None
         self.refresh()
-        self.llm = None
-        if self.settings.llm_configured:
-            from assistant.pipeline.llm import LLMAgent
-
-            self.llm = LLMAgent.from_settings(self.settings, self)
-
-    def _load_reranker(self):
-        model = self.settings.reranker_model
-        if not model:
-            return None
-        try:
-            return CrossEncoderReranker(model, local_files_only=not self.settings.allow_download)
-        except Exception as exc:
-            self.notices.append(f"提示：无法加载重排序模型 {model}（{str(exc).splitlines()[0][:120]}），不做重排序。")
-            return None
+        self.llm = build_llm_agent(self.settings, self)
 
     def refresh(self) -> bool:
         """Rebuild the lexical index when the store changed (after an ingest or a delete).
