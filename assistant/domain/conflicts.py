@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from assistant.domain.grades import PASSING_GRADES
+from assistant.lang.numerals import CN_DIGITS
 
 UPLOAD_PREFIX = "upload/"
 AUTHORITY_LABELS = {3: "标准/法规", 2: "常见问题/指南", 1: "网页/上传"}
@@ -27,8 +28,7 @@ _TYPE_AUTHORITY = {"standard": 3, "regulation": 3, "faq": 2, "guide": 2, "web": 
 MAX_PASSAGES = 12
 MAX_TEXT = 4000
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-           "八": 8, "九": 9}
+_DIGITS = CN_DIGITS
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]{1,4}|半)"
 _GRADE = r"(达标|三星|四星|五星)"
 # punctuation that ends a clause: a pattern never reaches across it

@@ -28,11 +28,12 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from assistant.lang.numerals import CN_DIGITS
 from assistant.lang.text import to_search_text
 
 # --------------------------------------------------------------------------- numerals
 
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT = CN_DIGITS
 _CN_NUM_RE = re.compile(r"[零〇一二两三四五六七八九十百]{1,8}(?:点[零〇一二三四五六七八九]{1,6})?")
 
 

@@ -30,6 +30,7 @@ from typing import Callable
 
 import numpy as np
 
+from assistant.lang.numerals import CN_DIGITS, CN_UNITS
 from assistant.lang.text import to_search_text, tokenize
 
 WEIGHTS = {"chars": 0.4, "tokens": 0.35, "dense": 0.25}
@@ -54,9 +55,7 @@ _QUESTION_FORMS = re.compile(r"是不是|能不能|可不可以|要不要|有没
 _NEGATION = re.compile(r"不|没|未|无|非")
 _UNIT = r"(?:个工作日|个月|年|月|天|日|分|次|星|项|个|%|％|级|条|小时|周|倍|名|人|家)"
 NUMBER = re.compile(rf"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*({_UNIT})")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CN_DIGITS, _CN_UNITS = CN_DIGITS, CN_UNITS
 
 
 def cn_number(text: str) -> float | None:
