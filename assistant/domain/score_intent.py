@@ -67,6 +67,7 @@ def cn_to_decimal(text: str) -> str | None:
     return str(value)
 
 
+_HALF_POINT = re.compile(r"(?<![\d.])(\d{1,3})分半")
 _TEN_POINTS_BEFORE = set("了扣减删得共是有打占剩只计差加考拿为")
 
 
@@ -80,7 +81,8 @@ def _arabise(text: str) -> str:
             return run  # 十分 = "very"; 百分之 = "per cent"; but "删减了十分" is 10 points
         return cn_to_decimal(run) or run
 
-    return _CN_NUM_RE.sub(repl, text)
+    # "九十六分半" / "96分半" is 96.5 points
+    return _HALF_POINT.sub(r"\1.5分", _CN_NUM_RE.sub(repl, text))
 
 
 # --------------------------------------------------------------------------- patterns
