@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 
 import pytest
 
 from conftest import REPO
+from cli_run import cli
 
 HEADER = ["问题", "参考答案", "要点", "应拒答"]
 
@@ -22,27 +21,6 @@ def write_xlsx(path, rows):
         wb.active.append(r)
     wb.save(path)
     return path
-
-
-def cli(args, settings, monkeypatch=None, capsys=None, timeout=300):
-    """The CLI in this process when given pytest's monkeypatch and capsys (fast), else in a
-    subprocess; returns an object with returncode, stdout, stderr either way."""
-    import os
-    from types import SimpleNamespace
-
-    if monkeypatch is not None:
-        from assistant.cli import main
-
-        monkeypatch.setenv("KBA_EMBEDDING_MODEL", "hashing")
-        monkeypatch.setenv("KBA_DATA_DIR", str(settings.data_dir))
-        capsys.readouterr()
-        rc = main(list(args))
-        out = capsys.readouterr()
-        return SimpleNamespace(returncode=rc, stdout=out.out, stderr=out.err)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KBA_", "OPENAI_"))}
-    env.update({"KBA_EMBEDDING_MODEL": "hashing", "KBA_DATA_DIR": str(settings.data_dir), "HF_HUB_OFFLINE": "1"})
-    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=timeout)
 
 
 def test_sheet_becomes_eval_items(tmp_path):
