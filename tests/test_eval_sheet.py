@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from conftest import REPO
 from cli_run import cli
 
 HEADER = ["问题", "参考答案", "要点", "应拒答"]

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import REPO, make_settings
+from conftest import make_settings
 from cli_run import cli
 
 
