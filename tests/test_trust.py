@@ -411,7 +411,7 @@ def test_non_loopback_bind_without_password_refuses_to_start(tmp_path, capsys, m
     settings = make_settings(tmp_path / "data", host="0.0.0.0", admin_password="long-enough")
     assert app.refuse_open_bind(settings) is None
     assert app.refuse_open_bind(make_settings(tmp_path / "data", host="127.0.0.1")) is None
-    assert app.refuse_open_bind(make_settings(tmp_path / "data", host="192.168.1.5"))
+    assert app.refuse_open_bind(make_settings(tmp_path / "data", host="kb-server.example"))
 
 
 def test_eval_reimport_needs_the_admin_password(tmp_path):
