@@ -196,3 +196,13 @@ def test_unanswered_cli(bot, log, kb, tmp_path, monkeypatch, capsys):
                           (["unanswered", "--export", str(tmp_path / "u.txt")], "应以 .xlsx 结尾")):
         out = cli(args, kb, monkeypatch, capsys)
         assert out.returncode == 2 and out.stderr.startswith("错误：") and message in out.stderr
+
+
+def test_an_evidence_refusal_is_recorded_with_what_is_missing(bot, log):
+    """A refusal on evidence (not a topic list) is recorded too, naming what the KB lacks (the
+    write happens in the background; reading the log waits for it)."""
+    ans = bot.ask("格力的售后服务认证证书编号是多少？")
+    assert ans.abstained and "证书编号" in ans.answer
+    events = [e for e in log.events() if "格力" in e.question]
+    assert len(events) == 1, [e.question for e in log.events()]
+    assert events[0].reason.startswith("证据不足：") and "证书编号" in events[0].reason

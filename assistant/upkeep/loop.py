@@ -13,6 +13,8 @@ a notice at most, and the question is answered as if the loop were not there.
 
 from __future__ import annotations
 
+import atexit
+import queue
 import threading
 import time
 import weakref
@@ -125,13 +127,44 @@ def not_recording():
 
 
 def record(assistant, answer) -> None:
-    """Record a refusal among the unanswered questions (never raises)."""
+    """Record a refusal among the unanswered questions (never raises). The write (a search for
+    the top passages plus a store write, about 100 ms) happens on a background thread, so a
+    refusal is answered as fast as any answer; ``flush()`` waits for it."""
     if not answer.abstained or not answer.question or getattr(_paused, "on", False) \
             or not getattr(assistant, "record_unanswered", True):
         return
-    try:
-        from assistant.upkeep.unanswered import UnansweredLog
+    _start_writer()
+    _pending.put((assistant, answer))
 
-        UnansweredLog(assistant.settings, assistant.store.client).record_refusal(assistant, answer)
-    except Exception:
-        pass
+
+_pending: "queue.Queue[tuple[Any, Any]]" = queue.Queue()
+_writer: threading.Thread | None = None
+_writer_lock = threading.Lock()
+
+
+def _start_writer() -> None:
+    global _writer
+    with _writer_lock:
+        if _writer is None:
+            _writer = threading.Thread(target=_write_pending, name="unanswered-writer", daemon=True)
+            _writer.start()
+            atexit.register(flush)  # a one-shot CLI question is recorded before the process ends
+
+
+def _write_pending() -> None:
+    from assistant.upkeep.unanswered import UnansweredLog
+
+    while True:
+        assistant, answer = _pending.get()
+        try:
+            UnansweredLog(assistant.settings, assistant.store.client).record_refusal(assistant, answer)
+        except Exception:
+            pass
+        finally:
+            _pending.task_done()
+
+
+def flush() -> None:
+    """Wait until every refusal recorded in this process is written (readers call this)."""
+    if _writer is not None:
+        _pending.join()

@@ -133,9 +133,9 @@ def _refusal_reason(assistant, answer, retrieval) -> str:
             return f"超出知识库范围：{topic.reason}" if topic else note
     if retrieval is None or not retrieval.hits:
         return "知识库中没有相关片段"
-    p = assistant.policy
-    return (f"证据不足：最佳片段覆盖问题的 {retrieval.coverage:.0%}（需 ≥ {p.min_coverage:.0%}），"
-            f"问法匹配 {retrieval.faq_similarity:.2f}（需 ≥ {p.min_faq_similarity:.2f}）")
+    # an evidence refusal's first sentence names what the knowledge base has nothing about
+    said = answer.answer.split("。", 1)[0]
+    return f"证据不足：{said}（最佳片段覆盖问题的 {retrieval.coverage:.0%}）"
 
 
 class UnansweredLog:
@@ -190,6 +190,9 @@ class UnansweredLog:
 
     # -- reading -----------------------------------------------------------------------------
     def events(self, include_resolved: bool = False) -> list[Event]:
+        from assistant.upkeep.loop import flush
+
+        flush()  # refusals this process recorded in the background are written first
         got = [Event.from_record(r, q, m) for r, q, m in self.side.all()]
         return sorted((e for e in got if include_resolved or e.status == OPEN), key=lambda e: e.at)
 
