@@ -29,16 +29,22 @@ def settings(tmp_path):
     return make_settings(tmp_path / "data")
 
 
-@pytest.fixture(scope="session")
-def corpus_kb(tmp_path_factory):
-    """Settings of a knowledge base ingested once from corpus/ (offline embedder)."""
+def corpus_kb_at(data_dir):
+    """Settings of a knowledge base at ``data_dir`` ingested from corpus/ (offline embedder);
+    tests that write to their knowledge base (curated answers, vocabulary) build their own."""
     from assistant.config import CORPUS_DIR
     from assistant.kb import ingest
 
-    s = make_settings(tmp_path_factory.mktemp("corpus-kb") / "data")
+    s = make_settings(data_dir)
     report, _ = ingest(s, [CORPUS_DIR], progress=False)
     assert report.ok, report.summary()
     return s
+
+
+@pytest.fixture(scope="session")
+def corpus_kb(tmp_path_factory):
+    """Settings of a knowledge base ingested once from corpus/ (offline embedder)."""
+    return corpus_kb_at(tmp_path_factory.mktemp("corpus-kb") / "data")
 
 
 @pytest.fixture(scope="session")

@@ -7,18 +7,13 @@ import json
 
 import pytest
 
-from conftest import make_settings
+from conftest import corpus_kb_at
 from cli_run import cli
 
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory):
-    from assistant.config import CORPUS_DIR
-    from assistant.kb import ingest
-
-    s = make_settings(tmp_path_factory.mktemp("vocab-kb") / "data")
-    report, _ = ingest(s, [CORPUS_DIR], progress=False)
-    assert report.ok, report.summary()
+    s = corpus_kb_at(tmp_path_factory.mktemp("vocab-kb") / "data")
     yield s
     from assistant.lang.text import set_vocabulary
 
