@@ -17,8 +17,8 @@ def free_port() -> int:
 def launched_app(settings, assistant):
     """The Gradio app on a free loopback port, in this process; yields its URL."""
     import app
-    from assistant.web import handlers as W
-    ctx = W.AppContext(settings.with_(port=free_port()), assistant)
+    from assistant.web import context
+    ctx = context.AppContext(settings.with_(port=free_port()), assistant)
     demo = app.launch(ctx, prevent_thread_lock=True, quiet=True)
     try:
         yield f"http://127.0.0.1:{ctx.settings.port}/"

@@ -1,4 +1,4 @@
-"""The app's handlers (assistant/web/handlers.py) without a browser, plus the named API over HTTP."""
+"""The app's handlers (assistant/web/: chat, calculator, admin, dashboard, api) without a browser, plus the named API over HTTP."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.web import handlers as W
+from assistant.web import admin, api, calculator, chat, context, dashboard, render
+
+from assistant import present
 from net import launched_app
 
 EVIL = "<script>alert(1)</script>"
@@ -35,42 +37,42 @@ def evil_ctx(tmp_path_factory):
     settings = make_settings(root / "data")
     report, _ = ingest(settings, [doc], progress=False)
     assert report.ok
-    return W.AppContext(settings)
+    return context.AppContext(settings)
 
 
-def _fresh(tmp_path, **changes) -> W.AppContext:
-    return W.AppContext(make_settings(tmp_path / "data", **changes))
+def _fresh(tmp_path, **changes) -> context.AppContext:
+    return context.AppContext(make_settings(tmp_path / "data", **changes))
 
 
 # --------------------------------------------------------------------------- chat
 
 
 def test_ask_returns_answer_and_numbered_cards(corpus_kb, assistant):
-    ctx = W.AppContext(corpus_kb, assistant)
-    messages, cards, turns, box = W.ask_once(ctx, "证书有效期几年？每年要监督吗？", [])
+    ctx = context.AppContext(corpus_kb, assistant)
+    messages, cards, turns, box = chat.ask_once(ctx, "证书有效期几年？每年要监督吗？", [])
     assert box == ""
     assert [m["role"] for m in messages] == ["user", "assistant"]
     assert "[1]" in messages[1]["content"]
     assert len(turns) == 1 and turns[0]["citations"]
     first = turns[0]["citations"][0]
     assert 'class="kba-card"' in cards and "[1]" in cards
-    assert W.esc(first["title"]) in cards and W.esc(first["locator"]) in cards
+    assert present.esc(first["title"]) in cards and present.esc(first["locator"]) in cards
     # the full passage text is on the card
-    assert W.esc(first["text"]).splitlines()[1] in cards
+    assert present.esc(first["text"]).splitlines()[1] in cards
 
 
 def test_chat_stream_yields_growing_text_then_cards(corpus_kb, assistant):
-    ctx = W.AppContext(corpus_kb, assistant)
-    steps = list(W.chat_stream(ctx, "售后服务认证属于哪类认证？", []))
+    ctx = context.AppContext(corpus_kb, assistant)
+    steps = list(chat.chat_stream(ctx, "售后服务认证属于哪类认证？", []))
     assert len(steps) >= 2
-    assert steps[0][1] == W.EMPTY_CARDS  # cards come with the final answer
+    assert steps[0][1] == render.EMPTY_CARDS  # cards come with the final answer
     assert "kba-card" in steps[-1][1]
     assert len(steps[-1][2]) == 1
 
 
 def test_multi_turn_history_is_passed_on(corpus_kb, assistant, monkeypatch):
-    ctx = W.AppContext(corpus_kb, assistant)
-    _, _, turns, _ = W.ask_once(ctx, "证书有效期几年？", [])
+    ctx = context.AppContext(corpus_kb, assistant)
+    _, _, turns, _ = chat.ask_once(ctx, "证书有效期几年？", [])
     seen = {}
     real = assistant.stream
 
@@ -79,20 +81,20 @@ def test_multi_turn_history_is_passed_on(corpus_kb, assistant, monkeypatch):
         yield from real(question, history)
 
     monkeypatch.setattr(assistant, "stream", spy)
-    messages, _, turns, _ = W.ask_once(ctx, "每年要监督吗？", turns)
+    messages, _, turns, _ = chat.ask_once(ctx, "每年要监督吗？", turns)
     assert seen["history"] == [{"role": "user", "content": "证书有效期几年？"},
                                {"role": "assistant", "content": turns[0]["answer"]}]
     assert len(turns) == 2 and len(messages) == 4
 
 
 def test_empty_question_changes_nothing(corpus_kb, assistant):
-    ctx = W.AppContext(corpus_kb, assistant)
-    messages, cards, turns, _ = W.ask_once(ctx, "   ", [])
-    assert messages == [] and turns == [] and cards == W.EMPTY_CARDS
+    ctx = context.AppContext(corpus_kb, assistant)
+    messages, cards, turns, _ = chat.ask_once(ctx, "   ", [])
+    assert messages == [] and turns == [] and cards == render.EMPTY_CARDS
 
 
 def test_passage_html_is_escaped_in_cards_and_chat(evil_ctx):
-    messages, cards, turns, _ = W.ask_once(evil_ctx, "投诉处理制度多久答复顾客？", [])
+    messages, cards, turns, _ = chat.ask_once(evil_ctx, "投诉处理制度多久答复顾客？", [])
     assert turns[0]["citations"], "the evil passage should be cited"
     assert EVIL in turns[0]["citations"][0]["text"]  # raw text kept for feedback/history
     for shown in (cards, messages[1]["content"]):
@@ -117,23 +119,23 @@ def test_errors_are_friendly_chinese_never_tracebacks(corpus_kb):
         def ask(self, *a, **k):
             raise RuntimeError("boom")
 
-    ctx = W.AppContext(corpus_kb, Broken())
-    messages, cards, turns, _ = W.ask_once(ctx, "你好", [])
+    ctx = context.AppContext(corpus_kb, Broken())
+    messages, cards, turns, _ = chat.ask_once(ctx, "你好", [])
     text = messages[-1]["content"]
     assert "内部错误" in text and "Traceback" not in text and "line 42" not in text
-    msg, rows = W.retrieval_rows(ctx, "证书", 5)
+    msg, rows = dashboard.retrieval_rows(ctx, "证书", 5)
     assert "内部错误" in msg and rows == []
-    record = W.api_ask(ctx, "你好")
+    record = api.api_ask(ctx, "你好")
     assert "内部错误" in record["error"]
 
 
 def test_feedback_appends_jsonl(corpus_kb, assistant, tmp_path):
-    ctx = W.AppContext(make_settings(tmp_path / "data"), assistant)
-    _, _, turns, _ = W.ask_once(ctx, "证书有效期几年？每年要监督吗？", [])
-    assert "感谢" in W.record_feedback(ctx, turns, 1, True)
-    assert "感谢" in W.record_feedback(ctx, turns, [1], False)
-    W.record_feedback(ctx, turns, 0, True)  # a user message: not recorded
-    W.record_feedback(ctx, turns, 9, True)  # out of range: not recorded
+    ctx = context.AppContext(make_settings(tmp_path / "data"), assistant)
+    _, _, turns, _ = chat.ask_once(ctx, "证书有效期几年？每年要监督吗？", [])
+    assert "感谢" in chat.record_feedback(ctx, turns, 1, True)
+    assert "感谢" in chat.record_feedback(ctx, turns, [1], False)
+    chat.record_feedback(ctx, turns, 0, True)  # a user message: not recorded
+    chat.record_feedback(ctx, turns, 9, True)  # out of range: not recorded
     lines = (tmp_path / "data" / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2
     first, second = (json.loads(line) for line in lines)
@@ -148,7 +150,7 @@ def test_feedback_appends_jsonl(corpus_kb, assistant, tmp_path):
 
 
 def test_score_total_mode():
-    summary, result, figure = W.calculate_score("total", total=88)
+    summary, result, figure = calculator.calculate_score("total", total=88)
     assert result["grade"] == "三星级" and result["next_grade"] == "四星级"
     assert result["points_to_next"] == 2
     assert "三星级" in summary and "四星级" in summary and "2" in summary
@@ -156,22 +158,22 @@ def test_score_total_mode():
 
 
 def test_score_earned_mode_and_special_items():
-    _, result, _ = W.calculate_score("earned", earned=76, applicable_total=80)
+    _, result, _ = calculator.calculate_score("earned", earned=76, applicable_total=80)
     assert result["score"] == 95 and result["grade"] == "五星级"
-    _, result, _ = W.calculate_score("earned", earned=76, applicable_total=80, special_deductions=1)
+    _, result, _ = calculator.calculate_score("earned", earned=76, applicable_total=80, special_deductions=1)
     assert result["score"] == 94 and result["grade"] == "四星级"
-    _, result, _ = W.calculate_score("total", total=89.5, bonus=2.0)
+    _, result, _ = calculator.calculate_score("total", total=89.5, bonus=2.0)
     assert result["score"] == 90.5 and result["bonus_applied"] == 1
 
 
 def test_score_sheet_mode_skips_rows_without_max():
-    table = W.default_sheet()
+    table = calculator.default_sheet()
     table[0][1:3] = ["10", "9"]
     table[1][1:3] = [20, 18.0]
     table[2][1] = "10"
     table[2][3] = True  # excluded
     table[3][1], table[3][4], table[3][5] = "10", "10", "2"  # sampled: 8/10
-    summary, result, figure = W.calculate_score("sheet", table=table)
+    summary, result, figure = calculator.calculate_score("sheet", table=table)
     assert "error" not in result, summary
     assert len(result["rows"]) == 4  # 11 rows without 满分 were skipped
     assert result["applicable_total"] == 40 and result["earned_total"] == 35
@@ -181,7 +183,7 @@ def test_score_sheet_mode_skips_rows_without_max():
 
 def sample_sheet() -> list[list]:
     """Made-up test values (the app never pre-fills point values: they come from the body's sheet)."""
-    rows = W.default_sheet()
+    rows = calculator.default_sheet()
     earned = ["9", "8", "9", "10", "8", "7", "9", "10", "9", "", "8", "9", "", "9", "8"]
     for row, value in zip(rows, earned):
         row[1] = "10"
@@ -192,7 +194,7 @@ def sample_sheet() -> list[list]:
 
 
 def test_score_sheet_with_exclusion_and_sampling():
-    _, result, _ = W.calculate_score("sheet", table=sample_sheet())
+    _, result, _ = calculator.calculate_score("sheet", table=sample_sheet())
     assert "error" not in result and result["excluded"]
     assert result["applicable_total"] == 140  # 15 rows x 10, one excluded
 
@@ -206,7 +208,7 @@ def test_score_sheet_with_exclusion_and_sampling():
 ])
 def test_score_sheet_bad_values_name_row_and_column(row, expected):
     table = [row]
-    summary, result, figure = W.calculate_score("sheet", table=table)
+    summary, result, figure = calculator.calculate_score("sheet", table=table)
     assert "error" in result and figure is None
     for word in expected:
         assert word in result["error"], result["error"]
@@ -214,27 +216,27 @@ def test_score_sheet_bad_values_name_row_and_column(row, expected):
 
 
 def test_score_sheet_error_names_the_visible_row():
-    table = W.default_sheet()
+    table = calculator.default_sheet()
     table[0][1:3] = ["10", "9"]
     table[6][1:3] = ["10", "十"]  # 7th row on screen
-    _, result, _ = W.calculate_score("sheet", table=table)
+    _, result, _ = calculator.calculate_score("sheet", table=table)
     assert "第7行" in result["error"] and "服务文化" in result["error"]
 
 
 def test_score_empty_inputs_are_friendly():
-    for call in (lambda: W.calculate_score("total"), lambda: W.calculate_score("earned", earned=5),
-                 lambda: W.calculate_score("sheet", table=W.default_sheet()),
-                 lambda: W.calculate_score("total", total=120),
-                 lambda: W.calculate_score("total", total=80, special_deductions=-1)):
+    for call in (lambda: calculator.calculate_score("total"), lambda: calculator.calculate_score("earned", earned=5),
+                 lambda: calculator.calculate_score("sheet", table=calculator.default_sheet()),
+                 lambda: calculator.calculate_score("total", total=120),
+                 lambda: calculator.calculate_score("total", total=80, special_deductions=-1)):
         summary, result, figure = call()
         assert "error" in result and figure is None and summary.startswith("⚠️")
 
 
 def test_score_api():
-    assert W.api_score(total=88)["grade"] == "三星级"
-    assert W.api_score(earned=76, applicable_total=80)["grade"] == "五星级"
-    assert "error" in W.api_score(total="八十")
-    assert "error" in W.api_score()
+    assert api.api_score(total=88)["grade"] == "三星级"
+    assert api.api_score(earned=76, applicable_total=80)["grade"] == "五星级"
+    assert "error" in api.api_score(total="八十")
+    assert "error" in api.api_score()
 
 
 # --------------------------------------------------------------------------- knowledge base
@@ -250,7 +252,7 @@ def test_score_api():
     ("a\x00b.md", "ab.md"),
 ])
 def test_safe_filename(raw, expected):
-    assert W.safe_filename(raw) == expected
+    assert admin.safe_filename(raw) == expected
 
 
 def _upload(tmp_path, name, text="# 上传测试\n\n这是一份关于上门维修响应时间的测试文档，承诺二十四小时内响应。\n"):
@@ -264,10 +266,10 @@ def _upload(tmp_path, name, text="# 上传测试\n\n这是一份关于上门维�
 @pytest.mark.parametrize("name", ["../../etc/passwd.md", "a/b\\c.txt", "<script>.md"])
 def test_upload_sanitises_names_and_stays_in_uploads(tmp_path, name):
     ctx = _fresh(tmp_path)
-    message, rows = W.upload_documents(ctx, [_upload(tmp_path, name)])
+    message, rows = admin.upload_documents(ctx, [_upload(tmp_path, name)])
     uploads = tmp_path / "data" / "uploads"
     saved = list(uploads.iterdir())
-    assert len(saved) == 1 and saved[0].name == W.safe_filename(name)
+    assert len(saved) == 1 and saved[0].name == admin.safe_filename(name)
     assert "已上传 1 个文件" in message
     assert [r[0] for r in rows] == ["upload/" + saved[0].name]
     assert not (tmp_path / "etc").exists()
@@ -277,7 +279,7 @@ def test_upload_rejects_bad_extension_and_oversize(tmp_path):
     ctx = _fresh(tmp_path, upload_max_mb=1)
     big = tmp_path / "big.md"
     big.write_bytes(b"a" * (1024 * 1024 + 1))
-    message, rows = W.upload_documents(ctx, [_upload(tmp_path, "tool.exe"), ("big.md", str(big))])
+    message, rows = admin.upload_documents(ctx, [_upload(tmp_path, "tool.exe"), ("big.md", str(big))])
     assert "类型不支持" in message and "tool.exe" in message
     assert "超过上限 1 MB" in message and "big.md" in message
     assert rows == [] and not any((tmp_path / "data" / "uploads").glob("*"))
@@ -286,15 +288,15 @@ def test_upload_rejects_bad_extension_and_oversize(tmp_path):
 def test_upload_requires_admin_password_when_set(tmp_path):
     ctx = _fresh(tmp_path, admin_password="s3cret")
     for wrong in (None, "", "nope"):
-        message, rows = W.upload_documents(ctx, [_upload(tmp_path, "doc.md")], wrong)
+        message, rows = admin.upload_documents(ctx, [_upload(tmp_path, "doc.md")], wrong)
         assert "拒绝" in message or "管理员密码" in message
         assert rows == []
     assert not (tmp_path / "data" / "uploads").exists()
-    message, _ = W.delete_document(ctx, "doc", "nope")
+    message, _ = admin.delete_document(ctx, "doc", "nope")
     assert "拒绝" in message
-    message, _ = W.rebuild_knowledge_base(ctx, "nope")
+    message, _ = admin.rebuild_knowledge_base(ctx, "nope")
     assert "拒绝" in message
-    message, rows = W.upload_documents(ctx, [_upload(tmp_path, "doc.md")], "s3cret")
+    message, rows = admin.upload_documents(ctx, [_upload(tmp_path, "doc.md")], "s3cret")
     assert [r[0] for r in rows] == ["upload/doc.md"]
 
 
@@ -302,33 +304,33 @@ def test_upload_progress_delete_and_refresh(tmp_path, corpus_kb):
     from assistant.core import Assistant
 
     ctx = _fresh(tmp_path)
-    W.upload_documents(ctx, [_upload(tmp_path, "seed.md", "# 种子\n\n证书有效期三年，每年监督一次。\n")])
+    admin.upload_documents(ctx, [_upload(tmp_path, "seed.md", "# 种子\n\n证书有效期三年，每年监督一次。\n")])
     ctx._assistant = Assistant(ctx.settings)
     calls = []
-    message, rows = W.upload_documents(ctx, [_upload(tmp_path, "维修承诺.md")],
+    message, rows = admin.upload_documents(ctx, [_upload(tmp_path, "维修承诺.md")],
                                        progress=lambda frac, desc=None: calls.append((frac, desc)))
     assert "upload/维修承诺.md" in [r[0] for r in rows]
     assert calls and calls[-1][0] == 1.0
     # the shared assistant sees the new document without a restart
-    _, hit_rows = W.retrieval_rows(ctx, "上门维修 二十四小时 响应", 3)
+    _, hit_rows = dashboard.retrieval_rows(ctx, "上门维修 二十四小时 响应", 3)
     assert hit_rows[0][6] == "upload/维修承诺.md"
-    message, rows = W.delete_document(ctx, "upload/维修承诺.md")
+    message, rows = admin.delete_document(ctx, "upload/维修承诺.md")
     assert "已删除" in message and "upload/维修承诺.md" not in [r[0] for r in rows]
     assert not (tmp_path / "data" / "uploads" / "维修承诺.md").exists()
-    _, hit_rows = W.retrieval_rows(ctx, "上门维修 二十四小时 响应", 3)
+    _, hit_rows = dashboard.retrieval_rows(ctx, "上门维修 二十四小时 响应", 3)
     assert all(r[6] != "upload/维修承诺.md" for r in hit_rows)
-    message, _ = W.delete_document(ctx, "no-such-doc")
+    message, _ = admin.delete_document(ctx, "no-such-doc")
     assert "没有文档" in message
 
 
 def test_document_table(corpus_kb):
-    rows = W.document_rows(corpus_kb)
+    rows = admin.document_rows(corpus_kb)
     assert len(rows) >= 20
     for doc_id, title, doc_type, level, chunks, ingested_at in rows:
         assert doc_id and title and doc_type and chunks > 0 and len(ingested_at) == 19
         assert level == {"standard": "3 标准/法规", "regulation": "3 标准/法规", "faq": "2 常见问题/指南",
                          "guide": "2 常见问题/指南", "web": "1 网页/上传"}[doc_type]
-    message, rows2 = W.list_documents_handler(W.AppContext(corpus_kb))
+    message, rows2 = admin.list_documents_handler(context.AppContext(corpus_kb))
     assert rows2 == rows and f"{len(rows)} 个文档" in message
 
 
@@ -336,17 +338,17 @@ def test_document_table(corpus_kb):
 
 
 def test_retrieval_table(corpus_kb, assistant):
-    ctx = W.AppContext(corpus_kb, assistant)
-    message, rows = W.retrieval_rows(ctx, "证书有效期", 4)
+    ctx = context.AppContext(corpus_kb, assistant)
+    message, rows = dashboard.retrieval_rows(ctx, "证书有效期", 4)
     assert 0 < len(rows) <= 4 and "检索到" in message
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
     fused = [r[1] for r in rows]
     assert fused == sorted(fused, reverse=True)
-    assert all(len(r) == len(W.HIT_COLUMNS) for r in rows)
+    assert all(len(r) == len(dashboard.HIT_COLUMNS) for r in rows)
     assert any(r[2] != "" for r in rows) and any(r[3] != "" for r in rows)  # lexical and dense scores
-    _, faq_rows = W.retrieval_rows(ctx, "证书有效期", 5, "faq")
+    _, faq_rows = dashboard.retrieval_rows(ctx, "证书有效期", 5, "faq")
     assert faq_rows and all(r[7] == "faq" for r in faq_rows)
-    assert W.retrieval_rows(ctx, "  ", 5) == ("请输入要测试的检索语句。", [])
+    assert dashboard.retrieval_rows(ctx, "  ", 5) == ("请输入要测试的检索语句。", [])
 
 
 # --------------------------------------------------------------------------- eval dashboard
@@ -361,8 +363,8 @@ def test_eval_dashboard_small_qa(corpus_kb, tmp_path):
     ]
     qa.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n", encoding="utf-8")
     calls = []
-    message, metrics, figure, failures = W.run_eval_dashboard(
-        W.AppContext(corpus_kb), False, progress=lambda f, desc=None: calls.append(f), qa_path=qa)
+    message, metrics, figure, failures = dashboard.run_eval_dashboard(
+        context.AppContext(corpus_kb), False, progress=lambda f, desc=None: calls.append(f), qa_path=qa)
     assert "已评测 2 题" in message, message
     labels = [m[0] for m in metrics]
     assert "总体正确率" in labels and "Recall@5" in labels
@@ -370,7 +372,7 @@ def test_eval_dashboard_small_qa(corpus_kb, tmp_path):
     assert isinstance(failures, list)
     bad = tmp_path / "bad.jsonl"
     bad.write_text("not json\n", encoding="utf-8")
-    message, metrics, figure, failures = W.run_eval_dashboard(W.AppContext(corpus_kb), False, qa_path=bad)
+    message, metrics, figure, failures = dashboard.run_eval_dashboard(context.AppContext(corpus_kb), False, qa_path=bad)
     assert "失败" in message and metrics == [] and figure is None
 
 

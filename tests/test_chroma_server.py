@@ -365,7 +365,7 @@ def test_two_instances_keep_answering_while_one_rebuilds_and_the_cli_resets(chro
     import threading
 
     from assistant import core
-    from assistant.web import handlers as W
+    from assistant.web import admin, context
     from assistant.config import CORPUS_DIR
     from assistant.core import Assistant
     from assistant.kb import ingest
@@ -375,7 +375,7 @@ def test_two_instances_keep_answering_while_one_rebuilds_and_the_cli_resets(chro
     settings_a = _server_settings(tmp_path / "a", port, collection)
     settings_b = _server_settings(tmp_path / "b", port, collection)
     assert ingest(settings_a, [CORPUS_DIR], progress=False)[0].ok
-    ctx_a = W.AppContext(settings_a, Assistant(settings_a))
+    ctx_a = context.AppContext(settings_a, Assistant(settings_a))
     instance_b = Assistant(settings_b)
     questions = ["证书有效期几年？", "售后服务认证属于哪类认证？", "申请售后服务认证需要准备哪些材料？"]
     expected = {q: instance_b.ask(q).answer for q in questions}
@@ -401,11 +401,11 @@ def test_two_instances_keep_answering_while_one_rebuilds_and_the_cli_resets(chro
         t.start()
     try:
         time.sleep(0.5)
-        message, rows = W.rebuild_knowledge_base(ctx_a)
+        message, rows = admin.rebuild_knowledge_base(ctx_a)
         assert "已重建" in message and "内部错误" not in message, message
         out = _cli(["ingest", "--reset", "--json"], _env(tmp_path / "cli", port, collection))
         assert out.returncode == 0, out.stderr
-        message, _ = W.delete_document(ctx_a, "faq-marks")
+        message, _ = admin.delete_document(ctx_a, "faq-marks")
         assert message.startswith("已删除文档 faq-marks") and "内部错误" not in message, message
         time.sleep(0.5)
     finally:
@@ -428,7 +428,7 @@ def test_a_killed_server_is_the_same_clear_message_in_app_api_and_cli(tmp_path):
     server on the same port and path the same instance answers again."""
     from gradio_client import Client
 
-    from assistant.web import handlers as W
+    from assistant.web import chat, context
     from assistant.config import CORPUS_DIR
     from assistant.core import Assistant
     from assistant.kb import ingest
@@ -462,7 +462,7 @@ def test_a_killed_server_is_the_same_clear_message_in_app_api_and_cli(tmp_path):
 
             expected = unavailable_message(settings)
             assert record["error"] == f"回答问题失败：{expected}", record
-            messages, *_ = W.ask_once(W.AppContext(settings, assistant), "证书有效期几年？", [])
+            messages, *_ = chat.ask_once(context.AppContext(settings, assistant), "证书有效期几年？", [])
             assert "无法连接 Chroma 服务器" in messages[-1]["content"] and "内部错误" not in messages[-1]["content"]
             out = _cli(["ask", "证书有效期几年？"], _env(tmp_path / "cli", port))
             assert out.returncode == 2 and out.stderr.strip() == f"错误：{expected}", out.stderr

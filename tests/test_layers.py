@@ -92,7 +92,7 @@ def test_no_import_points_up():
 
 
 @pytest.mark.parametrize("module, layer", [
-    ("assistant.web.handlers", 5), ("eval.harness", 5), ("assistant.core", 4),
+    ("assistant.web.chat", 5), ("eval.harness", 5), ("assistant.core", 4),
     ("assistant.pipeline.retrieval", 3), ("assistant.index.store", 2), ("assistant.domain.scoring", 2),
     ("ingest.pipeline", 1), ("assistant.lang.text", 0), ("assistant", 0), ("numpy", None),
 ])
@@ -103,7 +103,7 @@ def test_layer_of(module, layer):
 def test_the_check_catches_an_upward_import(tmp_path):
     """The checker itself: a lazy import inside a function is found, a relative one too."""
     src = tmp_path / "mod.py"
-    src.write_text("def f():\n    from assistant.web import handlers\n    from . import core\n", encoding="utf-8")
+    src.write_text("def f():\n    from assistant.web import chat\n    from . import core\n", encoding="utf-8")
     targets = [t for _, t in imports_of(src, "assistant.index.mod")]
-    assert "assistant.web.handlers" in targets and "assistant.index.core" in targets
+    assert "assistant.web.chat" in targets and "assistant.index.core" in targets
     assert any(layer_of(t) == 5 for t in targets)

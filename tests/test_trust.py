@@ -19,7 +19,7 @@ import pytest
 from conftest import REPO, make_settings
 from net import free_port
 
-from assistant.web import handlers as W
+from assistant.web import admin, api, chat, context, dashboard, render
 from assistant.config import CORPUS_DIR
 
 FIVE_STAR_60 = """---
@@ -74,7 +74,7 @@ def running_app(tmp_path):
     from assistant.core import Assistant
 
     settings = _kb(tmp_path).with_(port=free_port())
-    ctx = W.AppContext(settings, Assistant(settings))
+    ctx = context.AppContext(settings, Assistant(settings))
     demo = app.launch(ctx, prevent_thread_lock=True, quiet=True)
     client = Client(f"http://127.0.0.1:{settings.port}/", verbose=False, analytics_enabled=False,
                     download_files=False)
@@ -95,23 +95,23 @@ def _answers(client, question="证书有效期几年？") -> dict:
 def test_rebuild_delete_upload_never_break_answers_in_the_running_app(running_app, tmp_path):
     ctx, client = running_app
     before = _answers(client)
-    message, rows = W.rebuild_knowledge_base(ctx)
+    message, rows = admin.rebuild_knowledge_base(ctx)
     _no_internal_error(message)
     assert "已重建" in message and len(rows) == 26
     after = _answers(client)  # used to fail with 内部错误（NotFoundError） until a restart
     assert after["answer"] == before["answer"]
 
-    message, rows = W.delete_document(ctx, "faq-marks")
+    message, rows = admin.delete_document(ctx, "faq-marks")
     _no_internal_error(message)
     assert message.startswith("已删除文档 faq-marks") and "faq-marks" not in [r[0] for r in rows]
     _answers(client)
 
-    message, _ = W.upload_documents(ctx, [_file(tmp_path, "夜间巡检.md",
+    message, _ = admin.upload_documents(ctx, [_file(tmp_path, "夜间巡检.md",
                                                "# 夜间巡检\n\n服务网点应当设置夜间巡检登记簿，每周核对一次备件柜。\n")])
     _no_internal_error(message)
     record = _answers(client, "服务网点夜间巡检登记簿多久核对一次？")
     assert record["citations"][0]["source"] == "upload/夜间巡检.md"
-    message, _ = W.rebuild_knowledge_base(ctx)  # uploads come back with the rebuild
+    message, _ = admin.rebuild_knowledge_base(ctx)  # uploads come back with the rebuild
     _no_internal_error(message)
     assert _answers(client, "服务网点夜间巡检登记簿多久核对一次？")["citations"][0]["source"] == "upload/夜间巡检.md"
     _answers(client)
@@ -143,14 +143,14 @@ def test_a_failed_refresh_keeps_the_previous_index_and_says_so(tmp_path, monkeyp
     from assistant.core import Assistant
 
     settings = _kb(tmp_path)
-    ctx = W.AppContext(settings, Assistant(settings))
+    ctx = context.AppContext(settings, Assistant(settings))
     retriever = ctx.assistant.retriever
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(core.LexicalIndex, "from_store", broken)
-    message, _ = W.delete_document(ctx, "faq-marks")
+    message, _ = admin.delete_document(ctx, "faq-marks")
     assert message.startswith("已删除文档 faq-marks") and "沿用上一版索引" in message, message
     answer = ctx.assistant.ask("证书有效期几年？")
     assert ctx.assistant.retriever is retriever
@@ -184,13 +184,13 @@ def test_upload_named_like_a_shipped_document_never_replaces_it(tmp_path, fast_f
     from assistant.kb import show_document
 
     settings = _kb(tmp_path)
-    ctx = W.AppContext(settings, Assistant(settings))
+    ctx = context.AppContext(settings, Assistant(settings))
     def texts(doc_id):
         return [(p["id"], p["text"]) for p in show_document(settings, doc_id)["passages"]]
 
     shipped = texts("std-grades")
     with_id = "---\nid: std-grades\ntitle: 伪装\n---\n\n" + FIVE_STAR_60.split("---\n", 2)[2]
-    message, rows = W.upload_documents(ctx, [_file(tmp_path, "std-grades.md", FIVE_STAR_60),
+    message, rows = admin.upload_documents(ctx, [_file(tmp_path, "std-grades.md", FIVE_STAR_60),
                                              _file(tmp_path, "grades.md", with_id)])
     assert "upload/std-grades.md（新增）" in message and "upload/grades.md（新增）" in message
     assert texts("std-grades") == shipped
@@ -203,7 +203,7 @@ def test_upload_named_like_a_shipped_document_never_replaces_it(tmp_path, fast_f
     sources = {c.source for c in answer.citations}
     assert sources & {"upload/std-grades.md", "upload/grades.md"} and "std-grades" in sources
 
-    W.rebuild_knowledge_base(ctx)  # uploads come after corpus/: still their own documents
+    admin.rebuild_knowledge_base(ctx)  # uploads come after corpus/: still their own documents
     assert texts("std-grades") == shipped
 
 
@@ -214,10 +214,10 @@ def test_upload_named_like_a_shipped_document_never_replaces_it(tmp_path, fast_f
     (["x.md", "x.html"], ["upload/x.md", "upload/x.html"]),
 ])
 def test_every_file_of_an_upload_is_kept_and_listed(tmp_path, names, expected):
-    ctx = W.AppContext(make_settings(tmp_path / "data"))
+    ctx = context.AppContext(make_settings(tmp_path / "data"))
     files = [_file(tmp_path, n, f"# 文件{i}\n\n第{i}份关于售后服务网点的说明，编号{i}。\n" if n.endswith(".md")
                    else f"<h1>文件{i}</h1><p>第{i}份关于售后服务网点的说明。</p>") for i, n in enumerate(names)]
-    message, rows = W.upload_documents(ctx, files)
+    message, rows = admin.upload_documents(ctx, files)
     assert f"已上传 {len(names)} 个文件" in message
     for doc_id in expected:
         assert doc_id in message and doc_id in [r[0] for r in rows]
@@ -227,19 +227,19 @@ def test_every_file_of_an_upload_is_kept_and_listed(tmp_path, names, expected):
 def test_replacing_an_upload_needs_a_confirmed_preview(tmp_path):
     from assistant.kb import show_document
 
-    ctx = W.AppContext(make_settings(tmp_path / "data"))
-    W.upload_documents(ctx, [_file(tmp_path, "notes.md", "# 旧版\n\n旧版说明：网点每月巡检一次。\n")])
+    ctx = context.AppContext(make_settings(tmp_path / "data"))
+    admin.upload_documents(ctx, [_file(tmp_path, "notes.md", "# 旧版\n\n旧版说明：网点每月巡检一次。\n")])
     again = [_file(tmp_path, "notes.md", "# 新版\n\n新版说明：网点每周巡检一次。\n")]
-    message, rows = W.upload_documents(ctx, again)  # default: keep both
+    message, rows = admin.upload_documents(ctx, again)  # default: keep both
     assert "upload/notes-2.md（新增）" in message
     newest = [_file(tmp_path, "notes.md", "# 第三版\n\n第三版说明：网点每天巡检一次。\n")]
-    message, _ = W.upload_documents(ctx, newest, replace=True)
+    message, _ = admin.upload_documents(ctx, newest, replace=True)
     assert message.startswith("将按以下方式导入（尚未执行）") and "upload/notes.md（替换已上传的同名文档）" in message
     assert "旧版说明" in show_document(ctx.settings, "upload/notes.md")["passages"][0]["text"]
-    message, _ = W.upload_documents(ctx, newest, replace=True, confirmed="not-the-plan")
+    message, _ = admin.upload_documents(ctx, newest, replace=True, confirmed="not-the-plan")
     assert message.startswith("将按以下方式导入（尚未执行）")
-    key = W.upload_plan_key(ctx.settings, newest)
-    message, _ = W.upload_documents(ctx, newest, replace=True, confirmed=key)
+    key = admin.upload_plan_key(ctx.settings, newest)
+    message, _ = admin.upload_documents(ctx, newest, replace=True, confirmed=key)
     assert "upload/notes.md（替换）" in message
     assert "第三版说明" in show_document(ctx.settings, "upload/notes.md")["passages"][0]["text"]
 
@@ -247,7 +247,7 @@ def test_replacing_an_upload_needs_a_confirmed_preview(tmp_path):
 def test_framework_temporary_uploads_are_removed(tmp_path, monkeypatch):
     temp_root = tmp_path / "gradio-tmp"
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(temp_root))
-    ctx = W.AppContext(make_settings(tmp_path / "data", upload_max_mb=1))
+    ctx = context.AppContext(make_settings(tmp_path / "data", upload_max_mb=1))
     files = []
     for i, (name, size) in enumerate([("ok.md", 0), ("tool.exe", 0), ("big.md", 2)]):
         folder = temp_root / f"hash{i}"
@@ -256,7 +256,7 @@ def test_framework_temporary_uploads_are_removed(tmp_path, monkeypatch):
         path.write_text("# 说明\n\n售后服务网点巡检说明。\n" + "啊" * (size * 1024 * 1024 // 3 + 1) * bool(size),
                         encoding="utf-8")
         files.append({"path": str(path), "orig_name": name})
-    message, _ = W.upload_documents(ctx, files)
+    message, _ = admin.upload_documents(ctx, files)
     assert "已上传 1 个文件" in message and "类型不支持" in message and "超过上限" in message
     assert not any(p.is_file() for p in temp_root.rglob("*")), list(temp_root.rglob("*"))
 
@@ -268,8 +268,8 @@ def test_conflicting_faq_upload_is_flagged_whatever_the_front_matter(tmp_path):
     from assistant.core import Assistant
 
     settings = _kb(tmp_path)
-    ctx = W.AppContext(settings, Assistant(settings))
-    W.upload_documents(ctx, [_file(tmp_path, "five.md", FIVE_STAR_60)])
+    ctx = context.AppContext(settings, Assistant(settings))
+    admin.upload_documents(ctx, [_file(tmp_path, "five.md", FIVE_STAR_60)])
     answer = ctx.assistant.ask("五星级需要多少分？")
     first = answer.citations[0]
     assert first.source.startswith("std-") and first.doc_type == "standard"
@@ -333,9 +333,9 @@ def test_alias_bomb_upload_is_refused_quickly_and_questions_stay_fast(tmp_path):
     from assistant.core import Assistant
 
     settings = _kb(tmp_path)
-    ctx = W.AppContext(settings, Assistant(settings))
+    ctx = context.AppContext(settings, Assistant(settings))
     started = time.perf_counter()
-    message, rows = W.upload_documents(ctx, [_file(tmp_path, "bomb.md", ALIAS_BOMB)])
+    message, rows = admin.upload_documents(ctx, [_file(tmp_path, "bomb.md", ALIAS_BOMB)])
     assert time.perf_counter() - started < 10
     assert "别名展开后过大" in message and "upload/bomb.md" not in [r[0] for r in rows]
 
@@ -380,10 +380,10 @@ def test_document_markdown_is_never_rendered_as_image_or_link():
                "<img src=http://127.0.0.1:18999/q.png> [r]: http://127.0.0.1:18999/ref "
                "<http://127.0.0.1:18999/auto> www.example.com a@example.com")
     md = MarkdownIt("gfm-like") if _has_linkify() else MarkdownIt("commonmark").enable("table")
-    shown = md.render(W.chat_text(passage))
+    shown = md.render(render.chat_text(passage))
     assert "<img" not in shown and "<a " not in shown and "href" not in shown, shown
     assert "[1]" in shown and "![x]" in shown and "http://127.0.0.1:18999/p.png" in shown
-    for message in W.chat_messages([{"question": passage, "answer": passage, "notices": [passage]}]):
+    for message in render.chat_messages([{"question": passage, "answer": passage, "notices": [passage]}]):
         rendered = md.render(message["content"])
         assert "<img" not in rendered and "<a " not in rendered
 
@@ -417,20 +417,20 @@ def test_non_loopback_bind_without_password_refuses_to_start(tmp_path, capsys, m
 def test_eval_reimport_needs_the_admin_password(tmp_path):
     from assistant.kb import list_documents
 
-    ctx = W.AppContext(make_settings(tmp_path / "data", admin_password="s3cret"))
+    ctx = context.AppContext(make_settings(tmp_path / "data", admin_password="s3cret"))
     for wrong in (None, "", "nope"):
-        message, metrics, figure, failures = W.run_eval_dashboard(ctx, False, password=wrong)
+        message, metrics, figure, failures = dashboard.run_eval_dashboard(ctx, False, password=wrong)
         assert ("拒绝" in message or "管理员密码" in message) and metrics == [] and figure is None
     assert list_documents(ctx.settings) == []  # nothing was imported
 
 
 def test_feedback_keeps_at_most_500_characters_of_a_question(tmp_path):
-    ctx = W.AppContext(make_settings(tmp_path / "data"))
+    ctx = context.AppContext(make_settings(tmp_path / "data"))
     huge = "证" * 1_000_000
     turns = [{"question": huge, "answer": "答" * 1_000_000, "citations": [{"n": 1, "text": "文" * 1_000_000}],
               "mode": "离线"}]
     for _ in range(20):
-        assert "感谢" in W.record_feedback(ctx, turns, 1, True)
+        assert "感谢" in chat.record_feedback(ctx, turns, 1, True)
     lines = ctx.feedback_path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 20
     record = json.loads(lines[0])
@@ -443,7 +443,7 @@ def test_framework_analytics_are_off_and_cost_nothing_per_request(tmp_path):
     from assistant.core import Assistant
 
     settings = _kb(tmp_path).with_(port=free_port())
-    demo = app.launch(W.AppContext(settings, Assistant(settings)), prevent_thread_lock=True, quiet=True)
+    demo = app.launch(context.AppContext(settings, Assistant(settings)), prevent_thread_lock=True, quiet=True)
     try:
         assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False" and demo.analytics_enabled is False
         queue = demo._queue
@@ -561,11 +561,11 @@ def test_read_only_data_dir_still_answers_and_writes_say_why(read_only_kb, tmp_p
 
     from assistant.core import Assistant
 
-    ctx = W.AppContext(settings, Assistant(settings))
+    ctx = context.AppContext(settings, Assistant(settings))
     assert not ctx.assistant.ask("证书有效期几年？").abstained
-    for message in (W.delete_document(ctx, "faq-validity")[0], W.rebuild_knowledge_base(ctx)[0],
-                    W.upload_documents(ctx, [_file(tmp_path, "a.md", "# 说明\n\n售后服务网点说明。\n")])[0],
-                    W.record_feedback(ctx, [{"question": "q", "answer": "a"}], 1, True)):
+    for message in (admin.delete_document(ctx, "faq-validity")[0], admin.rebuild_knowledge_base(ctx)[0],
+                    admin.upload_documents(ctx, [_file(tmp_path, "a.md", "# 说明\n\n售后服务网点说明。\n")])[0],
+                    chat.record_feedback(ctx, [{"question": "q", "answer": "a"}], 1, True)):
         assert "只读" in message and "内部错误" not in message, message
 
 
@@ -582,12 +582,12 @@ def test_store_failure_is_the_same_clear_message_in_app_api_and_cli(tmp_path, mo
         raise httpx.ConnectError("[Errno 111] Connection refused")
 
     monkeypatch.setattr(assistant.store, "_chunks", type("C", (), {"query": down, "get": down, "count": down})())
-    ctx = W.AppContext(settings, assistant)
-    record = W.api_ask(ctx, "证书有效期几年？")
+    ctx = context.AppContext(settings, assistant)
+    record = api.api_ask(ctx, "证书有效期几年？")
     assert "内部错误" not in record["error"] and "ConnectError" not in record["error"], record
     from assistant.index.store import unavailable_message
 
     expected = unavailable_message(settings, httpx.ConnectError("x"))
     assert record["error"] == f"回答问题失败：{expected}"
-    messages, *_ = W.ask_once(ctx, "证书有效期几年？", [])
+    messages, *_ = chat.ask_once(ctx, "证书有效期几年？", [])
     assert expected.split("：")[0] in messages[-1]["content"].replace("\\", "")

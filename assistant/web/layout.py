@@ -1,6 +1,7 @@
 """The web page's layout (gradio Blocks): tabs, components and which handler each event calls.
 
-Layout only; every handler lives in ``assistant/web/handlers.py`` (testable without a browser);
+Layout only; every handler lives in a module of its tab (chat, calculator, admin, dashboard, api;
+testable without a browser);
 ``assistant/web/server.py`` launches it.
 """
 
@@ -27,243 +28,283 @@ CSS = """
 #kba-title h1 {margin-bottom:0}
 """
 
+PRIVATE = {"api_visibility": "private"}  # events not exposed as API endpoints
 
-def build_ui(ctx):
-    """The Blocks layout; every event calls a handler from ``assistant.web.handlers``."""
+
+def chat_tab(ctx):
+    """The 问答 tab: chat, example questions, 👍/👎, citation cards."""
+    import gradio as gr
+
+    from assistant.web import chat, render
+
+    with gr.Tab("问答", id="chat"):
+        turns = gr.State([])
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    label="对话", height=520, buttons=["copy", "copy_all"],
+                    feedback_options=("Like", "Dislike"), elem_id="kba-chatbot",
+                    placeholder="请输入关于售后服务认证的问题，例如申请条件、证书有效期、评分与星级。",
+                )
+                with gr.Row():
+                    question = gr.Textbox(placeholder="输入问题，回车发送", show_label=False, scale=5,
+                                          max_lines=4, elem_id="kba-question")
+                    send = gr.Button("发送", variant="primary", scale=1, elem_id="kba-send")
+                gr.Markdown("**示例问题**（点击直接提问）：")
+                with gr.Row(elem_classes=["kba-examples"]):
+                    example_buttons = [gr.Button(q, size="sm", scale=0, min_width=0,
+                                                 elem_classes=["kba-example"])
+                                       for q in chat.EXAMPLE_QUESTIONS]
+                with gr.Row():
+                    clear = gr.Button("清空对话", size="sm", scale=0, min_width=120)
+                    feedback = gr.Markdown("", elem_id="kba-feedback")
+            with gr.Column(scale=2):
+                gr.Markdown("### 引用原文")
+                cards = gr.HTML(render.EMPTY_CARDS, elem_id="kba-cards")
+
+        chat_outputs = [chatbot, cards, turns, question]
+
+        def respond(message, state):
+            yield from chat.chat_stream(ctx, message, state)
+
+        def make_example(text):
+            def ask_example(state):
+                yield from chat.chat_stream(ctx, text, state)
+            return ask_example
+
+        question.submit(respond, [question, turns], chat_outputs, **PRIVATE)
+        send.click(respond, [question, turns], chat_outputs, **PRIVATE)
+        for button, text in zip(example_buttons, chat.EXAMPLE_QUESTIONS):
+            button.click(make_example(text), [turns], chat_outputs, **PRIVATE)
+        clear.click(lambda: ([], render.EMPTY_CARDS, [], "", ""), None,
+                    [chatbot, cards, turns, question, feedback], queue=False, **PRIVATE)
+        chatbot.clear(lambda: (render.EMPTY_CARDS, [], ""), None, [cards, turns, feedback], queue=False,
+                      **PRIVATE)
+
+        def on_like(state, data: gr.LikeData):
+            return chat.record_feedback(ctx, state, data.index, data.liked)
+
+        chatbot.like(on_like, [turns], [feedback], **PRIVATE)
+
+
+def calculator_tab(ctx):
+    """The 评分计算器 tab: three ways to enter a score, the grade and its chart."""
     import gradio as gr
 
     from assistant.domain.grades import RULE
+    from assistant.web import calculator
 
-    from assistant.web import handlers as W
+    with gr.Tab("评分计算器", id="score"):
+        gr.Markdown(
+            f"按 GB/T 27922 规则计算：{RULE.replace('<', ' < ').replace('≤', ' ≤ ')}。"
+            "特别扣分项每个扣 1 分；特别加分项最多计 1 个（加 1 分）。"
+        )
+        mode = gr.Radio([("百分制总分", "total"), ("实际得分 + 涉及项分值", "earned"), ("评分表逐项", "sheet")],
+                        value="total", label="计算方式", elem_id="kba-score-mode")
+        with gr.Column(visible=True) as total_box:
+            total = gr.Number(label="百分制总分（0–100，特别扣分/加分之前）", value=None, elem_id="kba-total")
+        with gr.Column(visible=False) as earned_box:
+            with gr.Row():
+                earned = gr.Number(label="实际得分（删减后各涉及项得分之和）", value=None)
+                applicable = gr.Number(label="涉及项分值（未删减指标的分值之和）", value=None)
+        with gr.Column(visible=False) as sheet_box:
+            gr.Markdown(
+                "填写认证机构评分表中的「满分」和「得分」（或「抽样数」「不符合数」，按不符合比例扣分）；"
+                "勾选「删减」表示该项不适用，不计入涉及项分值。\n\n"
+                "**满分为空的行视为未填写，不参与计算**；只填了得分而没填满分会提示是哪一行。"
+                "本工具不内置官方分值，请以认证机构的评分表为准。"
+            )
+            sheet = gr.Dataframe(
+                value=calculator.default_sheet(), headers=list(calculator.SHEET_COLUMNS), datatype=list(calculator.SHEET_DATATYPES),
+                type="array", interactive=True, row_count=15, elem_id="kba-sheet",
+            )
+            with gr.Row():
+                sheet_clear = gr.Button("清空表格", size="sm")
+        with gr.Row():
+            special = gr.Number(label="特别扣分项（个）", value=0, precision=0, minimum=0)
+            bonus = gr.Number(label="特别加分项（个，最多计 1 个）", value=0, precision=0, minimum=0)
+        calc = gr.Button("计算等级", variant="primary", elem_id="kba-calc")
+        score_md = gr.Markdown("", elem_id="kba-score-result")
+        chart = gr.Plot(label="得分与等级门槛", elem_id="kba-score-chart")
+        with gr.Accordion("详细结果（JSON）", open=False):
+            score_json = gr.JSON()
+
+        mode.change(lambda m: (gr.update(visible=m == "total"), gr.update(visible=m == "earned"),
+                               gr.update(visible=m == "sheet")),
+                    [mode], [total_box, earned_box, sheet_box], queue=False, **PRIVATE)
+        sheet_clear.click(calculator.default_sheet, None, [sheet], queue=False, **PRIVATE)
+        calc.click(lambda m, t, e, a, s, sd, b: calculator.calculate_score(m, t, e, a, s, sd, b),
+                   [mode, total, earned, applicable, sheet, special, bonus],
+                   [score_md, score_json, chart], **PRIVATE)
+
+
+def kb_tab(ctx):
+    """The 知识库 tab: upload, delete, rebuild; returns what the page load refreshes."""
+    import gradio as gr
+
+    from assistant.web import admin
+
+    with gr.Tab("知识库", id="kb"):
+        if ctx.settings.admin_password:
+            password = gr.Textbox(label="管理员密码（上传、删除、重建需要）", type="password",
+                                  elem_id="kba-password")
+        else:
+            password = gr.Textbox(visible=False, value="")
+            gr.Markdown("未设置管理员密码（环境变量 KBA_ADMIN_PASSWORD）：只在本机地址上允许这样运行，"
+                        "能打开本页的人都可以管理知识库。")
+        with gr.Row():
+            with gr.Column(scale=3):
+                files = gr.File(label=f"上传文档（PDF / Markdown / TXT / HTML，单个不超过 {ctx.settings.upload_max_mb} MB）",
+                                file_count="multiple", file_types=list(admin.ALLOWED_EXTENSIONS),
+                                elem_id="kba-files")
+            with gr.Column(scale=2):
+                replace_mode = gr.Radio(
+                    [("保留两份（同名文件自动加后缀）", "keep"), ("替换同名的已上传文档（先预览）", "replace")],
+                    value="keep", label="同名文件", elem_id="kba-replace-mode")
+                upload = gr.Button("上传并导入", variant="primary", elem_id="kba-upload")
+                plan_key = gr.State(None)
+                with gr.Row():
+                    doc_choice = gr.Dropdown(label="选择文档", choices=[], allow_custom_value=True,
+                                             elem_id="kba-doc-choice")
+                with gr.Row():
+                    delete = gr.Button("删除所选文档", variant="stop", size="sm")
+                    rebuild = gr.Button("重建知识库（corpus/ + 上传文件）", size="sm")
+                    reload_docs = gr.Button("刷新列表", size="sm")
+        kb_status = gr.Textbox(label="状态", interactive=False, lines=2, elem_id="kba-kb-status")
+        docs = gr.Dataframe(headers=list(admin.DOC_COLUMNS), datatype=["str", "str", "str", "str", "number", "str"],
+                            interactive=False, wrap=True, elem_id="kba-docs", max_height=520)
+
+        def with_choices(message, rows):
+            ids = [r[0] for r in rows]
+            return message, rows, gr.update(choices=ids, value=None)
+
+        def on_upload(fs, pw, how, shown_key, progress=gr.Progress()):
+            replace = how == "replace"
+            message, rows = admin.upload_documents(ctx, fs, pw, progress=progress, replace=replace,
+                                               confirmed=shown_key)
+            if message.startswith("将按以下方式导入（尚未执行）"):  # a plan shown, files kept for the confirmation
+                return with_choices(message, rows) + (gr.update(), admin.upload_plan_key(ctx.settings, fs))
+            return with_choices(message, rows) + (None, None)
+
+        def on_delete(doc_id, pw):
+            return with_choices(*admin.delete_document(ctx, doc_id, pw))
+
+        def on_rebuild(pw, progress=gr.Progress()):
+            return with_choices(*admin.rebuild_knowledge_base(ctx, pw, progress=progress))
+
+        def on_list():
+            return with_choices(*admin.list_documents_handler(ctx))
+
+        kb_outputs = [kb_status, docs, doc_choice]
+        upload.click(on_upload, [files, password, replace_mode, plan_key], kb_outputs + [files, plan_key],
+                     concurrency_limit=1,
+                     concurrency_id="kb-write", **PRIVATE)
+        delete.click(on_delete, [doc_choice, password], kb_outputs, concurrency_limit=1,
+                     concurrency_id="kb-write", **PRIVATE)
+        rebuild.click(on_rebuild, [password], kb_outputs, concurrency_limit=1,
+                      concurrency_id="kb-write", **PRIVATE)
+        reload_docs.click(on_list, None, kb_outputs, **PRIVATE)
+        def pick_doc(evt: gr.SelectData):
+            row = evt.row_value or []
+            return gr.update(value=row[0]) if row else gr.update()
+
+        docs.select(pick_doc, None, [doc_choice], queue=False, **PRIVATE)
+    return on_list, kb_outputs
+
+
+def retrieval_tab(ctx):
+    """The 检索测试 tab: the fused ranking with each signal's score."""
+    import gradio as gr
+
+    from assistant.web import dashboard
     from ingest.model import DOC_TYPES
 
-    settings = ctx.settings
-    assistant = ctx.assistant
-    private = {"api_visibility": "private"}
+    with gr.Tab("检索测试", id="retrieval"):
+        with gr.Row():
+            query = gr.Textbox(label="检索语句", scale=4, elem_id="kba-query")
+            top_k = gr.Slider(1, 20, value=5, step=1, label="top-k", scale=1)
+            doc_type = gr.Dropdown([dashboard.DOC_TYPE_ALL, *DOC_TYPES], value=dashboard.DOC_TYPE_ALL,
+                                   label="文档类型", scale=1)
+        search = gr.Button("检索", variant="primary", elem_id="kba-search")
+        search_status = gr.Textbox(label="状态", interactive=False, lines=1)
+        hits = gr.Dataframe(headers=list(dashboard.HIT_COLUMNS),
+                            datatype=["number", "number", "number", "number", "str", "str", "str", "str", "str"],
+                            interactive=False, wrap=True, elem_id="kba-hits", max_height=640,
+                            column_widths=["5%", "7%", "8%", "7%", "12%", "10%", "11%", "6%", "34%"])
+        search.click(lambda q, k, t: dashboard.retrieval_rows(ctx, q, k, t), [query, top_k, doc_type],
+                     [search_status, hits], **PRIVATE)
+        query.submit(lambda q, k, t: dashboard.retrieval_rows(ctx, q, k, t), [query, top_k, doc_type],
+                     [search_status, hits], **PRIVATE)
+
+
+def eval_tab(ctx):
+    """The 评测 tab: run the QA set, metrics, per-category chart, failures."""
+    import gradio as gr
+
+    from assistant.web import dashboard
+
+    with gr.Tab("评测", id="eval"):
+        gr.Markdown("用问答集（eval/qa.jsonl）评测本系统；可选同时评测朴素基线（500 字切块 + 向量检索）。")
+        with gr.Row():
+            if ctx.settings.admin_password:
+                eval_password = gr.Textbox(label="管理员密码（评测可能导入 corpus/，需要密码）",
+                                           type="password", elem_id="kba-eval-password")
+            else:
+                eval_password = gr.Textbox(visible=False, value="")
+            with_baseline = gr.Checkbox(label="同时评测基线", value=False)
+            run_eval = gr.Button("运行评测", variant="primary", elem_id="kba-run-eval")
+        eval_status = gr.Textbox(label="状态", interactive=False, lines=2)
+        with gr.Row():
+            metrics = gr.Dataframe(headers=list(dashboard.EVAL_METRIC_COLUMNS), interactive=False, scale=2)
+            cat_chart = gr.Plot(label="各类别正确率", scale=3)
+        failures = gr.Dataframe(headers=list(dashboard.FAILURE_COLUMNS), interactive=False, wrap=True,
+                                label="未通过的题目", max_height=480)
+
+        def on_eval(b, pw, progress=gr.Progress()):
+            return dashboard.run_eval_dashboard(ctx, b, progress=progress, password=pw)
+
+        run_eval.click(on_eval, [with_baseline, eval_password], [eval_status, metrics, cat_chart, failures],
+                       concurrency_limit=1, **PRIVATE)
+
+
+def api_endpoints(ctx):
+    """The named API (``/ask``, ``/score``): the same handlers as the tabs, as plain functions."""
+    import gradio as gr
+
+    from assistant.web import api
+
+    def ask(question: str, history: str | list | None = None) -> dict:
+        """提问：question，可选 history（[{"role","content"}] 列表或其 JSON 字符串）。"""
+        return api.api_ask(ctx, question, history)
+
+    def score(total: float | None = None, earned: float | None = None,
+              applicable_total: float | None = None, special_deductions: int = 0,
+              bonus: int = 0) -> dict:
+        """评分：total，或 earned + applicable_total；特别扣分项个数、特别加分项个数。"""
+        return api.api_score(total, earned, applicable_total, special_deductions, bonus)
+
+    gr.api(ask, api_name="ask")
+    gr.api(score, api_name="score")
+
+
+def build_ui(ctx):
+    """The Blocks layout: the title with the mode badge, one function per tab, the API."""
+    import gradio as gr
+
+    from assistant.web import render
 
     with gr.Blocks(title="售后服务认证知识库助手", analytics_enabled=False,
                    delete_cache=TEMP_FILES_MAX_AGE) as demo:
         with gr.Row(equal_height=True):
             gr.Markdown("# 售后服务认证知识库助手\nGB/T 27922-2011《商品售后服务评价体系》· 回答附原文引用",
                         elem_id="kba-title")
-            gr.HTML(W.mode_badge(assistant), elem_id="kba-mode")
-
+            gr.HTML(render.mode_badge(ctx.assistant), elem_id="kba-mode")
         with gr.Tabs():
-            # ----------------------------------------------------------------- chat
-            with gr.Tab("问答", id="chat"):
-                turns = gr.State([])
-                with gr.Row():
-                    with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(
-                            label="对话", height=520, buttons=["copy", "copy_all"],
-                            feedback_options=("Like", "Dislike"), elem_id="kba-chatbot",
-                            placeholder="请输入关于售后服务认证的问题，例如申请条件、证书有效期、评分与星级。",
-                        )
-                        with gr.Row():
-                            question = gr.Textbox(placeholder="输入问题，回车发送", show_label=False, scale=5,
-                                                  max_lines=4, elem_id="kba-question")
-                            send = gr.Button("发送", variant="primary", scale=1, elem_id="kba-send")
-                        gr.Markdown("**示例问题**（点击直接提问）：")
-                        with gr.Row(elem_classes=["kba-examples"]):
-                            example_buttons = [gr.Button(q, size="sm", scale=0, min_width=0,
-                                                         elem_classes=["kba-example"])
-                                               for q in W.EXAMPLE_QUESTIONS]
-                        with gr.Row():
-                            clear = gr.Button("清空对话", size="sm", scale=0, min_width=120)
-                            feedback = gr.Markdown("", elem_id="kba-feedback")
-                    with gr.Column(scale=2):
-                        gr.Markdown("### 引用原文")
-                        cards = gr.HTML(W.EMPTY_CARDS, elem_id="kba-cards")
-
-                chat_outputs = [chatbot, cards, turns, question]
-
-                def respond(message, state):
-                    yield from W.chat_stream(ctx, message, state)
-
-                def make_example(text):
-                    def ask_example(state):
-                        yield from W.chat_stream(ctx, text, state)
-                    return ask_example
-
-                question.submit(respond, [question, turns], chat_outputs, **private)
-                send.click(respond, [question, turns], chat_outputs, **private)
-                for button, text in zip(example_buttons, W.EXAMPLE_QUESTIONS):
-                    button.click(make_example(text), [turns], chat_outputs, **private)
-                clear.click(lambda: ([], W.EMPTY_CARDS, [], "", ""), None,
-                            [chatbot, cards, turns, question, feedback], queue=False, **private)
-                chatbot.clear(lambda: (W.EMPTY_CARDS, [], ""), None, [cards, turns, feedback], queue=False,
-                              **private)
-
-                def on_like(state, data: gr.LikeData):
-                    return W.record_feedback(ctx, state, data.index, data.liked)
-
-                chatbot.like(on_like, [turns], [feedback], **private)
-
-            # ----------------------------------------------------------------- calculator
-            with gr.Tab("评分计算器", id="score"):
-                gr.Markdown(
-                    f"按 GB/T 27922 规则计算：{RULE.replace('<', ' < ').replace('≤', ' ≤ ')}。"
-                    "特别扣分项每个扣 1 分；特别加分项最多计 1 个（加 1 分）。"
-                )
-                mode = gr.Radio([("百分制总分", "total"), ("实际得分 + 涉及项分值", "earned"), ("评分表逐项", "sheet")],
-                                value="total", label="计算方式", elem_id="kba-score-mode")
-                with gr.Column(visible=True) as total_box:
-                    total = gr.Number(label="百分制总分（0–100，特别扣分/加分之前）", value=None, elem_id="kba-total")
-                with gr.Column(visible=False) as earned_box:
-                    with gr.Row():
-                        earned = gr.Number(label="实际得分（删减后各涉及项得分之和）", value=None)
-                        applicable = gr.Number(label="涉及项分值（未删减指标的分值之和）", value=None)
-                with gr.Column(visible=False) as sheet_box:
-                    gr.Markdown(
-                        "填写认证机构评分表中的「满分」和「得分」（或「抽样数」「不符合数」，按不符合比例扣分）；"
-                        "勾选「删减」表示该项不适用，不计入涉及项分值。\n\n"
-                        "**满分为空的行视为未填写，不参与计算**；只填了得分而没填满分会提示是哪一行。"
-                        "本工具不内置官方分值，请以认证机构的评分表为准。"
-                    )
-                    sheet = gr.Dataframe(
-                        value=W.default_sheet(), headers=list(W.SHEET_COLUMNS), datatype=list(W.SHEET_DATATYPES),
-                        type="array", interactive=True, row_count=15, elem_id="kba-sheet",
-                    )
-                    with gr.Row():
-                        sheet_clear = gr.Button("清空表格", size="sm")
-                with gr.Row():
-                    special = gr.Number(label="特别扣分项（个）", value=0, precision=0, minimum=0)
-                    bonus = gr.Number(label="特别加分项（个，最多计 1 个）", value=0, precision=0, minimum=0)
-                calc = gr.Button("计算等级", variant="primary", elem_id="kba-calc")
-                score_md = gr.Markdown("", elem_id="kba-score-result")
-                chart = gr.Plot(label="得分与等级门槛", elem_id="kba-score-chart")
-                with gr.Accordion("详细结果（JSON）", open=False):
-                    score_json = gr.JSON()
-
-                mode.change(lambda m: (gr.update(visible=m == "total"), gr.update(visible=m == "earned"),
-                                       gr.update(visible=m == "sheet")),
-                            [mode], [total_box, earned_box, sheet_box], queue=False, **private)
-                sheet_clear.click(W.default_sheet, None, [sheet], queue=False, **private)
-                calc.click(lambda m, t, e, a, s, sd, b: W.calculate_score(m, t, e, a, s, sd, b),
-                           [mode, total, earned, applicable, sheet, special, bonus],
-                           [score_md, score_json, chart], **private)
-
-            # ----------------------------------------------------------------- knowledge base
-            with gr.Tab("知识库", id="kb"):
-                if settings.admin_password:
-                    password = gr.Textbox(label="管理员密码（上传、删除、重建需要）", type="password",
-                                          elem_id="kba-password")
-                else:
-                    password = gr.Textbox(visible=False, value="")
-                    gr.Markdown("未设置管理员密码（环境变量 KBA_ADMIN_PASSWORD）：只在本机地址上允许这样运行，"
-                                "能打开本页的人都可以管理知识库。")
-                with gr.Row():
-                    with gr.Column(scale=3):
-                        files = gr.File(label=f"上传文档（PDF / Markdown / TXT / HTML，单个不超过 {settings.upload_max_mb} MB）",
-                                        file_count="multiple", file_types=list(W.ALLOWED_EXTENSIONS),
-                                        elem_id="kba-files")
-                    with gr.Column(scale=2):
-                        replace_mode = gr.Radio(
-                            [("保留两份（同名文件自动加后缀）", "keep"), ("替换同名的已上传文档（先预览）", "replace")],
-                            value="keep", label="同名文件", elem_id="kba-replace-mode")
-                        upload = gr.Button("上传并导入", variant="primary", elem_id="kba-upload")
-                        plan_key = gr.State(None)
-                        with gr.Row():
-                            doc_choice = gr.Dropdown(label="选择文档", choices=[], allow_custom_value=True,
-                                                     elem_id="kba-doc-choice")
-                        with gr.Row():
-                            delete = gr.Button("删除所选文档", variant="stop", size="sm")
-                            rebuild = gr.Button("重建知识库（corpus/ + 上传文件）", size="sm")
-                            reload_docs = gr.Button("刷新列表", size="sm")
-                kb_status = gr.Textbox(label="状态", interactive=False, lines=2, elem_id="kba-kb-status")
-                docs = gr.Dataframe(headers=list(W.DOC_COLUMNS), datatype=["str", "str", "str", "str", "number", "str"],
-                                    interactive=False, wrap=True, elem_id="kba-docs", max_height=520)
-
-                def with_choices(message, rows):
-                    ids = [r[0] for r in rows]
-                    return message, rows, gr.update(choices=ids, value=None)
-
-                def on_upload(fs, pw, how, shown_key, progress=gr.Progress()):
-                    replace = how == "replace"
-                    message, rows = W.upload_documents(ctx, fs, pw, progress=progress, replace=replace,
-                                                       confirmed=shown_key)
-                    if message.startswith("将按以下方式导入（尚未执行）"):  # a plan shown, files kept for the confirmation
-                        return with_choices(message, rows) + (gr.update(), W.upload_plan_key(ctx.settings, fs))
-                    return with_choices(message, rows) + (None, None)
-
-                def on_delete(doc_id, pw):
-                    return with_choices(*W.delete_document(ctx, doc_id, pw))
-
-                def on_rebuild(pw, progress=gr.Progress()):
-                    return with_choices(*W.rebuild_knowledge_base(ctx, pw, progress=progress))
-
-                def on_list():
-                    return with_choices(*W.list_documents_handler(ctx))
-
-                kb_outputs = [kb_status, docs, doc_choice]
-                upload.click(on_upload, [files, password, replace_mode, plan_key], kb_outputs + [files, plan_key],
-                             concurrency_limit=1,
-                             concurrency_id="kb-write", **private)
-                delete.click(on_delete, [doc_choice, password], kb_outputs, concurrency_limit=1,
-                             concurrency_id="kb-write", **private)
-                rebuild.click(on_rebuild, [password], kb_outputs, concurrency_limit=1,
-                              concurrency_id="kb-write", **private)
-                reload_docs.click(on_list, None, kb_outputs, **private)
-                def pick_doc(evt: gr.SelectData):
-                    row = evt.row_value or []
-                    return gr.update(value=row[0]) if row else gr.update()
-
-                docs.select(pick_doc, None, [doc_choice], queue=False, **private)
-
-            # ----------------------------------------------------------------- retrieval test
-            with gr.Tab("检索测试", id="retrieval"):
-                with gr.Row():
-                    query = gr.Textbox(label="检索语句", scale=4, elem_id="kba-query")
-                    top_k = gr.Slider(1, 20, value=5, step=1, label="top-k", scale=1)
-                    doc_type = gr.Dropdown([W.DOC_TYPE_ALL, *DOC_TYPES], value=W.DOC_TYPE_ALL,
-                                           label="文档类型", scale=1)
-                search = gr.Button("检索", variant="primary", elem_id="kba-search")
-                search_status = gr.Textbox(label="状态", interactive=False, lines=1)
-                hits = gr.Dataframe(headers=list(W.HIT_COLUMNS),
-                                    datatype=["number", "number", "number", "number", "str", "str", "str", "str", "str"],
-                                    interactive=False, wrap=True, elem_id="kba-hits", max_height=640,
-                                    column_widths=["5%", "7%", "8%", "7%", "12%", "10%", "11%", "6%", "34%"])
-                search.click(lambda q, k, t: W.retrieval_rows(ctx, q, k, t), [query, top_k, doc_type],
-                             [search_status, hits], **private)
-                query.submit(lambda q, k, t: W.retrieval_rows(ctx, q, k, t), [query, top_k, doc_type],
-                             [search_status, hits], **private)
-
-            # ----------------------------------------------------------------- eval
-            with gr.Tab("评测", id="eval"):
-                gr.Markdown("用问答集（eval/qa.jsonl）评测本系统；可选同时评测朴素基线（500 字切块 + 向量检索）。")
-                with gr.Row():
-                    if settings.admin_password:
-                        eval_password = gr.Textbox(label="管理员密码（评测可能导入 corpus/，需要密码）",
-                                                   type="password", elem_id="kba-eval-password")
-                    else:
-                        eval_password = gr.Textbox(visible=False, value="")
-                    with_baseline = gr.Checkbox(label="同时评测基线", value=False)
-                    run_eval = gr.Button("运行评测", variant="primary", elem_id="kba-run-eval")
-                eval_status = gr.Textbox(label="状态", interactive=False, lines=2)
-                with gr.Row():
-                    metrics = gr.Dataframe(headers=list(W.EVAL_METRIC_COLUMNS), interactive=False, scale=2)
-                    cat_chart = gr.Plot(label="各类别正确率", scale=3)
-                failures = gr.Dataframe(headers=list(W.FAILURE_COLUMNS), interactive=False, wrap=True,
-                                        label="未通过的题目", max_height=480)
-
-                def on_eval(b, pw, progress=gr.Progress()):
-                    return W.run_eval_dashboard(ctx, b, progress=progress, password=pw)
-
-                run_eval.click(on_eval, [with_baseline, eval_password], [eval_status, metrics, cat_chart, failures],
-                               concurrency_limit=1, **private)
-
-        # ------------------------------------------------------------------------- API
-        def ask(question: str, history: str | list | None = None) -> dict:
-            """提问：question，可选 history（[{"role","content"}] 列表或其 JSON 字符串）。"""
-            return W.api_ask(ctx, question, history)
-
-        def score(total: float | None = None, earned: float | None = None,
-                  applicable_total: float | None = None, special_deductions: int = 0,
-                  bonus: int = 0) -> dict:
-            """评分：total，或 earned + applicable_total；特别扣分项个数、特别加分项个数。"""
-            return W.api_score(total, earned, applicable_total, special_deductions, bonus)
-
-        gr.api(ask, api_name="ask")
-        gr.api(score, api_name="score")
-        demo.load(on_list, None, kb_outputs, **private)
+            chat_tab(ctx)
+            calculator_tab(ctx)
+            on_list, kb_outputs = kb_tab(ctx)
+            retrieval_tab(ctx)
+            eval_tab(ctx)
+        api_endpoints(ctx)
+        demo.load(on_list, None, kb_outputs, **PRIVATE)
     return demo

@@ -1,6 +1,7 @@
 """The web launcher over the same core as the CLI: ``python app.py`` = ``python -m assistant serve``.
 
-The layout is in ``assistant/web/layout.py``, every handler in ``assistant/web/handlers.py``
+The layout is in ``assistant/web/layout.py``, every handler in the module of its tab (``chat``, ``calculator``, ``admin``,
+``dashboard``, ``api``)
 (testable without a browser). On first start the knowledge base is built from ``corpus/`` when it
 is empty. One ``Assistant`` is loaded once and shared by all sessions.
 
@@ -32,7 +33,7 @@ def launch(ctx, *, prevent_thread_lock: bool = False, quiet: bool = False):
     """Build and launch the UI on ``ctx.settings.host:port``; returns the Blocks."""
     from starlette.middleware import Middleware
 
-    from assistant.web import handlers as W
+    from assistant.web import api
     settings = ctx.settings
     demo = build_ui(ctx)
     demo.queue(default_concurrency_limit=8)
@@ -43,7 +44,7 @@ def launch(ctx, *, prevent_thread_lock: bool = False, quiet: bool = False):
         queue.compute_analytics_summary = lambda records: queue.cached_event_analytics_summary
     demo.launch(server_name=settings.host, server_port=settings.port, prevent_thread_lock=True, quiet=quiet,
                 show_error=False, max_file_size=f"{settings.upload_max_mb}mb", css=CSS,
-                footer_links=["api"], app_kwargs={"middleware": [Middleware(W.BodyGuard)]})
+                footer_links=["api"], app_kwargs={"middleware": [Middleware(api.BodyGuard)]})
     if not prevent_thread_lock:
         demo.block_thread()
     return demo
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from assistant.config import Settings
     from assistant.errors import UserError
-    from assistant.web.handlers import AppContext, ensure_knowledge_base
+    from assistant.web.context import AppContext, ensure_knowledge_base
 
     try:
         settings = Settings.from_env(host=args.host, port=args.port, data_dir=args.data_dir)
