@@ -52,6 +52,7 @@ class Citation:
     passage: str = ""  # doc_id#anchor when the corpus names one
     chunk_id: str = ""
     doc_type: str = ""
+    page: int | None = None  # PDF / scanned pages: the page the passage is on (links open there)
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit) -> "Citation":
@@ -64,7 +65,16 @@ class Citation:
             passage=hit.passage,
             chunk_id=hit.chunk_id,
             doc_type=str(hit.meta.get("doc_type", "")),
+            page=_page(hit.meta.get("page")),
         )
+
+
+def _page(value) -> int | None:
+    try:
+        page = int(value)
+    except (TypeError, ValueError):
+        return None
+    return page if page > 0 else None
 
 
 @dataclass

@@ -32,7 +32,8 @@ FEEDBACK_MAX_BYTES = 20 * 1024 * 1024
 
 def _citation_dicts(answer) -> list[dict]:
     return [{"n": c.n, "source": c.source, "title": c.title, "locator": c.locator, "text": c.text,
-             "passage": c.passage, "doc_type": c.doc_type} for c in answer.citations]
+             "passage": c.passage, "doc_type": c.doc_type, "page": c.page, "chunk_id": c.chunk_id}
+            for c in answer.citations]
 
 
 def turn_record(question: str, answer) -> dict:
