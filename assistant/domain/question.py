@@ -15,11 +15,11 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from assistant.lang.resources import load_resource, resource_path
 from assistant.lang.text import STOPWORDS, _segmenter, domain_terms, synonym_map, to_search_text, to_simplified
 
-QUESTION_FILE = Path(__file__).resolve().parents[1] / "resources" / "question.yaml"
+QUESTION_FILE = resource_path("question.yaml")
 
 YESNO, QUANTITY, DURATION, LIST, WHICH, DIFFERENCE, HOW, WHY, OTHER = (
     "能否", "多少", "多久", "哪些", "哪个", "区别", "怎么", "为什么", "other")
@@ -85,9 +85,7 @@ class Question:
 
 @lru_cache(maxsize=1)
 def resources() -> dict:
-    import yaml
-
-    data = yaml.safe_load(QUESTION_FILE.read_text(encoding="utf-8")) or {}
+    data = load_resource(QUESTION_FILE.name) or {}
     norm = lambda words: tuple(to_search_text(str(w)) for w in words or ())  # noqa: E731
     types = {name: tuple(sorted(norm(data.get("types", {}).get(name)), key=len, reverse=True)) for name in TYPES}
     return {

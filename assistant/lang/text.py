@@ -11,11 +11,11 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
-RESOURCES = Path(__file__).resolve().parents[1] / "resources"
-DOMAIN_DICT = RESOURCES / "domain_dict.txt"
-SYNONYMS = RESOURCES / "synonyms.txt"
+from assistant.lang.resources import resource_lines, resource_path
+
+DOMAIN_DICT = resource_path("domain_dict.txt")
+SYNONYMS = resource_path("synonyms.txt")
 
 _lock = threading.Lock()
 _jieba = None
@@ -89,19 +89,9 @@ def shipped_vocabulary() -> tuple[list[str], list[list[str]]]:
 
 @lru_cache(maxsize=1)
 def _shipped() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    words: list[str] = []
-    if DOMAIN_DICT.exists():
-        for line in DOMAIN_DICT.read_text(encoding="utf-8").splitlines():
-            line = line.split("#", 1)[0].strip()
-            if line:
-                words.append(to_search_text(line.split()[0]))
-    groups: list[tuple[str, ...]] = []
-    if SYNONYMS.exists():
-        for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
-            line = line.split("#", 1)[0].strip()
-            if line:
-                groups.append(tuple(to_search_text(t) for t in line.split()))
-    return tuple(words), tuple(groups)
+    words = tuple(to_search_text(line.split()[0]) for line in resource_lines(DOMAIN_DICT.name))
+    groups = tuple(tuple(to_search_text(t) for t in line.split()) for line in resource_lines(SYNONYMS.name))
+    return words, groups
 
 
 def _synonym_map_of(groups) -> dict[str, str]:
