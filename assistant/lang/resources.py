@@ -24,10 +24,12 @@ def resource_path(name: str) -> Path:
 
 @lru_cache(maxsize=None)
 def load_resource(name: str) -> Any:
-    """The parsed YAML resource ``name`` (read and parsed once per process)."""
+    """The parsed YAML resource ``name`` (read and parsed once per process; libyaml's safe loader
+    when PyYAML has it, about 20 times faster than the pure-Python one, same result)."""
     import yaml
 
-    return yaml.safe_load(resource_path(name).read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(resource_path(name).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
 
 
 @lru_cache(maxsize=None)
