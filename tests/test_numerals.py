@@ -1,4 +1,4 @@
-"""The one numeral reader (assistant/lang/numerals.py) and the resource loader (assistant/lang/resources.py)."""
+"""The one numeral reader (assistant/lang/numerals.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from fractions import Fraction
 import pytest
 
 from assistant.lang.numerals import arabic_text, read_number
-from assistant.lang.resources import expand, expand_fragments, load_resource, resource_lines
 
 
 @pytest.mark.parametrize("text, value", [
@@ -50,18 +49,3 @@ def test_arabic_text_keeps_the_decimals_as_written():
     assert arabic_text("一百") == "100"
     assert arabic_text("八五十") is None
     assert arabic_text("九五", digit_string=False) is None
-
-
-def test_fragments_expand_in_order_and_leave_quantifiers_alone():
-    frags = expand_fragments({"N": r"(\d{1,3})", "PAIR": r"{N}/{N}"})
-    assert frags["PAIR"] == r"(\d{1,3})/(\d{1,3})"
-    assert expand(r"x{0,8}{N}", frags) == r"x{0,8}(\d{1,3})"
-    with pytest.raises(KeyError):
-        expand("{MISSING}", frags)
-
-
-def test_resources_load_once_and_word_lists_drop_comments():
-    assert load_resource("question.yaml") is load_resource("question.yaml")
-    words = resource_lines("domain_dict.txt")
-    assert words and not any(w.startswith("#") or not w.strip() for w in words)
-    assert resource_lines("no_such_file.txt") == ()

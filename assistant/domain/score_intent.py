@@ -6,7 +6,9 @@ thresholds ("70分以上是什么等级", "五星级要多少分", "满分多少
 return None: a number next to 以上/以下/要/需要/满分/离/差 … is a threshold, not a score.
 
 Text is normalised with ``assistant.lang.text.to_search_text`` (NFKC: full-width digits; t2s:
-traditional characters; lower case), then Chinese numerals become Arabic ("九十四点五" -> 94.5).
+traditional characters; lower case), then Chinese numerals become Arabic ("九十四点五" -> 94.5,
+read by ``assistant.lang.numerals``). The cue words, guards and patterns are in
+``resources/score_intent.yaml``.
 The supported phrasings are the tables in ``tests/test_score_intent.py`` and
 ``tests/test_score_roles.py``.
 
