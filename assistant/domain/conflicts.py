@@ -50,6 +50,9 @@ def authority_label(level: int) -> str:
     return AUTHORITY_LABELS.get(level, AUTHORITY_LABELS[1])
 
 
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+
+
 def chinese_number(text: str) -> Fraction | None:
     """Arabic digits, ``半`` or a small Chinese numeral (up to 九十九) as an exact number
     (read by ``assistant.lang.numerals.read_number``)."""
@@ -58,9 +61,6 @@ def chinese_number(text: str) -> Fraction | None:
     if value is None or value < 0 or (value >= 100 and not _DECIMAL.fullmatch(text)):
         return None
     return value
-
-
-_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 
 
 @lru_cache(maxsize=1)
