@@ -18,7 +18,7 @@ README = REPO / "README.md"
 # folders that hold no Python modules of their own (or whose files are not listed one by one)
 FOLDERS = {
     "corpus": "our knowledge base: Markdown + YAML front matter (docs/corpus-format.md)",
-    "assistant/resources": "word lists and patterns (YAML / text), loaded once: dictionary, synonyms, question, rubric, scope",
+    "assistant/resources": "word lists and patterns (YAML / text), read once through lang/resources.py (dictionary, synonyms, question, scope, rubric, score recogniser, ...)",
     "eval": "QA sets (*.jsonl), thresholds.json, BLIND.md; the modules below",
     "bench": "benchmarks that print figures (nothing asserted)",
     "docs": "corpus format, abstention notes; readme_parts.py generates these README parts",

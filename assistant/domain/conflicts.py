@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from assistant.domain.grades import PASSING_GRADES
-from assistant.lang.numerals import CN_DIGITS
+from assistant.lang.numerals import read_number
+from assistant.lang.resources import expand, expand_fragments, load_resource
 
 UPLOAD_PREFIX = "upload/"
 AUTHORITY_LABELS = {3: "标准/法规", 2: "常见问题/指南", 1: "网页/上传"}
@@ -27,15 +29,6 @@ _TYPE_AUTHORITY = {"standard": 3, "regulation": 3, "faq": 2, "guide": 2, "web": 
 # at most this many passages are compared per answer, and this much text of each is read
 MAX_PASSAGES = 12
 MAX_TEXT = 4000
-
-_DIGITS = CN_DIGITS
-_NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]{1,4}|半)"
-_GRADE = r"(达标|三星|四星|五星)"
-# punctuation that ends a clause: a pattern never reaches across it
-_GAP = r"[^。；;，,！？!?\n]{0,12}?"
-
-# a quotation ("常见的“3个一级指标、15个二级指标”说法") reports what others say: not an assertion
-_QUOTED = re.compile(r"“[^”\n]{0,60}”|「[^」\n]{0,60}」|‘[^’\n]{0,60}’|\"[^\"\n]{0,60}\"")
 
 FACT_LABELS = {
     **{f"grade:{label.removesuffix('级')}": f"{label.removesuffix('级')}级的分数线" for label in PASSING_GRADES},
@@ -57,52 +50,28 @@ def authority_label(level: int) -> str:
     return AUTHORITY_LABELS.get(level, AUTHORITY_LABELS[1])
 
 
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+
+
 def chinese_number(text: str) -> Fraction | None:
-    """Arabic digits, ``半`` or a small Chinese numeral (up to 九十九) as an exact number."""
+    """Arabic digits, ``半`` or a small Chinese numeral (up to 九十九) as an exact number
+    (read by ``assistant.lang.numerals.read_number``)."""
     text = text.strip()
-    if not text:
+    value = read_number(text, half=True)
+    if value is None or value < 0 or (value >= 100 and not _DECIMAL.fullmatch(text)):
         return None
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return Fraction(text)
-    if text == "半":
-        return Fraction(1, 2)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        if len(tens) > 1 or len(ones) > 1:
-            return None
-        t = _DIGITS.get(tens, None) if tens else 1
-        o = _DIGITS.get(ones, None) if ones else 0
-        if t is None or o is None:
-            return None
-        return Fraction(t * 10 + o)
-    if len(text) == 1 and text in _DIGITS:
-        return Fraction(_DIGITS[text])
-    return None
+    return value
 
 
-# (fact key or a callable of the match, pattern, group holding the number)
-_RULES: list[tuple[str, re.Pattern, int, int | None]] = [
-    # "95分及以上为五星级", "80分以上为三星"
-    ("grade", re.compile(r"(?<![\d.、和至到])" + _NUM + r"\s*分(?:（含[^）]{0,6}）)?(?:及|或)?以上"
-                         r"(?:（含[^）]{0,6}）)?(?:的|者)?(?:为|即为|评为|可评为?|是)" + _GRADE), 1, 2),
-    # "达到95分（含95分）的企业，评为五星级", "满95分即可评五星"
-    ("grade", re.compile(r"(?:达到|满|超过)" + _NUM + r"\s*分" + r"[^。；;！？!?\n]{0,14}?"
-                         r"(?:评为|即为|定为|可评|能评|可获|获评|拿到?)" + _GRADE), 1, 2),
-    # "五星级需要60分", "五星级只需要60分", "五星级的分数线是95分", "五星级：95分及以上"
-    ("grade", re.compile(_GRADE + r"级?(?:的)?(?:只|仅|至少|最低)?(?:需要|需|要|须|必须|得|分数线(?:是|为)?|门槛(?:是|为)?|"
-                         r"[：:]|为|是)\s*(?:达到|拿到|得到|考到)?" + _NUM + r"\s*分"), 2, 1),
-    # "证书有效期3年", "有效期为三年"
-    ("validity", re.compile(r"有效期(?:一般|通常)?(?:为|是|均为)?\s*" + _NUM + r"\s*年"), 1, None),
-    # "每年做一次监督评审", "每两年监督一次"
-    ("surveillance", re.compile(r"每\s*" + r"(\d+|[一二两三四五半])?" + r"\s*年[^。；;，,\n]{0,6}?"
-                                r"(?:一次|1次)?[^。；;，,\n]{0,4}?监督"), 1, None),
-    # "监督评审每年一次", "监督审核每2年一次"
-    ("surveillance", re.compile(r"监督(?:评审|审核|检查)?\s*每\s*(\d+|[一二两三四五半])?\s*年(?:一次|1次)"), 1, None),
-    # "15个二级指标", "27项指标", "3个一级指标、15个二级指标" -- a total, not the share of one
-    # first-level indicator ("下有7个二级指标", "及其6个", "7个、6个和2个二级指标")
-    ("indicators", re.compile(r"(?<![\d.和及与一二三四五六七八九十])(?<!下有)(?<!分别有)(?<!及其)(?<!其中)"
-                              r"(\d+|[二三四五六七八九十]{1,3})\s*(?:个|项)(?:具体|二级)?指标"), 1, None),
-]
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, list[tuple[str, re.Pattern, int, int | None]]]:
+    """(quotation, rules) from resources/conflicts.yaml: each rule is (fact kind, pattern, group
+    holding the number, group naming the grade). Built on first use: start-up stays light."""
+    data = load_resource("conflicts.yaml")
+    fragments = expand_fragments(data["fragments"])
+    rules = [(r["fact"], re.compile(expand(r["pattern"], fragments)), int(r["number"]),
+              int(r["grade"]) if r.get("grade") else None) for r in data["rules"]]
+    return re.compile(data["quoted"]), rules
 
 
 @dataclass(frozen=True)
@@ -124,9 +93,10 @@ class Fact:
 def extract_facts(text: str) -> dict[str, Fraction]:
     """The facts a passage asserts, one value per fact; a fact stated with two different values
     in the same passage is left out (the passage reports a disagreement, it does not take a side)."""
-    text = _QUOTED.sub("", str(text or "")[:MAX_TEXT])
+    quoted, rules = _patterns()
+    text = quoted.sub("", str(text or "")[:MAX_TEXT])
     seen: dict[str, set[Fraction]] = {}
-    for kind, pattern, num_group, grade_group in _RULES:
+    for kind, pattern, num_group, grade_group in rules:
         for m in pattern.finditer(text):
             if kind == "surveillance":
                 raw = m.group(num_group) or "一"

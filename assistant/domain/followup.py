@@ -7,13 +7,21 @@ app send it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.domain.grades import FAIL_GRADE, GRADE_ALIASES, PASSING_GRADES, STAR_GRADES
+from assistant.lang.resources import load_resource
 
-_FOLLOWUP_START = re.compile(
-    r"^(那|那么|那要是|那如果|要是|如果|这|这个|这期间|这段时间|期间|那期间|还有|另外|然后|它|其|那个|又|再|同样)"
-)
-_FOLLOWUP_END = re.compile(r"(呢|吗|嘛)[？?！!。.]*$")
+
+@lru_cache(maxsize=1)
+def _followup_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """(start, end) of a follow-up, from the words in resources/followup.yaml (built on first use)."""
+    data = load_resource("followup.yaml")
+    start = re.compile("^(" + "|".join(map(re.escape, data["starts"])) + ")")
+    end = re.compile("(" + "|".join(map(re.escape, data["ends"])) + ")[？?！!。.]*$")
+    return start, end
+
+
 # Terms of one slot: a follow-up naming one replaces the other in the carried-over question.
 _SLOTS = [
     tuple(word for label in PASSING_GRADES
@@ -31,8 +39,8 @@ def last_user_message(history: list[dict] | None) -> str:
 
 def is_followup(question: str, informative_tokens: int) -> bool:
     q = question.strip()
-    return bool(_FOLLOWUP_START.match(q)) or informative_tokens <= 2 or (
-        len(q) <= 12 and bool(_FOLLOWUP_END.search(q)))
+    start, end = _followup_patterns()
+    return bool(start.match(q)) or informative_tokens <= 2 or (len(q) <= 12 and bool(end.search(q)))
 
 
 def _drop_replaced_slots(previous: str, question: str) -> str:

@@ -15,11 +15,11 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from assistant.lang.resources import load_resource, resource_path
 from assistant.lang.text import STOPWORDS, _segmenter, domain_terms, synonym_map, to_search_text, to_simplified
 
-QUESTION_FILE = Path(__file__).resolve().parents[1] / "resources" / "question.yaml"
+QUESTION_FILE = resource_path("question.yaml")
 
 YESNO, QUANTITY, DURATION, LIST, WHICH, DIFFERENCE, HOW, WHY, OTHER = (
     "能否", "多少", "多久", "哪些", "哪个", "区别", "怎么", "为什么", "other")
@@ -40,11 +40,6 @@ _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSE = re.compile(r"[，,、：:…~～]+|\.{3,}")
 _PUNCT = re.compile(r"^[\W_]+$")
 _NUMBER = re.compile(r"^[\d.%％]+$")
-_ASKING_QUANTITY = re.compile(r"^(好|一|两|三)?(几|多少|多久|多长|一两|两三|三四)\w{0,2}$|^[一二两三四五六七八九十]+(份|个|项|次|条|家)$")
-_LOCATOR = re.compile(r"(?<![\d.])\d+(?:\.\d+){1,4}(?![\d.])|第[一二三四五六七八九十百零\d]+[条章节款项]")
-_QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:分|个|项|年|月|天|份|家|次|%|％|人|条|星)")
-_SIDES = re.compile(r"(.+?)(?:和|与|跟|同|及|对比|相比|比起|vs|VS)(.+?)(?:之间|两者|二者|有)?(?:什么|啥|有何|的)?"
-                    r"(?:区别|区分|差别|差异|不同|不一样|一样|异同)")
 
 
 @dataclass(frozen=True)
@@ -85,9 +80,7 @@ class Question:
 
 @lru_cache(maxsize=1)
 def resources() -> dict:
-    import yaml
-
-    data = yaml.safe_load(QUESTION_FILE.read_text(encoding="utf-8")) or {}
+    data = load_resource(QUESTION_FILE.name) or {}
     norm = lambda words: tuple(to_search_text(str(w)) for w in words or ())  # noqa: E731
     types = {name: tuple(sorted(norm(data.get("types", {}).get(name)), key=len, reverse=True)) for name in TYPES}
     return {
@@ -99,6 +92,11 @@ def resources() -> dict:
         "asking_parts": tuple(norm(data.get("asking_parts"))),
         "permission": re.compile(data.get("permission_cues") or r"(?!)"),
         "yesno_compounds": tuple(norm(data.get("yesno_compounds"))),
+        "asking_quantity": re.compile(data["asking_quantity"]),
+        "final_particles": data["final_particles"],
+        "locator": re.compile(data["locator"]),
+        "quantity": re.compile(data["quantity"]),
+        "difference_sides": re.compile(data["difference_sides"]),
     }
 
 
@@ -137,8 +135,8 @@ def dictionary_rarity(word: str) -> float:
 def _is_function(word: str) -> bool:
     res = resources()
     return (word in STOPWORDS or word in res["question_words"] or bool(_PUNCT.match(word))
-            or any(cue in word for cue in res["asking_parts"]) or word[-1] in "吗呢吧嘛"
-            or bool(_NUMBER.match(word)) or bool(_ASKING_QUANTITY.match(word)) or (len(word) == 1 and word not in _domain_words()))
+            or any(cue in word for cue in res["asking_parts"]) or word[-1] in res["final_particles"]
+            or bool(_NUMBER.match(word)) or bool(res["asking_quantity"].match(word)) or (len(word) == 1 and word not in _domain_words()))
 
 
 def content_words(text: str) -> list[str]:
@@ -217,7 +215,7 @@ def _constraints(core: str, story: str, focus: tuple[str, ...]) -> tuple[str, ..
                     if len(phrase) > len(cue) and phrase not in found:
                         found.append(phrase[:30])
                     break
-        found.extend(m.group(0) for m in _QUANTITY.finditer(source) if m.group(0) not in found)
+        found.extend(m.group(0) for m in res["quantity"].finditer(source) if m.group(0) not in found)
     words = [w for w in content_words(core)
              if w not in res["generic"] and not any(w in f for f in focus)]
     return tuple(dict.fromkeys(found + words))
@@ -283,7 +281,7 @@ def analyse(text: str) -> Question:
     story = norm[: max(norm.rfind(core), 0)] if core != norm else ""
     focus: list[str] = []
     if qtype == DIFFERENCE:
-        m = _SIDES.search(core)
+        m = resources()["difference_sides"].search(core)
         if m:
             for side in m.groups():
                 side = side.strip(" ，,。？?").removeprefix("请问")
@@ -291,7 +289,7 @@ def analyse(text: str) -> Question:
                 pick = words[0] if words else side
                 if pick and pick not in focus:
                     focus.append(pick)
-    locators = [m.group(0) for m in _LOCATOR.finditer(core)]
+    locators = [m.group(0) for m in resources()["locator"].finditer(core)]
     if not focus and locators:
         focus = locators  # "5.1.4.1条讲什么": the clause number is what is asked about
     if not focus:

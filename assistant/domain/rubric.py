@@ -6,19 +6,17 @@ Kept apart from ``assistant.domain.scoring`` so that module stays pure (no file 
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-RUBRIC_PATH = Path(__file__).resolve().parents[1] / "resources" / "rubric.yaml"
+from assistant.lang.resources import load_resource, resource_path
+
+RUBRIC_PATH = resource_path("rubric.yaml")
 
 
 @lru_cache(maxsize=1)
 def load_rubric() -> dict[str, Any]:
     """The parsed ``resources/rubric.yaml`` (yaml imported lazily: startup stays light)."""
-    import yaml
-
-    with RUBRIC_PATH.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return load_resource(RUBRIC_PATH.name)
 
 
 def indicators() -> list[dict[str, Any]]:

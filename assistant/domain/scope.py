@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from assistant.lang.text import DOMAIN_DICT, to_search_text
+from assistant.lang.resources import load_resource, resource_path
+from assistant.lang.text import shipped_vocabulary, to_search_text
 
-SCOPE_FILE = Path(__file__).resolve().parents[1] / "resources" / "scope.yaml"
+SCOPE_FILE = resource_path("scope.yaml")
 
 
 @dataclass(frozen=True)
@@ -28,12 +28,8 @@ class Topic:
 
 @lru_cache(maxsize=1)
 def _scope() -> tuple[re.Pattern, tuple[Topic, ...]]:
-    import yaml
-
-    data = yaml.safe_load(SCOPE_FILE.read_text(encoding="utf-8")) or {}
-    terms = [re.escape(to_search_text(line.split()[0]))
-             for line in DOMAIN_DICT.read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")] if DOMAIN_DICT.exists() else []
+    data = load_resource(SCOPE_FILE.name) or {}
+    terms = [re.escape(word) for word in shipped_vocabulary()[0]]
     anchors = re.compile("|".join([data.get("anchors", "")] + terms).strip("|") or r"(?!)")
     topics = tuple(
         Topic(t["name"], t["reason"], re.compile(t["pattern"]),

@@ -6,7 +6,9 @@ thresholds ("70分以上是什么等级", "五星级要多少分", "满分多少
 return None: a number next to 以上/以下/要/需要/满分/离/差 … is a threshold, not a score.
 
 Text is normalised with ``assistant.lang.text.to_search_text`` (NFKC: full-width digits; t2s:
-traditional characters; lower case), then Chinese numerals become Arabic ("九十四点五" -> 94.5).
+traditional characters; lower case), then Chinese numerals become Arabic ("九十四点五" -> 94.5,
+read by ``assistant.lang.numerals``). The cue words, guards and patterns are in
+``resources/score_intent.yaml``.
 The supported phrasings are the tables in ``tests/test_score_intent.py`` and
 ``tests/test_score_roles.py``.
 
@@ -24,51 +26,45 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from assistant.lang.numerals import CN_DIGITS
+from assistant.lang.numerals import arabic_text, read_number
+from assistant.lang.resources import expand, expand_fragments, load_resource
 from assistant.lang.text import to_search_text
+
+# --------------------------------------------------------------------------- word lists and patterns
+#
+# All of them live in resources/score_intent.yaml (loaded once, when this module is first imported).
+
+_RES = load_resource("score_intent.yaml")
+_FRAGMENTS = expand_fragments(_RES["fragments"])
+_WORDS = _RES["words"]
+
+
+def _pattern(name: str):
+    """The compiled pattern ``name`` of the resource (a tuple when it lists several)."""
+    value = _RES["patterns"][name]
+    if isinstance(value, list):
+        return tuple(re.compile(expand(v, _FRAGMENTS)) for v in value)
+    return re.compile(expand(value, _FRAGMENTS))
+
+
+_NUM, _N, _STOP = _FRAGMENTS["NUM"], _FRAGMENTS["N"], _FRAGMENTS["STOP"]
 
 # --------------------------------------------------------------------------- numerals
 
-_CN_DIGIT = CN_DIGITS
-_CN_NUM_RE = re.compile(r"[零〇一二两三四五六七八九十百]{1,8}(?:点[零〇一二三四五六七八九]{1,6})?")
-
-
-def _cn_integer(text: str) -> int | None:
-    """"八十五" -> 85, "一百" -> 100, "九五" -> 95 (digit by digit); None when malformed."""
-    if not any(ch in "十百" for ch in text):
-        return int("".join(str(_CN_DIGIT[ch]) for ch in text))
-    total, digit, last_unit = 0, None, 1000
-    for ch in text:
-        if ch in _CN_DIGIT:
-            if digit is not None and _CN_DIGIT[ch] != 0:
-                return None  # two digits in a row inside a unit number: "八五十"
-            digit = _CN_DIGIT[ch] if _CN_DIGIT[ch] else None
-        else:
-            unit = 10 if ch == "十" else 100
-            if unit >= last_unit:
-                return None
-            total += (digit if digit is not None else 1) * unit
-            digit, last_unit = None, unit
-    return total + (digit or 0)
+_CN_NUM_RE = _pattern("cn_numeral")
 
 
 def cn_to_decimal(text: str) -> str | None:
     """A Chinese numeral ("九十四点五") as a decimal string ("94.5"), or None."""
-    whole, _, frac = text.partition("点")
-    value = _cn_integer(whole)
-    if value is None:
-        return None
-    if frac:
-        return f"{value}." + "".join(str(_CN_DIGIT[ch]) for ch in frac)
-    return str(value)
+    return arabic_text(text)
 
 
-_HALF_POINT = re.compile(r"(?<![\d.])(\d{1,3})分半")
-_TEN_POINTS_BEFORE = set("了扣减删得共是有打占剩只计差加考拿为")
+_HALF_POINT = _pattern("half_point")
+_TEN_POINTS_BEFORE = set(_WORDS["ten_points_before"])
 
 
 def _arabise(text: str) -> str:
@@ -87,80 +83,37 @@ def _arabise(text: str) -> str:
 
 # --------------------------------------------------------------------------- patterns
 
-_NUM = r"(?<![\d.])(-?\d{1,9}(?:\.\d{1,6})?)(?!\d)(?!\.\d)"  # a sign is kept: "-5分" is not 5
-_COUNT_UNIT = r"(?:个|项|条|处|次)"
-
-_DEDUCTION_RES = (
-    re.compile(_NUM + r"\s*" + _COUNT_UNIT + r"?\s*特别扣分项?"),
-    re.compile(r"特别扣分项?\s*(?:有|为|是|:|共|计)?\s*" + _NUM + r"\s*" + _COUNT_UNIT + r"?"),
-)
-_BONUS_RES = (
-    re.compile(_NUM + r"\s*" + _COUNT_UNIT + r"?\s*(?:特别)?加分项?"),
-    re.compile(r"(?:特别)?加分项\s*(?:有|为|是|:|共|计)?\s*" + _NUM + r"\s*" + _COUNT_UNIT + r"?"),
-)
-# "两处…各记了一次特别扣分" (2 × 1), "两个方面都够得上特别加分" (2): the count sits before the item.
-_ASPECT = _NUM + r"\s*" + _COUNT_UNIT + r"(?:方面|地方|问题|情况|点|亮点)?[^。；;?？]{0,16}?"
-
-
-def _distributive(kind: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    each = re.compile(_ASPECT + r"各[^。；;?？\d]{0,4}?" + _NUM + r"\s*" + _COUNT_UNIT + r"?\s*" + kind)
-    every = re.compile(_ASPECT + r"(?:都|均)[^。；;?？\d]{0,8}?" + kind)
-    return each, every
-
-
-_DEDUCTION_DIST = _distributive(r"特别扣分")
-_BONUS_DIST = _distributive(r"(?:特别)?加分")
-_REPORTED_RE = re.compile(r"(资料|网上|有人|有的|别人|文章|书上|老师|他们|网页)[^，。,]{0,4}(说|写|讲|提到)")
-_OWN_SCORE_RE = re.compile(r"我们|我司|本公司|我公司|咱们|得了|拿了|考了|实得|实际得分")
-_NO_DEDUCTION_RE = re.compile(r"(?:没有|没|无)(?:任何)?特别扣分")
-_NO_BONUS_RE = re.compile(r"(?:没有|没|无)(?:任何)?(?:特别)?加分")
-
-_APPLICABLE_RES = (
-    re.compile(r"涉及[项的总分值共计合为是有只仅就:\s]{0,8}?" + _NUM + r"\s*分?"),
-    re.compile(r"(?:适用|删减后的?)(?:项|指标)?的?(?:总分值|总分|分值|满分)\s*(?:是|为|有|:|共)?\s*" + _NUM + r"\s*分?"),
-)
-_RATIO_RE = re.compile(_NUM + r"\s*分?\s*/\s*" + _NUM + r"\s*分?")
-
-_VERB = (
-    r"(?:实际得分|实际得了|实际分数|实得分|实得|实际|折算后的?(?:得分|分数)?|换算后的?(?:得分|分数)?|最后得分"
-    r"|得了|得到了?|拿了|拿到了?|考了|考到了?|评了|评到了?"
-    r"|打了|获得了?|最终得分|总得分|得分|分数|总分|成绩|评分|打分)"
-)
-# Which score a verb names: the raw points (实得…) or the 100-point score (最终得分, 折算后…);
-# other verbs (得了, 得分, 总分…) name the raw points when an applicable total is known.
-_EARNED_VERB_RE = re.compile(r"实际得分|实际得了|实际分数|实得分|实得|实际")
-_TOTAL_VERB_RE = re.compile(r"最终得分|折算后|换算后|最后得分")
-# A verb, then the number; 分 optional but the number must not be a count/date/amount.
-_VERB_SCORE_RE = re.compile(
-    _VERB + r"\s*(?:是|为|有|:)?\s*" + _NUM + r"(?!\s*(?:个|项|条|次|年|月|天|日|星|颗|级|家|人|%|倍|号|名"
-    r"|万|千|亿|元|块|岁|台|件|米|小时|周|季|处|位|份|种|类|张|折|/|分钟|分之))"
-)
-# A bare "得" only with an explicit 分: "我们得85分".
-_DE_SCORE_RE = re.compile(r"得\s*" + _NUM + r"\s*分(?!钟|之)")
-# "85分" with no verb: only when the question asks about a grade.
-_BARE_SCORE_RE = re.compile(_NUM + r"\s*分(?!钟|之|值|数线|公司)")
-_GRADE_CUE_RE = re.compile(
-    r"(?:几|\d)\s*(?:颗|个)?星|星级|等级|级别|几级|什么级|达标|通过|合格|过了|差几分|差多少|还差|能评|能拿|能得|算几|是几"
-)
-
-_BEFORE_GUARDS = (
-    "满分", "满", "超过", "不低于", "低于", "高于", "不到", "大于", "小于", "不少于", "少于", "至少", "最少",
-    "最低", "最高", "需要", "要", "需", "到", "至", "离", "距离", "差", "差了", "扣", "扣了", "减", "减了", "加",
-    "加了", "比", ">=", ">", "<", "≥", "≤", "门槛", "标准", "线", "分数线", "及格线", "多于",
-    "星级", "星", "达标", "级", "合格", "及格", "通过",  # "三星级是80分吗": asks about a threshold
-)
-_LIST_BEFORE_RE = re.compile(r"\d\s*分?\s*(?:和|与|或|、|跟)$")
-_VERB_TO = ("得到", "拿到", "考到", "评到", "达到", "做到")
-_AFTER_GUARDS = (
-    "以上", "以下", "及以上", "及以下", "(含)以上", "(含)以下", "以内", "之上", "之下", "起", "到", "至",
-    "~", "-", "—", "–", "或以上", "或以下", "才",
-)
-_LIST_AFTER_RE = re.compile(r"^(?:和|与|或|、|跟)\s*\d")  # "90分和95分分别是几星": a list of thresholds
+_DEDUCTION_RES = _pattern("deductions")
+_BONUS_RES = _pattern("bonuses")
+_DEDUCTION_DIST = (_pattern("deduction_each"), _pattern("deduction_every"))
+_BONUS_DIST = (_pattern("bonus_each"), _pattern("bonus_every"))
+_REPORTED_RE = _pattern("reported")
+_REPORTED_CLAUSE_RE = _pattern("reported_clause")
+_OWN_SCORE_RE = _pattern("own_score")
+_NO_DEDUCTION_RE = _pattern("no_deduction")
+_NO_BONUS_RE = _pattern("no_bonus")
+_APPLICABLE_RES = _pattern("applicable")
+_RATIO_RE = _pattern("ratio")
+_RATIO_SAMPLE_BEFORE = _pattern("ratio_sample_before")
+_RATIO_SAMPLE_AFTER = _pattern("ratio_sample_after")
+_RATIO_VERB_BEFORE = _pattern("ratio_verb_before")
+_EARNED_VERB_RE = _pattern("earned_verb")
+_TOTAL_VERB_RE = _pattern("total_verb")
+_VERB_SCORE_RE = _pattern("verb_score")
+_DE_SCORE_RE = _pattern("de_score")
+_BARE_SCORE_RE = _pattern("bare_score")
+_GRADE_CUE_RE = _pattern("grade_cue")
+_BEFORE_FILLER = _WORDS["filler_before"]
+_BEFORE_GUARDS = tuple(_WORDS["before_guards"])
+_LIST_BEFORE_RE = _pattern("list_before")
+_VERB_TO = tuple(_WORDS["verb_to"])
+_AFTER_GUARDS = tuple(_WORDS["after_guards"])
+_LIST_AFTER_RE = _pattern("list_after")
 
 
 def _is_threshold(text: str, start: int, end: int) -> bool:
     """True when the number at text[start:end] reads as a threshold, not the user's score."""
-    before = text[max(0, start - 6) : start].rstrip(" 是为:有共约")
+    before = text[max(0, start - 6) : start].rstrip(_BEFORE_FILLER)
     if before.endswith("到") and before.endswith(_VERB_TO):
         before = ""
     if before.endswith(_BEFORE_GUARDS) or _LIST_BEFORE_RE.search(before):
@@ -172,11 +125,10 @@ def _is_threshold(text: str, start: int, end: int) -> bool:
 
 
 def _number(text: str) -> int | float | None:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
+    value = read_number(text)
+    if value is None:
         return None
-    return int(value) if value == value.to_integral_value() else float(value)
+    return int(value) if value.denominator == 1 else float(value)
 
 
 def _blank_out(text: str, spans: list[tuple[int, int]]) -> str:
@@ -232,10 +184,10 @@ def _ratio_ok(text: str, m: re.Match[str]) -> bool:
     """"76/80" is earned/applicable only in a grade question and when it reads as a share."""
     earned, applicable = _number(m.group(1)), _number(m.group(2))
     before, after = text[max(0, m.start() - 6) : m.start()], text[m.end() : m.end() + 4]
-    if re.search(r"抽样|样本|抽查", before) or re.match(r"\s*(?:不符合|不合格|合格|样)", after):
+    if _RATIO_SAMPLE_BEFORE.search(before) or _RATIO_SAMPLE_AFTER.match(after):
         return False  # "抽样1/3不符合" is a sample share, not a score
     return (
-        (bool(_GRADE_CUE_RE.search(text)) or bool(re.search(_VERB + r"\s*(?:是|为|有|:)?\s*$", before)))
+        (bool(_GRADE_CUE_RE.search(text)) or bool(_RATIO_VERB_BEFORE.search(before)))
         and earned is not None
         and applicable is not None
         and 0 < applicable <= 1000
@@ -257,87 +209,36 @@ def _plausible(text: str, m: re.Match[str], limit: float | None) -> bool:
 # Every number a score question passes on is bound to a role by the words around it. The roles,
 # as shown to the user when the reading needs confirmation:
 
-ROLE_LABELS = {
-    "total": "百分制得分",
-    "earned": "实际得分",
-    "applicable_total": "涉及项分值",
-    "excluded": "删减的分值",
-    "sample": "抽样指标",
-    "nonconformity": "不符合的定性指标（扣该指标全部分值）",
-    "lost": "扣分",
-    "extra_lost": "再扣的分",
-    "special_deductions": "特别扣分项（个）",
-    "bonus": "特别加分项（个）",
-    "reported": "别人说的分数（不是贵公司的得分，不计入）",
-}
+ROLE_LABELS: dict[str, str] = dict(_RES["role_labels"])
 
-_N = r"(\d{1,9}(?:\.\d{1,6})?)(?![\d.])"  # an unsigned number (roles never take a sign)
-_STOP = r"。;?!"  # sentence ends after normalisation (NFKC turns ；？！ into ;?!)
-_GAP = r"[^" + _STOP + r",\d]"  # inside one clause: no digits, no comma
-_SAMPLE_UNIT = r"(?:份|个|条|次|人|名|张|件|单|处|家|户|位|项|台|批|例)"
-_NC_CUE = r"(?:不符合|不合格|不达标|没达标|没达到|没做到|有问题|不规范|没做好|没通过|没过)"
-_SUM_WORDS = r"1共|总共|共|合计|加起来|总计|计"  # "一共" is "1共" once numerals are Arabic
-_SUM = r"(?:" + _SUM_WORDS + r")"
-_EXCL_CUE = r"(?:删减|删掉|删除|删去|去掉|剔除|减掉|不涉及|不适用|没涉及|不计)"
+_APPLICABLE_MORE = _pattern("applicable_more")
+_LIST_MORE = _pattern("list_more")
+_LEFT_AFTER_EXCLUSION = _pattern("left_after_exclusion")
+_EXCLUSION_RES = _pattern("exclusions")
+_SAMPLE_RES = (_pattern("sample"),)
+_SAMPLE_REVERSED = _pattern("sample_reversed")
+_SAMPLE_SHARE = _pattern("sample_share")
+_SAMPLE_MENTION = _pattern("sample_mention")
 
-_APPLICABLE_MORE = (
-    re.compile(r"(?:删减|去掉|扣除|除去|剔除)(?:之后|以后|后)" + _GAP + r"{0,8}?"
-               r"(?:总分|满分|分值|总分值|还有|剩下?|剩余|只有|" + _SUM_WORDS + r")(?:是|为|有|:)?\s*" + _N + r"\s*分?"),
-    re.compile(r"剩(?:下|余)?(?:的)?(?:指标|项目?|部分|涉及项)?(?:" + _SUM_WORDS + r"|满分|总分|总分值|分值)"
-               r"(?:是|为|有|:)?\s*" + _N + r"\s*分"),
-    re.compile(r"满分(?:只有|就只有|变成了?|变为|成了|剩下?|只剩)\s*" + _N + r"\s*分?"),
-    re.compile(r"应得分?(?:是|为|:|有)?\s*" + _N + r"\s*分?"),
-    # "满分90分，我们拿了81分", "(满分90)": a full mark below 100 is what applies to this sheet
-    re.compile(r"满分(?:是|为|:)?\s*(?!100(?![\d.]))" + _N + r"\s*分?"),
-)
-_LIST_MORE = re.compile(r"\s*(?:和|、|与|跟|加上?)\s*" + _N + r"\s*分(?!之|钟)")
-_LEFT_AFTER_EXCLUSION = re.compile(r"(?:剩(?:下|余)?|还剩)(?:了)?(?:的)?\s*" + _N + r"\s*分")
-_EXCLUSION_RES = (
-    # "删减了配送和回收两项,共10分", "不涉及的指标占10分"
-    re.compile(_EXCL_CUE + r"(?!之后|以后|后)(?:了|掉|掉了)?(?:的)?" + _GAP + r"{0,20}?"
-               r"(?:\d+\s*(?:项|个|块|条|部分)" + _GAP + r"{0,6}?)?" + _N + r"\s*分(?!之|钟)"),
-    # "这两块一共10分删减掉了", "10分的指标不适用"
-    re.compile(_N + r"\s*分(?:的)?" + _GAP + r"{0,8}?" + _EXCL_CUE + r"(?!之后|以后|后)"),
-    # "不涉及配送和回收,这两块一共10分"
-    re.compile(_EXCL_CUE + r"(?!之后|以后|后)[^" + _STOP + r"\d]{0,24}?,\s*(?:这|那)?\d?\s*(?:块|项|部分|个)?"
-               + _SUM + r"\s*" + _N + r"\s*分"),
-)
-_SAMPLE_VERB = r"(?:抽查|抽样|抽检|抽了|抽取|查了|检查了?|随机查了?)"
-_SAMPLE_RES = (
-    # "4分指标抽查10份3份不合格": (max, sampled, nonconforming)
-    re.compile(_N + r"\s*分(?:的)?[^" + _STOP + r"\d]{0,10}?" + _SAMPLE_VERB + r"(?:了)?\s*" + _N + r"\s*"
-               + _SAMPLE_UNIT + r"?[^" + _STOP + r"\d/]{0,10}?" + _N + r"\s*" + _SAMPLE_UNIT + r"?\s*" + _NC_CUE),
-)
-# "抽查10份3份不合格,这个指标4分": (sampled, nonconforming, max)
-_SAMPLE_REVERSED = re.compile(
-    _SAMPLE_VERB + r"(?:了)?\s*" + _N + r"\s*" + _SAMPLE_UNIT + r"?[^" + _STOP + r"\d]{0,10}?" + _N + r"\s*"
-    + _SAMPLE_UNIT + r"?\s*" + _NC_CUE + r"[^" + _STOP + r"\d]{0,10}?(?:指标|这项|该项|那项|这个|那个|分值)"
-    + r"[^" + _STOP + r"\d]{0,6}?" + _N + r"\s*分")
-# "4分的指标抽样3/10不符合": (max, nonconforming, sampled)
-_SAMPLE_SHARE = re.compile(
-    _N + r"\s*分(?:的)?[^" + _STOP + r"\d]{0,10}?(?:抽查|抽样|抽检)[^" + _STOP + r"\d]{0,4}?" + _N + r"\s*/\s*" + _N
-    + r"\s*" + _SAMPLE_UNIT + r"?\s*" + _NC_CUE)
-_SAMPLE_MENTION = re.compile(_SAMPLE_VERB + r"[^" + _STOP + r"]{0,16}?" + _NC_CUE)
+_NC_SENTENCE_CUE = _pattern("nc_cue")
+_NC_COUNT = _pattern("nc_count")
+_NC_ITEM = _pattern("nc_item")
+_NC_OF = _pattern("nc_of")
+_NC_EACH = _pattern("nc_each")
+_NC_LIST = _pattern("nc_list")
+_POINTS_RE = _pattern("points")
+_LIST_JOINED = _pattern("list_joined")
 
-_NC_SENTENCE_CUE = re.compile(_NC_CUE)
-_NC_COUNT = re.compile(r"(\d+)\s*(?:个|项|条|处)(?:定性)?(?:的)?(?:指标|项|条款|地方|要求)?[^" + _STOP + r"\d]{0,8}?"
-                       + _NC_CUE)
-_NC_ITEM = re.compile(r"(?:(?<![\d.])1\s*(?:个|项|条)\s*(?:是|为)?\s*)" + _N + r"\s*分(?!之|钟)")
-_NC_OF = re.compile(_N + r"\s*分(?:的)(?:\d+\s*(?:个|项|条))?(?:定性)?(?:指标|项|条款|要求)")
-_NC_EACH = re.compile(r"各\s*" + _N + r"\s*分")
-_NC_LIST = re.compile(r"分别(?:是|为|扣了?|占)?\s*" + _N + r"\s*分?\s*(?:和|、|与|跟|,)\s*" + _N + r"\s*分?"
-                      r"(?:\s*(?:和|、|与|跟|,)\s*" + _N + r"\s*分)?")
+_LOST_RE = _pattern("lost")
+_RULE_BEFORE = _pattern("rule_before")
+_EXTRA = tuple(_WORDS["extra"])
+_ADDITIVE = tuple(_WORDS["additive"])
 
-_LOST_RE = re.compile(r"(再|又|另外|另|还|被|总共|1共|共)?\s*(?:扣|丢|失)(?:了|掉|掉了|去)?\s*" + _N
-                      + r"\s*分(?!之|钟|项)")
-_RULE_BEFORE = re.compile(r"(?:特别扣分|特别加分|加分项|扣分项|每项|每个|每条|每次|各|最多|最少|至少|只能|要)\s*$")
-_EXTRA = ("再", "又")
-_ADDITIVE = ("另外", "另", "还")
-
-_OWN_CUE_RE = re.compile(_OWN_SCORE_RE.pattern
-                         + r"|我们|几星|星级|等级|级别|几级|能评|能拿|能得|算几|最后多少分|总分多少|得多少分")
-_LEFT_AFTER = ("满分", "制", "为满分", "的满分")
-_RULE_ASK_RE = re.compile(r"扣多少|扣几分|怎么扣|会扣|要扣|扣不扣|扣全部|全扣|按比例|怎么算|如何算")
+_OWN_CUE_RE = _pattern("own_cue")
+_LEFT_AFTER = tuple(_WORDS["left_after"])
+_RULE_ASK_RE = _pattern("rule_ask")
+_SENTENCE_END = _pattern("sentence_end")
+_LEFTOVER_RE = _pattern("leftover")
 
 
 @dataclass(frozen=True)
@@ -439,7 +340,7 @@ class _Reader:
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
-    for m in re.finditer("[" + _STOP + "]", text):
+    for m in _SENTENCE_END.finditer(text):
         spans.append((start, m.end()))
         start = m.end()
     if start < len(text):
@@ -537,11 +438,11 @@ def _read_nonconformities(r: _Reader) -> None:
                     if v is not None and v > 0:
                         picked[m.start(g)] = (start + m.start(g), start + m.end(g) + 1, v)
         # "3分和2分的指标": the first of a list joined to a picked item
-        for m in re.finditer(_N + r"\s*分", sentence):
+        for m in _POINTS_RE.finditer(sentence):
             if m.start(1) in picked:
                 continue
             rest = sentence[m.end():]
-            joined = re.match(r"\s*(?:和|、|与|跟)\s*(\d)", rest)
+            joined = _LIST_JOINED.match(rest)
             if joined and (m.end() + joined.start(1)) in picked:
                 v = _number(m.group(1))
                 if v is not None and v > 0:
@@ -611,7 +512,7 @@ def _leftovers(r: _Reader) -> list[str]:
     """Numbers with 分 that no role took and that are not thresholds: their role is unclear."""
     known = {Fraction(str(b.value)) for b in r.bound if isinstance(b.value, (int, float))}
     out = []
-    for m in re.finditer(r"(?<![\d./-])" + _N + r"\s*分(?!钟|之|值|数线|公司|制)", r.work):
+    for m in _LEFTOVER_RE.finditer(r.work):
         s, e = m.span(1)
         after = r.work[m.end():m.end() + 4].lstrip(" ")
         if _is_threshold(r.work, s, e) or after.startswith(_LEFT_AFTER):
@@ -638,11 +539,11 @@ def read_score(text: str) -> ScoreReading | None:
         # "有的资料说80分是星级…" reports a threshold: drop those clauses, keep our own score
         if not _OWN_SCORE_RE.search(t):
             return None
-        clause = re.compile(r"[^,。;]*" + _REPORTED_RE.pattern + r"[^,。;]*[,。;]?")
+        clause = _REPORTED_CLAUSE_RE
         for m in clause.finditer(t):
             words = m.group(0).strip(" ,。;")
             reported += [Bound("reported", _number(n.group(1)), words)
-                         for n in re.finditer(_N + r"\s*分", words) if _number(n.group(1)) is not None]
+                         for n in _POINTS_RE.finditer(words) if _number(n.group(1)) is not None]
         t = clause.sub("", t)
     r = _Reader(t)
     r.bound.extend(reported)  # shown to the user, never computed with
@@ -824,10 +725,9 @@ def parse_score_question(text: str) -> dict[str, Any] | None:
     return reading.args
 
 
-_THRESHOLD_ASK_RE = re.compile(
-    r"(达标|三星|四星|五星|星级|几星)[^，。,？?]{0,8}(多少分|几分|要多少|需要多少|分数线|最低分|够不够)")
+_THRESHOLD_ASK_RE = _pattern("threshold_ask")
 
-_GAP_ASK_RE = re.compile(r"差|距离|够不够|够吗|能不能|能评|算不算")
+_GAP_ASK_RE = _pattern("gap_ask")
 
 
 def _own_base(reading: ScoreReading | None) -> bool:

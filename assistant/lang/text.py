@@ -11,24 +11,17 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
-RESOURCES = Path(__file__).resolve().parents[1] / "resources"
-DOMAIN_DICT = RESOURCES / "domain_dict.txt"
-SYNONYMS = RESOURCES / "synonyms.txt"
+from assistant.lang.resources import resource_lines, resource_path
+
+DOMAIN_DICT = resource_path("domain_dict.txt")
+SYNONYMS = resource_path("synonyms.txt")
 
 _lock = threading.Lock()
 _jieba = None
 
-# Words that carry no meaning for retrieval. Kept short on purpose: question words such as
-# 多久 / 几 / 哪些 are meaningful in this domain ("几星", "多久监督一次").
-STOPWORDS = frozenset(
-    """的 了 吗 呢 吧 啊 呀 哦 嘛 么 和 与 及 或 是 在 对 把 被 从 给 让 向 也 都 就 还 又 而 且 之
-    我 我们 你 你们 他 她 它 他们 咱们 这 那 这个 那个 这些 那些 这样 那样 一下 一个 请问 请 想 想问 问
-    下 个 啥 什么 怎么 怎样 如何 可以 能 能不能 可不可以 要 需要 会 有 没有 有没有 一 上 中 等 其
-    您 好 你好 谢谢 麻烦 一般 比如 例如 还是 以及 如果 那么 因为 所以 但是 其中 自己 进行 相关
-    几个 哪类 哪一类 哪些 哪个 哪种 哪 什么样 怎么样 是否 能否 是不是 呀 啦 哈 啥样""".split()
-)
+# Words that carry no meaning for retrieval (resources/stopwords.txt).
+STOPWORDS = frozenset(word for line in resource_lines("stopwords.txt") for word in line.split())
 
 _PUNCT_RE = re.compile(r"^[\W_]+$", re.UNICODE)
 _LONE_LATIN = re.compile(r"^[a-z]$")
@@ -89,19 +82,9 @@ def shipped_vocabulary() -> tuple[list[str], list[list[str]]]:
 
 @lru_cache(maxsize=1)
 def _shipped() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    words: list[str] = []
-    if DOMAIN_DICT.exists():
-        for line in DOMAIN_DICT.read_text(encoding="utf-8").splitlines():
-            line = line.split("#", 1)[0].strip()
-            if line:
-                words.append(to_search_text(line.split()[0]))
-    groups: list[tuple[str, ...]] = []
-    if SYNONYMS.exists():
-        for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
-            line = line.split("#", 1)[0].strip()
-            if line:
-                groups.append(tuple(to_search_text(t) for t in line.split()))
-    return tuple(words), tuple(groups)
+    words = tuple(to_search_text(line.split()[0]) for line in resource_lines(DOMAIN_DICT.name))
+    groups = tuple(tuple(to_search_text(t) for t in line.split()) for line in resource_lines(SYNONYMS.name))
+    return words, groups
 
 
 def _synonym_map_of(groups) -> dict[str, str]:

@@ -30,7 +30,8 @@ from typing import Callable
 
 import numpy as np
 
-from assistant.lang.numerals import CN_DIGITS, CN_UNITS
+from assistant.lang.numerals import read_number
+from assistant.lang.resources import expand, load_resource
 from assistant.lang.text import to_search_text, tokenize
 
 WEIGHTS = {"chars": 0.4, "tokens": 0.35, "dense": 0.25}
@@ -38,42 +39,28 @@ NEGATION_PENALTY = 0.15
 NUMBER_MISMATCH_CAP = 0.3
 NUMBER_ONE_SIDED_PENALTY = 0.1
 
+_RES = load_resource("similarity.yaml")
 # question words say how something is asked, not what: dropped from the content words
-QUESTION_WORDS = frozenset("""多少 什么 怎么 怎样 如何 是否 能否 可以 吗 啥 哪些 哪类 一类 类型 到底 大概 能 要 需要
-    得 算 是 哪 几 请问 有 的 做 啊 呢 吧""".split())
+QUESTION_WORDS = frozenset(_RES["question_words"].split())
 # the kind of answer asked for, however it is asked: each group counts as one content word
-ASKED = {"〈时长〉": "多久 几年 多长时间 多长 多少年 期限 时间 用多久",
-         "〈频率〉": "几次 多少次 频率",
-         "〈价格〉": "多少钱 费用 收费 价格 钱 花 收费标准",
-         "〈分数〉": "几分 多少分 分"}
+ASKED: dict[str, str] = dict(_RES["asked"])
 _ASKED = {w: label for label, words in ASKED.items() for w in words.split()}
 ASKED_WEIGHT = 3.0  # about the IDF of a distinctive word
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # question forms that contain a negation character without negating anything
-_QUESTION_FORMS = re.compile(r"是不是|能不能|可不可以|要不要|有没有|会不会|对不对|行不行|用不用|算不算|够不够|好不好")
-_NEGATION = re.compile(r"不|没|未|无|非")
-_UNIT = r"(?:个工作日|个月|年|月|天|日|分|次|星|项|个|%|％|级|条|小时|周|倍|名|人|家)"
-NUMBER = re.compile(rf"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*({_UNIT})")
-_CN_DIGITS, _CN_UNITS = CN_DIGITS, CN_UNITS
+_QUESTION_FORMS = re.compile(_RES["question_forms"])
+_NEGATION = re.compile(_RES["negation"])
+_UNIT = _RES["unit"]
+NUMBER = re.compile(expand(_RES["number"], {"UNIT": _UNIT}))
+UNIT_ALIASES: dict[str, str] = dict(_RES["unit_aliases"])
 
 
 def cn_number(text: str) -> float | None:
-    """'95' -> 95, '三' -> 3, '十二' -> 12, '二十五' -> 25; None when not a number."""
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (current or 1) * _CN_UNITS[ch]
-            current = 0
-        else:
-            return None
-    return float(total + current)
+    """'95' -> 95, '三' -> 3, '十二' -> 12, '二十五' -> 25; None when not a number
+    (``assistant.lang.numerals.read_number`` as a float)."""
+    value = read_number(text)
+    return None if value is None else float(value)
 
 
 def quantities(text: str) -> set[tuple[float, str]]:
@@ -82,7 +69,7 @@ def quantities(text: str) -> set[tuple[float, str]]:
     for num, unit in NUMBER.findall(to_search_text(text)):
         value = cn_number(num)
         if value is not None:
-            out.add((value, {"％": "%", "个月": "月"}.get(unit, unit)))
+            out.add((value, UNIT_ALIASES.get(unit, unit)))
     return out
 
 

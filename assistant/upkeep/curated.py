@@ -29,6 +29,7 @@ from typing import Any, Callable
 
 from assistant.pipeline import similarity as S
 from assistant.errors import UserError
+from assistant.lang.resources import load_resource
 from assistant.upkeep.sidecar import SideStore, dumps, loads
 
 # Calibrated on eval/curated_calibration.jsonl (25 paraphrases that must match, 26 near misses
@@ -45,15 +46,11 @@ MAX_QUESTION_CHARS = 500
 ACTIVE, RETIRED = "active", "retired"
 STATUS_TEXT = {ACTIVE: "生效", RETIRED: "已停用"}
 
-COLUMNS = {
-    "问题": ("标准问题", "question"),
-    "答案": ("标准回答", "回答", "answer"),
-    "相似问题": ("相似问法", "变体", "variants"),
-    "依据/条款": ("依据", "条款", "依据条款", "basis"),
-    "生效日期": ("生效时间", "effective_date"),
-    "负责人": ("owner",),
-}
-REQUIRED = ("问题", "答案", "依据/条款")
+# the sheet's columns (with the other headers accepted for each) and the ones every row fills:
+# resources/curated.yaml
+_SHEET = load_resource("curated.yaml")
+COLUMNS: dict[str, tuple[str, ...]] = {name: tuple(aliases) for name, aliases in _SHEET["columns"].items()}
+REQUIRED: tuple[str, ...] = tuple(_SHEET["required"])
 
 
 @dataclass
