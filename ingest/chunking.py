@@ -15,24 +15,33 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
+from assistant.lang.resources import expand, expand_fragments, load_resource
 from assistant.lang.text import to_search_text
 from ingest.model import Chunk, RawDocument
 
 # --------------------------------------------------------------------------- markers
 
-_CN_NUM = "一二三四五六七八九十百千零〇两"
-_MD_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_ANCHOR_RE = re.compile(r"[ \t]*\{#([A-Za-z0-9_-]+)\}[ \t]*$")
-_CLAUSE_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,3}){1,5})(?![\d.])([ \t]*)(?=\S)")
-_ARTICLE_RE = re.compile(rf"^(第[{_CN_NUM}\d]+条)(?=[ \t:：]|$|([\u4e00-\u9fff]))")
-_CHAPTER_RE = re.compile(rf"^第[{_CN_NUM}\d]+([编章节])(?:[ \t]|$)")
-_CN1_RE = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．][ \t]*\S")
-_CN2_RE = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)][ \t]*\S")
-_NUMBERED_Q_RE = re.compile(r"^\d{1,3}[ \t]*[、.．][ \t]*(.{2,150}?[?？])[ \t]*$")
-_ASKED_Q_RE = re.compile(r"^(?:问|問|Q|q)[ \t]*[:：][ \t]*(.+?)[ \t]*$")
-_QUESTION_END_RE = re.compile(r"[?？][ \t]*$")
-_LEAD_NUMBER_RE = re.compile(r"^\d{1,3}[ \t]*[、.．][ \t]*")
-_FENCE_RE = re.compile(r"^(```|~~~)")
+_MARKERS = load_resource("markers.yaml")
+_MARKER_FRAGMENTS = expand_fragments(_MARKERS["fragments"])
+
+
+def _marker(name: str) -> re.Pattern:
+    return re.compile(expand(_MARKERS["patterns"][name], _MARKER_FRAGMENTS))
+
+
+_MD_HEADING_RE = _marker("md_heading")
+_ANCHOR_RE = _marker("anchor")
+_CLAUSE_RE = _marker("clause")
+_ARTICLE_RE = _marker("article")
+_CHAPTER_RE = _marker("chapter")
+_CN1_RE = _marker("cn1")
+_CN2_RE = _marker("cn2")
+_NUMBERED_Q_RE = _marker("numbered_q")
+_ASKED_Q_RE = _marker("asked_q")
+_QUESTION_END_RE = _marker("question_end")
+_LEAD_NUMBER_RE = _marker("lead_number")
+_FENCE_RE = _marker("fence")
+
 _MARKER_FIRST_CHARS = frozenset("#第一二三四五六七八九十（(问問Qq0123456789")
 
 _SENTENCE_END_RE = re.compile(r"[。！？!?；;.…][”’」』）)\"']*$")
