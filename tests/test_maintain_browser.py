@@ -132,18 +132,30 @@ def test_the_maintainers_loop_in_the_browser(browser, two_apps, shots, tmp_path)
 
     url_a, url_b = two_apps
     page = _open(browser, url_a)
+    page_b = _open(browser, url_b)
+    _ask(page_b, "证书有效期几年？", "3年")  # B is a running instance that has answered before
+    # a 👎 in B goes to the unanswered questions every instance lists
+    page_b.locator("#kba-chatbot button[aria-label='踩'], #kba-chatbot button[aria-label='Dislike']").last.click()
+    expect(page_b.locator("#kba-feedback")).to_contain_text("没帮助", timeout=15_000)
     # 1. a refused question, and why it was refused
     _ask(page, REFUSED)
     page.locator("#kba-why").get_by_text("为什么这样回答").click()
     why = page.locator("#kba-why-text")
     expect(why).to_contain_text("拒答判断", timeout=15_000)
-    expect(why).to_contain_text("融合分")
+    expect(why).to_contain_text("未检索即拒答")
     page.screenshot(path=str(shots / "m1-why.png"), full_page=True)
 
     # 2. it is listed under 维护 › 未回答的问题 and turned into a curated answer in one action
     page.get_by_role("tab", name="维护").click()
     page.locator("#kba-u-refresh").click()
     expect(page.locator("#kba-u-groups")).to_contain_text(REFUSED, timeout=30_000)
+    for _ in range(20):  # B writes its 👎 in the background
+        if "证书有效期几年？" in page.locator("#kba-u-groups").inner_text():
+            break
+        page.wait_for_timeout(500)
+        page.locator("#kba-u-refresh").click()
+        page.wait_for_timeout(500)
+    expect(page.locator("#kba-u-groups")).to_contain_text("证书有效期几年？", timeout=10_000)
     _pick(page, "kba-u-choice", REFUSED[:10])
     page.locator("#kba-u-draft").click()
     expect(page.locator("#kba-d-question textarea")).to_have_value(REFUSED, timeout=15_000)
@@ -157,10 +169,9 @@ def test_the_maintainers_loop_in_the_browser(browser, two_apps, shots, tmp_path)
     # 3. a paraphrase gets the curated text, in A and in B, with no restart
     seconds_a = _ask(page, PARAPHRASE, CURATED_TEXT)
     assert "标准回答" in _last_bot_text(page)
-    page_b = _open(browser, url_b)
     seconds_b = _ask(page_b, PARAPHRASE, CURATED_TEXT)
     print(f"\n标准回答出现用时：A {seconds_a:.2f} 秒，B {seconds_b:.2f} 秒（浏览器内，点击发送到文字出现）")
-    assert seconds_a < 5 and seconds_b < 5
+    assert seconds_a < 2.5 and seconds_b < 2.5  # under a second on the server; the rest is the page
     page_b.screenshot(path=str(shots / "m3-curated-in-b.png"), full_page=True)
     page_b.context.close()
 
@@ -184,6 +195,8 @@ def test_the_maintainers_loop_in_the_browser(browser, two_apps, shots, tmp_path)
     _ask(page, question)
     after = _last_bot_text(page)
     assert after != before and "3年" in after
+    expect(page.locator("#kba-why-text")).to_contain_text("有效期", timeout=15_000)  # the synonym's canonical token
+    expect(page.locator("#kba-why-text")).to_contain_text("融合分")
 
     # 5. an .xlsx QA list runs in 评测, and its second run shows a diff
     from openpyxl import Workbook

@@ -43,7 +43,7 @@ def test_an_evidence_refusal_says_which_threshold_refused_it(assistant):
 
 def test_out_of_scope_score_and_empty_questions_have_their_route(assistant):
     oos = assistant.ask("售后服务认证的费用是多少钱？").trace  # a topic refused without retrieval
-    assert oos["route"] == "out_of_scope"
+    assert oos["route"] == "out_of_scope" and "fees" not in oos["abstention"]["decision"]
     assert oos["abstention"]["abstained"] and "未检索即拒答" in oos["abstention"]["decision"]
     assert assistant.ask("得了88分能评几星？").trace["route"] == "score_tool"
     assert assistant.ask("   ").trace["route"] == "empty"

@@ -139,10 +139,24 @@ def build(question: str, resolved: str = "", *, route: str = "retrieval", retrie
         if policy is not None:
             trace["abstention"] = abstention(policy, evidence, bool(retrieval.hits), abstained)
     elif abstained:
-        reason = next((n for n in notices or [] if n.startswith("超出知识库范围")), "")
+        reason = _scope_reason(next((n for n in notices or [] if n.startswith("超出知识库范围")), ""))
         trace["abstention"] = {"abstained": True, "rule": route,
                                "decision": (reason + "，未检索即拒答。") if reason else "拒答。"}
     return trace
+
+
+def _scope_reason(notice: str) -> str:
+    """"超出知识库范围：fees" -> the topic's Chinese reason (the notice carries its internal name)."""
+    if not notice:
+        return ""
+    name = notice.split("：", 1)[-1]
+    try:
+        from assistant.domain.scope import topics
+
+        topic = next((t for t in topics() if t.name == name), None)
+    except Exception:
+        topic = None
+    return f"超出知识库范围（{topic.reason}）" if topic is not None else notice
 
 
 def for_retrieval(assistant, question: str, resolved: str, retrieval, evidence, abstained: bool) -> dict[str, Any]:
@@ -208,7 +222,8 @@ def render_markdown(trace: dict[str, Any] | None) -> str:
              f"**归一化后**：{_md(trace.get('normalised', ''))}"]
     if trace.get("resolved"):
         lines.append(f"**结合上文理解为**：{_md(trace['resolved'])}")
-    lines.append(f"**分词**：{' / '.join(_md(t) for t in trace.get('tokens') or []) or '—'}")
+    tokens = list(dict.fromkeys(trace.get("tokens") or []))
+    lines.append(f"**分词**：{' / '.join(_md(t) for t in tokens) or '—'}")
     cur = trace.get("curated") or {}
     if cur.get("score") is None:
         lines.append(f"**标准回答**：没有可比较的标准回答（匹配门槛 {cur.get('threshold', '—')}）")
