@@ -174,7 +174,7 @@ class Assistant:
         answer.notices = notices + answer.notices + ([self.stale_notice] if self.stale_notice else [])
         answer.mode = self.mode
         answer.timings["total_ms"] = (time.perf_counter() - started) * 1e3
-        answer.trace = answer.trace or trace.for_answer(self, answer)  # why this answer
+        answer.trace = answer.trace or trace.for_answer(self, answer, loop.last_curated(answer.question))
         loop.record(self, answer)  # a refusal goes to the unanswered questions
         return answer
 
@@ -293,13 +293,15 @@ class Assistant:
                           resolved_question=resolved, timings=dict(retrieval.timings),
                           retrieved=[h.passage for h in hits],
                           notices=["知识库中的依据不足以回答这个问题"],
-                          trace=trace.for_retrieval(self, question, resolved, retrieval, evidence, True))
+                          trace=trace.for_retrieval(self, question, resolved, retrieval, evidence, True,
+                                                    loop.last_curated(question)))
         note, citations = conflict_notes(hits, citations, Citation.from_hit)
         text += note
         return Answer(question=question, answer=text, citations=citations, abstained=False,
                       resolved_question=resolved, timings=dict(retrieval.timings),
                       retrieved=[h.passage for h in hits],
-                      trace=trace.for_retrieval(self, question, resolved, retrieval, evidence, False))
+                      trace=trace.for_retrieval(self, question, resolved, retrieval, evidence, False,
+                                                loop.last_curated(question)))
 
     def _rule_passage(self, rule: str) -> Hit | None:
         """The passage a score rule is cited from: the best passage that states the rule (its

@@ -110,16 +110,16 @@ def abstention(policy, evidence, has_hits: bool, abstained: bool) -> dict[str, A
 
 def curated_part(best: dict[str, Any] | None) -> dict[str, Any]:
     """The closest curated answer against the match threshold (``best``: id, version, score,
-    phrasing, threshold, or None when there are no curated answers)."""
-    from assistant.upkeep.curated import MATCH_THRESHOLD
-
-    if not best:
-        return {"matched": False, "score": None, "threshold": MATCH_THRESHOLD}
+    phrasing, threshold, as assistant.upkeep.loop.last_curated gives it; score None when there
+    are no curated answers to compare with)."""
+    best = best or {}
     score = _round(best.get("score"))
-    threshold = best.get("threshold", MATCH_THRESHOLD)
-    return {"matched": score is not None and score >= threshold, "id": best.get("id"),
-            "version": best.get("version"), "score": score, "threshold": threshold,
-            "phrasing": best.get("phrasing", "")}
+    threshold = best.get("threshold")
+    out = {"matched": score is not None and threshold is not None and score >= threshold,
+           "score": score, "threshold": threshold}
+    if score is not None:
+        out.update(id=best.get("id"), version=best.get("version"), phrasing=best.get("phrasing", ""))
+    return out
 
 
 def build(question: str, resolved: str = "", *, route: str = "retrieval", retrieval=None, evidence=None,
@@ -159,33 +159,24 @@ def _scope_reason(notice: str) -> str:
     return f"超出知识库范围（{topic.reason}）" if topic is not None else notice
 
 
-def for_retrieval(assistant, question: str, resolved: str, retrieval, evidence, abstained: bool) -> dict[str, Any]:
-    """The trace of an extractive answer or refusal (called where the answer path decides)."""
+def for_retrieval(assistant, question: str, resolved: str, retrieval, evidence, abstained: bool,
+                  curated: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The trace of an extractive answer or refusal (called where the answer path decides);
+    ``curated``: the closest curated answer (assistant.upkeep.loop.last_curated)."""
     try:
-        from assistant.upkeep.loop import last_curated
-
         return build(question, resolved, route="retrieval", retrieval=retrieval, evidence=evidence,
-                     policy=getattr(assistant, "policy", None), abstained=abstained,
-                     curated=last_curated(question))
+                     policy=getattr(assistant, "policy", None), abstained=abstained, curated=curated)
     except Exception:  # a trace never fails an answer
         return {}
 
 
-def for_answer(assistant, answer) -> dict[str, Any]:
+def for_answer(assistant, answer, curated: dict[str, Any] | None = None) -> dict[str, Any]:
     """The trace of an answer given without the extractive path (a curated answer, an
     out-of-scope refusal, the scoring tool, the LLM, an empty question): what decided it."""
     try:
-        from assistant.upkeep.loop import last_curated
-
         question = answer.question or ""
-        best = last_curated(question)
         if answer.curated:
             route = "curated"
-            c = answer.curated
-            from assistant.upkeep.curated import MATCH_THRESHOLD
-
-            best = {"id": c.get("id"), "version": c.get("version"), "score": c.get("score"),
-                    "threshold": MATCH_THRESHOLD, "phrasing": c.get("matched", "")}
         elif not question:
             route = "empty"
         elif answer.tool_calls or any(n.startswith("算分前需要确认") for n in answer.notices):
@@ -197,7 +188,7 @@ def for_answer(assistant, answer) -> dict[str, Any]:
         else:
             route = "retrieval"
         return build(question, answer.resolved_question, route=route, abstained=answer.abstained,
-                     curated=best, notices=answer.notices)
+                     curated=curated, notices=answer.notices)
     except Exception:
         return {}
 
@@ -226,7 +217,8 @@ def render_markdown(trace: dict[str, Any] | None) -> str:
     lines.append(f"**分词**：{' / '.join(_md(t) for t in tokens) or '—'}")
     cur = trace.get("curated") or {}
     if cur.get("score") is None:
-        lines.append(f"**标准回答**：没有可比较的标准回答（匹配门槛 {cur.get('threshold', '—')}）")
+        gate = cur.get("threshold")
+        lines.append("**标准回答**：没有可比较的标准回答" + (f"（匹配门槛 {gate}）" if gate is not None else ""))
     else:
         verdict = "命中" if cur.get("matched") else "未达门槛"
         lines.append(f"**标准回答**：最接近的是 {_md(cur.get('id', ''))}（第 {cur.get('version')} 版，"

@@ -108,7 +108,7 @@ def curated(assistant, question: str, resolved: str):
             other = _best(st, resolved)
             if other is not None and (match is None or other.score > match.score):
                 match = other
-        _last.curated = (question, None if match is None else {
+        _last.curated = (question, {"score": None, "threshold": _threshold()} if match is None else {
             "id": match.answer.id, "version": match.answer.version, "score": round(match.score, 4),
             "threshold": _threshold(), "phrasing": match.phrasing})
         if match is not None and match.score < _threshold():
@@ -139,7 +139,8 @@ _last = threading.local()  # this thread's last curated-answer comparison (for t
 
 def last_curated(question: str) -> dict | None:
     """The closest curated answer found for ``question`` on this thread (id, version, score,
-    threshold, phrasing), or None when there was none to compare with."""
+    threshold, phrasing; score None when there is none to compare with), or None when the
+    question was not compared (a score calculation, an empty question)."""
     got = getattr(_last, "curated", None)
     return got[1] if got and got[0] == question else None
 
