@@ -10,6 +10,7 @@ import unicodedata
 from typing import Iterator
 
 from assistant.upkeep import loop
+from assistant.pipeline import trace
 from assistant.pipeline.answer import ABSTAIN_TEXT, EMPTY_TEXT, abstain_text, compose_extractive
 from assistant.config import Settings
 from assistant.factory import Components, build_components, build_llm_agent
@@ -173,6 +174,7 @@ class Assistant:
         answer.notices = notices + answer.notices + ([self.stale_notice] if self.stale_notice else [])
         answer.mode = self.mode
         answer.timings["total_ms"] = (time.perf_counter() - started) * 1e3
+        answer.trace = answer.trace or trace.for_answer(self, answer, loop.last_curated(answer.question))
         loop.record(self, answer)  # a refusal goes to the unanswered questions
         return answer
 
@@ -290,12 +292,16 @@ class Assistant:
             return Answer(question=question, answer=refusal_text(evidence, question), abstained=True,
                           resolved_question=resolved, timings=dict(retrieval.timings),
                           retrieved=[h.passage for h in hits],
-                          notices=["知识库中的依据不足以回答这个问题"])
+                          notices=["知识库中的依据不足以回答这个问题"],
+                          trace=trace.for_retrieval(self, question, resolved, retrieval, evidence, True,
+                                                    loop.last_curated(question)))
         note, citations = conflict_notes(hits, citations, Citation.from_hit)
         text += note
         return Answer(question=question, answer=text, citations=citations, abstained=False,
                       resolved_question=resolved, timings=dict(retrieval.timings),
-                      retrieved=[h.passage for h in hits])
+                      retrieved=[h.passage for h in hits],
+                      trace=trace.for_retrieval(self, question, resolved, retrieval, evidence, False,
+                                                loop.last_curated(question)))
 
     def _rule_passage(self, rule: str) -> Hit | None:
         """The passage a score rule is cited from: the best passage that states the rule (its

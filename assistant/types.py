@@ -97,6 +97,7 @@ class Answer:
     retrieved: list[str] = field(default_factory=list)  # passage keys, best first (for eval)
     notices: list[str] = field(default_factory=list)
     curated: dict[str, Any] = field(default_factory=dict)  # the curated answer (标准回答) given, if any
+    trace: dict[str, Any] = field(default_factory=dict)  # why this answer (assistant.pipeline.trace)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

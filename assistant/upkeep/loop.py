@@ -103,9 +103,16 @@ def curated(assistant, question: str, resolved: str):
         if score_request(question, resolved) is not None:
             return None  # a grade calculation with the user's own numbers goes to the tool
         st = _state_of(assistant)
-        match = st.matcher.match(question)
-        if match is None and resolved and resolved != question:
-            match = st.matcher.match(resolved)
+        match = _best(st, question)
+        if (match is None or match.score < _threshold()) and resolved and resolved != question:
+            other = _best(st, resolved)
+            if other is not None and (match is None or other.score > match.score):
+                match = other
+        _last.curated = (question, {"score": None, "threshold": _threshold()} if match is None else {
+            "id": match.answer.id, "version": match.answer.version, "score": round(match.score, 4),
+            "threshold": _threshold(), "phrasing": match.phrasing})
+        if match is not None and match.score < _threshold():
+            match = None
     except Exception:
         return None
     if match is None:
@@ -113,6 +120,29 @@ def curated(assistant, question: str, resolved: str):
     from assistant.pipeline.curated_answer import compose
 
     return compose(assistant, question, resolved, match)
+
+
+def _threshold() -> float:
+    from assistant.upkeep.curated import MATCH_THRESHOLD
+
+    return MATCH_THRESHOLD
+
+
+def _best(st, question: str):
+    """The closest curated answer (matched or not), for the answer and its trace."""
+    ranked = st.matcher.scored(question, floor=_threshold())
+    return ranked[0] if ranked else None
+
+
+_last = threading.local()  # this thread's last curated-answer comparison (for the trace)
+
+
+def last_curated(question: str) -> dict | None:
+    """The closest curated answer found for ``question`` on this thread (id, version, score,
+    threshold, phrasing; score None when there is none to compare with), or None when the
+    question was not compared (a score calculation, an empty question)."""
+    got = getattr(_last, "curated", None)
+    return got[1] if got and got[0] == question else None
 
 
 @contextmanager
@@ -151,13 +181,28 @@ def _start_writer() -> None:
             atexit.register(flush)  # a one-shot CLI question is recorded before the process ends
 
 
+def record_thumbs_down(assistant, question: str, answer=None, comment: str = "") -> None:
+    """Record a 👎 from the app among the unanswered questions (never raises, never waits:
+    written on the same background thread as refusals; ``flush()`` waits for it).
+    ``answer``: the Answer or the app's turn dict (answer text, citations, mode)."""
+    if not str(question or "").strip() or not getattr(assistant, "record_unanswered", True):
+        return
+    _start_writer()
+    _pending.put((assistant, ("thumbs_down", question, answer, comment)))
+
+
 def _write_pending() -> None:
     from assistant.upkeep.unanswered import UnansweredLog
 
     while True:
         assistant, answer = _pending.get()
         try:
-            UnansweredLog(assistant.settings, assistant.store.client).record_refusal(assistant, answer)
+            log = UnansweredLog(assistant.settings, assistant.store.client)
+            if isinstance(answer, tuple):  # a 👎: (kind, question, answer, comment)
+                _kind, question, given, comment = answer
+                log.record_thumbs_down(question, given, assistant=assistant, comment=comment)
+                continue
+            log.record_refusal(assistant, answer)
         except Exception:
             pass
         finally:

@@ -46,6 +46,7 @@ def turn_record(question: str, answer) -> dict:
         "tool_calls": [{"name": t.name, "args": t.args, "result": t.result} for t in answer.tool_calls],
         "notices": list(answer.notices),
         "mode": answer.mode,
+        "trace": getattr(answer, "trace", None) or {},  # 为什么这样回答
     }
 
 
@@ -130,6 +131,10 @@ def record_feedback(ctx: AppContext, turns: Sequence[dict], index: Any, liked: A
             return "反馈记录已达上限，暂不再记录，请联系管理员。"
         with ctx.feedback_lock, path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if record["vote"] == "down":  # a 👎 goes to the unanswered questions (written in the background)
+            from assistant.upkeep.loop import record_thumbs_down
+
+            record_thumbs_down(ctx.assistant, record["question"], turn)
         return "感谢反馈（有帮助），已记录。" if record["vote"] == "up" else "感谢反馈（没帮助），已记录，我们会改进。"
     except Exception as exc:
         return friendly_error(exc, "记录反馈")

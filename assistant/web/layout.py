@@ -86,6 +86,12 @@ def chat_tab(ctx):
 
         chatbot.like(on_like, [turns], [feedback], **PRIVATE)
 
+        from assistant.web import maintain  # 为什么这样回答: the last answer's trace
+
+        with gr.Accordion("为什么这样回答", open=False, elem_id="kba-why"):
+            why = gr.Markdown(maintain.trace_markdown([]), elem_id="kba-why-text")
+        turns.change(maintain.trace_markdown, [turns], [why], queue=False, **PRIVATE)
+
 
 def calculator_tab(ctx):
     """The 评分计算器 tab: three ways to enter a score, the grade and its chart."""
@@ -238,33 +244,255 @@ def retrieval_tab(ctx):
 
 
 def eval_tab(ctx):
-    """The 评测 tab: run the QA set, metrics, per-category chart, failures."""
+    """The 评测 tab: choose the QA set and the documents, run, failures with the missing key
+    points and the reference answer, the history of runs with the diff, the report download."""
     import gradio as gr
 
     from assistant.web import dashboard
 
     with gr.Tab("评测", id="eval"):
-        gr.Markdown("用问答集（eval/qa.jsonl）评测本系统；可选同时评测朴素基线（500 字切块 + 向量检索）。")
+        gr.Markdown("选择问答集（内置的 eval/*.jsonl，或上传专家问答表 .xlsx/.csv：问题、参考答案、要点、应拒答）"
+                    "和文档（当前知识库，或上传文档 / 服务器上的文件夹：临时新建知识库，不动现有知识库）。"
+                    "每次运行都会保存，并与同一问答集的上一次运行对比。")
+        if ctx.settings.admin_password:
+            eval_password = gr.Textbox(label="管理员密码（评测可能导入 corpus/，需要密码）",
+                                       type="password", elem_id="kba-eval-password")
+        else:
+            eval_password = gr.Textbox(visible=False, value="")
+        choices = dashboard.qa_choices()
         with gr.Row():
-            if ctx.settings.admin_password:
-                eval_password = gr.Textbox(label="管理员密码（评测可能导入 corpus/，需要密码）",
-                                           type="password", elem_id="kba-eval-password")
-            else:
-                eval_password = gr.Textbox(visible=False, value="")
+            with gr.Column(scale=1):
+                qa_set = gr.Dropdown(choices, value=choices[0][1], label="问答集", elem_id="kba-qa-set")
+                qa_file = gr.File(label="上传问答表（.xlsx / .csv / .jsonl）", file_types=[".xlsx", ".csv", ".jsonl"],
+                                  elem_id="kba-qa-file")
+            with gr.Column(scale=1):
+                docs_mode = gr.Radio([(label, value) for label, value in dashboard.DOCS_CHOICES],
+                                     value=dashboard.DOCS_CURRENT, label="文档", elem_id="kba-docs-mode")
+                docs_files = gr.File(label="上传文档（临时知识库）", file_count="multiple", elem_id="kba-eval-docs")
+                docs_folder = gr.Textbox(label="服务器上的文档文件夹（临时知识库）", elem_id="kba-eval-folder")
+        with gr.Row():
             with_baseline = gr.Checkbox(label="同时评测基线", value=False)
             run_eval = gr.Button("运行评测", variant="primary", elem_id="kba-run-eval")
-        eval_status = gr.Textbox(label="状态", interactive=False, lines=2)
+            show_history = gr.Button("查看历史", elem_id="kba-eval-history-btn")
+        eval_status = gr.Textbox(label="状态", interactive=False, lines=3, elem_id="kba-eval-status")
         with gr.Row():
             metrics = gr.Dataframe(headers=list(dashboard.EVAL_METRIC_COLUMNS), interactive=False, scale=2)
             cat_chart = gr.Plot(label="各类别正确率", scale=3)
-        failures = gr.Dataframe(headers=list(dashboard.FAILURE_COLUMNS), interactive=False, wrap=True,
-                                label="未通过的题目", max_height=480)
+        failures = gr.Dataframe(headers=list(dashboard.RUN_FAILURE_COLUMNS), interactive=False, wrap=True,
+                                label="未通过的题目（缺少的要点、参考答案）", max_height=480,
+                                elem_id="kba-eval-failures")
+        with gr.Row():
+            history = gr.Dataframe(headers=list(dashboard.HISTORY_COLUMNS), interactive=False, wrap=True,
+                                   label="历次运行（最新在前；修复/新错相对上一次）", elem_id="kba-eval-runs", scale=3)
+            diff = gr.Dataframe(headers=list(dashboard.DIFF_COLUMNS), interactive=False, wrap=True,
+                                label="与上一次相比", elem_id="kba-eval-diff", max_height=400, scale=2)
+        last_run = gr.State(None)
+        with gr.Row():
+            report_format = gr.Radio([("Excel（.xlsx）", ".xlsx"), ("Markdown（.md）", ".md")], value=".xlsx",
+                                     label="报告格式", scale=1)
+            export = gr.Button("导出报告", elem_id="kba-eval-export", scale=1)
+            report_file = gr.File(label="报告下载", interactive=False, elem_id="kba-eval-report", scale=2)
 
-        def on_eval(b, pw, progress=gr.Progress()):
-            return dashboard.run_eval_dashboard(ctx, b, progress=progress, password=pw)
+        def on_eval(qa, qa_up, mode, doc_up, folder, b, pw, progress=gr.Progress()):
+            return dashboard.run_eval_tab(ctx, qa, qa_up, mode, doc_up, folder, b, pw, progress=progress)
 
-        run_eval.click(on_eval, [with_baseline, eval_password], [eval_status, metrics, cat_chart, failures],
+        def on_history(qa, qa_up, pw):
+            return dashboard.eval_history(ctx, qa, qa_up, pw)
+
+        run_eval.click(on_eval, [qa_set, qa_file, docs_mode, docs_files, docs_folder, with_baseline, eval_password],
+                       [eval_status, metrics, cat_chart, failures, history, diff, last_run],
                        concurrency_limit=1, **PRIVATE)
+        show_history.click(on_history, [qa_set, qa_file, eval_password], [eval_status, history, diff, last_run],
+                           **PRIVATE)
+        export.click(lambda run, fmt, pw: dashboard.eval_export(ctx, run, fmt, pw), [last_run, report_format, eval_password],
+                     [eval_status, report_file], **PRIVATE)
+
+
+def maintain_tab(ctx):
+    """The 维护 tab (admin): curated answers, the vocabulary, the unanswered questions."""
+    import gradio as gr
+
+    from assistant.web import maintain
+
+    with gr.Tab("维护", id="maintain"):
+        if ctx.settings.admin_password:
+            password = gr.Textbox(label="管理员密码（查看和修改都需要）", type="password", elem_id="kba-m-password")
+        else:
+            password = gr.Textbox(visible=False, value="")
+            gr.Markdown("未设置管理员密码：只在本机地址上允许这样运行。所有改动保存在知识库中，下一个问题起生效，无需重启。")
+        with gr.Tabs():
+            with gr.Tab("未回答的问题", id="m-unanswered"):
+                gr.Markdown("助手拒答的问题和用户点了 👎 的回答，按问法相似度分组，出现次数多的在前。"
+                            "选一组，点“转为标准回答草稿”，写好答案后保存，这组问法以后都会得到这条标准回答。")
+                with gr.Row():
+                    u_refresh = gr.Button("刷新", size="sm", elem_id="kba-u-refresh")
+                    u_resolved = gr.Checkbox(label="包括已解决的", value=False)
+                    u_export = gr.Button("导出 .xlsx", size="sm", elem_id="kba-u-export")
+                u_status = gr.Textbox(label="状态", interactive=False, lines=2, elem_id="kba-u-status")
+                u_rows = gr.Dataframe(headers=list(maintain.GROUP_COLUMNS), interactive=False, wrap=True,
+                                      max_height=420, elem_id="kba-u-groups")
+                u_file = gr.File(label="导出的文件", interactive=False, elem_id="kba-u-file")
+                with gr.Row():
+                    u_choice = gr.Dropdown(label="选择一组", choices=[], elem_id="kba-u-choice", scale=3)
+                    u_draft = gr.Button("转为标准回答草稿", variant="primary", elem_id="kba-u-draft", scale=1)
+                draft_state = gr.State(None)
+                with gr.Group():
+                    d_question = gr.Textbox(label="问题", elem_id="kba-d-question")
+                    d_answer = gr.Textbox(label="答案（照录给用户）", lines=4, elem_id="kba-d-answer")
+                    d_variants = gr.Textbox(label="相似问题（每行一个）", lines=3, elem_id="kba-d-variants")
+                    d_basis = gr.Textbox(label="依据/条款", elem_id="kba-d-basis")
+                    with gr.Row():
+                        d_date = gr.Textbox(label="生效日期（可空，如 2025-01-31）")
+                        d_owner = gr.Textbox(label="负责人（可空）")
+                d_hint = gr.Markdown("")
+                d_save = gr.Button("保存为标准回答", variant="primary", elem_id="kba-d-save")
+
+            with gr.Tab("标准回答", id="m-curated"):
+                gr.Markdown("问题或相似问题与用户提问足够相似时，照录这里的答案并注明依据和版本。"
+                            "每次修改生成新版本，旧版本保留；停用后不再使用，可恢复。")
+                with gr.Row():
+                    c_refresh = gr.Button("刷新", size="sm", elem_id="kba-c-refresh")
+                    c_retired = gr.Checkbox(label="显示已停用的", value=False)
+                    c_export = gr.Button("导出 .xlsx", size="sm")
+                c_status = gr.Textbox(label="状态", interactive=False, lines=2, elem_id="kba-c-status")
+                c_rows = gr.Dataframe(headers=list(maintain.CURATED_COLUMNS), interactive=False, wrap=True,
+                                      max_height=420, elem_id="kba-c-list")
+                c_file_out = gr.File(label="导出的文件", interactive=False)
+                with gr.Row():
+                    c_choice = gr.Dropdown(label="选择标准回答", choices=[], elem_id="kba-c-choice", scale=3)
+                    c_load = gr.Button("载入到表单", size="sm", scale=1, elem_id="kba-c-load")
+                with gr.Group():
+                    c_question = gr.Textbox(label="问题", elem_id="kba-c-question")
+                    c_answer = gr.Textbox(label="答案", lines=4, elem_id="kba-c-answer")
+                    c_variants = gr.Textbox(label="相似问题（每行一个）", lines=3, elem_id="kba-c-variants")
+                    c_basis = gr.Textbox(label="依据/条款", elem_id="kba-c-basis")
+                    with gr.Row():
+                        c_date = gr.Textbox(label="生效日期（可空）")
+                        c_owner = gr.Textbox(label="负责人（可空）")
+                with gr.Row():
+                    c_new = gr.Button("新建", variant="primary", elem_id="kba-c-new")
+                    c_edit = gr.Button("保存为新版本", elem_id="kba-c-edit")
+                    c_retire = gr.Button("停用", variant="stop", elem_id="kba-c-retire")
+                    c_restore = gr.Button("恢复", elem_id="kba-c-restore")
+                c_versions = gr.Dataframe(headers=list(maintain.VERSION_COLUMNS), interactive=False, wrap=True,
+                                          label="版本历史（最新在前）", elem_id="kba-c-versions", max_height=320)
+                with gr.Row():
+                    c_upload = gr.File(label="导入表格（.xlsx / .csv：问题、答案、相似问题、依据/条款、生效日期、负责人）",
+                                       file_types=[".xlsx", ".csv"], elem_id="kba-c-file", scale=3)
+                    c_import = gr.Button("导入", scale=1, elem_id="kba-c-import")
+
+            with gr.Tab("词表", id="m-vocab"):
+                gr.Markdown("领域词典决定分词（如“售后服务认证”作为一个词）；同义词组把用户的说法归到标准词"
+                            "（第一个词是标准词）。改动下一个问题起生效；涉及已导入文档中的词时会提示重新索引。")
+                with gr.Row():
+                    v_word = gr.Textbox(label="词典词", elem_id="kba-v-word", scale=3)
+                    v_add_word = gr.Button("添加", size="sm", scale=1, elem_id="kba-v-add-word")
+                    v_remove_word = gr.Button("删除", size="sm", scale=1)
+                with gr.Row():
+                    v_syn = gr.Textbox(label="同义词组（标准词在前，用空格分开，如：有效期 保质期 期限）",
+                                       elem_id="kba-v-syn", scale=3)
+                    v_add_syn = gr.Button("添加", size="sm", scale=1, elem_id="kba-v-add-syn")
+                    v_remove_syn = gr.Button("删除（只写标准词则删整组）", size="sm", scale=1)
+                with gr.Row():
+                    v_refresh = gr.Button("刷新", size="sm", elem_id="kba-v-refresh")
+                    v_reindex = gr.Button("重新索引", size="sm", elem_id="kba-v-reindex")
+                v_status = gr.Textbox(label="状态", interactive=False, lines=3, elem_id="kba-v-status")
+                with gr.Row():
+                    v_words = gr.Dataframe(headers=list(maintain.WORD_COLUMNS), interactive=False, max_height=420,
+                                           elem_id="kba-v-words", scale=1)
+                    v_groups = gr.Dataframe(headers=list(maintain.SYNONYM_COLUMNS), interactive=False, wrap=True,
+                                            max_height=420, elem_id="kba-v-groups", scale=2)
+
+        def with_choices(message, rows, choices):
+            return message, rows, gr.update(choices=choices, value=None)
+
+        # unanswered
+        def on_u_list(pw, resolved):
+            return with_choices(*maintain.unanswered_rows(ctx, pw, resolved))
+
+        def on_u_draft(pw, gid):
+            return maintain.unanswered_draft(ctx, pw, gid)
+
+        def on_u_save(pw, draft, q, a, v, b, d, o):
+            message, state, rows, choices = maintain.unanswered_adopt(ctx, pw, draft, q, a, v, b, d, o)
+            keep = gr.update() if state is not None else ""
+            return (message, state, rows, gr.update(choices=choices, value=None),
+                    keep, keep, keep, keep, keep, keep)
+
+        u_outputs = [u_status, u_rows, u_choice]
+        u_refresh.click(on_u_list, [password, u_resolved], u_outputs, **PRIVATE)
+        u_resolved.change(on_u_list, [password, u_resolved], u_outputs, **PRIVATE)
+        u_export.click(lambda pw, r: maintain.unanswered_export(ctx, pw, r), [password, u_resolved],
+                       [u_status, u_file], **PRIVATE)
+        u_draft.click(on_u_draft, [password, u_choice],
+                      [u_status, draft_state, d_question, d_answer, d_variants, d_basis, d_hint], **PRIVATE)
+        d_save.click(on_u_save, [password, draft_state, d_question, d_answer, d_variants, d_basis, d_date, d_owner],
+                     [u_status, draft_state, u_rows, u_choice, d_question, d_answer, d_variants, d_basis, d_date,
+                      d_owner], concurrency_limit=1, concurrency_id="kb-write", **PRIVATE)
+
+        # curated answers
+        def on_c_list(pw, retired):
+            return with_choices(*maintain.curated_rows(ctx, pw, retired))
+
+        def after_write(result):
+            message, rows, choices, aid, versions = result
+            return message, rows, gr.update(choices=choices, value=aid or None), versions
+
+        c_outputs = [c_status, c_rows, c_choice, c_versions]
+        form = [c_question, c_answer, c_variants, c_basis, c_date, c_owner]
+        c_refresh.click(on_c_list, [password, c_retired], [c_status, c_rows, c_choice], **PRIVATE)
+        c_retired.change(on_c_list, [password, c_retired], [c_status, c_rows, c_choice], **PRIVATE)
+        c_load.click(lambda aid, pw: maintain.curated_form(ctx, aid, pw), [c_choice, password],
+                     [c_status, *form, c_versions], **PRIVATE)
+        c_new.click(lambda pw, r, *f: after_write(maintain.curated_save(ctx, pw, "", *f, new=True, include_retired=r)),
+                    [password, c_retired, *form], c_outputs, concurrency_limit=1, concurrency_id="kb-write",
+                    **PRIVATE)
+        c_edit.click(lambda pw, r, aid, *f: after_write(maintain.curated_save(ctx, pw, aid, *f, include_retired=r)),
+                     [password, c_retired, c_choice, *form], c_outputs, concurrency_limit=1,
+                     concurrency_id="kb-write", **PRIVATE)
+        c_retire.click(lambda pw, r, aid: after_write(maintain.curated_retire(ctx, pw, aid, include_retired=r)),
+                       [password, c_retired, c_choice], c_outputs, concurrency_limit=1, concurrency_id="kb-write",
+                       **PRIVATE)
+        c_restore.click(lambda pw, r, aid: after_write(maintain.curated_retire(ctx, pw, aid, restore=True,
+                                                                                include_retired=True)),
+                        [password, c_retired, c_choice], c_outputs, concurrency_limit=1, concurrency_id="kb-write",
+                        **PRIVATE)
+        c_import.click(lambda pw, f, r: with_choices(*maintain.curated_import(ctx, pw, f, r)),
+                       [password, c_upload, c_retired], [c_status, c_rows, c_choice], concurrency_limit=1,
+                       concurrency_id="kb-write", **PRIVATE)
+        c_export.click(lambda pw: maintain.curated_export(ctx, pw), [password], [c_status, c_file_out], **PRIVATE)
+
+        # vocabulary
+        v_outputs = [v_status, v_words, v_groups]
+
+        def vocab_action(action):
+            return lambda pw, text: maintain.vocab_edit(ctx, pw, action, text)
+
+        v_refresh.click(lambda pw: maintain.vocab_tables(ctx, pw), [password], v_outputs, **PRIVATE)
+        v_add_word.click(vocab_action("add_word"), [password, v_word], v_outputs, concurrency_limit=1,
+                         concurrency_id="kb-write", **PRIVATE)
+        v_remove_word.click(vocab_action("remove_word"), [password, v_word], v_outputs, concurrency_limit=1,
+                            concurrency_id="kb-write", **PRIVATE)
+        v_add_syn.click(vocab_action("add_synonyms"), [password, v_syn], v_outputs, concurrency_limit=1,
+                        concurrency_id="kb-write", **PRIVATE)
+        v_remove_syn.click(vocab_action("remove_synonyms"), [password, v_syn], v_outputs, concurrency_limit=1,
+                           concurrency_id="kb-write", **PRIVATE)
+
+        def on_reindex(pw, progress=gr.Progress()):
+            return maintain.vocab_reindex(ctx, pw, progress=progress)
+
+        v_reindex.click(on_reindex, [password], v_outputs, concurrency_limit=1, concurrency_id="kb-write",
+                        **PRIVATE)
+
+        def on_load(pw):
+            if ctx.settings.admin_password:  # nothing is shown before the password is given
+                return (gr.update(),) * 9
+            u = on_u_list(pw, False)
+            c = on_c_list(pw, False)
+            v = maintain.vocab_tables(ctx, pw)
+            return (*u, *c, *v)
+
+    return on_load, [password], [u_status, u_rows, u_choice, c_status, c_rows, c_choice, v_status, v_words, v_groups]
 
 
 def api_endpoints(ctx):
@@ -305,6 +533,8 @@ def build_ui(ctx):
             on_list, kb_outputs = kb_tab(ctx)
             retrieval_tab(ctx)
             eval_tab(ctx)
+            on_maintain, maintain_inputs, maintain_outputs = maintain_tab(ctx)
         api_endpoints(ctx)
         demo.load(on_list, None, kb_outputs, **PRIVATE)
+        demo.load(on_maintain, maintain_inputs, maintain_outputs, **PRIVATE)
     return demo
