@@ -305,3 +305,21 @@ def test_the_why_panel_shows_the_last_answers_trace_in_chinese(ctx):
     for label in ("回答方式", "归一化后", "分词", "拒答判断", "融合分", "词法分 BM25", "稠密分", "标准回答"):
         assert label in text
     assert "有效期" in text
+
+
+def test_old_export_folders_are_swept(tmp_path, monkeypatch):
+    """A download folder older than an hour is removed when the next export is made; a fresh one stays."""
+    import os
+    import tempfile
+
+    from assistant.web import maintain
+
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    first = maintain.export_dir()
+    (first / "report.xlsx").write_bytes(b"x")
+    old = time.time() - maintain.EXPORT_MAX_AGE - 60
+    os.utime(first, (old, old))
+    recent = maintain.export_dir()
+    newest = maintain.export_dir()
+    assert not first.exists()
+    assert recent.exists() and newest.exists() and recent != newest

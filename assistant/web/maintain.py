@@ -9,6 +9,7 @@ returns a Chinese status line first; a bad input changes nothing.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 import uuid
@@ -55,9 +56,22 @@ def _unanswered(ctx: AppContext):
     return UnansweredLog(ctx.settings, _client(ctx))
 
 
-def export_dir() -> Path:
-    """A fresh folder for one download (the framework serves files under the temp dir)."""
-    folder = Path(tempfile.gettempdir()) / "kba-exports" / uuid.uuid4().hex[:12]
+EXPORT_MAX_AGE = 3600  # seconds a download stays on disk (the browser fetches it at once)
+
+
+def export_dir(now: float | None = None) -> Path:
+    """A fresh folder for one download (the framework serves files under the temp dir); folders
+    of earlier downloads older than an hour are removed so exports do not pile up."""
+    root = Path(tempfile.gettempdir()) / "kba-exports"
+    now = time.time() if now is None else now
+    if root.is_dir():
+        for old in root.iterdir():
+            try:
+                if old.is_dir() and now - old.stat().st_mtime > EXPORT_MAX_AGE:
+                    shutil.rmtree(old, ignore_errors=True)
+            except OSError:
+                pass
+    folder = root / uuid.uuid4().hex[:12]
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
