@@ -245,3 +245,29 @@ def test_calculator_sheet_file_errors_are_chinese_and_name_the_row(tmp_path, nam
 def test_calculator_without_a_sheet_file_asks_for_one():
     _, result, _ = calculator.calculate_score("file", sheet_file=None)
     assert result == {"error": "请先上传评分表文件（Excel .xlsx 或 CSV）"}
+
+
+def test_uploaded_image_opens_as_the_picture_above_its_text(tmp_path, fake_ocr):
+    """An image's original: the picture itself (served inline from the kept file) above the
+    recognised text, the cited passage marked."""
+    from PIL import Image
+
+    from assistant.kb import open_store
+    from assistant.web import originals
+
+    ctx = _ctx(tmp_path)
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 200), "white").save(buf, "PNG")
+    message, rows = admin.upload_documents(ctx, [_incoming(tmp_path, "通知照片.png", buf.getvalue())])
+    assert "upload/通知照片.png" in [r[0] for r in rows], message
+    store = open_store(ctx.settings)
+    manifest = store.manifest("upload/通知照片.png")
+    reply = originals.serve_original(store, ctx.settings.data_dir,
+                                     {"doc": "upload/通知照片.png", "chunk": manifest.chunk_ids[0]})
+    page = reply.text
+    assert reply.status == 200
+    assert '<img class="kba-image" src="/kb/original/file?doc=upload%2F%E9%80%9A%E7%9F%A5%E7%85%A7%E7%89%87.png"' in page
+    assert "二十四小时" in page.split('id="kba-cited"', 1)[1] and "文字识别置信度 95%" in page
+    served = originals.serve_file(store, ctx.settings.data_dir, {"doc": "upload/通知照片.png"})
+    assert served.media_type == "image/png" and served.body == buf.getvalue()
+    assert served.headers["Content-Disposition"].startswith("inline;")
