@@ -8,6 +8,14 @@ runs in a fresh process so its peak RSS is its own:
   embedded Chroma with the built-in embedder (``assistant.kb.ingest``);
 - ocr: an image-only A4 PDF (about 30 lines of Chinese per page, rendered at 200 dpi) through
   ``load_document``; pages/s excludes and reports separately the one-off engine load.
+
+Measured on the shared 2-core machine (load 9-13 from other jobs, so wall times are mostly waiting
+for a core; CPU-seconds compare), 2 pages, before -> after turning off onnxruntime's spin-waiting
+(``ingest.ocr.SESSION_CONFIG``): OCR 15.3 -> 11.7 CPU-s/page (108 -> 39 s/page wall), mean
+confidence 0.997 both, peak RSS 823 -> 851 MB; docx 104 -> 106 chunks/CPU-s (209-213 MB);
+xlsx 267 -> 266 chunks/CPU-s (272-285 MB). A smaller detection input (``det_limit_type=max``,
+1280 px), 150 dpi rendering or no direction classifier did not lower CPU time or memory
+measurably at this load.
 Prints a table; asserts nothing.
 """
 
@@ -134,7 +142,10 @@ def phase_ocr(pages: int) -> dict:
         seconds = time.perf_counter() - started
         cpu_s = cpu_seconds() - cpu
     confidence = sum(doc.meta["ocr_pages"].values()) / len(doc.meta["ocr_pages"])
-    return {"phase": "ocr", "pages": pages, "engine_load_s": load_s, "seconds": seconds,
+    from ingest.ocr import SESSION_CONFIG, _threads
+
+    return {"phase": "ocr", "pages": pages, "engine_load_s": load_s,
+            "onnx_threads": _threads(), "onnx_session_config": SESSION_CONFIG, "seconds": seconds,
             "pages_per_s": pages / seconds, "s_per_page": seconds / pages, "cpu_s_per_page": cpu_s / pages,
             "chars": len(doc.text),
             "mean_confidence": confidence, "peak_rss_mb": peak_rss_mb(), "rss_before_ocr_mb": rss_before}
@@ -178,7 +189,8 @@ def main() -> None:
     else:
         print(f"ocr: {ocr['pages']} 页 A4 扫描件（200 dpi 渲染，每页约 {ocr['chars'] // ocr['pages']} 字）："
               f"{ocr['pages_per_s']:.2f} 页/s（{ocr['s_per_page']:.2f} s/页，CPU 时间 {ocr['cpu_s_per_page']:.2f} s/页），"
-              f"引擎加载 {ocr['engine_load_s']:.2f} s，"
+              f"引擎加载 {ocr['engine_load_s']:.2f} s（onnxruntime {ocr['onnx_threads']} 线程，"
+              f"{ocr['onnx_session_config']}），"
               f"平均置信度 {ocr['mean_confidence']:.3f}；峰值内存 {ocr['peak_rss_mb']:.0f} MB"
               f"（识别前 {ocr['rss_before_ocr_mb']:.0f} MB）")
     print(f"结束时负载 {os.getloadavg()[0]:.1f}（负载高于核数时，墙钟时间主要是在排队等 CPU）")

@@ -41,6 +41,51 @@ class OcrPage:
 _lock = threading.Lock()
 
 
+#: onnxruntime session settings for the three OCR models. Its worker threads spin-wait between
+#: operators by default; on this 2-core machine, shared with the app and other processes, that
+#: spinning was about a third of OCR's CPU time (13 -> 9 CPU-s per A4 page, same text; see
+#: bench/formats.py). Threads: the cores this process may use, at most 4.
+SESSION_CONFIG = {"session.intra_op.allow_spinning": "0"}
+
+
+def _threads() -> int:
+    import os
+
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+def _tuned_rapidocr(RapidOCR: Any) -> Any:
+    """A RapidOCR whose onnxruntime sessions use ``SESSION_CONFIG`` and ``_threads()``.
+
+    rapidocr-onnxruntime builds its sessions in ``OrtInferSession._init_sess_opts`` and exposes
+    only the thread counts, so that method is wrapped while the engine is built (and restored
+    right after); if the library changes shape, the engine is built with its defaults."""
+    try:
+        from rapidocr_onnxruntime.utils import infer_engine
+
+        original = infer_engine.OrtInferSession.__dict__["_init_sess_opts"]
+        build = original.__func__
+    except (ImportError, KeyError, AttributeError):  # pragma: no cover - another library version
+        return RapidOCR()
+
+    def tuned(config: Any) -> Any:
+        options = build(config)
+        for key, value in SESSION_CONFIG.items():
+            options.add_session_config_entry(key, value)
+        options.intra_op_num_threads = _threads()
+        return options
+
+    infer_engine.OrtInferSession._init_sess_opts = staticmethod(tuned)
+    try:
+        return RapidOCR()
+    finally:
+        infer_engine.OrtInferSession._init_sess_opts = original
+
+
 @lru_cache(maxsize=1)
 def _engine() -> Any:
     try:
@@ -49,7 +94,8 @@ def _engine() -> Any:
         raise OcrUnavailable("未安装文字识别组件 rapidocr-onnxruntime（pip install rapidocr-onnxruntime）") from exc
     import logging
 
-    engine = RapidOCR()
+    with _lock:  # built once, even when two uploads start OCR together
+        engine = _tuned_rapidocr(RapidOCR)
     logging.getLogger("RapidOCR").setLevel(logging.WARNING)
     return engine
 

@@ -50,11 +50,11 @@ def upload_rejection(filename: str, size: int, max_bytes: int, head: bytes = b""
         return f"「{name}」：{legacy}"
     if ext not in ACCEPTED_EXTENSIONS:
         shown = ext or "（无扩展名）"
-        return f"「{name}」的类型 {shown} 不支持；可上传：{accepted_types_text()}"
+        return f"「{name}」的类型不支持（{shown}）；可上传：{accepted_types_text()}"
     if size <= 0:
         return f"「{name}」是空文件"
     if size > max_bytes:
-        return f"「{name}」过大（{size / 1048576:.1f} MB），上传上限为 {size_limit_text(max_bytes)}"
+        return f"「{name}」过大（{size / 1048576:.1f} MB），超过上限 {size_limit_text(max_bytes)}"
     if head:
         if head.startswith(_OLE) and ext in (".docx", ".xlsx"):
             return f"「{name}」是旧版或已加密的 Office 文件，请另存为未加密的 {ext} 后再上传"

@@ -326,8 +326,9 @@ def test_upload_progress_delete_and_refresh(tmp_path, corpus_kb):
 def test_document_table(corpus_kb):
     rows = admin.document_rows(corpus_kb)
     assert len(rows) >= 20
-    for doc_id, title, doc_type, level, chunks, ingested_at in rows:
+    for doc_id, title, doc_type, level, chunks, ingested_at, ocr in rows:
         assert doc_id and title and doc_type and chunks > 0 and len(ingested_at) == 19
+        assert ocr == ""  # nothing in corpus/ is a scan
         assert level == {"standard": "3 标准/法规", "regulation": "3 标准/法规", "faq": "2 常见问题/指南",
                          "guide": "2 常见问题/指南", "web": "1 网页/上传"}[doc_type]
     message, rows2 = admin.list_documents_handler(context.AppContext(corpus_kb))

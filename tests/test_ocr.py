@@ -130,6 +130,25 @@ def test_low_confidence_pages():
     assert low_confidence_pages(None) == [] and low_confidence_pages({1: 0.99}, threshold=1.0) == [1]
 
 
+def test_ocr_sessions_do_not_spin_and_use_this_machines_cores():
+    """The engine's three onnxruntime sessions: no spin-waiting (a third of OCR's CPU time on a
+    shared 2-core machine), as many threads as this process's cores (at most 4); the library's
+    own session builder is left as it was."""
+    import os
+
+    from rapidocr_onnxruntime.utils import infer_engine
+
+    from ingest.ocr import _engine
+
+    engine = _engine()
+    sessions = [engine.text_det.infer.session, engine.text_cls.infer.session, engine.text_rec.session.session]
+    for session in sessions:
+        options = session.get_session_options()
+        assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+        assert options.intra_op_num_threads == max(1, min(len(os.sched_getaffinity(0)), 4))
+    assert infer_engine.OrtInferSession._init_sess_opts.__qualname__ == "OrtInferSession._init_sess_opts"
+
+
 def test_ocr_is_imported_only_when_needed(tmp_path):
     """A Word file or a text PDF never loads onnxruntime / OpenCV."""
     from office_files import make_docx

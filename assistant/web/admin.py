@@ -16,8 +16,13 @@ from assistant.config import CORPUS_DIR, Settings
 from assistant.web.context import AppContext, ProgressFn
 from assistant.web.render import friendly_error
 
-ALLOWED_EXTENSIONS = (".pdf", ".md", ".markdown", ".txt", ".html", ".htm")
-DOC_COLUMNS = ("文档 id", "标题", "类型", "权威等级", "片段数", "导入时间")
+from ingest.uploads import ACCEPTED_EXTENSIONS, accepted_types_text, size_limit_text, upload_rejection
+
+#: what the upload tab accepts: every type ingest reads (``ingest.uploads``, checked by our code)
+ALLOWED_EXTENSIONS = ACCEPTED_EXTENSIONS
+DOC_COLUMNS = ("文档 id", "标题", "类型", "权威等级", "片段数", "导入时间", "识别置信度")
+_OCR_PAGES = re.compile(r"文字识别 第 (\d+) 页，共 (\d+) 页")
+HEAD_BYTES = 8192  # what ``upload_rejection`` reads of a file to check its content against its type
 _UNSAFE = re.compile(r"[^\w\-.()（）\u3000-\u303f\uff00-\uffef]", re.UNICODE)
 
 
@@ -35,6 +40,13 @@ def safe_filename(name: Any) -> str:
     ext = re.sub(r"[^A-Za-z0-9]", "", ext).lower()
     stem = stem[:80]
     return f"{stem}.{ext}" if ext else stem
+
+
+def upload_label(settings: Settings) -> str:
+    """The upload widget's label: every accepted type and the size limit, in Chinese."""
+    limit = size_limit_text(int(settings.upload_max_mb) * 1024 * 1024)
+    return (f"上传文档：{accepted_types_text()}；单个文件不超过 {limit}；"
+            "扫描件和图片会做文字识别（每页约需数秒到数十秒）")
 
 
 def check_admin(settings: Settings, password: Any) -> str | None:
@@ -91,6 +103,29 @@ def _free_name(name: str, taken: set[str]) -> str:
     return f"{stem}-{n}{ext}"
 
 
+def _previous(target: Path) -> Path:
+    """Where an upload being replaced waits (hidden: ingest and rebuild skip dot files)."""
+    return target.with_name(f".{target.name}.previous")
+
+
+def settle_uploads(saved: list[tuple[str, Path, bool]], failed: set[str]) -> None:
+    """After ingest: an upload that failed to ingest does not stay in ``uploads/`` (a rebuild
+    would retry it every time); a replaced upload that failed gets its previous file back (the
+    knowledge base still holds that version); the previous files of successful ones go."""
+    for _, path, _ in saved:
+        previous = _previous(path)
+        try:
+            if str(path) in failed:
+                if previous.exists():
+                    os.replace(previous, path)
+                else:
+                    path.unlink(missing_ok=True)
+            else:
+                previous.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 def _upload_doc_id(name: str) -> str:
     from ingest.pipeline import UPLOAD_PREFIX
 
@@ -121,21 +156,20 @@ def store_uploads(settings: Settings, files: Iterable[Any], replace: bool = Fals
             continue
         try:
             name = safe_filename(original)
-            ext = Path(name).suffix.lower()
             shown = Path(str(original).replace("\\", "/")).name or name
-            if ext not in ALLOWED_EXTENSIONS:
-                problems.append(f"「{shown}」的类型不支持（只接受 {' '.join(ALLOWED_EXTENSIONS)}）。")
-                continue
             try:
                 size = src.stat().st_size
+                with src.open("rb") as fh:
+                    head = fh.read(HEAD_BYTES)
             except OSError:
                 problems.append(f"「{shown}」读取失败，请重新上传。")
                 continue
-            if size > limit:
-                problems.append(f"「{shown}」有 {size / 1024 / 1024:.1f} MB，超过上限 {settings.upload_max_mb} MB。")
-                continue
-            if size == 0:
-                problems.append(f"「{shown}」是空文件。")
+            # the type is judged on the name the user gave (and the content), in Chinese
+            refused = upload_rejection(shown, size, limit, head)
+            if refused is None and Path(name).suffix.lower() not in ALLOWED_EXTENSIONS:
+                refused = f"「{shown}」的文件名无效（扩展名无法识别），请改名后重新上传"
+            if refused:
+                problems.append(f"未导入：{refused.rstrip('。')}。")
                 continue
             taken = batch | (set() if replace else existing)
             name = _free_name(name, taken)
@@ -147,6 +181,8 @@ def store_uploads(settings: Settings, files: Iterable[Any], replace: bool = Fals
                 continue
             tmp = target.with_name(f".{target.name}.part")
             shutil.copyfile(src, tmp)
+            if replaced and target.exists():  # kept until the new version has ingested
+                os.replace(target, _previous(target))
             tmp.replace(target)
             batch.add(name.lower())
             saved.append((shown, target, replaced))
@@ -170,7 +206,7 @@ def upload_plan(settings: Settings, files: Any, replace: bool = False) -> list[s
             continue
         name = safe_filename(original)
         if Path(name).suffix.lower() not in ALLOWED_EXTENSIONS:
-            continue
+            continue  # refused when uploading, with the reason
         shown = Path(str(original).replace("\\", "/")).name or name
         name = _free_name(name, batch | (set() if replace else existing))
         batch.add(name.lower())
@@ -188,12 +224,30 @@ def upload_plan_key(settings: Settings, files: Any) -> str:
 
 def document_rows(settings: Settings) -> list[list[Any]]:
     """The document table, newest first (a fresh upload shows at the top), then by id."""
-    from assistant.kb import list_documents
+    from assistant.kb import open_store, with_authority
 
-    docs = sorted(list_documents(settings), key=lambda d: d["doc_id"])
+    manifests = open_store(settings).manifests()  # as ``kb list``, plus each one's OCR pages
+    docs = sorted(({**with_authority(m.to_dict()), "extra": m.extra} for m in manifests.values()),
+                  key=lambda d: d["doc_id"])
     docs.sort(key=lambda d: d["ingested_at"], reverse=True)
     return [[d["doc_id"], d["title"], d["doc_type"], f"{d['authority']} {d['authority_label']}", d["chunks"],
-             d["ingested_at"]] for d in docs]
+             d["ingested_at"], ocr_flag(d.get("extra") or {})] for d in docs]
+
+
+def ocr_flag(extra: dict) -> str:
+    """The document table's 识别置信度 cell: empty for documents that were not OCRed, else the
+    lowest page confidence, with the low pages named (the same rule as ``kb show``)."""
+    from ingest.ocr import low_confidence_pages
+
+    pages = {int(p): float(c) for p, c in (extra.get("ocr_pages") or {}).items()}
+    if not pages:
+        return ""
+    lowest = min(pages.values())
+    low = low_confidence_pages(pages)
+    if not low:
+        return f"OCR {len(pages)} 页，最低 {lowest:.0%}"
+    shown = "、".join(str(p) for p in low[:10]) + ("…" if len(low) > 10 else "")
+    return f"⚠ 偏低：第 {shown} 页（最低 {lowest:.0%}），请对照原件核对"
 
 
 def _progress_callback(progress: ProgressFn | None, verb: str):
@@ -202,8 +256,14 @@ def _progress_callback(progress: ProgressFn | None, verb: str):
 
     def on_progress(i: int, n: int, path: str) -> None:
         try:
-            desc = f"{verb} {i}/{n}" + (f"：{Path(path).name}" if path else "")
-            progress(i / n if n else 1.0, desc=desc)
+            fraction = i / n if n else 1.0
+            # during OCR the pipeline reports "<file>（文字识别 第 d 页，共 t 页）": the bar moves per page
+            pages = _OCR_PAGES.search(path or "")
+            if pages and n:
+                done, total = int(pages.group(1)), int(pages.group(2))
+                fraction = (i + (done / total if total else 0)) / n
+            desc = f"{verb} {i + 1 if pages else i}/{n}" + (f"：{Path(path).name}" if path else "")
+            progress(min(fraction, 1.0), desc=desc)
         except Exception:  # a progress bar never breaks an ingest
             pass
 
@@ -227,7 +287,7 @@ def upload_documents(ctx: AppContext, files: Any, password: Any = None, progress
         if isinstance(files, (str, Path, dict)):
             files = [files]
         if not files:
-            return "请先选择要上传的文件（PDF / Markdown / TXT / HTML）。", document_rows(ctx.settings)
+            return (f"请先选择要上传的文件（{accepted_types_text()}）。", document_rows(ctx.settings))
         if replace:
             plan = upload_plan(ctx.settings, files, replace=True)
             if any("替换" in line for line in plan) and confirmed != upload_plan_key(ctx.settings, files):
@@ -237,15 +297,20 @@ def upload_documents(ctx: AppContext, files: Any, password: Any = None, progress
             saved, problems = store_uploads(ctx.settings, files, replace=replace)
             lines = list(problems)
             if saved:
-                report, _ = ingest(ctx.settings, [p for _, p, _ in saved], progress=False,
-                                   on_progress=_progress_callback(progress, "导入"))
-                status = ctx.refresh()
+                try:
+                    report, _ = ingest(ctx.settings, [p for _, p, _ in saved], progress=False,
+                                       on_progress=_progress_callback(progress, "导入"))
+                except BaseException:
+                    settle_uploads(saved, {str(p) for _, p, _ in saved})
+                    raise
                 failed = {p for p, _ in report.errors}
+                settle_uploads(saved, failed)
+                status = ctx.refresh()
                 listing = []
                 for shown, path, replaced in saved:
                     what = "替换" if replaced else "新增"
                     if str(path) in failed:
-                        what = "导入失败"
+                        what = "导入失败，文件未保留" if not replaced else "导入失败，保留原来的版本"
                     listing.append(f"  「{shown}」→ {_upload_doc_id(path.name)}（{what}）")
                 lines[:0] = [f"已上传 {len(saved)} 个文件：", *listing, report.summary()]
                 if status:

@@ -1,5 +1,9 @@
 """The calculator tab: total, earned + applicable total, or a score sheet → the scoring tool.
 
+A score sheet is typed into the tab's table or uploaded as a file (.xlsx / .csv): the file goes
+through the CLI's ``load_sheet_rows`` (``python -m assistant score --sheet``), so both give the
+same exact arithmetic and the same row-level Chinese errors.
+
 Score sheet convention (calculator tab): a row whose 满分 cell is empty is "not filled" and
 skipped (so the 15 pre-filled indicator names cost nothing); a row that has 得分, 抽样数 or
 不符合数 but no 满分 is an error naming the row. 删减 is a check box; a checked row with no 满分
@@ -91,18 +95,61 @@ def _count(value: Any) -> Any:
     return value
 
 
+SHEET_FILE_TYPES = (".xlsx", ".csv")
+SHEET_FILE_MAX_BYTES = 5 * 1024 * 1024  # as every maintainer sheet (assistant/upkeep/sheets.py)
+
+
+def sheet_file_records(upload: Any) -> list[Any]:
+    """Rows of an uploaded score sheet (.xlsx / .csv), read and checked by the same
+    ``load_sheet_rows`` as ``python -m assistant score --sheet`` (row-level Chinese errors that
+    name the file as the user named it, never the server's temporary path). The framework's
+    temporary copy stays (the sheet can be recomputed with other deductions) until its cache
+    sweep removes it."""
+    from pathlib import Path
+
+    from assistant.cli.score import load_sheet_rows
+    from assistant.web.admin import _source_of
+
+    if not upload:
+        raise UserError("请先上传评分表文件（Excel .xlsx 或 CSV）")
+    if isinstance(upload, (list, tuple)) and upload and not isinstance(upload[0], str):
+        upload = upload[0]
+    path, original = _source_of(upload)
+    name = Path(str(original).replace("\\", "/")).name or path.name
+    ext = Path(name).suffix.lower()
+    if ext in (".xls", ".et", ".wps"):
+        raise UserError(f"「{name}」是旧版 Excel/WPS 格式，请另存为 .xlsx 后再上传")
+    if ext not in SHEET_FILE_TYPES:
+        raise UserError(f"「{name}」的类型 {ext or '（无扩展名）'} 不支持；评分表请上传 Excel（.xlsx）或 CSV 文件")
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise UserError(f"「{name}」读取失败，请重新上传") from None
+    if size == 0:
+        raise UserError(f"「{name}」是空文件")
+    if size > SHEET_FILE_MAX_BYTES:
+        raise UserError(f"「{name}」过大（{size / 1048576:.1f} MB），评分表上限为 5 MB")
+    try:
+        return load_sheet_rows(path)
+    except UserError as exc:
+        raise UserError(str(exc).replace(str(path), f"「{name}」")) from None
+
+
 def calculate_score(mode: str, total: Any = None, earned: Any = None, applicable_total: Any = None,
-                    table: Any = None, special_deductions: Any = 0, bonus: Any = 0):
+                    table: Any = None, special_deductions: Any = 0, bonus: Any = 0, sheet_file: Any = None):
     """The calculator tab: returns (summary markdown, result dict, matplotlib figure or None).
 
-    ``mode`` is "total" (总分), "earned" (实际得分+涉及项分值) or "sheet" (评分表).
+    ``mode`` is "total" (总分), "earned" (实际得分+涉及项分值), "sheet" (评分表) or "file" (an
+    uploaded score-sheet file, ``sheet_file``).
     """
     from assistant.pipeline.tools import run_calculate_grade
 
     try:
         args: dict[str, Any] = {"special_deductions": _count(special_deductions),
                                 "bonus": _count(bonus)}
-        if mode == "sheet":
+        if mode == "file":
+            args["rows"] = sheet_file_records(sheet_file)
+        elif mode == "sheet":
             args["rows"] = sheet_records(table)
         elif mode == "earned":
             if _blank(earned) or _blank(applicable_total):

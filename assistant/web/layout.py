@@ -105,7 +105,8 @@ def calculator_tab(ctx):
             f"按 GB/T 27922 规则计算：{RULE.replace('<', ' < ').replace('≤', ' ≤ ')}。"
             "特别扣分项每个扣 1 分；特别加分项最多计 1 个（加 1 分）。"
         )
-        mode = gr.Radio([("百分制总分", "total"), ("实际得分 + 涉及项分值", "earned"), ("评分表逐项", "sheet")],
+        mode = gr.Radio([("百分制总分", "total"), ("实际得分 + 涉及项分值", "earned"), ("评分表逐项", "sheet"),
+                         ("上传评分表文件", "file")],
                         value="total", label="计算方式", elem_id="kba-score-mode")
         with gr.Column(visible=True) as total_box:
             total = gr.Number(label="百分制总分（0–100，特别扣分/加分之前）", value=None, elem_id="kba-total")
@@ -126,6 +127,14 @@ def calculator_tab(ctx):
             )
             with gr.Row():
                 sheet_clear = gr.Button("清空表格", size="sm")
+        with gr.Column(visible=False) as file_box:
+            gr.Markdown(
+                "上传认证机构的评分表（Excel .xlsx 或 CSV，不超过 5 MB）：表头需含「指标/项目」和「满分/分值」，"
+                "以及「得分/实得」（或「抽样数」「不符合数」）；「是否涉及/删减」标明不适用的项。"
+                "与命令行 `python -m assistant score --sheet` 按同样的规则逐行检查和计算。"
+            )
+            # no file_types: a wrong type gets our Chinese message, not the framework's English one
+            sheet_file = gr.File(label="评分表文件（.xlsx / .csv）", file_count="single", elem_id="kba-sheet-file")
         with gr.Row():
             special = gr.Number(label="特别扣分项（个）", value=0, precision=0, minimum=0)
             bonus = gr.Number(label="特别加分项（个，最多计 1 个）", value=0, precision=0, minimum=0)
@@ -136,11 +145,11 @@ def calculator_tab(ctx):
             score_json = gr.JSON()
 
         mode.change(lambda m: (gr.update(visible=m == "total"), gr.update(visible=m == "earned"),
-                               gr.update(visible=m == "sheet")),
-                    [mode], [total_box, earned_box, sheet_box], queue=False, **PRIVATE)
+                               gr.update(visible=m == "sheet"), gr.update(visible=m == "file")),
+                    [mode], [total_box, earned_box, sheet_box, file_box], queue=False, **PRIVATE)
         sheet_clear.click(calculator.default_sheet, None, [sheet], queue=False, **PRIVATE)
-        calc.click(lambda m, t, e, a, s, sd, b: calculator.calculate_score(m, t, e, a, s, sd, b),
-                   [mode, total, earned, applicable, sheet, special, bonus],
+        calc.click(lambda m, t, e, a, s, sd, b, f: calculator.calculate_score(m, t, e, a, s, sd, b, sheet_file=f),
+                   [mode, total, earned, applicable, sheet, special, bonus, sheet_file],
                    [score_md, score_json, chart], **PRIVATE)
 
 
@@ -160,8 +169,9 @@ def kb_tab(ctx):
                         "能打开本页的人都可以管理知识库。")
         with gr.Row():
             with gr.Column(scale=3):
-                files = gr.File(label=f"上传文档（PDF / Markdown / TXT / HTML，单个不超过 {ctx.settings.upload_max_mb} MB）",
-                                file_count="multiple", file_types=list(admin.ALLOWED_EXTENSIONS),
+                # no file_types: the framework would refuse other types with an English message;
+                # our own check (ingest.uploads.upload_rejection) says why in Chinese
+                files = gr.File(label=admin.upload_label(ctx.settings), file_count="multiple",
                                 elem_id="kba-files")
             with gr.Column(scale=2):
                 replace_mode = gr.Radio(
@@ -177,7 +187,8 @@ def kb_tab(ctx):
                     rebuild = gr.Button("重建知识库（corpus/ + 上传文件）", size="sm")
                     reload_docs = gr.Button("刷新列表", size="sm")
         kb_status = gr.Textbox(label="状态", interactive=False, lines=2, elem_id="kba-kb-status")
-        docs = gr.Dataframe(headers=list(admin.DOC_COLUMNS), datatype=["str", "str", "str", "str", "number", "str"],
+        docs = gr.Dataframe(headers=list(admin.DOC_COLUMNS),
+                            datatype=["str", "str", "str", "str", "number", "str", "str"],
                             interactive=False, wrap=True, elem_id="kba-docs", max_height=520)
 
         def with_choices(message, rows):

@@ -92,10 +92,21 @@ def citation_cards(citations: Sequence[dict], tool_calls: Sequence[dict] = (), a
             f'<span class="kba-title">{esc(c.get("title"))}</span></div>'
             f'<div class="kba-loc">{esc(c.get("locator"))}</div>'
             f'<div class="kba-card-text">{esc(c.get("text"))}</div>'
-            f'<div class="kba-meta">{meta}</div></div>'
+            f'<div class="kba-meta">{meta}{_original_link(c)}</div></div>'
         )
     parts.append("</div>")
     return "".join(parts)
+
+
+def _original_link(citation: dict) -> str:
+    """" · 查看原文" (a PDF at its page, other formats with the passage highlighted), except for
+    curated answers, which have no file."""
+    if not citation.get("source") or citation.get("doc_type") == "curated":
+        return ""
+    from assistant.web.originals import original_href
+
+    return (f' · <a class="kba-orig" href="{esc(original_href(citation))}" target="_blank" '
+            f'rel="noopener">查看原文</a>')
 
 
 EMPTY_CARDS = '<div class="kba-cards"><div class="kba-empty">提问后，回答引用的原文会以编号卡片显示在这里。</div></div>'
