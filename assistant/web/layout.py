@@ -26,58 +26,192 @@ CSS = """
 .kba-examples {flex-wrap:wrap; gap:6px}
 .kba-examples button {flex:0 0 auto}
 #kba-title h1 {margin-bottom:0}
+.kba-badge {cursor:help}
+.kba-badge-i {margin-left:4px; opacity:.7}
+.kba-kind {font-size:11px; font-weight:400; color:#6b7280; border:1px solid #e5e7eb; border-radius:4px;
+  padding:0 4px; margin-left:4px}
+.kba-original {font-size:12px; color:#2563eb}
+.kba-group {border:1px solid #e5e7eb; border-radius:8px; padding:6px 8px}
+.kba-group > summary {cursor:pointer; font-weight:600; font-size:14px; padding:2px 0 6px}
+.kba-group[open] > summary {color:#1d4ed8}
+.kba-group .kba-card {margin-top:8px}
+.kba-actions {display:flex; gap:6px; flex-wrap:wrap; margin:2px 0 4px}
+.kba-actions button {font-size:12px; padding:2px 10px; border:1px solid #d1d5db; border-radius:6px;
+  background:var(--button-secondary-background-fill); cursor:pointer}
+.kba-card.kba-hl {outline:3px solid #f59e0b; background:#fffbeb; transition:background .3s}
+a.kba-ref {color:#2563eb; text-decoration:none; font-weight:600; cursor:pointer}
+#kba-toast {position:fixed; left:50%; bottom:24px; transform:translateX(-50%); background:#111827; color:#fff;
+  padding:8px 16px; border-radius:8px; font-size:14px; z-index:1000; display:none}
+#kba-hint {color:#b45309; font-size:14px; min-height:0}
+#kba-confirm {border:2px solid #dc2626; border-radius:8px; padding:8px}
+@media (max-width: 600px) {
+  #kba-chatbot {height:min(52vh, 440px) !important; max-height:52vh !important}
+  #kba-chat-row {flex-direction:column !important; flex-wrap:nowrap !important}
+  #kba-chat-col, #kba-cards-col {display:contents !important}
+  #kba-chatbot {order:1}
+  #kba-input-row {order:2; position:sticky; bottom:0; z-index:20; background:var(--background-fill-primary);
+    padding:6px 0; flex-wrap:nowrap !important}
+  #kba-input-row > * {min-width:0 !important}
+  #kba-hint {order:3}
+  #kba-cards-head {order:4}
+  #kba-cards {order:5}
+  #kba-examples-head {order:6}
+  .kba-examples {order:7}
+  #kba-clear-row {order:8}
+  .kba-cards {max-height:none}
+  #kba-header {flex-direction:column !important; gap:4px !important}
+  #kba-title h1 {font-size:20px}
+  #kba-title p {font-size:12px; margin:0}
+  .kba-badge-wrap {justify-content:flex-start}
+  .kba-notice {display:none}
+}
+"""
+
+# Runs once when the page loads: [n] links jump to their card, the copy buttons, and a new answer
+# is shown from its first line (the chat does not scroll to the end of it).
+PAGE_JS = r"""
+() => {
+  if (window.kbaReady) return;
+  window.kbaReady = true;
+  const toast = (text) => {
+    let t = document.getElementById('kba-toast');
+    if (!t) { t = document.createElement('div'); t.id = 'kba-toast'; t.setAttribute('role', 'status');
+              document.body.appendChild(t); }
+    t.textContent = text; t.style.display = 'block';
+    clearTimeout(window.kbaToastTimer);
+    window.kbaToastTimer = setTimeout(() => { t.style.display = 'none'; }, 2500);
+  };
+  const copy = async (text) => {
+    window.kbaLastCopy = text;
+    try { await navigator.clipboard.writeText(text); return true; } catch (e) {}
+    const area = document.createElement('textarea');
+    area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.top = '-1000px';
+    document.body.appendChild(area); area.select();
+    let ok = false; try { ok = document.execCommand('copy'); } catch (e) {}
+    area.remove(); return ok;
+  };
+  document.addEventListener('click', (ev) => {
+    const ref = ev.target.closest && ev.target.closest('a.kba-ref');
+    if (ref) {
+      ev.preventDefault(); ev.stopPropagation();
+      const id = decodeURIComponent((ref.getAttribute('href') || '').replace(/^#/, ''));
+      const card = document.getElementById(id);
+      if (!card) { toast('这条出处已不在引用面板中'); return; }
+      const group = card.closest('details'); if (group) group.open = true;
+      document.querySelectorAll('.kba-card.kba-hl').forEach((c) => c.classList.remove('kba-hl'));
+      card.classList.add('kba-hl');
+      card.scrollIntoView({behavior: 'smooth', block: 'center'});
+      setTimeout(() => card.classList.remove('kba-hl'), 4000);
+      return;
+    }
+    const btn = ev.target.closest && ev.target.closest('button.kba-copy');
+    if (btn) {
+      ev.preventDefault();
+      const group = btn.closest('.kba-group');
+      const kind = btn.dataset.kind === 'short' ? 'short' : 'full';
+      const area = group && group.querySelector('textarea.kba-copy-' + kind);
+      if (!area) return;
+      copy(area.value).then((ok) => toast(ok ? (kind === 'short' ? '已复制客户回复，可直接发给客户'
+                                                               : '已复制回答和出处，可直接粘贴到微信或邮件')
+                                             : '复制失败，请手动选择文字复制'));
+    }
+  }, true);
+  // a new answer: show it from its first line
+  const bots = () => document.querySelectorAll('#kba-chatbot .message-row.bot-row, #kba-chatbot .bot-row');
+  let seen = 0, pinned = null, pinnedAt = 0;
+  const scroller = (el) => {
+    for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+      const oy = getComputedStyle(box).overflowY;
+      if (oy === 'auto' || oy === 'scroll') return box;
+    }
+    return null;
+  };
+  const align = (row, page) => {
+    const box = scroller(row);
+    if (box) {
+      const top = row.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - 8;
+      box.scrollTop = Math.max(0, top);
+    }
+    if (page) {
+      const r = row.getBoundingClientRect();
+      const input = document.querySelector('#kba-input-row');
+      const bottom = input ? Math.min(window.innerHeight, input.getBoundingClientRect().top) : window.innerHeight;
+      if (r.top < 0 || r.top > bottom - 40) window.scrollBy(0, r.top - 80);
+    }
+  };
+  const stopPin = () => { pinned = null; };
+  ['wheel', 'touchstart', 'keydown'].forEach((e) => document.addEventListener(e, (ev) => {
+    if (ev.target.closest && ev.target.closest('#kba-chatbot')) stopPin();
+  }, {passive: true}));
+  new MutationObserver(() => {
+    const rows = bots();
+    if (rows.length > seen) {
+      seen = rows.length; pinned = rows.length; pinnedAt = Date.now();
+      align(rows[rows.length - 1], true);
+    } else {
+      if (rows.length < seen) seen = rows.length;
+      if (pinned && rows.length === pinned && Date.now() - pinnedAt < 60000) align(rows[rows.length - 1], false);
+    }
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}
 """
 
 PRIVATE = {"api_visibility": "private"}  # events not exposed as API endpoints
 
 
 def chat_tab(ctx):
-    """The 问答 tab: chat, example questions, 👍/👎, citation cards."""
+    """The 问答 tab: chat, example questions, 👍/👎, citation cards grouped by answer."""
     import gradio as gr
 
     from assistant.web import chat, render
 
     with gr.Tab("问答", id="chat"):
         turns = gr.State([])
-        with gr.Row():
-            with gr.Column(scale=3):
+        with gr.Row(elem_id="kba-chat-row"):
+            with gr.Column(scale=3, elem_id="kba-chat-col"):
                 chatbot = gr.Chatbot(
-                    label="对话", height=520, buttons=["copy", "copy_all"],
+                    label="对话", show_label=False, height=520, buttons=[], autoscroll=False,
                     feedback_options=("Like", "Dislike"), elem_id="kba-chatbot",
                     placeholder="请输入关于售后服务认证的问题，例如申请条件、证书有效期、评分与星级。",
                 )
-                with gr.Row():
+                with gr.Row(elem_id="kba-input-row"):
                     question = gr.Textbox(placeholder="输入问题，回车发送", show_label=False, scale=5,
                                           max_lines=4, elem_id="kba-question")
-                    send = gr.Button("发送", variant="primary", scale=1, elem_id="kba-send")
-                gr.Markdown("**示例问题**（点击直接提问）：")
+                    send = gr.Button("发送", variant="primary", scale=1, min_width=64, elem_id="kba-send")
+                hint = gr.Markdown("", elem_id="kba-hint")
+                gr.Markdown("**示例问题**（点击直接提问）：", elem_id="kba-examples-head")
                 with gr.Row(elem_classes=["kba-examples"]):
                     example_buttons = [gr.Button(q, size="sm", scale=0, min_width=0,
                                                  elem_classes=["kba-example"])
                                        for q in chat.EXAMPLE_QUESTIONS]
-                with gr.Row():
+                with gr.Row(elem_id="kba-clear-row"):
                     clear = gr.Button("清空对话", size="sm", scale=0, min_width=120)
                     feedback = gr.Markdown("", elem_id="kba-feedback")
-            with gr.Column(scale=2):
-                gr.Markdown("### 引用原文")
+            with gr.Column(scale=2, elem_id="kba-cards-col"):
+                gr.Markdown("### 引用原文（点击回答中的编号跳到对应卡片）", elem_id="kba-cards-head")
                 cards = gr.HTML(render.EMPTY_CARDS, elem_id="kba-cards")
 
-        chat_outputs = [chatbot, cards, turns, question]
+        chat_outputs = [chatbot, cards, turns, question, hint]
 
         def respond(message, state):
-            yield from chat.chat_stream(ctx, message, state)
+            if not (message or "").strip():  # an empty send: a hint, nothing else changes
+                yield gr.update(), gr.update(), state, "", chat.EMPTY_HINT
+                return
+            for out in chat.chat_stream(ctx, message, state):
+                yield (*out, "")
 
         def make_example(text):
             def ask_example(state):
-                yield from chat.chat_stream(ctx, text, state)
+                for out in chat.chat_stream(ctx, text, state):
+                    yield (*out, "")
             return ask_example
 
         question.submit(respond, [question, turns], chat_outputs, **PRIVATE)
         send.click(respond, [question, turns], chat_outputs, **PRIVATE)
         for button, text in zip(example_buttons, chat.EXAMPLE_QUESTIONS):
             button.click(make_example(text), [turns], chat_outputs, **PRIVATE)
-        clear.click(lambda: ([], render.EMPTY_CARDS, [], "", ""), None,
-                    [chatbot, cards, turns, question, feedback], queue=False, **PRIVATE)
+        clear.click(lambda: ([], render.EMPTY_CARDS, [], "", "", ""), None,
+                    [chatbot, cards, turns, question, feedback, hint], queue=False, **PRIVATE)
         chatbot.clear(lambda: (render.EMPTY_CARDS, [], ""), None, [cards, turns, feedback], queue=False,
                       **PRIVATE)
 
@@ -295,7 +429,7 @@ def build_ui(ctx):
 
     with gr.Blocks(title="售后服务认证知识库助手", analytics_enabled=False,
                    delete_cache=TEMP_FILES_MAX_AGE) as demo:
-        with gr.Row(equal_height=True):
+        with gr.Row(equal_height=True, elem_id="kba-header"):
             gr.Markdown("# 售后服务认证知识库助手\nGB/T 27922-2011《商品售后服务评价体系》· 回答附原文引用",
                         elem_id="kba-title")
             gr.HTML(render.mode_badge(ctx.assistant), elem_id="kba-mode")
