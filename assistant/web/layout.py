@@ -263,9 +263,11 @@ def calculator_tab(ctx):
         with gr.Accordion("详细结果（JSON）", open=False):
             score_json = gr.JSON()
 
+        # another way of entering the score: the old result no longer applies
         mode.change(lambda m: (gr.update(visible=m == "total"), gr.update(visible=m == "earned"),
-                               gr.update(visible=m == "sheet")),
-                    [mode], [total_box, earned_box, sheet_box], queue=False, **PRIVATE)
+                               gr.update(visible=m == "sheet"), "", None, None),
+                    [mode], [total_box, earned_box, sheet_box, score_md, score_json, chart], queue=False,
+                    **PRIVATE)
         sheet_clear.click(calculator.default_sheet, None, [sheet], queue=False, **PRIVATE)
         calc.click(lambda m, t, e, a, s, sd, b: calculator.calculate_score(m, t, e, a, s, sd, b),
                    [mode, total, earned, applicable, sheet, special, bonus],
@@ -276,6 +278,7 @@ def kb_tab(ctx):
     """The 知识库 tab: upload, delete, rebuild; returns what the page load refreshes."""
     import gradio as gr
 
+    from assistant.present import DOC_TYPE_WORDS
     from assistant.web import admin
 
     with gr.Tab("知识库", id="kb"):
@@ -310,7 +313,8 @@ def kb_tab(ctx):
 
         def with_choices(message, rows):
             ids = [r[0] for r in rows]
-            return message, rows, gr.update(choices=ids, value=None)
+            shown = [[r[0], r[1], DOC_TYPE_WORDS.get(r[2], r[2]), *r[3:]] for r in rows]  # type in words
+            return message, shown, gr.update(choices=ids, value=None)
 
         def on_upload(fs, pw, how, shown_key, progress=gr.Progress()):
             replace = how == "replace"
@@ -330,13 +334,48 @@ def kb_tab(ctx):
             return with_choices(*admin.list_documents_handler(ctx))
 
         kb_outputs = [kb_status, docs, doc_choice]
+        # delete and rebuild are asked for again (with the password when one is set) before they run
+        with gr.Group(visible=False, elem_id="kba-confirm") as confirm_box:
+            confirm_md = gr.Markdown("", elem_id="kba-confirm-text")
+            confirm_pw = gr.Textbox(label="管理员密码（确认操作）", type="password", elem_id="kba-confirm-password",
+                                    visible=bool(ctx.settings.admin_password))
+            with gr.Row():
+                confirm_yes = gr.Button("确认执行", variant="stop", size="sm", elem_id="kba-confirm-yes")
+                confirm_no = gr.Button("取消", size="sm", elem_id="kba-confirm-no")
+        pending = gr.State(None)
+
+        def ask_delete(doc_id):
+            if not doc_id:
+                return gr.update(visible=False), "", None, "请先在表格或下拉框中选择要删除的文档。"
+            title = next((r[1] for r in admin.document_rows(ctx.settings) if r[0] == doc_id), "")
+            name = f"《{title}》（{doc_id}）" if title else f"「{doc_id}」"
+            return (gr.update(visible=True), f"**确认删除文档 {name}？** 删除后不能恢复，需要时可重新上传。",
+                    ("delete", doc_id), gr.update())
+
+        def ask_rebuild():
+            return (gr.update(visible=True), "**确认重建知识库？** 将按 corpus/ 和已上传的文件重新导入全部文档，"
+                    "文档较多时需要几分钟。", ("rebuild", None), gr.update())
+
+        def on_confirm(what, pw_confirm, pw, progress=gr.Progress()):
+            hide = (gr.update(visible=False), None, "")
+            pw = pw_confirm or pw
+            if not what:
+                return (gr.update(), gr.update(), gr.update()) + hide
+            if what[0] == "delete":
+                return on_delete(what[1], pw) + hide
+            return on_rebuild(pw, progress=progress) + hide
+
+        confirm_outputs = [confirm_box, confirm_md, pending, kb_status]
         upload.click(on_upload, [files, password, replace_mode, plan_key], kb_outputs + [files, plan_key],
                      concurrency_limit=1,
                      concurrency_id="kb-write", **PRIVATE)
-        delete.click(on_delete, [doc_choice, password], kb_outputs, concurrency_limit=1,
-                     concurrency_id="kb-write", **PRIVATE)
-        rebuild.click(on_rebuild, [password], kb_outputs, concurrency_limit=1,
-                      concurrency_id="kb-write", **PRIVATE)
+        delete.click(ask_delete, [doc_choice], confirm_outputs, queue=False, **PRIVATE)
+        rebuild.click(ask_rebuild, None, confirm_outputs, queue=False, **PRIVATE)
+        confirm_yes.click(on_confirm, [pending, confirm_pw, password],
+                          kb_outputs + [confirm_box, pending, confirm_pw], concurrency_limit=1,
+                          concurrency_id="kb-write", **PRIVATE)
+        confirm_no.click(lambda: (gr.update(visible=False), None, "", "已取消。"), None,
+                         [confirm_box, pending, confirm_pw, kb_status], queue=False, **PRIVATE)
         reload_docs.click(on_list, None, kb_outputs, **PRIVATE)
         def pick_doc(evt: gr.SelectData):
             row = evt.row_value or []
@@ -350,6 +389,7 @@ def retrieval_tab(ctx):
     """The 检索测试 tab: the fused ranking with each signal's score."""
     import gradio as gr
 
+    from assistant.present import DOC_TYPE_WORDS
     from assistant.web import dashboard
     from ingest.model import DOC_TYPES
 
@@ -357,7 +397,8 @@ def retrieval_tab(ctx):
         with gr.Row():
             query = gr.Textbox(label="检索语句", scale=4, elem_id="kba-query")
             top_k = gr.Slider(1, 20, value=5, step=1, label="top-k", scale=1)
-            doc_type = gr.Dropdown([dashboard.DOC_TYPE_ALL, *DOC_TYPES], value=dashboard.DOC_TYPE_ALL,
+            doc_type = gr.Dropdown([(dashboard.DOC_TYPE_ALL, dashboard.DOC_TYPE_ALL),
+                                    *[(DOC_TYPE_WORDS.get(t, t), t) for t in DOC_TYPES]], value=dashboard.DOC_TYPE_ALL,
                                    label="文档类型", scale=1)
         search = gr.Button("检索", variant="primary", elem_id="kba-search")
         search_status = gr.Textbox(label="状态", interactive=False, lines=1)
@@ -365,10 +406,12 @@ def retrieval_tab(ctx):
                             datatype=["number", "number", "number", "number", "str", "str", "str", "str", "str"],
                             interactive=False, wrap=True, elem_id="kba-hits", max_height=640,
                             column_widths=["5%", "7%", "8%", "7%", "12%", "10%", "11%", "6%", "34%"])
-        search.click(lambda q, k, t: dashboard.retrieval_rows(ctx, q, k, t), [query, top_k, doc_type],
-                     [search_status, hits], **PRIVATE)
-        query.submit(lambda q, k, t: dashboard.retrieval_rows(ctx, q, k, t), [query, top_k, doc_type],
-                     [search_status, hits], **PRIVATE)
+        def on_search(q, k, t):
+            message, rows = dashboard.retrieval_rows(ctx, q, k, t)
+            return message, [[*r[:7], DOC_TYPE_WORDS.get(r[7], r[7]), *r[8:]] for r in rows]  # type in words
+
+        search.click(on_search, [query, top_k, doc_type], [search_status, hits], **PRIVATE)
+        query.submit(on_search, [query, top_k, doc_type], [search_status, hits], **PRIVATE)
 
 
 def eval_tab(ctx):
