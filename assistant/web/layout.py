@@ -44,7 +44,15 @@ a.kba-ref {color:#2563eb; text-decoration:none; font-weight:600; cursor:pointer}
   padding:8px 16px; border-radius:8px; font-size:14px; z-index:1000; display:none}
 #kba-hint {color:#b45309; font-size:14px; min-height:0}
 #kba-confirm {border:2px solid #dc2626; border-radius:8px; padding:8px}
+.kba-narrow-only {display:none !important}
+.kba-tcards {display:flex; flex-direction:column; gap:8px}
+.kba-tcard {border:1px solid #e5e7eb; border-radius:8px; padding:8px 10px; font-size:13px; line-height:1.5;
+  overflow-wrap:anywhere}
+.kba-tcard-title {font-weight:600; font-size:14px; margin-bottom:4px}
+.kba-tkey {color:#6b7280}
 @media (max-width: 600px) {
+  .kba-narrow-only {display:block !important}
+  #kba-docs, #kba-hits {display:none !important}
   #kba-chatbot {height:min(52vh, 440px) !important; max-height:52vh !important}
   #kba-chat-row {flex-direction:column !important; flex-wrap:nowrap !important}
   #kba-chat-col, #kba-cards-col {display:contents !important}
@@ -116,6 +124,47 @@ PAGE_JS = r"""
                                              : '复制失败，请手动选择文字复制'));
     }
   }, true);
+  // the framework's own strings that its Chinese translation lacks (labels, tooltips)
+  const WORDS = {
+    'Copy table data': '复制表格数据', 'Copied to clipboard': '已复制', 'Dataframe': '数据表', 'Fullscreen': '全屏',
+    'Exit fullscreen mode': '退出全屏', 'Exit fullscreen': '退出全屏', 'Table actions': '表格操作',
+    'Open cell menu': '单元格菜单', 'Gradio footer navigation': '页脚导航', 'Reset to default value': '恢复默认值',
+    'Click to upload or drop files': '点击上传或拖放文件', 'Empty value': '空', 'Textbox': '文本框',
+    'chatbot conversation': '对话记录', 'Copy message': '复制消息', 'Copy conversation': '复制对话',
+    'Like': '赞', 'Dislike': '踩', 'Clear': '清除', 'Remove': '移除', 'Download': '下载', 'Copy': '复制',
+    'Copied': '已复制', 'Sort ascending': '升序', 'Sort descending': '降序', 'Clear sort': '取消排序',
+    'Search': '搜索', 'Filter': '筛选', 'Close': '关闭', 'Loading...': '加载中……', 'Error': '错误',
+    'Upload': '上传', 'Uploading...': '上传中……', 'Plot': '图表', 'Settings': '设置', 'Select': '选择',
+    'common.complete': '完成',
+  };
+  const PATTERNS = [[/^number input for (.+)$/, '$1 数值'], [/^range slider for (.+)$/, '$1 滑块'],
+                    [/^user's message: /, '提问：'], [/^bot's message: /, '回答：']];
+  const say = (v) => {
+    if (Object.prototype.hasOwnProperty.call(WORDS, v)) return WORDS[v];
+    for (const [re, to] of PATTERNS) if (re.test(v)) return v.replace(re, to);
+    return null;
+  };
+  const DATA = '.message-content, .kba-cards, .kba-tcards, [role=gridcell], td, textarea, input';
+  const translate = () => {
+    document.querySelectorAll('[title],[aria-label],[placeholder]').forEach((el) => {
+      if (el.closest('.kba-badge')) return;
+      for (const a of ['title', 'aria-label', 'placeholder']) {
+        const v = el.getAttribute(a); const t = v && say(v.trim());
+        if (t && t !== v) el.setAttribute(a, t);
+      }
+    });
+    const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (w.nextNode()) {
+      const n = w.currentNode, v = n.nodeValue.trim();
+      if (!v || !/[A-Za-z]/.test(v) || !n.parentElement || n.parentElement.closest(DATA)) continue;
+      const t = say(v); if (t) n.nodeValue = n.nodeValue.replace(v, t);
+    }
+  };
+  let pending = null;
+  new MutationObserver(() => { if (!pending) pending = setTimeout(() => { pending = null; translate(); }, 60); })
+    .observe(document.body, {childList: true, subtree: true, attributes: true,
+                             attributeFilter: ['title', 'aria-label', 'placeholder']});
+  translate();
   // a new answer: show it from its first line
   const bots = () => document.querySelectorAll('#kba-chatbot .message-row.bot-row, #kba-chatbot .bot-row');
   let seen = 0, pinned = null, pinnedAt = 0;
@@ -279,7 +328,7 @@ def kb_tab(ctx):
     import gradio as gr
 
     from assistant.present import DOC_TYPE_WORDS
-    from assistant.web import admin
+    from assistant.web import admin, render
 
     with gr.Tab("知识库", id="kb"):
         if ctx.settings.admin_password:
@@ -310,6 +359,11 @@ def kb_tab(ctx):
         kb_status = gr.Textbox(label="状态", interactive=False, lines=2, elem_id="kba-kb-status")
         docs = gr.Dataframe(headers=list(admin.DOC_COLUMNS), datatype=["str", "str", "str", "str", "number", "str"],
                             interactive=False, wrap=True, elem_id="kba-docs", max_height=520)
+        # on a phone the table is shown as one card per document (see CSS)
+        docs_cards = gr.HTML("", elem_id="kba-docs-cards", elem_classes=["kba-narrow-only"])
+        docs.change(lambda rows: render.table_cards(admin.DOC_COLUMNS, rows, title_col=1,
+                                                    empty="知识库中还没有文档。"),
+                    [docs], [docs_cards], queue=False, **PRIVATE)
 
         def with_choices(message, rows):
             ids = [r[0] for r in rows]
@@ -390,7 +444,7 @@ def retrieval_tab(ctx):
     import gradio as gr
 
     from assistant.present import DOC_TYPE_WORDS
-    from assistant.web import dashboard
+    from assistant.web import dashboard, render
     from ingest.model import DOC_TYPES
 
     with gr.Tab("检索测试", id="retrieval"):
@@ -406,6 +460,10 @@ def retrieval_tab(ctx):
                             datatype=["number", "number", "number", "number", "str", "str", "str", "str", "str"],
                             interactive=False, wrap=True, elem_id="kba-hits", max_height=640,
                             column_widths=["5%", "7%", "8%", "7%", "12%", "10%", "11%", "6%", "34%"])
+        hits_cards = gr.HTML("", elem_id="kba-hits-cards", elem_classes=["kba-narrow-only"])
+        hits.change(lambda rows: render.table_cards(dashboard.HIT_COLUMNS, rows, title_col=4,
+                                                    empty="检索结果会显示在这里。"),
+                    [hits], [hits_cards], queue=False, **PRIVATE)
         def on_search(q, k, t):
             message, rows = dashboard.retrieval_rows(ctx, q, k, t)
             return message, [[*r[:7], DOC_TYPE_WORDS.get(r[7], r[7]), *r[8:]] for r in rows]  # type in words

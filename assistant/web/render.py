@@ -223,3 +223,22 @@ def all_cards(turns: Sequence[dict], pending: str | None = None) -> str:
 
 def citation_cards_for_last(turns: Sequence[dict]) -> str:
     return all_cards(turns)
+
+
+def table_cards(headers: Sequence[str], rows: Any, title_col: int = 0, empty: str = "暂无数据。") -> str:
+    """A table as one card per row (for narrow screens, where columns would be one character wide):
+    the ``title_col`` cell as the card's title, every other cell as "header：value"; all escaped."""
+    if hasattr(rows, "values") and hasattr(rows, "columns"):  # a DataFrame
+        rows = rows.values.tolist()
+    rows = [list(r) for r in (rows or []) if any(str(v).strip() for v in r)]
+    if not rows:
+        return f'<div class="kba-tcards"><div class="kba-empty">{esc(empty)}</div></div>'
+    parts = ['<div class="kba-tcards">']
+    for row in rows:
+        title = row[title_col] if title_col < len(row) else ""
+        fields = "".join(
+            f'<div class="kba-tfield"><span class="kba-tkey">{esc(h)}：</span>{esc(ui_num(v))}</div>'
+            for i, (h, v) in enumerate(zip(headers, row)) if i != title_col and str(v).strip() != "")
+        parts.append(f'<div class="kba-tcard"><div class="kba-tcard-title">{esc(title)}</div>{fields}</div>')
+    parts.append("</div>")
+    return "".join(parts)
