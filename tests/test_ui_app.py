@@ -61,7 +61,12 @@ def _open(context, url):
 
 
 def _tab(pg, name):
-    pg.get_by_role("tab", name=name).click()
+    tab = pg.get_by_role("tab", name=name)
+    if tab.count() and tab.is_visible():
+        tab.click()
+    else:  # a narrow screen puts the last tabs in the framework's "more" menu
+        pg.locator(".overflow-menu > button").click()
+        pg.locator(".overflow-dropdown button", has_text=name).click()
     pg.wait_for_timeout(400)
 
 
@@ -311,7 +316,7 @@ def test_delete_and_rebuild_ask_for_confirmation(browser, app_server, shots):
     doc_id = pg.locator("#kba-docs [data-col='0']").last.inner_text().strip()
     _pick_doc(pg, doc_id)
     pg.get_by_role("button", name="删除所选文档").click()
-    confirm = pg.locator("#kba-confirm")
+    confirm = pg.locator("#kba-confirm").first
     expect(confirm).to_be_visible()
     expect(confirm).to_contain_text("确认删除文档")
     expect(confirm).to_contain_text(doc_id)

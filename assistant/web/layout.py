@@ -135,7 +135,7 @@ PAGE_JS = r"""
     'Copied': '已复制', 'Sort ascending': '升序', 'Sort descending': '降序', 'Clear sort': '取消排序',
     'Search': '搜索', 'Filter': '筛选', 'Close': '关闭', 'Loading...': '加载中……', 'Error': '错误',
     'Upload': '上传', 'Uploading...': '上传中……', 'Plot': '图表', 'Settings': '设置', 'Select': '选择',
-    'common.complete': '完成',
+    'common.complete': '完成', 'More tabs': '更多标签页',
   };
   const PATTERNS = [[/^number input for (.+)$/, '$1 数值'], [/^range slider for (.+)$/, '$1 滑块'],
                     [/^user's message: /, '提问：'], [/^bot's message: /, '回答：']];
@@ -162,7 +162,7 @@ PAGE_JS = r"""
   };
   let pending = null;
   new MutationObserver(() => { if (!pending) pending = setTimeout(() => { pending = null; translate(); }, 60); })
-    .observe(document.body, {childList: true, subtree: true, attributes: true,
+    .observe(document.body, {childList: true, subtree: true, characterData: true, attributes: true,
                              attributeFilter: ['title', 'aria-label', 'placeholder']});
   translate();
   // a new answer: show it from its first line
@@ -356,6 +356,14 @@ def kb_tab(ctx):
                     delete = gr.Button("删除所选文档", variant="stop", size="sm")
                     rebuild = gr.Button("重建知识库（corpus/ + 上传文件）", size="sm")
                     reload_docs = gr.Button("刷新列表", size="sm")
+                # delete and rebuild are asked for again (with the password when one is set) before they run
+                with gr.Group(visible=False, elem_id="kba-confirm") as confirm_box:
+                    confirm_md = gr.Markdown("", elem_id="kba-confirm-text")
+                    confirm_pw = gr.Textbox(label="管理员密码（确认操作）", type="password", elem_id="kba-confirm-password",
+                                            visible=bool(ctx.settings.admin_password))
+                    with gr.Row():
+                        confirm_yes = gr.Button("确认执行", variant="stop", size="sm", elem_id="kba-confirm-yes")
+                        confirm_no = gr.Button("取消", size="sm", elem_id="kba-confirm-no")
         kb_status = gr.Textbox(label="状态", interactive=False, lines=2, elem_id="kba-kb-status")
         docs = gr.Dataframe(headers=list(admin.DOC_COLUMNS), datatype=["str", "str", "str", "str", "number", "str"],
                             interactive=False, wrap=True, elem_id="kba-docs", max_height=520)
@@ -388,14 +396,6 @@ def kb_tab(ctx):
             return with_choices(*admin.list_documents_handler(ctx))
 
         kb_outputs = [kb_status, docs, doc_choice]
-        # delete and rebuild are asked for again (with the password when one is set) before they run
-        with gr.Group(visible=False, elem_id="kba-confirm") as confirm_box:
-            confirm_md = gr.Markdown("", elem_id="kba-confirm-text")
-            confirm_pw = gr.Textbox(label="管理员密码（确认操作）", type="password", elem_id="kba-confirm-password",
-                                    visible=bool(ctx.settings.admin_password))
-            with gr.Row():
-                confirm_yes = gr.Button("确认执行", variant="stop", size="sm", elem_id="kba-confirm-yes")
-                confirm_no = gr.Button("取消", size="sm", elem_id="kba-confirm-no")
         pending = gr.State(None)
 
         def ask_delete(doc_id):
