@@ -154,3 +154,8 @@ def test_charts_draw_chinese_labels_with_a_cjk_font():
         warnings.simplefilter("error")  # a missing glyph is a warning: none may occur
         fig.savefig(io.BytesIO(), format="png")
         charts.grade_chart(72.5, "达标").savefig(io.BytesIO(), format="png")
+
+
+def test_internal_errors_are_said_in_words():
+    message = render.friendly_error(RuntimeError("boom"), "回答问题")
+    assert "内部错误" in message and not re.search(r"[A-Za-z]", message)

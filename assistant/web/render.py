@@ -23,7 +23,8 @@ def friendly_error(exc: BaseException, action: str = "处理请求") -> str:
     if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"{action}失败：数据目录只读或没有写权限（{exc.filename or ''}），无法写入：查询照常，写入需要写权限。"
     log.error("%s failed", action, exc_info=exc)
-    return f"抱歉，{action}时出现内部错误（{type(exc).__name__}）。请稍后重试；如果一再出现，请联系管理员。"
+    # the exception's name goes to the log with the traceback; the page says it in words
+    return f"抱歉，{action}时出现内部错误，详情已记入服务日志。请稍后重试；如果一再出现，请联系管理员。"
 
 
 # Markdown that could show an image or a link, make HTML, or format text: escaped with a
