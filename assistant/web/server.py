@@ -40,7 +40,7 @@ class ChineseInterface:
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope.get("type") != "http" or scope.get("method") not in ("GET", "HEAD"):
+        if scope.get("type") != "http" or scope.get("method") != "GET":
             return await self.app(scope, receive, send)
         state: dict = {}
 
