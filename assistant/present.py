@@ -4,6 +4,7 @@ and every text said about a score (the answer's sentences, the calculator's summ
 from __future__ import annotations
 
 import html
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -42,8 +43,68 @@ def format_answer(answer) -> str:
         for c in answer.citations:
             lines.append(f"[{c.n}] {c.title}｜{c.locator}\n    {c.text.strip()}")
     for n in answer.notices:
-        lines.append(f"（{n}）")
+        lines.append(f"（{notice_words(n)}）")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- words for users
+
+#: the refusal topics of resources/scope.yaml, as a user reads them ("超出知识库范围：认证费用")
+TOPIC_WORDS = {
+    "fraud": "弄虚作假或规避评审",
+    "writing_tasks": "代写、翻译或编程",
+    "other_certifications": "其他认证或标准",
+    "fees": "认证费用",
+    "durations": "办理周期",
+    "contacts": "联系方式",
+    "certificate_admin": "证书补办、转让与查询",
+    "finance_tax": "贷款、税收与补贴",
+    "people_admin": "评审员与从业人员资格",
+    "indicator_weights": "指标的官方分值",
+    "later_clauses": "标准的其他条款",
+    "mark_design": "认证标志设计",
+    "statistics": "获证企业统计",
+    "revision_details": "标准修订细节",
+    "other_countries": "国外认证制度",
+    "sanbao_specifics": "三包的具体规定",
+    "law_and_advertising": "其他法律问题",
+    "service_time_rules": "服务时限规定",
+}
+_SCOPE_PREFIX = "超出知识库范围："
+
+#: document types (ingest.model.DOC_TYPES) as a user reads them
+DOC_TYPE_WORDS = {"standard": "标准", "faq": "常见问题", "regulation": "法规", "guide": "指南", "web": "网页"}
+_ASCII_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def notice_words(note: str) -> str:
+    """A notice as a user reads it: an internal topic key becomes its Chinese words."""
+    note = str(note or "")
+    if note.startswith(_SCOPE_PREFIX):
+        key = note[len(_SCOPE_PREFIX):].strip()
+        if _ASCII_KEY.fullmatch(key):
+            return _SCOPE_PREFIX + TOPIC_WORDS.get(key, "知识库未收录的主题")
+    return note
+
+
+# a field name in parentheses after its Chinese name: "涉及项分值(applicable_total)"
+_FIELD_NAME = re.compile(r"\s*[（(](?:[a-z_]+)(?:\s*[/、,，]\s*[a-z_]+)*[)）]")
+
+
+def plain_error(text: str) -> str:
+    """An error message without the internal field names a program would use."""
+    return _FIELD_NAME.sub("", str(text or ""))
+
+
+def mode_words(mode: str) -> str:
+    """The assistant's mode in words a salesperson understands (the technical line goes in a tooltip)."""
+    if str(mode or "").startswith("LLM"):
+        return "智能模式：由大模型依据知识库原文作答，每句注明出处"
+    return "离线模式：答案直接摘自知识库原文"
+
+
+MODE_WHY = ("为什么答案是原文摘录？离线模式不调用大模型，回答逐句摘自知识库中的文件，"
+            "每句都标有出处编号，点击编号可查看原文。")
 
 
 # --------------------------------------------------------------------------- score text
@@ -134,7 +195,7 @@ def esc(value: Any) -> str:
 def score_summary(result: dict) -> str:
     """Markdown summary of a result dict (every dynamic text escaped)."""
     if "error" in result:
-        return f"⚠️ 无法计算：{esc(result['error'])}"
+        return f"⚠️ 无法计算：{esc(plain_error(result['error']))}"
     lines = [f"### 最终得分 {result['score']:.2f} 分 · {esc(result['grade'])}"]
     if result.get("score_exact") and "/" in str(result["score_exact"]):
         lines.append(f"精确值 {esc(result['score_exact'])}（等级按精确值评定）")

@@ -406,13 +406,18 @@ def test_cli_unreadable_batch_file(cli_main, capsys, tmp_path, make, fragment):
 ])
 def test_cli_single_question_json(cli_main, capsys, question, expect):
     code, out, err = cli_main(capsys, "ask", question, "--json")
-    assert code == 0 and err == ""
+    assert code == 0 and _mode_line_only(err), err
     check_record(json.loads(out), expect)
+
+
+def _mode_line_only(err: str) -> bool:
+    """A one-shot ask says its mode once on stderr (issue 15), and nothing else."""
+    return err.count("\n") == 1 and err.startswith("离线模式：答案直接摘自知识库原文")
 
 
 def test_cli_single_question_human_output_has_no_control_characters(cli_main, capsys):
     code, out, err = cli_main(capsys, "ask", "\x1b[2J\x1b[31m\u202e证书有效期几年？")
-    assert code == 0 and err == "" and "[1]" in out and "引用：" in out
+    assert code == 0 and _mode_line_only(err) and "[1]" in out and "引用：" in out
     assert not re.search(r"[\x1b\u202e]", out)
 
 

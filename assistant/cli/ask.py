@@ -6,7 +6,7 @@ import json
 import re
 import sys
 
-from assistant.present import batch_record, format_answer
+from assistant.present import batch_record, format_answer, mode_words
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -80,10 +80,12 @@ def run(args) -> int:
         with fh:
             return run_batch(assistant, fh, sys.stdout)
     if args.question is not None:
+        # once, on stderr (stdout stays the answer or its JSON): which mode answered, in words
+        print(f"{mode_words(assistant.mode)}（{assistant.mode}）", file=sys.stderr)
         answer = assistant.ask(args.question)
         print(json_text(answer.to_dict(), indent=2) if args.json else format_answer(answer))
         return 0
-    print(f"{assistant.mode}。输入问题后回车，空行或 Ctrl-D 退出。", file=sys.stderr)
+    print(f"{mode_words(assistant.mode)}（{assistant.mode}）。输入问题后回车，空行或 Ctrl-D 退出。", file=sys.stderr)
     history: list[dict] = []
     while True:
         try:

@@ -7,24 +7,69 @@ from assistant.domain.grades import GRADE_BANDS, TICKS
 
 _CJK_FONT: list[str | None] = []
 
+# where Debian's fonts-noto-cjk (installed by `make install` / .ci/run) and similar packages put
+# their files; registered with matplotlib by file, so its font cache does not need rebuilding
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
+FONT_FILES = ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf",
+              "NotoSerifCJK-Regular.ttc", "SourceHanSansSC-Regular.otf", "wqy-microhei.ttc", "wqy-zenhei.ttc",
+              "DroidSansFallbackFull.ttf")
+WANTED = ("Noto Sans CJK", "Noto Sans SC", "Noto Serif CJK", "Source Han", "WenQuanYi", "Droid Sans Fallback",
+          "SimHei", "Microsoft YaHei", "PingFang", "Heiti", "AR PL")
+
+
+def _register_cjk_files() -> None:
+    from pathlib import Path
+
+    from matplotlib import font_manager
+
+    for base in FONT_DIRS:
+        root = Path(base).expanduser()
+        if not root.is_dir():
+            continue
+        for name in FONT_FILES:
+            for path in root.rglob(name):
+                try:
+                    font_manager.fontManager.addfont(str(path))
+                except Exception:  # noqa: BLE001 -- an unreadable font file: try the next
+                    continue
+                return
+
 
 def cjk_font() -> str | None:
-    """A font family matplotlib can draw Chinese with, or None (then labels fall back to ASCII)."""
+    """A font family matplotlib can draw Chinese with (an installed CJK font file is registered
+    first), or None (then labels fall back to ASCII)."""
     if not _CJK_FONT:
         from matplotlib import font_manager
 
-        wanted = ("Noto Sans CJK", "Noto Serif CJK", "Source Han", "WenQuanYi", "Droid Sans Fallback",
-                  "SimHei", "Microsoft YaHei", "PingFang", "Heiti", "AR PL")
-        found = None
-        for font in font_manager.fontManager.ttflist:
-            if any(font.name.startswith(w) for w in wanted):
-                found = font.name
-                break
+        def find() -> str | None:
+            for w in WANTED:
+                for font in font_manager.fontManager.ttflist:
+                    if font.name.startswith(w):
+                        return font.name
+            return None
+
+        found = find()
+        if found is None:
+            _register_cjk_files()
+            found = find()
         _CJK_FONT.append(found)
     return _CJK_FONT[0]
 
 
 _ASCII_GRADES = {"不通过": "Fail", "达标": "Pass", "三星级": "3★", "四星级": "4★", "五星级": "5★"}
+
+#: the QA set's category keys (eval/qa.jsonl) as the chart labels them
+CATEGORY_WORDS = {
+    "certification_category": "认证类别", "eligibility_scope": "申请条件", "standard_content": "标准内容",
+    "grades": "等级", "score_calculation": "评分计算", "process": "认证流程", "materials": "申请材料",
+    "review_outlets": "评审与网点", "validity_surveillance": "有效期与监督", "benefits_policy": "作用与政策",
+    "regulations": "法规", "traditional_chinese": "繁体提问", "colloquial_typo": "口语与错字",
+    "followup": "追问", "out_of_scope": "超出范围",
+}
+
+
+def category_label(key: str) -> str:
+    return CATEGORY_WORDS.get(key, key)
 
 
 def _label(text: str) -> str:
@@ -72,9 +117,10 @@ def category_chart(per_category: dict[str, dict]):
     ax = fig.add_subplot(1, 1, 1)
     cats = list(per_category)
     if not cats:
-        ax.text(0.5, 0.5, "no data", ha="center", va="center")
+        ax.text(0.5, 0.5, "暂无数据" if cjk_font() else "-", ha="center", va="center")
         return fig
-    labels = [c if cjk_font() or c.isascii() else f"C{i + 1}" for i, c in enumerate(cats)]
+    labels = [category_label(c) if cjk_font() else (c if c.isascii() else f"C{i + 1}")
+              for i, c in enumerate(cats)]
     ours = [(per_category[c].get("ours") or {}).get("accuracy") or 0.0 for c in cats]
     has_base = any(per_category[c].get("baseline") for c in cats)
     width = 0.38 if has_base else 0.6

@@ -9,12 +9,12 @@ from typing import Any, Iterator, Sequence
 
 from assistant.web.context import AppContext
 from assistant.web.render import (
-    EMPTY_CARDS,
+    all_cards,
     chat_messages,
-    citation_cards,
-    citation_cards_for_last,
     friendly_error,
 )
+
+EMPTY_HINT = "请先输入问题，例如：证书有效期几年？或点击下面的示例问题。"
 
 EXAMPLE_QUESTIONS = (
     "售后服务认证属于哪类认证？",
@@ -63,7 +63,7 @@ def chat_stream(ctx: AppContext, question: str, turns: list[dict] | None) -> Ite
     turns = list(turns or [])
     question = (question or "").strip()
     if not question:
-        yield chat_messages(turns), citation_cards_for_last(turns), turns, ""
+        yield chat_messages(turns), all_cards(turns), turns, ""
         return
     from assistant.types import Answer
 
@@ -72,17 +72,15 @@ def chat_stream(ctx: AppContext, question: str, turns: list[dict] | None) -> Ite
         for item in ctx.assistant.stream(question, history_from_turns(turns)):
             if isinstance(item, Answer):
                 turns.append(turn_record(question, item))
-                last = turns[-1]
-                yield (chat_messages(turns), citation_cards(last["citations"], last["tool_calls"], last["abstained"]),
-                       turns, "")
+                yield chat_messages(turns), all_cards(turns), turns, ""
                 return
             shown = str(item)
-            yield chat_messages(turns, (question, shown)), EMPTY_CARDS, turns, ""
+            yield chat_messages(turns, (question, shown)), all_cards(turns, pending=question), turns, ""
     except Exception as exc:  # the UI never sees a traceback
         message = friendly_error(exc, "回答问题")
         turns.append({"question": question, "answer": message, "abstained": True, "citations": [],
                       "tool_calls": [], "notices": [], "mode": "", "error": True})
-        yield chat_messages(turns), citation_cards([], (), True), turns, ""
+        yield chat_messages(turns), all_cards(turns), turns, ""
 
 
 def ask_once(ctx: AppContext, question: str, turns: list[dict] | None = None) -> tuple[list[dict], str, list[dict], str]:

@@ -26,58 +26,241 @@ CSS = """
 .kba-examples {flex-wrap:wrap; gap:6px}
 .kba-examples button {flex:0 0 auto}
 #kba-title h1 {margin-bottom:0}
+.kba-badge {cursor:help}
+.kba-badge-i {margin-left:4px; opacity:.7}
+.kba-kind {font-size:11px; font-weight:400; color:#6b7280; border:1px solid #e5e7eb; border-radius:4px;
+  padding:0 4px; margin-left:4px}
+.kba-original {font-size:12px; color:#2563eb}
+.kba-group {border:1px solid #e5e7eb; border-radius:8px; padding:6px 8px}
+.kba-group > summary {cursor:pointer; font-weight:600; font-size:14px; padding:2px 0 6px}
+.kba-group[open] > summary {color:#1d4ed8}
+.kba-group .kba-card {margin-top:8px}
+.kba-actions {display:flex; gap:6px; flex-wrap:wrap; margin:2px 0 4px}
+.kba-actions button {font-size:12px; padding:2px 10px; border:1px solid #d1d5db; border-radius:6px;
+  background:var(--button-secondary-background-fill); cursor:pointer}
+.kba-card.kba-hl {outline:3px solid #f59e0b; background:#fffbeb; transition:background .3s}
+a.kba-ref {color:#2563eb; text-decoration:none; font-weight:600; cursor:pointer}
+#kba-toast {position:fixed; left:50%; bottom:24px; transform:translateX(-50%); background:#111827; color:#fff;
+  padding:8px 16px; border-radius:8px; font-size:14px; z-index:1000; display:none}
+#kba-hint {color:#b45309; font-size:14px; min-height:0}
+#kba-confirm {border:2px solid #dc2626; border-radius:8px; padding:8px}
+.kba-narrow-only {display:none !important}
+.kba-tcards {display:flex; flex-direction:column; gap:8px}
+.kba-tcard {border:1px solid #e5e7eb; border-radius:8px; padding:8px 10px; font-size:13px; line-height:1.5;
+  overflow-wrap:anywhere}
+.kba-tcard-title {font-weight:600; font-size:14px; margin-bottom:4px}
+.kba-tkey {color:#6b7280}
+@media (max-width: 600px) {
+  .kba-narrow-only {display:block !important}
+  #kba-docs, #kba-hits {display:none !important}
+  #kba-chatbot {height:min(52vh, 440px) !important; max-height:52vh !important}
+  #kba-chat-row {flex-direction:column !important; flex-wrap:nowrap !important}
+  #kba-chat-col, #kba-cards-col {display:contents !important}
+  #kba-chatbot {order:1}
+  #kba-input-row {order:2; position:sticky; bottom:0; z-index:20; background:var(--background-fill-primary);
+    padding:6px 0; flex-wrap:nowrap !important}
+  #kba-input-row > * {min-width:0 !important}
+  #kba-hint {order:3}
+  #kba-cards-head {order:4}
+  #kba-cards {order:5}
+  #kba-examples-head {order:6}
+  .kba-examples {order:7}
+  #kba-clear-row {order:8}
+  .kba-cards {max-height:none}
+  #kba-header {flex-direction:column !important; gap:4px !important}
+  #kba-title h1 {font-size:20px}
+  #kba-title p {font-size:12px; margin:0}
+  .kba-badge-wrap {justify-content:flex-start}
+  .kba-notice {display:none}
+}
+"""
+
+# Runs once when the page loads: [n] links jump to their card, the copy buttons, and a new answer
+# is shown from its first line (the chat does not scroll to the end of it).
+PAGE_JS = r"""
+() => {
+  if (window.kbaReady) return;
+  window.kbaReady = true;
+  const toast = (text) => {
+    let t = document.getElementById('kba-toast');
+    if (!t) { t = document.createElement('div'); t.id = 'kba-toast'; t.setAttribute('role', 'status');
+              document.body.appendChild(t); }
+    t.textContent = text; t.style.display = 'block';
+    clearTimeout(window.kbaToastTimer);
+    window.kbaToastTimer = setTimeout(() => { t.style.display = 'none'; }, 2500);
+  };
+  const copy = async (text) => {
+    window.kbaLastCopy = text;
+    try { await navigator.clipboard.writeText(text); return true; } catch (e) {}
+    const area = document.createElement('textarea');
+    area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.top = '-1000px';
+    document.body.appendChild(area); area.select();
+    let ok = false; try { ok = document.execCommand('copy'); } catch (e) {}
+    area.remove(); return ok;
+  };
+  document.addEventListener('click', (ev) => {
+    const ref = ev.target.closest && ev.target.closest('a.kba-ref');
+    if (ref) {
+      ev.preventDefault(); ev.stopPropagation();
+      const id = decodeURIComponent((ref.getAttribute('href') || '').replace(/^#/, ''));
+      const card = document.getElementById(id);
+      if (!card) { toast('这条出处已不在引用面板中'); return; }
+      const group = card.closest('details'); if (group) group.open = true;
+      document.querySelectorAll('.kba-card.kba-hl').forEach((c) => c.classList.remove('kba-hl'));
+      card.classList.add('kba-hl');
+      card.scrollIntoView({behavior: 'smooth', block: 'center'});
+      setTimeout(() => card.classList.remove('kba-hl'), 4000);
+      return;
+    }
+    const btn = ev.target.closest && ev.target.closest('button.kba-copy');
+    if (btn) {
+      ev.preventDefault();
+      const group = btn.closest('.kba-group');
+      const kind = btn.dataset.kind === 'short' ? 'short' : 'full';
+      const area = group && group.querySelector('textarea.kba-copy-' + kind);
+      if (!area) return;
+      copy(area.value).then((ok) => toast(ok ? (kind === 'short' ? '已复制客户回复，可直接发给客户'
+                                                               : '已复制回答和出处，可直接粘贴到微信或邮件')
+                                             : '复制失败，请手动选择文字复制'));
+    }
+  }, true);
+  // the framework's own strings that its Chinese translation lacks (labels, tooltips)
+  const WORDS = {
+    'Copy table data': '复制表格数据', 'Copied to clipboard': '已复制', 'Dataframe': '数据表', 'Fullscreen': '全屏',
+    'Exit fullscreen mode': '退出全屏', 'Exit fullscreen': '退出全屏', 'Table actions': '表格操作',
+    'Open cell menu': '单元格菜单', 'Gradio footer navigation': '页脚导航', 'Reset to default value': '恢复默认值',
+    'Click to upload or drop files': '点击上传或拖放文件', 'Empty value': '空', 'Textbox': '文本框',
+    'chatbot conversation': '对话记录', 'Copy message': '复制消息', 'Copy conversation': '复制对话',
+    'Like': '赞', 'Dislike': '踩', 'Clear': '清除', 'Remove': '移除', 'Download': '下载', 'Copy': '复制',
+    'Copied': '已复制', 'Sort ascending': '升序', 'Sort descending': '降序', 'Clear sort': '取消排序',
+    'Search': '搜索', 'Filter': '筛选', 'Close': '关闭', 'Loading...': '加载中……', 'Error': '错误',
+    'Upload': '上传', 'Uploading...': '上传中……', 'Plot': '图表', 'Settings': '设置', 'Select': '选择',
+    'common.complete': '完成', 'More tabs': '更多标签页',
+  };
+  const PATTERNS = [[/^number input for (.+)$/, '$1 数值'], [/^range slider for (.+)$/, '$1 滑块'],
+                    [/^user's message: /, '提问：'], [/^bot's message: /, '回答：']];
+  const say = (v) => {
+    if (Object.prototype.hasOwnProperty.call(WORDS, v)) return WORDS[v];
+    for (const [re, to] of PATTERNS) if (re.test(v)) return v.replace(re, to);
+    return null;
+  };
+  const DATA = '.message-content, .kba-cards, .kba-tcards, [role=gridcell], td, textarea, input';
+  const translate = () => {
+    document.querySelectorAll('[title],[aria-label],[placeholder]').forEach((el) => {
+      if (el.closest('.kba-badge')) return;
+      for (const a of ['title', 'aria-label', 'placeholder']) {
+        const v = el.getAttribute(a); const t = v && say(v.trim());
+        if (t && t !== v) el.setAttribute(a, t);
+      }
+    });
+    const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (w.nextNode()) {
+      const n = w.currentNode, v = n.nodeValue.trim();
+      if (!v || !/[A-Za-z]/.test(v) || !n.parentElement || n.parentElement.closest(DATA)) continue;
+      const t = say(v); if (t) n.nodeValue = n.nodeValue.replace(v, t);
+    }
+  };
+  let pending = null;
+  new MutationObserver(() => { if (!pending) pending = setTimeout(() => { pending = null; translate(); }, 60); })
+    .observe(document.body, {childList: true, subtree: true, characterData: true, attributes: true,
+                             attributeFilter: ['title', 'aria-label', 'placeholder']});
+  translate();
+  // a new answer: show it from its first line
+  const bots = () => document.querySelectorAll('#kba-chatbot .message-row.bot-row, #kba-chatbot .bot-row');
+  let seen = 0, pinned = null, pinnedAt = 0;
+  const scroller = (el) => {
+    for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+      const oy = getComputedStyle(box).overflowY;
+      if (oy === 'auto' || oy === 'scroll') return box;
+    }
+    return null;
+  };
+  const align = (row, page) => {
+    const box = scroller(row);
+    if (box) {
+      const top = row.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - 8;
+      box.scrollTop = Math.max(0, top);
+    }
+    if (page) {
+      const r = row.getBoundingClientRect();
+      const input = document.querySelector('#kba-input-row');
+      const bottom = input ? Math.min(window.innerHeight, input.getBoundingClientRect().top) : window.innerHeight;
+      if (r.top < 0 || r.top > bottom - 40) window.scrollBy(0, r.top - 80);
+    }
+  };
+  const stopPin = () => { pinned = null; };
+  ['wheel', 'touchstart', 'keydown'].forEach((e) => document.addEventListener(e, (ev) => {
+    if (ev.target.closest && ev.target.closest('#kba-chatbot')) stopPin();
+  }, {passive: true}));
+  new MutationObserver(() => {
+    const rows = bots();
+    if (rows.length > seen) {
+      seen = rows.length; pinned = rows.length; pinnedAt = Date.now();
+      align(rows[rows.length - 1], true);
+    } else {
+      if (rows.length < seen) seen = rows.length;
+      if (pinned && rows.length === pinned && Date.now() - pinnedAt < 60000) align(rows[rows.length - 1], false);
+    }
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}
 """
 
 PRIVATE = {"api_visibility": "private"}  # events not exposed as API endpoints
 
 
 def chat_tab(ctx):
-    """The 问答 tab: chat, example questions, 👍/👎, citation cards."""
+    """The 问答 tab: chat, example questions, 👍/👎, citation cards grouped by answer."""
     import gradio as gr
 
     from assistant.web import chat, render
 
     with gr.Tab("问答", id="chat"):
         turns = gr.State([])
-        with gr.Row():
-            with gr.Column(scale=3):
+        with gr.Row(elem_id="kba-chat-row"):
+            with gr.Column(scale=3, elem_id="kba-chat-col"):
                 chatbot = gr.Chatbot(
-                    label="对话", height=520, buttons=["copy", "copy_all"],
+                    label="对话", show_label=False, height=520, buttons=[], autoscroll=False,
                     feedback_options=("Like", "Dislike"), elem_id="kba-chatbot",
                     placeholder="请输入关于售后服务认证的问题，例如申请条件、证书有效期、评分与星级。",
                 )
-                with gr.Row():
+                with gr.Row(elem_id="kba-input-row"):
                     question = gr.Textbox(placeholder="输入问题，回车发送", show_label=False, scale=5,
                                           max_lines=4, elem_id="kba-question")
-                    send = gr.Button("发送", variant="primary", scale=1, elem_id="kba-send")
-                gr.Markdown("**示例问题**（点击直接提问）：")
+                    send = gr.Button("发送", variant="primary", scale=1, min_width=64, elem_id="kba-send")
+                hint = gr.Markdown("", elem_id="kba-hint")
+                gr.Markdown("**示例问题**（点击直接提问）：", elem_id="kba-examples-head")
                 with gr.Row(elem_classes=["kba-examples"]):
                     example_buttons = [gr.Button(q, size="sm", scale=0, min_width=0,
                                                  elem_classes=["kba-example"])
                                        for q in chat.EXAMPLE_QUESTIONS]
-                with gr.Row():
+                with gr.Row(elem_id="kba-clear-row"):
                     clear = gr.Button("清空对话", size="sm", scale=0, min_width=120)
                     feedback = gr.Markdown("", elem_id="kba-feedback")
-            with gr.Column(scale=2):
-                gr.Markdown("### 引用原文")
+            with gr.Column(scale=2, elem_id="kba-cards-col"):
+                gr.Markdown("### 引用原文（点击回答中的编号跳到对应卡片）", elem_id="kba-cards-head")
                 cards = gr.HTML(render.EMPTY_CARDS, elem_id="kba-cards")
 
-        chat_outputs = [chatbot, cards, turns, question]
+        chat_outputs = [chatbot, cards, turns, question, hint]
 
         def respond(message, state):
-            yield from chat.chat_stream(ctx, message, state)
+            if not (message or "").strip():  # an empty send: a hint, nothing else changes
+                yield gr.update(), gr.update(), state, "", chat.EMPTY_HINT
+                return
+            for out in chat.chat_stream(ctx, message, state):
+                yield (*out, "")
 
         def make_example(text):
             def ask_example(state):
-                yield from chat.chat_stream(ctx, text, state)
+                for out in chat.chat_stream(ctx, text, state):
+                    yield (*out, "")
             return ask_example
 
         question.submit(respond, [question, turns], chat_outputs, **PRIVATE)
         send.click(respond, [question, turns], chat_outputs, **PRIVATE)
         for button, text in zip(example_buttons, chat.EXAMPLE_QUESTIONS):
             button.click(make_example(text), [turns], chat_outputs, **PRIVATE)
-        clear.click(lambda: ([], render.EMPTY_CARDS, [], "", ""), None,
-                    [chatbot, cards, turns, question, feedback], queue=False, **PRIVATE)
+        clear.click(lambda: ([], render.EMPTY_CARDS, [], "", "", ""), None,
+                    [chatbot, cards, turns, question, feedback, hint], queue=False, **PRIVATE)
         chatbot.clear(lambda: (render.EMPTY_CARDS, [], ""), None, [cards, turns, feedback], queue=False,
                       **PRIVATE)
 
@@ -144,9 +327,11 @@ def calculator_tab(ctx):
         with gr.Accordion("详细结果（JSON）", open=False):
             score_json = gr.JSON()
 
+        # another way of entering the score: the old result no longer applies
         mode.change(lambda m: (gr.update(visible=m == "total"), gr.update(visible=m == "earned"),
-                               gr.update(visible=m == "sheet"), gr.update(visible=m == "file")),
-                    [mode], [total_box, earned_box, sheet_box, file_box], queue=False, **PRIVATE)
+                               gr.update(visible=m == "sheet"), gr.update(visible=m == "file"), "", None, None),
+                    [mode], [total_box, earned_box, sheet_box, file_box, score_md, score_json, chart], queue=False,
+                    **PRIVATE)
         sheet_clear.click(calculator.default_sheet, None, [sheet], queue=False, **PRIVATE)
         calc.click(lambda m, t, e, a, s, sd, b, f: calculator.calculate_score(m, t, e, a, s, sd, b, sheet_file=f),
                    [mode, total, earned, applicable, sheet, special, bonus, sheet_file],
@@ -157,7 +342,8 @@ def kb_tab(ctx):
     """The 知识库 tab: upload, delete, rebuild; returns what the page load refreshes."""
     import gradio as gr
 
-    from assistant.web import admin
+    from assistant.present import DOC_TYPE_WORDS
+    from assistant.web import admin, render
 
     with gr.Tab("知识库", id="kb"):
         if ctx.settings.admin_password:
@@ -186,14 +372,28 @@ def kb_tab(ctx):
                     delete = gr.Button("删除所选文档", variant="stop", size="sm")
                     rebuild = gr.Button("重建知识库（corpus/ + 上传文件）", size="sm")
                     reload_docs = gr.Button("刷新列表", size="sm")
+                # delete and rebuild are asked for again (with the password when one is set) before they run
+                with gr.Group(visible=False, elem_id="kba-confirm") as confirm_box:
+                    confirm_md = gr.Markdown("", elem_id="kba-confirm-text")
+                    confirm_pw = gr.Textbox(label="管理员密码（确认操作）", type="password", elem_id="kba-confirm-password",
+                                            visible=bool(ctx.settings.admin_password))
+                    with gr.Row():
+                        confirm_yes = gr.Button("确认执行", variant="stop", size="sm", elem_id="kba-confirm-yes")
+                        confirm_no = gr.Button("取消", size="sm", elem_id="kba-confirm-no")
         kb_status = gr.Textbox(label="状态", interactive=False, lines=2, elem_id="kba-kb-status")
         docs = gr.Dataframe(headers=list(admin.DOC_COLUMNS),
                             datatype=["str", "str", "str", "str", "number", "str", "str"],
                             interactive=False, wrap=True, elem_id="kba-docs", max_height=520)
+        # on a phone the table is shown as one card per document (see CSS)
+        docs_cards = gr.HTML("", elem_id="kba-docs-cards", elem_classes=["kba-narrow-only"])
+        docs.change(lambda rows: render.table_cards(admin.DOC_COLUMNS, rows, title_col=1,
+                                                    empty="知识库中还没有文档。"),
+                    [docs], [docs_cards], queue=False, **PRIVATE)
 
         def with_choices(message, rows):
             ids = [r[0] for r in rows]
-            return message, rows, gr.update(choices=ids, value=None)
+            shown = [[r[0], r[1], DOC_TYPE_WORDS.get(r[2], r[2]), *r[3:]] for r in rows]  # type in words
+            return message, shown, gr.update(choices=ids, value=None)
 
         def on_upload(fs, pw, how, shown_key, progress=gr.Progress()):
             replace = how == "replace"
@@ -213,13 +413,40 @@ def kb_tab(ctx):
             return with_choices(*admin.list_documents_handler(ctx))
 
         kb_outputs = [kb_status, docs, doc_choice]
+        pending = gr.State(None)
+
+        def ask_delete(doc_id):
+            if not doc_id:
+                return gr.update(visible=False), "", None, "请先在表格或下拉框中选择要删除的文档。"
+            title = next((r[1] for r in admin.document_rows(ctx.settings) if r[0] == doc_id), "")
+            name = f"《{title}》（{doc_id}）" if title else f"「{doc_id}」"
+            return (gr.update(visible=True), f"**确认删除文档 {name}？** 删除后不能恢复，需要时可重新上传。",
+                    ("delete", doc_id), gr.update())
+
+        def ask_rebuild():
+            return (gr.update(visible=True), "**确认重建知识库？** 将按 corpus/ 和已上传的文件重新导入全部文档，"
+                    "文档较多时需要几分钟。", ("rebuild", None), gr.update())
+
+        def on_confirm(what, pw_confirm, pw, progress=gr.Progress()):
+            hide = (gr.update(visible=False), None, "")
+            pw = pw_confirm or pw
+            if not what:
+                return (gr.update(), gr.update(), gr.update()) + hide
+            if what[0] == "delete":
+                return on_delete(what[1], pw) + hide
+            return on_rebuild(pw, progress=progress) + hide
+
+        confirm_outputs = [confirm_box, confirm_md, pending, kb_status]
         upload.click(on_upload, [files, password, replace_mode, plan_key], kb_outputs + [files, plan_key],
                      concurrency_limit=1,
                      concurrency_id="kb-write", **PRIVATE)
-        delete.click(on_delete, [doc_choice, password], kb_outputs, concurrency_limit=1,
-                     concurrency_id="kb-write", **PRIVATE)
-        rebuild.click(on_rebuild, [password], kb_outputs, concurrency_limit=1,
-                      concurrency_id="kb-write", **PRIVATE)
+        delete.click(ask_delete, [doc_choice], confirm_outputs, queue=False, **PRIVATE)
+        rebuild.click(ask_rebuild, None, confirm_outputs, queue=False, **PRIVATE)
+        confirm_yes.click(on_confirm, [pending, confirm_pw, password],
+                          kb_outputs + [confirm_box, pending, confirm_pw], concurrency_limit=1,
+                          concurrency_id="kb-write", **PRIVATE)
+        confirm_no.click(lambda: (gr.update(visible=False), None, "", "已取消。"), None,
+                         [confirm_box, pending, confirm_pw, kb_status], queue=False, **PRIVATE)
         reload_docs.click(on_list, None, kb_outputs, **PRIVATE)
         def pick_doc(evt: gr.SelectData):
             row = evt.row_value or []
@@ -233,14 +460,16 @@ def retrieval_tab(ctx):
     """The 检索测试 tab: the fused ranking with each signal's score."""
     import gradio as gr
 
-    from assistant.web import dashboard
+    from assistant.present import DOC_TYPE_WORDS
+    from assistant.web import dashboard, render
     from ingest.model import DOC_TYPES
 
     with gr.Tab("检索测试", id="retrieval"):
         with gr.Row():
             query = gr.Textbox(label="检索语句", scale=4, elem_id="kba-query")
             top_k = gr.Slider(1, 20, value=5, step=1, label="top-k", scale=1)
-            doc_type = gr.Dropdown([dashboard.DOC_TYPE_ALL, *DOC_TYPES], value=dashboard.DOC_TYPE_ALL,
+            doc_type = gr.Dropdown([(dashboard.DOC_TYPE_ALL, dashboard.DOC_TYPE_ALL),
+                                    *[(DOC_TYPE_WORDS.get(t, t), t) for t in DOC_TYPES]], value=dashboard.DOC_TYPE_ALL,
                                    label="文档类型", scale=1)
         search = gr.Button("检索", variant="primary", elem_id="kba-search")
         search_status = gr.Textbox(label="状态", interactive=False, lines=1)
@@ -248,10 +477,16 @@ def retrieval_tab(ctx):
                             datatype=["number", "number", "number", "number", "str", "str", "str", "str", "str"],
                             interactive=False, wrap=True, elem_id="kba-hits", max_height=640,
                             column_widths=["5%", "7%", "8%", "7%", "12%", "10%", "11%", "6%", "34%"])
-        search.click(lambda q, k, t: dashboard.retrieval_rows(ctx, q, k, t), [query, top_k, doc_type],
-                     [search_status, hits], **PRIVATE)
-        query.submit(lambda q, k, t: dashboard.retrieval_rows(ctx, q, k, t), [query, top_k, doc_type],
-                     [search_status, hits], **PRIVATE)
+        hits_cards = gr.HTML("", elem_id="kba-hits-cards", elem_classes=["kba-narrow-only"])
+        hits.change(lambda rows: render.table_cards(dashboard.HIT_COLUMNS, rows, title_col=4,
+                                                    empty="检索结果会显示在这里。"),
+                    [hits], [hits_cards], queue=False, **PRIVATE)
+        def on_search(q, k, t):
+            message, rows = dashboard.retrieval_rows(ctx, q, k, t)
+            return message, [[*r[:7], DOC_TYPE_WORDS.get(r[7], r[7]), *r[8:]] for r in rows]  # type in words
+
+        search.click(on_search, [query, top_k, doc_type], [search_status, hits], **PRIVATE)
+        query.submit(on_search, [query, top_k, doc_type], [search_status, hits], **PRIVATE)
 
 
 def eval_tab(ctx):
@@ -534,7 +769,7 @@ def build_ui(ctx):
 
     with gr.Blocks(title="售后服务认证知识库助手", analytics_enabled=False,
                    delete_cache=TEMP_FILES_MAX_AGE) as demo:
-        with gr.Row(equal_height=True):
+        with gr.Row(equal_height=True, elem_id="kba-header"):
             gr.Markdown("# 售后服务认证知识库助手\nGB/T 27922-2011《商品售后服务评价体系》· 回答附原文引用",
                         elem_id="kba-title")
             gr.HTML(render.mode_badge(ctx.assistant), elem_id="kba-mode")

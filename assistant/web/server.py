@@ -16,9 +16,59 @@ import sys
 import threading
 import time
 
-from assistant.web.layout import CSS, TEMP_FILES_MAX_AGE, build_ui  # noqa: F401  (TEMP_FILES_MAX_AGE: app.py's API)
+from assistant.web.layout import CSS, PAGE_JS, TEMP_FILES_MAX_AGE, build_ui  # noqa: F401  (TEMP_FILES_MAX_AGE: app.py's API)
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+# The framework picks its interface language (upload area, buttons, API page) from the browser's
+# language; this app is Chinese whatever the browser says, so the page tells the framework so
+# before any of its scripts run.
+UI_LANGUAGE = "zh-CN"
+_LANGUAGE_SCRIPT = (
+    "<script>(function(){try{var l='" + UI_LANGUAGE + "';"
+    "Object.defineProperty(Navigator.prototype,'language',{get:function(){return l},configurable:true});"
+    "Object.defineProperty(Navigator.prototype,'languages',{get:function(){return [l,'zh']},configurable:true});"
+    "}catch(e){}})();</script>"
+).encode("utf-8")
+
+
+class ChineseInterface:
+    """ASGI middleware: every HTML page the app serves says its language is Chinese (``lang`` and
+    the browser language the framework reads), so the framework's own strings are Chinese."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") != "http" or scope.get("method") != "GET":
+            return await self.app(scope, receive, send)
+        state: dict = {}
+
+        async def patched_send(message):
+            if message["type"] == "http.response.start":
+                headers = {k.decode("latin-1").lower(): v for k, v in message.get("headers", [])}
+                if headers.get("content-type", b"").startswith(b"text/html") \
+                        and b"content-encoding" not in headers:
+                    state["start"], state["chunks"] = message, []
+                    return
+                return await send(message)
+            if message["type"] == "http.response.body" and "start" in state:
+                state["chunks"].append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = b"".join(state["chunks"])
+                if b"<head>" in body:
+                    body = body.replace(b"<head>", b"<head>" + _LANGUAGE_SCRIPT, 1)
+                body = body.replace(b'<html lang="en"', f'<html lang="{UI_LANGUAGE}"'.encode(), 1)
+                start = state.pop("start")
+                start = dict(start, headers=[(k, v) for k, v in start.get("headers", [])
+                                             if k.lower() != b"content-length"]
+                             + [(b"content-length", str(len(body)).encode())])
+                await send(start)
+                return await send({"type": "http.response.body", "body": body})
+            return await send(message)
+
+        return await self.app(scope, receive, patched_send)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -43,8 +93,9 @@ def launch(ctx, *, prevent_thread_lock: bool = False, quiet: bool = False):
         # request (a DataFrame over the kept records) cost milliseconds growing with uptime
         queue.compute_analytics_summary = lambda records: queue.cached_event_analytics_summary
     demo.launch(server_name=settings.host, server_port=settings.port, prevent_thread_lock=True, quiet=quiet,
-                show_error=False, max_file_size=f"{framework_upload_cap_mb(settings)}mb", css=CSS,
-                footer_links=["api"], app_kwargs={"middleware": [Middleware(api.BodyGuard)],
+                show_error=False, max_file_size=f"{framework_upload_cap_mb(settings)}mb", css=CSS, js=PAGE_JS,
+                footer_links=["api"],
+                app_kwargs={"middleware": [Middleware(api.BodyGuard), Middleware(ChineseInterface)],
                             # our routes come before the framework's (FastAPI(routes=…))
                             "routes": originals.routes(ctx)})
     if not prevent_thread_lock:
