@@ -24,7 +24,9 @@ ALLOWED_LATIN = {
     "API", "PDF", "ISO", "GB/T", "GB", "T", "BM25", "top-k", "Recall@1", "Recall@5", "MRR", "JSON", "CSV",
     "Markdown", "TXT", "HTML", "DOCX", "XLSX", "Word", "Excel", "MB", "KB", "LLM", "AI", "QA", "CNAS", "CCAA",
     "3C", "id", "KBA_ADMIN_PASSWORD", "corpus/", "eval/qa.jsonl", "jsonl", "Ctrl", "Enter", "Gradio", "MCP",
-    "PNG", "JPG", "JPEG", "OCR", "HACCP",
+    "PNG", "JPG", "JPEG", "OCR", "HACCP", "PNG/JPG",
+    # file extensions as users see them in file names (.docx, .xlsx, .csv …)
+    "docx", "xlsx", "csv", "doc", "wps", "pdf", "md", "txt", "html", "png", "jpg", "jpeg", "xls",
 }
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_@./+-]*")
 
@@ -185,7 +187,7 @@ def test_every_tab_is_chinese_even_in_an_english_browser(browser, app_server, sh
 
     doc_ids: set[str] = set()
     seen: dict[str, set[str]] = {}
-    for tab in ("问答", "评分计算器", "知识库", "检索测试", "评测"):
+    for tab in ("问答", "评分计算器", "知识库", "检索测试", "评测", "维护"):
         _tab(pg, tab)
         if tab == "知识库":
             expect(pg.locator("#kba-docs [role=gridcell]").first).to_be_visible(timeout=30_000)

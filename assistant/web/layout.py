@@ -497,7 +497,7 @@ def eval_tab(ctx):
     from assistant.web import dashboard
 
     with gr.Tab("评测", id="eval"):
-        gr.Markdown("选择问答集（内置的 eval/*.jsonl，或上传专家问答表 .xlsx/.csv：问题、参考答案、要点、应拒答）"
+        gr.Markdown("选择问答集（内置问答集，或上传专家问答表 .xlsx 或 .csv：问题、参考答案、要点、应拒答）"
                     "和文档（当前知识库，或上传文档 / 服务器上的文件夹：临时新建知识库，不动现有知识库）。"
                     "每次运行都会保存，并与同一问答集的上一次运行对比。")
         if ctx.settings.admin_password:

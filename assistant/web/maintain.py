@@ -109,7 +109,7 @@ def curated_rows(ctx: AppContext, password: Any = None, include_retired: bool = 
         rows, choices = _curated_listing(ctx, include_retired)
         active = sum(1 for r in rows if r[2] == "生效")
         return (f"共 {len(rows)} 条标准回答（生效 {active} 条）。" if rows
-                else "还没有标准回答：可在下方新建，或导入 .xlsx/.csv 表格。"), rows, choices
+                else "还没有标准回答：可在下方新建，或导入 Excel（.xlsx）或 CSV 表格。"), rows, choices
     except Exception as exc:
         return friendly_error(exc, "读取标准回答"), [], []
 
