@@ -295,26 +295,105 @@ def _generic_words() -> frozenset[str]:
     return resources()["generic"]
 
 
-def _sentence_score(sentence: str, question, position: int, rank: int) -> float:
-    """How well ``sentence`` answers ``question``: its focus first, then the rest of the
-    question's words by rarity, then whether it gives the kind of answer asked for; an intro
-    ending in a colon is not an answer; earlier sentences and better-ranked passages break ties."""
+# the form of answer a clause asks for, whatever its type word: a date, an identifier, a number
+_ASKS_DATE = re.compile(r"何时|什么时候|啥时候|哪年|哪一年|几月|日期|时间|哪天")
+_ASKS_CODE = re.compile(r"编号|标准号|代号|号码|文号|代码|号是")
+_DATE_FORM = re.compile(r"\d{4}\s*年(\s*\d{1,2}\s*月)?|\d{4}[-/.]\d{1,2}")
+_CODE_FORM = re.compile(r"[A-Za-z]{1,6}\s*/?\s*[A-Za-z]?\s*\d{3,}|〔\d{4}〕\s*\d+")
+_NUMBER_FORM = re.compile(r"\d+(\.\d+)?\s*(分|个|项|类|级|次|条|份|家|名|人|%|％|倍|年|天|月|元|万|周|小时|工作日)")
+_CLAUSES = re.compile(r"[，,；;。？?！!]")
+_SUBJECT_END = re.compile(r"[:：]|是|指|为|即")
+_EXAMPLE = re.compile(r"^(以.{1,12}为例|例如|比如|譬如|举例|举个例子)")
+
+
+@lru_cache(maxsize=2048)
+def asked_forms(text: str) -> tuple[frozenset[str], bool, bool]:
+    """(types asked by any clause, asks a date, asks an identifier): a compound question
+    ("有国标吗？标准号和实施时间是啥") asks for several forms of answer at once."""
+    from assistant.domain.question import OTHER, question_type
+
+    types = {question_type(c) for c in _CLAUSES.split(text) if c.strip()} - {OTHER}
+    return frozenset(types), bool(_ASKS_DATE.search(text)), bool(_ASKS_CODE.search(text))
+
+
+def _focus_match(word: str, text: str) -> float:
+    """1 when ``word`` is said as asked, 0.6 when only a synonym or its parts are, else 0."""
+    if word in text:
+        return 1.0
+    return 0.6 if word_in(word, text) else 0.0
+
+
+def _is_subject(word: str, text: str) -> bool:
+    """``word`` is what the sentence is about: it opens the sentence (after an enumeration
+    mark) and is followed soon by a colon or a copula ("达标单位：分数达到…", "X是指…")."""
+    at = text.find(word)
+    if at < 0 or at > 6:
+        return False
+    return _SUBJECT_END.search(text, at + len(word), at + len(word) + 6) is not None
+
+
+def _sentence_score(sentence: str, question, position: int, rank: int, context: str = "") -> float:
+    """How well ``sentence`` answers ``question``: its focus first (said as asked counts more
+    than a synonym; a sentence about it more than one mentioning it), then the rest of the
+    question's words by rarity, then whether it gives the form of answer asked for (of every
+    clause of a compound question); the passage's own heading (``context``) counts, at a
+    lower weight, for every sentence under it. An intro ending in a colon is not an answer;
+    earlier sentences and better-ranked passages break ties."""
     text = _norm(_ENUM.sub("", sentence))
     score = 0.0
+    heading = context.rsplit(">", 1)[-1].strip() if context else ""
     for i, f in enumerate(question.focus):
-        if word_in(f, text):
-            score += 3.0 if i == 0 else 1.5
+        got = _focus_match(f, text)
+        about = got >= 1.0 and _is_subject(f, text)
+        if not got and heading:
+            # the passage's own heading names it: every sentence under it is about it
+            got = _focus_match(f, heading)
+            about = got >= 1.0 and _ENUM.sub("", heading.lstrip("（(一二三四五六七八九十、)） ")).startswith(f)
+        elif not got and context:
+            got = 0.5 * _focus_match(f, context)
+        score += got * (3.0 if i == 0 else 1.5)
+        if i == 0 and about:
+            score += 1.5
     generic = _generic_words()
     weights = [(word, w * (0.3 if word in generic else 1.0)) for word, w in question.words]
     total = sum(w for _, w in weights) or 1.0
-    score += 2.0 * sum(w for word, w in weights if word_in(word, text)) / total
-    if _fits(text, question.qtype):
+    covered = sum(w for word, w in weights if word_in(word, text))
+    if context:
+        covered += 0.75 * sum(w for word, w in weights if not word_in(word, text) and word_in(word, context))
+    score += 2.0 * covered / total
+    types, asks_date, asks_code = asked_forms(question.text)
+    if _fits(text, question.qtype) or any(_fits(text, t) for t in types if t != question.qtype):
         score += 0.75
+    if ("多少" in types or "多久" in types) and _NUMBER_FORM.search(text):
+        score += 0.5  # a number with its unit, not only a word that looks like one
+    if ("哪些" in types or question.qtype == "哪些") and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
+        score += 0.75  # a list, or an item of one
+    if asks_date and _DATE_FORM.search(text):
+        score += 1.0
+    if asks_code and _CODE_FORM.search(text):
+        score += 1.0
     if text.rstrip()[-1:] in ":：":
         score -= 1.0
+    if _EXAMPLE.match(text.lstrip("，,（( ")):
+        score -= 1.0  # an illustration of the answer, not the answer
     if len(sentence) > 220:
         score -= 0.5
     return score - POSITION_PENALTY * position - RANK_PENALTY * rank
+
+
+def _further_questions(question) -> list:
+    """The questions after the first of a compound question, each analysed on its own."""
+    if not question.is_compound:
+        return []
+    from assistant.domain.question import analyse
+
+    asked = [c for c in re.split(r"(?<=[？?])", question.core) if c.strip(" ？?，,。")]
+    return [analyse(c) for c in asked[1:3]]
+
+
+def _context_of(hit: Hit) -> str:
+    """The passage's heading path and FAQ question, normalised: what its sentences are about."""
+    return _norm(" ".join(str(hit.meta.get(k, "") or "") for k in ("heading_path", "question")))
 
 
 def _lead_cut(sentence: str, limit: int = LEAD_MAX_CHARS) -> tuple[str, str]:
@@ -407,11 +486,12 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     lead_pool = [top] + [h for h in hits[1:3] if h.score >= top.score * LEAD_RUNNER_UP]
     best = None
     for rank, hit in enumerate(lead_pool):
+        context = _context_of(hit)
         for i, sentence in enumerate(passage_sentences(hit)):
             sentence = _drop_foreign_opener(sentence, hit, question) if i == 0 else sentence
             if not sentence:
                 continue
-            sc = _sentence_score(sentence, question, i, rank)
+            sc = _sentence_score(sentence, question, i, rank, context)
             if i == 0 and question.qtype == YESNO_TYPE and _answer_resources()[1].match(sentence):
                 sc += 1.5  # the FAQ's own yes/no, kept because it answers the same question
             if best is None or sc > best[0] + 1e-9:
@@ -431,8 +511,15 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix))
     lead = prefix + lead
     main, used = [lead] + ([rest] if rest else []), len(lead) + len(rest)
-    # then the passage's other sentences, in passage order, within the budget
-    for i, sentence in enumerate(passage_sentences(lead_hit)):
+    # then its neighbours: the sentences after it (a list's other items, what a definition
+    # goes on to say), then those before it, within the budget
+    lead_sentences = passage_sentences(lead_hit)
+    order = list(range(lead_i + 1, len(lead_sentences))) + list(range(lead_i))
+    if _ENUM.match(lead_sentences[lead_i]) and "哪些" in ({question.qtype} | asked_forms(question.text)[0]):
+        # a list asked for, led by one of its items: the other items first, examples after
+        order.sort(key=lambda i: not _ENUM.match(lead_sentences[i]))
+    for i in order:
+        sentence = lead_sentences[i]
         if i == 0:
             sentence = _drop_foreign_opener(sentence, lead_hit, question)
         if not sentence or i == lead_i or used + len(sentence) > max_main_chars \
@@ -444,6 +531,24 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
 
     support = []
     seen = {lead_hit.meta.get("passage") or lead_hit.chunk_id}
+    # a compound question ("达标线多少分？达标后隔多久评星？"): each further question it asks
+    # gets its own best sentence when the lead's passage does not answer it
+    for extra in _further_questions(question):
+        found = None
+        for rank, hit in enumerate(hits[:3]):
+            context = _context_of(hit)
+            for i, sentence in enumerate(passage_sentences(hit)):
+                sc = _sentence_score(sentence, extra, i, rank, context)
+                if found is None or sc > found[0] + 1e-9:
+                    found = (sc, hit, sentence)
+        if found is None or found[0] < 3.0 or any(_overlaps(found[2], m) for m in main):
+            continue
+        _, hit, sentence = found
+        key = hit.meta.get("passage") or hit.chunk_id
+        if key == (lead_hit.meta.get("passage") or lead_hit.chunk_id):
+            continue  # its passage is quoted already
+        seen.add(key)
+        support.append(_cite([_script(sentence, traditional_asker)], cite(hit)))
     for hit in hits:
         if len(support) >= max_support:
             break
@@ -459,7 +564,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         if relevance is not None and relevance(hit) < min_support_relevance and not close:
             continue
         ranked = sorted(range(len(sentences)),
-                        key=lambda i: -_sentence_score(sentences[i], question, i, 0))[:2]
+                        key=lambda i: -_sentence_score(sentences[i], question, i, 0, _context_of(hit)))[:2]
         chosen = [sentences[i] for i in sorted(ranked)]
         if new_words and not any(word_in(w, _norm("".join(chosen))) for w in new_words):
             continue  # a follow-up: only points about what the new question asks
