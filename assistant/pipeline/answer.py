@@ -27,7 +27,8 @@ def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
     from assistant.lang.text import to_search_text
 
     core = find_core(to_search_text(question)) if question else ""
-    words = ([evidence.focus_missing] if evidence.focus_missing else []) + [w for w, _ in evidence.missing[:2]]
+    words = ([evidence.name_missing] if evidence.name_missing else []) \
+        + ([evidence.focus_missing] if evidence.focus_missing else []) + [w for w, _ in evidence.missing[:2]]
     named = [phrase_of(core, w) if core else w for w in words][:2]
     named = list(dict.fromkeys(n for n in named if n))
     if not named:
@@ -67,6 +68,13 @@ class Evidence:
     focus_missing: str = ""  # the asked-about attribute when no cited passage names it
     focus_rarity: float = 0.0  # its rarity when it is one word of the general dictionary, else 0
     qtype: str = ""
+    # words of the clause that asks that nothing cited says, with their rarity in general
+    # Chinese (0 for a phrase, an unknown word or a domain term), rarest first
+    ask_missing: tuple[tuple[str, float], ...] = ()
+    # a place, person or organisation the asking clause names that nothing cited names
+    name_missing: str = ""
+    # the unit of the number asked for ("多少个工作日" -> 工作日) when no cited number carries it
+    unit_missing: str = ""
 
     @property
     def missing_weight(self) -> float:
@@ -137,6 +145,11 @@ def evidence_for(question, texts: list[str]) -> Evidence:
         else:
             missing.append((word, weight))
     missing.sort(key=lambda x: -x[1])
+    from assistant.domain.question import dictionary_rarity
+    ask_missing = tuple(sorted(((w, dictionary_rarity(w)) for w, _ in missing if w in asking),
+                               key=lambda x: -x[1]))
+    name_missing = next((w for w, r in ask_missing if r > 0 and _is_proper_name(w)), "")
+    unit_missing = _unit_missing(question.core, evidence)
     # what a 多少/多久/哪些/哪个… question asks about must be named by what is cited; a yes/no
     # question about an entity the documents never name is answered by the general condition
     focus_missing = ""
@@ -154,7 +167,51 @@ def evidence_for(question, texts: list[str]) -> Evidence:
         focus_rarity = dictionary_rarity(focus_missing)
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
                     focus_missing=focus_missing, focus_rarity=focus_rarity,
-                    qtype=FACT_TYPE if question.asks_fact else question.qtype)
+                    qtype=FACT_TYPE if question.asks_fact else question.qtype, ask_missing=ask_missing,
+                    name_missing=name_missing, unit_missing=unit_missing)
+
+
+_PROPER_TAGS = frozenset({"ns", "nt", "nrt"})  # not nr or nz: they tag many common words (明白, 盖章)
+
+
+@lru_cache(maxsize=1)
+def _dictionary_text() -> str:
+    import jieba
+
+    from pathlib import Path
+
+    return "\n" + (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=4096)
+def _is_proper_name(word: str) -> bool:
+    """jieba's general dictionary tags ``word`` as a place, person or organisation name
+    (上海, 广州, 台湾, 海尔): something a document either names or knows nothing about."""
+    text = _dictionary_text()
+    at = text.find("\n" + word + " ")
+    if at < 0:
+        return False
+    line = text[at + 1:text.find("\n", at + 1)].split()
+    return len(line) == 3 and line[2] in _PROPER_TAGS
+
+
+# "多少个工作日", "几个人", "待几天", "一共多少页": a number asked in a unit of time, people or
+# pages, which a document either states or does not ("几分", "几类", "几星" are the standard's own)
+_ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好])几)\s*(?:个|位|名)?\s*(工作日|小时|人|天|页|周)")
+_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万半几数多]+)"
+_UNIT_WORDS = {"人": "人|名|位", "天": "天|日|工作日", "页": "页", "周": "周|星期",
+               "小时": "小时", "工作日": "工作日|天"}
+
+
+def _unit_missing(core: str, evidence: str) -> str:
+    """The unit a 多少/几 question asks its number in, when no number of the evidence carries
+    it ("要在我们公司待几天" with no "N天" anywhere); "" when the unit is found or none is asked."""
+    for m in _ASKED_UNIT.finditer(core):
+        unit = m.group(1)
+        units = _UNIT_WORDS[unit]
+        if not re.search(_NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")", evidence):
+            return unit
+    return ""
 
 
 @dataclass(frozen=True)
@@ -182,6 +239,12 @@ class AbstainPolicy:
     # or why question about something the documents never name is answered by the general rule
     lookup_types: tuple[str, ...] = ("多少", "多久", "哪些", "哪个", "是否")
     story_weight: float = 0.5  # a long story's words count half as much as the question's
+    # a place, person or organisation named in the asking clause that the knowledge base never
+    # names (上海, 广州, 台湾, 海尔): refused unless the question asks permission ("上海的企业能
+    #申请吗" is answered by the general condition)
+    refuse_missing_name: bool = True
+    # a number asked in a unit no cited number carries ("几个工作日", "待几天", "多少页")
+    refuse_missing_unit: bool = True
 
     def should_abstain(self, evidence: Evidence | None, has_hits: bool) -> bool:
         if not has_hits:
@@ -189,6 +252,10 @@ class AbstainPolicy:
         if evidence is None:
             return False
         if evidence.coverage < self.min_coverage and evidence.missing_weight >= self.min_missing_weight:
+            return True
+        if self.refuse_missing_name and evidence.name_missing and evidence.qtype != YESNO_TYPE:
+            return True
+        if self.refuse_missing_unit and evidence.unit_missing:
             return True
         # a rare word of general Chinese asked about (格力, 起草人, 通过率) that nothing cited names
         forgive = self.fact_forgive_coverage if evidence.qtype == FACT_TYPE else self.focus_forgive_coverage
