@@ -501,6 +501,7 @@ def _drop_foreign_opener(sentence: str, hit: Hit, question) -> str:
     return rest if len(rest) >= 6 else ""
 
 
+@lru_cache(maxsize=8192)
 def _script(sentence: str, traditional_asker: bool) -> str:
     """Quotes in the asker's script (the citation card keeps the original)."""
     from assistant.lang.text import to_simplified
@@ -508,11 +509,15 @@ def _script(sentence: str, traditional_asker: bool) -> str:
     return sentence if traditional_asker else to_simplified(sentence)
 
 
+@lru_cache(maxsize=16384)
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
+
+
 def _overlaps(a: str, b: str) -> bool:
     if a in b or b in a:
         return True
-    grams = lambda t: {t[i:i + 2] for i in range(len(t) - 1)}  # noqa: E731
-    ga, gb = grams(a), grams(b)
+    ga, gb = _bigrams(a), _bigrams(b)
     return bool(ga and gb) and len(ga & gb) / min(len(ga), len(gb)) > 0.7
 
 
