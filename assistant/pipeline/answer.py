@@ -370,6 +370,7 @@ _CODE_FORM = re.compile(r"[A-Za-z]{1,6}\s*/?\s*[A-Za-z]?\s*\d{3,}|〔\d{4}〕\s*
 _NUMBER_FORM = re.compile(r"\d+(\.\d+)?\s*(分|个|项|类|级|次|条|份|家|名|人|%|％|倍|年|天|月|元|万|周|小时|工作日)")
 _CLAUSES = re.compile(r"[，,；;。？?！!]")
 _SUBJECT_END = re.compile(r"[:：]|是|指|为|即")
+_CONNECTIVE = re.compile(r"^(因此|所以|因而|故|但是|但|然而|而且|并且|此外|另外|同时|也就是说|换句话说|反过来|相反|否则|这样|这意味着|表明|由此)")
 _EXAMPLE = re.compile(r"^(以.{1,12}为例|例如|比如|譬如|举例|举个例子)")
 
 
@@ -409,18 +410,23 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     text = _norm(_ENUM.sub("", sentence))
     score = 0.0
     heading = context.rsplit(">", 1)[-1].strip() if context else ""
+    if heading[-1:] in "？?":
+        heading = ""  # a FAQ's question says what it answers, not what each sentence is about
     for i, f in enumerate(question.focus):
         got = _focus_match(f, text)
         about = got >= 1.0 and _is_subject(f, text)
+        bonus = 1.5
         if not got and heading:
-            # the passage's own heading names it: every sentence under it is about it
-            got = _focus_match(f, heading)
-            about = got >= 1.0 and _ENUM.sub("", heading.lstrip("（(一二三四五六七八九十、)） ")).startswith(f)
+            # the passage's own heading names it: every sentence under it is about it, though
+            # less surely than a sentence that names it itself
+            got = 0.8 * _focus_match(f, heading)
+            about = got >= 0.8 and _ENUM.sub("", heading.lstrip("（(一二三四五六七八九十、)） ")).startswith(f)
+            bonus = 1.0
         elif not got and context:
-            got = 0.5 * _focus_match(f, context)
+            got = 0.4 * _focus_match(f, context)
         score += got * (3.0 if i == 0 else 1.5)
         if i == 0 and about:
-            score += 1.5
+            score += bonus
     generic = _generic_words()
     weights = [(word, w * (0.3 if word in generic else 1.0)) for word, w in question.words]
     total = sum(w for _, w in weights) or 1.0
@@ -441,6 +447,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += 1.0
     if text.rstrip()[-1:] in ":：":
         score -= 1.0
+    if _CONNECTIVE.match(text):
+        score -= 0.75  # it goes on from the sentence before it ("因此…", "也就是说…")
     if _EXAMPLE.match(text.lstrip("，,（( ")):
         score -= 1.0  # an illustration of the answer, not the answer
     if len(sentence) > 220:
