@@ -191,3 +191,10 @@ def test_a_further_question_of_a_compound_question_gets_its_own_point():
     star = hit("多数企业先取得达标级，一年后再评星，80、90、95分分别对应三、四、五星级。", "s", 0.8)
     text, cites = compose_extractive([threshold, star], question=analyse("达标线多少分？达标后要隔多久才能评星？"))
     assert "70" in first_sentence(text) and "一年后" in text and {c.chunk_id for c in cites} == {"t", "s"}
+
+
+def test_a_passage_with_no_sentence_of_its_own_still_answers():
+    # only a title and a question echo: nothing to choose, the passage itself is quoted
+    text, cites = compose_extractive([hit("售后服务认证简单问答\n3、五星级要多少分?")],
+                                     question=analyse("哪些企业可以申请？"))
+    assert cites and text

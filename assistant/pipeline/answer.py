@@ -595,7 +595,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # goes on to say), then those before it, within the budget
     lead_sentences = passage_sentences(lead_hit)
     order = list(range(lead_i + 1, len(lead_sentences))) + list(range(lead_i))
-    if _ENUM.match(lead_sentences[lead_i]) and "哪些" in ({question.qtype} | asked_forms(question.text)[0]):
+    if lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i]) and "哪些" in ({question.qtype} | asked_forms(question.text)[0]):
         # a list asked for, led by one of its items: the other items first, examples after
         order.sort(key=lambda i: not _ENUM.match(lead_sentences[i]))
     for i in order:
