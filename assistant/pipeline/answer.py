@@ -45,6 +45,7 @@ def abstain_text(reason: str | None = None) -> str:
 CLOSE_RUNNER_UP = 0.85
 YESNO_TYPE = "能否"
 FACT_TYPE = "是否"  # a yes/no question about a fact, for the refusal rule
+LEAD_POOL = 5  # passages whose sentences may lead (after the third, only a sentence about the focus)
 LEAD_RUNNER_UP = 0.6  # runner-up passages whose sentences may lead (a better-answering sentence there wins)
 POSITION_PENALTY = 0.03  # per sentence into the passage, when choosing the first sentence
 RANK_PENALTY = 0.25  # per rank of the passage it comes from
@@ -395,9 +396,9 @@ def _is_subject(word: str, text: str) -> bool:
     """``word`` is what the sentence is about: it opens the sentence (after an enumeration
     mark) and is followed soon by a colon or a copula ("达标单位：分数达到…", "X是指…")."""
     at = text.find(word)
-    if at < 0 or at > 6:
+    if at < 0 or at > 2:
         return False
-    return _SUBJECT_END.search(text, at + len(word), at + len(word) + 6) is not None
+    return _SUBJECT_END.search(text, at + len(word), at + len(word) + 4) is not None
 
 
 def _sentence_score(sentence: str, question, position: int, rank: int, context: str = "") -> float:
@@ -563,7 +564,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
 
     # the lead: best sentence of the best passage, or of a runner-up that answers better
     top = hits[0]
-    lead_pool = [top] + [h for h in hits[1:3] if h.score >= top.score * LEAD_RUNNER_UP]
+    lead_pool = [top] + [h for h in hits[1:LEAD_POOL] if h.score >= top.score * LEAD_RUNNER_UP]
     best = None
     for rank, hit in enumerate(lead_pool):
         context = _context_of(hit)
@@ -571,6 +572,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             sentence = _drop_foreign_opener(sentence, hit, question) if i == 0 else sentence
             if not sentence:
                 continue
+            if rank >= 3 and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", sentence)))):
+                continue  # a lower-ranked passage leads only with a sentence about what is asked
             sc = _sentence_score(sentence, question, i, rank, context)
             if i == 0 and question.qtype == YESNO_TYPE and _answer_resources()[1].match(sentence):
                 sc += 1.5  # the FAQ's own yes/no, kept because it answers the same question
