@@ -198,3 +198,18 @@ def test_a_passage_with_no_sentence_of_its_own_still_answers():
     text, cites = compose_extractive([hit("售后服务认证简单问答\n3、五星级要多少分?")],
                                      question=analyse("哪些企业可以申请？"))
     assert cites and text
+
+
+def test_a_list_the_question_does_not_name_an_item_of_is_quoted_from_its_first_item():
+    levels = """根据最终得分，认证分为不同等级：
+1. 达标单位：分数达到70分以上者（含70分）。
+这意味着企业初步具备了基本的服务能力。
+1. 三星级售后服务单位：分数达80分以上者（含80分）。
+表明企业的售后服务体系较为完善。
+1. 五星级售后服务单位：分数达95分以上者（含95分）。
+"""
+    text, _ = compose_extractive([hit(levels)], question=analyse("售后服务认证分几个档次？每档要多少分？"))
+    assert "70" in first_sentence(text) and "80" in text and "95" in text
+    # an item the question names still leads
+    text, _ = compose_extractive([hit(levels)], question=analyse("五星级售后服务单位要多少分？"))
+    assert "95" in first_sentence(text)

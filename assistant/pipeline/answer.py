@@ -523,9 +523,17 @@ def _bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i:i + 2] for i in range(len(text) - 1))
 
 
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+
+
 def _overlaps(a: str, b: str) -> bool:
+    """``a`` repeats ``b`` (or the reverse); two items of a list that differ in their numbers
+    ("三星级…80分", "五星级…95分") are not repeats, however alike their wording."""
     if a in b or b in a:
         return True
+    na, nb = set(_NUMBERS.findall(a)), set(_NUMBERS.findall(b))
+    if na and nb and not (na <= nb or nb <= na):
+        return False
     ga, gb = _bigrams(a), _bigrams(b)
     return bool(ga and gb) and len(ga & gb) / min(len(ga), len(gb)) > 0.7
 
@@ -583,6 +591,13 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         sentences = [top.text.strip()]
         best = (0.0, top, 0, sentences[0])
     _, lead_hit, lead_i, lead = best
+    # an item of a list that the question does not name: the list is the answer, from its first item
+    lead_sentences = passage_sentences(lead_hit)
+    if lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i]) \
+            and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", lead)))):
+        first = next(i for i in range(lead_i + 1) if _ENUM.match(lead_sentences[i]))
+        if first < lead_i:
+            lead_i, lead = first, lead_sentences[first]
     # a yes/no question about something no passage names ("个体工商户"): say so, then give the
     # general condition the documents state, so the answer never reads as a yes or no about it
     prefix = ""
