@@ -273,6 +273,11 @@ class Assistant:
             conflicts=self._conflict_partners(retrieval.hits, resolved))
         # a follow-up's own words are judged against what it cites plus what it carries over
         evidence = evidence_for(asked, [c.text for c in citations] + ([resolved] if followup else []))
+        if evidence.name_missing and self.retriever.lexical.known([evidence.name_missing]):
+            # a name the knowledge base uses elsewhere is not unknown to it, only not cited here
+            from dataclasses import replace
+
+            evidence = replace(evidence, name_missing="")
         return text, citations, evidence
 
     def answer_offline(self, question: str, resolved: str) -> Answer:

@@ -47,6 +47,10 @@ def features(assistant, items):
                      "heaviest": ev.heaviest_missing if ev else 99.0,
                      "focus_missing": ev.focus_missing if ev else "",
                      "refused": assistant.policy.should_abstain(ev, bool(retrieval.hits)),
+                     "ask_missing": [list(x) for x in (ev.ask_missing if ev else ())],
+                     "qtype": ev.qtype if ev else "",
+                     "name_missing": ev.name_missing if ev else "",
+                     "unit_missing": ev.unit_missing if ev else "",
                      "missing": [w for w, _ in (ev.missing if ev else ())][:4]})
     return rows
 

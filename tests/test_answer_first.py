@@ -132,3 +132,84 @@ def test_a_foreign_bare_yes_is_not_quoted_later_either():
     faq = hit("可以。电商企业只要具备独立法人资格就可以申请。平台店铺也在其列。", question="电商企业能申请吗？")
     text, _ = compose_extractive([faq], question=analyse("个体工商户可以申请售后服务认证吗？"))
     assert "可以[1]" not in text and "具备独立法人资格" in text
+
+
+LEVELS = """根据最终得分，认证分为不同等级：
+1. 达标单位：分数达到70分以上者（含70分）。
+这意味着企业初步具备了基本的服务能力。
+1. 五星级售后服务单位：分数达95分以上者（含95分）。
+这代表企业的售后服务达到行业顶尖水平。
+"""
+
+BENEFITS = """获得认证有什么好处？
+（1）企业服务达标，通过认证的企业服务能力达到国家标准，能强化服务管理水平。
+（2）消费者认可，可在产品及包装上标识星级标志。
+"""
+
+
+def test_the_sentence_about_the_focus_leads_not_one_mentioning_a_synonym():
+    hits = [hit(LEVELS, "lv", 1.0, heading_path="三、认证等级的划分依据"),
+            hit(BENEFITS, "bn", 0.95, question="获得认证有什么好处？")]
+    text, _ = compose_extractive(hits, question=analyse("达标单位是个什么水平？"))
+    assert first_sentence(text).startswith("1. 达标单位") or "70分" in first_sentence(text)
+    text, _ = compose_extractive(hits, question=analyse("五星级售后服务单位要多少分？"))
+    assert "95" in first_sentence(text)
+
+
+EXECUTION = """1. 服务流程：设计科学合理的服务流程，确保从客户提出需求到问题解决的过程可追溯。
+以快递企业为例，其售后流程涵盖收件查询、延误理赔等环节。
+1. 服务规范：服务人员需遵循统一的操作规范，包括言行举止、服务用语等。
+比如酒店服务人员在接待客户投诉时，需按照标准化流程处理。
+1. 服务效率：对服务响应时间、问题解决时长等效率指标作出明确规定。
+"""
+LEVEL_TEXT = """三星级：表明企业的售后服务体系较为完善，在服务执行、客户跟进等环节表现良好。"""
+
+
+def test_a_passage_under_a_heading_naming_the_focus_answers_a_list_question_with_its_items():
+    hits = [hit(EXECUTION, "ex", 0.72, heading_path="二、指标体系 > （二）服务执行（展现服务实际水平）"),
+            hit(LEVEL_TEXT, "lv", 0.70, heading_path="三、认证等级")]
+    text, cites = compose_extractive(hits, question=analyse("服务执行这一块考核哪些项目"))
+    head = text.split("\n\n")[0]
+    assert cites[0].chunk_id == "ex"
+    assert all(item in head for item in ("服务流程", "服务规范", "服务效率"))
+    assert not first_sentence(text).startswith(("以快递", "比如"))  # an example never leads
+
+
+HISTORY = """我国在家具、汽车等领域已经建立起相关的非强制性标准。
+销售大师说过，销售真正的开始是在成交之后。
+此外，2023年1月1日实施《家具售后服务要求》（GB/T 37652-2019），家具产品实行谁销售谁负责的三包原则。
+"""
+
+
+def test_every_clause_of_a_compound_question_counts_for_the_lead():
+    text, _ = compose_extractive([hit(HISTORY)], question=analyse("家具售后服务有国标吗？标准号和实施时间是啥"))
+    assert "37652" in first_sentence(text)
+
+
+def test_a_further_question_of_a_compound_question_gets_its_own_point():
+    threshold = hit("得分达到70分（含70分）即通过认证，等级为达标级。满分为100分。", "t", 1.0)
+    star = hit("多数企业先取得达标级，一年后再评星，80、90、95分分别对应三、四、五星级。", "s", 0.8)
+    text, cites = compose_extractive([threshold, star], question=analyse("达标线多少分？达标后要隔多久才能评星？"))
+    assert "70" in first_sentence(text) and "一年后" in text and {c.chunk_id for c in cites} == {"t", "s"}
+
+
+def test_a_passage_with_no_sentence_of_its_own_still_answers():
+    # only a title and a question echo: nothing to choose, the passage itself is quoted
+    text, cites = compose_extractive([hit("售后服务认证简单问答\n3、五星级要多少分?")],
+                                     question=analyse("哪些企业可以申请？"))
+    assert cites and text
+
+
+def test_a_list_the_question_does_not_name_an_item_of_is_quoted_from_its_first_item():
+    levels = """根据最终得分，认证分为不同等级：
+1. 达标单位：分数达到70分以上者（含70分）。
+这意味着企业初步具备了基本的服务能力。
+1. 三星级售后服务单位：分数达80分以上者（含80分）。
+表明企业的售后服务体系较为完善。
+1. 五星级售后服务单位：分数达95分以上者（含95分）。
+"""
+    text, _ = compose_extractive([hit(levels)], question=analyse("售后服务认证分几个档次？每档要多少分？"))
+    assert "70" in first_sentence(text) and "80" in text and "95" in text
+    # an item the question names still leads
+    text, _ = compose_extractive([hit(levels)], question=analyse("五星级售后服务单位要多少分？"))
+    assert "95" in first_sentence(text)

@@ -27,7 +27,8 @@ def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
     from assistant.lang.text import to_search_text
 
     core = find_core(to_search_text(question)) if question else ""
-    words = ([evidence.focus_missing] if evidence.focus_missing else []) + [w for w, _ in evidence.missing[:2]]
+    words = ([evidence.name_missing] if evidence.name_missing else []) \
+        + ([evidence.focus_missing] if evidence.focus_missing else []) + [w for w, _ in evidence.missing[:2]]
     named = [phrase_of(core, w) if core else w for w in words][:2]
     named = list(dict.fromkeys(n for n in named if n))
     if not named:
@@ -44,6 +45,7 @@ def abstain_text(reason: str | None = None) -> str:
 CLOSE_RUNNER_UP = 0.85
 YESNO_TYPE = "能否"
 FACT_TYPE = "是否"  # a yes/no question about a fact, for the refusal rule
+LEAD_POOL = 5  # passages whose sentences may lead (after the third, only a sentence about the focus)
 LEAD_RUNNER_UP = 0.6  # runner-up passages whose sentences may lead (a better-answering sentence there wins)
 POSITION_PENALTY = 0.03  # per sentence into the passage, when choosing the first sentence
 RANK_PENALTY = 0.25  # per rank of the passage it comes from
@@ -67,6 +69,13 @@ class Evidence:
     focus_missing: str = ""  # the asked-about attribute when no cited passage names it
     focus_rarity: float = 0.0  # its rarity when it is one word of the general dictionary, else 0
     qtype: str = ""
+    # words of the clause that asks that nothing cited says, with their rarity in general
+    # Chinese (0 for a phrase, an unknown word or a domain term), rarest first
+    ask_missing: tuple[tuple[str, float], ...] = ()
+    # a place, person or organisation the asking clause names that nothing cited names
+    name_missing: str = ""
+    # the unit of the number asked for ("多少个工作日" -> 工作日) when no cited number carries it
+    unit_missing: str = ""
 
     @property
     def missing_weight(self) -> float:
@@ -137,6 +146,11 @@ def evidence_for(question, texts: list[str]) -> Evidence:
         else:
             missing.append((word, weight))
     missing.sort(key=lambda x: -x[1])
+    from assistant.domain.question import dictionary_rarity
+    ask_missing = tuple(sorted(((w, dictionary_rarity(w)) for w, _ in missing if w in asking),
+                               key=lambda x: -x[1]))
+    name_missing = next((w for w, r in ask_missing if r > 0 and _is_proper_name(w)), "")
+    unit_missing = _unit_missing(question.core, evidence)
     # what a 多少/多久/哪些/哪个… question asks about must be named by what is cited; a yes/no
     # question about an entity the documents never name is answered by the general condition
     focus_missing = ""
@@ -154,7 +168,51 @@ def evidence_for(question, texts: list[str]) -> Evidence:
         focus_rarity = dictionary_rarity(focus_missing)
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
                     focus_missing=focus_missing, focus_rarity=focus_rarity,
-                    qtype=FACT_TYPE if question.asks_fact else question.qtype)
+                    qtype=FACT_TYPE if question.asks_fact else question.qtype, ask_missing=ask_missing,
+                    name_missing=name_missing, unit_missing=unit_missing)
+
+
+_PROPER_TAGS = frozenset({"ns", "nt", "nrt"})  # not nr or nz: they tag many common words (明白, 盖章)
+
+
+@lru_cache(maxsize=1)
+def _dictionary_text() -> str:
+    import jieba
+
+    from pathlib import Path
+
+    return "\n" + (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=4096)
+def _is_proper_name(word: str) -> bool:
+    """jieba's general dictionary tags ``word`` as a place, person or organisation name
+    (上海, 广州, 台湾, 海尔): something a document either names or knows nothing about."""
+    text = _dictionary_text()
+    at = text.find("\n" + word + " ")
+    if at < 0:
+        return False
+    line = text[at + 1:text.find("\n", at + 1)].split()
+    return len(line) == 3 and line[2] in _PROPER_TAGS
+
+
+# "多少个工作日", "几个人", "待几天", "一共多少页": a number asked in a unit of time, people or
+# pages, which a document either states or does not ("几分", "几类", "几星" are the standard's own)
+_ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好])几)\s*(?:个|位|名)?\s*(工作日|小时|人|天|页|周)")
+_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万半几数多]+)"
+_UNIT_WORDS = {"人": "人|名|位", "天": "天|日|工作日", "页": "页", "周": "周|星期",
+               "小时": "小时", "工作日": "工作日|天"}
+
+
+def _unit_missing(core: str, evidence: str) -> str:
+    """The unit a 多少/几 question asks its number in, when no number of the evidence carries
+    it ("要在我们公司待几天" with no "N天" anywhere); "" when the unit is found or none is asked."""
+    for m in _ASKED_UNIT.finditer(core):
+        unit = m.group(1)
+        units = _UNIT_WORDS[unit]
+        if not re.search(_NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")", evidence):
+            return unit
+    return ""
 
 
 @dataclass(frozen=True)
@@ -182,6 +240,12 @@ class AbstainPolicy:
     # or why question about something the documents never name is answered by the general rule
     lookup_types: tuple[str, ...] = ("多少", "多久", "哪些", "哪个", "是否")
     story_weight: float = 0.5  # a long story's words count half as much as the question's
+    # a place, person or organisation named in the asking clause that the knowledge base never
+    # names (上海, 广州, 台湾, 海尔): refused unless the question asks permission ("上海的企业能
+    #申请吗" is answered by the general condition)
+    refuse_missing_name: bool = True
+    # a number asked in a unit no cited number carries ("几个工作日", "待几天", "多少页")
+    refuse_missing_unit: bool = True
 
     def should_abstain(self, evidence: Evidence | None, has_hits: bool) -> bool:
         if not has_hits:
@@ -189,6 +253,10 @@ class AbstainPolicy:
         if evidence is None:
             return False
         if evidence.coverage < self.min_coverage and evidence.missing_weight >= self.min_missing_weight:
+            return True
+        if self.refuse_missing_name and evidence.name_missing and evidence.qtype != YESNO_TYPE:
+            return True
+        if self.refuse_missing_unit and evidence.unit_missing:
             return True
         # a rare word of general Chinese asked about (格力, 起草人, 通过率) that nothing cited names
         forgive = self.fact_forgive_coverage if evidence.qtype == FACT_TYPE else self.focus_forgive_coverage
@@ -295,26 +363,113 @@ def _generic_words() -> frozenset[str]:
     return resources()["generic"]
 
 
-def _sentence_score(sentence: str, question, position: int, rank: int) -> float:
-    """How well ``sentence`` answers ``question``: its focus first, then the rest of the
-    question's words by rarity, then whether it gives the kind of answer asked for; an intro
-    ending in a colon is not an answer; earlier sentences and better-ranked passages break ties."""
+# the form of answer a clause asks for, whatever its type word: a date, an identifier, a number
+_ASKS_DATE = re.compile(r"何时|什么时候|啥时候|哪年|哪一年|几月|日期|时间|哪天")
+_ASKS_CODE = re.compile(r"编号|标准号|代号|号码|文号|代码|号是")
+_DATE_FORM = re.compile(r"\d{4}\s*年(\s*\d{1,2}\s*月)?|\d{4}[-/.]\d{1,2}")
+_CODE_FORM = re.compile(r"[A-Za-z]{1,6}\s*/?\s*[A-Za-z]?\s*\d{3,}|〔\d{4}〕\s*\d+")
+_NUMBER_FORM = re.compile(r"\d+(\.\d+)?\s*(分|个|项|类|级|次|条|份|家|名|人|%|％|倍|年|天|月|元|万|周|小时|工作日)")
+_CLAUSES = re.compile(r"[，,；;。？?！!]")
+_SUBJECT_END = re.compile(r"[:：]|是|指|为|即")
+_CONNECTIVE = re.compile(r"^(因此|所以|因而|故|但是|但|然而|而且|并且|此外|另外|同时|也就是说|换句话说|反过来|相反|否则|这样|这意味着|表明|由此)")
+_EXAMPLE = re.compile(r"^(以.{1,12}为例|例如|比如|譬如|举例|举个例子)")
+
+
+@lru_cache(maxsize=2048)
+def asked_forms(text: str) -> tuple[frozenset[str], bool, bool]:
+    """(types asked by any clause, asks a date, asks an identifier): a compound question
+    ("有国标吗？标准号和实施时间是啥") asks for several forms of answer at once."""
+    from assistant.domain.question import OTHER, question_type
+
+    types = {question_type(c) for c in _CLAUSES.split(text) if c.strip()} - {OTHER}
+    return frozenset(types), bool(_ASKS_DATE.search(text)), bool(_ASKS_CODE.search(text))
+
+
+def _focus_match(word: str, text: str) -> float:
+    """1 when ``word`` is said as asked, 0.6 when only a synonym or its parts are, else 0."""
+    if word in text:
+        return 1.0
+    return 0.6 if word_in(word, text) else 0.0
+
+
+def _is_subject(word: str, text: str) -> bool:
+    """``word`` is what the sentence is about: it opens the sentence (after an enumeration
+    mark) and is followed soon by a colon or a copula ("达标单位：分数达到…", "X是指…")."""
+    at = text.find(word)
+    if at < 0 or at > 2:
+        return False
+    return _SUBJECT_END.search(text, at + len(word), at + len(word) + 4) is not None
+
+
+def _sentence_score(sentence: str, question, position: int, rank: int, context: str = "") -> float:
+    """How well ``sentence`` answers ``question``: its focus first (said as asked counts more
+    than a synonym; a sentence about it more than one mentioning it), then the rest of the
+    question's words by rarity, then whether it gives the form of answer asked for (of every
+    clause of a compound question); the passage's own heading (``context``) counts, at a
+    lower weight, for every sentence under it. An intro ending in a colon is not an answer;
+    earlier sentences and better-ranked passages break ties."""
     text = _norm(_ENUM.sub("", sentence))
     score = 0.0
+    heading = context.rsplit(">", 1)[-1].strip() if context else ""
+    if heading[-1:] in "？?":
+        heading = ""  # a FAQ's question says what it answers, not what each sentence is about
     for i, f in enumerate(question.focus):
-        if word_in(f, text):
-            score += 3.0 if i == 0 else 1.5
+        got = _focus_match(f, text)
+        about = got >= 1.0 and _is_subject(f, text)
+        bonus = 1.5
+        if not got and heading:
+            # the passage's own heading names it: every sentence under it is about it, though
+            # less surely than a sentence that names it itself
+            got = 0.8 * _focus_match(f, heading)
+            about = got >= 0.8 and _ENUM.sub("", heading.lstrip("（(一二三四五六七八九十、)） ")).startswith(f)
+            bonus = 1.0
+        elif not got and context:
+            got = 0.4 * _focus_match(f, context)
+        score += got * (3.0 if i == 0 else 1.5)
+        if i == 0 and about:
+            score += bonus
     generic = _generic_words()
     weights = [(word, w * (0.3 if word in generic else 1.0)) for word, w in question.words]
     total = sum(w for _, w in weights) or 1.0
-    score += 2.0 * sum(w for word, w in weights if word_in(word, text)) / total
-    if _fits(text, question.qtype):
+    covered = sum(w for word, w in weights if word_in(word, text))
+    if context:
+        covered += 0.75 * sum(w for word, w in weights if not word_in(word, text) and word_in(word, context))
+    score += 2.0 * covered / total
+    types, asks_date, asks_code = asked_forms(question.text)
+    if _fits(text, question.qtype) or any(_fits(text, t) for t in types if t != question.qtype):
         score += 0.75
+    if ("多少" in types or "多久" in types) and _NUMBER_FORM.search(text):
+        score += 0.5  # a number with its unit, not only a word that looks like one
+    if ("哪些" in types or question.qtype == "哪些") and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
+        score += 0.75  # a list, or an item of one
+    if asks_date and _DATE_FORM.search(text):
+        score += 1.0
+    if asks_code and _CODE_FORM.search(text):
+        score += 1.0
     if text.rstrip()[-1:] in ":：":
         score -= 1.0
+    if _CONNECTIVE.match(text):
+        score -= 0.75  # it goes on from the sentence before it ("因此…", "也就是说…")
+    if _EXAMPLE.match(text.lstrip("，,（( ")):
+        score -= 1.0  # an illustration of the answer, not the answer
     if len(sentence) > 220:
         score -= 0.5
     return score - POSITION_PENALTY * position - RANK_PENALTY * rank
+
+
+def _further_questions(question) -> list:
+    """The questions after the first of a compound question, each analysed on its own."""
+    if not question.is_compound:
+        return []
+    from assistant.domain.question import analyse
+
+    asked = [c for c in re.split(r"(?<=[？?])", question.core) if c.strip(" ？?，,。")]
+    return [analyse(c) for c in asked[1:3]]
+
+
+def _context_of(hit: Hit) -> str:
+    """The passage's heading path and FAQ question, normalised: what its sentences are about."""
+    return _norm(" ".join(str(hit.meta.get(k, "") or "") for k in ("heading_path", "question")))
 
 
 def _lead_cut(sentence: str, limit: int = LEAD_MAX_CHARS) -> tuple[str, str]:
@@ -355,6 +510,7 @@ def _drop_foreign_opener(sentence: str, hit: Hit, question) -> str:
     return rest if len(rest) >= 6 else ""
 
 
+@lru_cache(maxsize=8192)
 def _script(sentence: str, traditional_asker: bool) -> str:
     """Quotes in the asker's script (the citation card keeps the original)."""
     from assistant.lang.text import to_simplified
@@ -362,11 +518,23 @@ def _script(sentence: str, traditional_asker: bool) -> str:
     return sentence if traditional_asker else to_simplified(sentence)
 
 
+@lru_cache(maxsize=16384)
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
+
+
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+
+
 def _overlaps(a: str, b: str) -> bool:
+    """``a`` repeats ``b`` (or the reverse); two items of a list that differ in their numbers
+    ("三星级…80分", "五星级…95分") are not repeats, however alike their wording."""
     if a in b or b in a:
         return True
-    grams = lambda t: {t[i:i + 2] for i in range(len(t) - 1)}  # noqa: E731
-    ga, gb = grams(a), grams(b)
+    na, nb = set(_NUMBERS.findall(a)), set(_NUMBERS.findall(b))
+    if na and nb and not (na <= nb or nb <= na):
+        return False
+    ga, gb = _bigrams(a), _bigrams(b)
     return bool(ga and gb) and len(ga & gb) / min(len(ga), len(gb)) > 0.7
 
 
@@ -404,14 +572,17 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
 
     # the lead: best sentence of the best passage, or of a runner-up that answers better
     top = hits[0]
-    lead_pool = [top] + [h for h in hits[1:3] if h.score >= top.score * LEAD_RUNNER_UP]
+    lead_pool = [top] + [h for h in hits[1:LEAD_POOL] if h.score >= top.score * LEAD_RUNNER_UP]
     best = None
     for rank, hit in enumerate(lead_pool):
+        context = _context_of(hit)
         for i, sentence in enumerate(passage_sentences(hit)):
             sentence = _drop_foreign_opener(sentence, hit, question) if i == 0 else sentence
             if not sentence:
                 continue
-            sc = _sentence_score(sentence, question, i, rank)
+            if rank >= 3 and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", sentence)))):
+                continue  # a lower-ranked passage leads only with a sentence about what is asked
+            sc = _sentence_score(sentence, question, i, rank, context)
             if i == 0 and question.qtype == YESNO_TYPE and _answer_resources()[1].match(sentence):
                 sc += 1.5  # the FAQ's own yes/no, kept because it answers the same question
             if best is None or sc > best[0] + 1e-9:
@@ -420,6 +591,13 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         sentences = [top.text.strip()]
         best = (0.0, top, 0, sentences[0])
     _, lead_hit, lead_i, lead = best
+    # an item of a list that the question does not name: the list is the answer, from its first item
+    lead_sentences = passage_sentences(lead_hit)
+    if lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i]) \
+            and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", lead)))):
+        first = next(i for i in range(lead_i + 1) if _ENUM.match(lead_sentences[i]))
+        if first < lead_i:
+            lead_i, lead = first, lead_sentences[first]
     # a yes/no question about something no passage names ("个体工商户"): say so, then give the
     # general condition the documents state, so the answer never reads as a yes or no about it
     prefix = ""
@@ -431,8 +609,15 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix))
     lead = prefix + lead
     main, used = [lead] + ([rest] if rest else []), len(lead) + len(rest)
-    # then the passage's other sentences, in passage order, within the budget
-    for i, sentence in enumerate(passage_sentences(lead_hit)):
+    # then its neighbours: the sentences after it (a list's other items, what a definition
+    # goes on to say), then those before it, within the budget
+    lead_sentences = passage_sentences(lead_hit)
+    order = list(range(lead_i + 1, len(lead_sentences))) + list(range(lead_i))
+    if lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i]) and "哪些" in ({question.qtype} | asked_forms(question.text)[0]):
+        # a list asked for, led by one of its items: the other items first, examples after
+        order.sort(key=lambda i: not _ENUM.match(lead_sentences[i]))
+    for i in order:
+        sentence = lead_sentences[i]
         if i == 0:
             sentence = _drop_foreign_opener(sentence, lead_hit, question)
         if not sentence or i == lead_i or used + len(sentence) > max_main_chars \
@@ -444,6 +629,24 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
 
     support = []
     seen = {lead_hit.meta.get("passage") or lead_hit.chunk_id}
+    # a compound question ("达标线多少分？达标后隔多久评星？"): each further question it asks
+    # gets its own best sentence when the lead's passage does not answer it
+    for extra in _further_questions(question):
+        found = None
+        for rank, hit in enumerate(hits[:3]):
+            context = _context_of(hit)
+            for i, sentence in enumerate(passage_sentences(hit)):
+                sc = _sentence_score(sentence, extra, i, rank, context)
+                if found is None or sc > found[0] + 1e-9:
+                    found = (sc, hit, sentence)
+        if found is None or found[0] < 3.0 or any(_overlaps(found[2], m) for m in main):
+            continue
+        _, hit, sentence = found
+        key = hit.meta.get("passage") or hit.chunk_id
+        if key == (lead_hit.meta.get("passage") or lead_hit.chunk_id):
+            continue  # its passage is quoted already
+        seen.add(key)
+        support.append(_cite([_script(sentence, traditional_asker)], cite(hit)))
     for hit in hits:
         if len(support) >= max_support:
             break
@@ -459,7 +662,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         if relevance is not None and relevance(hit) < min_support_relevance and not close:
             continue
         ranked = sorted(range(len(sentences)),
-                        key=lambda i: -_sentence_score(sentences[i], question, i, 0))[:2]
+                        key=lambda i: -_sentence_score(sentences[i], question, i, 0, _context_of(hit)))[:2]
         chosen = [sentences[i] for i in sorted(ranked)]
         if new_words and not any(word_in(w, _norm("".join(chosen))) for w in new_words):
             continue  # a follow-up: only points about what the new question asks

@@ -62,6 +62,9 @@ class Retrieval:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+PASSAGE_CACHE = 4096  # passages kept in memory per index version
+
+
 class Retriever:
     def __init__(self, store, embedder, lexical, reranker=None):
         self.store = store
@@ -74,6 +77,19 @@ class Retriever:
         self._listed = frozenset(lexical.ids)
         # results that stay valid as long as this index (one knowledge-base version) does
         self.memo: dict[str, object] = {}
+
+    def _passages(self, ids: list[str]) -> dict[str, Hit]:
+        """Text and metadata of the chunks ``ids``: a passage does not change while this index
+        (one knowledge-base version) serves, so each is read from the store once, up to
+        ``PASSAGE_CACHE`` of them (a store round trip was a good part of a warm answer)."""
+        cache = self.memo.setdefault("passages", {})
+        missing = [cid for cid in ids if cid not in cache]
+        if missing:
+            if len(cache) + len(missing) > PASSAGE_CACHE:
+                cache.clear()
+            for cid, text, meta in self.store.get_chunks(missing):
+                cache[cid] = (text, meta)
+        return {cid: Hit(chunk_id=cid, text=cache[cid][0], meta=dict(cache[cid][1])) for cid in ids if cid in cache}
 
     def rerank_by_coverage(self, tokens: list[str], hits: list[Hit], focus: tuple[str, ...] = ()) -> list[Hit]:
         """Blend the fused score with how much of the query's distinctive vocabulary each
@@ -169,10 +185,7 @@ class Retriever:
         t1 = time.perf_counter()
         fused = fuse(lists, weights, scaled=("faq", "ctx_faq", "phrase", "ctx_phrase"))
         top = fused[: max(k, RERANK_POOL)]
-        by_id: dict[str, Hit] = {}
-        missing = [cid for cid, _ in top]
-        for cid, text, meta in self.store.get_chunks(missing):
-            by_id[cid] = Hit(chunk_id=cid, text=text, meta=meta)
+        by_id = self._passages([cid for cid, _ in top])
         lex_scores = dict(lists["lexical"])
         dense_scores = {h.chunk_id: h.dense_score for h in dense_hits}
         hits = []
