@@ -1,4 +1,4 @@
-"""The seeds track: eval/qa_seeds.jsonl on a knowledge base built from ../shared/seeds alone
+"""The seeds track: eval/qa_seeds.jsonl (and the blind eval/qa_seeds_blind.jsonl) on a knowledge base built from ../shared/seeds alone
 (four real third-party pages, what a user actually uploads), gated by the ``qa_seeds`` floors in
 eval/thresholds.json. Skipped, with the reason, when the seed pages or the QA set are absent, so
 the suite passes without ../shared."""
@@ -11,21 +11,42 @@ from conftest import REPO, SEEDS, make_settings
 from eval.harness import check_thresholds, load_qa, load_thresholds
 
 SEEDS_QA = REPO / "eval" / "qa_seeds.jsonl"
+SEEDS_BLIND_QA = REPO / "eval" / "qa_seeds_blind.jsonl"
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def seeds_result(tmp_path_factory):
+def seeds_kb(tmp_path_factory):
     if not SEEDS.is_dir():
         pytest.skip(f"seed pages not found at {SEEDS} (../shared/seeds): seeds track not run")
-    if not SEEDS_QA.exists():
-        pytest.skip("eval/qa_seeds.jsonl not present: seeds track not run")
-    from eval.harness import run_eval, temp_kb
+    from eval.harness import temp_kb
 
     settings = make_settings(tmp_path_factory.mktemp("seeds") / "data")
     with temp_kb(settings, [SEEDS]) as (kb, _):
-        return run_eval(kb, SEEDS_QA, baseline=False, docs=[SEEDS])
+        yield kb
+
+
+@pytest.fixture(scope="module")
+def seeds_result(seeds_kb):
+    if not SEEDS_QA.exists():
+        pytest.skip("eval/qa_seeds.jsonl not present: seeds track not run")
+    from eval.harness import run_eval
+
+    return run_eval(seeds_kb, SEEDS_QA, baseline=False, docs=[SEEDS])
+
+
+def test_blind_seeds_set_meets_its_floors(seeds_kb):
+    """The blind seeds set (written from the seed pages alone, first run in eval/BLIND.md)."""
+    from eval.harness import run_eval
+
+    floors = load_thresholds(qa_set="qa_seeds_blind")
+    assert floors, "eval/thresholds.json has no sets.qa_seeds_blind floors"
+    result = run_eval(seeds_kb, SEEDS_BLIND_QA, baseline=False, docs=[SEEDS])
+    assert result.summary["ours"]["n_score_misread"] == 0
+    below = check_thresholds(result.summary["ours"], floors)
+    assert not below, "blind seeds set below its floors: " + ", ".join(
+        f"{m} {'n/a' if v is None else f'{v:.4f}'} < {t:.4f}" for m, v, t in below)
 
 
 def test_seeds_track_meets_its_floors(seeds_result):
