@@ -24,7 +24,10 @@ import numpy as np
 
 from assistant.lang.text import to_search_text
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
+# Chunk embeddings are kept in memory (and in the cache) for exact dense search up to this many
+# floats (about 80 MB); a larger knowledge base is searched through Chroma's own index.
+DENSE_IN_MEMORY_MAX_FLOATS = 20_000_000
 # a clause number as a whole ("5.1.3" but not the "5.1" inside it) and an article ("第二十五条")
 _NUMBER_RUN = re.compile(r"(?<![\d.])\d+(?:\.\d+)*(?![\d.])")
 _ARTICLE = re.compile(r"(?<![\d.])第[零〇一二两三四五六七八九十百千\d]+条(?![\d.])")
@@ -39,6 +42,18 @@ def _embed_all(embedder, texts: list[str], block: int = 4096) -> np.ndarray:
             out = np.empty((len(texts), part.shape[1]), dtype=np.float32)
         out[start:start + len(part)] = part
     return out
+
+
+def _unit_rows(vectors, dim: int) -> np.ndarray | None:
+    """``vectors`` as float32 rows of unit length (a zero row stays zero), or None when they are
+    not one ``dim``-wide vector per chunk (then dense search goes through Chroma)."""
+    if vectors is None:
+        return None
+    matrix = np.asarray(vectors, dtype=np.float32)
+    if matrix.ndim != 2 or matrix.shape[1] != dim or not np.all(np.isfinite(matrix)):
+        return None
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.ascontiguousarray(matrix / np.where(norms == 0, 1.0, norms), dtype=np.float32)
 
 
 class _Corpus:
@@ -86,6 +101,10 @@ class LexicalIndex:
     # embeddings of ``phrase_texts`` (float32), made once per store version and cached with the
     # index: at 100k chunks embedding every heading again at each start would take seconds
     phrase_vectors: np.ndarray | None = None
+    # the chunks' own embeddings, unit length, row i for ``ids[i]`` (float32): dense search as
+    # one product in memory instead of a Chroma query per question (whose call time varied from
+    # 2 to over 100 ms); None when the knowledge base is too large for it (Chroma is asked)
+    chunk_vectors: np.ndarray | None = None
 
     @classmethod
     def build(cls, records: Iterable[tuple[str, dict]]) -> "LexicalIndex":
@@ -142,6 +161,10 @@ class LexicalIndex:
         index = cls.build(store.iter_metadata())
         if embedder is not None and index.phrase_texts:
             index.phrase_vectors = _embed_all(embedder, index.phrase_texts)
+        fetch = getattr(store, "embeddings_of", None)
+        if fetch is not None and embedder is not None \
+                and 0 < len(index.ids) * int(embedder.dim) <= DENSE_IN_MEMORY_MAX_FLOATS:
+            index.chunk_vectors = _unit_rows(fetch(index.ids), int(embedder.dim))
         if cache:
             index._save(cache, store.name, stamp)
         return index
@@ -191,6 +214,8 @@ class LexicalIndex:
         meta["locator_keys"] = keys
         if self.phrase_vectors is not None:
             arrays["phrase_vectors"] = np.asarray(self.phrase_vectors, dtype=np.float32)
+        if self.chunk_vectors is not None:
+            arrays["chunk_vectors"] = np.asarray(self.chunk_vectors, dtype=np.float32)
         return arrays, meta
 
     @classmethod
@@ -276,9 +301,15 @@ class LexicalIndex:
             if vectors.dtype != np.float32 or vectors.shape != (len(phrase_texts), dim) \
                     or not np.all(np.isfinite(vectors)):
                 raise ValueError("phrase vectors")
+        chunk_vectors = arrays.get("chunk_vectors")
+        if chunk_vectors is not None:
+            if dim is None or chunk_vectors.dtype != np.float32 or chunk_vectors.shape != (n, dim) \
+                    or not np.all(np.isfinite(chunk_vectors)):
+                raise ValueError("chunk vectors")
         return cls(ids=ids, bm25=bm25_from("bm25", n), doc_types=doc_types, q_owner=q_owner, q_tokens=q_tokens,
                    q_bm25=bm25_from("q", len(q_tokens)), df=df, phrase_owner=phrase_owner,
-                   phrase_texts=phrase_texts, locators=locators, phrase_vectors=vectors)
+                   phrase_texts=phrase_texts, locators=locators, phrase_vectors=vectors,
+                   chunk_vectors=chunk_vectors)
 
     def __len__(self) -> int:
         return len(self.ids)
