@@ -76,6 +76,29 @@ class _Corpus:
         return index
 
 
+@dataclass
+class _CachedBM25:
+    """A BM25 index read from the cache: the scoring bm25s does for its "lucene" variant (the
+    one built here, which has no non-occurrence scores), over the same arrays and in the same
+    float32 order, so scores are identical, without importing bm25s and scipy (most of a
+    one-question start)."""
+
+    k1: float
+    b: float
+    vocab_dict: dict[str, int]
+    scores: dict
+
+    def get_scores(self, query_tokens: list[str]) -> np.ndarray:
+        ids = np.asarray([self.vocab_dict[t] for t in query_tokens if t in self.vocab_dict], dtype=np.int32)
+        data, indices, indptr = self.scores["data"], self.scores["indices"], self.scores["indptr"]
+        if int(ids.max(initial=0)) >= len(indptr) - 1:
+            raise ValueError("query token outside the index")
+        out = np.zeros(self.scores["num_docs"], dtype=np.float32)
+        for start, end in zip(indptr[ids], indptr[ids + 1]):
+            np.add.at(out, indices[start:end], data[start:end])
+        return out
+
+
 def _bm25(corpus: list[list[str]]):
     built = _Corpus()
     for toks in corpus:
@@ -256,8 +279,6 @@ class LexicalIndex:
         def bm25_from(name: str, docs: int):
             if name not in meta:
                 return None
-            import bm25s
-
             info = meta[name]
             vocab = info["vocab"]
             if not isinstance(vocab, dict) or int(info["num_docs"]) != docs:
@@ -274,12 +295,9 @@ class LexicalIndex:
                 raise ValueError(name)
             if sorted(vocab.values()) != list(range(len(vocab))):
                 raise ValueError(name)
-            bm = bm25s.BM25(k1=float(info["k1"]), b=float(info["b"]))
-            bm.vocab_dict = {str(k): int(v) for k, v in vocab.items()}
-            bm.unique_token_ids_set = set(bm.vocab_dict.values())
-            bm.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": docs}
-            bm.nonoccurrence_array = None  # BM25 "lucene" (the default used here) has none
-            return bm
+            return _CachedBM25(k1=float(info["k1"]), b=float(info["b"]),
+                               vocab_dict={str(k): int(v) for k, v in vocab.items()},
+                               scores={"data": data, "indices": indices, "indptr": indptr, "num_docs": docs})
 
         q_vocab = strings(meta["q_vocab"])
         offsets = ints("q_token_offsets")

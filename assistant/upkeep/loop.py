@@ -166,7 +166,7 @@ def record(assistant, answer) -> None:
             or not getattr(assistant, "record_unanswered", True):
         return
     _start_writer()
-    _pending.put((assistant, answer))
+    _pending.put((assistant, answer, time.time()))
 
 
 # An embedded Chroma write holds the interpreter lock for its whole duration (tens to hundreds
@@ -177,7 +177,7 @@ def record(assistant, answer) -> None:
 WRITE_QUIET_SECONDS = 0.3
 WRITE_MAX_DELAY_SECONDS = 10.0
 
-_pending: "queue.Queue[tuple[Any, Any]]" = queue.Queue()
+_pending: "queue.Queue[tuple[Any, Any, float]]" = queue.Queue()
 _writer: threading.Thread | None = None
 _writer_lock = threading.Lock()
 _flushing = threading.Event()
@@ -201,7 +201,7 @@ def record_thumbs_down(assistant, question: str, answer=None, comment: str = "")
     if not str(question or "").strip() or not getattr(assistant, "record_unanswered", True):
         return
     _start_writer()
-    _pending.put((assistant, ("thumbs_down", question, answer, comment)))
+    _pending.put((assistant, ("thumbs_down", question, answer, comment), time.time()))
 
 
 def _wait_for_pause(since: float) -> None:
@@ -227,22 +227,25 @@ def _write_pending() -> None:
                 _pending.task_done()
 
 
-def _write_batch(batch: list[tuple[Any, Any]]) -> None:
-    """The events of ``batch`` (searched one by one), written in one call per assistant."""
+def _write_batch(batch: list[tuple[Any, Any, float]]) -> None:
+    """The events of ``batch`` (searched one by one), written in one call per assistant; each
+    event keeps the time of its answer, not of the write."""
     from assistant.upkeep.unanswered import UnansweredLog
 
     class Collecting(UnansweredLog):
         def _add(self, event):
+            event.at = self.at
             self.collected.append(event)
             return event
 
     logs: dict[int, Collecting] = {}
-    for assistant, answer in batch:
+    for assistant, answer, at in batch:
         try:
             log = logs.get(id(assistant))
             if log is None:
                 log = logs[id(assistant)] = Collecting(assistant.settings, assistant.store.client)
                 log.collected = []
+            log.at = at
             if isinstance(answer, tuple):  # a 👎: (kind, question, answer, comment)
                 _kind, question, given, comment = answer
                 log.record_thumbs_down(question, given, assistant=assistant, comment=comment)
