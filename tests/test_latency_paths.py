@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 import pytest
@@ -137,3 +138,35 @@ def test_fast_jieba_dictionary_is_jiebas(tmp_path, monkeypatch):
     jieba_dict.initialize(third)
     assert third.FREQ == reference.FREQ and third.total == reference.total
     assert len(np.load(freqs)) == len(reference.FREQ) + 1
+
+
+def test_refusals_are_written_in_one_batch_when_answering_pauses(tmp_path, monkeypatch):
+    """Refusals wait on the writer while questions keep coming, then go in one write; each keeps
+    the time it was answered; flush() writes at once."""
+    from conftest import corpus_kb_at
+
+    from assistant.core import Assistant
+    from assistant.upkeep import loop
+    from assistant.upkeep.sidecar import SideCollection
+    from assistant.upkeep.unanswered import UnansweredLog
+
+    kb = corpus_kb_at(tmp_path / "data")
+    bot = Assistant(kb)
+    log = UnansweredLog(kb, bot.store.client)
+    loop.flush()
+    writes = []
+    real_upsert = SideCollection.upsert
+    monkeypatch.setattr(SideCollection, "upsert",
+                        lambda self, ids, *rest: (writes.append(list(ids)), real_upsert(self, ids, *rest))[1])
+    monkeypatch.setattr(loop, "WRITE_QUIET_SECONDS", 30.0)
+    monkeypatch.setattr(loop, "WRITE_MAX_DELAY_SECONDS", 60.0)
+    asked = []
+    for question in ("今天天气怎么样？", "明天会下雨吗？", "股票会涨吗？"):
+        asked.append(time.time())
+        assert bot.ask(question).abstained
+    time.sleep(0.5)
+    assert writes == [], "written while answering had not paused"
+    events = [e for e in log.events() if e.kind == "refusal"]  # events() flushes
+    assert [len(w) for w in writes] == [3]
+    assert [e.question for e in events] == ["今天天气怎么样？", "明天会下雨吗？", "股票会涨吗？"]
+    assert all(abs(e.at - t) < 1.0 for e, t in zip(events, asked))
