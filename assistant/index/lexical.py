@@ -24,7 +24,10 @@ import numpy as np
 
 from assistant.lang.text import to_search_text
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
+# Chunk embeddings are kept in memory (and in the cache) for exact dense search up to this many
+# floats (about 80 MB); a larger knowledge base is searched through Chroma's own index.
+DENSE_IN_MEMORY_MAX_FLOATS = 20_000_000
 # a clause number as a whole ("5.1.3" but not the "5.1" inside it) and an article ("第二十五条")
 _NUMBER_RUN = re.compile(r"(?<![\d.])\d+(?:\.\d+)*(?![\d.])")
 _ARTICLE = re.compile(r"(?<![\d.])第[零〇一二两三四五六七八九十百千\d]+条(?![\d.])")
@@ -39,6 +42,18 @@ def _embed_all(embedder, texts: list[str], block: int = 4096) -> np.ndarray:
             out = np.empty((len(texts), part.shape[1]), dtype=np.float32)
         out[start:start + len(part)] = part
     return out
+
+
+def _unit_rows(vectors, dim: int) -> np.ndarray | None:
+    """``vectors`` as float32 rows of unit length (a zero row stays zero), or None when they are
+    not one ``dim``-wide vector per chunk (then dense search goes through Chroma)."""
+    if vectors is None:
+        return None
+    matrix = np.asarray(vectors, dtype=np.float32)
+    if matrix.ndim != 2 or matrix.shape[1] != dim or not np.all(np.isfinite(matrix)):
+        return None
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.ascontiguousarray(matrix / np.where(norms == 0, 1.0, norms), dtype=np.float32)
 
 
 class _Corpus:
@@ -59,6 +74,29 @@ class _Corpus:
         index = bm25s.BM25(k1=1.2, b=0.75)
         index.index((self.docs, self.vocab), show_progress=False)
         return index
+
+
+@dataclass
+class _CachedBM25:
+    """A BM25 index read from the cache: the scoring bm25s does for its "lucene" variant (the
+    one built here, which has no non-occurrence scores), over the same arrays and in the same
+    float32 order, so scores are identical, without importing bm25s and scipy (most of a
+    one-question start)."""
+
+    k1: float
+    b: float
+    vocab_dict: dict[str, int]
+    scores: dict
+
+    def get_scores(self, query_tokens: list[str]) -> np.ndarray:
+        ids = np.asarray([self.vocab_dict[t] for t in query_tokens if t in self.vocab_dict], dtype=np.int32)
+        data, indices, indptr = self.scores["data"], self.scores["indices"], self.scores["indptr"]
+        if int(ids.max(initial=0)) >= len(indptr) - 1:
+            raise ValueError("query token outside the index")
+        out = np.zeros(self.scores["num_docs"], dtype=np.float32)
+        for start, end in zip(indptr[ids], indptr[ids + 1]):
+            np.add.at(out, indices[start:end], data[start:end])
+        return out
 
 
 def _bm25(corpus: list[list[str]]):
@@ -86,6 +124,10 @@ class LexicalIndex:
     # embeddings of ``phrase_texts`` (float32), made once per store version and cached with the
     # index: at 100k chunks embedding every heading again at each start would take seconds
     phrase_vectors: np.ndarray | None = None
+    # the chunks' own embeddings, unit length, row i for ``ids[i]`` (float32): dense search as
+    # one product in memory instead of a Chroma query per question (whose call time varied from
+    # 2 to over 100 ms); None when the knowledge base is too large for it (Chroma is asked)
+    chunk_vectors: np.ndarray | None = None
 
     @classmethod
     def build(cls, records: Iterable[tuple[str, dict]]) -> "LexicalIndex":
@@ -142,6 +184,10 @@ class LexicalIndex:
         index = cls.build(store.iter_metadata())
         if embedder is not None and index.phrase_texts:
             index.phrase_vectors = _embed_all(embedder, index.phrase_texts)
+        fetch = getattr(store, "embeddings_of", None)
+        if fetch is not None and embedder is not None \
+                and 0 < len(index.ids) * int(embedder.dim) <= DENSE_IN_MEMORY_MAX_FLOATS:
+            index.chunk_vectors = _unit_rows(fetch(index.ids), int(embedder.dim))
         if cache:
             index._save(cache, store.name, stamp)
         return index
@@ -191,6 +237,8 @@ class LexicalIndex:
         meta["locator_keys"] = keys
         if self.phrase_vectors is not None:
             arrays["phrase_vectors"] = np.asarray(self.phrase_vectors, dtype=np.float32)
+        if self.chunk_vectors is not None:
+            arrays["chunk_vectors"] = np.asarray(self.chunk_vectors, dtype=np.float32)
         return arrays, meta
 
     @classmethod
@@ -231,8 +279,6 @@ class LexicalIndex:
         def bm25_from(name: str, docs: int):
             if name not in meta:
                 return None
-            import bm25s
-
             info = meta[name]
             vocab = info["vocab"]
             if not isinstance(vocab, dict) or int(info["num_docs"]) != docs:
@@ -249,12 +295,9 @@ class LexicalIndex:
                 raise ValueError(name)
             if sorted(vocab.values()) != list(range(len(vocab))):
                 raise ValueError(name)
-            bm = bm25s.BM25(k1=float(info["k1"]), b=float(info["b"]))
-            bm.vocab_dict = {str(k): int(v) for k, v in vocab.items()}
-            bm.unique_token_ids_set = set(bm.vocab_dict.values())
-            bm.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": docs}
-            bm.nonoccurrence_array = None  # BM25 "lucene" (the default used here) has none
-            return bm
+            return _CachedBM25(k1=float(info["k1"]), b=float(info["b"]),
+                               vocab_dict={str(k): int(v) for k, v in vocab.items()},
+                               scores={"data": data, "indices": indices, "indptr": indptr, "num_docs": docs})
 
         q_vocab = strings(meta["q_vocab"])
         offsets = ints("q_token_offsets")
@@ -276,9 +319,15 @@ class LexicalIndex:
             if vectors.dtype != np.float32 or vectors.shape != (len(phrase_texts), dim) \
                     or not np.all(np.isfinite(vectors)):
                 raise ValueError("phrase vectors")
+        chunk_vectors = arrays.get("chunk_vectors")
+        if chunk_vectors is not None:
+            if dim is None or chunk_vectors.dtype != np.float32 or chunk_vectors.shape != (n, dim) \
+                    or not np.all(np.isfinite(chunk_vectors)):
+                raise ValueError("chunk vectors")
         return cls(ids=ids, bm25=bm25_from("bm25", n), doc_types=doc_types, q_owner=q_owner, q_tokens=q_tokens,
                    q_bm25=bm25_from("q", len(q_tokens)), df=df, phrase_owner=phrase_owner,
-                   phrase_texts=phrase_texts, locators=locators, phrase_vectors=vectors)
+                   phrase_texts=phrase_texts, locators=locators, phrase_vectors=vectors,
+                   chunk_vectors=chunk_vectors)
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -530,6 +530,31 @@ class KnowledgeStore:
         return [by_id[i] for i in ids if i in by_id]
 
     @_guarded
+    def embeddings_of(self, ids: list[str]) -> np.ndarray | None:
+        """The embeddings of the chunks ``ids``, one row each in that order; None when one of
+        them is gone (a write in flight: the caller keeps asking Chroma instead)."""
+        if not ids or self.chunks is None:
+            return None
+        rows: dict[str, Any] = {}
+        for start in range(0, len(ids), BATCH):
+            got = self.chunks.get(ids=ids[start:start + BATCH], include=["embeddings"])
+            rows.update(zip(got["ids"], got["embeddings"]))
+        if any(cid not in rows for cid in ids):
+            return None
+        return np.asarray([rows[cid] for cid in ids], dtype=np.float32)
+
+    def check_reachable(self) -> None:
+        """Raise the clear ``StoreUnavailable`` when a Chroma server no longer answers (one
+        heartbeat): an answer served from memory must not hide a dead server. Embedded: nothing
+        to check."""
+        if not self.settings.uses_server:
+            return
+        try:
+            self.client.heartbeat()
+        except Exception as exc:
+            self._raise_translated(exc)
+
+    @_guarded
     def nearest_among(self, ids: list[str], query_vec: np.ndarray) -> Hit | None:
         """The chunk among ``ids`` closest to the query (by id, so no metadata scan)."""
         if not ids or self.chunks is None:

@@ -131,13 +131,38 @@ class Retriever:
         """Dense candidates, of one document type when asked. Chroma's metadata filter scans
         every row (about 100 ms at 100k chunks), so a filtered search first over-fetches
         unfiltered neighbours and keeps those of the type; only a rare type falls back."""
+        search = self.store.dense_search if self.lexical.chunk_vectors is None else self._dense_in_memory
         if not doc_type:
-            return self.store.dense_search(query_vec, POOL)
+            return search(query_vec, POOL)
         allowed = self.lexical.ids_of_type(doc_type)
-        hits = [h for h in self.store.dense_search(query_vec, POOL * 4) if h.chunk_id in allowed]
+        hits = [h for h in search(query_vec, POOL * 4) if h.chunk_id in allowed]
         if len(hits) < min(POOL // 3, len(allowed)):
-            hits = self.store.dense_search(query_vec, POOL, where={"doc_type": doc_type})
+            hits = search(query_vec, POOL, where={"doc_type": doc_type})
         return hits[:POOL]
+
+    def _dense_in_memory(self, query_vec, k: int, where: dict | None = None) -> list[Hit]:
+        """``store.dense_search`` over the chunk embeddings held by the index: exact cosine
+        similarity (what Chroma's cosine index approximates), same ids and scores. A Chroma
+        server is still asked whether it is alive, so a dead one gives its clear message."""
+        if where and set(where) != {"doc_type"}:
+            return self.store.dense_search(query_vec, k, where=where)
+        check = getattr(self.store, "check_reachable", None)
+        if check is not None:
+            check()
+        vectors = self.lexical.chunk_vectors
+        query = np.asarray(query_vec, dtype=np.float32)
+        norm = float(np.linalg.norm(query))
+        sims = vectors @ (query / norm if norm else query)
+        if where:
+            sims = np.where(self.lexical.type_mask(where["doc_type"]), sims, -np.inf)
+        k = min(k, len(sims))
+        if k <= 0:
+            return []
+        part = np.argpartition(-sims, k - 1)[:k]
+        part = part[np.argsort(-sims[part], kind="stable")]
+        ids = self.lexical.ids
+        return [Hit(chunk_id=ids[i], text="", meta={}, score=float(sims[i]), dense_score=float(sims[i]))
+                for i in part if sims[i] > -np.inf]
 
     def _ranked_lists(self, query: str, doc_type: str | None, prefix: str = ""):
         """The three candidate lists for one query text, plus its tokens and dense hits."""

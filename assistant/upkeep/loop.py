@@ -160,16 +160,29 @@ def record(assistant, answer) -> None:
     """Record a refusal among the unanswered questions (never raises). The write (a search for
     the top passages plus a store write, about 100 ms) happens on a background thread, so a
     refusal is answered as fast as any answer; ``flush()`` waits for it."""
+    global _last_answer
+    _last_answer = time.monotonic()  # every answer passes here: the writer waits for a pause
     if not answer.abstained or not answer.question or getattr(_paused, "on", False) \
             or not getattr(assistant, "record_unanswered", True):
         return
     _start_writer()
-    _pending.put((assistant, answer))
+    _pending.put((assistant, answer, time.time()))
 
 
-_pending: "queue.Queue[tuple[Any, Any]]" = queue.Queue()
+# An embedded Chroma write holds the interpreter lock for its whole duration (tens to hundreds
+# of milliseconds with the disk's sync), which stalls an answer being computed meanwhile. So the
+# writer waits until no answer was given for ``WRITE_QUIET_SECONDS`` (at most
+# ``WRITE_MAX_DELAY_SECONDS`` after the oldest pending record), and writes everything pending in
+# one call per knowledge base. ``flush()`` writes at once.
+WRITE_QUIET_SECONDS = 0.3
+WRITE_MAX_DELAY_SECONDS = 10.0
+
+_pending: "queue.Queue[tuple[Any, Any, float]]" = queue.Queue()
 _writer: threading.Thread | None = None
 _writer_lock = threading.Lock()
+_flushing = threading.Event()
+_last_answer = 0.0
+_flushers = 0  # threads waiting in flush()
 
 
 def _start_writer() -> None:
@@ -188,28 +201,78 @@ def record_thumbs_down(assistant, question: str, answer=None, comment: str = "")
     if not str(question or "").strip() or not getattr(assistant, "record_unanswered", True):
         return
     _start_writer()
-    _pending.put((assistant, ("thumbs_down", question, answer, comment)))
+    _pending.put((assistant, ("thumbs_down", question, answer, comment), time.time()))
+
+
+def _wait_for_pause(since: float) -> None:
+    deadline = since + WRITE_MAX_DELAY_SECONDS
+    while not _flushing.is_set() and time.monotonic() < deadline \
+            and time.monotonic() - _last_answer < WRITE_QUIET_SECONDS:
+        _flushing.wait(0.05)
 
 
 def _write_pending() -> None:
+    while True:
+        batch = [_pending.get()]
+        _wait_for_pause(time.monotonic())
+        while True:
+            try:
+                batch.append(_pending.get_nowait())
+            except queue.Empty:
+                break
+        try:
+            _write_batch(batch)
+        finally:
+            for _ in batch:
+                _pending.task_done()
+
+
+def _write_batch(batch: list[tuple[Any, Any, float]]) -> None:
+    """The events of ``batch`` (searched one by one), written in one call per assistant; each
+    event keeps the time of its answer, not of the write."""
     from assistant.upkeep.unanswered import UnansweredLog
 
-    while True:
-        assistant, answer = _pending.get()
+    class Collecting(UnansweredLog):
+        def _add(self, event):
+            event.at = self.at
+            self.collected.append(event)
+            return event
+
+    logs: dict[int, Collecting] = {}
+    for assistant, answer, at in batch:
         try:
-            log = UnansweredLog(assistant.settings, assistant.store.client)
+            log = logs.get(id(assistant))
+            if log is None:
+                log = logs[id(assistant)] = Collecting(assistant.settings, assistant.store.client)
+                log.collected = []
+            log.at = at
             if isinstance(answer, tuple):  # a 👎: (kind, question, answer, comment)
                 _kind, question, given, comment = answer
                 log.record_thumbs_down(question, given, assistant=assistant, comment=comment)
-                continue
-            log.record_refusal(assistant, answer)
+            else:
+                log.record_refusal(assistant, answer)
         except Exception:
             pass
-        finally:
-            _pending.task_done()
+    for log in logs.values():
+        try:
+            rows = [event.to_record() for event in log.collected]
+            if rows:
+                log.side.upsert([r[0] for r in rows], [r[2] for r in rows], [r[1] for r in rows])
+        except Exception:
+            pass
 
 
 def flush() -> None:
     """Wait until every refusal recorded in this process is written (readers call this)."""
+    global _flushers
     if _writer is not None:
-        _pending.join()
+        with _writer_lock:
+            _flushers += 1
+            _flushing.set()
+        try:
+            _pending.join()
+        finally:
+            with _writer_lock:
+                _flushers -= 1
+                if not _flushers:
+                    _flushing.clear()
