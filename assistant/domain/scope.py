@@ -26,13 +26,18 @@ class Topic:
     policy: bool = False  # refused because the assistant must not help, not for lack of facts
 
 
+def _joined(pattern: str | list[str]) -> str:
+    """A topic's pattern: one expression, or a list of them (one per concept) matched as any."""
+    return pattern if isinstance(pattern, str) else "|".join(f"(?:{p})" for p in pattern)
+
+
 @lru_cache(maxsize=1)
 def _scope() -> tuple[re.Pattern, tuple[Topic, ...]]:
     data = load_resource(SCOPE_FILE.name) or {}
     terms = [re.escape(word) for word in shipped_vocabulary()[0]]
     anchors = re.compile("|".join([data.get("anchors", "")] + terms).strip("|") or r"(?!)")
     topics = tuple(
-        Topic(t["name"], t["reason"], re.compile(t["pattern"]),
+        Topic(t["name"], t["reason"], re.compile(_joined(t["pattern"])),
               re.compile(t["unless"]) if t.get("unless") else None, bool(t.get("policy")))
         for t in data.get("topics", [])
     )
@@ -44,9 +49,47 @@ def topics() -> tuple[Topic, ...]:
 
 
 def in_domain(search_text: str, tokens: list[str] = ()) -> bool:
-    """True when the question mentions the domain at all (an anchor term or a canonical token)."""
+    """True when the question mentions the domain at all (an anchor term or a canonical token),
+    also through a one-character slip in a longer domain word (``near_domain_word``)."""
     anchors = _scope()[0]
-    return bool(anchors.search(search_text)) or any(anchors.fullmatch(t) for t in tokens)
+    return bool(anchors.search(search_text)) or any(anchors.fullmatch(t) for t in tokens) \
+        or bool(near_domain_word(search_text))
+
+
+TYPO_MIN_CHARS = 3  # a slip is only recognised in a domain word at least this long
+
+
+@lru_cache(maxsize=1)
+def _typo_index() -> dict[str, tuple[str, ...]]:
+    """Each domain-dictionary word of >= TYPO_MIN_CHARS Chinese characters under every key it
+    has with one character blanked out ("评审员" -> "?审员", "评?员", "评审?")."""
+    index: dict[str, list[str]] = {}
+    for word in shipped_vocabulary()[0]:
+        if len(word) < TYPO_MIN_CHARS or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
+            continue
+        for i in range(len(word)):
+            index.setdefault(word[:i] + "?" + word[i + 1:], []).append(word)
+    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
+
+
+@lru_cache(maxsize=4096)
+def near_domain_word(search_text: str) -> str:
+    """The domain word the question spells with one wrong character (a typo or a near-homophone
+    typed by a pinyin input method: "评申员" for 评审员), or "". Only substitutions, only in words
+    of three or more Chinese characters, and the wrong character must be a Chinese character, so
+    two-character words and ordinary text do not drift into the domain."""
+    index = _typo_index()
+    lengths = sorted({len(k) for k in index}, reverse=True)  # the longest word that fits
+    for n in lengths:
+        for start in range(len(search_text) - n + 1):
+            window = search_text[start:start + n]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", window):
+                continue
+            for i in range(n):
+                for word in index.get(window[:i] + "?" + window[i + 1:], ()):
+                    if word != window:
+                        return word
+    return ""
 
 
 def out_of_scope(search_text: str) -> Topic | None:
