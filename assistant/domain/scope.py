@@ -24,6 +24,9 @@ class Topic:
     pattern: re.Pattern
     unless: re.Pattern | None
     policy: bool = False  # refused because the assistant must not help, not for lack of facts
+    # what a passage says when it does hold the fact the topic says the knowledge base lacks
+    # (a number of hours, days, yuan): evidence beats the topic's keyword (``topic_yields``)
+    stated: re.Pattern | None = None
 
 
 def _joined(pattern: str | list[str]) -> str:
@@ -38,7 +41,8 @@ def _scope() -> tuple[re.Pattern, tuple[Topic, ...]]:
     anchors = re.compile("|".join([data.get("anchors", "")] + terms).strip("|") or r"(?!)")
     topics = tuple(
         Topic(t["name"], t["reason"], re.compile(_joined(t["pattern"])),
-              re.compile(t["unless"]) if t.get("unless") else None, bool(t.get("policy")))
+              re.compile(t["unless"]) if t.get("unless") else None, bool(t.get("policy")),
+              re.compile(_joined(t["stated"])) if t.get("stated") else None)
         for t in data.get("topics", [])
     )
     return anchors, topics
@@ -103,3 +107,28 @@ def out_of_scope(search_text: str) -> Topic | None:
 def policy_refusal(question: str) -> Topic | None:
     """``out_of_scope`` on a raw question (normalised here)."""
     return out_of_scope(to_search_text(question))
+
+
+_UNIT_WORDS = frozenset({"小时", "分钟", "工作日", "天数", "个月", "星期", "时间", "多久", "多长", "多少", "规定"})
+_SENTENCE = re.compile(r"[。！？!?；;\n]")
+
+
+def topic_yields(topic: Topic, search_text: str, passages) -> bool:
+    """A knowledge-gap topic (not a policy one) gives way when the documents do state what it
+    says they lack: a sentence of the top passages (``passages()``, called only when the topic
+    has a ``stated`` form) states it in that form and says one of the question's own words
+    ("规定24小时内响应吗" with a passage giving 24 小时内响应 as an example). Policy topics never
+    yield: they are refused whatever the knowledge base holds."""
+    if topic.policy or topic.stated is None:
+        return False
+    from assistant.domain.question import content_words
+
+    words = [w for w in content_words(search_text)
+             if len(w) >= 2 and not re.search(r"\d", w) and w not in _UNIT_WORDS]
+    if not words:
+        return False
+    for text in passages():
+        for sentence in _SENTENCE.split(to_search_text(text)):
+            if topic.stated.search(sentence) and any(w in sentence for w in words):
+                return True
+    return False
