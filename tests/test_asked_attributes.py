@@ -30,6 +30,13 @@ def test_an_asked_attribute_no_passage_states_is_refused(question, silent, stati
     assert ev.unit_missing == ""
 
 
+def test_the_tail_of_a_standard_number_is_not_a_year():
+    passage = "五星级为95分及以上。来源：GB/T 27922-2011 等级划分。"
+    ev = evidence_for(analyse("某某公司是哪一年评上五星级的"), [passage])
+    assert ev.unit_missing == "年份"
+    assert evidence_for(analyse("标准是哪一年实施的"), ["标准自2012-02-01起实施。"]).unit_missing == ""
+
+
 def test_an_attribute_that_is_not_asked_is_not_required():
     ev = evidence_for(analyse("监督评审主要看什么"), ["获证后每年进行一次监督评审，检查体系运行。"])
     assert ev.unit_missing == ""

@@ -210,6 +210,9 @@ _UNIT_WORDS = {"人": "人|名|位", "天": "天|日|工作日", "页": "页", "
 # question asks it, a passage states it). A question asking one of them is refused when no cited
 # passage states it, however well its other words are covered ("有新版本吗" answered by a
 # passage that only names the standard).
+# a year of the calendar, not the tail of a standard's number ("GB/T 27922-2011" gives 2011 as the
+# standard's year but "7922-20" is no date)
+_YEAR = r"(?<![\d/\-])(?:19|20)\d{2}(?!\d)"
 _ASKED_ATTRIBUTES = (
     ("新版本", re.compile(r"新版|新版本|最新版|最新的?版本|修订版|改版|新的?版本|有没有(更新|修订)|(更新|修订)(了)?(吗|没有|没)|最新的?(标准|规定)"),
      re.compile(r"新版|最新版|修订版|\d{4}\s*版|(标准|版本).{0,6}(修订|更新|废止|作废)|(修订|更新)(后的|了的)?(标准|版本)|即将(发布|实施)|征求意见稿")),
@@ -220,9 +223,9 @@ _ASKED_ATTRIBUTES = (
     ("比例", re.compile(r"(什么|多少|多大|怎样的?)\s*的?\s*比例|比例\s*(是|为)?\s*(多少|多大|几)|百分之几|占比多少"),
      re.compile(r"\d+(\.\d+)?\s*(%|％)|百分之|[一二三四五六七八九十\d]+\s*分之|\d+\s*[:：]\s*\d+|比例\s*(为|是)\s*\d")),
     # a year, or a day, asked for: a passage gives one in that form
-    ("年份", re.compile(r"哪一年|哪年|什么年份|几几年"), re.compile(r"\d{4}\s*年|\d{4}\s*[-/.]\s*\d{1,2}")),
+    ("年份", re.compile(r"哪一年|哪年|什么年份|几几年"), re.compile(_YEAR + r"\s*年|" + _YEAR + r"\s*[-/.]\s*\d{1,2}(?!\d)")),
     ("日期", re.compile(r"哪天|哪一天|几号|几月几(日|号)|具体日期|具体哪(天|一天)"),
-     re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*(日|号)|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")),
+     re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*(日|号)|" + _YEAR + r"\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")),
     ("再认证", re.compile(r"再认证|换证|续证|续期|延期|重新认证|到期(以?后|了)?.{0,6}(怎么|如何|要|需要|流程|手续|材料)"),
      re.compile(r"再认证|换证|续证|续期|延期|重新(申请|认证|评审)|到期|复评")),
 )
