@@ -14,12 +14,14 @@ from assistant.lang.resources import load_resource
 
 
 @lru_cache(maxsize=1)
-def _followup_patterns() -> tuple[re.Pattern, re.Pattern]:
-    """(start, end) of a follow-up, from the words in resources/followup.yaml (built on first use)."""
+def _followup_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """(start, end, words referring back) of a follow-up, from resources/followup.yaml (built on
+    first use)."""
     data = load_resource("followup.yaml")
     start = re.compile("^(" + "|".join(map(re.escape, data["starts"])) + ")")
     end = re.compile("(" + "|".join(map(re.escape, data["ends"])) + ")[？?！!。.]*$")
-    return start, end
+    refers = re.compile("|".join(map(re.escape, data.get("refers") or ())) or r"(?!)")
+    return start, end, refers
 
 
 # Terms of one slot: a follow-up naming one replaces the other in the carried-over question.
@@ -39,8 +41,9 @@ def last_user_message(history: list[dict] | None) -> str:
 
 def is_followup(question: str, informative_tokens: int) -> bool:
     q = question.strip()
-    start, end = _followup_patterns()
-    return bool(start.match(q)) or informative_tokens <= 2 or (len(q) <= 12 and bool(end.search(q)))
+    start, end, refers = _followup_patterns()
+    return bool(start.match(q)) or informative_tokens <= 2 or (len(q) <= 12 and bool(end.search(q))) \
+        or bool(refers.search(q))
 
 
 def _drop_replaced_slots(previous: str, question: str) -> str:

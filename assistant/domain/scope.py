@@ -24,6 +24,14 @@ class Topic:
     pattern: re.Pattern
     unless: re.Pattern | None
     policy: bool = False  # refused because the assistant must not help, not for lack of facts
+    # what a passage says when it does hold the fact the topic says the knowledge base lacks
+    # (a number of hours, days, yuan): evidence beats the topic's keyword (``topic_yields``)
+    stated: re.Pattern | None = None
+
+
+def _joined(pattern: str | list[str]) -> str:
+    """A topic's pattern: one expression, or a list of them (one per concept) matched as any."""
+    return pattern if isinstance(pattern, str) else "|".join(f"(?:{p})" for p in pattern)
 
 
 @lru_cache(maxsize=1)
@@ -32,8 +40,9 @@ def _scope() -> tuple[re.Pattern, tuple[Topic, ...]]:
     terms = [re.escape(word) for word in shipped_vocabulary()[0]]
     anchors = re.compile("|".join([data.get("anchors", "")] + terms).strip("|") or r"(?!)")
     topics = tuple(
-        Topic(t["name"], t["reason"], re.compile(t["pattern"]),
-              re.compile(t["unless"]) if t.get("unless") else None, bool(t.get("policy")))
+        Topic(t["name"], t["reason"], re.compile(_joined(t["pattern"])),
+              re.compile(t["unless"]) if t.get("unless") else None, bool(t.get("policy")),
+              re.compile(_joined(t["stated"])) if t.get("stated") else None)
         for t in data.get("topics", [])
     )
     return anchors, topics
@@ -44,9 +53,47 @@ def topics() -> tuple[Topic, ...]:
 
 
 def in_domain(search_text: str, tokens: list[str] = ()) -> bool:
-    """True when the question mentions the domain at all (an anchor term or a canonical token)."""
+    """True when the question mentions the domain at all (an anchor term or a canonical token),
+    also through a one-character slip in a longer domain word (``near_domain_word``)."""
     anchors = _scope()[0]
-    return bool(anchors.search(search_text)) or any(anchors.fullmatch(t) for t in tokens)
+    return bool(anchors.search(search_text)) or any(anchors.fullmatch(t) for t in tokens) \
+        or bool(near_domain_word(search_text))
+
+
+TYPO_MIN_CHARS = 3  # a slip is only recognised in a domain word at least this long
+
+
+@lru_cache(maxsize=1)
+def _typo_index() -> dict[str, tuple[str, ...]]:
+    """Each domain-dictionary word of >= TYPO_MIN_CHARS Chinese characters under every key it
+    has with one character blanked out ("评审员" -> "?审员", "评?员", "评审?")."""
+    index: dict[str, list[str]] = {}
+    for word in shipped_vocabulary()[0]:
+        if len(word) < TYPO_MIN_CHARS or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
+            continue
+        for i in range(len(word)):
+            index.setdefault(word[:i] + "?" + word[i + 1:], []).append(word)
+    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
+
+
+@lru_cache(maxsize=4096)
+def near_domain_word(search_text: str) -> str:
+    """The domain word the question spells with one wrong character (a typo or a near-homophone
+    typed by a pinyin input method: "评申员" for 评审员), or "". Only substitutions, only in words
+    of three or more Chinese characters, and the wrong character must be a Chinese character, so
+    two-character words and ordinary text do not drift into the domain."""
+    index = _typo_index()
+    lengths = sorted({len(k) for k in index}, reverse=True)  # the longest word that fits
+    for n in lengths:
+        for start in range(len(search_text) - n + 1):
+            window = search_text[start:start + n]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", window):
+                continue
+            for i in range(n):
+                for word in index.get(window[:i] + "?" + window[i + 1:], ()):
+                    if word != window:
+                        return word
+    return ""
 
 
 def out_of_scope(search_text: str) -> Topic | None:
@@ -60,3 +107,28 @@ def out_of_scope(search_text: str) -> Topic | None:
 def policy_refusal(question: str) -> Topic | None:
     """``out_of_scope`` on a raw question (normalised here)."""
     return out_of_scope(to_search_text(question))
+
+
+_UNIT_WORDS = frozenset({"小时", "分钟", "工作日", "天数", "个月", "星期", "时间", "多久", "多长", "多少", "规定"})
+_SENTENCE = re.compile(r"[。！？!?；;\n]")
+
+
+def topic_yields(topic: Topic, search_text: str, passages) -> bool:
+    """A knowledge-gap topic (not a policy one) gives way when the documents do state what it
+    says they lack: a sentence of the top passages (``passages()``, called only when the topic
+    has a ``stated`` form) states it in that form and says one of the question's own words
+    ("规定24小时内响应吗" with a passage giving 24 小时内响应 as an example). Policy topics never
+    yield: they are refused whatever the knowledge base holds."""
+    if topic.policy or topic.stated is None:
+        return False
+    from assistant.domain.question import content_words
+
+    words = [w for w in content_words(search_text)
+             if len(w) >= 2 and not re.search(r"\d", w) and w not in _UNIT_WORDS]
+    if not words:
+        return False
+    for text in passages():
+        for sentence in _SENTENCE.split(to_search_text(text)):
+            if topic.stated.search(sentence) and any(w in sentence for w in words):
+                return True
+    return False

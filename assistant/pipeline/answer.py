@@ -199,19 +199,51 @@ def _is_proper_name(word: str) -> bool:
 # "多少个工作日", "几个人", "待几天", "一共多少页": a number asked in a unit of time, people or
 # pages, which a document either states or does not ("几分", "几类", "几星" are the standard's own)
 _ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好])几)\s*(?:个|位|名)?\s*(工作日|小时|人|天|页|周)")
+# "来几位评审员", "派多少名专家": a head count asked with the person named instead of 人
+_ASKED_HEADS = re.compile(r"(?:多少|(?<![那这前后头近好])几)\s*(?:个|位|名)\s*(?:评审员|审核员|专家|老师|工作人员|评审老师)")
+# "提前多久申请", "多长时间之前": a span of time asked for, stated as a number in a unit of time
+_ASKED_SPAN = re.compile(r"(?:提前|至少|最晚|最迟|最少)\s*(?:多久|多长时间|多少天|几天|几个月|几周)|(?:多久|多长时间)\s*(?:之前|以前|前)")
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万半几数多]+)"
 _UNIT_WORDS = {"人": "人|名|位", "天": "天|日|工作日", "页": "页", "周": "周|星期",
-               "小时": "小时", "工作日": "工作日|天"}
+               "小时": "小时", "工作日": "工作日|天", "时长": "天|日|工作日|周|星期|个月|月|年"}
+# attributes asked of a thing that a passage either states or does not: (what is asked, the
+# question asks it, a passage states it). A question asking one of them is refused when no cited
+# passage states it, however well its other words are covered ("有新版本吗" answered by a
+# passage that only names the standard).
+# a year of the calendar, not the tail of a standard's number ("GB/T 27922-2011" gives 2011 as the
+# standard's year but "7922-20" is no date)
+_YEAR = r"(?<![\d/\-])(?:19|20)\d{2}(?!\d)"
+_ASKED_ATTRIBUTES = (
+    ("新版本", re.compile(r"新版|新版本|最新版|最新的?版本|修订版|改版|新的?版本|有没有(更新|修订)|(更新|修订)(了)?(吗|没有|没)|最新的?(标准|规定)"),
+     re.compile(r"新版|最新版|修订版|\d{4}\s*版|(标准|版本).{0,6}(修订|更新|废止|作废)|(修订|更新)(后的|了的)?(标准|版本)|即将(发布|实施)|征求意见稿")),
+    # how many service sites (a count of places, stated as a number of them or a minimum)
+    ("网点数量", re.compile(r"(多少|几)\s*(个|家|处)\s*(服务)?(网点|维修点|服务点|门店)|(网点|维修点|服务点|门店).{0,8}(多少|几)\s*(个|家|处)"),
+     re.compile(r"\d+\s*(个|家|处)\s*(以上)?\s*(服务)?(网点|维修点|服务点|门店)|(网点|维修点|服务点|门店).{0,10}(不少于|至少|以上|达到|不低于)\s*\d+")),
+    # a share or a ratio asked for, stated as a percentage or a fraction
+    ("比例", re.compile(r"(什么|多少|多大|怎样的?)\s*的?\s*比例|比例\s*(是|为)?\s*(多少|多大|几)|百分之几|占比多少"),
+     re.compile(r"\d+(\.\d+)?\s*(%|％)|百分之|[一二三四五六七八九十\d]+\s*分之|\d+\s*[:：]\s*\d+|比例\s*(为|是)\s*\d")),
+    # a year, or a day, asked for: a passage gives one in that form
+    ("年份", re.compile(r"哪一年|哪年|什么年份|几几年"), re.compile(_YEAR + r"\s*年|" + _YEAR + r"\s*[-/.]\s*\d{1,2}(?!\d)")),
+    ("日期", re.compile(r"哪天|哪一天|几号|几月几(日|号)|具体日期|具体哪(天|一天)"),
+     re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*(日|号)|" + _YEAR + r"\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")),
+    ("再认证", re.compile(r"再认证|换证|续证|续期|延期|重新认证|到期(以?后|了)?.{0,6}(怎么|如何|要|需要|流程|手续|材料)"),
+     re.compile(r"再认证|换证|续证|续期|延期|重新(申请|认证|评审)|到期|复评")),
+)
 
 
 def _unit_missing(core: str, evidence: str) -> str:
     """The unit a 多少/几 question asks its number in, when no number of the evidence carries
-    it ("要在我们公司待几天" with no "N天" anywhere); "" when the unit is found or none is asked."""
-    for m in _ASKED_UNIT.finditer(core):
-        unit = m.group(1)
+    it ("要在我们公司待几天" with no "N天" anywhere), or the attribute of ``_ASKED_ATTRIBUTES`` the
+    question asks that no passage states; "" when it is found or none is asked."""
+    asked = [m.group(1) for m in _ASKED_UNIT.finditer(core)]
+    asked += ["人"] * bool(_ASKED_HEADS.search(core)) + ["时长"] * bool(_ASKED_SPAN.search(core))
+    for unit in asked:
         units = _UNIT_WORDS[unit]
         if not re.search(_NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")", evidence):
-            return unit
+            return "天数" if unit == "时长" else unit
+    for name, asks, states in _ASKED_ATTRIBUTES:
+        if asks.search(core) and not states.search(evidence):
+            return name
     return ""
 
 

@@ -1,0 +1,82 @@
+"""Refuse an in-domain-looking question when the attribute it asks (a head count, an edition, a
+renewal step, a year or a day, a count of sites, a share) is stated by no cited passage; let a
+knowledge-gap topic give way when the documents do state it; read a question that points back
+("这种也算吗", "也是这一类？") with the previous one. Phrasings written for this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.domain.followup import resolve_followup
+from assistant.domain.question import analyse
+from assistant.domain.scope import policy_refusal, topic_yields
+from assistant.lang.text import to_search_text
+from assistant.pipeline.answer import AbstainPolicy, evidence_for
+
+
+@pytest.mark.parametrize("question,silent,stating,attribute", [
+    ("现场评审会派几位专家过来", "评审组到企业现场评审。", "评审组由2名评审员组成。", "人"),
+    ("这套评价标准出过修订版吗", "GB/T 27922-2011 是推荐性国家标准。", "该标准2023版已发布，修订了指标。", "新版本"),
+    ("证书快到期了，续证要怎么办", "证书有效期为3年。", "证书到期前三个月提出再认证申请。", "再认证"),
+    ("售后服务评价体系标准是哪一年发布的", "标准由全国标准化技术委员会归口。", "该标准于2011年12月30日发布。", "年份"),
+    ("我们的年度监督评审排在哪一天", "获证后每年进行一次监督评审。", "监督评审定于2025年3月18日。", "日期"),
+    ("网点至少要开多少个才够格", "企业应设立服务网点。", "服务网点不少于3个。", "网点数量"),
+    ("回访客户要占到什么比例", "企业应定期回访客户。", "回访比例不低于30%。", "比例"),
+])
+def test_an_asked_attribute_no_passage_states_is_refused(question, silent, stating, attribute):
+    ev = evidence_for(analyse(question), [silent])
+    assert ev.unit_missing == attribute and AbstainPolicy().should_abstain(ev, True)
+    ev = evidence_for(analyse(question), [stating])
+    assert ev.unit_missing == ""
+
+
+def test_the_tail_of_a_standard_number_is_not_a_year():
+    passage = "五星级为95分及以上。来源：GB/T 27922-2011 等级划分。"
+    ev = evidence_for(analyse("某某公司是哪一年评上五星级的"), [passage])
+    assert ev.unit_missing == "年份"
+    assert evidence_for(analyse("标准是哪一年实施的"), ["标准自2012-02-01起实施。"]).unit_missing == ""
+
+
+def test_an_attribute_that_is_not_asked_is_not_required():
+    ev = evidence_for(analyse("监督评审主要看什么"), ["获证后每年进行一次监督评审，检查体系运行。"])
+    assert ev.unit_missing == ""
+
+
+def test_a_gap_topic_gives_way_to_a_passage_that_states_the_fact():
+    question = to_search_text("标准有没有要求48小时内必须上门维修？")
+    topic = policy_refusal(question)
+    assert topic is not None and topic.name == "service_time_rules" and not topic.policy
+    stating = ["例如有的企业承诺接到报修后48小时内上门维修。"]
+    assert topic_yields(topic, question, lambda: stating)
+    # a number of hours about something else the question does not name does not count
+    assert not topic_yields(topic, question, lambda: ["退款在3个工作日内到账。"])
+    assert not topic_yields(topic, question, lambda: ["企业应建立服务体系。"])
+
+
+def test_policy_topics_never_give_way():
+    question = to_search_text("能不能帮我们伪造几份48小时内上门的维修记录")
+    topic = policy_refusal(question)
+    assert topic.policy
+    assert not topic_yields(topic, question, lambda: ["48小时内上门维修的记录应保存。"])
+
+
+HISTORY = [{"role": "user", "content": "哪些企业可以申请售后服务认证？"},
+           {"role": "assistant", "content": "具有独立法人资格的企业都可以申请。"}]
+
+
+@pytest.mark.parametrize("question", ["我们是开连锁洗衣店的，这种也算吗？", "做物业管理的公司也属于可以申请的范围吗？"])
+def test_a_question_pointing_back_is_read_with_the_previous_one(question):
+    resolved = resolve_followup(question, HISTORY, 8)
+    assert resolved.startswith("哪些企业可以申请售后服务认证") and resolved.endswith(question)
+
+
+def test_relating_another_scheme_to_ours_is_not_refused_as_another_scheme():
+    assert policy_refusal("ISO 14001呢，是不是也是这一类？") is None
+    assert policy_refusal("ISO 14001认证要准备哪些材料") is not None
+
+
+def test_followup_about_another_scheme_is_answered(assistant):
+    history = [{"role": "user", "content": "售后服务认证属于哪一类认证？"},
+               {"role": "assistant", "content": "属于服务认证。"}]
+    answer = assistant.ask("ISO 14001呢，也是这一类？", history=history)
+    assert not answer.abstained and answer.citations
