@@ -303,11 +303,9 @@ _LOCATOR_LIKE = re.compile(r"^[\d.]+$|^第")
 
 @lru_cache(maxsize=1)
 def _answer_resources() -> tuple[dict[str, re.Pattern], re.Pattern, tuple[re.Pattern, ...]]:
-    import yaml
+    from assistant.lang.resources import load_resource
 
-    from assistant.domain.question import QUESTION_FILE
-
-    data = yaml.safe_load(QUESTION_FILE.read_text(encoding="utf-8")) or {}
+    data = load_resource("question.yaml") or {}
     cues = {k: re.compile(v) for k, v in (data.get("answer_cues") or {}).items()}
     opener = re.compile(data.get("yesno_opener") or r"(?!)")
     furniture = tuple(re.compile(p) for p in data.get("furniture") or ())
