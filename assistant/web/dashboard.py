@@ -92,6 +92,18 @@ def eval_tables(result) -> tuple[list[list[Any]], list[list[Any]]]:
     return metrics, failures
 
 
+def _eval_progress(progress: ProgressFn | None):
+    """The harness's (stage, done, total) callback moving the page's progress bar (never raising)."""
+    def on_progress(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            try:
+                name = "本系统" if stage == "ours" else "基线"
+                progress(done / total if total else 1.0, desc=f"{name} {done}/{total}")
+            except Exception:
+                pass
+    return on_progress
+
+
 def run_eval_dashboard(ctx: AppContext, baseline: bool = False, progress: ProgressFn | None = None,
                        qa_path: str | Path | None = None, password: Any = None):
     """Run the QA set; returns (message, metrics rows, figure or None, failure rows).
@@ -103,13 +115,7 @@ def run_eval_dashboard(ctx: AppContext, baseline: bool = False, progress: Progre
             return refused, [], None, []
         from eval.harness import run_eval
 
-        def on_progress(stage: str, done: int, total: int) -> None:
-            if progress is not None:
-                try:
-                    name = "本系统" if stage == "ours" else "基线"
-                    progress(done / total if total else 1.0, desc=f"{name} {done}/{total}")
-                except Exception:
-                    pass
+        on_progress = _eval_progress(progress)
 
         result = run_eval(ctx.settings, qa_path, baseline=bool(baseline), progress=on_progress)
         metrics, failures = eval_tables(result)
@@ -280,13 +286,7 @@ def run_eval_tab(ctx: AppContext, qa_choice: Any = None, qa_upload: Any = None, 
         from eval.harness import load_qa, run_eval, temp_kb
         from eval.history import diff_text, list_runs, run_record, save_run
 
-        def on_progress(stage: str, done: int, total: int) -> None:
-            if progress is not None:
-                try:
-                    name = "本系统" if stage == "ours" else "基线"
-                    progress(done / total if total else 1.0, desc=f"{name} {done}/{total}")
-                except Exception:
-                    pass
+        on_progress = _eval_progress(progress)
 
         with tempfile.TemporaryDirectory(prefix="kba-evaltab-") as work:
             qa_path = _qa_path(qa_choice, qa_upload)

@@ -554,6 +554,53 @@ def eval_tab(ctx):
                      [eval_status, report_file], **PRIVATE)
 
 
+# the two maintenance lists: intro, show-more toggle, table id, (choice label, id), (action, id, variant)
+_LISTS = {
+    "u": ("助手拒答的问题和用户点了 👎 的回答，按问法相似度分组，出现次数多的在前。"
+          "选一组，点“转为标准回答草稿”，写好答案后保存，这组问法以后都会得到这条标准回答。",
+          "包括已解决的", "kba-u-groups", ("选择一组", "kba-u-choice"), ("转为标准回答草稿", "kba-u-draft", "primary")),
+    "c": ("问题或相似问题与用户提问足够相似时，照录这里的答案并注明依据和版本。"
+          "每次修改生成新版本，旧版本保留；停用后不再使用，可恢复。",
+          "显示已停用的", "kba-c-list", ("选择标准回答", "kba-c-choice"), ("载入到表单", "kba-c-load", "secondary")),
+}
+
+
+def _list_panel(prefix: str, columns):
+    """A maintenance list: intro, refresh, a show-more toggle, export, status line, table,
+    download, and a row choosing one entry with its action button."""
+    import gradio as gr
+
+    intro, toggle_label, table_id, choice, action = _LISTS[prefix]
+
+    gr.Markdown(intro)
+    with gr.Row():
+        refresh = gr.Button("刷新", size="sm", elem_id=f"kba-{prefix}-refresh")
+        toggle = gr.Checkbox(label=toggle_label, value=False)
+        export = gr.Button("导出 .xlsx", size="sm", elem_id=f"kba-{prefix}-export")
+    status = gr.Textbox(label="状态", interactive=False, lines=2, elem_id=f"kba-{prefix}-status")
+    rows = gr.Dataframe(headers=list(columns), interactive=False, wrap=True, max_height=420, elem_id=table_id)
+    download = gr.File(label="导出的文件", interactive=False, elem_id=f"kba-{prefix}-file")
+    with gr.Row():
+        picked = gr.Dropdown(label=choice[0], choices=[], elem_id=choice[1], scale=3)
+        act = gr.Button(action[0], variant=action[2], elem_id=action[1], scale=1)
+    return refresh, toggle, export, status, rows, download, picked, act
+
+
+def _answer_form(prefix: str, answer_label: str):
+    """The fields of one curated answer (问题, 答案, 相似问题, 依据, 生效日期, 负责人)."""
+    import gradio as gr
+
+    with gr.Group():
+        question = gr.Textbox(label="问题", elem_id=f"kba-{prefix}-question")
+        answer = gr.Textbox(label=answer_label, lines=4, elem_id=f"kba-{prefix}-answer")
+        variants = gr.Textbox(label="相似问题（每行一个）", lines=3, elem_id=f"kba-{prefix}-variants")
+        basis = gr.Textbox(label="依据/条款", elem_id=f"kba-{prefix}-basis")
+        with gr.Row():
+            date = gr.Textbox(label="生效日期（可空，如 2025-01-31）")
+            owner = gr.Textbox(label="负责人（可空）")
+    return question, answer, variants, basis, date, owner
+
+
 def maintain_tab(ctx):
     """The 维护 tab (admin): curated answers, the vocabulary, the unanswered questions."""
     import gradio as gr
@@ -568,53 +615,17 @@ def maintain_tab(ctx):
             gr.Markdown("未设置管理员密码：只在本机地址上允许这样运行。所有改动保存在知识库中，下一个问题起生效，无需重启。")
         with gr.Tabs():
             with gr.Tab("未回答的问题", id="m-unanswered"):
-                gr.Markdown("助手拒答的问题和用户点了 👎 的回答，按问法相似度分组，出现次数多的在前。"
-                            "选一组，点“转为标准回答草稿”，写好答案后保存，这组问法以后都会得到这条标准回答。")
-                with gr.Row():
-                    u_refresh = gr.Button("刷新", size="sm", elem_id="kba-u-refresh")
-                    u_resolved = gr.Checkbox(label="包括已解决的", value=False)
-                    u_export = gr.Button("导出 .xlsx", size="sm", elem_id="kba-u-export")
-                u_status = gr.Textbox(label="状态", interactive=False, lines=2, elem_id="kba-u-status")
-                u_rows = gr.Dataframe(headers=list(maintain.GROUP_COLUMNS), interactive=False, wrap=True,
-                                      max_height=420, elem_id="kba-u-groups")
-                u_file = gr.File(label="导出的文件", interactive=False, elem_id="kba-u-file")
-                with gr.Row():
-                    u_choice = gr.Dropdown(label="选择一组", choices=[], elem_id="kba-u-choice", scale=3)
-                    u_draft = gr.Button("转为标准回答草稿", variant="primary", elem_id="kba-u-draft", scale=1)
+                u_refresh, u_resolved, u_export, u_status, u_rows, u_file, u_choice, u_draft = _list_panel(
+                    "u", maintain.GROUP_COLUMNS)
                 draft_state = gr.State(None)
-                with gr.Group():
-                    d_question = gr.Textbox(label="问题", elem_id="kba-d-question")
-                    d_answer = gr.Textbox(label="答案（照录给用户）", lines=4, elem_id="kba-d-answer")
-                    d_variants = gr.Textbox(label="相似问题（每行一个）", lines=3, elem_id="kba-d-variants")
-                    d_basis = gr.Textbox(label="依据/条款", elem_id="kba-d-basis")
-                    with gr.Row():
-                        d_date = gr.Textbox(label="生效日期（可空，如 2025-01-31）")
-                        d_owner = gr.Textbox(label="负责人（可空）")
+                d_question, d_answer, d_variants, d_basis, d_date, d_owner = _answer_form("d", "答案（照录给用户）")
                 d_hint = gr.Markdown("")
                 d_save = gr.Button("保存为标准回答", variant="primary", elem_id="kba-d-save")
 
             with gr.Tab("标准回答", id="m-curated"):
-                gr.Markdown("问题或相似问题与用户提问足够相似时，照录这里的答案并注明依据和版本。"
-                            "每次修改生成新版本，旧版本保留；停用后不再使用，可恢复。")
-                with gr.Row():
-                    c_refresh = gr.Button("刷新", size="sm", elem_id="kba-c-refresh")
-                    c_retired = gr.Checkbox(label="显示已停用的", value=False)
-                    c_export = gr.Button("导出 .xlsx", size="sm")
-                c_status = gr.Textbox(label="状态", interactive=False, lines=2, elem_id="kba-c-status")
-                c_rows = gr.Dataframe(headers=list(maintain.CURATED_COLUMNS), interactive=False, wrap=True,
-                                      max_height=420, elem_id="kba-c-list")
-                c_file_out = gr.File(label="导出的文件", interactive=False)
-                with gr.Row():
-                    c_choice = gr.Dropdown(label="选择标准回答", choices=[], elem_id="kba-c-choice", scale=3)
-                    c_load = gr.Button("载入到表单", size="sm", scale=1, elem_id="kba-c-load")
-                with gr.Group():
-                    c_question = gr.Textbox(label="问题", elem_id="kba-c-question")
-                    c_answer = gr.Textbox(label="答案", lines=4, elem_id="kba-c-answer")
-                    c_variants = gr.Textbox(label="相似问题（每行一个）", lines=3, elem_id="kba-c-variants")
-                    c_basis = gr.Textbox(label="依据/条款", elem_id="kba-c-basis")
-                    with gr.Row():
-                        c_date = gr.Textbox(label="生效日期（可空）")
-                        c_owner = gr.Textbox(label="负责人（可空）")
+                c_refresh, c_retired, c_export, c_status, c_rows, c_file_out, c_choice, c_load = _list_panel(
+                    "c", maintain.CURATED_COLUMNS)
+                c_question, c_answer, c_variants, c_basis, c_date, c_owner = _answer_form("c", "答案")
                 with gr.Row():
                     c_new = gr.Button("新建", variant="primary", elem_id="kba-c-new")
                     c_edit = gr.Button("保存为新版本", elem_id="kba-c-edit")
