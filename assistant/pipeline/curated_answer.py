@@ -4,9 +4,8 @@ same kind of quantity — that passage too, so the reader sees both."""
 
 from __future__ import annotations
 
-from assistant.pipeline.answer import passage_sentences
-from assistant.pipeline.similarity import NUMBER, cn_number, quantities
-from assistant.pipeline.answer import evidence_for
+from assistant.pipeline.answer import evidence_for, passage_sentences
+from assistant.pipeline.similarity import NUMBER, UNIT_ALIASES, cn_number, quantities
 from assistant.lang.text import to_search_text
 from assistant.types import Answer, Citation, Hit
 
@@ -33,7 +32,7 @@ def _fmt(values: set, unit: str) -> str:
 def _sentences_with(hit: Hit, units: set[str]) -> list[str]:
     out = []
     for s in passage_sentences(hit) or [hit.text.strip()]:
-        if any(unit == {"％": "%", "个月": "月"}.get(u, u) and cn_number(n) is not None
+        if any(unit == UNIT_ALIASES.get(u, u) and cn_number(n) is not None
                for n, u in NUMBER.findall(to_search_text(s)) for unit in units):
             out.append(s)
     return out[:2]
