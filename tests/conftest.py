@@ -4,6 +4,7 @@ model (no download), and a knowledge base built once from the shipped corpus."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,18 @@ def corpus_kb_at(data_dir):
     report, _ = ingest(s, [CORPUS_DIR], progress=False)
     assert report.ok, report.summary()
     return s
+
+
+@contextmanager
+def vocabulary_kb_at(data_dir):
+    """``corpus_kb_at`` for tests that edit the vocabulary: afterwards the process is given the
+    shipped vocabulary back, so later tests see the defaults."""
+    from assistant.lang.text import set_vocabulary
+
+    try:
+        yield corpus_kb_at(data_dir)
+    finally:
+        set_vocabulary(None, None)
 
 
 @pytest.fixture(scope="session")

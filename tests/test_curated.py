@@ -12,6 +12,8 @@ import time
 
 import pytest
 
+from office_files import make_xlsx
+
 from conftest import REPO, corpus_kb_at
 from cli_run import cli
 
@@ -39,16 +41,6 @@ def store(kb):
         s.retire(a.id)
     return s
 
-
-def write_xlsx(path, rows):
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
 
 
 HEADER = ["问题", "答案", "相似问题", "依据/条款", "生效日期", "负责人"]
@@ -165,7 +157,7 @@ def test_threshold_separates_paraphrases_from_near_misses(bot):
 
 
 def test_import_xlsx_adds_then_updates_with_a_new_version(store, tmp_path):
-    path = write_xlsx(tmp_path / "a.xlsx", [HEADER,
+    path = make_xlsx(tmp_path / "a.xlsx", [HEADER,
                       ["认证证书丢了怎么补办？", "向发证的认证机构申请补发。", "证书遗失怎么办\n证书丢失补办", "证书管理办法 第8条",
                        "2024-01-01", "李四"],
                       ["监督审核不通过会怎样？", "暂停或撤销证书。", "", "认证规则 第9条", None, ""]])
@@ -174,7 +166,7 @@ def test_import_xlsx_adds_then_updates_with_a_new_version(store, tmp_path):
     first = store.get(r1.added[0])
     assert first.variants == ["证书遗失怎么办", "证书丢失补办"] and first.effective_date == "2024-01-01"
     assert store.import_file(path).unchanged == r1.added  # same sheet again: nothing new
-    path = write_xlsx(tmp_path / "a.xlsx", [HEADER,
+    path = make_xlsx(tmp_path / "a.xlsx", [HEADER,
                       ["认证证书丢了怎么补办？", "向原发证机构书面申请补发。", "证书遗失怎么办", "证书管理办法 第8条", "2024-01-01", "李四"]])
     r3 = store.import_file(path)
     assert r3.updated == [first.id]
@@ -212,7 +204,7 @@ def test_bad_sheets_are_refused_in_chinese_and_nothing_is_written(store, tmp_pat
     before = [(a.id, a.version) for a in store.current()]
     rows, message = BAD_SHEETS[name]
     with pytest.raises(UserError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        store.import_file(write_xlsx(tmp_path / f"{name}.xlsx", rows))
+        store.import_file(make_xlsx(tmp_path / f"{name}.xlsx", rows))
     assert [(a.id, a.version) for a in store.current()] == before
 
 
@@ -271,7 +263,7 @@ def test_add_and_edit_refuse_bad_input(store):
 
 
 def test_cli_import_list_show_retire(kb, store, tmp_path, monkeypatch, capsys):
-    path = write_xlsx(tmp_path / "c.xlsx", [HEADER, ["认证标志怎么使用？", "按认证机构的规定使用。", "", "标志管理 第1条", "", "王五"]])
+    path = make_xlsx(tmp_path / "c.xlsx", [HEADER, ["认证标志怎么使用？", "按认证机构的规定使用。", "", "标志管理 第1条", "", "王五"]])
     out = cli(["answers", "import", str(path), "--json"], kb, monkeypatch, capsys)
     assert out.returncode == 0, out.stderr
     aid = json.loads(out.stdout)["added"][0]
@@ -286,7 +278,7 @@ def test_cli_import_list_show_retire(kb, store, tmp_path, monkeypatch, capsys):
 
 
 def test_cli_bad_input_is_one_chinese_line(kb, store, tmp_path, monkeypatch, capsys):
-    bad = write_xlsx(tmp_path / "bad.xlsx", [["题目"], ["x"]])
+    bad = make_xlsx(tmp_path / "bad.xlsx", [["题目"], ["x"]])
     for args, message in ((["answers", "import", str(bad)], "缺少必需的列"),
                           (["answers", "import", str(tmp_path / "none.csv")], "找不到文件"),
                           (["answers", "show", "ca-00000000"], "没有标准回答"),

@@ -7,17 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from office_files import make_xlsx
+
 HEADER = ["问题", "参考答案", "要点", "应拒答"]
 
-
-def write_xlsx(path, rows):
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for r in rows:
-        wb.active.append(r)
-    wb.save(path)
-    return path
 
 
 @pytest.fixture
@@ -48,7 +41,7 @@ def test_an_uploaded_sheet_runs_twice_and_the_second_run_shows_the_diff(kb_ctx, 
     from assistant.web import dashboard
 
     upload_tmp = tmp_path / "gradio-tmp-abc.xlsx"  # the framework's temporary name; the user's is 专家问答.xlsx
-    write_xlsx(upload_tmp, [HEADER, ["证书有效期几年？", "3年", "3年；三年", "否"],
+    make_xlsx(upload_tmp, [HEADER, ["证书有效期几年？", "3年", "3年；三年", "否"],
                             ["五星级需要多少分？", "95分", "不可能出现的要点", "否"],
                             ["今天天气怎么样？", "", "", "是"]])
     name = f"专家问答-{tmp_path.name}.xlsx"  # one history per sheet name
@@ -61,7 +54,7 @@ def test_an_uploaded_sheet_runs_twice_and_the_second_run_shows_the_diff(kb_ctx, 
     assert wrong[4] == "不可能出现的要点" and wrong[5] == "95分"  # missing key point, reference answer
     assert all(r[0] == "新增" for r in diff)
     # the expert corrects row 3 and tightens row 2: one fixed, one broken
-    write_xlsx(upload_tmp, [HEADER, ["证书有效期几年？", "3年", "另一个不可能的要点", "否"],
+    make_xlsx(upload_tmp, [HEADER, ["证书有效期几年？", "3年", "另一个不可能的要点", "否"],
                             ["五星级需要多少分？", "95分", "95", "否"],
                             ["今天天气怎么样？", "", "", "是"]])
     message, metrics, figure, failures, history, diff, run = dashboard.run_eval_tab(
@@ -97,7 +90,7 @@ def test_bad_sheets_are_refused_in_chinese_and_no_run_is_stored(ctx, tmp_path):
     from assistant.web import dashboard
 
     for name, (rows, expected) in BAD.items():
-        path = write_xlsx(tmp_path / f"tmp-{name}", rows)
+        path = make_xlsx(tmp_path / f"tmp-{name}", rows)
         message, metrics, figure, failures, history, diff, run = dashboard.run_eval_tab(
             ctx, dashboard.QA_UPLOADED, (name, str(path)))
         assert message.startswith(f"运行评测失败：{name}") and expected in message, message
@@ -114,7 +107,7 @@ def test_bad_sheets_are_refused_in_chinese_and_no_run_is_stored(ctx, tmp_path):
     assert message == "运行评测失败：问答集只支持 .xlsx、.csv 或 .jsonl 文件，收到的是 notes.txt"
     assert dashboard.run_eval_tab(ctx, dashboard.QA_UPLOADED, None)[0].startswith("运行评测失败：请先上传问答表")
     assert dashboard.run_eval_tab(ctx, "/etc/passwd")[0] == "运行评测失败：请选择内置问答集之一，或上传问答表"
-    sheet = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["证书有效期几年？", "3年", "3年", "否"]])
+    sheet = make_xlsx(tmp_path / "ok.xlsx", [HEADER, ["证书有效期几年？", "3年", "3年", "否"]])
     message, *_ = dashboard.run_eval_tab(ctx, dashboard.QA_UPLOADED, str(sheet), dashboard.DOCS_FOLDER,
                                          None, str(tmp_path / "nope"))
     assert message.startswith("运行评测失败：找不到文档文件夹")
@@ -128,7 +121,7 @@ def test_uploaded_documents_make_a_fresh_temporary_knowledge_base(ctx, tmp_path)
 
     doc = tmp_path / "tmp-upload-1.md"
     doc.write_text("# 上门维修承诺\n\n本公司承诺：接到报修后二十四小时内上门维修，维修记录保存三年。\n", encoding="utf-8")
-    sheet = write_xlsx(tmp_path / "维修.xlsx", [HEADER, ["接到报修后多久上门维修？", "二十四小时内", "二十四小时", "否"]])
+    sheet = make_xlsx(tmp_path / "维修.xlsx", [HEADER, ["接到报修后多久上门维修？", "二十四小时内", "二十四小时", "否"]])
     message, metrics, figure, failures, history, diff, run = dashboard.run_eval_tab(
         ctx, dashboard.QA_UPLOADED, str(sheet), dashboard.DOCS_UPLOAD, [("维修承诺.md", str(doc))])
     assert "临时知识库" in message and run["docs"] == ["维修承诺.md"], message

@@ -7,25 +7,18 @@ import json
 
 import pytest
 
+from office_files import make_xlsx
+
 from cli_run import cli
 
 HEADER = ["问题", "参考答案", "要点", "应拒答"]
 
 
-def write_xlsx(path, rows):
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for r in rows:
-        wb.active.append(r)
-    wb.save(path)
-    return path
-
 
 def test_sheet_becomes_eval_items(tmp_path):
     from eval.harness import load_qa
 
-    path = write_xlsx(tmp_path / "qa.xlsx", [
+    path = make_xlsx(tmp_path / "qa.xlsx", [
         HEADER + ["分类"],
         ["证书有效期几年？", "一般为3年。", "3年；三年\n每年；监督", "否", "有效期"],
         ["今天天气怎么样？", None, None, "是", None],
@@ -58,7 +51,7 @@ def test_bad_sheets_raise_chinese_qa_errors(tmp_path, name):
 
     rows, message = BAD[name]
     with pytest.raises(QAError, match=message):
-        load_qa(write_xlsx(tmp_path / f"{name}.xlsx", rows))
+        load_qa(make_xlsx(tmp_path / f"{name}.xlsx", rows))
 
 
 def test_a_10_mb_sheet_is_refused(tmp_path):
@@ -76,12 +69,12 @@ def test_a_10_mb_sheet_is_refused(tmp_path):
 
 @pytest.mark.slow
 def test_eval_cli_reads_a_sheet_and_refuses_a_bad_one(corpus_kb, tmp_path, monkeypatch, capsys):
-    good = write_xlsx(tmp_path / "good.xlsx", [HEADER, ["证书有效期几年？", "3年", "3年；三年", "否"],
+    good = make_xlsx(tmp_path / "good.xlsx", [HEADER, ["证书有效期几年？", "3年", "3年；三年", "否"],
                                                ["今天天气怎么样？", "", "", "是"]])
     out = cli(["eval", "--qa", str(good), "--no-baseline", "--json", "--out", str(tmp_path / "out")], corpus_kb)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["info"]["n_items"] == 2
-    bad = write_xlsx(tmp_path / "bad.xlsx", [["题目"], ["x"]])
+    bad = make_xlsx(tmp_path / "bad.xlsx", [["题目"], ["x"]])
     out = cli(["eval", "--qa", str(bad), "--no-baseline"], corpus_kb, monkeypatch, capsys)
     assert out.returncode == 2 and out.stderr.startswith("错误：") and "缺少必需的列" in out.stderr
 
@@ -93,7 +86,7 @@ def test_run_history_diff_and_report(corpus_kb, tmp_path):
 
     settings = corpus_kb.with_(data_dir=tmp_path / "data")  # history in its own folder, same KB
     sheet = tmp_path / "专家.xlsx"
-    write_xlsx(sheet, [HEADER, ["证书有效期几年？", "3年", "3年；三年", "否"],
+    make_xlsx(sheet, [HEADER, ["证书有效期几年？", "3年", "3年；三年", "否"],
                        ["五星级需要多少分？", "95分", "不可能出现的要点", "否"],
                        ["今天天气怎么样？", "", "", "是"]])
     first = run_and_record(settings, sheet)
@@ -102,7 +95,7 @@ def test_run_history_diff_and_report(corpus_kb, tmp_path):
     assert not wrong["correct"] and wrong["missing_key_points"] == [["不可能出现的要点"]]
     assert wrong["gold_answer"] == "95分"
     # the expert corrects row 3 and tightens row 2: one fixed, one broken, one unchanged
-    write_xlsx(sheet, [HEADER, ["证书有效期几年？", "3年", "另一个不可能的要点", "否"],
+    make_xlsx(sheet, [HEADER, ["证书有效期几年？", "3年", "另一个不可能的要点", "否"],
                        ["五星级需要多少分？", "95分", "95", "否"],
                        ["今天天气怎么样？", "", "", "是"]])
     second = run_and_record(settings, sheet)
@@ -129,7 +122,7 @@ def test_run_history_diff_and_report(corpus_kb, tmp_path):
 
 def test_qa_cli_run_and_history(corpus_kb, tmp_path, monkeypatch, capsys):
     settings = corpus_kb.with_(data_dir=corpus_kb.data_dir)
-    sheet = write_xlsx(tmp_path / "cli-qa.xlsx", [HEADER, ["证书有效期几年？", "3年", "3年", "否"]])
+    sheet = make_xlsx(tmp_path / "cli-qa.xlsx", [HEADER, ["证书有效期几年？", "3年", "3年", "否"]])
     for _ in range(2):
         out = cli(["qa", "run", str(sheet), "--json"], settings, monkeypatch, capsys)
         assert out.returncode == 0, out.stderr

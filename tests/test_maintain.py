@@ -12,7 +12,9 @@ import time
 
 import pytest
 
-from conftest import corpus_kb_at
+from office_files import make_xlsx
+
+from conftest import vocabulary_kb_at
 
 REFUSED = "售后服务认证的费用是多少钱？"
 PARAPHRASE = "做售后服务认证要多少钱"
@@ -22,11 +24,8 @@ HEADER = ["问题", "答案", "相似问题", "依据/条款", "生效日期", "
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory):
-    s = corpus_kb_at(tmp_path_factory.mktemp("maintain-kb") / "data")
-    yield s
-    from assistant.lang.text import set_vocabulary
-
-    set_vocabulary(None, None)  # leave the process with the shipped vocabulary
+    with vocabulary_kb_at(tmp_path_factory.mktemp("maintain-kb") / "data") as s:
+        yield s
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +34,6 @@ def ctx(kb):
 
     return AppContext(kb)
 
-
-def write_xlsx(path, rows):
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for r in rows:
-        wb.active.append(r)
-    wb.save(path)
-    return path
 
 
 def _ask(ctx, question, turns=None):
@@ -178,7 +168,7 @@ def test_bad_input_gives_a_chinese_line_and_writes_nothing(ctx, tmp_path):
                              ["证书怎么年审", "每年一次。", "", "规则", "", ""]], "第 3 行：问题“证书怎么年审”与第 2 行重复"),
     }
     for name, (rows, expected) in sheets.items():
-        message, *_ = maintain.curated_import(ctx, "", str(write_xlsx(tmp_path / name, rows)))
+        message, *_ = maintain.curated_import(ctx, "", str(make_xlsx(tmp_path / name, rows)))
         assert message.startswith(f"导入标准回答失败：{name}") and expected in message, message
     big = tmp_path / "big.csv"
     with big.open("w", encoding="utf-8") as fh:

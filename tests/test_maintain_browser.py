@@ -9,7 +9,6 @@ run shows the diff; the 为什么这样回答 panel shows the trace.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import urllib.request
 
 import pytest
 from net import free_port, stop_process
-from test_app_browser import CHROMIUM_ARGS, chromium_path, shots  # noqa: F401
+from test_app_browser import browser, chromium_path, shots  # noqa: F401
 from test_chroma_server import _env, chroma_server, server_kb  # noqa: F401
 
 from conftest import REPO
@@ -71,18 +70,6 @@ def two_apps(server_kb, tmp_path_factory):  # noqa: F811
         for proc, log, _ in started:
             stop_process(proc)
             log.close()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _open(browser, url):

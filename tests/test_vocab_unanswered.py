@@ -7,17 +7,14 @@ import json
 
 import pytest
 
-from conftest import corpus_kb_at
+from conftest import vocabulary_kb_at
 from cli_run import cli
 
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory):
-    s = corpus_kb_at(tmp_path_factory.mktemp("vocab-kb") / "data")
-    yield s
-    from assistant.lang.text import set_vocabulary
-
-    set_vocabulary(None, None)  # leave the process with the shipped vocabulary
+    with vocabulary_kb_at(tmp_path_factory.mktemp("vocab-kb") / "data") as s:
+        yield s
 
 
 @pytest.fixture(scope="module")
