@@ -213,10 +213,15 @@ class Assistant:
         Everything else is decided on evidence, after retrieval (answer_offline)."""
         from assistant.domain.score_intent import score_request
 
-        topic = out_of_scope(to_search_text(question))
-        if topic is not None and topic.policy:  # fraud is refused even inside a score question
-            return Answer(question=question, answer=f"{topic.reason}。", abstained=True,
+        normalised = to_search_text(question)
+        topic = out_of_scope(normalised)
+
+        def refuse_topic(text: str) -> Answer:
+            return Answer(question=question, answer=text, abstained=True,
                           resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
+
+        if topic is not None and topic.policy:  # fraud is refused even inside a score question
+            return refuse_topic(f"{topic.reason}。")
         if score_request(question, resolved) is not None:
             return None
         resolved_text = to_search_text(resolved)
@@ -226,16 +231,10 @@ class Assistant:
                 and not self._names_kb_words(resolved):
             return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
                           resolved_question=resolved, notices=["超出知识库范围：与售后服务认证无关"])
-        normalised = to_search_text(question)
-        topic = out_of_scope(normalised)
-        if topic is not None and topic_yields(  # issue 14: the documents state what the topic says they lack
+        if topic is None or topic_yields(  # issue 14: the documents state what the topic says they lack
                 topic, normalised, lambda: [h.text for h in self.search(question, k=5, context=resolved).hits[:3]]):
             return None
-        if topic is not None:
-            text = f"{topic.reason}。" if topic.policy else abstain_text(topic.reason)
-            return Answer(question=question, answer=text, abstained=True,
-                          resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
-        return None
+        return refuse_topic(abstain_text(topic.reason))
 
     def _names_kb_words(self, question: str) -> bool:
         """The question names a specific word the knowledge base's own documents use (so a
