@@ -103,6 +103,26 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("实得81分（满分90），能评几星", {"earned": 81, "applicable_total": 90}, (90, "四星级")),
     ("实得81分，删减了10分，有两个指标不符合", {"earned": 81, "excluded": 10, "nonconformity": "?"}, (90, "四星级")),
     ("4分的指标抽查10份3份不合格，另外还扣了2分，我们能评几星", {"sample": (4, 10, 3), "lost": 2}, (96.8, "五星级")),
+    # 一 inside a word is not the number one: "一共12分" is 12
+    ("不适用的指标删减了一共15分，实得76.5分，几星", {"excluded": 15, "earned": 76.5}, (90, "四星级")),
+    ("涉及项一共八十分，我们实际得了七十六分，五星吗", {"applicable_total": 80, "earned": 76}, (95, "五星级")),
+    ("一般来说我们实得72分，涉及项分值一共90分，能评几星", {"earned": 72, "applicable_total": 90}, (80, "三星级")),
+    # a negated exclusion is no exclusion: "无删减" / "没有删减"
+    ("得分91分（无删减），几星", {"total": 91}, (91, "四星级")),
+    ("我们拿了86分，没有删减任何指标，是三星吗", {"total": 86}, (86, "三星级")),
+    # the rest at full marks: earned = the applicable total
+    ("删减了两项共20分，其余指标全部拿满，能评几星", {"excluded": 20}, (100, "五星级")),
+    ("不适用的指标删掉了10分，剩下的都拿满了，但有两个特别扣分项，最后几星",
+     {"excluded": 10, "special_deductions": 2}, (98, "五星级")),
+    # a count, a verb, then the special item
+    ("实得88分，另外有一处做法被评审组评为特别加分，能到几星", {"total": 88, "bonus": 1}, (89, "三星级")),
+    ("得了92分，有两处违规被记了特别扣分，还有四星吗", {"total": 92, "special_deductions": 2}, (90, "四星级")),
+    # one bonus item per aspect, whatever points the user hopes for; at most one counts
+    ("实得94分，我们有三个亮点，能不能各加1分", {"total": 94, "bonus": 3}, (95, "五星级")),
+    # losses on the other indicators add to a sample loss, they do not restate it
+    ("4分的指标抽查了10份有5份不合格，其余指标一共扣了3分，能评几星", {"sample": (4, 10, 5), "lost": 3}, (95, "五星级")),
+    ("有个6分的指标是抽检门店的，抽了12家店有2家不合格；别的指标共扣了4分，最后多少分",
+     {"sample": (6, 12, 2), "lost": 4}, (95, "五星级")),
     # unclear roles or contradictions: show what was understood, ask to confirm
     ("实得95分，涉及项分值90分，几星", {"earned": 95, "applicable_total": 90}, CONFIRM),
     ("涉及项分值80分，删减了10分，实得72分", {"applicable_total": 80, "excluded": 10, "earned": 72}, CONFIRM),

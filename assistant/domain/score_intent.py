@@ -65,13 +65,17 @@ def cn_to_decimal(text: str) -> str | None:
 
 _HALF_POINT = _pattern("half_point")
 _TEN_POINTS_BEFORE = set(_WORDS["ten_points_before"])
+_ONE_IN_WORDS = tuple(_WORDS["one_in_words"])
 
 
 def _arabise(text: str) -> str:
-    """Replace Chinese numerals with Arabic ones, leaving idioms such as 十分 (very) alone."""
+    """Replace Chinese numerals with Arabic ones, leaving idioms such as 十分 (very) and words
+    such as 一共 (in all) alone."""
 
     def repl(m: re.Match[str]) -> str:
         run = m.group(0)
+        if run == "一" and text.startswith(_ONE_IN_WORDS, m.start()):
+            return run
         if run in ("十", "百") and text[m.end() : m.end() + 1] == "分" \
                 and (run == "百" or text[m.start() - 1 : m.start()] not in _TEN_POINTS_BEFORE):
             return run  # 十分 = "very"; 百分之 = "per cent"; but "删减了十分" is 10 points
@@ -83,10 +87,13 @@ def _arabise(text: str) -> str:
 
 # --------------------------------------------------------------------------- patterns
 
-_DEDUCTION_RES = _pattern("deductions")
-_BONUS_RES = _pattern("bonuses")
-_DEDUCTION_DIST = (_pattern("deduction_each"), _pattern("deduction_every"))
-_BONUS_DIST = (_pattern("bonus_each"), _pattern("bonus_every"))
+_DEDUCTION_RES = _pattern("deductions") + (_pattern("deductions_given"),)
+_BONUS_RES = _pattern("bonuses") + (_pattern("bonuses_given"),)
+# (pattern, whether its second number multiplies the count): "两处…各记了一次" is 2 × 1 items,
+# "两个亮点各加1分" is 2 items (the 1 is the rule's points), "两个方面都…" is 2
+_DEDUCTION_DIST = ((_pattern("deduction_each"), True), (_pattern("deduction_every"), False))
+_BONUS_DIST = ((_pattern("bonus_each"), True), (_pattern("bonus_each_points"), False),
+               (_pattern("bonus_every"), False))
 _REPORTED_RE = _pattern("reported")
 _REPORTED_CLAUSE_RE = _pattern("reported_clause")
 _OWN_SCORE_RE = _pattern("own_score")
@@ -140,10 +147,9 @@ def _blank_out(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _count(text: str, patterns: tuple[re.Pattern[str], ...],
-           distributive: tuple[re.Pattern[str], re.Pattern[str]]) -> tuple[int | None, list[tuple[int, int]]]:
+           distributive: tuple[tuple[re.Pattern[str], bool], ...]) -> tuple[int | None, list[tuple[int, int]]]:
     """A special-item count: "N处…各M次" / "N个方面都…" first, else the earliest plain count."""
-    each, every = distributive
-    for pattern, multiply in ((each, True), (every, False)):
+    for pattern, multiply in distributive:
         m = pattern.search(text)
         if m:
             n = _number(m.group(1))
@@ -233,6 +239,8 @@ _LOST_RE = _pattern("lost")
 _RULE_BEFORE = _pattern("rule_before")
 _EXTRA = tuple(_WORDS["extra"])
 _ADDITIVE = tuple(_WORDS["additive"])
+_OTHER_BEFORE = tuple(_WORDS["other_before"])
+_FULL_MARKS = _pattern("full_marks")
 
 _OWN_CUE_RE = _pattern("own_cue")
 _LEFT_AFTER = tuple(_WORDS["left_after"])
@@ -326,6 +334,7 @@ class _Reader:
         self.bound: list[Bound] = []
         self.problems: list[str] = []
         self.additive = False  # "另外还扣了2分": an explicit loss on top of the itemised ones
+        self.full_marks = False  # "剩下的指标全部拿满": nothing lost beyond what was said
 
     def take(self, role: str, value: Any, span: tuple[int, int]) -> None:
         if self.text[span[1]:span[1] + 1] == "分":
@@ -477,9 +486,10 @@ def _read_lost(r: _Reader) -> None:
         if value is None or value <= 0:
             continue
         prefix = m.group(1) or ""
+        clause = re.split(r"[,。;?!]", r.text[max(0, m.start() - 12):m.start()])[-1]
         r.take("extra_lost" if prefix in _EXTRA else "lost", value, m.span())
-        if prefix in _ADDITIVE:
-            r.additive = True
+        if prefix in _ADDITIVE or any(w in clause for w in _OTHER_BEFORE):
+            r.additive = True  # "其他指标一共扣了8分": on top of the itemised losses
 
 
 def _read_scores(r: _Reader, applicable: bool) -> list[tuple[Any, tuple[int, int], str]]:
@@ -553,6 +563,7 @@ def read_score(text: str) -> ScoreReading | None:
     _read_samples(r)
     _read_nonconformities(r)
     _read_lost(r)
+    r.full_marks = bool(_FULL_MARKS.search(r.work))
     applicable_values = r.values("applicable_total")
     excluded = r.values("excluded")
     has_applicable = bool(applicable_values or excluded)
@@ -586,8 +597,10 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
     has_score = bool(earned_vals or total_vals)
     has_losses = bool(itemised or lost or extra or samples)
     if not has_score and not has_losses:
-        # "有两个指标不符合，能评几星" asks for a grade without the points: ask for them
-        if not (unknown_nc and _GRADE_CUE_RE.search(t)):
+        # "有两个指标不符合，能评几星" asks for a grade without the points: ask for them;
+        # "删减了12分，剩下的全部拿满" states the score as full marks on what applies
+        full_marks = r.full_marks and bool(r.values("excluded") or r.values("applicable_total"))
+        if not (unknown_nc and _GRADE_CUE_RE.search(t)) and not full_marks:
             return None
     elif not has_score and _RULE_ASK_RE.search(t) and not _OWN_CUE_RE.search(t):
         return None  # "4分指标抽查10份3份不合格扣多少" asks about the rule, not our sheet
