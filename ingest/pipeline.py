@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
-from assistant.lang.text import DOMAIN_DICT, SYNONYMS, tokenize
+from assistant.lang.text import DOMAIN_DICT, STOPWORDS_FILE, SYNONYMS, tokenize
 from ingest.chunking import chunk_document
 from ingest.loaders import iter_files, load_document, skipped_files
 from assistant.errors import IngestError
@@ -68,10 +68,10 @@ class IngestReport:
 
 @lru_cache(maxsize=1)
 def pipeline_fingerprint() -> bytes:
-    """Pipeline version + the dictionaries tokens are made with: when either changes, every
-    file counts as changed, so stored tokens never go stale."""
+    """Pipeline version + the word lists tokens are made with (dictionary, synonyms, stopwords):
+    when any changes, every file counts as changed, so stored tokens never go stale."""
     h = hashlib.sha256(PIPELINE_VERSION.encode())
-    for resource in (DOMAIN_DICT, SYNONYMS):
+    for resource in (DOMAIN_DICT, SYNONYMS, STOPWORDS_FILE):
         h.update(resource.read_bytes() if resource.exists() else b"")
     return h.digest()
 

@@ -16,12 +16,13 @@ from assistant.lang.resources import resource_lines, resource_path
 
 DOMAIN_DICT = resource_path("domain_dict.txt")
 SYNONYMS = resource_path("synonyms.txt")
+STOPWORDS_FILE = resource_path("stopwords.txt")
 
 _lock = threading.Lock()
 _jieba = None
 
 # Words that carry no meaning for retrieval (resources/stopwords.txt).
-STOPWORDS = frozenset(word for line in resource_lines("stopwords.txt") for word in line.split())
+STOPWORDS = frozenset(word for line in resource_lines(STOPWORDS_FILE.name) for word in line.split())
 
 _PUNCT_RE = re.compile(r"^[\W_]+$", re.UNICODE)
 _LONE_LATIN = re.compile(r"^[a-z]$")
