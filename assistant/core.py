@@ -7,6 +7,7 @@ import re
 import threading
 import time
 import unicodedata
+from functools import lru_cache
 from typing import Iterator
 
 from assistant.upkeep import loop
@@ -33,7 +34,6 @@ STORE_CHECK_SECONDS = 2.0  # how often ask() looks for changes made by other pro
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]")
 # Queries that fetch the passages a grade calculation rests on.
 THRESHOLD_QUERY = "售后服务认证 等级 分数 " + " ".join(f"{int(lo)}分 {label}" for label, lo in reversed(GRADES[:-1]))
-SCORING_RULE_QUERY = "涉及项分值 删减 实际得分 除以 涉及项 乘以100 计算"
 SPECIAL_ITEMS_QUERY = "特别扣分项 特别加分项 扣1分 加1分"
 
 
@@ -316,7 +316,7 @@ class Assistant:
         memo = self.retriever.memo
         key = "rule-passage:" + rule
         if key not in memo:
-            query, groups = SCORE_RULES[rule]
+            query, groups = _rules_resource()[0][rule]
             found = None
             for doc_type in ("standard", None):
                 for hit in self.search(query, k=5, doc_type=doc_type).hits:
@@ -375,19 +375,17 @@ class Assistant:
 
 # rule -> (query that finds the passage stating it, word groups the passage must contain: one
 # word of every group, in the passage's search form)
-SCORE_RULES: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
-    "thresholds": (THRESHOLD_QUERY, ((str(int(PASS_MARK)),), (str(int(GRADES[0][1])),))),
-    "formula": (SCORING_RULE_QUERY, (("涉及项",), ("100",), ("除", "÷", "/"))),
-    "exclusion": ("删减 不适用的指标 分值不计入 涉及项分值", (("删减",), ("不计", "不适用"))),
-    "qualitative": ("指标不符合 扣分 定性 扣掉该指标的全部分值", (("不符合",), ("扣",), ("全部", "全扣"))),
-    "sample": ("抽样 样本 按比例扣分 不符合", (("抽",), ("比例",), ("扣",))),
-    "special": ("特别扣分项 每项扣1分 违反法律法规", (("特别扣分",), ("扣1分", "扣一分"))),
-    "bonus": ("特别加分项 加1分 最多一项", (("特别加分", "加分项"), ("最多", "至多"))),
-    "star_timing": ("星级评定 达标级 一年后", (("一年", "1年"), ("星级",))),
-}
+@lru_cache(maxsize=1)
+def _rules_resource() -> tuple[dict[str, tuple[str, tuple[tuple[str, ...], ...]]], re.Pattern]:
+    """rule -> (query, evidence groups) from resources/score_rules.yaml, plus the thresholds rule
+    built from the one grade table; and the pattern of a question asking about timing."""
+    from assistant.lang.resources import load_resource
 
-
-_ASKS_TIMING = re.compile(r"一年|1年|多久|什么时候|何时|直接评|直接拿|直接上|马上|立刻|立即|时间|今年|明年|多长|刚拿|刚达标")
+    res = load_resource("score_rules.yaml")
+    rules = {name: (str(r["query"]), tuple(tuple(str(w) for w in g) for g in r["evidence"]))
+             for name, r in res["rules"].items()}
+    rules["thresholds"] = (THRESHOLD_QUERY, ((str(int(PASS_MARK)),), (str(int(GRADES[0][1])),)))
+    return rules, re.compile(res["asks_timing"])
 
 
 def score_rules(result: dict, args: dict, reading=None, question: str = "") -> list[str]:
@@ -408,6 +406,6 @@ def score_rules(result: dict, args: dict, reading=None, question: str = "") -> l
     if args.get("bonus"):
         rules.append("bonus")
     rules.append("thresholds")
-    if result.get("grade") in PASSING_GRADES and _ASKS_TIMING.search(question):
+    if result.get("grade") in PASSING_GRADES and _rules_resource()[1].search(question):
         rules.append("star_timing")
     return rules
