@@ -21,6 +21,7 @@ from assistant.domain.followup import resolve_followup
 from assistant.index.lexical import LexicalIndex
 from assistant.pipeline.retrieval import Retrieval, Retriever
 from assistant.domain.scope import in_domain, out_of_scope, topic_yields
+from assistant.lang.slips import correct_question
 from assistant.lang.text import to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall, is_turn
 from assistant.present import confirm_text, score_text
@@ -166,6 +167,8 @@ class Assistant:
         loop.prepare(self)  # the knowledge base's vocabulary, as edited by the maintainer
         if not text:
             return text, history, notices, "", Answer(question="", answer=EMPTY_TEXT, abstained=True)
+        text, slips = correct_question(text)  # "认证机购" -> 认证机构: a typo must not lose the passages
+        notices += [f"已按“{meant}”理解问题中的“{typed}”" for typed, meant in slips]
         resolved = resolve_followup(text, history, len(tokenize(text)))
         return text, history, notices, resolved, \
             loop.curated(self, text, resolved) or self._refuse_out_of_scope(text, resolved)

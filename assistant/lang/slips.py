@@ -1,0 +1,126 @@
+"""One-character slips in a domain word ("认证机购" for 认证机构, "评申员" for 评审员), corrected
+before searching, so a typo does not lose the passages that spell the word right.
+
+Pure over the vocabulary in effect (``domain_terms``: the shipped dictionary, or the knowledge
+base's own as edited by its maintainer) and jieba's general dictionary. A window of the question
+is corrected only when it differs from a domain word of three or more Chinese characters in
+exactly one character, the two characters sound the same (a pinyin input method's slip, tones
+ignored: 购/构 gou, 正/证 zheng, 狮/师 shi), and the typed character does not form a real word with
+its neighbours: "认证机购" becomes 认证机构, "五星吗" stays (吗 does not sound like 级), "认证机
+会" keeps its 机会 (a common word). The pinyin table (pypinyin's) is loaded only when a question
+has a candidate slip.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from assistant.lang.text import _segmenter, domain_terms, to_search_text, vocabulary_fingerprint
+
+MIN_CHARS = 3  # two-character words are too close to ordinary text to correct safely
+REAL_WORD_FREQ = 20  # jieba's dictionary lists some junk pairs ("购有": 3); a real word is commoner
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=4)
+def _index(fingerprint: str) -> tuple[dict[str, tuple[str, ...]], frozenset[str], tuple[int, ...]]:
+    """key with one character blanked ("认证?构") -> domain words; the words; their lengths."""
+    index: dict[str, list[str]] = {}
+    words = set()
+    for word in domain_terms():
+        if len(word) < MIN_CHARS or not _HAN.fullmatch(word):
+            continue
+        words.add(word)
+        for i in range(len(word)):
+            index.setdefault(word[:i] + "?" + word[i + 1:], []).append(word)
+    lengths = tuple(sorted({len(w) for w in words}, reverse=True))
+    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}, frozenset(words), lengths
+
+
+@lru_cache(maxsize=4096)
+def _sounds(char: str) -> frozenset[str]:
+    """The toneless pinyin syllables of one character (all its readings); empty when unknown."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    readings = pinyin_dict.get(ord(char), "")
+    out = set()
+    for r in readings.split(","):
+        plain = "".join(c for c in unicodedata.normalize("NFD", r) if not unicodedata.combining(c))
+        if plain:
+            out.add(plain.replace("ü", "v"))
+    return frozenset(out)
+
+
+def sound_alike(a: str, b: str) -> bool:
+    """True when the two characters share a reading, tones ignored."""
+    return bool(_sounds(a) & _sounds(b))
+
+
+def _real_word_around(text: str, pos: int) -> bool:
+    """True when the character at ``pos`` makes a dictionary word of 2-3 characters with its
+    neighbours (then it was typed on purpose)."""
+    freq = _segmenter().FREQ
+    for size in (2, 3):
+        for start in range(pos - size + 1, pos + 1):
+            if start < 0 or start + size > len(text):
+                continue
+            piece = text[start:start + size]
+            if _HAN.fullmatch(piece) and (freq.get(piece) or 0) >= REAL_WORD_FREQ:
+                return True
+    return False
+
+
+def find_slips(text: str) -> list[tuple[int, str, str]]:
+    """(position, typed, meant) of each one-character slip in a domain word of ``text`` (search
+    text: simplified, lower case); [] when there is none or a match is ambiguous."""
+    if not text or not _HAN_CHAR.search(text):
+        return []
+    index, words, lengths = _index(vocabulary_fingerprint())
+    out = list(text)
+    found: list[tuple[int, str, str]] = []
+    for n in lengths:
+        start = 0
+        while start + n <= len(out):
+            window = "".join(out[start:start + n])
+            if window in words or not _HAN.fullmatch(window):
+                start += 1
+                continue
+            fix = None
+            for i in range(n):
+                candidates = [w for w in index.get(window[:i] + "?" + window[i + 1:], ()) if w != window]
+                if len(candidates) == 1 and sound_alike(window[i], candidates[0][i]) \
+                        and not _real_word_around("".join(out), start + i):
+                    fix = (start, window, candidates[0])
+                    break
+            if fix is None:
+                start += 1
+                continue
+            found.append(fix)
+            out[start:start + n] = list(fix[2])
+            start += n
+    return found
+
+
+def correct_slips(text: str) -> str:
+    """``text`` (search text) with each slip replaced by the domain word it misspells."""
+    out = text
+    for start, _typed, meant in find_slips(text):
+        out = out[:start] + meant + out[start + len(meant):]
+    return out
+
+
+def correct_question(question: str) -> tuple[str, list[tuple[str, str]]]:
+    """The question as typed, with each slip in a domain word corrected (in the asker's own text,
+    so traditional script and punctuation stay), and the (typed, meant) pairs to tell the user.
+    Unchanged when normalising the question changes its length (positions would not map back)."""
+    search = to_search_text(question)
+    if len(search) != len(question):
+        return question, []
+    slips = find_slips(search)
+    out = question
+    for start, _typed, meant in slips:
+        out = out[:start] + meant + out[start + len(meant):]
+    return out, [(question[start:start + len(meant)], meant) for start, _t, meant in slips]

@@ -1,0 +1,62 @@
+"""One-character slips in a domain word are corrected before searching (assistant.lang.slips);
+ordinary text, real words and characters that do not sound alike are left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.lang.slips import correct_question, correct_slips, find_slips, sound_alike
+
+CORRECTED = [
+    ("做售后服务认证的认证机购有哪些", "认证机构"),
+    ("评申员会来几个人", "评审员"),
+    ("售后服务认正的证书有效期几年", "售后服务认证"),
+    # "认正要多久": 正要 is a real word (about to), so it is not taken for a slip
+    ("证书的有校期是几年", "有效期"),
+    ("售后服务管里师要几个", "售后服务管理师"),
+    ("营业只照复印件要盖章吗", "营业执照"),
+    ("特别扣份项扣几分", "特别扣分项"),
+]
+
+UNCHANGED = [
+    "售后服务认证是什么",
+    "五星吗",  # 吗 does not sound like 级
+    "三星和四星差别在哪",
+    "申请的单位是不是必须有法人资格",  # 的 does not sound like 表
+    "认证机会难得吗",  # 机会 is a real word
+    "我们在网店卖货能申请吗",  # 网店 is a real word, not a slip of 网点
+    "明天上海会不会下雨",
+    "",
+    "ISO 9001 和 GB/T 27922",
+]
+
+
+@pytest.mark.parametrize(("question", "meant"), CORRECTED)
+def test_slips_in_domain_words_are_corrected(question, meant):
+    fixed = correct_slips(question)
+    assert meant in fixed and fixed != question
+    assert len(fixed) == len(question)
+
+
+@pytest.mark.parametrize("question", UNCHANGED)
+def test_ordinary_text_is_left_alone(question):
+    assert correct_slips(question) == question
+    assert find_slips(question) == []
+
+
+def test_the_askers_own_text_keeps_its_script_and_reports_the_slip():
+    fixed, slips = correct_question("認證證書的有校期是多久？")
+    assert fixed == "認證證書的有效期是多久？"
+    assert slips == [("有校期", "有效期")]
+
+
+def test_sound_alike_ignores_tones_and_knows_every_reading():
+    assert sound_alike("购", "构") and sound_alike("正", "证")
+    assert not sound_alike("吗", "级")
+    assert sound_alike("的", "地")  # 的 reads de and di
+
+
+def test_the_engine_answers_the_corrected_question_and_says_so(assistant):
+    ans = assistant.ask("售后服务认证的认证机购有哪些")
+    assert any("认证机构" in n and "认证机购" in n for n in ans.notices)
+    assert not ans.abstained and ans.citations
