@@ -103,6 +103,14 @@ def mode_words(mode: str) -> str:
     return "离线模式：答案直接摘自知识库原文"
 
 
+def mode_detail(mode: str) -> str:
+    """The technical part of ``Assistant.mode`` ("BM25 + 内置哈希嵌入，抽取式回答"), to follow
+    ``mode_words`` without repeating the mode's name."""
+    text = str(mode or "")
+    m = re.fullmatch(r"[^（]*模式（(.*)）", text)
+    return m.group(1) if m else text
+
+
 MODE_WHY = ("为什么答案是原文摘录？离线模式不调用大模型，回答逐句摘自知识库中的文件，"
             "每句都标有出处编号，点击编号可查看原文。")
 

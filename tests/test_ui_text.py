@@ -103,6 +103,9 @@ def test_mode_badge_plain_words_and_tooltip():
     assert "hashing" not in visible and "BM25" not in visible
     assert "hashing-ngram-v1-512" in html and "BM25" in html  # behind the tooltip
     assert present.mode_words("LLM 模式（m；检索：BM25）").startswith("智能模式")
+    # the CLI's line: the words, then the technical detail without the mode's name again
+    assert present.mode_detail("离线模式（BM25 + 内置哈希嵌入，抽取式回答）") == "BM25 + 内置哈希嵌入，抽取式回答"
+    assert present.mode_detail("LLM 模式（m；检索：BM25）") == "m；检索：BM25"
 
 
 def test_one_shot_cli_states_its_mode_once_on_stderr(corpus_kb, monkeypatch, capsys):
@@ -111,6 +114,7 @@ def test_one_shot_cli_states_its_mode_once_on_stderr(corpus_kb, monkeypatch, cap
     result = cli(["ask", "证书有效期几年？"], corpus_kb, monkeypatch, capsys)
     assert result.returncode == 0
     assert result.stderr.count("离线模式：答案直接摘自知识库原文") == 1
+    assert result.stderr.count("离线模式") == 1  # not "离线模式…（离线模式（…））"
     assert "离线模式" not in result.stdout and "[1]" in result.stdout
     as_json = cli(["ask", "证书有效期几年？", "--json"], corpus_kb, monkeypatch, capsys)
     assert as_json.stderr.count("离线模式：答案直接摘自知识库原文") == 1

@@ -6,7 +6,7 @@ import json
 import re
 import sys
 
-from assistant.present import batch_record, format_answer, mode_words
+from assistant.present import batch_record, format_answer, mode_detail, mode_words
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -81,11 +81,11 @@ def run(args) -> int:
             return run_batch(assistant, fh, sys.stdout)
     if args.question is not None:
         # once, on stderr (stdout stays the answer or its JSON): which mode answered, in words
-        print(f"{mode_words(assistant.mode)}（{assistant.mode}）", file=sys.stderr)
+        print(f"{mode_words(assistant.mode)}（{mode_detail(assistant.mode)}）", file=sys.stderr)
         answer = assistant.ask(args.question)
         print(json_text(answer.to_dict(), indent=2) if args.json else format_answer(answer))
         return 0
-    print(f"{mode_words(assistant.mode)}（{assistant.mode}）。输入问题后回车，空行或 Ctrl-D 退出。", file=sys.stderr)
+    print(f"{mode_words(assistant.mode)}（{mode_detail(assistant.mode)}）。输入问题后回车，空行或 Ctrl-D 退出。", file=sys.stderr)
     history: list[dict] = []
     while True:
         try:
