@@ -369,6 +369,8 @@ def test_eval_dashboard_small_qa(corpus_kb, tmp_path):
     assert "已评测 2 题" in message, message
     labels = [m[0] for m in metrics]
     assert "总体正确率" in labels and "Recall@5" in labels
+    shown = dict((m[0], m[1]) for m in metrics)
+    assert shown["题目数"] == 2 and shown["评分题完全正确率"] == "100.0%"  # rates as percentages
     assert figure is not None and calls
     assert isinstance(failures, list)
     bad = tmp_path / "bad.jsonl"

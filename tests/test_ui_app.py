@@ -269,6 +269,23 @@ def test_phone_layout_input_answer_start_cards_and_tables(browser, app_server, s
     expect(hit).to_contain_text("片段文本：", timeout=30_000)
     assert hit.bounding_box()["width"] > 300
     pg.screenshot(path=str(shots / "ui-4-phone-retrieval.png"), full_page=True)
+
+    # the eval tab's tables too: metrics, failures, runs and the diff as cards
+    from office_files import make_xlsx
+
+    sheet = make_xlsx(shots / "手机评测问答.xlsx", [("问题", "参考答案", "要点", "应拒答"),
+                                                ("证书有效期几年？", "3年", "3年；三年", "否"),
+                                                ("证书有效期几年？五星要多少分？", "95分", "火星", "否")])
+    _tab(pg, "评测")
+    pg.locator("#kba-qa-file input[type=file]").set_input_files(str(sheet))
+    pg.locator("#kba-run-eval").click()
+    expect(pg.locator("#kba-eval-status textarea")).to_have_value(re.compile("首次运行"), timeout=120_000)
+    for table, text in (("metrics", "本系统："), ("failures", "缺少的要点："), ("runs", "正确率：")):
+        card = pg.locator(f"#kba-eval-{table}-cards .kba-tcard").first
+        expect(card).to_contain_text(text, timeout=30_000)
+        assert card.bounding_box()["width"] > 300, table
+        assert not pg.locator(f"#kba-eval-{table}").is_visible(), table
+    pg.screenshot(path=str(shots / "ui-4-phone-eval.png"), full_page=True)
     context.close()
 
 

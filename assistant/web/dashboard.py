@@ -77,7 +77,7 @@ def _fmt_metric(key: str, value: Any) -> Any:
         return int(value)
     if key.startswith("latency"):
         return round(float(value), 1)
-    return round(float(value), 3)
+    return f"{float(value) * 100:.1f}%"  # a rate, as evaluators read it
 
 
 def eval_tables(result) -> tuple[list[list[Any]], list[list[Any]]]:

@@ -52,7 +52,7 @@ a.kba-ref {color:#2563eb; text-decoration:none; font-weight:600; cursor:pointer}
 .kba-tkey {color:#6b7280}
 @media (max-width: 600px) {
   .kba-narrow-only {display:block !important}
-  #kba-docs, #kba-hits {display:none !important}
+  #kba-docs, #kba-hits, #kba-eval-metrics, #kba-eval-failures, #kba-eval-runs, #kba-eval-diff {display:none !important}
   #kba-chatbot {height:min(52vh, 440px) !important; max-height:52vh !important}
   #kba-chat-row {flex-direction:column !important; flex-wrap:nowrap !important}
   #kba-chat-col, #kba-cards-col {display:contents !important}
@@ -343,7 +343,7 @@ def kb_tab(ctx):
     import gradio as gr
 
     from assistant.present import DOC_TYPE_WORDS
-    from assistant.web import admin, render
+    from assistant.web import admin
 
     with gr.Tab("知识库", id="kb"):
         if ctx.settings.admin_password:
@@ -384,11 +384,7 @@ def kb_tab(ctx):
         docs = gr.Dataframe(headers=list(admin.DOC_COLUMNS),
                             datatype=["str", "str", "str", "str", "number", "str", "str"],
                             interactive=False, wrap=True, elem_id="kba-docs", max_height=520)
-        # on a phone the table is shown as one card per document (see CSS)
-        docs_cards = gr.HTML("", elem_id="kba-docs-cards", elem_classes=["kba-narrow-only"])
-        docs.change(lambda rows: render.table_cards(admin.DOC_COLUMNS, rows, title_col=1,
-                                                    empty="知识库中还没有文档。"),
-                    [docs], [docs_cards], queue=False, **PRIVATE)
+        phone_cards(docs, admin.DOC_COLUMNS, 1, "知识库中还没有文档。", "kba-docs-cards")
 
         def with_choices(message, rows):
             ids = [r[0] for r in rows]
@@ -461,7 +457,7 @@ def retrieval_tab(ctx):
     import gradio as gr
 
     from assistant.present import DOC_TYPE_WORDS
-    from assistant.web import dashboard, render
+    from assistant.web import dashboard
     from ingest.model import DOC_TYPES
 
     with gr.Tab("检索测试", id="retrieval"):
@@ -477,16 +473,25 @@ def retrieval_tab(ctx):
                             datatype=["number", "number", "number", "number", "str", "str", "str", "str", "str"],
                             interactive=False, wrap=True, elem_id="kba-hits", max_height=640,
                             column_widths=["5%", "7%", "8%", "7%", "12%", "10%", "11%", "6%", "34%"])
-        hits_cards = gr.HTML("", elem_id="kba-hits-cards", elem_classes=["kba-narrow-only"])
-        hits.change(lambda rows: render.table_cards(dashboard.HIT_COLUMNS, rows, title_col=4,
-                                                    empty="检索结果会显示在这里。"),
-                    [hits], [hits_cards], queue=False, **PRIVATE)
+        phone_cards(hits, dashboard.HIT_COLUMNS, 4, "检索结果会显示在这里。", "kba-hits-cards")
         def on_search(q, k, t):
             message, rows = dashboard.retrieval_rows(ctx, q, k, t)
             return message, [[*r[:7], DOC_TYPE_WORDS.get(r[7], r[7]), *r[8:]] for r in rows]  # type in words
 
         search.click(on_search, [query, top_k, doc_type], [search_status, hits], **PRIVATE)
         query.submit(on_search, [query, top_k, doc_type], [search_status, hits], **PRIVATE)
+
+
+def phone_cards(table, columns, title_col: int, empty: str, elem_id: str) -> None:
+    """Under a table, the same rows as one card per row, shown only on a narrow screen (where the
+    table itself is hidden, see CSS: its columns would be one character wide)."""
+    import gradio as gr
+
+    from assistant.web import render
+
+    cards = gr.HTML("", elem_id=elem_id, elem_classes=["kba-narrow-only"])
+    table.change(lambda rows: render.table_cards(columns, rows, title_col=title_col, empty=empty),
+                 [table], [cards], queue=False, **PRIVATE)
 
 
 def eval_tab(ctx):
@@ -522,16 +527,24 @@ def eval_tab(ctx):
             show_history = gr.Button("查看历史", elem_id="kba-eval-history-btn")
         eval_status = gr.Textbox(label="状态", interactive=False, lines=3, elem_id="kba-eval-status")
         with gr.Row():
-            metrics = gr.Dataframe(headers=list(dashboard.EVAL_METRIC_COLUMNS), interactive=False, scale=2)
+            with gr.Column(scale=2):
+                metrics = gr.Dataframe(headers=list(dashboard.EVAL_METRIC_COLUMNS), interactive=False,
+                                       elem_id="kba-eval-metrics")
+                phone_cards(metrics, dashboard.EVAL_METRIC_COLUMNS, 0, "运行评测后显示各项指标。", "kba-eval-metrics-cards")
             cat_chart = gr.Plot(label="各类别正确率", scale=3)
         failures = gr.Dataframe(headers=list(dashboard.RUN_FAILURE_COLUMNS), interactive=False, wrap=True,
                                 label="未通过的题目（缺少的要点、参考答案）", max_height=480,
                                 elem_id="kba-eval-failures")
+        phone_cards(failures, dashboard.RUN_FAILURE_COLUMNS, 2, "没有未通过的题目。", "kba-eval-failures-cards")
         with gr.Row():
-            history = gr.Dataframe(headers=list(dashboard.HISTORY_COLUMNS), interactive=False, wrap=True,
-                                   label="历次运行（最新在前；修复/新错相对上一次）", elem_id="kba-eval-runs", scale=3)
-            diff = gr.Dataframe(headers=list(dashboard.DIFF_COLUMNS), interactive=False, wrap=True,
-                                label="与上一次相比", elem_id="kba-eval-diff", max_height=400, scale=2)
+            with gr.Column(scale=3):
+                history = gr.Dataframe(headers=list(dashboard.HISTORY_COLUMNS), interactive=False, wrap=True,
+                                       label="历次运行（最新在前；修复/新错相对上一次）", elem_id="kba-eval-runs")
+                phone_cards(history, dashboard.HISTORY_COLUMNS, 0, "还没有运行记录。", "kba-eval-runs-cards")
+            with gr.Column(scale=2):
+                diff = gr.Dataframe(headers=list(dashboard.DIFF_COLUMNS), interactive=False, wrap=True,
+                                    label="与上一次相比", elem_id="kba-eval-diff", max_height=400)
+                phone_cards(diff, dashboard.DIFF_COLUMNS, 2, "与上一次相比的变化会显示在这里。", "kba-eval-diff-cards")
         last_run = gr.State(None)
         with gr.Row():
             report_format = gr.Radio([("Excel（.xlsx）", ".xlsx"), ("Markdown（.md）", ".md")], value=".xlsx",
