@@ -87,7 +87,26 @@ def test_scoring_tool_call_is_recorded(llm_assistant):
 def test_model_failure_falls_back(llm_assistant):
     a = llm_assistant(RuntimeError("connection refused"))
     ans = a.ask("证书有效期几年？")
-    assert ans.citations and any("LLM 调用失败" in n for n in ans.notices)
+    assert ans.citations and any("LLM 调用失败（连不上模型服务）" in n for n in ans.notices)
+    assert not any("RuntimeError" in n for n in ans.notices)  # the class name goes to the log only
+
+
+def test_failure_words_name_the_problem_not_the_class():
+    from assistant.pipeline.llm import failure_words
+
+    assert failure_words(TimeoutError("read timed out")) == "模型服务响应超时"
+    assert failure_words(RuntimeError("Error code: 401 - invalid api key")) == "模型服务拒绝了密钥"
+    assert failure_words(RuntimeError("Error code: 429 - rate limit")) == "模型服务限流或额度不足"
+    assert failure_words(ValueError("something odd")) == "模型服务出错"
+
+
+def test_llm_answer_trace_lists_the_passages_the_model_searched(llm_assistant):
+    a = llm_assistant(call("search_knowledge_base", {"query": "证书有效期"}),
+                      AIMessage(content="售后服务认证证书有效期一般为3年[1]。"))
+    ans = a.ask("证书有效期几年？")
+    assert ans.trace["route"] == "llm"
+    assert ans.trace["passages"] and ans.trace["passages"][0]["rank"] == 1
+    assert any("有效期" in p["matched"] for p in ans.trace["passages"])
 
 
 def test_abstention_from_the_model(llm_assistant):

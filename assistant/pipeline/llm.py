@@ -153,7 +153,7 @@ class LLMAgent:
         new_text, citations = renumber(text, cited, ctx.hits)
         return Answer(question=question, answer=new_text, citations=citations, tool_calls=ctx.tool_calls,
                       resolved_question=resolved, timings=timings,
-                      retrieved=[h.passage for h in ctx.hits])
+                      retrieved=[h.passage for h in ctx.hits], trace=_trace(question, resolved, ctx))
 
     # -- public ------------------------------------------------------------------------
     def ask(self, question: str, history, resolved: str) -> Answer:
@@ -178,10 +178,47 @@ class LLMAgent:
             final = stop.value or ""
         except Exception as exc:  # endpoint down, bad key, malformed output: stay useful
             answer = self.answer_offline(question, resolved)
-            answer.notices.append(f"LLM 调用失败（{type(exc).__name__}），已改用离线抽取式回答。")
+            answer.notices.append(f"LLM 调用失败（{failure_words(exc)}），已改用离线抽取式回答。")
             yield answer
             return
         yield self._finish(question, resolved, final, ctx, started)
+
+
+def _trace(question: str, resolved: str, ctx: TurnContext) -> dict[str, Any]:
+    """为什么这样回答 for an LLM answer: the passages the model's searches returned (numbered
+    as the model saw them), scored against the question like an extractive answer's."""
+    from types import SimpleNamespace
+
+    from assistant.lang.text import tokenize
+    from assistant.pipeline import trace
+
+    try:
+        seen = SimpleNamespace(tokens=tokenize(resolved or question), hits=list(ctx.hits))
+        return trace.build(question, resolved, route="llm", retrieval=seen)
+    except Exception:  # a trace never fails an answer
+        return {}
+
+
+# what went wrong with the model service, in words (the exception's class goes to the log)
+_FAILURES = (
+    (("timeout", "timed out"), "模型服务响应超时"),
+    (("connect", "connection", "unreachable", "refused", "dns", "resolve"), "连不上模型服务"),
+    (("auth", "401", "403", "api key", "apikey", "permission"), "模型服务拒绝了密钥"),
+    (("ratelimit", "rate limit", "429", "quota"), "模型服务限流或额度不足"),
+    (("notfound", "404", "model"), "模型服务找不到配置的模型"),
+)
+
+
+def failure_words(exc: BaseException) -> str:
+    """A model-service failure in words a salesperson understands."""
+    import logging
+
+    logging.getLogger(__name__).warning("LLM call failed: %s: %s", type(exc).__name__, exc)
+    text = f"{type(exc).__name__} {exc}".lower()
+    for keys, words in _FAILURES:
+        if any(k in text for k in keys):
+            return words
+    return "模型服务出错"
 
 
 def _as_dict(output: Any) -> dict:
