@@ -15,7 +15,7 @@ from assistant.types import Hit
 
 RRF_K = 60
 # FAQ paraphrase matches are the strongest signal we have for client questions.
-WEIGHTS = {"lexical": 1.0, "dense": 0.8, "faq": 2.0, "phrase": 2.0, "locator": 3.0}
+WEIGHTS = {"lexical": 1.0, "dense": 0.8, "faq": 2.0, "phrase": 2.0, "locator": 3.0, "margin": 0.5}
 POOL = 30  # candidates taken from each list before fusion
 FAQ_MIN = 0.45  # below this a question match is noise (shared function words)
 PHRASE_MIN = 0.35  # character-level similarity to an FAQ phrasing worth counting
@@ -50,6 +50,27 @@ def coverage(query_tokens: list[str], chunk_tokens: set[str], chunk_text: str, i
     # substring matching only for words: a lone character (包, 人) occurs almost everywhere
     got = sum(idf(t) for t in set(query_tokens) if t in chunk_tokens or (len(t) > 1 and t in chunk_text))
     return got / total if total else 0.0
+
+
+MARGIN_LEAD = 0.25  # a BM25 score this share above the runner-up's counts as a clear lead
+
+
+def lexical_margin(ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The BM25 candidates that lead the runner-up by a clear margin, scored 0..1 by how far.
+
+    Rank fusion sees only ranks: a passage that names every rare word of the question, far
+    ahead on BM25, but that the (weak, character-hashing) dense list happens to miss, loses to
+    passages ranked middling on both. Its lead is kept here as a scaled list of its own.
+    """
+    if len(ranked) < 2 or ranked[0][1] <= 0:
+        return []
+    out = []
+    for i, (cid, score) in enumerate(ranked[:-1]):
+        lead = (score - ranked[i + 1][1]) / ranked[0][1]
+        if lead < MARGIN_LEAD:
+            break
+        out.append((cid, min(1.0, lead / (2 * MARGIN_LEAD))))
+    return out
 
 
 @dataclass
@@ -185,6 +206,7 @@ class Retriever:
             prefix + "faq": [(cid, s) for cid, s in faq if s >= FAQ_MIN],
             prefix + "phrase": [(cid, s) for cid, s in phrase if s >= PHRASE_MIN],
             prefix + "locator": [(cid, 1.0) for cid in self.lexical.match_locators(search_text)],
+            prefix + "margin": lexical_margin(lexical),
         }
         # the strongest evidence that a FAQ pair answers the question, from either matcher
         faq = sorted({cid: max(s, dict(faq).get(cid, 0.0)) for cid, s in phrase + faq}.items(),
@@ -208,7 +230,7 @@ class Retriever:
             faq = sorted(faq + ctx_faq, key=lambda x: -x[1])
             tokens = list(dict.fromkeys(tokens + ctx_tokens))
         t1 = time.perf_counter()
-        fused = fuse(lists, weights, scaled=("faq", "ctx_faq", "phrase", "ctx_phrase"))
+        fused = fuse(lists, weights, scaled=("faq", "ctx_faq", "phrase", "ctx_phrase", "margin", "ctx_margin"))
         top = fused[: max(k, RERANK_POOL)]
         by_id = self._passages([cid for cid, _ in top])
         lex_scores = dict(lists["lexical"])
