@@ -23,9 +23,13 @@ def test_leaders_in_a_row_are_each_listed_and_close_scores_are_not():
 
 def test_a_lexical_leader_missed_by_the_dense_list_is_not_outvoted_by_middling_agreement():
     lexical = [("lead", 8.0)] + [(f"p{i}", 3.0 - i * 0.1) for i in range(10)]
-    dense = [(f"p{i}", 0.2) for i in range(10)]  # the dense list misses the leader
+    # the dense list misses the leader; one passage is middling on both lists
+    dense = [(f"d{i}", 0.3) for i in range(19)] + [("p9", 0.2)]
     without = fuse({"lexical": lexical, "dense": dense}, WEIGHTS, scaled=SCALED)
-    assert without[0][0] != "lead"  # rank fusion alone lets agreement on middling ranks win
-    with_margin = fuse({"lexical": lexical, "dense": dense, "margin": lexical_margin(lexical)}, WEIGHTS,
-                       scaled=SCALED)
+    assert without[0][0] == "p9"  # rank fusion alone lets agreement on middling ranks win
+    margin = lexical_margin(lexical)
+    with_margin = fuse({"lexical": lexical, "dense": dense, "margin": margin}, WEIGHTS, scaled=SCALED)
     assert with_margin[0][0] == "lead"
+    gained = dict(with_margin)["lead"] - dict(without)["lead"]
+    assert abs(gained - WEIGHTS["margin"] * margin[0][1] / 61) < 1e-12
+    assert [cid for cid, _ in with_margin[1:]] == [cid for cid, _ in without if cid != "lead"]
