@@ -1,6 +1,6 @@
 """Rank fusion keeps a clear BM25 lead (retrieval.lexical_margin)."""
 
-from assistant.pipeline.retrieval import MARGIN_LEAD, WEIGHTS, fuse, lexical_margin
+from assistant.pipeline.retrieval import MARGIN_LEAD, RRF_K, WEIGHTS, fuse, lexical_margin
 
 SCALED = ("faq", "phrase", "margin")
 
@@ -31,5 +31,5 @@ def test_a_lexical_leader_missed_by_the_dense_list_is_not_outvoted_by_middling_a
     with_margin = fuse({"lexical": lexical, "dense": dense, "margin": margin}, WEIGHTS, scaled=SCALED)
     assert with_margin[0][0] == "lead"
     gained = dict(with_margin)["lead"] - dict(without)["lead"]
-    assert abs(gained - WEIGHTS["margin"] * margin[0][1] / 61) < 1e-12
+    assert abs(gained - WEIGHTS["margin"] * margin[0][1] / (RRF_K + 1)) < 1e-12
     assert [cid for cid, _ in with_margin[1:]] == [cid for cid, _ in without if cid != "lead"]
