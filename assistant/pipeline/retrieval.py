@@ -85,6 +85,9 @@ class Retrieval:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+# Units whose parts follow the best passage when it was cut (retrieval.Retriever.unit_sibling).
+SIBLING_UNITS = ("question", "clause", "article")
+SIBLING_LEADS = 3
 PASSAGE_CACHE = 4096  # passages kept in memory per index version
 
 
@@ -128,6 +131,53 @@ class Retriever:
                 text = _norm(h.text)
                 h.score += FOCUS_WEIGHT * sum(word_in(f, text) for f in focus) / len(focus)
         return sorted(hits, key=lambda h: -h.score)
+
+    def _doc_chunk_ids(self, doc_id: str) -> list[str]:
+        """A document's chunk ids in document order (from its manifest), once per index version."""
+        cache = self.memo.setdefault("doc_chunks", {})
+        if doc_id not in cache:
+            manifest = self.store.manifest(doc_id) if hasattr(self.store, "manifest") else None
+            cache[doc_id] = list(manifest.chunk_ids) if manifest is not None else []
+        return cache[doc_id]
+
+    def unit_sibling(self, hit: Hit) -> Hit | None:
+        """The next part of the unit ``hit`` belongs to, when that unit (a question with its
+        answer, a clause, an article) was too long for one chunk and was cut after ``hit``:
+        the answer's later points are in it, under the repeated question, where the question's
+        own wording no longer leads a search to them."""
+        key = next((name for name in SIBLING_UNITS if hit.meta.get(name)), None)
+        doc_id = hit.meta.get("doc_id")
+        if key is None or not doc_id:
+            return None
+        ids = self._doc_chunk_ids(str(doc_id))
+        try:
+            at = ids.index(hit.chunk_id)
+        except ValueError:
+            return None
+        if at + 1 >= len(ids):
+            return None
+        nxt = self._passages([ids[at + 1]]).get(ids[at + 1])
+        if nxt is None or nxt.meta.get(key) != hit.meta.get(key):
+            return None
+        return nxt
+
+    def with_unit_siblings(self, hits: list[Hit], k: int) -> list[Hit]:
+        """Each of the best ``SIBLING_LEADS`` passages followed by the rest of its unit when the
+        unit was cut in two (see ``unit_sibling``), scored as its first part (it is the same
+        answer; placed after it, it never leads); the list keeps ``k``."""
+        out = list(hits)
+        i = 0
+        while i < min(SIBLING_LEADS, len(out)):
+            sibling = self.unit_sibling(out[i])
+            if sibling is not None and all(h.chunk_id != sibling.chunk_id for h in out[: i + 1]):
+                own = next((h for h in out if h.chunk_id == sibling.chunk_id), None)
+                out = [h for h in out if h is not own]
+                placed = own or Hit(chunk_id=sibling.chunk_id, text=sibling.text, meta=sibling.meta)
+                placed.score = max(placed.score, out[i].score)
+                out.insert(i + 1, placed)
+                i += 1
+            i += 1
+        return out[:k]
 
     def coverage_of(self, tokens: list[str], hit: Hit) -> float:
         return coverage(tokens, set(str(hit.meta.get("tokens", "")).split()), to_search_text(hit.text),
@@ -248,6 +298,7 @@ class Retriever:
             hits = self.reranker.rerank(context or query, hits)[:k]
         elif COVERAGE_WEIGHT and hits:
             hits = self.rerank_by_coverage(tokens, hits, focus)[:k]
+        hits = self.with_unit_siblings(hits, k)
         t2 = time.perf_counter()
         hit_ids = {h.chunk_id for h in hits}
         faq_sim = max((s for cid, s in faq if cid in hit_ids), default=0.0)
