@@ -233,13 +233,28 @@ def is_boilerplate_line(line: str) -> bool:
     return False
 
 
+# A number set off by spaces inside Chinese text ("于 2011 年 12 月 30 日", "这 4 个层次"), as some
+# web editors and typesetters space it: the spaces are layout, not content, and would keep the
+# number apart from its unit for a reader's search and for phrase matching.
+_NUMBER_LEFT = rf"{_CJK}\u3001-\u303f\uff01-\uff5e,;:("  # Chinese, its punctuation, an opening bracket
+_SPACED_NUMBER_RE = re.compile(
+    rf"(?<=[{_NUMBER_LEFT}])(?:[ \t\u3000]+(\d+(?:\.\d+)?)[ \t\u3000]*|(\d+(?:\.\d+)?)[ \t\u3000]+)(?=[{_CJK}])")
+
+
+def join_spaced_numbers(line: str) -> str:
+    """``于 2011 年 12 月`` -> ``于2011年12月``: only a number between Chinese (or a Chinese
+    punctuation mark, or an opening bracket) and Chinese, so
+    ``GB/T 27922-2011 评价指标`` or ``ISO 9001`` keep their spaces."""
+    return _SPACED_NUMBER_RE.sub(lambda m: m.group(1) or m.group(2), line) if " " in line or "\t" in line or "\u3000" in line else line
+
+
 _BLANKS_RE = re.compile(r"\n{3,}")
 _TRAILING_WS_RE = re.compile(r"[ \t]+$", re.MULTILINE)
 
 
 def clean_line(line: str) -> str:
     """One line of display text: no pinyin artefacts, no boilerplate (empty if all boilerplate)."""
-    line = remove_pinyin_artifacts(line).rstrip()
+    line = join_spaced_numbers(remove_pinyin_artifacts(line).rstrip())
     if is_boilerplate_line(line):
         return ""
     cleaned = remove_promotions(line)

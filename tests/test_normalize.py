@@ -228,3 +228,21 @@ def test_no_phone_or_pinyin_left_in_fixtures():
         cleaned = clean_text((FIXTURES / name).read_text(encoding="utf-8"))
         assert not re.search(r"1[3-9]\d{9}", cleaned), name
         assert not pinyin_artifact_pattern().search(cleaned), name
+
+
+def test_numbers_spaced_inside_chinese_text_are_joined_to_their_units():
+    from ingest.normalize import join_spaced_numbers
+
+    assert join_spaced_numbers("该规范于 2019 年 7 月 15 日起施行") == "该规范于2019年7月15日起施行"
+    assert join_spaced_numbers("共分 5 个环节、12 个要素") == "共分5个环节、12个要素"
+    assert join_spaced_numbers("达到 60.5 分(含 60.5 分)") == "达到60.5分(含60.5分)"
+    # a number beside Latin text, a code or a line-leading clause number keeps its spaces
+    assert join_spaced_numbers("依据 ISO 14001 体系") == "依据 ISO 14001 体系"
+    assert join_spaced_numbers("XY/Z 1234-2020 附录") == "XY/Z 1234-2020 附录"
+    assert join_spaced_numbers("3.2.1 服务网点") == "3.2.1 服务网点"
+
+
+def test_clean_text_joins_spaced_numbers_in_display_text():
+    from ingest.normalize import clean_text
+
+    assert "满分为100分" in clean_text("示例页面\n\n评审满分为 100 分,按得分分档。")

@@ -13,9 +13,11 @@ import numpy as np
 from assistant.lang.text import to_search_text, tokenize
 from assistant.types import Hit
 
-RRF_K = 60
+# Each list holds at most POOL candidates, so k is set on the order of that length: at k = 60
+# rank 1 and rank 30 counted almost alike (1/61 vs 1/90) and the lists' own order was mostly lost.
+RRF_K = 30
 # FAQ paraphrase matches are the strongest signal we have for client questions.
-WEIGHTS = {"lexical": 1.0, "dense": 0.8, "faq": 2.0, "phrase": 2.0, "locator": 3.0}
+WEIGHTS = {"lexical": 1.0, "dense": 0.8, "faq": 2.0, "phrase": 2.0, "locator": 3.0, "margin": 0.5}
 POOL = 30  # candidates taken from each list before fusion
 FAQ_MIN = 0.45  # below this a question match is noise (shared function words)
 PHRASE_MIN = 0.35  # character-level similarity to an FAQ phrasing worth counting
@@ -52,6 +54,27 @@ def coverage(query_tokens: list[str], chunk_tokens: set[str], chunk_text: str, i
     return got / total if total else 0.0
 
 
+MARGIN_LEAD = 0.25  # a BM25 score this share above the runner-up's counts as a clear lead
+
+
+def lexical_margin(ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The BM25 candidates that lead the runner-up by a clear margin, scored 0..1 by how far.
+
+    Rank fusion sees only ranks: a passage that names every rare word of the question, far
+    ahead on BM25, but that the (weak, character-hashing) dense list happens to miss, loses to
+    passages ranked middling on both. Its lead is kept here as a scaled list of its own.
+    """
+    if len(ranked) < 2 or ranked[0][1] <= 0:
+        return []
+    out = []
+    for i, (cid, score) in enumerate(ranked[:-1]):
+        lead = (score - ranked[i + 1][1]) / ranked[0][1]
+        if lead < MARGIN_LEAD:
+            break
+        out.append((cid, min(1.0, lead / (2 * MARGIN_LEAD))))
+    return out
+
+
 @dataclass
 class Retrieval:
     query: str
@@ -62,6 +85,9 @@ class Retrieval:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+# Units whose parts follow the best passage when it was cut (retrieval.Retriever.unit_sibling).
+SIBLING_UNITS = ("question", "clause", "article")
+SIBLING_LEADS = 3
 PASSAGE_CACHE = 4096  # passages kept in memory per index version
 
 
@@ -105,6 +131,53 @@ class Retriever:
                 text = _norm(h.text)
                 h.score += FOCUS_WEIGHT * sum(word_in(f, text) for f in focus) / len(focus)
         return sorted(hits, key=lambda h: -h.score)
+
+    def _doc_chunk_ids(self, doc_id: str) -> list[str]:
+        """A document's chunk ids in document order (from its manifest), once per index version."""
+        cache = self.memo.setdefault("doc_chunks", {})
+        if doc_id not in cache:
+            manifest = self.store.manifest(doc_id) if hasattr(self.store, "manifest") else None
+            cache[doc_id] = list(manifest.chunk_ids) if manifest is not None else []
+        return cache[doc_id]
+
+    def unit_sibling(self, hit: Hit) -> Hit | None:
+        """The next part of the unit ``hit`` belongs to, when that unit (a question with its
+        answer, a clause, an article) was too long for one chunk and was cut after ``hit``:
+        the answer's later points are in it, under the repeated question, where the question's
+        own wording no longer leads a search to them."""
+        key = next((name for name in SIBLING_UNITS if hit.meta.get(name)), None)
+        doc_id = hit.meta.get("doc_id")
+        if key is None or not doc_id:
+            return None
+        ids = self._doc_chunk_ids(str(doc_id))
+        try:
+            at = ids.index(hit.chunk_id)
+        except ValueError:
+            return None
+        if at + 1 >= len(ids):
+            return None
+        nxt = self._passages([ids[at + 1]]).get(ids[at + 1])
+        if nxt is None or nxt.meta.get(key) != hit.meta.get(key):
+            return None
+        return nxt
+
+    def with_unit_siblings(self, hits: list[Hit], k: int) -> list[Hit]:
+        """Each of the best ``SIBLING_LEADS`` passages followed by the rest of its unit when the
+        unit was cut in two (see ``unit_sibling``), scored as its first part (it is the same
+        answer; placed after it, it never leads); the list keeps ``k``."""
+        out = list(hits)
+        i = 0
+        while i < min(SIBLING_LEADS, len(out)):
+            sibling = self.unit_sibling(out[i])
+            if sibling is not None and all(h.chunk_id != sibling.chunk_id for h in out[: i + 1]):
+                own = next((h for h in out if h.chunk_id == sibling.chunk_id), None)
+                out = [h for h in out if h is not own]
+                placed = own or Hit(chunk_id=sibling.chunk_id, text=sibling.text, meta=sibling.meta)
+                placed.score = max(placed.score, out[i].score)
+                out.insert(i + 1, placed)
+                i += 1
+            i += 1
+        return out[:k]
 
     def coverage_of(self, tokens: list[str], hit: Hit) -> float:
         return coverage(tokens, set(str(hit.meta.get("tokens", "")).split()), to_search_text(hit.text),
@@ -185,6 +258,7 @@ class Retriever:
             prefix + "faq": [(cid, s) for cid, s in faq if s >= FAQ_MIN],
             prefix + "phrase": [(cid, s) for cid, s in phrase if s >= PHRASE_MIN],
             prefix + "locator": [(cid, 1.0) for cid in self.lexical.match_locators(search_text)],
+            prefix + "margin": lexical_margin(lexical),
         }
         # the strongest evidence that a FAQ pair answers the question, from either matcher
         faq = sorted({cid: max(s, dict(faq).get(cid, 0.0)) for cid, s in phrase + faq}.items(),
@@ -208,7 +282,7 @@ class Retriever:
             faq = sorted(faq + ctx_faq, key=lambda x: -x[1])
             tokens = list(dict.fromkeys(tokens + ctx_tokens))
         t1 = time.perf_counter()
-        fused = fuse(lists, weights, scaled=("faq", "ctx_faq", "phrase", "ctx_phrase"))
+        fused = fuse(lists, weights, scaled=("faq", "ctx_faq", "phrase", "ctx_phrase", "margin", "ctx_margin"))
         top = fused[: max(k, RERANK_POOL)]
         by_id = self._passages([cid for cid, _ in top])
         lex_scores = dict(lists["lexical"])
@@ -224,6 +298,7 @@ class Retriever:
             hits = self.reranker.rerank(context or query, hits)[:k]
         elif COVERAGE_WEIGHT and hits:
             hits = self.rerank_by_coverage(tokens, hits, focus)[:k]
+        hits = self.with_unit_siblings(hits, k)
         t2 = time.perf_counter()
         hit_ids = {h.chunk_id for h in hits}
         faq_sim = max((s for cid, s in faq if cid in hit_ids), default=0.0)
