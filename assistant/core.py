@@ -213,8 +213,10 @@ class Assistant:
         Everything else is decided on evidence, after retrieval (answer_offline)."""
         from assistant.domain.score_intent import score_request
 
+        from assistant.domain.question import find_core
+
         normalised = to_search_text(question)
-        topic = out_of_scope(normalised)
+        topic = out_of_scope(normalised, asking=find_core(normalised))
 
         def refuse_topic(text: str) -> Answer:
             return Answer(question=question, answer=text, abstained=True,
@@ -274,7 +276,7 @@ class Assistant:
             relevance=lambda h: self.retriever.coverage_of(retrieval.tokens, h),
             conflicts=self._conflict_partners(retrieval.hits, resolved))
         # a follow-up's own words are judged against what it cites plus what it carries over
-        evidence = evidence_for(asked, [c.text for c in citations] + ([resolved] if followup else []))
+        evidence = evidence_for(asked, [c.text for c in citations] + ([resolved] if followup else []), question)
         if evidence.name_missing and self.retriever.lexical.known([evidence.name_missing]):
             # a name the knowledge base uses elsewhere is not unknown to it, only not cited here
             from dataclasses import replace
