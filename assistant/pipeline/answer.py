@@ -21,13 +21,15 @@ ABSTAIN_TEXT = "知识库中没有找到依据回答这个问题。" + KB_COVERS
 
 def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
     """The evidence refusal: names what the knowledge base has nothing about."""
-    if evidence is None or not evidence.missing:
+    if evidence is None or not (evidence.missing or evidence.unit_missing or evidence.name_missing
+                                or evidence.focus_missing):
         return ABSTAIN_TEXT
     from assistant.domain.question import find_core, phrase_of
     from assistant.lang.text import to_search_text
 
     core = find_core(to_search_text(question)) if question else ""
     words = ([evidence.name_missing] if evidence.name_missing else []) \
+        + ([unit_label(evidence.unit_missing)] if evidence.unit_missing else []) \
         + ([evidence.focus_missing] if evidence.focus_missing else []) + [w for w, _ in evidence.missing[:2]]
     named = [phrase_of(core, w) if core else w for w in words][:2]
     named = list(dict.fromkeys(n for n in named if n))
@@ -35,6 +37,17 @@ def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
         return ABSTAIN_TEXT
     what = "”和“".join(named)
     return f"知识库中没有关于“{what}”的内容，无法可靠地回答这个问题。" + KB_COVERS
+
+
+_UNIT_LABELS = {"元": "金额", "岁": "年龄", "公里": "里程"}
+
+
+def unit_label(unit: str) -> str:
+    """What a refusal calls a number asked in ``unit`` ("人" -> 人数, "辆" -> 辆数); an asked
+    attribute ("比例", "企业数量") is named as it is."""
+    if unit in _UNIT_LABELS:
+        return _UNIT_LABELS[unit]
+    return unit + "数" if unit in ("人", "天", "页", "周", "小时", "工作日", "辆", "台", "件", "次") else unit
 
 
 def abstain_text(reason: str | None = None) -> str:
