@@ -213,10 +213,13 @@ class Assistant:
         Everything else is decided on evidence, after retrieval (answer_offline)."""
         from assistant.domain.score_intent import score_request
 
-        from assistant.domain.question import find_core
+        from assistant.domain.question import content_words, find_core
 
         normalised = to_search_text(question)
-        topic = out_of_scope(normalised, asking=find_core(normalised))
+        # a gap topic is looked for in the sentence that asks, unless that sentence says nothing
+        # of its own ("我想了解认证费用。能大概说一下吗？" asks about what the story names)
+        asking = find_core(normalised)
+        topic = out_of_scope(normalised, asking=asking if content_words(asking) else None)
 
         def refuse_topic(text: str) -> Answer:
             return Answer(question=question, answer=text, abstained=True,

@@ -153,12 +153,19 @@ OUT_OF_SCOPE = [
     "哪里可以买到现成的售后服务认证证书？",
     "证书快过期了，能不能自己把有效期改一下？",
     "帮我起草一份售后服务承诺书",
+    "认证中心主任叫什么名字",  # a person's name no passage gives (was a known miss)
+    "认证机构的老板叫什么名字？",
+    "美的集团拿的是几星级？",
+    "认证证书的纸张是什么尺寸？",
+    "申请售后服务认证需要缴税吗？",
+    "投诉处理记录要保存多长时间？",
+    "我想了解认证费用。能大概说一下吗？",  # the asking sentence says nothing: the story's topic counts
 ]
 
 
 # Known misses of the evidence refusal (answered although they should not be): the domain
 # words they carry are covered and the off-topic ones are common words. Kept visible.
-KNOWN_MISSES = ["认证中心主任叫什么名字", "申请售后服务认证的公司股票会涨吗"]
+KNOWN_MISSES = ["申请售后服务认证的公司股票会涨吗"]
 
 
 @pytest.mark.xfail(reason="evidence refusal misses these; see KNOWN_MISSES", strict=False)
@@ -338,3 +345,19 @@ def test_questions_about_a_particular_companys_result_are_refused_as_a_gap():
     for q in ["我们公司去年评了88分，能评几星", "评了几星级会写在证书上吗", "哪些机构可以认证"]:
         topic = policy_refusal(q)
         assert topic is None or topic.name != "company_records", q
+
+
+@pytest.mark.parametrize("question,evidence,attribute", [
+    ("认证中心主任叫什么名字", "认证中心负责售后服务认证的受理和评审。", "姓名"),
+    ("认证中心主任叫什么名字", "认证中心主任王某某介绍了评审流程。", ""),
+    ("证书是什么尺寸的", "证书上注明认证范围、有效期和等级。", "尺寸"),
+    ("证书是什么尺寸的", "证书采用A4幅面，210×297毫米。", ""),
+    ("投诉记录要保存多长时间", "企业应建立投诉处理记录。", "期限"),
+    ("投诉记录要保存多长时间", "投诉记录至少保存3年。", ""),
+    ("监督审核多久做一次", "获证后每年进行一次监督审核。", ""),
+    ("一般去哪办、流程怎么走、证书能用几年", "向认证机构提交申请，经文件审核和现场评审。", ""),  # one part of several
+])
+def test_an_asked_attribute_is_stated_in_its_form(question, evidence, attribute):
+    ev = evidence_for(analyse(question), [evidence])
+    assert ev.unit_missing == attribute
+    assert AbstainPolicy().should_abstain(ev, True) == bool(attribute)

@@ -302,6 +302,19 @@ _ASKED_ATTRIBUTES = (
     ("年份", re.compile(r"哪一年|哪年|什么年份|几几年"), re.compile(_YEAR + r"\s*年|" + _YEAR + r"\s*[-/.]\s*\d{1,2}(?!\d)")),
     ("日期", re.compile(r"哪天|哪一天|几号|几月几(日|号)|具体日期|具体哪(天|一天)"),
      re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*(日|号)|" + _YEAR + r"\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")),
+    # the name of a person in a role ("主任叫什么名字"): a passage names them after or before the role
+    ("姓名", re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|领导|法人代表|法定代表人|秘书长|会长|创始人|处长|部长)"
+                      r".{0,6}(叫什么|是谁|姓什么|名字|叫啥|是哪位)"),
+     re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|法定代表人|秘书长|会长|创始人|处长|部长)\s*(为|是|：|:)?\s*"
+                r"[\u4e00-\u9fff]{2,3}(?:[，,。；;（(\s]|$)|[\u4e00-\u9fff]{2,3}\s*(主任|院长|局长|董事长|总经理|秘书长|会长|处长|部长)")),
+    # a physical size asked for: a passage gives it in a unit of length or as a paper format
+    ("尺寸", re.compile(r"(什么|多大|多少)的?(尺寸|尺码|规格|大小)|(尺寸|尺码|大小|规格)\s*(是|为|有)?\s*(多少|多大|什么|几)"),
+     re.compile(r"\d+(\.\d+)?\s*(mm|毫米|厘米|cm|米)|\d+\s*[×x*]\s*\d+|\ba[3-5]\b|[aA][3-5]\s*(纸|幅面)")),
+    # a span of time asked for ("保存多长时间", "三包期是多长", "多久一次"): a passage states it as a
+    # number in a unit of time or as a period ("每年")
+    ("期限", re.compile(r"多久|多长时间|多长的?时间|多少年|(?<![这那近前后十好])几年(?!级)|多少个?月|(?<![这那近前后十好])几个月|"
+                       r"(期|期限|时间|时限|周期)\s*(是|有|为)?\s*多长"),
+     re.compile(_NUMERAL + r"\s*(?:个)?\s*(?:工作日|人日|人天|天|日|周|星期|个月|月|年|小时|分钟)|每(?:年|月|季度|半年|周|天|日)|年度")),
     ("再认证", re.compile(r"再认证|换证|续证|续期|延期|重新认证|到期(以?后|了)?.{0,6}(怎么|如何|要|需要|流程|手续|材料)"),
      re.compile(r"再认证|换证|续证|续期|延期|重新(申请|认证|评审)|到期|复评")),
 )
@@ -318,7 +331,8 @@ def _unit_missing(core: str, evidence: str) -> str:
         if not re.search(_NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")", evidence):
             return _UNIT_NAMES.get(unit, unit)
     for name, asks, states in _ASKED_ATTRIBUTES:
-        if asks.search(core) and not _states(states, evidence, core if name in _SAID_OF else ""):
+        if asks.search(core) and not (name in _ONE_PART and _is_compound(core)) \
+                and not _states(states, evidence, core if name in _SAID_OF else ""):
             return name
     return ""
 
@@ -327,7 +341,17 @@ def _unit_missing(core: str, evidence: str) -> str:
 # about something else ("管理师人数应达到10%") does not give "一次通过的比例"
 _SAID_OF = frozenset({"比例"})
 _RATIO_WORD = re.compile(r"率|比例|比率|占比|比重|百分")
+# a question that asks several things at once ("去哪办、流程怎么走、证书能用几年") is answered in
+# part by what is cited; an attribute one part asks is not required of it
+_ONE_PART = frozenset({"期限"})
+_ASK_PARTS = re.compile(r"[，,、：:；;。？?！!]")
 _EVIDENCE_SENTENCE = re.compile(r"[^。！？!?；;\n]+")
+
+
+def _is_compound(core: str) -> bool:
+    from assistant.domain.question import OTHER, question_type
+
+    return sum(question_type(part) != OTHER for part in _ASK_PARTS.split(core) if part.strip()) > 1
 
 
 def _states(states: re.Pattern, evidence: str, core: str = "") -> bool:
