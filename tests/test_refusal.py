@@ -148,7 +148,7 @@ OUT_OF_SCOPE = [
     "获得售后服务认证的企业平均每家有多少台服务车？",
     "售后服务认证每年有多少企业没通过？",
     "售后服务认证的一次通过率大概是多少？",
-    "Huawei 的售后服务认证是几星级？",
+    "HarmonyOS 手机拿的是几星级售后服务认证？",
     "隔壁那家公司是在哪个机构认证的？",
     "哪里可以买到现成的售后服务认证证书？",
     "证书快过期了，能不能自己把有效期改一下？",
@@ -299,14 +299,19 @@ def test_counts_in_a_measure_word_and_rates_must_be_stated(question, evidence, u
         assert unit_label(unit) in refusal_text(ev, question)
 
 
-def test_a_brand_written_in_latin_capitals_is_a_name_english_words_are_not():
+@pytest.mark.parametrize("question,name", [
+    ("HarmonyOS 手机的售后服务认证证书编号是多少", "harmonyos"),  # camel case: a product
+    ("Mate 60 在国内保修多长时间", "mate"),  # a model number follows
+    ("after sales 认证有效期几年", ""),  # English words
+    ("评审的时候要交哪些PDF材料", ""),  # a file format
+    ("服务台账用Excel做，要保存几年", ""),  # a program
+])
+def test_a_product_or_model_in_latin_letters_is_a_name(question, name):
     passages = ["售后服务认证证书有效期为3年，获证企业可在宣传中使用认证标志。"]
-    q = "Huawei 的售后服务认证证书编号是多少"
-    ev = evidence_for(analyse(q), passages, q)
-    assert ev.name_missing == "huawei" and AbstainPolicy().should_abstain(ev, True)
-    q = "after sales 认证有效期几年"
-    ev = evidence_for(analyse(q), passages, q)
-    assert ev.name_missing == ""
+    ev = evidence_for(analyse(question), passages, question)
+    assert ev.name_missing == name
+    if name:
+        assert AbstainPolicy().should_abstain(ev, True)
 
 
 def test_a_gap_topic_is_matched_in_the_sentence_that_asks_a_policy_topic_anywhere():

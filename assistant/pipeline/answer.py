@@ -235,16 +235,19 @@ def _dictionary_tag(word: str) -> str:
 _LATIN_NAME = re.compile(r"[a-z]{3,}")
 
 
+_PRODUCT_NAME = re.compile(r"[A-Za-z]*[a-z][A-Z][A-Za-z]*|[A-Za-z]+(?=\s*\d)")
+
+
 def _is_latin_name(word: str, asked: str) -> bool:
     """A word of Latin letters only, neither a word of the general dictionary nor a domain term,
-    that the question as asked writes with a capital letter: a brand or a model (iPhone, Huawei),
-    named by a document or unknown to it ("after sales" in lower case is English, not a name)."""
+    that the question as asked spells as a product or a model: in camel case or followed by a
+    model number (iPhone, WeChat, Mate 60). A document names it or knows nothing about it. A
+    format or a program (PDF, Word, Excel) and English words ("after sales") are not names."""
     from assistant.domain.question import _domain_words
 
     if not _LATIN_NAME.fullmatch(word) or word in _domain_words() or _dictionary_tag(word):
         return False
-    return any(m.group(0).lower() == word and any(c.isupper() for c in m.group(0))
-               for m in re.finditer(r"[A-Za-z]+", asked))
+    return any(m.group(0).lower() == word for m in _PRODUCT_NAME.finditer(asked))
 
 
 @lru_cache(maxsize=1)
