@@ -211,9 +211,8 @@ class Assistant:
         """Refuse what the assistant must not help with whatever the knowledge base holds
         (fraud, bribery, writing tasks), and questions that do not touch the domain at all.
         Everything else is decided on evidence, after retrieval (answer_offline)."""
-        from assistant.domain.score_intent import score_request
-
         from assistant.domain.question import content_words, find_core
+        from assistant.domain.score_intent import score_request
 
         normalised = to_search_text(question)
         # a gap topic is looked for in the sentence that asks, unless that sentence says nothing

@@ -288,6 +288,9 @@ def test_a_rare_noun_asked_about_must_be_named_a_story_verb_need_not():
     ("第一次申请的通过率大概是多少", "管理师人数应达到服务管理人员总数的10%。", "比例"),
     ("售后服务管理师要占多大比例", "售后服务管理师人数应达到服务管理人员总数的10%。", ""),
     ("监督审核一年来几次", "获证后每年进行一次监督审核。", ""),
+    ("一次通过率是多少", "管理师人数应达到服务管理人员总数的10%。", "比例"),  # the rate's own word: 通过
+    ("一次通过率是多少", "首次申请的通过率约为80%。", ""),
+    ("监督审核的频率是多少", "获证后每年进行一次监督审核。", ""),  # a frequency is no percentage
 ])
 def test_counts_in_a_measure_word_and_rates_must_be_stated(question, evidence, unit):
     from assistant.pipeline.answer import unit_label

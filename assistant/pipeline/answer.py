@@ -148,8 +148,8 @@ def word_in(word: str, evidence: str) -> bool:
 def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     """Coverage of ``question`` (an assistant.domain.question.Question) by the passages ``texts``.
     Words of the sentence that asks weigh fully; words of a story told before it weigh
-    ``AbstainPolicy.story_weight``. ``asked``: the question as the user wrote it, where a brand
-    or a model is told by its capital letters (iPhone, Huawei)."""
+    ``AbstainPolicy.story_weight``. ``asked``: the question as the user wrote it, where a product
+    or a model is told by its spelling (iPhone, Mate 60: ``_is_latin_name``)."""
     from assistant.domain.question import asking_clause, content_words
     evidence = "\n".join(_norm(t) for t in texts)
     asking = set(content_words(asking_clause(question.core)))
@@ -298,7 +298,7 @@ _ASKED_ATTRIBUTES = (
     ("网点数量", re.compile(r"(多少|几)\s*(个|家|处)\s*(服务)?(网点|维修点|服务点|门店)|(网点|维修点|服务点|门店).{0,8}(多少|几)\s*(个|家|处)"),
      re.compile(r"\d+\s*(个|家|处)\s*(以上)?\s*(服务)?(网点|维修点|服务点|门店)|(网点|维修点|服务点|门店).{0,10}(不少于|至少|以上|达到|不低于)\s*\d+")),
     # a share or a ratio asked for, stated as a percentage or a fraction
-    ("比例", re.compile(r"(什么|多少|多大|怎样的?)\s*的?\s*(比例|比率|占比)|(比例|比率|占比|比重|[\u4e00-\u9fff]率)\s*"
+    ("比例", re.compile(r"(什么|多少|多大|怎样的?)\s*的?\s*(比例|比率|占比)|(比例|比率|占比|比重|[\u4e00-\u9fff](?<![频效])率)\s*"
                       r"(大概|大约|约|一般|通常|大致)?\s*(是|为|有)?\s*(多少|多大|几)|百分之几|多少\s*(%|％)"),
      re.compile(r"\d+(\.\d+)?\s*(%|％)|百分之|[一二三四五六七八九十\d]+\s*分之|\d+\s*[:：]\s*\d+|比例\s*(为|是)\s*\d")),
     # a year, or a day, asked for: a passage gives one in that form
@@ -365,6 +365,8 @@ def _states(states: re.Pattern, evidence: str, core: str = "") -> bool:
     from assistant.domain.question import asking_clause, content_words
 
     words = [w for w in content_words(asking_clause(core)) if not _RATIO_WORD.search(w)]
+    # the thing a rate is of is named inside it ("通过率" -> 通过)
+    words += [w[:-1] for w in content_words(asking_clause(core)) if len(w) >= 3 and w.endswith("率")]
     return any(states.search(sentence) and (not words or any(word_in(w, sentence) for w in words))
                for sentence in _EVIDENCE_SENTENCE.findall(evidence))
 
