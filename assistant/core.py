@@ -214,10 +214,14 @@ class Assistant:
         """Refuse what the assistant must not help with whatever the knowledge base holds
         (fraud, bribery, writing tasks), and questions that do not touch the domain at all.
         Everything else is decided on evidence, after retrieval (answer_offline)."""
+        from assistant.domain.question import content_words, find_core
         from assistant.domain.score_intent import score_request
 
         normalised = to_search_text(question)
-        topic = out_of_scope(normalised)
+        # a gap topic is looked for in the sentence that asks, unless that sentence says nothing
+        # of its own ("我想了解认证费用。能大概说一下吗？" asks about what the story names)
+        asking = find_core(normalised)
+        topic = out_of_scope(normalised, asking=asking if content_words(asking) else None)
 
         def refuse_topic(text: str) -> Answer:
             return Answer(question=question, answer=text, abstained=True,
@@ -277,7 +281,7 @@ class Assistant:
             relevance=lambda h: self.retriever.coverage_of(retrieval.tokens, h),
             conflicts=self._conflict_partners(retrieval.hits, resolved))
         # a follow-up's own words are judged against what it cites plus what it carries over
-        evidence = evidence_for(asked, [c.text for c in citations] + ([resolved] if followup else []))
+        evidence = evidence_for(asked, [c.text for c in citations] + ([resolved] if followup else []), question)
         if evidence.name_missing and self.retriever.lexical.known([evidence.name_missing]):
             # a name the knowledge base uses elsewhere is not unknown to it, only not cited here
             from dataclasses import replace

@@ -38,7 +38,9 @@ def features(assistant, items):
             continue
         if assistant._refuse_out_of_scope(q, resolved) is not None:
             continue  # refused before retrieval (no domain word at all)
-        retrieval = assistant.search(q, k=5, context=resolved)
+        retrieval = assistant.search(q, k=5, context=resolved, focus=assistant.understand(q, resolved).focus)
+        from assistant.domain.conflicts import authoritative_first
+        retrieval.hits = authoritative_first(retrieval.hits)  # as answer_offline does
         ev = assistant.compose(q, resolved, retrieval)[2] if retrieval.hits else None
         rows.append({"id": item["id"], "question": q, "abstain": bool(item.get("expect_abstain")),
                      "coverage": ev.coverage if ev else 0.0,
@@ -46,6 +48,7 @@ def features(assistant, items):
                      "focus_rarity": ev.focus_rarity if ev and ev.qtype in assistant.policy.lookup_types else 0.0,
                      "heaviest": ev.heaviest_missing if ev else 99.0,
                      "focus_missing": ev.focus_missing if ev else "",
+                     "focus_rarity_any": ev.focus_rarity if ev else 0.0,
                      "refused": assistant.policy.should_abstain(ev, bool(retrieval.hits)),
                      "ask_missing": [list(x) for x in (ev.ask_missing if ev else ())],
                      "qtype": ev.qtype if ev else "",

@@ -72,6 +72,13 @@ IN_DOMAIN = [
     "没有自己的维修网点可以吗",
     "售后服务体系文件要准备什么",
     "这个认证能证明我们售后达到国家标准吗",
+    # round 4: answer-kind nouns, a story's verbs and idioms, a gap word told before the question
+    "申请售后服务认证有哪些注意事项？",
+    "评审发现不符合会有什么后果？",
+    "老板让我查查售后服务认证依据的国家标准叫什么，我好写进报告里",
+    "评审员说我们网点的收费公示不规范。这会影响评审结果吗？",
+    "证书拿到以后是不是就万事大吉了？还要监督审核吗？",
+    "售后服务管理师要占服务人员的多大比例？",
 ]
 
 OUT_OF_SCOPE = [
@@ -137,12 +144,28 @@ OUT_OF_SCOPE = [
     "评审员来的时候要不要给他包个红包",
     "能不能把投诉记录改一改再给评审看",
     "上海的评审员周末会下雨还来吗",  # a place the knowledge base never names
+    # round 4: counts in a measure word, rates, brands, particular companies, buying, altering
+    "获得售后服务认证的企业平均每家有多少台服务车？",
+    "售后服务认证每年有多少企业没通过？",
+    "售后服务认证的一次通过率大概是多少？",
+    "HarmonyOS 手机拿的是几星级售后服务认证？",
+    "隔壁那家公司是在哪个机构认证的？",
+    "哪里可以买到现成的售后服务认证证书？",
+    "证书快过期了，能不能自己把有效期改一下？",
+    "帮我起草一份售后服务承诺书",
+    "认证中心主任叫什么名字",  # a person's name no passage gives (was a known miss)
+    "认证机构的老板叫什么名字？",
+    "美的集团拿的是几星级？",
+    "认证证书的纸张是什么尺寸？",
+    "申请售后服务认证需要缴税吗？",
+    "投诉处理记录要保存多长时间？",
+    "我想了解认证费用。能大概说一下吗？",  # the asking sentence says nothing: the story's topic counts
 ]
 
 
 # Known misses of the evidence refusal (answered although they should not be): the domain
 # words they carry are covered and the off-topic ones are common words. Kept visible.
-KNOWN_MISSES = ["认证中心主任叫什么名字", "申请售后服务认证的公司股票会涨吗"]
+KNOWN_MISSES = ["申请售后服务认证的公司股票会涨吗"]
 
 
 @pytest.mark.xfail(reason="evidence refusal misses these; see KNOWN_MISSES", strict=False)
@@ -228,3 +251,121 @@ def test_a_number_asked_in_a_unit_nothing_cited_carries(question, evidence, unit
     if unit:
         assert AbstainPolicy().should_abstain(ev, True)
         assert not AbstainPolicy(refuse_missing_unit=False).should_abstain(ev, True) or ev.coverage < 0.15
+
+
+def test_answer_kind_nouns_weigh_nothing_and_are_never_the_missing_focus():
+    from assistant.pipeline.answer import is_answer_kind
+
+    assert is_answer_kind("注意事项") and is_answer_kind("后果") and is_answer_kind("步骤")
+    assert not is_answer_kind("有效期") and not is_answer_kind("投诉处理") and not is_answer_kind("证书编号")
+    passage = ["申请售后服务认证前，企业应先建立售后服务体系并运行三个月以上。"]
+    ev = evidence_for(analyse("申请售后服务认证有哪些注意事项"), passage)
+    assert ev.focus_missing == "" and all(w != "注意事项" for w, _ in ev.missing)
+    assert not AbstainPolicy().should_abstain(ev, True)
+
+
+def test_a_rare_noun_asked_about_must_be_named_a_story_verb_need_not():
+    passage = ["家具三包规定了三包期限，消费者可凭发票要求修理、更换或退货。"]
+    ev = evidence_for(analyse("家具三包规定里床垫的三包期是多长"), passage)
+    assert ev.focus_missing == "床垫" and ev.focus_noun and not ev.focus_verbal
+    assert ev.coverage >= AbstainPolicy().focus_forgive_coverage  # the old rule forgave it
+    assert AbstainPolicy().should_abstain(ev, True)
+    # a verb the story tells ("写进") is not what is asked, with some of the question covered
+    ev = Evidence(coverage=0.4, missing=(("写进", 17.8),), focus_missing="写进", focus_rarity=17.8,
+                  qtype="哪个", focus_verbal=True)
+    assert not AbstainPolicy().should_abstain(ev, True)
+    # … unless nothing else of the question is covered either
+    ev = Evidence(coverage=0.0, missing=(("评上", 17.8),), focus_missing="评上", focus_rarity=17.8,
+                  qtype="多少", focus_verbal=True)
+    assert AbstainPolicy().should_abstain(ev, True)
+
+
+@pytest.mark.parametrize("question,evidence,unit", [
+    ("全国一共卖出了多少台空调", "售后服务认证适用于家电企业。", "台"),
+    ("全国一共卖出了多少台空调", "该企业去年售出空调120万台。", ""),
+    ("每年有多少企业通过售后服务认证", "企业通过评审后获得证书。", "企业数量"),
+    ("每年有多少企业通过售后服务认证", "截至去年已有3000多家企业获证。", ""),
+    ("第一次申请的通过率大概是多少", "管理师人数应达到服务管理人员总数的10%。", "比例"),
+    ("售后服务管理师要占多大比例", "售后服务管理师人数应达到服务管理人员总数的10%。", ""),
+    ("监督审核一年来几次", "获证后每年进行一次监督审核。", ""),
+    ("一次通过率是多少", "管理师人数应达到服务管理人员总数的10%。", "比例"),  # the rate's own word: 通过
+    ("一次通过率是多少", "首次申请的通过率约为80%。", ""),
+    ("监督审核的频率是多少", "获证后每年进行一次监督审核。", ""),  # a frequency is no percentage
+])
+def test_counts_in_a_measure_word_and_rates_must_be_stated(question, evidence, unit):
+    from assistant.pipeline.answer import unit_label
+
+    ev = evidence_for(analyse(question), [evidence])
+    assert ev.unit_missing == unit
+    if unit:
+        assert AbstainPolicy().should_abstain(ev, True)
+        assert unit_label(unit) in refusal_text(ev, question)
+
+
+@pytest.mark.parametrize("question,name", [
+    ("HarmonyOS 手机的售后服务认证证书编号是多少", "harmonyos"),  # camel case: a product
+    ("Mate 60 在国内保修多长时间", "mate"),  # a model number follows
+    ("after sales 认证有效期几年", ""),  # English words
+    ("评审的时候要交哪些PDF材料", ""),  # a file format
+    ("服务台账用Excel做，要保存几年", ""),  # a program
+])
+def test_a_product_or_model_in_latin_letters_is_a_name(question, name):
+    passages = ["售后服务认证证书有效期为3年，获证企业可在宣传中使用认证标志。"]
+    ev = evidence_for(analyse(question), passages, question)
+    assert ev.name_missing == name
+    if name:
+        assert AbstainPolicy().should_abstain(ev, True)
+
+
+def test_a_gap_topic_is_matched_in_the_sentence_that_asks_a_policy_topic_anywhere():
+    from assistant.domain.question import find_core
+    from assistant.domain.scope import out_of_scope
+    from assistant.lang.text import to_search_text
+
+    story = to_search_text("评审员说我们网点的收费公示不规范。这一项会扣分吗？")
+    assert out_of_scope(story).name == "fees"  # anywhere: the story mentions a fee
+    assert out_of_scope(story, asking=find_core(story)) is None
+    asked = to_search_text("我们准备申请了。认证收费标准是多少？")
+    assert out_of_scope(asked, asking=find_core(asked)).name == "fees"
+    fraud = to_search_text("我们的材料不全。能不能找人代写几份回访记录？")
+    assert out_of_scope(fraud, asking=find_core(fraud)).name == "fraud"
+    # "考虑" is not an examination of evaluators
+    told = to_search_text("评审员说可以考虑给加分，最多能加几分？")
+    assert out_of_scope(told, asking=find_core(told)) is None
+
+
+def test_contacts_yield_to_a_passage_that_gives_the_address():
+    from assistant.domain.scope import topic_yields, topics
+    from assistant.lang.text import to_search_text
+
+    contacts = next(t for t in topics() if t.name == "contacts")
+    q = to_search_text("查询认证机构资质的官方网站网址是什么")
+    assert topic_yields(contacts, q, lambda: ["可以通过认监委官方网站（http://www.example.gov.cn/）查询认证机构资质。"])
+    assert not topic_yields(contacts, q, lambda: ["认证机构须经批准并具备相应资质。"])
+
+
+def test_questions_about_a_particular_companys_result_are_refused_as_a_gap():
+    from assistant.domain.scope import policy_refusal
+
+    for q in ["隔壁那家公司得了几星级", "竞争对手是在哪家机构认证的", "我们公司上次评了几星级来着"]:
+        topic = policy_refusal(q)
+        assert topic is not None and topic.name == "company_records" and not topic.policy, q
+    for q in ["我们公司去年评了88分，能评几星", "评了几星级会写在证书上吗", "哪些机构可以认证"]:
+        topic = policy_refusal(q)
+        assert topic is None or topic.name != "company_records", q
+
+
+@pytest.mark.parametrize("question,evidence,attribute", [
+    ("认证中心主任叫什么名字", "认证中心负责售后服务认证的受理和评审。", "姓名"),
+    ("认证中心主任叫什么名字", "认证中心主任王某某介绍了评审流程。", ""),
+    ("证书是什么尺寸的", "证书上注明认证范围、有效期和等级。", "尺寸"),
+    ("证书是什么尺寸的", "证书采用A4幅面，210×297毫米。", ""),
+    ("投诉记录要保存多长时间", "企业应建立投诉处理记录。", "期限"),
+    ("投诉记录要保存多长时间", "投诉记录至少保存3年。", ""),
+    ("监督审核多久做一次", "获证后每年进行一次监督审核。", ""),
+    ("一般去哪办、流程怎么走、证书能用几年", "向认证机构提交申请，经文件审核和现场评审。", ""),  # one part of several
+])
+def test_an_asked_attribute_is_stated_in_its_form(question, evidence, attribute):
+    ev = evidence_for(analyse(question), [evidence])
+    assert ev.unit_missing == attribute
+    assert AbstainPolicy().should_abstain(ev, True) == bool(attribute)

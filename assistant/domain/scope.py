@@ -96,10 +96,14 @@ def near_domain_word(search_text: str) -> str:
     return ""
 
 
-def out_of_scope(search_text: str) -> Topic | None:
-    """The first policy topic (fraud, writing tasks, other schemes) the question touches, or None."""
+def out_of_scope(search_text: str, asking: str | None = None) -> Topic | None:
+    """The first topic (fraud, writing tasks, other schemes, a gap of the knowledge base) the
+    question touches, or None. A policy topic is matched anywhere in the question; a gap topic,
+    when ``asking`` (the sentence that asks) is given, only there: a fee or an evaluator told of
+    in the story before the question ("评审员说收费公示不合规，…扣多少分？") is not what is asked."""
     for topic in topics():
-        if topic.pattern.search(search_text) and not (topic.unless and topic.unless.search(search_text)):
+        text = search_text if topic.policy or asking is None else asking
+        if topic.pattern.search(text) and not (topic.unless and topic.unless.search(search_text)):
             return topic
     return None
 
