@@ -40,6 +40,9 @@ _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSE = re.compile(r"[，,、：:…~～]+|\.{3,}")
 _PUNCT = re.compile(r"^[\W_]+$")
 _NUMBER = re.compile(r"^[\d.%％]+$")
+# a question word of any kind (what, who, which, where, when, how, why, how many): a question
+# without one that ends in ？ asks yes or no
+_WH_WORD = re.compile(r"什么|甚么|啥|怎|咋|哪|谁|几|多少|多久|多长|多大|如何|为何|何时|何地|何种|何为|何谓")
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,15 @@ class Question:
         first = min((self.core.find(c) for c in cues if c and c in self.core), default=-1)
         at = self.core.find(self.focus[0])
         return self.focus[0] if 0 <= at < first else ""
+
+    @property
+    def asks_yes_no(self) -> bool:
+        """A yes/no question, by its cue ("能…吗", "是不是") or by intonation alone: a question
+        that ends in ？ with no question word ("也能算售后服务？")."""
+        if self.qtype == YESNO:
+            return True
+        return (self.qtype == OTHER and self.core.rstrip()[-1:] in ("？", "?")
+                and not _WH_WORD.search(self.core))
 
     @property
     def is_compound(self) -> bool:

@@ -398,9 +398,16 @@ _ASKS_DATE = re.compile(r"何时|什么时候|啥时候|哪年|哪一年|几月|
 _ASKS_CODE = re.compile(r"编号|标准号|代号|号码|文号|代码|号是")
 _DATE_FORM = re.compile(r"\d{4}\s*年(\s*\d{1,2}\s*月)?|\d{4}[-/.]\d{1,2}")
 _CODE_FORM = re.compile(r"[A-Za-z]{1,6}\s*/?\s*[A-Za-z]?\s*\d{3,}|〔\d{4}〕\s*\d+")
-_NUMBER_FORM = re.compile(r"\d+(\.\d+)?\s*(分|个|项|类|级|次|条|份|家|名|人|%|％|倍|年|天|月|元|万|周|小时|工作日)")
+_NUMBER_FORM = re.compile(r"(?:\d+(\.\d+)?|(?<![一二两三四五六七八九十百千万])[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*"
+                          r"(分|个|项|类|级|次|条|份|家|名|人|%|％|倍|年|天|月|元|万|周|小时|工作日)")
+# the unit a 多少/几 question asks its number in ("几年", "多少分", "几个工作日"): a sentence
+# stating a number in that unit answers it
+_ASKED_NUMBER_UNIT = re.compile(r"(?:多少|几)\s*(?:个)?\s*(分|项|类|级|星|次|条|份|家|名|人|年|天|月|周|小时|工作日|元|倍)")
+# question types answered by one item of a list (a yes/no about it, a choice among them): the
+# item the question matches leads, not the list's first item
+_ITEM_ANSWERS = frozenset({YESNO_TYPE, "哪个"})
 _CLAUSES = re.compile(r"[，,；;。？?！!]")
-_SUBJECT_END = re.compile(r"[:：]|是|指|为|即")
+_SUBJECT_END = re.compile(r"[:：]|是|指|为|即|包括|包含|分为|主要有|一般|通常")
 _CONNECTIVE = re.compile(r"^(因此|所以|因而|故|但是|但|然而|而且|并且|此外|另外|同时|也就是说|换句话说|反过来|相反|否则|这样|这意味着|表明|由此)")
 _EXAMPLE = re.compile(r"^(以.{1,12}为例|例如|比如|譬如|举例|举个例子)")
 
@@ -470,6 +477,9 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += 0.75
     if ("多少" in types or "多久" in types) and _NUMBER_FORM.search(text):
         score += 0.5  # a number with its unit, not only a word that looks like one
+        units = {m.group(1) for m in _ASKED_NUMBER_UNIT.finditer(question.core)}
+        if units and any(m.group(2) in units for m in _NUMBER_FORM.finditer(text)):
+            score += 1.0  # the number in the unit asked for ("几年" -> "三年")
     if ("哪些" in types or question.qtype == "哪些") and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
         score += 0.75  # a list, or an item of one
     if asks_date and _DATE_FORM.search(text):
@@ -624,6 +634,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # an item of a list that the question does not name: the list is the answer, from its first item
     lead_sentences = passage_sentences(lead_hit)
     if lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i]) \
+            and question.qtype not in _ITEM_ANSWERS and not question.asks_yes_no \
             and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", lead)))):
         first = next(i for i in range(lead_i + 1) if _ENUM.match(lead_sentences[i]))
         if first < lead_i:
