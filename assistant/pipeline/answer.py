@@ -49,6 +49,11 @@ LEAD_POOL = 5  # passages whose sentences may lead (after the third, only a sent
 LEAD_RUNNER_UP = 0.6  # runner-up passages whose sentences may lead (a better-answering sentence there wins)
 POSITION_PENALTY = 0.03  # per sentence into the passage, when choosing the first sentence
 RANK_PENALTY = 0.25  # per rank of the passage it comes from
+# per share of the top passage's retrieval score a runner-up falls short by: a passage the search
+# ranks far below the best must answer much better to lead (a close runner-up needs little)
+PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
+GAP_PENALTY = 4.0
+GAP_FREE = 0.15  # a runner-up within this share of the best retrieval score is not penalised
 LEAD_MAX_CHARS = 112  # the first sentence, with its [n] marker, ends within 120 characters
 EMPTY_TEXT = "请输入一个问题，例如：“售后服务认证属于哪类认证？”或“得了88分能评几星？”"
 
@@ -403,6 +408,7 @@ _NUMBER_FORM = re.compile(r"(?:\d+(\.\d+)?|(?<![一二两三四五六七八九�
 # the unit a 多少/几 question asks its number in ("几年", "多少分", "几个工作日"): a sentence
 # stating a number in that unit answers it
 _ASKED_NUMBER_UNIT = re.compile(r"(?:多少|几)\s*(?:个)?\s*(分|项|类|级|星|次|条|份|家|名|人|年|天|月|周|小时|工作日|元|倍)")
+_TIME_UNITS = frozenset({"年", "天", "月", "周", "小时", "工作日"})
 # question types answered by one item of a list (a yes/no about it, a choice among them): the
 # item the question matches leads, not the list's first item
 _ITEM_ANSWERS = frozenset({YESNO_TYPE, "哪个"})
@@ -426,6 +432,8 @@ def _focus_match(word: str, text: str) -> float:
     """1 when ``word`` is said as asked, 0.6 when only a synonym or its parts are, else 0."""
     if word in text:
         return 1.0
+    if "的" not in word and word in text.replace("的", ""):
+        return 0.9  # said with an attributive 的 inside it ("证书的有效期" for 证书有效期)
     return 0.6 if word_in(word, text) else 0.0
 
 
@@ -478,6 +486,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     if ("多少" in types or "多久" in types) and _NUMBER_FORM.search(text):
         score += 0.5  # a number with its unit, not only a word that looks like one
         units = {m.group(1) for m in _ASKED_NUMBER_UNIT.finditer(question.core)}
+        if "多久" in types and not units:
+            units = _TIME_UNITS  # a span asked for: a number of any unit of time
         if units and any(m.group(2) in units for m in _NUMBER_FORM.finditer(text)):
             score += 1.0  # the number in the unit asked for ("几年" -> "三年")
     if ("哪些" in types or question.qtype == "哪些") and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
@@ -578,6 +588,21 @@ def _overlaps(a: str, b: str) -> bool:
     return bool(ga and gb) and len(ga & gb) / min(len(ga), len(gb)) > 0.7
 
 
+def _promote_runner_up(sentences: list[str], lead_i: int, order: list[int], question, context: str) -> list[int]:
+    """``order`` with the passage's second-best answer to the question moved up to follow the
+    lead, when it answers clearly better than the sentence that would follow (a passage that
+    says what is asked in two places: "有效期为三年" after "在证书有效期内…")."""
+    if len(order) < 2:
+        return order
+    scores = {i: _sentence_score(sentences[i], question, 0, 0, context) for i in order}
+    runner = max(order, key=lambda i: (scores[i], -i))
+    if runner == order[0] or scores[runner] < scores[order[0]] + PROMOTE_MARGIN \
+            or sentences[order[0]].rstrip()[-1:] in "：:":
+        return order  # the sentence that follows introduces what comes after it
+        return order
+    return [runner] + [i for i in order if i != runner]
+
+
 def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_support: int = 2,
                        support_ratio: float = 0.55, query_tokens: list[str] | None = None,
                        relevance=None, min_support_relevance: float = 0.4,
@@ -614,6 +639,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     top = hits[0]
     lead_pool = [top] + [h for h in hits[1:LEAD_POOL] if h.score >= top.score * LEAD_RUNNER_UP]
     best = None
+    best_score = max(h.score for h in lead_pool)
     for rank, hit in enumerate(lead_pool):
         context = _context_of(hit)
         for i, sentence in enumerate(passage_sentences(hit)):
@@ -623,6 +649,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             if rank >= 3 and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", sentence)))):
                 continue  # a lower-ranked passage leads only with a sentence about what is asked
             sc = _sentence_score(sentence, question, i, rank, context)
+            if best_score > 0:
+                sc -= GAP_PENALTY * max(0.0, 1.0 - hit.score / best_score - GAP_FREE)
             if i == 0 and question.qtype == YESNO_TYPE and _answer_resources()[1].match(sentence):
                 sc += 1.5  # the FAQ's own yes/no, kept because it answers the same question
             if best is None or sc > best[0] + 1e-9:
@@ -657,6 +685,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     if lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i]) and "哪些" in ({question.qtype} | asked_forms(question.text)[0]):
         # a list asked for, led by one of its items: the other items first, examples after
         order.sort(key=lambda i: not _ENUM.match(lead_sentences[i]))
+    else:
+        order = _promote_runner_up(lead_sentences, lead_i, order, question, _context_of(lead_hit))
     for i in order:
         sentence = lead_sentences[i]
         if i == 0:
