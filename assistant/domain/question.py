@@ -271,11 +271,24 @@ def phrase_of(text: str, word: str) -> str:
     return _phrase(to_search_text(text), word)
 
 
+# a word followed by a locative ("材料里的", "标准中", "证书上的"): the place something else sits in
+_LOCATIVE = re.compile(r"\s*(?:里面|里边|里头|当中|之中|里|中|内|上)(?:的|有|讲|说|写|提到|规定)")
+
+
+def _is_container(clause: str, word: str) -> bool:
+    """``word`` is only said as the place of another thing ("申请材料里的企业简介"), everywhere
+    it occurs in ``clause``."""
+    ends = [m.end() for m in re.finditer(re.escape(word), clause)]
+    return bool(ends) and all(_LOCATIVE.match(clause, e) for e in ends)
+
+
 def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
     res = resources()
     generic = res["generic"]
     cues = res["constraint_cues"]
     ranked = [w for w, _ in salient_words(clause) if w not in cues]
+    # "申请材料里的企业简介": the place a thing sits in is not what is asked about
+    ranked.sort(key=lambda w: _is_container(clause, w))
     specific = [w for w in ranked if w not in generic]
     words = specific if specific or specific_only else ranked
     if not words:
