@@ -52,6 +52,7 @@ RANK_PENALTY = 0.25  # per rank of the passage it comes from
 # per share of the top passage's retrieval score a runner-up falls short by: a passage the search
 # ranks far below the best must answer much better to lead (a close runner-up needs little)
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
+CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
 GAP_PENALTY = 4.0
 GAP_FREE = 0.15  # a runner-up within this share of the best retrieval score is not penalised
 LEAD_MAX_CHARS = 112  # the first sentence, with its [n] marker, ends within 120 characters
@@ -414,7 +415,8 @@ _TIME_UNITS = frozenset({"年", "天", "月", "周", "小时", "工作日"})
 _ITEM_ANSWERS = frozenset({YESNO_TYPE, "哪个"})
 _CLAUSES = re.compile(r"[，,；;。？?！!]")
 _SUBJECT_END = re.compile(r"[:：]|是|指|为|即|包括|包含|分为|主要有|一般|通常")
-_CONNECTIVE = re.compile(r"^(因此|所以|因而|故|但是|但|然而|而且|并且|此外|另外|同时|也就是说|换句话说|反过来|相反|否则|这样|这意味着|表明|由此)")
+_CONNECTIVE = re.compile(r"^(因此|所以|因而|故|但是|但|然而|而且|并且|此外|另外|同时|也就是说|换句话说|反过来|相反|否则|这样|这意味着|表明|由此"
+                         r"|而(?!言)|其中|还有|其次|再次|上述|前者|后者)")
 _EXAMPLE = re.compile(r"^(以.{1,12}为例|例如|比如|譬如|举例|举个例子)")
 
 
@@ -667,6 +669,13 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         first = next(i for i in range(lead_i + 1) if _ENUM.match(lead_sentences[i]))
         if first < lead_i:
             lead_i, lead = first, lead_sentences[first]
+    # a sentence that goes on from the one before it ("而…", "其中…", "也就是说…") is read after
+    # it: a short sentence before it leads, the chosen one follows
+    if 0 < lead_i < len(lead_sentences) and lead == lead_sentences[lead_i] \
+            and _CONNECTIVE.match(_norm(_ENUM.sub("", lead))) \
+            and len(lead_sentences[lead_i - 1]) <= CONTEXT_MAX_CHARS \
+            and lead_sentences[lead_i - 1].rstrip()[-1:] not in "：:":
+        lead_i, lead = lead_i - 1, lead_sentences[lead_i - 1]
     # a yes/no question about something no passage names ("个体工商户"): say so, then give the
     # general condition the documents state, so the answer never reads as a yes or no about it
     prefix = ""
