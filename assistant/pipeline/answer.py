@@ -52,6 +52,7 @@ RANK_PENALTY = 0.25  # per rank of the passage it comes from
 # per share of the top passage's retrieval score a runner-up falls short by: a passage the search
 # ranks far below the best must answer much better to lead (a close runner-up needs little)
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
+SUPPORT_RELATIVE = 0.8  # a supporting passage covering this share of what the lead's passage covers is relevant
 CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
 GAP_PENALTY = 4.0
 GAP_FREE = 0.15  # a runner-up within this share of the best retrieval score is not penalised
@@ -727,6 +728,9 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             continue  # its passage is quoted already
         seen.add(key)
         support.append(_cite([_script(sentence, traditional_asker)], cite(hit)))
+    # a long question (a story before it) is covered little by any passage: a point covering
+    # nearly as much of it as the lead's passage is as relevant as the lead
+    lead_relevance = relevance(lead_hit) if relevance is not None else 0.0
     for hit in hits:
         if len(support) >= max_support:
             break
@@ -739,7 +743,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         if not sentences:
             continue
         close = any(hit is h for h in hits[:3]) and hit.score >= top.score * CLOSE_RUNNER_UP
-        if relevance is not None and relevance(hit) < min_support_relevance and not close:
+        if relevance is not None and not close and relevance(hit) < min_support_relevance \
+                and not (lead_relevance > 0 and relevance(hit) >= SUPPORT_RELATIVE * lead_relevance):
             continue
         ranked = sorted(range(len(sentences)),
                         key=lambda i: -_sentence_score(sentences[i], question, i, 0, _context_of(hit)))[:2]
