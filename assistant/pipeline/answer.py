@@ -52,7 +52,6 @@ RANK_PENALTY = 0.25  # per rank of the passage it comes from
 # per share of the top passage's retrieval score a runner-up falls short by: a passage the search
 # ranks far below the best must answer much better to lead (a close runner-up needs little)
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
-SUPPORT_RELATIVE = 0.8  # a supporting passage covering this share of what the lead's passage covers is relevant
 CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
 GAP_PENALTY = 4.0
 GAP_FREE = 0.15  # a runner-up within this share of the best retrieval score is not penalised
@@ -418,6 +417,9 @@ _CLAUSES = re.compile(r"[，,；;。？?！!]")
 _SUBJECT_END = re.compile(r"[:：]|是|指|为|即|包括|包含|分为|主要有|一般|通常")
 _CONNECTIVE = re.compile(r"^(因此|所以|因而|故|但是|但|然而|而且|并且|此外|另外|同时|也就是说|换句话说|反过来|相反|否则|这样|这意味着|表明|由此"
                          r"|而(?!言)|其中|还有|其次|再次|上述|前者|后者)")
+# openers that need the sentence before them to be understood ("而…" contrasts with it, "其中"
+# and "上述" point back into it, "也就是说" restates it); "此外", "同时" only add to it
+_DEPENDENT = re.compile(r"^(而(?!言)|其中|上述|前者|后者|也就是说|换句话说|这意味着|反过来|相反)")
 _EXAMPLE = re.compile(r"^(以.{1,12}为例|例如|比如|譬如|举例|举个例子)")
 
 
@@ -673,7 +675,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # a sentence that goes on from the one before it ("而…", "其中…", "也就是说…") is read after
     # it: a short sentence before it leads, the chosen one follows
     if 0 < lead_i < len(lead_sentences) and lead == lead_sentences[lead_i] \
-            and _CONNECTIVE.match(_norm(_ENUM.sub("", lead))) \
+            and _DEPENDENT.match(_norm(_ENUM.sub("", lead))) \
             and len(lead_sentences[lead_i - 1]) <= CONTEXT_MAX_CHARS \
             and lead_sentences[lead_i - 1].rstrip()[-1:] not in "：:":
         lead_i, lead = lead_i - 1, lead_sentences[lead_i - 1]
@@ -728,9 +730,6 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             continue  # its passage is quoted already
         seen.add(key)
         support.append(_cite([_script(sentence, traditional_asker)], cite(hit)))
-    # a long question (a story before it) is covered little by any passage: a point covering
-    # nearly as much of it as the lead's passage is as relevant as the lead
-    lead_relevance = relevance(lead_hit) if relevance is not None else 0.0
     for hit in hits:
         if len(support) >= max_support:
             break
@@ -743,8 +742,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         if not sentences:
             continue
         close = any(hit is h for h in hits[:3]) and hit.score >= top.score * CLOSE_RUNNER_UP
-        if relevance is not None and not close and relevance(hit) < min_support_relevance \
-                and not (lead_relevance > 0 and relevance(hit) >= SUPPORT_RELATIVE * lead_relevance):
+        if relevance is not None and relevance(hit) < min_support_relevance and not close:
             continue
         ranked = sorted(range(len(sentences)),
                         key=lambda i: -_sentence_score(sentences[i], question, i, 0, _context_of(hit)))[:2]
