@@ -278,7 +278,9 @@ _LOCATIVE = re.compile(r"\s*(?:里面|里边|里头|当中|之中|里|中|内|�
 def _is_container(clause: str, word: str) -> bool:
     """``word`` is only said as the place of another thing ("申请材料里的企业简介"), everywhere
     it occurs in ``clause``."""
-    ends = [m.end() for m in re.finditer(re.escape(word), clause)]
+    # the word as asked or in any of its synonyms ("证书" folded into 认证证书)
+    said = [word] + [k for k, v in synonym_map().items() if v == word and k != word and k in clause]
+    ends = {m.end() for form in said for m in re.finditer(re.escape(form), clause)}
     return bool(ends) and all(_LOCATIVE.match(clause, e) for e in ends)
 
 
