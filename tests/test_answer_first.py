@@ -284,3 +284,27 @@ def test_a_continuing_sentence_is_led_by_the_short_one_before_it():
     assert first_sentence(text).startswith("商品售后服务认证是服务认证类别")
     assert "管理体系认证证书" in text[:150]
 
+
+
+def test_a_permission_question_is_answered_by_a_verdict_on_what_it_asks():
+    from assistant.pipeline.answer import VERDICT_BONUS, _sentence_score
+
+    def gain(question, verdict, plain):
+        q = analyse(question)
+        return _sentence_score(verdict, q, 0, 0) - _sentence_score(plain, q, 0, 0)
+
+    verdict, plain = "合法经营的企业都可以申请认证。", "合法经营的企业多半申请认证。"
+    assert gain("我们只做管理咨询，能申请认证不", verdict, plain) == pytest.approx(VERDICT_BONUS)
+    assert gain("管理咨询公司可以申请认证吗？", verdict, plain) >= VERDICT_BONUS  # and the 能否 cue
+    # not a permission question: a verdict is no answer to it
+    assert gain("申请认证的企业有哪些？", verdict, plain) == pytest.approx(0.0)
+    # a verdict on something the question does not ask about earns nothing
+    assert gain("第一次申请能直接评五星级吗？", "管理体系认证存在不符合就不能通过。",
+                "管理体系认证存在不符合就难以通过。") == pytest.approx(0.0)
+
+
+def test_markdown_image_marks_are_not_sentence_ends():
+    from assistant.pipeline.answer import passage_sentences
+
+    got = passage_sentences(hit("本公司承诺上门维修![x](http://127.0.0.1/p.png)。记录保存三年!请放心。"))
+    assert got == ["本公司承诺上门维修![x](http://127.0.0.1/p.png)。", "记录保存三年!", "请放心。"]

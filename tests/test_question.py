@@ -322,6 +322,7 @@ def test_a_word_said_also_on_its_own_stays_a_focus():
 
 @pytest.mark.parametrize("question,yes_no", [
     ("给老客户发短信推荐新品，也能算售后服务？", True),  # by intonation alone
+    ("我们只做管理咨询，能做售后认证不", True),  # a verb-not question closed by its negation
     ("星级标志能印在包装上吗", True),  # by its cue
     ("证书有效期多久？", False),
     ("无形商品具体指什么？", False),

@@ -40,6 +40,7 @@ _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSE = re.compile(r"[，,、：:…~～]+|\.{3,}")
 _PUNCT = re.compile(r"^[\W_]+$")
 _NUMBER = re.compile(r"^[\d.%％]+$")
+_NEGATION_END = re.compile(r"(?:不|没|没有|否)\s*[？?]?\s*$")
 # a question word of any kind (what, who, which, where, when, how, why, how many): a question
 # without one that ends in ？ asks yes or no
 _WH_WORD = re.compile(r"什么|甚么|啥|怎|咋|哪|谁|几|多少|多久|多长|多大|如何|为何|何时|何地|何种|何为|何谓")
@@ -82,8 +83,10 @@ class Question:
         that ends in ？ with no question word ("也能算售后服务？")."""
         if self.qtype == YESNO:
             return True
-        return (self.qtype == OTHER and self.core.rstrip()[-1:] in ("？", "?")
-                and not _WH_WORD.search(self.core))
+        if self.qtype != OTHER or _WH_WORD.search(self.core):
+            return False
+        # "…也能算售后服务？", or a verb-not question closed by its negation ("能做认证不")
+        return self.core.rstrip()[-1:] in ("？", "?") or bool(_NEGATION_END.search(self.core))
 
     @property
     def is_compound(self) -> bool:

@@ -52,6 +52,7 @@ RANK_PENALTY = 0.25  # per rank of the passage it comes from
 # per share of the top passage's retrieval score a runner-up falls short by: a passage the search
 # ranks far below the best must answer much better to lead (a close runner-up needs little)
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
+VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
 CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
 GAP_PENALTY = 4.0
 GAP_FREE = 0.15  # a runner-up within this share of the best retrieval score is not penalised
@@ -339,6 +340,11 @@ def passage_sentences(hit: Hit) -> list[str]:
                                    str(hit.meta.get("heading_path", "")), str(hit.meta.get("title", ""))))
 
 
+# a sentence ends at 。！？, or at ! ? unless a bracket or a word follows at once (Markdown's
+# "![x](…)" is one piece of text, never two sentences; "Yahoo!Japan" one word)
+_SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[!?])(?![\[(（A-Za-z0-9_])")
+
+
 @lru_cache(maxsize=4096)
 def _passage_sentences(text: str, question: str, heading: str, title: str) -> tuple[str, ...]:
     """The passage's own sentences: no heading, title, byline, question echo or source line;
@@ -353,7 +359,7 @@ def _passage_sentences(text: str, question: str, heading: str, title: str) -> tu
         if stripped.rstrip("？?") in titles or _is_furniture(stripped, hit):
             continue
         stripped = stripped.lstrip(":：；; ")
-        for sentence in _SENT_END.split(stripped):
+        for sentence in _SENTENCE_END.split(stripped):
             sentence = sentence.strip()
             if sentence and sentence[-1] not in "？?" and len(sentence) > 1 \
                     and not _answer_resources()[2][-1].search(sentence):
@@ -391,6 +397,19 @@ def relevant_sentences(sentences: list[str], query_tokens: list[str], n: int) ->
 def _fits(sentence: str, qtype: str) -> bool:
     cue = _answer_resources()[0].get(qtype)
     return bool(cue and cue.search(sentence))
+
+
+@lru_cache(maxsize=1)
+def _verdict() -> re.Pattern:
+    from assistant.lang.resources import load_resource
+
+    return re.compile((load_resource("question.yaml") or {}).get("verdict") or r"(?!)")
+
+
+def _permission(core: str) -> bool:
+    from assistant.domain.question import resources
+
+    return bool(resources()["permission"].search(core))
 
 
 def _generic_words() -> frozenset[str]:
@@ -488,6 +507,11 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     types, asks_date, asks_code = asked_forms(question.text)
     if _fits(text, question.qtype) or any(_fits(text, t) for t in types if t != question.qtype):
         score += 0.75
+    if question.asks_yes_no and _permission(question.core) and any(
+            _verdict().search(c) and any(word_in(w, c) for w, _ in question.words)
+            for c in _CLAUSES.split(text)):
+        # it says whether what is asked is allowed or required, not only what it is
+        score += VERDICT_BONUS
     if ("多少" in types or "多久" in types) and _NUMBER_FORM.search(text):
         score += 0.5  # a number with its unit, not only a word that looks like one
         units = {m.group(1) for m in _ASKED_NUMBER_UNIT.finditer(question.core)}
