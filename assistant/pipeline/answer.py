@@ -49,13 +49,13 @@ LEAD_POOL = 5  # passages whose sentences may lead (after the third, only a sent
 LEAD_RUNNER_UP = 0.6  # runner-up passages whose sentences may lead (a better-answering sentence there wins)
 POSITION_PENALTY = 0.03  # per sentence into the passage, when choosing the first sentence
 RANK_PENALTY = 0.25  # per rank of the passage it comes from
-# per share of the top passage's retrieval score a runner-up falls short by: a passage the search
-# ranks far below the best must answer much better to lead (a close runner-up needs little)
+# per share of the best retrieval score a runner-up falls short by: a passage the search ranks
+# far below the best must answer much better to lead (a close runner-up needs little)
+GAP_PENALTY = 4.0
+GAP_FREE = 0.15  # a runner-up within this share of the best retrieval score is not penalised
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
 CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
-GAP_PENALTY = 4.0
-GAP_FREE = 0.15  # a runner-up within this share of the best retrieval score is not penalised
 LEAD_MAX_CHARS = 112  # the first sentence, with its [n] marker, ends within 120 characters
 EMPTY_TEXT = "请输入一个问题，例如：“售后服务认证属于哪类认证？”或“得了88分能评几星？”"
 
@@ -627,8 +627,7 @@ def _promote_runner_up(sentences: list[str], lead_i: int, order: list[int], ques
     runner = max(order, key=lambda i: (scores[i], -i))
     if runner == order[0] or scores[runner] < scores[order[0]] + PROMOTE_MARGIN \
             or sentences[order[0]].rstrip()[-1:] in "：:":
-        return order  # the sentence that follows introduces what comes after it
-        return order
+        return order  # no clearly better answer, or the next sentence introduces what follows it
     return [runner] + [i for i in order if i != runner]
 
 
