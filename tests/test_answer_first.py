@@ -308,3 +308,15 @@ def test_markdown_image_marks_are_not_sentence_ends():
 
     got = passage_sentences(hit("本公司承诺上门维修![x](http://127.0.0.1/p.png)。记录保存三年!请放心。"))
     assert got == ["本公司承诺上门维修![x](http://127.0.0.1/p.png)。", "记录保存三年!", "请放心。"]
+
+
+def test_the_faqs_own_yes_or_no_comes_before_the_sentence_that_leads():
+    faq = hit("是的。\n标准条款明确要求，以企业文件形式形成完整的售后服务手册。\n叫服务手册或体系文件都可以。",
+              question="一定要有服务手册吗？")
+    text, _ = compose_extractive([faq], question=analyse("一定要有服务手册吗？"))
+    assert text.startswith("是的[1]。") and text.count("是的") == 1
+    assert "售后服务手册" in text[:80]
+    # the yes of a FAQ asking something else is not put before the lead
+    other = hit(faq.text, question="评审员会看网点吗？")
+    text, _ = compose_extractive([other], question=analyse("服务手册要盖公章吗？"))
+    assert not text.startswith("是的")

@@ -55,6 +55,7 @@ GAP_PENALTY = 4.0
 GAP_FREE = 0.15  # a runner-up within this share of the best retrieval score is not penalised
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
+OPENER_MAX_CHARS = 12  # a passage's bare yes or no ("是的。") that is put before the lead
 CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
 LEAD_MAX_CHARS = 112  # the first sentence, with its [n] marker, ends within 120 characters
 EMPTY_TEXT = "请输入一个问题，例如：“售后服务认证属于哪类认证？”或“得了88分能评几星？”"
@@ -710,9 +711,17 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         seen_text = "\n".join(_norm(h.text) for h in hits)
         if not word_in(focus, seen_text):
             prefix = f"知识库没有专门提到“{focus}”，相关条件是："
-    lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix))
+    # the passage's own yes or no ("是的。", "不能，…"), kept because its question is the one
+    # asked, comes before whatever sentence leads: the verdict first, then what it rests on
+    verdict = ""
+    if not prefix and lead_i > 0 and question.asks_yes_no and lead_sentences \
+            and _answer_resources()[1].match(lead_sentences[0] + "。") \
+            and len(lead_sentences[0]) <= OPENER_MAX_CHARS \
+            and _drop_foreign_opener(lead_sentences[0], lead_hit, question) == lead_sentences[0]:
+        verdict = lead_sentences[0]
+    lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix) - len(verdict))
     lead = prefix + lead
-    main, used = [lead] + ([rest] if rest else []), len(lead) + len(rest)
+    main, used = [verdict] * bool(verdict) + [lead] + ([rest] if rest else []), len(verdict) + len(lead) + len(rest)
     # then its neighbours: the sentences after it (a list's other items, what a definition
     # goes on to say), then those before it, within the budget
     lead_sentences = passage_sentences(lead_hit)
