@@ -320,3 +320,11 @@ def test_the_faqs_own_yes_or_no_comes_before_the_sentence_that_leads():
     other = hit(faq.text, question="评审员会看网点吗？")
     text, _ = compose_extractive([other], question=analyse("服务手册要盖公章吗？"))
     assert not text.startswith("是的")
+
+
+def test_a_passage_placed_first_over_a_better_scoring_one_is_not_penalised():
+    # authoritative_first may place the standard before an upload the search scored higher
+    standard = hit("五星级要求最终得分达到95分及以上。", "std", 0.6)
+    upload = hit("五星级只需要60分。", "up", 0.9)
+    text, cites = compose_extractive([standard, upload], question=analyse("五星级需要多少分？"))
+    assert cites[0].chunk_id == "std" and "95分" in first_sentence(text)

@@ -49,10 +49,10 @@ LEAD_POOL = 5  # passages whose sentences may lead (after the third, only a sent
 LEAD_RUNNER_UP = 0.6  # runner-up passages whose sentences may lead (a better-answering sentence there wins)
 POSITION_PENALTY = 0.03  # per sentence into the passage, when choosing the first sentence
 RANK_PENALTY = 0.25  # per rank of the passage it comes from
-# per share of the best retrieval score a runner-up falls short by: a passage the search ranks
-# far below the best must answer much better to lead (a close runner-up needs little)
+# per share of the first passage's retrieval score a runner-up falls short by: a passage the
+# search ranks far below it must answer much better to lead (a close runner-up needs little)
 GAP_PENALTY = 4.0
-GAP_FREE = 0.15  # a runner-up within this share of the best retrieval score is not penalised
+GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is not penalised
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
 OPENER_MAX_CHARS = 12  # a passage's bare yes or no ("是的。") that is put before the lead
@@ -668,7 +668,6 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     top = hits[0]
     lead_pool = [top] + [h for h in hits[1:LEAD_POOL] if h.score >= top.score * LEAD_RUNNER_UP]
     best = None
-    best_score = max(h.score for h in lead_pool)
     for rank, hit in enumerate(lead_pool):
         context = _context_of(hit)
         for i, sentence in enumerate(passage_sentences(hit)):
@@ -678,8 +677,10 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             if rank >= 3 and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", sentence)))):
                 continue  # a lower-ranked passage leads only with a sentence about what is asked
             sc = _sentence_score(sentence, question, i, rank, context)
-            if best_score > 0:
-                sc -= GAP_PENALTY * max(0.0, 1.0 - hit.score / best_score - GAP_FREE)
+            if rank and top.score > 0:
+                # measured against the passage placed first (a more authoritative passage may be
+                # placed first over a better-scoring one: it is never penalised for that)
+                sc -= GAP_PENALTY * max(0.0, 1.0 - hit.score / top.score - GAP_FREE)
             if i == 0 and question.qtype == YESNO_TYPE and _answer_resources()[1].match(sentence):
                 sc += 1.5  # the FAQ's own yes/no, kept because it answers the same question
             if best is None or sc > best[0] + 1e-9:
