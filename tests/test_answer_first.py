@@ -213,3 +213,118 @@ def test_a_list_the_question_does_not_name_an_item_of_is_quoted_from_its_first_i
     # an item the question names still leads
     text, _ = compose_extractive([hit(levels)], question=analyse("五星级售后服务单位要多少分？"))
     assert "95" in first_sentence(text)
+
+
+# ---- round 4: sentence choice by question type and focus, lead passage, supporting points
+
+
+def test_a_number_in_the_unit_asked_leads_even_in_chinese_numerals():
+    # "在证书有效期内" names the focus word for word, but only "三年" answers "几年"
+    passage = ("在证书有效期内，认证机构会对获证企业进行定期监督。"
+               "售后服务认证证书的有效期一般为三年。监督审核每年一次。")
+    text, _ = compose_extractive([hit(passage)], question=analyse("证书有效期是几年？"))
+    assert "三年" in first_sentence(text)
+    text, _ = compose_extractive([hit(passage)], question=analyse("证书有效期多久？"))
+    assert "三年" in first_sentence(text)
+
+
+def test_a_sentence_that_says_what_the_focus_includes_is_about_it():
+    passage = ("企业都可以申请，包括提供无形商品的企业。商品除了有形产品外还包括服务。"
+               "无形商品包括劳务和技术服务，如金融服务、咨询等。")
+    text, _ = compose_extractive([hit(passage)], question=analyse("无形商品具体是指啥？"))
+    assert first_sentence(text).startswith("无形商品包括劳务")
+
+
+def test_a_yes_no_question_leads_with_the_list_item_it_matches():
+    items = ("（1）权威认证，证明其服务领先。\n（2）招投标的重要参考。\n"
+             "（3）通过认证的企业可在产品及包装上标识星级标志。\n（4）服务达到国家标准。")
+    for q in ("星级标志能印在产品包装上吗？", "星级标志也能印在产品包装上？"):  # by cue, by intonation
+        text, _ = compose_extractive([hit(items, question="认证有什么好处？")], question=analyse(q))
+        assert "包装" in first_sentence(text), q
+    # a list asked for still starts from its first item
+    text, _ = compose_extractive([hit(items, question="认证有什么好处？")], question=analyse("认证有哪些好处"))
+    assert first_sentence(text).startswith("（1）")
+
+
+def test_a_hedged_yes_no_opener_is_the_faqs_own_answer():
+    from assistant.pipeline.answer import _answer_resources
+
+    opener = _answer_resources()[1]
+    assert opener.match("一般不能，星级评定在达标一年后进行。")
+    assert opener.match("原则上可以，但要先整改。")
+    assert not opener.match("一般情况下企业先申请达标级。")
+
+
+def test_a_runner_up_far_below_the_best_passage_needs_a_much_better_sentence_to_lead():
+    question = analyse("第一次申请能直接评五星级吗？")
+    best = hit("五星级评定一般在企业获得达标级一年后进行。", "a", 0.85)
+    runner = "五星级要求95分以上，直接申请也按此。"  # answers a little better by its words
+    text, _ = compose_extractive([best, hit(runner, "b", 0.55)], question=question)
+    assert first_sentence(text).startswith("五星级评定")  # ranked far below: it does not lead
+    text, _ = compose_extractive([best, hit(runner, "b", 0.84)], question=question)
+    assert first_sentence(text).startswith("五星级要求")  # nearly as well ranked: it leads
+
+
+def test_the_passages_second_best_answer_follows_the_lead():
+    passage = ("证书有效期内认证机构每年监督一次。监督方式包括定期审核和抽查。审核范围可能缩小。"
+               "发现问题会要求限期整改。整改不力的，认证机构将撤销证书。")
+    text, _ = compose_extractive([hit(passage)], question=analyse("证书有效期内每年都要监督吗？"))
+    sentences = re.findall(r"[^。]*。", text)
+    assert "每年监督" in sentences[0]
+    # an intro ending in a colon keeps its list right after it
+    intro = "审核组由审核员组成，依据标准检查。审核的内容主要包括：\n与管理层面谈；\n查阅记录；\n企业应配合审核组的工作。"
+    text, _ = compose_extractive([hit(intro)], question=analyse("现场审核审核组会干什么？"))
+    assert text.index("审核的内容主要包括") < text.index("与管理层面谈")
+
+
+def test_a_continuing_sentence_is_led_by_the_short_one_before_it():
+    passage = ("商品售后服务认证是服务认证类别，颁发服务认证证书。"
+               "而管理体系认证是管理体系认证类别，颁发管理体系认证证书。")
+    text, _ = compose_extractive([hit(passage)], question=analyse("管理体系认证发的是什么证书？"))
+    assert first_sentence(text).startswith("商品售后服务认证是服务认证类别")
+    assert "管理体系认证证书" in text[:150]
+
+
+
+def test_a_permission_question_is_answered_by_a_verdict_on_what_it_asks():
+    from assistant.pipeline.answer import VERDICT_BONUS, _sentence_score
+
+    def gain(question, verdict, plain):
+        q = analyse(question)
+        return _sentence_score(verdict, q, 0, 0) - _sentence_score(plain, q, 0, 0)
+
+    verdict, plain = "合法经营的企业都可以申请认证。", "合法经营的企业多半申请认证。"
+    assert gain("我们只做管理咨询，能申请认证不", verdict, plain) == pytest.approx(VERDICT_BONUS)
+    assert gain("管理咨询公司可以申请认证吗？", verdict, plain) >= VERDICT_BONUS  # and the 能否 cue
+    # not a permission question: a verdict is no answer to it
+    assert gain("申请认证的企业有哪些？", verdict, plain) == pytest.approx(0.0)
+    # a verdict on something the question does not ask about earns nothing
+    assert gain("第一次申请能直接评五星级吗？", "管理体系认证存在不符合就不能通过。",
+                "管理体系认证存在不符合就难以通过。") == pytest.approx(0.0)
+
+
+def test_markdown_image_marks_are_not_sentence_ends():
+    from assistant.pipeline.answer import passage_sentences
+
+    got = passage_sentences(hit("本公司承诺上门维修![x](http://127.0.0.1/p.png)。记录保存三年!请放心。"))
+    assert got == ["本公司承诺上门维修![x](http://127.0.0.1/p.png)。", "记录保存三年!", "请放心。"]
+
+
+def test_the_faqs_own_yes_or_no_comes_before_the_sentence_that_leads():
+    faq = hit("是的。\n标准条款明确要求，以企业文件形式形成完整的售后服务手册。\n叫服务手册或体系文件都可以。",
+              question="一定要有服务手册吗？")
+    text, _ = compose_extractive([faq], question=analyse("一定要有服务手册吗？"))
+    assert text.startswith("是的[1]。") and text.count("是的") == 1
+    assert "售后服务手册" in text[:80]
+    # the yes of a FAQ asking something else is not put before the lead
+    other = hit(faq.text, question="评审员会看网点吗？")
+    text, _ = compose_extractive([other], question=analyse("服务手册要盖公章吗？"))
+    assert not text.startswith("是的")
+
+
+def test_a_passage_placed_first_over_a_better_scoring_one_is_not_penalised():
+    # authoritative_first may place the standard before an upload the search scored higher
+    standard = hit("五星级要求最终得分达到95分及以上。", "std", 0.6)
+    upload = hit("五星级只需要60分。", "up", 0.9)
+    text, cites = compose_extractive([standard, upload], question=analyse("五星级需要多少分？"))
+    assert cites[0].chunk_id == "std" and "95分" in first_sentence(text)

@@ -304,3 +304,30 @@ def test_word_lists_come_from_the_resource_file():
 
 def test_counts_meet_the_issue():
     assert len(TYPE_CASES) + len(FOCUS_CASES) + len(CORE_CASES) >= 200
+
+
+@pytest.mark.parametrize("question,first", [
+    ("申请材料里的企业简介要写哪些内容", "企业简介"),
+    ("申请材料中的企业简介需要写哪些内容？", "企业简介"),
+    ("证书里面的认证范围怎么写", "认证范围"),
+])
+def test_the_place_a_thing_sits_in_is_not_the_focus(question, first):
+    assert analyse(question).focus[0] == first, analyse(question)
+
+
+def test_a_word_said_also_on_its_own_stays_a_focus():
+    # "材料" is said once as a place and once on its own: it is asked about
+    assert "材料" in analyse("材料里的简介要写什么？材料要盖章吗").focus
+
+
+@pytest.mark.parametrize("question,yes_no", [
+    ("给老客户发短信推荐新品，也能算售后服务？", True),  # by intonation alone
+    ("我们只做管理咨询，能做售后认证不", True),  # a verb-not question closed by its negation
+    ("星级标志能印在包装上吗", True),  # by its cue
+    ("证书有效期多久？", False),
+    ("无形商品具体指什么？", False),
+    ("评审组哪天来？", False),
+    ("售后服务认证", False),  # no question mark, no cue
+])
+def test_a_yes_no_question_by_cue_or_by_intonation(question, yes_no):
+    assert analyse(question).asks_yes_no is yes_no

@@ -40,6 +40,10 @@ _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSE = re.compile(r"[，,、：:…~～]+|\.{3,}")
 _PUNCT = re.compile(r"^[\W_]+$")
 _NUMBER = re.compile(r"^[\d.%％]+$")
+_NEGATION_END = re.compile(r"(?:不|没|没有|否)\s*[？?]?\s*$")
+# a question word of any kind (what, who, which, where, when, how, why, how many): a question
+# without one that ends in ？ asks yes or no
+_WH_WORD = re.compile(r"什么|甚么|啥|怎|咋|哪|谁|几|多少|多久|多长|多大|如何|为何|何时|何地|何种|何为|何谓")
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,17 @@ class Question:
         first = min((self.core.find(c) for c in cues if c and c in self.core), default=-1)
         at = self.core.find(self.focus[0])
         return self.focus[0] if 0 <= at < first else ""
+
+    @property
+    def asks_yes_no(self) -> bool:
+        """A yes/no question, by its cue ("能…吗", "是不是") or by intonation alone: a question
+        that ends in ？ with no question word ("也能算售后服务？")."""
+        if self.qtype == YESNO:
+            return True
+        if self.qtype != OTHER or _WH_WORD.search(self.core):
+            return False
+        # "…也能算售后服务？", or a verb-not question closed by its negation ("能做认证不")
+        return self.core.rstrip()[-1:] in ("？", "?") or bool(_NEGATION_END.search(self.core))
 
     @property
     def is_compound(self) -> bool:
@@ -259,11 +274,26 @@ def phrase_of(text: str, word: str) -> str:
     return _phrase(to_search_text(text), word)
 
 
+# a word followed by a locative ("材料里的", "标准中", "证书上的"): the place something else sits in
+_LOCATIVE = re.compile(r"\s*(?:里面|里边|里头|当中|之中|里|中|内|上)(?:的|有|讲|说|写|提到|规定)")
+
+
+def _is_container(clause: str, word: str) -> bool:
+    """``word`` is only said as the place of another thing ("申请材料里的企业简介"), everywhere
+    it occurs in ``clause``."""
+    # the word as asked or in any of its synonyms ("证书" folded into 认证证书)
+    said = [word] + [k for k, v in synonym_map().items() if v == word and k != word and k in clause]
+    ends = {m.end() for form in said for m in re.finditer(re.escape(form), clause)}
+    return bool(ends) and all(_LOCATIVE.match(clause, e) for e in ends)
+
+
 def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
     res = resources()
     generic = res["generic"]
     cues = res["constraint_cues"]
     ranked = [w for w, _ in salient_words(clause) if w not in cues]
+    # "申请材料里的企业简介": the place a thing sits in is not what is asked about
+    ranked.sort(key=lambda w: _is_container(clause, w))
     specific = [w for w in ranked if w not in generic]
     words = specific if specific or specific_only else ranked
     if not words:

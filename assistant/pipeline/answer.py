@@ -62,6 +62,14 @@ LEAD_POOL = 5  # passages whose sentences may lead (after the third, only a sent
 LEAD_RUNNER_UP = 0.6  # runner-up passages whose sentences may lead (a better-answering sentence there wins)
 POSITION_PENALTY = 0.03  # per sentence into the passage, when choosing the first sentence
 RANK_PENALTY = 0.25  # per rank of the passage it comes from
+# per share of the first passage's retrieval score a runner-up falls short by: a passage the
+# search ranks far below it must answer much better to lead (a close runner-up needs little)
+GAP_PENALTY = 4.0
+GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is not penalised
+PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
+VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
+OPENER_MAX_CHARS = 12  # a passage's bare yes or no ("是的。") that is put before the lead
+CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
 LEAD_MAX_CHARS = 112  # the first sentence, with its [n] marker, ends within 120 characters
 EMPTY_TEXT = "请输入一个问题，例如：“售后服务认证属于哪类认证？”或“得了88分能评几星？”"
 
@@ -472,6 +480,11 @@ def passage_sentences(hit: Hit) -> list[str]:
                                    str(hit.meta.get("heading_path", "")), str(hit.meta.get("title", ""))))
 
 
+# a sentence ends at 。！？, or at ! ? unless a bracket or a word follows at once (Markdown's
+# "![x](…)" is one piece of text, never two sentences; "Yahoo!Japan" one word)
+_SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[!?])(?![\[(（A-Za-z0-9_])")
+
+
 @lru_cache(maxsize=4096)
 def _passage_sentences(text: str, question: str, heading: str, title: str) -> tuple[str, ...]:
     """The passage's own sentences: no heading, title, byline, question echo or source line;
@@ -486,7 +499,7 @@ def _passage_sentences(text: str, question: str, heading: str, title: str) -> tu
         if stripped.rstrip("？?") in titles or _is_furniture(stripped, hit):
             continue
         stripped = stripped.lstrip(":：；; ")
-        for sentence in _SENT_END.split(stripped):
+        for sentence in _SENTENCE_END.split(stripped):
             sentence = sentence.strip()
             if sentence and sentence[-1] not in "？?" and len(sentence) > 1 \
                     and not _answer_resources()[2][-1].search(sentence):
@@ -526,6 +539,19 @@ def _fits(sentence: str, qtype: str) -> bool:
     return bool(cue and cue.search(sentence))
 
 
+@lru_cache(maxsize=1)
+def _verdict() -> re.Pattern:
+    from assistant.lang.resources import load_resource
+
+    return re.compile((load_resource("question.yaml") or {}).get("verdict") or r"(?!)")
+
+
+def _permission(core: str) -> bool:
+    from assistant.domain.question import resources
+
+    return bool(resources()["permission"].search(core))
+
+
 def _generic_words() -> frozenset[str]:
     from assistant.domain.question import resources
 
@@ -537,10 +563,22 @@ _ASKS_DATE = re.compile(r"何时|什么时候|啥时候|哪年|哪一年|几月|
 _ASKS_CODE = re.compile(r"编号|标准号|代号|号码|文号|代码|号是")
 _DATE_FORM = re.compile(r"\d{4}\s*年(\s*\d{1,2}\s*月)?|\d{4}[-/.]\d{1,2}")
 _CODE_FORM = re.compile(r"[A-Za-z]{1,6}\s*/?\s*[A-Za-z]?\s*\d{3,}|〔\d{4}〕\s*\d+")
-_NUMBER_FORM = re.compile(r"\d+(\.\d+)?\s*(分|个|项|类|级|次|条|份|家|名|人|%|％|倍|年|天|月|元|万|周|小时|工作日)")
+_NUMBER_FORM = re.compile(r"(?:\d+(\.\d+)?|(?<![一二两三四五六七八九十百千万])[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*"
+                          r"(分|个|项|类|级|次|条|份|家|名|人|%|％|倍|年|天|月|元|万|周|小时|工作日)")
+# the unit a 多少/几 question asks its number in ("几年", "多少分", "几个工作日"): a sentence
+# stating a number in that unit answers it
+_ASKED_NUMBER_UNIT = re.compile(r"(?:多少|几)\s*(?:个)?\s*(分|项|类|级|星|次|条|份|家|名|人|年|天|月|周|小时|工作日|元|倍)")
+_TIME_UNITS = frozenset({"年", "天", "月", "周", "小时", "工作日"})
+# question types answered by one item of a list (a yes/no about it, a choice among them): the
+# item the question matches leads, not the list's first item
+_ITEM_ANSWERS = frozenset({YESNO_TYPE, "哪个"})
 _CLAUSES = re.compile(r"[，,；;。？?！!]")
-_SUBJECT_END = re.compile(r"[:：]|是|指|为|即")
-_CONNECTIVE = re.compile(r"^(因此|所以|因而|故|但是|但|然而|而且|并且|此外|另外|同时|也就是说|换句话说|反过来|相反|否则|这样|这意味着|表明|由此)")
+_SUBJECT_END = re.compile(r"[:：]|是|指|为|即|包括|包含|分为|主要有|一般|通常")
+_CONNECTIVE = re.compile(r"^(因此|所以|因而|故|但是|但|然而|而且|并且|此外|另外|同时|也就是说|换句话说|反过来|相反|否则|这样|这意味着|表明|由此"
+                         r"|而(?!言)|其中|还有|其次|再次|上述|前者|后者)")
+# openers that need the sentence before them to be understood ("而…" contrasts with it, "其中"
+# and "上述" point back into it, "也就是说" restates it); "此外", "同时" only add to it
+_DEPENDENT = re.compile(r"^(而(?!言)|其中|上述|前者|后者|也就是说|换句话说|这意味着|反过来|相反)")
 _EXAMPLE = re.compile(r"^(以.{1,12}为例|例如|比如|譬如|举例|举个例子)")
 
 
@@ -558,6 +596,8 @@ def _focus_match(word: str, text: str) -> float:
     """1 when ``word`` is said as asked, 0.6 when only a synonym or its parts are, else 0."""
     if word in text:
         return 1.0
+    if "的" not in word and word in text.replace("的", ""):
+        return 0.9  # said with an attributive 的 inside it ("证书的有效期" for 证书有效期)
     return 0.6 if word_in(word, text) else 0.0
 
 
@@ -607,8 +647,18 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     types, asks_date, asks_code = asked_forms(question.text)
     if _fits(text, question.qtype) or any(_fits(text, t) for t in types if t != question.qtype):
         score += 0.75
+    if question.asks_yes_no and _permission(question.core) and any(
+            _verdict().search(c) and any(word_in(w, c) for w, _ in question.words)
+            for c in _CLAUSES.split(text)):
+        # it says whether what is asked is allowed or required, not only what it is
+        score += VERDICT_BONUS
     if ("多少" in types or "多久" in types) and _NUMBER_FORM.search(text):
         score += 0.5  # a number with its unit, not only a word that looks like one
+        units = {m.group(1) for m in _ASKED_NUMBER_UNIT.finditer(question.core)}
+        if "多久" in types and not units:
+            units = _TIME_UNITS  # a span asked for: a number of any unit of time
+        if units and any(m.group(2) in units for m in _NUMBER_FORM.finditer(text)):
+            score += 1.0  # the number in the unit asked for ("几年" -> "三年")
     if ("哪些" in types or question.qtype == "哪些") and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
         score += 0.75  # a list, or an item of one
     if asks_date and _DATE_FORM.search(text):
@@ -707,6 +757,20 @@ def _overlaps(a: str, b: str) -> bool:
     return bool(ga and gb) and len(ga & gb) / min(len(ga), len(gb)) > 0.7
 
 
+def _promote_runner_up(sentences: list[str], lead_i: int, order: list[int], question, context: str) -> list[int]:
+    """``order`` with the passage's second-best answer to the question moved up to follow the
+    lead, when it answers clearly better than the sentence that would follow (a passage that
+    says what is asked in two places: "有效期为三年" after "在证书有效期内…")."""
+    if len(order) < 2:
+        return order
+    scores = {i: _sentence_score(sentences[i], question, 0, 0, context) for i in order}
+    runner = max(order, key=lambda i: (scores[i], -i))
+    if runner == order[0] or scores[runner] < scores[order[0]] + PROMOTE_MARGIN \
+            or sentences[order[0]].rstrip()[-1:] in "：:":
+        return order  # no clearly better answer, or the next sentence introduces what follows it
+    return [runner] + [i for i in order if i != runner]
+
+
 def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_support: int = 2,
                        support_ratio: float = 0.55, query_tokens: list[str] | None = None,
                        relevance=None, min_support_relevance: float = 0.4,
@@ -752,6 +816,10 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             if rank >= 3 and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", sentence)))):
                 continue  # a lower-ranked passage leads only with a sentence about what is asked
             sc = _sentence_score(sentence, question, i, rank, context)
+            if rank and top.score > 0:
+                # measured against the passage placed first (a more authoritative passage may be
+                # placed first over a better-scoring one: it is never penalised for that)
+                sc -= GAP_PENALTY * max(0.0, 1.0 - hit.score / top.score - GAP_FREE)
             if i == 0 and question.qtype == YESNO_TYPE and _answer_resources()[1].match(sentence):
                 sc += 1.5  # the FAQ's own yes/no, kept because it answers the same question
             if best is None or sc > best[0] + 1e-9:
@@ -763,10 +831,18 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # an item of a list that the question does not name: the list is the answer, from its first item
     lead_sentences = passage_sentences(lead_hit)
     if lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i]) \
+            and question.qtype not in _ITEM_ANSWERS and not question.asks_yes_no \
             and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", lead)))):
         first = next(i for i in range(lead_i + 1) if _ENUM.match(lead_sentences[i]))
         if first < lead_i:
             lead_i, lead = first, lead_sentences[first]
+    # a sentence that goes on from the one before it ("而…", "其中…", "也就是说…") is read after
+    # it: a short sentence before it leads, the chosen one follows
+    if 0 < lead_i < len(lead_sentences) and lead == lead_sentences[lead_i] \
+            and _DEPENDENT.match(_norm(_ENUM.sub("", lead))) \
+            and len(lead_sentences[lead_i - 1]) <= CONTEXT_MAX_CHARS \
+            and lead_sentences[lead_i - 1].rstrip()[-1:] not in "：:":
+        lead_i, lead = lead_i - 1, lead_sentences[lead_i - 1]
     # a yes/no question about something no passage names ("个体工商户"): say so, then give the
     # general condition the documents state, so the answer never reads as a yes or no about it
     prefix = ""
@@ -775,9 +851,17 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         seen_text = "\n".join(_norm(h.text) for h in hits)
         if not word_in(focus, seen_text):
             prefix = f"知识库没有专门提到“{focus}”，相关条件是："
-    lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix))
+    # the passage's own yes or no ("是的。", "不能，…"), kept because its question is the one
+    # asked, comes before whatever sentence leads: the verdict first, then what it rests on
+    verdict = ""
+    if not prefix and lead_i > 0 and question.asks_yes_no and lead_sentences \
+            and _answer_resources()[1].match(lead_sentences[0] + "。") \
+            and len(lead_sentences[0]) <= OPENER_MAX_CHARS \
+            and _drop_foreign_opener(lead_sentences[0], lead_hit, question) == lead_sentences[0]:
+        verdict = lead_sentences[0]
+    lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix) - len(verdict))
     lead = prefix + lead
-    main, used = [lead] + ([rest] if rest else []), len(lead) + len(rest)
+    main, used = [verdict] * bool(verdict) + [lead] + ([rest] if rest else []), len(verdict) + len(lead) + len(rest)
     # then its neighbours: the sentences after it (a list's other items, what a definition
     # goes on to say), then those before it, within the budget
     lead_sentences = passage_sentences(lead_hit)
@@ -785,6 +869,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     if lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i]) and "哪些" in ({question.qtype} | asked_forms(question.text)[0]):
         # a list asked for, led by one of its items: the other items first, examples after
         order.sort(key=lambda i: not _ENUM.match(lead_sentences[i]))
+    else:
+        order = _promote_runner_up(lead_sentences, lead_i, order, question, _context_of(lead_hit))
     for i in order:
         sentence = lead_sentences[i]
         if i == 0:
