@@ -201,9 +201,12 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                     focus_missing=focus_missing, focus_rarity=focus_rarity,
                     qtype=FACT_TYPE if question.asks_fact else question.qtype, ask_missing=ask_missing,
                     name_missing=name_missing, unit_missing=unit_missing,
-                    focus_noun=tag.startswith("n"), focus_verbal=tag[:1] in ("v", "i", "l"))
+                    focus_noun=tag.startswith("n"), focus_verbal=tag[:1] in _CONTEXT_TAGS)
 
 
+# a missing focus with one of these tags in jieba's dictionary is the story around the question,
+# not what it asks for: verbs (写进), idioms (万事大吉), set phrases, and time words (下周, 去年)
+_CONTEXT_TAGS = ("v", "i", "l", "t")
 _PROPER_TAGS = frozenset({"ns", "nt", "nrt"})  # not nr or nz: they tag many common words (明白, 盖章)
 
 
