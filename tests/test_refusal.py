@@ -369,3 +369,17 @@ def test_an_asked_attribute_is_stated_in_its_form(question, evidence, attribute)
     ev = evidence_for(analyse(question), [evidence])
     assert ev.unit_missing == attribute
     assert AbstainPolicy().should_abstain(ev, True) == bool(attribute)
+
+
+def test_company_records_yield_to_documents_that_record_them():
+    """"他们拿了几星" is refused on documents without company results, and answered when a user's
+    own documents list certified companies (a gap topic is a claim about the knowledge base)."""
+    from assistant.domain.scope import topic_yields, topics
+    from assistant.lang.text import to_search_text
+
+    topic = next(t for t in topics() if t.name == "company_records")
+    question = to_search_text("隔壁那家做热水器的公司拿了五星级，他们是在哪家机构认证的？")
+    assert topic.pattern.search(question)
+    listing = "某某电器有限公司于2023年获得五星级售后服务认证，认证机构为中国质量认证中心。"
+    assert topic_yields(topic, question, lambda: [listing])
+    assert not topic_yields(topic, question, lambda: ["售后服务认证的认证机构有中国质量认证中心等。"])
