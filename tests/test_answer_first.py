@@ -328,3 +328,10 @@ def test_a_passage_placed_first_over_a_better_scoring_one_is_not_penalised():
     upload = hit("五星级只需要60分。", "up", 0.9)
     text, cites = compose_extractive([standard, upload], question=analyse("五星级需要多少分？"))
     assert cites[0].chunk_id == "std" and "95分" in first_sentence(text)
+
+
+def test_a_list_items_separator_does_not_end_a_cited_sentence():
+    from assistant.pipeline.answer import _cite
+
+    assert _cite(["营业执照副本复印件;", "近一年的满意度调查记录；", "其他材料。"], 2) == \
+        "营业执照副本复印件[2]。近一年的满意度调查记录[2]。其他材料[2]。"

@@ -521,7 +521,7 @@ def _cite(sentences: list[str], n: int) -> str:
     out = []
     for s in sentences:
         end = s[-1] if s[-1] in "。！？!?" else ""
-        body = s[:-1] if end else s
+        body = (s[:-1] if end else s).rstrip(";；,，、 ")  # a list item's ";" does not end a sentence
         out.append(f"{body}[{n}]{end or '。'}")
     return "".join(out)
 
