@@ -60,3 +60,15 @@ def test_the_engine_answers_the_corrected_question_and_says_so(assistant):
     ans = assistant.ask("售后服务认证的认证机购有哪些")
     assert any("认证机构" in n and "认证机购" in n for n in ans.notices)
     assert not ans.abstained and ans.citations
+
+
+def test_the_pinyin_table_is_read_without_importing_the_package():
+    """Fast start: importing pypinyin costs about 360 ms (its phrase dictionaries); the slips
+    need only its character table."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from assistant.lang.slips import correct_slips; "
+            "assert correct_slips('售后服务认正的证书') == '售后服务认证的证书'; print('pypinyin' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
