@@ -324,3 +324,8 @@ def test_a_rule_missing_from_the_knowledge_base_is_said_not_cited(settings, tmp_
             assert "没有找到这条规则的出处" in sentence and not MARK.search(sentence)
         if "等级为" in sentence:
             assert _cited(ans, sentence) and "95" in _cited(ans, sentence)[0]
+
+
+def test_the_gap_names_the_next_grades_threshold(assistant):
+    ans = assistant.ask("我们得了88分，离下一档还差几分")
+    assert "距四星级（90 分）还差 2 分" in ans.answer
