@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 
 from assistant.index.embedders.hashing import HashingEmbedder

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 # Metrics the ablation table compares (full documents vs. every asks:/variants: phrasing removed).

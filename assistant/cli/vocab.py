@@ -23,7 +23,6 @@ def register(sub, common) -> None:
 
 def run(args) -> int:
     from assistant.cli import settings_from_args
-    from assistant.errors import UserError
     from assistant.upkeep.vocab import Vocabulary
 
     vocab = Vocabulary(settings_from_args(args))
