@@ -6,6 +6,7 @@ optionally reranked by a cross-encoder.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,6 +90,20 @@ class Retrieval:
 SIBLING_UNITS = ("question", "clause", "article")
 SIBLING_LEADS = 3
 PASSAGE_CACHE = 4096  # passages kept in memory per index version
+
+
+# A question that asks several things in turn ("标准号是多少？满分几分？") is split at its question
+# marks and semicolons; each part with this many tokens of its own is searched on its own too.
+PART_MIN_TOKENS = 2
+PART_SPLIT = re.compile(r"[?？;；]+")
+
+
+def question_parts(query: str) -> list[str]:
+    """The sub-questions of a compound question, in order ([] when it asks one thing): the
+    pieces between question marks or semicolons that carry words of their own."""
+    parts = [p.strip(" ,，。:：") for p in PART_SPLIT.split(query)]
+    parts = [p for p in parts if len(tokenize(to_search_text(p), normalised=True)) >= PART_MIN_TOKENS]
+    return parts if len(parts) >= 2 else []
 
 
 class Retriever:
@@ -177,6 +192,37 @@ class Retriever:
                 out.insert(i + 1, placed)
                 i += 1
             i += 1
+        return out[:k]
+
+    def part_lead(self, part: str, doc_type: str | None) -> Hit | None:
+        """The best passage for one sub-question on its own (fused, then by its own coverage)."""
+        lists, tokens, _dense, _faq = self._ranked_lists(part, doc_type)
+        fused = fuse(lists, scaled=("faq", "phrase", "margin"))[:RERANK_POOL]
+        by_id = self._passages([cid for cid, _ in fused])
+        hits = [Hit(chunk_id=cid, text=by_id[cid].text, meta=by_id[cid].meta, score=score)
+                for cid, score in fused if cid in by_id]
+        if not hits:
+            return None
+        return self.rerank_by_coverage(tokens, hits)[0] if COVERAGE_WEIGHT else hits[0]
+
+    def with_part_leads(self, query: str, hits: list[Hit], k: int, doc_type: str | None) -> list[Hit]:
+        """For a compound question (``question_parts``), the best passage of each sub-question
+        that the whole question's list left out of its first places is put right after the
+        lead, so every part asked has its passage among those an answer is made from; each is
+        scored as the lead (it answers part of the same question)."""
+        parts = question_parts(query)
+        if not parts or not hits:
+            return hits
+        leads: list[Hit] = []
+        for part in parts:
+            lead = self.part_lead(part, doc_type)
+            if lead is not None and all(h.chunk_id != lead.chunk_id for h in [hits[0], *leads]):
+                leads.append(lead)
+        placed = {h.chunk_id for h in leads}
+        rest = [h for h in hits[1:] if h.chunk_id not in placed]
+        for lead in leads:
+            lead.score = hits[0].score
+        out = [hits[0], *leads, *rest]
         return out[:k]
 
     def coverage_of(self, tokens: list[str], hit: Hit) -> float:
@@ -298,6 +344,7 @@ class Retriever:
             hits = self.reranker.rerank(context or query, hits)[:k]
         elif COVERAGE_WEIGHT and hits:
             hits = self.rerank_by_coverage(tokens, hits, focus)[:k]
+        hits = self.with_part_leads(query, hits, k, doc_type)
         hits = self.with_unit_siblings(hits, k)
         t2 = time.perf_counter()
         hit_ids = {h.chunk_id for h in hits}
