@@ -140,3 +140,24 @@ def test_each_sub_question_keeps_its_own_best_passage_near_the_lead(settings, tm
     # through retrieve: both parts' passages are among the first two
     both = [h.chunk_id for h in retriever.retrieve("证书有效期多久？投诉多久答复？", k=5).hits[:2]]
     assert set(both) == {validity.chunk_id, complaint.chunk_id}
+
+
+# --------------------------------------------------------------------------- count questions
+
+def test_a_count_question_word_is_found_where_the_passage_states_the_count():
+    from assistant.pipeline.retrieval import count_answered, coverage
+
+    assert count_answered("几类", "我国的认证分为三类")
+    assert count_answered("多少分", "达到 95 分以上")
+    assert count_answered("哪几步", "整个流程分5步")
+    assert not count_answered("几类", "属于服务认证类别")  # the measure word without a number
+    assert not count_answered("多少", "共 100 家")  # no measure word asked
+    assert not count_answered("认证", "三认证")  # not a question word
+
+    def idf(_t):
+        return 1.0
+
+    tokens = ["认证", "几类"]
+    stated = coverage(tokens, {"认证"}, "认证分三类", idf)
+    unstated = coverage(tokens, {"认证"}, "认证有很多种类", idf)
+    assert stated == 1.0 and unstated == 0.5

@@ -44,14 +44,29 @@ def fuse(ranked_lists: dict[str, list[tuple[str, float]]], weights: dict[str, fl
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+# A question for a count or amount ("几类", "哪几步", "多少分") is answered by a number with the
+# same measure word ("三类", "5 步", "70分"): the question word itself never occurs in the answer.
+COUNT_QUESTION = re.compile(r"^(?:哪|多少|几)+(?P<unit>[^\d\W哪几多少]{1,2})$")
+NUMERAL = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*"
+
+
+def count_answered(token: str, chunk_text: str) -> bool:
+    """Whether ``chunk_text`` states a number with the measure word a count question
+    (``COUNT_QUESTION``) asks for."""
+    m = COUNT_QUESTION.match(token)
+    return bool(m) and re.search(NUMERAL + re.escape(m.group("unit")), chunk_text) is not None
+
+
 def coverage(query_tokens: list[str], chunk_tokens: set[str], chunk_text: str, idf) -> float:
     """IDF-weighted share of the query's tokens found in a chunk (0..1), by token or substring,
-    so segmentation differences between query and passage do not count as missing words."""
+    so segmentation differences between query and passage do not count as missing words; a
+    count question's word (几类) is found where the passage states that count (三类)."""
     if not query_tokens:
         return 0.0
     total = sum(idf(t) for t in set(query_tokens))
     # substring matching only for words: a lone character (包, 人) occurs almost everywhere
-    got = sum(idf(t) for t in set(query_tokens) if t in chunk_tokens or (len(t) > 1 and t in chunk_text))
+    got = sum(idf(t) for t in set(query_tokens) if t in chunk_tokens or (len(t) > 1 and t in chunk_text)
+              or count_answered(t, chunk_text))
     return got / total if total else 0.0
 
 
