@@ -161,3 +161,26 @@ def test_a_count_question_word_is_found_where_the_passage_states_the_count():
     stated = coverage(tokens, {"认证"}, "认证分三类", idf)
     unstated = coverage(tokens, {"认证"}, "认证有很多种类", idf)
     assert stated == 1.0 and unstated == 0.5
+
+
+# --------------------------------------------------------------------------- heading path
+
+def test_a_sub_section_counts_the_headings_above_it_as_its_words():
+    from assistant.pipeline.retrieval import Retriever
+    from assistant.types import Hit
+
+    class _Lexical:
+        ids = ()
+
+        @staticmethod
+        def idf(_t):
+            return 1.0
+
+    retriever = Retriever(store=None, embedder=None, lexical=_Lexical())
+    step = Hit(chunk_id="d::1", text="（二）提交申请\n企业向机构提交申请书。", score=1.0,
+               meta={"heading_path": "三、办证的详细流程 > （二）提交申请", "tokens": "提交 申请 企业 机构 申请书"})
+    alone = Hit(chunk_id="d::2", text="（二）提交申请\n企业向机构提交申请书。", score=1.0,
+                meta={"heading_path": "（二）提交申请", "tokens": "提交 申请 企业 机构 申请书"})
+    tokens = ["流程", "申请"]
+    assert retriever.coverage_of(tokens, step) == 1.0  # 流程 is named by the section it belongs to
+    assert retriever.coverage_of(tokens, alone) == 0.5  # its own heading was already its text

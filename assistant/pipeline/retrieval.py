@@ -241,8 +241,14 @@ class Retriever:
         return out[:k]
 
     def coverage_of(self, tokens: list[str], hit: Hit) -> float:
-        return coverage(tokens, set(str(hit.meta.get("tokens", "")).split()), to_search_text(hit.text),
-                        self.lexical.idf)
+        """``coverage`` of ``hit`` for ``tokens``; the headings above its own (its heading path)
+        count as its text: a step of a process or an item of a list, each a sub-section, is
+        still about what its section heading names ("……的详细流程 > （一）自我评估")."""
+        text = to_search_text(hit.text)
+        parents = str(hit.meta.get("heading_path", "")).split(" > ")[:-1]
+        if parents:
+            text = to_search_text(" ".join(parents)) + "\n" + text
+        return coverage(tokens, set(str(hit.meta.get("tokens", "")).split()), text, self.lexical.idf)
 
     def phrase_matches(self, query_vec, k: int = 10) -> list[tuple[str, float]]:
         """Chunks whose FAQ question or a variant is most similar to the query (cosine)."""
