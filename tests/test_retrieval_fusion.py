@@ -132,7 +132,11 @@ def test_each_sub_question_keeps_its_own_best_passage_near_the_lead(settings, tm
     ids = [h.chunk_id for h in hits]
     # the lead stays first, the other part's passage comes right after it, nothing repeats
     assert ids == [complaint.chunk_id, validity.chunk_id, visit.chunk_id]
-    assert hits[1].score == hits[0].score
+    assert [h.score for h in hits] == [complaint.score, validity.score, visit.score]  # each keeps its own
+    # only passages the whole question listed among its first k are moved: none is brought in
+    # from outside them, and none of them is pushed out
+    assert [h.chunk_id for h in retriever.with_part_leads(
+        "证书有效期多久？投诉多久答复？", [complaint, visit, validity], 2, None)] == [complaint.chunk_id, visit.chunk_id]
     # a single question is left as it was
     plain = retriever.retrieve("证书有效期多久", k=5).hits
     assert [h.chunk_id for h in retriever.with_part_leads("证书有效期多久", plain, 5, None)] == \

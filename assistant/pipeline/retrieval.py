@@ -221,24 +221,25 @@ class Retriever:
         return self.rerank_by_coverage(tokens, hits)[0] if COVERAGE_WEIGHT else hits[0]
 
     def with_part_leads(self, query: str, hits: list[Hit], k: int, doc_type: str | None) -> list[Hit]:
-        """For a compound question (``question_parts``), the best passage of each sub-question
-        that the whole question's list left out of its first places is put right after the
-        lead, so every part asked has its passage among those an answer is made from; each is
-        scored as the lead (it answers part of the same question)."""
+        """The first ``k`` of ``hits`` (the whole question's candidates, best first); for a
+        compound question (``question_parts``), each sub-question's own best passage that the
+        whole question's candidates hold but left out of the first places is put right after
+        the lead, so every part asked has its passage among those an answer is made from. A
+        passage the whole question did not find at all is not brought in (a part read alone,
+        "要不要交钱", drifts), and each keeps its own score, so the lead stays first."""
         parts = question_parts(query)
-        if not parts or not hits:
-            return hits
+        if not parts or len(hits) < 2:
+            return hits[:k]
+        listed = {h.chunk_id: h for h in hits[:k]}
         leads: list[Hit] = []
         for part in parts:
             lead = self.part_lead(part, doc_type)
-            if lead is not None and all(h.chunk_id != lead.chunk_id for h in [hits[0], *leads]):
-                leads.append(lead)
+            if lead is None or lead.chunk_id not in listed:
+                continue
+            if all(h.chunk_id != lead.chunk_id for h in [hits[0], *leads]):
+                leads.append(listed[lead.chunk_id])
         placed = {h.chunk_id for h in leads}
-        rest = [h for h in hits[1:] if h.chunk_id not in placed]
-        for lead in leads:
-            lead.score = hits[0].score
-        out = [hits[0], *leads, *rest]
-        return out[:k]
+        return [hits[0], *leads, *[h for h in hits[1:] if h.chunk_id not in placed]][:k]
 
     def coverage_of(self, tokens: list[str], hit: Hit) -> float:
         """``coverage`` of ``hit`` for ``tokens``; the headings above its own (its heading path)
@@ -362,9 +363,9 @@ class Retriever:
             hits.append(Hit(chunk_id=cid, text=h.text, meta=h.meta, score=score,
                             lexical_score=lex_scores.get(cid), dense_score=dense_scores.get(cid)))
         if self.reranker and hits:
-            hits = self.reranker.rerank(context or query, hits)[:k]
+            hits = self.reranker.rerank(context or query, hits)
         elif COVERAGE_WEIGHT and hits:
-            hits = self.rerank_by_coverage(tokens, hits, focus)[:k]
+            hits = self.rerank_by_coverage(tokens, hits, focus)
         hits = self.with_part_leads(query, hits, k, doc_type)
         hits = self.with_unit_siblings(hits, k)
         t2 = time.perf_counter()
