@@ -89,3 +89,102 @@ def test_the_rest_of_a_cut_answer_follows_its_first_part(settings, tmp_path):
     ids = [h.chunk_id for h in hits]
     assert parts[1].chunk_id in ids
     assert ids.index(parts[1].chunk_id) == ids.index(parts[0].chunk_id) + 1
+
+
+# --------------------------------------------------------------------------- compound questions
+
+def test_a_compound_question_is_split_into_its_sub_questions():
+    from assistant.pipeline.retrieval import question_parts
+
+    assert question_parts("评审人日跟哪些因素有关？每个固定网点最少算多少？") == [
+        "评审人日跟哪些因素有关", "每个固定网点最少算多少"]
+    assert question_parts("标准号是多少;满分几分") == ["标准号是多少", "满分几分"]
+    assert question_parts("售后服务认证有效期几年？") == []  # one question
+    assert question_parts("有效期几年？啊？") == []  # a part without words of its own does not count
+
+
+def _three_topic_page() -> str:
+    return (
+        "示例问答页\n\n"
+        "1、证书有效期多久？\n\n答：认证证书有效期为三年，每年接受一次监督评审。\n\n"
+        "2、投诉多久答复？\n\n答：受理后三个工作日内书面答复客户。\n\n"
+        "3、维修网点多久到场？\n\n答：城区二十四小时内到场，郊县四十八小时内到场。\n"
+    )
+
+
+def test_each_sub_question_keeps_its_own_best_passage_near_the_lead(settings, tmp_path):
+    from assistant.core import Assistant
+    from assistant.kb import ingest
+
+    page = tmp_path / "docs" / "three_topics.txt"
+    page.parent.mkdir(parents=True)
+    page.write_text(_three_topic_page(), encoding="utf-8")
+    ingest(settings, [page.parent], progress=False)
+    retriever = Assistant(settings).retriever
+
+    def best(q):
+        return retriever.retrieve(q, k=5).hits[0]
+
+    validity, complaint, visit = best("证书有效期多久"), best("投诉多久答复"), best("维修网点多久到场")
+    assert "三年" in validity.text and "三个工作日" in complaint.text and "二十四小时" in visit.text
+    # the whole question's list placed one part's passage last
+    hits = retriever.with_part_leads("证书有效期多久？投诉多久答复？", [complaint, visit, validity], 5, None)
+    ids = [h.chunk_id for h in hits]
+    # the lead stays first, the other part's passage comes right after it, nothing repeats
+    assert ids == [complaint.chunk_id, validity.chunk_id, visit.chunk_id]
+    assert [h.score for h in hits] == [complaint.score, validity.score, visit.score]  # each keeps its own
+    # only passages the whole question listed among its first k are moved: none is brought in
+    # from outside them, and none of them is pushed out
+    assert [h.chunk_id for h in retriever.with_part_leads(
+        "证书有效期多久？投诉多久答复？", [complaint, visit, validity], 2, None)] == [complaint.chunk_id, visit.chunk_id]
+    # a single question is left as it was
+    plain = retriever.retrieve("证书有效期多久", k=5).hits
+    assert [h.chunk_id for h in retriever.with_part_leads("证书有效期多久", plain, 5, None)] == \
+        [h.chunk_id for h in plain]
+    # through retrieve: both parts' passages are among the first two
+    both = [h.chunk_id for h in retriever.retrieve("证书有效期多久？投诉多久答复？", k=5).hits[:2]]
+    assert set(both) == {validity.chunk_id, complaint.chunk_id}
+
+
+# --------------------------------------------------------------------------- count questions
+
+def test_a_count_question_word_is_found_where_the_passage_states_the_count():
+    from assistant.pipeline.retrieval import count_answered, coverage
+
+    assert count_answered("几类", "我国的认证分为三类")
+    assert count_answered("多少分", "达到 95 分以上")
+    assert count_answered("哪几步", "整个流程分5步")
+    assert not count_answered("几类", "属于服务认证类别")  # the measure word without a number
+    assert not count_answered("多少", "共 100 家")  # no measure word asked
+    assert not count_answered("认证", "三认证")  # not a question word
+
+    def idf(_t):
+        return 1.0
+
+    tokens = ["认证", "几类"]
+    stated = coverage(tokens, {"认证"}, "认证分三类", idf)
+    unstated = coverage(tokens, {"认证"}, "认证有很多种类", idf)
+    assert stated == 1.0 and unstated == 0.5
+
+
+# --------------------------------------------------------------------------- heading path
+
+def test_a_sub_section_counts_the_headings_above_it_as_its_words():
+    from assistant.pipeline.retrieval import Retriever
+    from assistant.types import Hit
+
+    class _Lexical:
+        ids = ()
+
+        @staticmethod
+        def idf(_t):
+            return 1.0
+
+    retriever = Retriever(store=None, embedder=None, lexical=_Lexical())
+    step = Hit(chunk_id="d::1", text="（二）提交申请\n企业向机构提交申请书。", score=1.0,
+               meta={"heading_path": "三、办证的详细流程 > （二）提交申请", "tokens": "提交 申请 企业 机构 申请书"})
+    alone = Hit(chunk_id="d::2", text="（二）提交申请\n企业向机构提交申请书。", score=1.0,
+                meta={"heading_path": "（二）提交申请", "tokens": "提交 申请 企业 机构 申请书"})
+    tokens = ["流程", "申请"]
+    assert retriever.coverage_of(tokens, step) == 1.0  # 流程 is named by the section it belongs to
+    assert retriever.coverage_of(tokens, alone) == 0.5  # its own heading was already its text

@@ -6,6 +6,7 @@ optionally reranked by a cross-encoder.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,14 +44,29 @@ def fuse(ranked_lists: dict[str, list[tuple[str, float]]], weights: dict[str, fl
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+# A question for a count or amount ("几类", "哪几步", "多少分") is answered by a number with the
+# same measure word ("三类", "5 步", "70分"): the question word itself never occurs in the answer.
+COUNT_QUESTION = re.compile(r"^(?:哪|多少|几)+(?P<unit>[^\d\W哪几多少]{1,2})$")
+NUMERAL = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*"
+
+
+def count_answered(token: str, chunk_text: str) -> bool:
+    """Whether ``chunk_text`` states a number with the measure word a count question
+    (``COUNT_QUESTION``) asks for."""
+    m = COUNT_QUESTION.match(token)
+    return bool(m) and re.search(NUMERAL + re.escape(m.group("unit")), chunk_text) is not None
+
+
 def coverage(query_tokens: list[str], chunk_tokens: set[str], chunk_text: str, idf) -> float:
     """IDF-weighted share of the query's tokens found in a chunk (0..1), by token or substring,
-    so segmentation differences between query and passage do not count as missing words."""
+    so segmentation differences between query and passage do not count as missing words; a
+    count question's word (几类) is found where the passage states that count (三类)."""
     if not query_tokens:
         return 0.0
     total = sum(idf(t) for t in set(query_tokens))
     # substring matching only for words: a lone character (包, 人) occurs almost everywhere
-    got = sum(idf(t) for t in set(query_tokens) if t in chunk_tokens or (len(t) > 1 and t in chunk_text))
+    got = sum(idf(t) for t in set(query_tokens) if t in chunk_tokens or (len(t) > 1 and t in chunk_text)
+              or count_answered(t, chunk_text))
     return got / total if total else 0.0
 
 
@@ -89,6 +105,20 @@ class Retrieval:
 SIBLING_UNITS = ("question", "clause", "article")
 SIBLING_LEADS = 3
 PASSAGE_CACHE = 4096  # passages kept in memory per index version
+
+
+# A question that asks several things in turn ("标准号是多少？满分几分？") is split at its question
+# marks and semicolons; each part with this many tokens of its own is searched on its own too.
+PART_MIN_TOKENS = 2
+PART_SPLIT = re.compile(r"[?？;；]+")
+
+
+def question_parts(query: str) -> list[str]:
+    """The sub-questions of a compound question, in order ([] when it asks one thing): the
+    pieces between question marks or semicolons that carry words of their own."""
+    parts = [p.strip(" ,，。:：") for p in PART_SPLIT.split(query)]
+    parts = [p for p in parts if len(tokenize(to_search_text(p), normalised=True)) >= PART_MIN_TOKENS]
+    return parts if len(parts) >= 2 else []
 
 
 class Retriever:
@@ -179,9 +209,47 @@ class Retriever:
             i += 1
         return out[:k]
 
+    def part_lead(self, part: str, doc_type: str | None) -> Hit | None:
+        """The best passage for one sub-question on its own (fused, then by its own coverage)."""
+        lists, tokens, _dense, _faq = self._ranked_lists(part, doc_type)
+        fused = fuse(lists, scaled=("faq", "phrase", "margin"))[:RERANK_POOL]
+        by_id = self._passages([cid for cid, _ in fused])
+        hits = [Hit(chunk_id=cid, text=by_id[cid].text, meta=by_id[cid].meta, score=score)
+                for cid, score in fused if cid in by_id]
+        if not hits:
+            return None
+        return self.rerank_by_coverage(tokens, hits)[0] if COVERAGE_WEIGHT else hits[0]
+
+    def with_part_leads(self, query: str, hits: list[Hit], k: int, doc_type: str | None) -> list[Hit]:
+        """The first ``k`` of ``hits`` (the whole question's candidates, best first); for a
+        compound question (``question_parts``), each sub-question's own best passage that the
+        whole question's candidates hold but left out of the first places is put right after
+        the lead, so every part asked has its passage among those an answer is made from. A
+        passage the whole question did not find at all is not brought in (a part read alone,
+        "要不要交钱", drifts), and each keeps its own score, so the lead stays first."""
+        parts = question_parts(query)
+        if not parts or len(hits) < 2:
+            return hits[:k]
+        listed = {h.chunk_id: h for h in hits[:k]}
+        leads: list[Hit] = []
+        for part in parts:
+            lead = self.part_lead(part, doc_type)
+            if lead is None or lead.chunk_id not in listed:
+                continue
+            if all(h.chunk_id != lead.chunk_id for h in [hits[0], *leads]):
+                leads.append(listed[lead.chunk_id])
+        placed = {h.chunk_id for h in leads}
+        return [hits[0], *leads, *[h for h in hits[1:] if h.chunk_id not in placed]][:k]
+
     def coverage_of(self, tokens: list[str], hit: Hit) -> float:
-        return coverage(tokens, set(str(hit.meta.get("tokens", "")).split()), to_search_text(hit.text),
-                        self.lexical.idf)
+        """``coverage`` of ``hit`` for ``tokens``; the headings above its own (its heading path)
+        count as its text: a step of a process or an item of a list, each a sub-section, is
+        still about what its section heading names ("……的详细流程 > （一）自我评估")."""
+        text = to_search_text(hit.text)
+        parents = str(hit.meta.get("heading_path", "")).split(" > ")[:-1]
+        if parents:
+            text = to_search_text(" ".join(parents)) + "\n" + text
+        return coverage(tokens, set(str(hit.meta.get("tokens", "")).split()), text, self.lexical.idf)
 
     def phrase_matches(self, query_vec, k: int = 10) -> list[tuple[str, float]]:
         """Chunks whose FAQ question or a variant is most similar to the query (cosine)."""
@@ -295,9 +363,10 @@ class Retriever:
             hits.append(Hit(chunk_id=cid, text=h.text, meta=h.meta, score=score,
                             lexical_score=lex_scores.get(cid), dense_score=dense_scores.get(cid)))
         if self.reranker and hits:
-            hits = self.reranker.rerank(context or query, hits)[:k]
+            hits = self.reranker.rerank(context or query, hits)
         elif COVERAGE_WEIGHT and hits:
-            hits = self.rerank_by_coverage(tokens, hits, focus)[:k]
+            hits = self.rerank_by_coverage(tokens, hits, focus)
+        hits = self.with_part_leads(query, hits, k, doc_type)
         hits = self.with_unit_siblings(hits, k)
         t2 = time.perf_counter()
         hit_ids = {h.chunk_id for h in hits}
