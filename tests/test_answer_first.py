@@ -328,3 +328,17 @@ def test_a_passage_placed_first_over_a_better_scoring_one_is_not_penalised():
     upload = hit("五星级只需要60分。", "up", 0.9)
     text, cites = compose_extractive([standard, upload], question=analyse("五星级需要多少分？"))
     assert cites[0].chunk_id == "std" and "95分" in first_sentence(text)
+
+
+def test_a_list_answer_gives_all_its_items_before_what_each_goes_on_to_say():
+    # each item has a long explanation after it: the items come first, so the last item is
+    # never crowded out by the explanations of the first ones
+    page = "会员分为不同级别:\n" + "\n".join(
+        f"{i}. {name}会员:积分达到{pts}分以上者。" + "这说明该会员的消费记录" + "较为稳定且持续良好" * 4 + "。"
+        for i, (name, pts) in enumerate((("普通", 100), ("白银", 300), ("黄金", 600), ("钻石", 900)), 1))
+    text, _ = compose_extractive([hit(page, heading_path="会员级别")], question=analyse("会员分几个级别？每级要多少积分？"))
+    main = text.split("\n\n补充")[0]
+    positions = [main.find(f"{pts}分") for pts in (100, 300, 600, 900)]
+    assert all(p >= 0 for p in positions), main
+    assert positions == sorted(positions)
+    assert positions[-1] < main.find("这说明")

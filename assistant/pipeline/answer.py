@@ -830,9 +830,10 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     _, lead_hit, lead_i, lead = best
     # an item of a list that the question does not name: the list is the answer, from its first item
     lead_sentences = passage_sentences(lead_hit)
-    if lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i]) \
-            and question.qtype not in _ITEM_ANSWERS and not question.asks_yes_no \
-            and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", lead)))):
+    list_answer = lead_i < len(lead_sentences) and bool(_ENUM.match(lead_sentences[lead_i])) \
+        and question.qtype not in _ITEM_ANSWERS and not question.asks_yes_no \
+        and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", lead))))
+    if list_answer:
         first = next(i for i in range(lead_i + 1) if _ENUM.match(lead_sentences[i]))
         if first < lead_i:
             lead_i, lead = first, lead_sentences[first]
@@ -866,8 +867,10 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # goes on to say), then those before it, within the budget
     lead_sentences = passage_sentences(lead_hit)
     order = list(range(lead_i + 1, len(lead_sentences))) + list(range(lead_i))
-    if lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i]) and "哪些" in ({question.qtype} | asked_forms(question.text)[0]):
-        # a list asked for, led by one of its items: the other items first, examples after
+    if list_answer or (lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i])
+                       and "哪些" in ({question.qtype} | asked_forms(question.text)[0])):
+        # a list is the answer (asked for, or led by an item the question does not name): its
+        # other items first, what each goes on to say and examples after
         order.sort(key=lambda i: not _ENUM.match(lead_sentences[i]))
     else:
         order = _promote_runner_up(lead_sentences, lead_i, order, question, _context_of(lead_hit))
