@@ -342,3 +342,16 @@ def test_a_list_answer_gives_all_its_items_before_what_each_goes_on_to_say():
     assert all(p >= 0 for p in positions), main
     assert positions == sorted(positions)
     assert positions[-1] < main.find("这说明")
+
+
+def test_a_which_question_is_answered_by_the_list_that_names_what_is_asked():
+    advice = hit("报名资料是主办方了解参赛队伍的重要依据,资料的完整性影响评选。队伍在准备报名资料时,要按要求整理。",
+                 cid="a", score=1.0, heading_path="注意事项 > 认真准备报名资料")
+    steps = hit("报名前,队伍先要自我检查。\n同时,队伍还需准备好相关的报名资料,一般包括:\n队员身份证复印件;\n"
+                "指导教师推荐信;\n作品说明书;\n其他证明材料(如有)。", cid="b", score=0.8, heading_path="流程 > 准备阶段")
+    text, cites = compose_extractive([advice, steps], question=analyse("报名一般得准备哪些资料？"))
+    main = text.split("\n\n补充")[0]
+    assert cites[0].chunk_id == "b"
+    assert first_sentence(text).startswith("同时,队伍还需准备好相关的报名资料")
+    items = [main.find(x) for x in ("身份证", "推荐信", "说明书", "其他证明")]
+    assert all(p > 0 for p in items) and items == sorted(items), main

@@ -65,6 +65,7 @@ RANK_PENALTY = 0.25  # per rank of the passage it comes from
 # per share of the first passage's retrieval score a runner-up falls short by: a passage the
 # search ranks far below it must answer much better to lead (a close runner-up needs little)
 GAP_PENALTY = 4.0
+LIST_INTRO_BONUS = 1.75  # a list's intro when a list is asked for (it no longer counts as a bare intro)
 GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is not penalised
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
@@ -771,6 +772,18 @@ def _promote_runner_up(sentences: list[str], lead_i: int, order: list[int], ques
     return [runner] + [i for i in order if i != runner]
 
 
+def _is_list_item(sentence: str) -> bool:
+    """An item of a list: an enumeration mark opens it, or it ends in a semicolon (a list set
+    out one item a line: "营业执照副本复印件；")."""
+    return bool(_ENUM.match(sentence)) or sentence.rstrip()[-1:] in "；;"
+
+
+def _introduces_list(sentences, i: int) -> bool:
+    """Sentence ``i`` ends in a colon and at least two list items follow it."""
+    return sentences[i].rstrip()[-1:] in "：:" and len(sentences) > i + 2 \
+        and all(_is_list_item(s) for s in sentences[i + 1:i + 3])
+
+
 def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_support: int = 2,
                        support_ratio: float = 0.55, query_tokens: list[str] | None = None,
                        relevance=None, min_support_relevance: float = 0.4,
@@ -806,10 +819,12 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # the lead: best sentence of the best passage, or of a runner-up that answers better
     top = hits[0]
     lead_pool = [top] + [h for h in hits[1:LEAD_POOL] if h.score >= top.score * LEAD_RUNNER_UP]
+    asks_list = "哪些" in ({question.qtype} | asked_forms(question.text)[0])
     best = None
     for rank, hit in enumerate(lead_pool):
         context = _context_of(hit)
-        for i, sentence in enumerate(passage_sentences(hit)):
+        sentences = passage_sentences(hit)
+        for i, sentence in enumerate(sentences):
             sentence = _drop_foreign_opener(sentence, hit, question) if i == 0 else sentence
             if not sentence:
                 continue
@@ -822,6 +837,13 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
                 sc -= GAP_PENALTY * max(0.0, 1.0 - hit.score / top.score - GAP_FREE)
             if i == 0 and question.qtype == YESNO_TYPE and _answer_resources()[1].match(sentence):
                 sc += 1.5  # the FAQ's own yes/no, kept because it answers the same question
+            if asks_list and _introduces_list(sentences, i):
+                # "…一般包括：" with its items after it: the list asked for, and a list of what is
+                # asked when its last clause names the focus ("…准备好相关的申请材料，一般包括：")
+                sc += LIST_INTRO_BONUS
+                tail = _norm("".join(_CLAUSES.split(sentence.rstrip("：: "))[-2:]))
+                if any(f in tail for f in question.focus):
+                    sc += 1.5
             if best is None or sc > best[0] + 1e-9:
                 best = (sc, hit, i, sentence)
     if best is None:
@@ -872,7 +894,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         # a list is the answer (asked for, or led by an item the question does not name): its
         # other items first, what each goes on to say and examples after
         order.sort(key=lambda i: not _ENUM.match(lead_sentences[i]))
-    else:
+    elif lead.rstrip()[-1:] not in "：:":  # a lead that introduces what follows keeps it next
         order = _promote_runner_up(lead_sentences, lead_i, order, question, _context_of(lead_hit))
     for i in order:
         sentence = lead_sentences[i]
