@@ -355,3 +355,13 @@ def test_a_which_question_is_answered_by_the_list_that_names_what_is_asked():
     assert first_sentence(text).startswith("同时,队伍还需准备好相关的报名资料")
     items = [main.find(x) for x in ("身份证", "推荐信", "说明书", "其他证明")]
     assert all(p > 0 for p in items) and items == sorted(items), main
+
+
+def test_only_a_thing_the_pages_never_name_is_said_to_be_missing():
+    page = hit("凡具有独立法人地位的企业都可以申请认证。申请前应先做自我评估。")
+    thing, _ = compose_extractive([page], question=analyse("个体工商户可以申请认证吗？"))
+    assert thing.startswith("知识库没有专门提到“个体工商户”")
+    # a verb is no thing a page names: the answer starts with what the page says
+    doing, _ = compose_extractive([page], question=analyse("东西卖出去以后才可以申请认证吗？"))
+    assert "知识库没有专门提到" not in doing
+    assert doing.startswith("凡具有独立法人地位的企业")

@@ -65,6 +65,7 @@ RANK_PENALTY = 0.25  # per rank of the passage it comes from
 # per share of the first passage's retrieval score a runner-up falls short by: a passage the
 # search ranks far below it must answer much better to lead (a close runner-up needs little)
 GAP_PENALTY = 4.0
+_NOT_A_THING = ("v", "a", "d")  # a verb, adjective or adverb focus ("卖出去") is no thing a page names
 LIST_INTRO_BONUS = 1.75  # a list's intro when a list is asked for (it no longer counts as a bare intro)
 GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is not penalised
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
@@ -870,7 +871,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # general condition the documents state, so the answer never reads as a yes or no about it
     prefix = ""
     focus = question.focus[0] if question.focus else ""
-    if question.qtype == YESNO_TYPE and not question.asks_fact and focus and focus not in _generic_words() and not _LOCATOR_LIKE.match(focus):
+    if question.qtype == YESNO_TYPE and not question.asks_fact and focus and focus not in _generic_words() \
+            and not _LOCATOR_LIKE.match(focus) and not _dictionary_tag(focus).startswith(_NOT_A_THING):
         seen_text = "\n".join(_norm(h.text) for h in hits)
         if not word_in(focus, seen_text):
             prefix = f"知识库没有专门提到“{focus}”，相关条件是："
