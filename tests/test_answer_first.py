@@ -365,3 +365,15 @@ def test_only_a_thing_the_pages_never_name_is_said_to_be_missing():
     doing, _ = compose_extractive([page], question=analyse("东西卖出去以后才可以申请认证吗？"))
     assert "知识库没有专门提到" not in doing
     assert doing.startswith("凡具有独立法人地位的企业")
+
+
+def test_the_item_the_question_names_keeps_its_own_sentences_and_its_quotation_whole():
+    # item 1 quotes a notice at length; item 2 is about something else: a question about the
+    # notice gets item 1 with all of its quotation (over the usual length), not item 2 next
+    quote = "。".join(f"第{n}条要求是推进第{n}类服务工作并加强相应能力建设和组织保障" for n in range(1, 9))
+    page = (f"1 )市政府2019年8号通知中要求:“{quote}。最后要健全评价制度和监测体系。”\n"
+            "2 )参加评选的行业越来越多。\n到目前为止已有十多个行业参加评选。")
+    text, _ = compose_extractive([hit(page)], question=analyse("市政府那个8号通知提了哪些要求？"))
+    main = text.split("\n\n补充")[0]
+    assert "健全评价制度和监测体系" in main
+    assert "参加评选的行业" not in main.split("健全评价制度")[0]

@@ -65,6 +65,7 @@ RANK_PENALTY = 0.25  # per rank of the passage it comes from
 # per share of the first passage's retrieval score a runner-up falls short by: a passage the
 # search ranks far below it must answer much better to lead (a close runner-up needs little)
 GAP_PENALTY = 4.0
+QUOTE_BUDGET = 1.5  # a quotation the lead opens may run this far over the main budget, to its end
 _NOT_A_THING = ("v", "a", "d")  # a verb, adjective or adverb focus ("卖出去") is no thing a page names
 LIST_INTRO_BONUS = 1.75  # a list's intro when a list is asked for (it no longer counts as a bare intro)
 GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is not penalised
@@ -785,6 +786,19 @@ def _introduces_list(sentences, i: int) -> bool:
         and all(_is_list_item(s) for s in sentences[i + 1:i + 3])
 
 
+def _quote_open(sentences, i: int) -> int:
+    """How many quotations sentence ``i`` opens and does not close (“… goes on after it)."""
+    return sentences[i].count("“") - sentences[i].count("”") if i < len(sentences) else 0
+
+
+def _named_item(sentences, i: int, question) -> bool:
+    """Item ``i`` of a list is the one the question names: it says a focus word that no other
+    item of the list says (the question asks about that item, not for the list)."""
+    items = [_norm(s) for j, s in enumerate(sentences) if j != i and _ENUM.match(s)]
+    mine = _norm(sentences[i])
+    return bool(items) and any(f in mine and not any(f in t for t in items) for f in question.focus)
+
+
 def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_support: int = 2,
                        support_ratio: float = 0.55, query_tokens: list[str] | None = None,
                        relevance=None, min_support_relevance: float = 0.4,
@@ -853,8 +867,9 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     _, lead_hit, lead_i, lead = best
     # an item of a list that the question does not name: the list is the answer, from its first item
     lead_sentences = passage_sentences(lead_hit)
-    list_answer = lead_i < len(lead_sentences) and bool(_ENUM.match(lead_sentences[lead_i])) \
-        and question.qtype not in _ITEM_ANSWERS and not question.asks_yes_no \
+    is_item = lead_i < len(lead_sentences) and bool(_ENUM.match(lead_sentences[lead_i])) \
+        and not _named_item(lead_sentences, lead_i, question)
+    list_answer = is_item and question.qtype not in _ITEM_ANSWERS and not question.asks_yes_no \
         and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", lead))))
     if list_answer:
         first = next(i for i in range(lead_i + 1) if _ENUM.match(lead_sentences[i]))
@@ -891,22 +906,31 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # goes on to say), then those before it, within the budget
     lead_sentences = passage_sentences(lead_hit)
     order = list(range(lead_i + 1, len(lead_sentences))) + list(range(lead_i))
-    if list_answer or (lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i])
-                       and "哪些" in ({question.qtype} | asked_forms(question.text)[0])):
+    if list_answer or (is_item and "哪些" in ({question.qtype} | asked_forms(question.text)[0])):
         # a list is the answer (asked for, or led by an item the question does not name): its
         # other items first, what each goes on to say and examples after
         order.sort(key=lambda i: not _ENUM.match(lead_sentences[i]))
-    elif lead.rstrip()[-1:] not in "：:":  # a lead that introduces what follows keeps it next
+    elif lead.rstrip()[-1:] not in "：:" and not _quote_open(lead_sentences, lead_i):
+        # (a lead that introduces what follows, or opens a quotation, keeps what follows next)
         order = _promote_runner_up(lead_sentences, lead_i, order, question, _context_of(lead_hit))
+    # a quotation the lead opens is quoted to its end: the sentences that go on with it may
+    # run over the budget (a cut quote of a regulation reads as all it requires)
+    depth = _quote_open(lead_sentences, lead_i)
+    quoting, last = depth > 0, lead_i
     for i in order:
         sentence = lead_sentences[i]
         if i == 0:
             sentence = _drop_foreign_opener(sentence, lead_hit, question)
-        if not sentence or i == lead_i or used + len(sentence) > max_main_chars \
+        quoting = quoting and i == last + 1 and not _ENUM.match(sentence)
+        budget = max_main_chars * QUOTE_BUDGET if quoting else max_main_chars
+        if not sentence or i == lead_i or used + len(sentence) > budget \
                 or any(_overlaps(sentence, m) for m in main):
             continue
         main.append(sentence)
         used += len(sentence)
+        last = i
+        quoting = quoting and depth + sentence.count("“") - sentence.count("”") > 0
+        depth += sentence.count("“") - sentence.count("”")
     parts.append(_cite([_script(s, traditional_asker) for s in main], cite(lead_hit)))
 
     support = []
