@@ -377,3 +377,14 @@ def test_the_item_the_question_names_keeps_its_own_sentences_and_its_quotation_w
     main = text.split("\n\n补充")[0]
     assert "健全评价制度和监测体系" in main
     assert "参加评选的行业" not in main.split("健全评价制度")[0]
+
+
+def test_each_question_of_a_compound_gets_its_answer_right_after_the_lead():
+    fee = hit("报名费为每队300元。报名费用于场地租用。报名费用于评审专家的差旅。报名费不予退还。", cid="fee", score=1.0)
+    date = hit("比赛日期定于2024年5月18日举行。比赛在市体育馆举行。", cid="date", score=0.9)
+    for asked in ("报名费多少元？比赛什么时候举行？", "报名费多少元？比赛什么时候举行"):  # the last ？ left out
+        text, cites = compose_extractive([fee, date], question=analyse(asked))
+        main = text.split("\n\n补充")[0]
+        assert main.startswith("报名费为每队300元")
+        assert 0 < main.find("2024年5月18日") < main.find("场地租用"), main
+        assert [c.chunk_id for c in cites][:2] == ["fee", "date"]

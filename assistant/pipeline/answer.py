@@ -679,14 +679,20 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     return score - POSITION_PENALTY * position - RANK_PENALTY * rank
 
 
+_WH_WORD = re.compile(r"什么|甚么|啥|怎|咋|哪|谁|几|多少|多久|多长|多大|如何|为何|何时")
+
+
 def _further_questions(question) -> list:
     """The questions after the first of a compound question, each analysed on its own."""
-    if not question.is_compound:
-        return []
     from assistant.domain.question import analyse
 
-    asked = [c for c in re.split(r"(?<=[？?])", question.core) if c.strip(" ？?，,。")]
-    return [analyse(c) for c in asked[1:3]]
+    core = question.core
+    text = _norm(question.text)
+    after = text[text.find(core) + len(core):] if core and core in text else ""
+    if after.strip() and not re.search(r"[。！？!?；;]", after) and _WH_WORD.search(after):
+        core += "？" + after.strip(" ，,")  # a last question left without its ？ still asks
+    asked = [c for c in re.split(r"(?<=[？?])", core) if c.strip(" ？?，,。")]
+    return [analyse(c) for c in asked[1:3]] if len(asked) > 1 else []
 
 
 def _context_of(hit: Hit) -> str:
@@ -902,6 +908,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix) - len(verdict))
     lead = prefix + lead
     main, used = [verdict] * bool(verdict) + [lead] + ([rest] if rest else []), len(verdict) + len(lead) + len(rest)
+    head = len(main)  # the verdict and the lead: what a compound question's further answers follow
     # then its neighbours: the sentences after it (a list's other items, what a definition
     # goes on to say), then those before it, within the budget
     lead_sentences = passage_sentences(lead_hit)
@@ -931,12 +938,13 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         last = i
         quoting = quoting and depth + sentence.count("“") - sentence.count("”") > 0
         depth += sentence.count("“") - sentence.count("”")
-    parts.append(_cite([_script(s, traditional_asker) for s in main], cite(lead_hit)))
-
     support = []
-    seen = {lead_hit.meta.get("passage") or lead_hit.chunk_id}
+    lead_key = lead_hit.meta.get("passage") or lead_hit.chunk_id
+    seen = {lead_key}
     # a compound question ("达标线多少分？达标后隔多久评星？"): each further question it asks
-    # gets its own best sentence when the lead's passage does not answer it
+    # gets its own best sentence, right after the lead (moved up when the lead's passage says
+    # it further down), so no sub-question's answer waits behind the first one's context
+    subs: list[tuple[Hit, str]] = []
     for extra in _further_questions(question):
         found = None
         for rank, hit in enumerate(hits[:3]):
@@ -945,14 +953,23 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
                 sc = _sentence_score(sentence, extra, i, rank, context)
                 if found is None or sc > found[0] + 1e-9:
                     found = (sc, hit, sentence)
-        if found is None or found[0] < 3.0 or any(_overlaps(found[2], m) for m in main):
+        if found is None or found[0] < 3.0 or any(_overlaps(found[2], m) for m in main[:head]) \
+                or any(_overlaps(found[2], s) for _, s in subs):
             continue
         _, hit, sentence = found
         key = hit.meta.get("passage") or hit.chunk_id
-        if key == (lead_hit.meta.get("passage") or lead_hit.chunk_id):
-            continue  # its passage is quoted already
-        seen.add(key)
-        support.append(_cite([_script(sentence, traditional_asker)], cite(hit)))
+        if key == lead_key:
+            main = main[:head] + [sentence] + [m for m in main[head:] if not _overlaps(sentence, m)]
+            head += 1
+            continue
+        subs.append((hit, sentence))  # its passage may still give supporting points
+    n_lead = cite(lead_hit)
+    parts.append(_cite([_script(s, traditional_asker) for s in main[:head]], n_lead))
+    for hit, sentence in subs:
+        parts.append(_cite([_script(sentence, traditional_asker)], cite(hit)))
+    if main[head:]:
+        parts.append(_cite([_script(s, traditional_asker) for s in main[head:]], n_lead))
+
     for hit in hits:
         if len(support) >= max_support:
             break
@@ -961,7 +978,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         key = hit.meta.get("passage") or hit.chunk_id
         if key in seen:
             continue
-        sentences = [s for s in passage_sentences(hit) if not any(_overlaps(s, m) for m in main)]
+        sentences = [s for s in passage_sentences(hit)
+                     if not any(_overlaps(s, m) for m in main + [x for _, x in subs])]
         if not sentences:
             continue
         close = any(hit is h for h in hits[:3]) and hit.score >= top.score * CLOSE_RUNNER_UP
