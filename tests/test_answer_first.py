@@ -388,3 +388,11 @@ def test_each_question_of_a_compound_gets_its_answer_right_after_the_lead():
         assert main.startswith("报名费为每队300元")
         assert 0 < main.find("2024年5月18日") < main.find("场地租用"), main
         assert [c.chunk_id for c in cites][:2] == ["fee", "date"]
+
+
+def test_every_question_of_a_compound_is_looked_for_not_only_those_after_the_first():
+    from assistant.pipeline.answer import _further_questions
+
+    asked = [q.core for q in _further_questions(analyse("报名费多少元？比赛什么时候举行？"))]
+    assert len(asked) == 2 and "报名费" in asked[0] and "比赛" in asked[1]
+    assert _further_questions(analyse("报名费多少元？")) == []

@@ -683,7 +683,8 @@ _WH_WORD = re.compile(r"什么|甚么|啥|怎|咋|哪|谁|几|多少|多久|多�
 
 
 def _further_questions(question) -> list:
-    """The questions after the first of a compound question, each analysed on its own."""
+    """The questions of a compound question, each analysed on its own (the lead may answer
+    any one of them, not always the first)."""
     from assistant.domain.question import analyse
 
     core = question.core
@@ -692,7 +693,7 @@ def _further_questions(question) -> list:
     if after.strip() and not re.search(r"[。！？!?；;]", after) and _WH_WORD.search(after):
         core += "？" + after.strip(" ，,")  # a last question left without its ？ still asks
     asked = [c for c in re.split(r"(?<=[？?])", core) if c.strip(" ？?，,。")]
-    return [analyse(c) for c in asked[1:3]] if len(asked) > 1 else []
+    return [analyse(c) for c in asked[:3]] if len(asked) > 1 else []
 
 
 def _context_of(hit: Hit) -> str:
