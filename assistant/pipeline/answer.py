@@ -463,6 +463,13 @@ def _answer_resources() -> tuple[dict[str, re.Pattern], re.Pattern, tuple[re.Pat
     return cues, opener, furniture
 
 
+def _item_heading(line: str) -> bool:
+    """An enumerated point inside a passage ("(1)名称含义的不同"): an item of the list the
+    passage sets out, though no sentence ends on it, not a title."""
+    body = _ENUM.sub("", line, count=1)
+    return body != line and len(body) >= 4 and body[-1:] not in "？?" and not _HEADING.match(line)
+
+
 def _is_furniture(line: str, hit: Hit) -> bool:
     """Titles, bylines, question echoes, stray colons: lines that never reach an answer."""
     s = line.strip()
@@ -499,7 +506,9 @@ def _passage_sentences(text: str, question: str, heading: str, title: str) -> tu
         stripped = line.strip()
         if not stripped or _SOURCE_LINE.match(stripped) or _HEADING.match(stripped):
             continue
-        if stripped.rstrip("？?") in titles or _is_furniture(stripped, hit):
+        if stripped.rstrip("？?") in titles:
+            continue
+        if _is_furniture(stripped, hit) and not _item_heading(stripped):
             continue
         stripped = stripped.lstrip(":：；; ")
         for sentence in _SENTENCE_END.split(stripped):
@@ -604,6 +613,16 @@ def _focus_match(word: str, text: str) -> float:
     return 0.6 if word_in(word, text) else 0.0
 
 
+@lru_cache(maxsize=2048)
+def _scored_focus(focus: tuple[str, ...], text: str) -> tuple[str, ...]:
+    """The focus without the letters of a standard's code ("gb" of "GB/T 27922"): every
+    standard of the knowledge base begins with them, so they say nothing of what is asked."""
+    asked = _norm(text)
+    return tuple(f for f in focus
+                 if not (f.isascii() and f.isalpha() and len(f) <= 4
+                         and re.search(re.escape(f) + r"\s*/\s*[a-z]{0,2}\s*\d{3,}", asked)))
+
+
 def _is_subject(word: str, text: str) -> bool:
     """``word`` is what the sentence is about: it opens the sentence (after an enumeration
     mark) and is followed soon by a colon or a copula ("达标单位：分数达到…", "X是指…")."""
@@ -625,7 +644,7 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     heading = context.rsplit(">", 1)[-1].strip() if context else ""
     if heading[-1:] in "？?":
         heading = ""  # a FAQ's question says what it answers, not what each sentence is about
-    for i, f in enumerate(question.focus):
+    for i, f in enumerate(_scored_focus(question.focus, question.text)):
         got = _focus_match(f, text)
         about = got >= 1.0 and _is_subject(f, text)
         bonus = 1.5
