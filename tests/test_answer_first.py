@@ -398,14 +398,6 @@ def test_every_question_of_a_compound_is_looked_for_not_only_those_after_the_fir
     assert _further_questions(analyse("报名费多少元？")) == []
 
 
-def test_enumerated_points_without_a_full_stop_are_items_of_the_answer_not_titles():
-    page = hit("两种比赛有以下三方面不同。\n(1)报名条件的不同\n个人赛只收个人报名。\n(2)评分方式的不同\n团体赛按总分排名。\n"
-               "(3)奖励办法的不同\n个人赛只发证书。")
-    text, _ = compose_extractive([page], question=analyse("个人赛和团体赛有哪些方面的不同？"))
-    for point in ("报名条件的不同", "评分方式的不同", "奖励办法的不同"):
-        assert point in text, text
-
-
 def test_the_letters_of_a_standards_code_are_not_what_is_asked():
     overview = hit("按对GB/T 1234-2020的公开解读，指标分为3个一级指标。3个一级指标下分别有7个、6个和2个二级指标。",
                    cid="overview", score=1.0, heading_path="指标结构概览")

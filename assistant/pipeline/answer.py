@@ -463,13 +463,6 @@ def _answer_resources() -> tuple[dict[str, re.Pattern], re.Pattern, tuple[re.Pat
     return cues, opener, furniture
 
 
-def _item_heading(line: str) -> bool:
-    """An enumerated point inside a passage ("(1)名称含义的不同"): an item of the list the
-    passage sets out, though no sentence ends on it, not a title."""
-    body = _ENUM.sub("", line, count=1)
-    return body != line and len(body) >= 4 and body[-1:] not in "？?" and not _HEADING.match(line)
-
-
 def _is_furniture(line: str, hit: Hit) -> bool:
     """Titles, bylines, question echoes, stray colons: lines that never reach an answer."""
     s = line.strip()
@@ -506,9 +499,7 @@ def _passage_sentences(text: str, question: str, heading: str, title: str) -> tu
         stripped = line.strip()
         if not stripped or _SOURCE_LINE.match(stripped) or _HEADING.match(stripped):
             continue
-        if stripped.rstrip("？?") in titles:
-            continue
-        if _is_furniture(stripped, hit) and not _item_heading(stripped):
+        if stripped.rstrip("？?") in titles or _is_furniture(stripped, hit):
             continue
         stripped = stripped.lstrip(":：；; ")
         for sentence in _SENTENCE_END.split(stripped):
