@@ -335,3 +335,80 @@ def test_a_list_items_separator_does_not_end_a_cited_sentence():
 
     assert _cite(["营业执照副本复印件;", "近一年的满意度调查记录；", "其他材料。"], 2) == \
         "营业执照副本复印件[2]。近一年的满意度调查记录[2]。其他材料[2]。"
+def test_a_list_answer_gives_all_its_items_before_what_each_goes_on_to_say():
+    # each item has a long explanation after it: the items come first, so the last item is
+    # never crowded out by the explanations of the first ones
+    page = "会员分为不同级别:\n" + "\n".join(
+        f"{i}. {name}会员:积分达到{pts}分以上者。" + "这说明该会员的消费记录" + "较为稳定且持续良好" * 4 + "。"
+        for i, (name, pts) in enumerate((("普通", 100), ("白银", 300), ("黄金", 600), ("钻石", 900)), 1))
+    text, _ = compose_extractive([hit(page, heading_path="会员级别")], question=analyse("会员分几个级别？每级要多少积分？"))
+    main = text.split("\n\n补充")[0]
+    positions = [main.find(f"{pts}分") for pts in (100, 300, 600, 900)]
+    assert all(p >= 0 for p in positions), main
+    assert positions == sorted(positions)
+    assert positions[-1] < main.find("这说明")
+
+
+def test_a_which_question_is_answered_by_the_list_that_names_what_is_asked():
+    advice = hit("报名资料是主办方了解参赛队伍的重要依据,资料的完整性影响评选。队伍在准备报名资料时,要按要求整理。",
+                 cid="a", score=1.0, heading_path="注意事项 > 认真准备报名资料")
+    steps = hit("报名前,队伍先要自我检查。\n同时,队伍还需准备好相关的报名资料,一般包括:\n队员身份证复印件;\n"
+                "指导教师推荐信;\n作品说明书;\n其他证明材料(如有)。", cid="b", score=0.8, heading_path="流程 > 准备阶段")
+    text, cites = compose_extractive([advice, steps], question=analyse("报名一般得准备哪些资料？"))
+    main = text.split("\n\n补充")[0]
+    assert cites[0].chunk_id == "b"
+    assert first_sentence(text).startswith("同时,队伍还需准备好相关的报名资料")
+    items = [main.find(x) for x in ("身份证", "推荐信", "说明书", "其他证明")]
+    assert all(p > 0 for p in items) and items == sorted(items), main
+
+
+def test_only_a_thing_the_pages_never_name_is_said_to_be_missing():
+    page = hit("凡具有独立法人地位的企业都可以申请认证。申请前应先做自我评估。")
+    thing, _ = compose_extractive([page], question=analyse("个体工商户可以申请认证吗？"))
+    assert thing.startswith("知识库没有专门提到“个体工商户”")
+    # a verb is no thing a page names: the answer starts with what the page says
+    doing, _ = compose_extractive([page], question=analyse("东西卖出去以后才可以申请认证吗？"))
+    assert "知识库没有专门提到" not in doing
+    assert doing.startswith("凡具有独立法人地位的企业")
+
+
+def test_the_item_the_question_names_keeps_its_own_sentences_and_its_quotation_whole():
+    # item 1 quotes a notice at length; item 2 is about something else: a question about the
+    # notice gets item 1 with all of its quotation (over the usual length), not item 2 next
+    quote = "。".join(f"第{n}条要求是推进第{n}类服务工作并加强相应能力建设和组织保障" for n in range(1, 9))
+    page = (f"1 )市政府2019年8号通知中要求:“{quote}。最后要健全评价制度和监测体系。”\n"
+            "2 )参加评选的行业越来越多。\n到目前为止已有十多个行业参加评选。")
+    text, _ = compose_extractive([hit(page)], question=analyse("市政府那个8号通知提了哪些要求？"))
+    main = text.split("\n\n补充")[0]
+    assert "健全评价制度和监测体系" in main
+    assert "参加评选的行业" not in main.split("健全评价制度")[0]
+
+
+def test_each_question_of_a_compound_gets_its_answer_right_after_the_lead():
+    fee = hit("报名费为每队300元。报名费用于场地租用。报名费用于评审专家的差旅。报名费不予退还。", cid="fee", score=1.0)
+    date = hit("比赛日期定于2024年5月18日举行。比赛在市体育馆举行。", cid="date", score=0.9)
+    for asked in ("报名费多少元？比赛什么时候举行？", "报名费多少元？比赛什么时候举行"):  # the last ？ left out
+        text, cites = compose_extractive([fee, date], question=analyse(asked))
+        main = text.split("\n\n补充")[0]
+        assert main.startswith("报名费为每队300元")
+        assert 0 < main.find("2024年5月18日") < main.find("场地租用"), main
+        assert [c.chunk_id for c in cites][:2] == ["fee", "date"]
+
+
+def test_every_question_of_a_compound_is_looked_for_not_only_those_after_the_first():
+    from assistant.pipeline.answer import _further_questions
+
+    asked = [q.core for q in _further_questions(analyse("报名费多少元？比赛什么时候举行？"))]
+    assert len(asked) == 2 and "报名费" in asked[0] and "比赛" in asked[1]
+    assert _further_questions(analyse("报名费多少元？")) == []
+
+
+def test_the_letters_of_a_standards_code_are_not_what_is_asked():
+    overview = hit("按对GB/T 1234-2020的公开解读，指标分为3个一级指标。3个一级指标下分别有7个、6个和2个二级指标。",
+                   cid="overview", score=1.0, heading_path="指标结构概览")
+    goods = hit("一级指标“商品服务”下有6个二级指标：商品信息、技术支持、配送、维修、质量保证和回收。",
+                cid="goods", score=0.9, heading_path="一级指标“商品服务”及其二级指标")
+    text, cites = compose_extractive([overview, goods],
+                                     question=analyse("GB/T 1234 里面商品服务这个一级指标，底下包含哪几个二级指标？"))
+    assert cites[0].chunk_id == "goods"
+    assert "配送" in first_sentence(text)

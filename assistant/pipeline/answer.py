@@ -65,6 +65,9 @@ RANK_PENALTY = 0.25  # per rank of the passage it comes from
 # per share of the first passage's retrieval score a runner-up falls short by: a passage the
 # search ranks far below it must answer much better to lead (a close runner-up needs little)
 GAP_PENALTY = 4.0
+QUOTE_BUDGET = 1.5  # a quotation the lead opens may run this far over the main budget, to its end
+_NOT_A_THING = ("v", "a", "d")  # a verb, adjective or adverb focus ("卖出去") is no thing a page names
+LIST_INTRO_BONUS = 1.75  # a list's intro when a list is asked for (it no longer counts as a bare intro)
 GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is not penalised
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
@@ -604,6 +607,16 @@ def _focus_match(word: str, text: str) -> float:
     return 0.6 if word_in(word, text) else 0.0
 
 
+@lru_cache(maxsize=2048)
+def _scored_focus(focus: tuple[str, ...], text: str) -> tuple[str, ...]:
+    """The focus without the letters of a standard's code ("gb" of "GB/T 27922"): every
+    standard of the knowledge base begins with them, so they say nothing of what is asked."""
+    asked = _norm(text)
+    return tuple(f for f in focus
+                 if not (f.isascii() and f.isalpha() and len(f) <= 4
+                         and re.search(re.escape(f) + r"\s*/\s*[a-z]{0,2}\s*\d{3,}", asked)))
+
+
 def _is_subject(word: str, text: str) -> bool:
     """``word`` is what the sentence is about: it opens the sentence (after an enumeration
     mark) and is followed soon by a colon or a copula ("达标单位：分数达到…", "X是指…")."""
@@ -625,7 +638,7 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     heading = context.rsplit(">", 1)[-1].strip() if context else ""
     if heading[-1:] in "？?":
         heading = ""  # a FAQ's question says what it answers, not what each sentence is about
-    for i, f in enumerate(question.focus):
+    for i, f in enumerate(_scored_focus(question.focus, question.text)):
         got = _focus_match(f, text)
         about = got >= 1.0 and _is_subject(f, text)
         bonus = 1.5
@@ -679,14 +692,21 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     return score - POSITION_PENALTY * position - RANK_PENALTY * rank
 
 
+_WH_WORD = re.compile(r"什么|甚么|啥|怎|咋|哪|谁|几|多少|多久|多长|多大|如何|为何|何时")
+
+
 def _further_questions(question) -> list:
-    """The questions after the first of a compound question, each analysed on its own."""
-    if not question.is_compound:
-        return []
+    """The questions of a compound question, each analysed on its own (the lead may answer
+    any one of them, not always the first)."""
     from assistant.domain.question import analyse
 
-    asked = [c for c in re.split(r"(?<=[？?])", question.core) if c.strip(" ？?，,。")]
-    return [analyse(c) for c in asked[1:3]]
+    core = question.core
+    text = _norm(question.text)
+    after = text[text.find(core) + len(core):] if core and core in text else ""
+    if after.strip() and not re.search(r"[。！？!?；;]", after) and _WH_WORD.search(after):
+        core += "？" + after.strip(" ，,")  # a last question left without its ？ still asks
+    asked = [c for c in re.split(r"(?<=[？?])", core) if c.strip(" ？?，,。")]
+    return [analyse(c) for c in asked[:3]] if len(asked) > 1 else []
 
 
 def _context_of(hit: Hit) -> str:
@@ -774,6 +794,31 @@ def _promote_runner_up(sentences: list[str], lead_i: int, order: list[int], ques
     return [runner] + [i for i in order if i != runner]
 
 
+def _is_list_item(sentence: str) -> bool:
+    """An item of a list: an enumeration mark opens it, or it ends in a semicolon (a list set
+    out one item a line: "营业执照副本复印件；")."""
+    return bool(_ENUM.match(sentence)) or sentence.rstrip()[-1:] in "；;"
+
+
+def _introduces_list(sentences, i: int) -> bool:
+    """Sentence ``i`` ends in a colon and at least two list items follow it."""
+    return sentences[i].rstrip()[-1:] in "：:" and len(sentences) > i + 2 \
+        and all(_is_list_item(s) for s in sentences[i + 1:i + 3])
+
+
+def _quote_open(sentences, i: int) -> int:
+    """How many quotations sentence ``i`` opens and does not close (“… goes on after it)."""
+    return sentences[i].count("“") - sentences[i].count("”") if i < len(sentences) else 0
+
+
+def _named_item(sentences, i: int, question) -> bool:
+    """Item ``i`` of a list is the one the question names: it says a focus word that no other
+    item of the list says (the question asks about that item, not for the list)."""
+    items = [_norm(s) for j, s in enumerate(sentences) if j != i and _ENUM.match(s)]
+    mine = _norm(sentences[i])
+    return bool(items) and any(f in mine and not any(f in t for t in items) for f in question.focus)
+
+
 def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_support: int = 2,
                        support_ratio: float = 0.55, query_tokens: list[str] | None = None,
                        relevance=None, min_support_relevance: float = 0.4,
@@ -809,10 +854,12 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # the lead: best sentence of the best passage, or of a runner-up that answers better
     top = hits[0]
     lead_pool = [top] + [h for h in hits[1:LEAD_POOL] if h.score >= top.score * LEAD_RUNNER_UP]
+    asks_list = "哪些" in ({question.qtype} | asked_forms(question.text)[0])
     best = None
     for rank, hit in enumerate(lead_pool):
         context = _context_of(hit)
-        for i, sentence in enumerate(passage_sentences(hit)):
+        sentences = passage_sentences(hit)
+        for i, sentence in enumerate(sentences):
             sentence = _drop_foreign_opener(sentence, hit, question) if i == 0 else sentence
             if not sentence:
                 continue
@@ -825,6 +872,13 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
                 sc -= GAP_PENALTY * max(0.0, 1.0 - hit.score / top.score - GAP_FREE)
             if i == 0 and question.qtype == YESNO_TYPE and _answer_resources()[1].match(sentence):
                 sc += 1.5  # the FAQ's own yes/no, kept because it answers the same question
+            if asks_list and _introduces_list(sentences, i):
+                # "…一般包括：" with its items after it: the list asked for, and a list of what is
+                # asked when its last clause names the focus ("…准备好相关的申请材料，一般包括：")
+                sc += LIST_INTRO_BONUS
+                tail = _norm("".join(_CLAUSES.split(sentence.rstrip("：: "))[-2:]))
+                if any(f in tail for f in question.focus):
+                    sc += 1.5
             if best is None or sc > best[0] + 1e-9:
                 best = (sc, hit, i, sentence)
     if best is None:
@@ -833,9 +887,11 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     _, lead_hit, lead_i, lead = best
     # an item of a list that the question does not name: the list is the answer, from its first item
     lead_sentences = passage_sentences(lead_hit)
-    if lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i]) \
-            and question.qtype not in _ITEM_ANSWERS and not question.asks_yes_no \
-            and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", lead)))):
+    is_item = lead_i < len(lead_sentences) and bool(_ENUM.match(lead_sentences[lead_i])) \
+        and not _named_item(lead_sentences, lead_i, question)
+    list_answer = is_item and question.qtype not in _ITEM_ANSWERS and not question.asks_yes_no \
+        and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", lead))))
+    if list_answer:
         first = next(i for i in range(lead_i + 1) if _ENUM.match(lead_sentences[i]))
         if first < lead_i:
             lead_i, lead = first, lead_sentences[first]
@@ -850,7 +906,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # general condition the documents state, so the answer never reads as a yes or no about it
     prefix = ""
     focus = question.focus[0] if question.focus else ""
-    if question.qtype == YESNO_TYPE and not question.asks_fact and focus and focus not in _generic_words() and not _LOCATOR_LIKE.match(focus):
+    if question.qtype == YESNO_TYPE and not question.asks_fact and focus and focus not in _generic_words() \
+            and not _LOCATOR_LIKE.match(focus) and not _dictionary_tag(focus).startswith(_NOT_A_THING):
         seen_text = "\n".join(_norm(h.text) for h in hits)
         if not word_in(focus, seen_text):
             prefix = f"知识库没有专门提到“{focus}”，相关条件是："
@@ -865,30 +922,43 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix) - len(verdict))
     lead = prefix + lead
     main, used = [verdict] * bool(verdict) + [lead] + ([rest] if rest else []), len(verdict) + len(lead) + len(rest)
+    head = len(main)  # the verdict and the lead: what a compound question's further answers follow
     # then its neighbours: the sentences after it (a list's other items, what a definition
     # goes on to say), then those before it, within the budget
     lead_sentences = passage_sentences(lead_hit)
     order = list(range(lead_i + 1, len(lead_sentences))) + list(range(lead_i))
-    if lead_i < len(lead_sentences) and _ENUM.match(lead_sentences[lead_i]) and "哪些" in ({question.qtype} | asked_forms(question.text)[0]):
-        # a list asked for, led by one of its items: the other items first, examples after
+    if list_answer or (is_item and "哪些" in ({question.qtype} | asked_forms(question.text)[0])):
+        # a list is the answer (asked for, or led by an item the question does not name): its
+        # other items first, what each goes on to say and examples after
         order.sort(key=lambda i: not _ENUM.match(lead_sentences[i]))
-    else:
+    elif lead.rstrip()[-1:] not in "：:" and not _quote_open(lead_sentences, lead_i):
+        # (a lead that introduces what follows, or opens a quotation, keeps what follows next)
         order = _promote_runner_up(lead_sentences, lead_i, order, question, _context_of(lead_hit))
+    # a quotation the lead opens is quoted to its end: the sentences that go on with it may
+    # run over the budget (a cut quote of a regulation reads as all it requires)
+    depth = _quote_open(lead_sentences, lead_i)
+    quoting, last = depth > 0, lead_i
     for i in order:
         sentence = lead_sentences[i]
         if i == 0:
             sentence = _drop_foreign_opener(sentence, lead_hit, question)
-        if not sentence or i == lead_i or used + len(sentence) > max_main_chars \
+        quoting = quoting and i == last + 1 and not _ENUM.match(sentence)
+        budget = max_main_chars * QUOTE_BUDGET if quoting else max_main_chars
+        if not sentence or i == lead_i or used + len(sentence) > budget \
                 or any(_overlaps(sentence, m) for m in main):
             continue
         main.append(sentence)
         used += len(sentence)
-    parts.append(_cite([_script(s, traditional_asker) for s in main], cite(lead_hit)))
-
+        last = i
+        quoting = quoting and depth + sentence.count("“") - sentence.count("”") > 0
+        depth += sentence.count("“") - sentence.count("”")
     support = []
-    seen = {lead_hit.meta.get("passage") or lead_hit.chunk_id}
+    lead_key = lead_hit.meta.get("passage") or lead_hit.chunk_id
+    seen = {lead_key}
     # a compound question ("达标线多少分？达标后隔多久评星？"): each further question it asks
-    # gets its own best sentence when the lead's passage does not answer it
+    # gets its own best sentence, right after the lead (moved up when the lead's passage says
+    # it further down), so no sub-question's answer waits behind the first one's context
+    subs: list[tuple[Hit, str]] = []
     for extra in _further_questions(question):
         found = None
         for rank, hit in enumerate(hits[:3]):
@@ -897,14 +967,23 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
                 sc = _sentence_score(sentence, extra, i, rank, context)
                 if found is None or sc > found[0] + 1e-9:
                     found = (sc, hit, sentence)
-        if found is None or found[0] < 3.0 or any(_overlaps(found[2], m) for m in main):
+        if found is None or found[0] < 3.0 or any(_overlaps(found[2], m) for m in main[:head]) \
+                or any(_overlaps(found[2], s) for _, s in subs):
             continue
         _, hit, sentence = found
         key = hit.meta.get("passage") or hit.chunk_id
-        if key == (lead_hit.meta.get("passage") or lead_hit.chunk_id):
-            continue  # its passage is quoted already
-        seen.add(key)
-        support.append(_cite([_script(sentence, traditional_asker)], cite(hit)))
+        if key == lead_key:
+            main = main[:head] + [sentence] + [m for m in main[head:] if not _overlaps(sentence, m)]
+            head += 1
+            continue
+        subs.append((hit, sentence))  # its passage may still give supporting points
+    n_lead = cite(lead_hit)
+    parts.append(_cite([_script(s, traditional_asker) for s in main[:head]], n_lead))
+    for hit, sentence in subs:
+        parts.append(_cite([_script(sentence, traditional_asker)], cite(hit)))
+    if main[head:]:
+        parts.append(_cite([_script(s, traditional_asker) for s in main[head:]], n_lead))
+
     for hit in hits:
         if len(support) >= max_support:
             break
@@ -913,7 +992,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         key = hit.meta.get("passage") or hit.chunk_id
         if key in seen:
             continue
-        sentences = [s for s in passage_sentences(hit) if not any(_overlaps(s, m) for m in main)]
+        sentences = [s for s in passage_sentences(hit)
+                     if not any(_overlaps(s, m) for m in main + [x for _, x in subs])]
         if not sentences:
             continue
         close = any(hit is h for h in hits[:3]) and hit.score >= top.score * CLOSE_RUNNER_UP
