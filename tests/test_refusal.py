@@ -383,3 +383,16 @@ def test_company_records_yield_to_documents_that_record_them():
     listing = "某某电器有限公司于2023年获得五星级售后服务认证，认证机构为中国质量认证中心。"
     assert topic_yields(topic, question, lambda: [listing])
     assert not topic_yields(topic, question, lambda: ["售后服务认证的认证机构有中国质量认证中心等。"])
+
+
+@pytest.mark.parametrize(("question", "refused"), [
+    ("拿证要多久", True),  # how long until the certificate: the documents have no such figure
+    ("拿证以后多久监督一次", False),  # after the certificate: the surveillance rule answers it
+    ("公司改名了证书要怎么变更", True),
+    ("我们的服务手册要不要改名叫服务体系文件", False),  # a document's name, not the certificate's
+])
+def test_gap_topics_read_what_is_asked(question, refused):
+    from assistant.domain.scope import out_of_scope
+    from assistant.lang.text import to_search_text
+
+    assert (out_of_scope(to_search_text(question)) is not None) == refused

@@ -123,6 +123,13 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("4分的指标抽查了10份有5份不合格，其余指标一共扣了3分，能评几星", {"sample": (4, 10, 5), "lost": 3}, (95, "五星级")),
     ("有个6分的指标是抽检门店的，抽了12家店有2家不合格；别的指标共扣了4分，最后多少分",
      {"sample": (6, 12, 2), "lost": 4}, (95, "五星级")),
+    # a hedge between the verb and the number ("才", "刚好") and "有个" for "有一个"
+    ("我们实际得分只有六十八，没有删减，能过吗", {"total": 68}, (68, "不通过")),
+    ("评审总分正好九十，没有加减分，是四星吧", {"total": 90}, (90, "四星级")),
+    ("我们得分才93，另外有个特别加分项，够五星吗", {"total": 93, "bonus": 1}, (94, "四星级")),
+    ("实得86分，有个特别扣分项，还是三星吗", {"total": 86, "special_deductions": 1}, (85, "三星级")),
+    # "在100分里" names the scale: the losses come off it
+    ("满分100分里我们总共被扣了12分，能评几星", {"lost": 12}, (88, "三星级")),
     # unclear roles or contradictions: show what was understood, ask to confirm
     ("实得95分，涉及项分值90分，几星", {"earned": 95, "applicable_total": 90}, CONFIRM),
     ("涉及项分值80分，删减了10分，实得72分", {"applicable_total": 80, "excluded": 10, "earned": 72}, CONFIRM),

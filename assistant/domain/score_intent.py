@@ -66,6 +66,8 @@ def cn_to_decimal(text: str) -> str | None:
 _HALF_POINT = _pattern("half_point")
 _TEN_POINTS_BEFORE = set(_WORDS["ten_points_before"])
 _ONE_IN_WORDS = tuple(_WORDS["one_in_words"])
+_ONE_IMPLIED = re.compile("(" + "|".join(sorted(map(re.escape, _WORDS["one_implied_before"]), key=len, reverse=True))
+                          + r")个(?=\D)")
 
 
 def _arabise(text: str) -> str:
@@ -81,8 +83,8 @@ def _arabise(text: str) -> str:
             return run  # 十分 = "very"; 百分之 = "per cent"; but "删减了十分" is 10 points
         return cn_to_decimal(run) or run
 
-    # "九十六分半" / "96分半" is 96.5 points
-    return _HALF_POINT.sub(r"\1.5分", _CN_NUM_RE.sub(repl, text))
+    # "九十六分半" / "96分半" is 96.5 points; "有个特别加分项" is one
+    return _ONE_IMPLIED.sub(r"\g<1>1个", _HALF_POINT.sub(r"\1.5分", _CN_NUM_RE.sub(repl, text)))
 
 
 # --------------------------------------------------------------------------- patterns
