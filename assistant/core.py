@@ -214,14 +214,23 @@ class Assistant:
         """Refuse what the assistant must not help with whatever the knowledge base holds
         (fraud, bribery, writing tasks), and questions that do not touch the domain at all.
         Everything else is decided on evidence, after retrieval (answer_offline)."""
-        from assistant.domain.question import content_words, find_core
+        from assistant.domain.question import OTHER, content_words, find_core, question_type
         from assistant.domain.score_intent import score_request
 
         normalised = to_search_text(question)
-        # a gap topic is looked for in the sentence that asks, unless that sentence says nothing
-        # of its own ("我想了解认证费用。能大概说一下吗？" asks about what the story names)
-        asking = find_core(normalised)
-        topic = out_of_scope(normalised, asking=asking if content_words(asking) else None)
+        # a gap topic is looked for in the sentences that ask (each question of a compound one,
+        # one at a time), unless the asking sentence says nothing of its own ("我想了解认证费用。
+        # 能大概说一下吗？" asks about what the story names)
+        core = find_core(normalised)
+        sentences = [s.strip() for s in re.split(r"(?<=[。！？!?；;])", normalised) if s.strip()]
+        further = [s for i, s in enumerate(sentences)  # asked with a ？, or the last one, left without
+                   if (s.endswith(("？", "?")) or i == len(sentences) - 1) and s not in core
+                   and question_type(s) != OTHER]
+        topic = out_of_scope(normalised, asking=core if content_words(core) else None)
+        for sentence in further if topic is None else ():
+            topic = out_of_scope(normalised, asking=sentence)
+            if topic is not None:
+                break
 
         def refuse_topic(text: str) -> Answer:
             return Answer(question=question, answer=text, abstained=True,

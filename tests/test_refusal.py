@@ -396,3 +396,17 @@ def test_gap_topics_read_what_is_asked(question, refused):
     from assistant.lang.text import to_search_text
 
     assert (out_of_scope(to_search_text(question)) is not None) == refused
+
+
+@pytest.mark.parametrize(("question", "refused"), [
+    # the second question of a compound one is asked too, with or without its question mark
+    ("证书有效期是几年？认证费用一般要多少钱？", True),
+    ("证书有效期是几年？每项指标各占多少分", True),
+    # a gap word in the story told before the question is not what is asked
+    ("评审员说我们网点的收费公示不规范。这个会扣分吗？", False),
+    # a phone call in the review is not a request for a phone number
+    ("现场评审会抽查哪些记录？会给我们的客户打电话吗？", False),
+])
+def test_each_asked_sentence_is_checked_for_gap_topics(assistant, question, refused):
+    ans = assistant.ask(question)
+    assert ans.abstained == refused, ans.answer
