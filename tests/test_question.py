@@ -331,3 +331,17 @@ def test_a_word_said_also_on_its_own_stays_a_focus():
 ])
 def test_a_yes_no_question_by_cue_or_by_intonation(question, yes_no):
     assert analyse(question).asks_yes_no is yes_no
+
+
+def test_every_clause_that_asks_is_an_asking_clause():
+    from assistant.domain.question import asking_clause
+
+    clause = asking_clause("明天北京天气怎么样，适合去现场评审吗")
+    assert "天气" in clause and "评审" in clause  # both clauses ask
+    clause = asking_clause("有几条指标跟我们业务不沾边，这种会被扣分吗")
+    assert "沾边" not in clause and "扣分" in clause  # 有几 = "some": a statement
+
+
+def test_weather_and_a_city_around_a_review_question_is_refused(assistant):
+    assert assistant.ask("后天上海会下雨吗，适合安排现场评审吗").abstained
+    assert not assistant.ask("现场评审一般要安排哪些人配合？").abstained

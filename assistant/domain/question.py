@@ -255,6 +255,9 @@ def _phrase(clause: str, word: str) -> str:
     return "".join(toks[i:j + 1])
 
 
+_SOME = re.compile(r"有(?:好)?几")  # "有几条…", "有好几个…": a statement of quantity, not a question
+
+
 def asking_clause(core: str) -> str:
     """The clause of the asking sentence that carries the question word (the last one with a
     type cue; else the last clause): "集团在成都有分公司，…，能用分公司的名义去报吗" -> its
@@ -265,7 +268,8 @@ def asking_clause(core: str) -> str:
         if not clauses:
             continue
         asking = [c for c in clauses if question_type(c) != OTHER]
-        out.append((asking or clauses)[-1])
+        # "明天天气怎么样，适合去评审吗": both clauses ask; "有几条指标不沾边，…会扣分吗": 有几 is "some"
+        out.extend([c for c in asking[:-1] if not _SOME.search(c)] + (asking[-1:] or clauses[-1:]))
     return "，".join(out) or core
 
 
