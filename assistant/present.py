@@ -141,6 +141,9 @@ def score_text(result: dict, args: dict, marks: dict[str, str], reading=None) ->
         elif not optional:  # a step of the calculation: shown, and said to have no source here
             lines.append(f"{sentence}（知识库中没有找到这条规则的出处）。")
 
+    parts = listed("part")
+    if parts:  # arithmetic the user asked for, not a rule: no citation needed
+        lines.append(f"按您给出的各部分得分相加：{' + '.join(_num(v) for v in parts)} = {_num(sum(Fraction(str(v)) for v in parts))} 分。")
     excluded = listed("excluded")
     if excluded and result.get("applicable_total") is not None:
         say("exclusion", f"删减的指标不计分，涉及项分值为 100 − {'−'.join(_num(v) for v in excluded)}"

@@ -130,6 +130,10 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("实得86分，有个特别扣分项，还是三星吗", {"total": 86, "special_deductions": 1}, (85, "三星级")),
     # "在100分里" names the scale: the losses come off it
     ("满分100分里我们总共被扣了12分，能评几星", {"lost": 12}, (88, "三星级")),
+    # the parts of one score, asked to be added up ("总分100分制" is the scale)
+    ("四个部分分别得了20分、25分、22分和18分，加起来能评几星", {"part": [20, 25, 22, 18], "total": 85}, (85, "三星级")),
+    ("规划15分、执行30分、跟进25分、改进20分，总分100分制，合计是几星",
+     {"part": [15, 30, 25, 20], "total": 90}, (90, "四星级")),
     # unclear roles or contradictions: show what was understood, ask to confirm
     ("实得95分，涉及项分值90分，几星", {"earned": 95, "applicable_total": 90}, CONFIRM),
     ("涉及项分值80分，删减了10分，实得72分", {"applicable_total": 80, "excluded": 10, "earned": 72}, CONFIRM),
@@ -156,6 +160,7 @@ NOT_SCORE = [
     "特别扣分项每项扣1分吗",
     "我们有一项指标不符合，会扣多少分",
     "满分是100分，多少分是五星",
+    "90分和95分加起来是多少",
 ]
 
 
@@ -296,7 +301,7 @@ def test_readings_never_raise_and_never_compute_when_unsure(text):
     if reading is None:
         return
     assert all(b.role in ("total", "earned", "applicable_total", "excluded", "sample", "nonconformity", "lost",
-                          "extra_lost", "special_deductions", "bonus", "reported") for b in reading.bound)
+                          "extra_lost", "special_deductions", "bonus", "reported", "part") for b in reading.bound)
     if reading.needs_confirmation:
         assert parse_score_question(text) is None
         assert reading.args is None
@@ -336,3 +341,10 @@ def test_a_rule_missing_from_the_knowledge_base_is_said_not_cited(settings, tmp_
 def test_the_gap_names_the_next_grades_threshold(assistant):
     ans = assistant.ask("我们得了88分，离下一档还差几分")
     assert "距四星级（90 分）还差 2 分" in ans.answer
+
+
+def test_parts_added_up_are_shown_as_the_users_own_arithmetic(assistant):
+    ans = assistant.ask("四个部分分别得了20分、25分、22分和18分，加起来能评几星")
+    assert ans.tool_calls[0].result["score"] == 85
+    assert "按您给出的各部分得分相加：20 + 25 + 22 + 18 = 85 分。" in ans.answer
+    assert "等级为三星级" in ans.answer

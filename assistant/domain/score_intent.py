@@ -242,6 +242,9 @@ _RULE_BEFORE = _pattern("rule_before")
 _EXTRA = tuple(_WORDS["extra"])
 _ADDITIVE = tuple(_WORDS["additive"])
 _OTHER_BEFORE = tuple(_WORDS["other_before"])
+_PARTS_ASK = _pattern("parts_ask")
+_PART = _pattern("part")
+_PART_GAP = _pattern("part_gap")
 _FULL_MARKS = _pattern("full_marks")
 
 _OWN_CUE_RE = _pattern("own_cue")
@@ -494,6 +497,35 @@ def _read_lost(r: _Reader) -> None:
             r.additive = True  # "其他指标一共扣了8分": on top of the itemised losses
 
 
+def _read_parts(r: _Reader) -> None:
+    """"企业内部条件22分、服务执行28分、客户跟进23分、服务改进12分，加起来几星": when the question
+    asks for a sum and nothing else gave the score, a list of two or more points separated only by
+    short labels is the parts of the 100-point score; their sum is bound as the total."""
+    if r.bound or not _PARTS_ASK.search(r.work) or not _GRADE_CUE_RE.search(r.work):
+        return
+    found = [m for m in _PART.finditer(r.work)  # a list here is the parts, but "90分以上" is a threshold
+             if not r.work[m.end():m.end() + 4].lstrip(" ").startswith(_AFTER_GUARDS)]
+    run: list[re.Match[str]] = []
+    for m in found:
+        if run and not _PART_GAP.match(r.work[run[-1].end():m.start()]):
+            if len(run) >= 2:
+                break
+            run = []
+        run.append(m)
+    if len(run) < 2:
+        return
+    total = Fraction(0)
+    for m in run:
+        value = _number(m.group(1))
+        if value is None:
+            return
+        total += Fraction(str(value))
+    words = "+".join(m.group(0).strip() for m in run)
+    for m in run:
+        r.take("part", _number(m.group(1)), m.span())
+    r.bound.append(Bound("total", _plain(total), words))
+
+
 def _read_scores(r: _Reader, applicable: bool) -> list[tuple[Any, tuple[int, int], str]]:
     """The user's own score(s) as (value, span, role): verb-bound numbers first; a bare "85分"
     only in a grade question. The role follows the verb (see _EARNED_VERB_RE/_TOTAL_VERB_RE)."""
@@ -565,6 +597,7 @@ def read_score(text: str) -> ScoreReading | None:
     _read_samples(r)
     _read_nonconformities(r)
     _read_lost(r)
+    _read_parts(r)
     r.full_marks = bool(_FULL_MARKS.search(r.work))
     applicable_values = r.values("applicable_total")
     excluded = r.values("excluded")
@@ -576,7 +609,7 @@ def read_score(text: str) -> ScoreReading | None:
         r.work = _blank_out(r.work, [ratio.span()])
         applicable_values = r.values("applicable_total")
         has_applicable = True
-    else:
+    elif not r.values("part"):  # parts added up are the score; "总分100分制" is only the scale
         for value, span, role in _read_scores(r, has_applicable):
             r.take(role, value, span)
     return _resolve(r, t)
