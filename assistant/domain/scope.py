@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.lang.resources import load_resource, resource_path
+from assistant.lang.slips import blanked_index
 from assistant.lang.text import shipped_vocabulary, to_search_text
 
 SCOPE_FILE = resource_path("scope.yaml")
@@ -60,20 +61,11 @@ def in_domain(search_text: str, tokens: list[str] = ()) -> bool:
         or bool(near_domain_word(search_text))
 
 
-TYPO_MIN_CHARS = 3  # a slip is only recognised in a domain word at least this long
-
-
 @lru_cache(maxsize=1)
 def _typo_index() -> dict[str, tuple[str, ...]]:
-    """Each domain-dictionary word of >= TYPO_MIN_CHARS Chinese characters under every key it
-    has with one character blanked out ("评审员" -> "?审员", "评?员", "评审?")."""
-    index: dict[str, list[str]] = {}
-    for word in shipped_vocabulary()[0]:
-        if len(word) < TYPO_MIN_CHARS or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
-            continue
-        for i in range(len(word)):
-            index.setdefault(word[:i] + "?" + word[i + 1:], []).append(word)
-    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
+    """The shipped domain dictionary's words by their one-character-blanked keys (the same
+    lookup the slip correction uses, assistant.lang.slips.blanked_index)."""
+    return blanked_index(shipped_vocabulary()[0])
 
 
 @lru_cache(maxsize=4096)

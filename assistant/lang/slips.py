@@ -25,19 +25,25 @@ _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
+def blanked_index(words) -> dict[str, tuple[str, ...]]:
+    """Each word of >= MIN_CHARS Chinese characters under every key it has with one character
+    blanked out ("评审员" -> "?审员", "评?员", "评审?"): the lookup a one-character slip needs."""
+    index: dict[str, list[str]] = {}
+    for word in words:
+        if len(word) < MIN_CHARS or not _HAN.fullmatch(word):
+            continue
+        for i in range(len(word)):
+            index.setdefault(word[:i] + "?" + word[i + 1:], []).append(word)
+    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
+
+
 @lru_cache(maxsize=4)
 def _index(fingerprint: str) -> tuple[dict[str, tuple[str, ...]], frozenset[str], tuple[int, ...]]:
     """key with one character blanked ("认证?构") -> domain words; the words; their lengths."""
-    index: dict[str, list[str]] = {}
-    words = set()
-    for word in domain_terms():
-        if len(word) < MIN_CHARS or not _HAN.fullmatch(word):
-            continue
-        words.add(word)
-        for i in range(len(word)):
-            index.setdefault(word[:i] + "?" + word[i + 1:], []).append(word)
+    index = blanked_index(domain_terms())
+    words = frozenset(w for found in index.values() for w in found)
     lengths = tuple(sorted({len(w) for w in words}, reverse=True))
-    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}, frozenset(words), lengths
+    return index, words, lengths
 
 
 @lru_cache(maxsize=1)
