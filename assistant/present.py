@@ -8,7 +8,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from assistant.domain.grades import GRADES, TOP_GRADE
+from assistant.domain.grades import GRADE_FLOOR, TOP_GRADE
 from assistant.domain.scoring import FAIL_NOTE, STAR_TIMING_NOTE
 
 #: the citation fields of an output record (the eval keeps ``passage`` instead of ``source``)
@@ -172,7 +172,7 @@ def score_text(result: dict, args: dict, marks: dict[str, str], reading=None) ->
     grade_mark = marks.get("thresholds", "")
     lines.append(f"最终得分 {_num(result['score'])} 分，等级为{result['grade']}{grade_mark}。")
     if result.get("next_grade"):
-        floor = dict(GRADES).get(result["next_grade"])
+        floor = GRADE_FLOOR.get(result["next_grade"])
         at = f"（{_num(floor)} 分）" if floor is not None else ""
         lines.append(f"距{result['next_grade']}{at}还差 {_num(result['points_to_next'])} 分{grade_mark}。")
     else:

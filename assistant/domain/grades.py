@@ -17,6 +17,8 @@ GRADES: tuple[tuple[str, Fraction], ...] = (
     ("达标", Fraction(70)),
     ("不通过", Fraction(0)),
 )
+#: label -> its inclusive lower bound ("四星级" -> 90)
+GRADE_FLOOR: dict[str, Fraction] = dict(GRADES)
 FAIL_GRADE = GRADES[-1][0]
 TOP_GRADE = GRADES[0][0]
 PASSING_GRADES = tuple(label for label, _ in reversed(GRADES[:-1]))  # 达标 … 五星级

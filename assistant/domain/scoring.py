@@ -39,7 +39,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
-from assistant.domain.grades import FAIL_GRADE, FULL_MARKS, GRADES, PASS_MARK, PASSING_GRADES, STAR_GRADES  # noqa: F401
+from assistant.domain.grades import (  # noqa: F401
+    FAIL_GRADE, FULL_MARKS, GRADE_FLOOR, GRADES, PASS_MARK, PASSING_GRADES, STAR_GRADES)
 from assistant.errors import ScoringError
 
 SPECIAL_DEDUCTION_POINTS = Fraction(1)
@@ -554,12 +555,9 @@ def format_result(result: ScoreResult | Mapping[str, Any]) -> str:
     lines = [f"最终得分 {score}，等级：{d['grade']}。"]
     if d.get("next_grade"):
         gap = _fmt(Fraction(d["points_to_next_exact"]))
-        lines.append(f"距离{d['next_grade']}（{exact_str(_bound(d['next_grade']))} 分）还差 {gap} 分。")
+        lines.append(f"距离{d['next_grade']}（{exact_str(GRADE_FLOOR[d['next_grade']])} 分）还差 {gap} 分。")
     else:
         lines.append("已是最高等级五星级。")
     lines.extend(d.get("notes") or [])
     return "\n".join(lines)
 
-
-def _bound(label: str) -> Fraction:
-    return dict(GRADES)[label]
