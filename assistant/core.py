@@ -214,7 +214,7 @@ class Assistant:
         """Refuse what the assistant must not help with whatever the knowledge base holds
         (fraud, bribery, writing tasks), and questions that do not touch the domain at all.
         Everything else is decided on evidence, after retrieval (answer_offline)."""
-        from assistant.domain.question import OTHER, content_words, find_core, question_type
+        from assistant.domain.question import OTHER, content_words, find_core, question_type, sentences
         from assistant.domain.score_intent import score_request
 
         normalised = to_search_text(question)
@@ -222,15 +222,12 @@ class Assistant:
         # one at a time), unless the asking sentence says nothing of its own ("我想了解认证费用。
         # 能大概说一下吗？" asks about what the story names)
         core = find_core(normalised)
-        sentences = [s.strip() for s in re.split(r"(?<=[。！？!?；;])", normalised) if s.strip()]
-        further = [s for i, s in enumerate(sentences)  # asked with a ？, or the last one, left without
-                   if (s.endswith(("？", "?")) or i == len(sentences) - 1) and s not in core
+        told = sentences(normalised)
+        further = [s for i, s in enumerate(told)  # asked with a ？, or the last one, left without
+                   if (s.endswith(("？", "?")) or i == len(told) - 1) and s not in core
                    and question_type(s) != OTHER]
-        topic = out_of_scope(normalised, asking=core if content_words(core) else None)
-        for sentence in further if topic is None else ():
-            topic = out_of_scope(normalised, asking=sentence)
-            if topic is not None:
-                break
+        asked = [core if content_words(core) else None, *further]
+        topic = next(filter(None, (out_of_scope(normalised, asking=a) for a in asked)), None)
 
         def refuse_topic(text: str) -> Answer:
             return Answer(question=question, answer=text, abstained=True,
@@ -332,7 +329,7 @@ class Assistant:
         memo = self.retriever.memo
         key = "rule-passage:" + rule
         if key not in memo:
-            query, groups = _rules_resource()[0][rule]
+            query, groups = _score_rules()[rule]
             found = None
             for doc_type in ("standard", None):
                 for hit in self.search(query, k=5, doc_type=doc_type).hits:
@@ -392,16 +389,23 @@ class Assistant:
 # rule -> (query that finds the passage stating it, word groups the passage must contain: one
 # word of every group, in the passage's search form)
 @lru_cache(maxsize=1)
-def _rules_resource() -> tuple[dict[str, tuple[str, tuple[tuple[str, ...], ...]]], re.Pattern]:
+def _score_rules() -> dict[str, tuple[str, tuple[tuple[str, ...], ...]]]:
     """rule -> (query, evidence groups) from resources/score_rules.yaml, plus the thresholds rule
-    built from the one grade table; and the pattern of a question asking about timing."""
+    built from the one grade table."""
     from assistant.lang.resources import load_resource
 
-    res = load_resource("score_rules.yaml")
     rules = {name: (str(r["query"]), tuple(tuple(str(w) for w in g) for g in r["evidence"]))
-             for name, r in res["rules"].items()}
+             for name, r in load_resource("score_rules.yaml")["rules"].items()}
     rules["thresholds"] = (THRESHOLD_QUERY, ((str(int(PASS_MARK)),), (str(int(GRADES[0][1])),)))
-    return rules, re.compile(res["asks_timing"])
+    return rules
+
+
+@lru_cache(maxsize=1)
+def _asks_timing() -> re.Pattern:
+    """A question asking when a star grade can follow 达标 (resources/score_rules.yaml)."""
+    from assistant.lang.resources import load_resource
+
+    return re.compile(load_resource("score_rules.yaml")["asks_timing"])
 
 
 def score_rules(result: dict, args: dict, reading=None, question: str = "") -> list[str]:
@@ -422,6 +426,6 @@ def score_rules(result: dict, args: dict, reading=None, question: str = "") -> l
     if args.get("bonus"):
         rules.append("bonus")
     rules.append("thresholds")
-    if result.get("grade") in PASSING_GRADES and _rules_resource()[1].search(question):
+    if result.get("grade") in PASSING_GRADES and _asks_timing().search(question):
         rules.append("star_timing")
     return rules

@@ -196,24 +196,29 @@ def question_type(text: str) -> str:
     return next((name for name in TYPES if name in live), OTHER)
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` (each with its closing 。？！；), stripped, empty ones dropped."""
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
 def find_core(text: str) -> str:
     """The sentence that asks, in a question that may tell a long story first: the first
     sentence of the trailing run of questions (ending in ？), else the last sentence with a
     question word, else the whole text. Normalised."""
     t = to_search_text(text).strip()
-    sentences = [s.strip() for s in _SENTENCE.findall(t) if s.strip()]
-    if len(sentences) <= 1:
+    told = sentences(t)
+    if len(told) <= 1:
         return t
-    asks = [i for i, s in enumerate(sentences) if s[-1] in "？?"]
+    asks = [i for i, s in enumerate(told) if s[-1] in "？?"]
     if not asks:
-        asks = [i for i, s in enumerate(sentences) if question_type(s) != OTHER]
+        asks = [i for i, s in enumerate(told) if question_type(s) != OTHER]
     if not asks:
         return t
     last = asks[-1]
     first = last
     while first - 1 in asks:
         first -= 1
-    return "".join(sentences[first:last + 1])
+    return "".join(told[first:last + 1])
 
 
 def _constraints(core: str, story: str, focus: tuple[str, ...]) -> tuple[str, ...]:
