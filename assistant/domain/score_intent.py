@@ -512,18 +512,12 @@ def _read_parts(r: _Reader) -> None:
                 break
             run = []
         run.append(m)
-    if len(run) < 2:
+    values = [_number(m.group(1)) for m in run]
+    if len(run) < 2 or None in values:
         return
-    total = Fraction(0)
-    for m in run:
-        value = _number(m.group(1))
-        if value is None:
-            return
-        total += Fraction(str(value))
-    words = "+".join(m.group(0).strip() for m in run)
-    for m in run:
-        r.take("part", _number(m.group(1)), m.span())
-    r.bound.append(Bound("total", _plain(total), words))
+    for m, value in zip(run, values):
+        r.take("part", value, m.span())
+    r.bound.append(Bound("total", _plain(_sum(values)), "+".join(m.group(0).strip() for m in run)))
 
 
 def _read_scores(r: _Reader, applicable: bool) -> list[tuple[Any, tuple[int, int], str]]:

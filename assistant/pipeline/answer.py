@@ -226,12 +226,7 @@ def _dictionary_text() -> str:
 def _is_proper_name(word: str) -> bool:
     """jieba's general dictionary tags ``word`` as a place, person or organisation name
     (上海, 广州, 台湾, 海尔): something a document either names or knows nothing about."""
-    text = _dictionary_text()
-    at = text.find("\n" + word + " ")
-    if at < 0:
-        return False
-    line = text[at + 1:text.find("\n", at + 1)].split()
-    return len(line) == 3 and line[2] in _PROPER_TAGS
+    return _dictionary_tag(word) in _PROPER_TAGS
 
 
 @lru_cache(maxsize=4096)
