@@ -52,15 +52,20 @@ def _long_faq_page() -> str:
     )
 
 
-def test_the_rest_of_a_cut_answer_follows_its_first_part(settings, tmp_path):
+def _retriever_over(settings, tmp_path, name: str, text: str):
+    """The retriever of a knowledge base holding one generated page."""
     from assistant.core import Assistant
     from assistant.kb import ingest
 
-    page = tmp_path / "docs" / "faq_page.txt"
+    page = tmp_path / "docs" / name
     page.parent.mkdir(parents=True)
-    page.write_text(_long_faq_page(), encoding="utf-8")
+    page.write_text(text, encoding="utf-8")
     ingest(settings, [page.parent], progress=False)
-    retriever = Assistant(settings).retriever
+    return Assistant(settings).retriever
+
+
+def test_the_rest_of_a_cut_answer_follows_its_first_part(settings, tmp_path):
+    retriever = _retriever_over(settings, tmp_path, "faq_page.txt", _long_faq_page())
     doc_ids = {cid.split("::")[0] for cid in retriever.lexical.ids}
     (doc_id,) = doc_ids
     order = retriever._doc_chunk_ids(doc_id)
@@ -113,14 +118,7 @@ def _three_topic_page() -> str:
 
 
 def test_each_sub_question_keeps_its_own_best_passage_near_the_lead(settings, tmp_path):
-    from assistant.core import Assistant
-    from assistant.kb import ingest
-
-    page = tmp_path / "docs" / "three_topics.txt"
-    page.parent.mkdir(parents=True)
-    page.write_text(_three_topic_page(), encoding="utf-8")
-    ingest(settings, [page.parent], progress=False)
-    retriever = Assistant(settings).retriever
+    retriever = _retriever_over(settings, tmp_path, "three_topics.txt", _three_topic_page())
 
     def best(q):
         return retriever.retrieve(q, k=5).hits[0]

@@ -384,7 +384,7 @@ def kb_tab(ctx):
         docs = gr.Dataframe(headers=list(admin.DOC_COLUMNS),
                             datatype=["str", "str", "str", "str", "number", "str", "str"],
                             interactive=False, wrap=True, elem_id="kba-docs", max_height=520)
-        phone_cards(docs, admin.DOC_COLUMNS, 1, "知识库中还没有文档。", "kba-docs-cards")
+        phone_cards(docs, admin.DOC_COLUMNS, 1, "知识库中还没有文档。")
 
         def with_choices(message, rows):
             ids = [r[0] for r in rows]
@@ -473,7 +473,7 @@ def retrieval_tab(ctx):
                             datatype=["number", "number", "number", "number", "str", "str", "str", "str", "str"],
                             interactive=False, wrap=True, elem_id="kba-hits", max_height=640,
                             column_widths=["5%", "7%", "8%", "7%", "12%", "10%", "11%", "6%", "34%"])
-        phone_cards(hits, dashboard.HIT_COLUMNS, 4, "检索结果会显示在这里。", "kba-hits-cards")
+        phone_cards(hits, dashboard.HIT_COLUMNS, 4, "检索结果会显示在这里。")
         def on_search(q, k, t):
             message, rows = dashboard.retrieval_rows(ctx, q, k, t)
             return message, [[*r[:7], DOC_TYPE_WORDS.get(r[7], r[7]), *r[8:]] for r in rows]  # type in words
@@ -482,14 +482,15 @@ def retrieval_tab(ctx):
         query.submit(on_search, [query, top_k, doc_type], [search_status, hits], **PRIVATE)
 
 
-def phone_cards(table, columns, title_col: int, empty: str, elem_id: str) -> None:
-    """Under a table, the same rows as one card per row, shown only on a narrow screen (where the
-    table itself is hidden, see CSS: its columns would be one character wide)."""
+def phone_cards(table, columns, title_col: int, empty: str) -> None:
+    """Under a table, the same rows as one card per row (id: the table's + "-cards"), shown only
+    on a narrow screen, where the table itself is hidden (see CSS: its columns would be one
+    character wide)."""
     import gradio as gr
 
     from assistant.web import render
 
-    cards = gr.HTML("", elem_id=elem_id, elem_classes=["kba-narrow-only"])
+    cards = gr.HTML("", elem_id=f"{table.elem_id}-cards", elem_classes=["kba-narrow-only"])
     table.change(lambda rows: render.table_cards(columns, rows, title_col=title_col, empty=empty),
                  [table], [cards], queue=False, **PRIVATE)
 
@@ -530,21 +531,21 @@ def eval_tab(ctx):
             with gr.Column(scale=2):
                 metrics = gr.Dataframe(headers=list(dashboard.EVAL_METRIC_COLUMNS), interactive=False,
                                        elem_id="kba-eval-metrics")
-                phone_cards(metrics, dashboard.EVAL_METRIC_COLUMNS, 0, "运行评测后显示各项指标。", "kba-eval-metrics-cards")
+                phone_cards(metrics, dashboard.EVAL_METRIC_COLUMNS, 0, "运行评测后显示各项指标。")
             cat_chart = gr.Plot(label="各类别正确率", scale=3)
         failures = gr.Dataframe(headers=list(dashboard.RUN_FAILURE_COLUMNS), interactive=False, wrap=True,
                                 label="未通过的题目（缺少的要点、参考答案）", max_height=480,
                                 elem_id="kba-eval-failures")
-        phone_cards(failures, dashboard.RUN_FAILURE_COLUMNS, 2, "没有未通过的题目。", "kba-eval-failures-cards")
+        phone_cards(failures, dashboard.RUN_FAILURE_COLUMNS, 2, "没有未通过的题目。")
         with gr.Row():
             with gr.Column(scale=3):
                 history = gr.Dataframe(headers=list(dashboard.HISTORY_COLUMNS), interactive=False, wrap=True,
                                        label="历次运行（最新在前；修复/新错相对上一次）", elem_id="kba-eval-runs")
-                phone_cards(history, dashboard.HISTORY_COLUMNS, 0, "还没有运行记录。", "kba-eval-runs-cards")
+                phone_cards(history, dashboard.HISTORY_COLUMNS, 0, "还没有运行记录。")
             with gr.Column(scale=2):
                 diff = gr.Dataframe(headers=list(dashboard.DIFF_COLUMNS), interactive=False, wrap=True,
                                     label="与上一次相比", elem_id="kba-eval-diff", max_height=400)
-                phone_cards(diff, dashboard.DIFF_COLUMNS, 2, "与上一次相比的变化会显示在这里。", "kba-eval-diff-cards")
+                phone_cards(diff, dashboard.DIFF_COLUMNS, 2, "与上一次相比的变化会显示在这里。")
         last_run = gr.State(None)
         with gr.Row():
             report_format = gr.Radio([("Excel（.xlsx）", ".xlsx"), ("Markdown（.md）", ".md")], value=".xlsx",
