@@ -285,6 +285,7 @@ class Assistant:
             retrieval.hits, query_tokens=retrieval.tokens, question=asked,
             new_words=content_words(question) if followup else None,
             relevance=lambda h: self.retriever.coverage_of(retrieval.tokens, h),
+            term_weight=self.retriever.lexical.idf,
             conflicts=self._conflict_partners(retrieval.hits, resolved))
         # a follow-up's own words are judged against what it cites plus what it carries over
         evidence = evidence_for(asked, [c.text for c in citations] + ([resolved] if followup else []), question)

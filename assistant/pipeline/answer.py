@@ -70,6 +70,7 @@ _NOT_A_THING = ("v", "a", "d")  # a verb, adjective or adverb focus ("卖出去"
 LIST_INTRO_BONUS = 1.75  # a list's intro when a list is asked for (it no longer counts as a bare intro)
 GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is not penalised
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
+TERM_WEIGHT = 0.75  # a sentence saying all of the question's search terms (weighted by IDF)
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
 OPENER_MAX_CHARS = 12  # a passage's bare yes or no ("是的。") that is put before the lead
 CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
@@ -621,7 +622,8 @@ def _is_subject(word: str, text: str) -> bool:
     return _SUBJECT_END.search(text, at + len(word), at + len(word) + 4) is not None
 
 
-def _sentence_score(sentence: str, question, position: int, rank: int, context: str = "") -> float:
+def _sentence_score(sentence: str, question, position: int, rank: int, context: str = "",
+                    terms: tuple[tuple[str, float], ...] = ()) -> float:
     """How well ``sentence`` answers ``question``: its focus first (said as asked counts more
     than a synonym; a sentence about it more than one mentioning it), then the rest of the
     question's words by rarity, then whether it gives the form of answer asked for (of every
@@ -655,6 +657,12 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     if context:
         covered += 0.75 * sum(w for word, w in weights if not word_in(word, text) and word_in(word, context))
     score += 2.0 * covered / total
+    if terms:
+        # the question's search terms weighted by how rare they are in this knowledge base: a
+        # sentence saying the words that tell its passage apart ("推行", "合同") answers better
+        # than one saying only what every passage says, and a part of a compound ("合同" of
+        # "签合同") counts where the whole word is not said
+        score += TERM_WEIGHT * sum(w for t, w in terms if t in text) / (sum(w for _, w in terms) or 1.0)
     types, asks_date, asks_code = asked_forms(question.text)
     if _fits(text, question.qtype) or any(_fits(text, t) for t in types if t != question.qtype):
         score += 0.75
@@ -688,6 +696,25 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
 
 
 _WH_WORD = re.compile(r"什么|甚么|啥|怎|咋|哪|谁|几|多少|多久|多长|多大|如何|为何|何时")
+
+
+def _weighted_terms(tokens: list[str], weight) -> tuple[tuple[str, float], ...]:
+    """The query's search terms of two characters or more, once each, with ``weight(term)``
+    (the knowledge base's IDF); none without a weight."""
+    if weight is None:
+        return ()
+    seen: dict[str, float] = {}
+    for t in tokens:
+        t = _norm(t)
+        if len(t) >= 2 and t not in seen:
+            seen[t] = max(float(weight(t)), 0.0)
+    return tuple((t, w) for t, w in seen.items() if w > 0)
+
+
+def _terms_in(terms: tuple[tuple[str, float], ...], text: str) -> tuple[tuple[str, float], ...]:
+    """The terms that ``text`` (a sub-question) says."""
+    said = _norm(text)
+    return tuple((t, w) for t, w in terms if t in said)
 
 
 def _further_questions(question) -> list:
@@ -775,13 +802,14 @@ def _overlaps(a: str, b: str) -> bool:
     return bool(ga and gb) and len(ga & gb) / min(len(ga), len(gb)) > 0.7
 
 
-def _promote_runner_up(sentences: list[str], lead_i: int, order: list[int], question, context: str) -> list[int]:
+def _promote_runner_up(sentences: list[str], lead_i: int, order: list[int], question, context: str,
+                       terms: tuple[tuple[str, float], ...] = ()) -> list[int]:
     """``order`` with the passage's second-best answer to the question moved up to follow the
     lead, when it answers clearly better than the sentence that would follow (a passage that
     says what is asked in two places: "有效期为三年" after "在证书有效期内…")."""
     if len(order) < 2:
         return order
-    scores = {i: _sentence_score(sentences[i], question, 0, 0, context) for i in order}
+    scores = {i: _sentence_score(sentences[i], question, 0, 0, context, terms) for i in order}
     runner = max(order, key=lambda i: (scores[i], -i))
     if runner == order[0] or scores[runner] < scores[order[0]] + PROMOTE_MARGIN \
             or sentences[order[0]].rstrip()[-1:] in "：:":
@@ -818,7 +846,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
                        support_ratio: float = 0.55, query_tokens: list[str] | None = None,
                        relevance=None, min_support_relevance: float = 0.4,
                        conflicts: dict[str, Hit] | None = None, question=None,
-                       new_words: list[str] | None = None) -> tuple[str, list[Citation]]:
+                       new_words: list[str] | None = None,
+                       term_weight=None) -> tuple[str, list[Citation]]:
     """Answer first: the sentence that answers what was asked (chosen by the question's type
     and focus from the best passages, not the passage's lead), the passage's other relevant
     sentences, then at most ``max_support`` supporting points from other passages.
@@ -836,6 +865,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
 
         question = analyse(" ".join(query_tokens or []))
     traditional_asker = question.traditional
+    terms = _weighted_terms(query_tokens or [], term_weight)
     citations: list[Citation] = []
     parts: list[str] = []
 
@@ -860,7 +890,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
                 continue
             if rank >= 3 and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", sentence)))):
                 continue  # a lower-ranked passage leads only with a sentence about what is asked
-            sc = _sentence_score(sentence, question, i, rank, context)
+            sc = _sentence_score(sentence, question, i, rank, context, terms)
             if rank and top.score > 0:
                 # measured against the passage placed first (a more authoritative passage may be
                 # placed first over a better-scoring one: it is never penalised for that)
@@ -928,7 +958,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         order.sort(key=lambda i: not _ENUM.match(lead_sentences[i]))
     elif lead.rstrip()[-1:] not in "：:" and not _quote_open(lead_sentences, lead_i):
         # (a lead that introduces what follows, or opens a quotation, keeps what follows next)
-        order = _promote_runner_up(lead_sentences, lead_i, order, question, _context_of(lead_hit))
+        order = _promote_runner_up(lead_sentences, lead_i, order, question, _context_of(lead_hit), terms)
     # a quotation the lead opens is quoted to its end: the sentences that go on with it may
     # run over the budget (a cut quote of a regulation reads as all it requires)
     depth = _quote_open(lead_sentences, lead_i)
@@ -959,7 +989,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         for rank, hit in enumerate(hits[:3]):
             context = _context_of(hit)
             for i, sentence in enumerate(passage_sentences(hit)):
-                sc = _sentence_score(sentence, extra, i, rank, context)
+                sc = _sentence_score(sentence, extra, i, rank, context, _terms_in(terms, extra.text))
                 if found is None or sc > found[0] + 1e-9:
                     found = (sc, hit, sentence)
         if found is None or found[0] < 3.0 or any(_overlaps(found[2], m) for m in main[:head]) \
@@ -995,7 +1025,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         if relevance is not None and relevance(hit) < min_support_relevance and not close:
             continue
         ranked = sorted(range(len(sentences)),
-                        key=lambda i: -_sentence_score(sentences[i], question, i, 0, _context_of(hit)))[:2]
+                        key=lambda i: -_sentence_score(sentences[i], question, i, 0, _context_of(hit), terms))[:2]
         chosen = [sentences[i] for i in sorted(ranked)]
         if new_words and not any(word_in(w, _norm("".join(chosen))) for w in new_words):
             continue  # a follow-up: only points about what the new question asks
