@@ -20,7 +20,7 @@ from assistant.errors import UserError
 from assistant.domain.followup import resolve_followup
 from assistant.index.lexical import LexicalIndex
 from assistant.pipeline.retrieval import Retrieval, Retriever
-from assistant.domain.scope import in_domain, out_of_scope, topic_yields
+from assistant.domain.scope import FRAUD_TOPIC, in_domain, out_of_scope, topic_yields
 from assistant.lang.slips import correct_question
 from assistant.lang.text import to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall, is_turn
@@ -234,7 +234,8 @@ class Assistant:
                           resolved_question=resolved, notices=[f"超出知识库范围：{topic.name}"])
 
         if topic is not None and topic.policy:  # fraud is refused even inside a score question
-            return refuse_topic(f"{topic.reason}。")
+            mixed = self._answer_before_fraud(question, resolved, told, topic) if topic.name == FRAUD_TOPIC else None
+            return mixed or refuse_topic(f"{topic.reason}。")
         if score_request(question, resolved) is not None:
             return None
         resolved_text = to_search_text(resolved)
@@ -248,6 +249,31 @@ class Assistant:
                 topic, normalised, lambda: [h.text for h in self.search(question, k=5, context=resolved).hits[:3]]):
             return None
         return refuse_topic(abstain_text(topic.reason))
+
+    def _answer_before_fraud(self, question: str, resolved: str, told: list[str], topic) -> Answer | None:
+        """A legitimate question asked on its own before a fraud request ("准备材料要注意什么？
+        满意度数据能不能美化一下？") is answered, and the request refused after it. Only when the
+        legitimate question is a sentence of its own, ends in ？ and comes first: a request told
+        first, or one the harmless words refer to ("这样操作要注意什么？"), is refused whole."""
+        from assistant.domain.question import OTHER, content_words, question_type
+
+        if resolved != question or len(told) < 2:
+            return None
+        first = told[0]
+        if not first.endswith(("？", "?")) or question_type(first) == OTHER or not content_words(first) \
+                or out_of_scope(first) is not None \
+                or not any(getattr(out_of_scope(s), "name", "") == FRAUD_TOPIC for s in told[1:]):
+            return None
+        if self._refuse_out_of_scope(first, first) is not None:
+            return None
+        legit = self.answer_offline(first, first)
+        if legit.abstained:
+            return None
+        legit.question = question
+        legit.resolved_question = resolved
+        legit.answer += f"\n\n至于后面的请求：{topic.reason}。"
+        legit.notices = legit.notices + ["只回答了第一个问题，后面弄虚作假的请求不予协助"]
+        return legit
 
     def _names_kb_words(self, question: str) -> bool:
         """The question names a specific word the knowledge base's own documents use (so a

@@ -16,6 +16,7 @@ from assistant.lang.slips import blanked_index
 from assistant.lang.text import shipped_vocabulary, to_search_text
 
 SCOPE_FILE = resource_path("scope.yaml")
+FRAUD_TOPIC = "fraud"  # the policy topic a legitimate question asked before it does not share
 
 
 @dataclass(frozen=True)
