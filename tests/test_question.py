@@ -345,3 +345,18 @@ def test_every_clause_that_asks_is_an_asking_clause():
 def test_weather_and_a_city_around_a_review_question_is_refused(assistant):
     assert assistant.ask("后天上海会下雨吗，适合安排现场评审吗").abstained
     assert not assistant.ask("现场评审一般要安排哪些人配合？").abstained
+
+
+@pytest.mark.parametrize("question,first,not_in_focus", [
+    ("签合同那会儿帮客户上门测量、出设计方案，这也算售后？", "签合同", "那会儿"),
+    ("下周要交申请了，想列个清单核对一下一般需要哪些材料", "清单核对", "下周"),
+    ("去年年底我们拿的三星证书，监督评审多久一次？", "三星", "去年"),
+])
+def test_a_time_word_is_when_the_question_is_set_not_its_focus(question, first, not_in_focus):
+    focus = analyse(question).focus
+    assert focus[0].startswith(first)
+    assert not any(not_in_focus in f for f in focus[:1])
+
+
+def test_a_time_word_is_the_focus_when_nothing_else_is_asked():
+    assert analyse("明天呢？").focus[:1] == ("明天",)

@@ -241,6 +241,18 @@ def _constraints(core: str, story: str, focus: tuple[str, ...]) -> tuple[str, ..
     return tuple(dict.fromkeys(found + words))
 
 
+_DEICTIC_TIME = re.compile(r"^(?:那|这|到|前|头)(?:会儿?|时候?|阵子?|几天|几年|段时间|天|年)$")
+
+
+@lru_cache(maxsize=4096)
+def _is_time_word(word: str) -> bool:
+    """A time word ("下周", "去年", "那会儿", "那几天"): when the question is set, not what it is
+    about; it is the focus only when nothing else is asked."""
+    from assistant.lang.jieba_dict import dictionary_tag
+
+    return bool(_DEICTIC_TIME.match(word)) or dictionary_tag(word) == "t"
+
+
 def _phrase(clause: str, word: str) -> str:
     """``word`` grown into the compound it sits in ("个体" + "工商户", "起草" + "单位"): adjacent
     specific content words, plus a generic head noun closing it; at most 8 characters."""
@@ -251,7 +263,8 @@ def _phrase(clause: str, word: str) -> str:
     if word not in norm:
         return word
     i = j = norm.index(word)
-    plain = lambda k: not _is_function(toks[k]) and norm[k] not in res["generic"]  # noqa: E731
+    plain = lambda k: not _is_function(toks[k]) and norm[k] not in res["generic"] \
+        and not _is_time_word(norm[k])  # noqa: E731
     while i > 0 and plain(i - 1) and len("".join(toks[i - 1:j + 1])) <= 8:
         i -= 1
     while j + 1 < len(toks) and (plain(j + 1) or norm[j + 1] in res["heads"]) \
@@ -302,7 +315,7 @@ def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
     cues = res["constraint_cues"]
     ranked = [w for w, _ in salient_words(clause) if w not in cues]
     # "申请材料里的企业简介": the place a thing sits in is not what is asked about
-    ranked.sort(key=lambda w: _is_container(clause, w))
+    ranked.sort(key=lambda w: (_is_container(clause, w), _is_time_word(w)))
     specific = [w for w in ranked if w not in generic]
     words = specific if specific or specific_only else ranked
     if not words:

@@ -11,6 +11,7 @@ private directory of the temporary directory; anything that does not fit is made
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 import tempfile
 from pathlib import Path
 
@@ -89,3 +90,22 @@ def initialize(tokenizer) -> None:
         _save(words_path, freqs_path, tokenizer.FREQ, tokenizer.total)
     except OSError:
         pass  # an optimisation only (a read-only temporary directory)
+
+
+@lru_cache(maxsize=1)
+def _dictionary_text() -> str:
+    import jieba
+
+    return "\n" + (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=4096)
+def dictionary_tag(word: str) -> str:
+    """The part-of-speech tag jieba's general dictionary gives ``word`` ("n", "v", "t"…), "" when
+    it is not one of its words."""
+    text = _dictionary_text()
+    at = text.find("\n" + word + " ")
+    if at < 0:
+        return ""
+    line = text[at + 1:text.find("\n", at + 1)].split()
+    return line[2] if len(line) == 3 else ""

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.lang.jieba_dict import dictionary_tag as _dictionary_tag
 from assistant.types import Citation, Hit
 
 KB_COVERS = (
@@ -214,32 +215,12 @@ _CONTEXT_TAGS = ("v", "i", "l", "t")
 _PROPER_TAGS = frozenset({"ns", "nt", "nrt"})  # not nr or nz: they tag many common words (明白, 盖章)
 
 
-@lru_cache(maxsize=1)
-def _dictionary_text() -> str:
-    import jieba
-
-    from pathlib import Path
-
-    return "\n" + (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8")
-
 
 @lru_cache(maxsize=4096)
 def _is_proper_name(word: str) -> bool:
     """jieba's general dictionary tags ``word`` as a place, person or organisation name
     (上海, 广州, 台湾, 海尔): something a document either names or knows nothing about."""
     return _dictionary_tag(word) in _PROPER_TAGS
-
-
-@lru_cache(maxsize=4096)
-def _dictionary_tag(word: str) -> str:
-    """The part-of-speech tag jieba's general dictionary gives ``word`` ("n", "v", "i"…), "" when
-    it is not one of its words."""
-    text = _dictionary_text()
-    at = text.find("\n" + word + " ")
-    if at < 0:
-        return ""
-    line = text[at + 1:text.find("\n", at + 1)].split()
-    return line[2] if len(line) == 3 else ""
 
 
 _LATIN_NAME = re.compile(r"[a-z]{3,}")
