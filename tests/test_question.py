@@ -360,3 +360,13 @@ def test_a_time_word_is_when_the_question_is_set_not_its_focus(question, first, 
 
 def test_a_time_word_is_the_focus_when_nothing_else_is_asked():
     assert analyse("明天呢？").focus[:1] == ("明天",)
+
+
+@pytest.mark.parametrize("question,qtype", [
+    ("审核那几天会不会直接打电话给我们客户问情况？", "能否"),
+    ("这几年的满意度记录都要交吗", "能否"),
+    ("证书有效期几年？", "多久"),
+    ("前几天报的名，审核几天能出结果？", "多久"),
+])
+def test_a_span_told_is_not_a_span_asked(question, qtype):
+    assert analyse(question).qtype == qtype

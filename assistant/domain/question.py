@@ -177,10 +177,14 @@ def salient_words(text: str) -> list[tuple[str, float]]:
     return sorted(((w, rarity(w)) for w in words), key=lambda x: -x[1])
 
 
+_TOLD_SPAN = re.compile(r"(?:那|这|前|头|近|好|没)几(?:天|年|个月|周|小时)")
+
+
 def question_type(text: str) -> str:
     """The first type (in priority order) with a cue in ``text`` that is not part of a longer
     cue of another type ("哪几项" is 哪些, not 几项); OTHER when none."""
-    t = to_search_text(text)
+    # "审核那几天…": a time told, not a span asked for
+    t = _TOLD_SPAN.sub(lambda m: " " * len(m.group()), to_search_text(text))
     spans: list[tuple[int, int, str]] = []
     for name, cues in resources()["types"].items():
         for cue in cues:
