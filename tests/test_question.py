@@ -370,3 +370,12 @@ def test_a_time_word_is_the_focus_when_nothing_else_is_asked():
 ])
 def test_a_span_told_is_not_a_span_asked(question, qtype):
     assert analyse(question).qtype == qtype
+
+
+@pytest.mark.parametrize("question,first", [
+    ("现场评审能不能改成视频远程评审？", "视频远程评审"),
+    ("证书能不能换成电子版的？", "电子版"),
+    ("申请能不能改成线上申请行不行", "线上申请"),
+])
+def test_what_a_yes_no_question_would_change_into_is_its_focus(question, first):
+    assert analyse(question).focus[0] == first

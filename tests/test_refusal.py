@@ -410,3 +410,37 @@ def test_gap_topics_read_what_is_asked(question, refused):
 def test_each_asked_sentence_is_checked_for_gap_topics(assistant, question, refused):
     ans = assistant.ask(question)
     assert ans.abstained == refused, ans.answer
+
+
+def test_a_thing_a_later_question_asks_for_must_be_named_too():
+    """"谁起草的？起草人有哪些？": the first question's focus is a verb (forgiven); the second asks
+    for a rare noun no cited passage names, and that decides."""
+    passage = ["GB/T 27922-2011《商品售后服务评价体系》规定了售后服务评价的指标和方法。"]
+    ev = evidence_for(analyse("GB/T 27922-2011这个标准是谁起草的？起草人有哪些？"), passage)
+    assert ev.focus_missing == "起草人" and ev.focus_noun
+    assert AbstainPolicy().should_abstain(ev, True)
+    # named by what is cited: nothing is missing, and the answer stands
+    named = passage + ["本标准起草人：张三、李四。"]
+    ev = evidence_for(analyse("GB/T 27922-2011这个标准是谁起草的？起草人有哪些？"), named)
+    assert ev.focus_missing == ""
+    # one question only: its verb focus is forgiven as before
+    ev = evidence_for(analyse("GB/T 27922-2011这个标准是谁起草的？"), passage)
+    assert ev.focus_missing != "起草人"
+
+
+def test_a_way_the_documents_never_mention_asked_instead_of_theirs_is_refused():
+    """"能不能改成视频远程评审": the thing it would be changed into must be named by what is cited;
+    a number or a time it would be changed to is answered by the rule the documents state."""
+    passage = ["评审组到企业现场进行评审，并抽取服务网点。获证后每年进行一次监督评审。"]
+    ev = evidence_for(analyse("现场评审能不能改成视频远程评审？"), passage)
+    assert ev.change_missing == "视频远程评审"
+    assert AbstainPolicy().should_abstain(ev, True)
+    assert "视频远程评审" in refusal_text(ev, "现场评审能不能改成视频远程评审？")
+    # named by the documents: answered
+    named = passage + ["评审也可以视频远程评审的方式进行。"]
+    assert evidence_for(analyse("现场评审能不能改成视频远程评审？"), named).change_missing == ""
+    # a time or a number to change to: the stated rule answers it
+    ev = evidence_for(analyse("监督评审能不能改成两年一次？"), passage)
+    assert ev.change_missing == ""
+    # a yes/no question that changes nothing is untouched
+    assert evidence_for(analyse("现场评审能不能不去网点？"), passage).change_missing == ""

@@ -245,6 +245,11 @@ def _constraints(core: str, story: str, focus: tuple[str, ...]) -> tuple[str, ..
     return tuple(dict.fromkeys(found + words))
 
 
+# a yes/no question asking to change something into something else, and the question words
+# that may follow the new thing ("改成线上申请行不行")
+CHANGE_TO = re.compile(r"(?:改成|换成|变成|改为|换为|改用|换用)([^，,。？?！!；;]{2,14})")
+_ASKING_TAIL = re.compile(r"(?:行不行|可不可以|可以吗|可以不|行吗|好吗|吗|呢|吧|啊|呀|不|的)+$")
+
 _DEICTIC_TIME = re.compile(r"^(?:那|这|到|前|头)(?:会儿?|时候?|阵子?|几天|几年|段时间|天|年)$")
 
 
@@ -350,6 +355,12 @@ def analyse(text: str) -> Question:
         focus = locators  # "5.1.4.1条讲什么": the clause number is what is asked about
     if not focus:
         focus = _focus_of(core, specific_only=True)
+    changed = CHANGE_TO.search(core)
+    if changed and qtype == YESNO:
+        # "现场评审能不能改成视频远程评审": what it would be changed into is what is asked about
+        target = _ASKING_TAIL.sub("", changed.group(1))
+        if len(target) >= 2:
+            focus = [target] + [f for f in focus if f not in target and target not in f]
     if not focus and story:
         # "…（a story）…。能申请吗？": what the question is about is told before it
         focus = _focus_of(story, specific_only=True)

@@ -23,7 +23,7 @@ ABSTAIN_TEXT = "知识库中没有找到依据回答这个问题。" + KB_COVERS
 def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
     """The evidence refusal: names what the knowledge base has nothing about."""
     if evidence is None or not (evidence.missing or evidence.unit_missing or evidence.name_missing
-                                or evidence.focus_missing):
+                                or evidence.focus_missing or evidence.change_missing):
         return ABSTAIN_TEXT
     from assistant.domain.question import find_core, phrase_of
     from assistant.lang.text import to_search_text
@@ -31,9 +31,11 @@ def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
     core = find_core(to_search_text(question)) if question else ""
     words = ([evidence.name_missing] if evidence.name_missing else []) \
         + ([unit_label(evidence.unit_missing)] if evidence.unit_missing else []) \
+        + ([evidence.change_missing] if evidence.change_missing else []) \
         + ([evidence.focus_missing] if evidence.focus_missing else []) + [w for w, _ in evidence.missing[:2]]
     named = [phrase_of(core, w) if core else w for w in words][:2]
     named = list(dict.fromkeys(n for n in named if n))
+    named = [n for i, n in enumerate(named) if not any(m in n or n in m for m in named[:i])]
     if not named:
         return ABSTAIN_TEXT
     what = "”和“".join(named)
@@ -107,6 +109,9 @@ class Evidence:
     focus_noun: bool = False
     # the missing focus is a verb, an idiom or a set phrase: never the thing a question asks for
     focus_verbal: bool = False
+    # what a yes/no question asks to change something into ("改成视频远程评审") when nothing
+    # cited names it: a general rule says nothing of a way the documents never mention
+    change_missing: str = ""
 
     @property
     def missing_weight(self) -> float:
@@ -196,17 +201,36 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
         if not word_in(focus, evidence) and not all(word_in(p, evidence) for p in parts) \
                 and not is_answer_kind(focus):
             focus_missing = focus
+    if not focus_missing or _dictionary_tag(focus_missing)[:1] in _CONTEXT_TAGS:
+        # a compound question ("谁起草的？起草人有哪些？"): a thing a later question asks for is
+        # looked for too, when the first asks for nothing a page must name (a verb, or nothing)
+        for sub in _further_questions(question)[1:]:
+            f = sub.focus[0] if sub.focus and sub.qtype != YESNO_TYPE else ""
+            if f and _dictionary_tag(f).startswith("n") and not is_answer_kind(f) \
+                    and not word_in(f, evidence):
+                focus_missing = f
+                break
     focus_rarity = 0.0
     if focus_missing:
         from assistant.domain.question import dictionary_rarity
 
         focus_rarity = dictionary_rarity(focus_missing)
     tag = _dictionary_tag(focus_missing) if focus_missing else ""
+    change_missing = ""
+    from assistant.domain.question import CHANGE_TO, content_words as words_of
+
+    changed = CHANGE_TO.search(question.core) if question.qtype == YESNO_TYPE and question.focus else None
+    target = question.focus[0] if changed and changed.group(1).startswith(question.focus[0]) else ""
+    if target and not word_in(target, evidence) and any(
+            not word_in(w, evidence) and _dictionary_tag(w)[:1] in ("n", "") and not re.search(r"\d", w)
+            for w in words_of(target)):
+        change_missing = target  # a thing no cited passage names, not a number or a time
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
                     focus_missing=focus_missing, focus_rarity=focus_rarity,
                     qtype=FACT_TYPE if question.asks_fact else question.qtype, ask_missing=ask_missing,
                     name_missing=name_missing, unit_missing=unit_missing,
-                    focus_noun=tag.startswith("n"), focus_verbal=tag[:1] in _CONTEXT_TAGS)
+                    focus_noun=tag.startswith("n"), focus_verbal=tag[:1] in _CONTEXT_TAGS,
+                    change_missing=change_missing)
 
 
 # a missing focus with one of these tags in jieba's dictionary is the story around the question,
@@ -403,6 +427,9 @@ class AbstainPolicy:
     refuse_missing_name: bool = True
     # a number asked in a unit no cited number carries ("几个工作日", "待几天", "多少页")
     refuse_missing_unit: bool = True
+    # a way of doing something the documents never mention, asked for instead of theirs
+    # ("现场评审能不能改成视频远程评审"): the general rule does not answer it
+    refuse_missing_change: bool = True
 
     def should_abstain(self, evidence: Evidence | None, has_hits: bool) -> bool:
         if not has_hits:
@@ -414,6 +441,8 @@ class AbstainPolicy:
         if self.refuse_missing_name and evidence.name_missing and evidence.qtype != YESNO_TYPE:
             return True
         if self.refuse_missing_unit and evidence.unit_missing:
+            return True
+        if self.refuse_missing_change and evidence.change_missing:
             return True
         # a rare word of general Chinese asked about (格力, 起草人, 通过率) that nothing cited names;
         # a verb, an idiom or a set phrase (写进, 查出来, 万事大吉) is the story around the question,
