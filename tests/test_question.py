@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.lang.text import synonym_map
 from assistant.domain.question import (DIFFERENCE, DURATION, HOW, LIST, OTHER, QUANTITY, WHICH, WHY, YESNO,
                                 analyse, asking_clause, content_words, find_core, rarity, resources)
 
@@ -379,3 +380,14 @@ def test_a_span_told_is_not_a_span_asked(question, qtype):
 ])
 def test_what_a_yes_no_question_would_change_into_is_its_focus(question, first):
     assert analyse(question).focus[0] == first
+
+
+@pytest.mark.parametrize("question,first", [
+    ("下周就要去认证机构递申请了，资料这块我心里没底，能不能列一下要准备哪些东西？", "资料"),
+    ("满意度调查那块要交多长时间的记录", "满意度调查"),
+    ("企业内部条件这一块评审时看什么内容", "企业内部条件"),
+])
+def test_a_topic_the_speaker_sets_is_the_focus(question, first):
+    focus = analyse(question).focus
+    assert focus[0] == first
+    assert len({synonym_map().get(f, f) for f in focus}) == len(focus)  # no synonym twice

@@ -250,6 +250,9 @@ def _constraints(core: str, story: str, focus: tuple[str, ...]) -> tuple[str, ..
 CHANGE_TO = re.compile(r"(?:改成|换成|变成|改为|换为|改用|换用)([^，,。？?！!；;]{2,14})")
 _ASKING_TAIL = re.compile(r"(?:行不行|可不可以|可以吗|可以不|行吗|好吗|吗|呢|吧|啊|呀|不|的)+$")
 
+# a topic the speaker sets ("资料这块…", "监督这一块…", "满意度那块…"): the noun before the marker
+_TOPIC = re.compile(r"([^，,。？?！!；;\s]{2,10}?)(?:这一?块|那一?块|这方面)")
+
 _DEICTIC_TIME = re.compile(r"^(?:那|这|到|前|头)(?:会儿?|时候?|阵子?|几天|几年|段时间|天|年)$")
 
 
@@ -355,6 +358,12 @@ def analyse(text: str) -> Question:
         focus = locators  # "5.1.4.1条讲什么": the clause number is what is asked about
     if not focus:
         focus = _focus_of(core, specific_only=True)
+    told = [m.group(1) for m in _TOPIC.finditer(norm)]
+    topic = next((w for t in told for w in _focus_of(t, specific_only=True)[:1]), "") if told else ""
+    if topic and qtype != DIFFERENCE and not locators:
+        # "资料这块我心里没底，…要准备哪些东西": what the speaker names as the topic is asked about
+        same = synonym_map().get(topic, topic)
+        focus = [topic] + [f for f in focus if f not in topic and topic not in f and synonym_map().get(f, f) != same]
     changed = CHANGE_TO.search(core)
     if changed and qtype == YESNO:
         # "现场评审能不能改成视频远程评审": what it would be changed into is what is asked about
