@@ -117,6 +117,8 @@ def make_record(item: dict[str, Any], *, answer_text: str, abstained: bool, cita
         "retrieved": retrieved,
         "key_points_ok": verdict["key_points_ok"],
         "key_fact_early": key_fact,
+        "key_fact_place": (M.key_fact_place("" if abstained else answer_text, [c.get("text") or "" for c in citations], kp)
+                           if key_fact is not None else None),
         "correct": verdict["correct"],
         "reason": verdict["reason"],
         "recall_at_1": M.recall_at(retrieved, gold, 1),

@@ -78,6 +78,30 @@ def key_fact_early(answer_text: str | None, key_points: Sequence[Sequence[str]] 
     return any(normalise(k) and normalise(k) in head for k in first)
 
 
+#: where the first key point sits when it is not in the answer's first 150 characters
+KEY_FACT_PLACES = ("early", "late", "cited", "uncited")
+
+
+def key_fact_place(answer_text: str | None, cited_texts: Sequence[str], key_points: Sequence[Sequence[str]] | None,
+                   limit: int = KEY_FACT_CHARS) -> str | None:
+    """Where a keyword of the first key-point group sits: "early" (within the first ``limit``
+    characters), "late" (further down the answer: the lead chose another sentence), "cited" (in a
+    cited passage, not quoted: the right passage, the wrong sentences) or "uncited" (in nothing
+    cited: a retrieval or wording gap). None without key points. A maintainer reads from it
+    whether composition or retrieval is what loses the key fact."""
+    groups = list(key_points or [])
+    if not groups:
+        return None
+    if key_fact_early(answer_text, groups, limit):
+        return "early"
+    first = [groups[0]] if isinstance(groups[0], str) else [list(groups[0])]
+    if key_point_found(answer_text, first):
+        return "late"
+    if any(key_point_found(t, first) for t in cited_texts):
+        return "cited"
+    return "uncited"
+
+
 # --------------------------------------------------------------------------- retrieval
 
 
@@ -346,6 +370,8 @@ def summarise(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                                                [bool(r.get("expect_abstain")) for r in recs]),
         "score_exact_match": mean(bool(r.get("score_ok")) for r in score_items),
         "key_fact_150": mean(r.get("key_fact_early") for r in kp_items),
+        "key_fact_places": {p: sum(1 for r in kp_items if r.get("key_fact_place") == p)
+                            for p in KEY_FACT_PLACES if any(r.get("key_fact_place") for r in kp_items)},
         "oos_refusal_rate": abstention_recall([bool(r.get("abstained")) for r in recs],
                                               [bool(r.get("expect_abstain")) for r in recs]),
         "n_answerable_refused": sum(1 for r in answerable if r.get("abstained")),

@@ -133,6 +133,11 @@ def _flat(retrieved) -> list[str]:
     return out
 
 
+#: where a key fact sits when it is not early (eval.metrics.key_fact_place), as a reader says it
+KEY_FACT_PLACE_WORDS = {"late": "在回答后部（首句选了别的句子）", "cited": "在已引用的段落里但没有摘出",
+                        "uncited": "不在任何引用的段落里（检索或措辞没对上）"}
+
+
 def summary_markdown(result) -> str:
     info = result.info
     parts = [
@@ -148,6 +153,11 @@ def summary_markdown(result) -> str:
               "拒答只看 abstained 标志；算分题只看 calculate_grade 工具结果（基线无工具，算分题必然不对）。", "",
               "## 总体指标", "", headline_table(result.summary), "## 分类指标", "",
               category_table(result.per_category)]
+    places = (result.summary.get("ours") or {}).get("key_fact_places") or {}
+    missed = {k: v for k, v in places.items() if k != "early" and v}
+    if missed:
+        parts += ["", "要点不在前 150 字的题目，要点所在：" + "，".join(
+            f"{KEY_FACT_PLACE_WORDS[k]} {v}" for k, v in missed.items()) + "。"]
     reasons = info.get("failure_reasons") or {}
     parts += ["", f"## 本系统错题（{len(result.failures)}）", ""]
     if reasons:

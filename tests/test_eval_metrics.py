@@ -336,3 +336,27 @@ def test_summary_reports_key_fact_refusals_and_misread_scores():
     assert s["oos_refusal_rate"] == 0.5
     assert s["n_answerable_refused"] == 1
     assert s["n_score_misread"] == 1
+
+
+def test_key_fact_place_says_whether_composition_or_retrieval_lost_it():
+    from eval.metrics import key_fact_place
+
+    kp = [["三年", "3年"], ["监督"]]
+    assert key_fact_place("证书有效期为三年[1]。", [], kp) == "early"
+    assert key_fact_place("获证后每年接受监督。" * 20 + "有效期三年[1]。", [], kp) == "late"
+    assert key_fact_place("获证后每年接受监督[1]。", ["证书有效期三年，每年监督一次。"], kp) == "cited"
+    assert key_fact_place("获证后每年接受监督[1]。", ["每年监督一次。"], kp) == "uncited"
+    assert key_fact_place("证书有效期为三年[1]。", [], []) is None
+    # only the first group counts: a later group's word early is not the key fact
+    assert key_fact_place("每年监督[1]。", ["每年监督"], kp) == "uncited"
+
+
+def test_summary_counts_key_fact_places_of_key_point_items():
+    from eval.metrics import summarise
+
+    recs = [{"key_fact_early": True, "key_fact_place": "early", "correct": True},
+            {"key_fact_early": False, "key_fact_place": "late", "correct": True},
+            {"key_fact_early": False, "key_fact_place": "uncited", "correct": False},
+            {"is_score": True, "score_ok": True, "correct": True}]
+    places = summarise(recs)["key_fact_places"]
+    assert places == {"early": 1, "late": 1, "cited": 0, "uncited": 1}

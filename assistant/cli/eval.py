@@ -54,6 +54,11 @@ def _print_set(result, paths, label: str = "") -> None:
     ours = result.summary["ours"]
     print(f"超范围拒答率 {_pct(ours.get('oos_refusal_rate'))}（{ours.get('n_out_of_scope', 0)} 题），"
           f"可答却拒答 {ours.get('n_answerable_refused', 0)} 题，算分读错数字 {ours.get('n_score_misread', 0)} 题")
+    places = {k: v for k, v in (ours.get("key_fact_places") or {}).items() if k != "early" and v}
+    if places:
+        from eval.report import KEY_FACT_PLACE_WORDS
+
+        print("要点不在前 150 字：" + "，".join(f"{KEY_FACT_PLACE_WORDS[k]} {v} 题" for k, v in places.items()))
     reasons = info.get("failure_reasons") or {}
     if reasons:
         print("本系统错题 %d 道：%s" % (len(result.failures), "，".join(f"{k} {v}" for k, v in reasons.items())))
