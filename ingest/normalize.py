@@ -248,13 +248,79 @@ def join_spaced_numbers(line: str) -> str:
     return _SPACED_NUMBER_RE.sub(lambda m: m.group(1) or m.group(2), line) if " " in line or "\t" in line or "\u3000" in line else line
 
 
+# Glyphs an OCR pass read for the Chinese character they look like, inside Chinese text ("还有-类",
+# "I业品", "IS09001", "=品认证"): text that came through a scan before it reached us. A look-alike
+# is put back only where the character it stands for makes a word of jieba's dictionary with its
+# neighbour ("一类", "工业"); any other stray symbol inside a Chinese run only where blanking it
+# leaves exactly one domain word ("?品认证" -> 产品认证).
+_LOOKALIKES = {"-": "一", "_": "一", "—": "一", "I": "工"}
+_GLYPH_RE = re.compile(rf"(?<=[{_CJK}])[-_—](?=[{_CJK}])|(?<![A-Za-z])I(?=[{_CJK}])|[=#*~^](?=[{_CJK}])")
+_ISO_ZERO_RE = re.compile(r"(?<![A-Za-z])IS0(?=\s*\d{4,5})")
+_GLYPH_WORD_MIN_FREQ = 100
+_NUMERALS = "一二三四五六七八九十百千万零两第"
+_NAME_TAGS = frozenset({"s", "ns", "nr", "nrt", "nt", "nz"})  # a word of everyday Chinese, not a rare entry of the dictionary
+
+
+@lru_cache(maxsize=1)
+def _domain_blanks() -> dict[str, tuple[str, ...]]:
+    from assistant.lang.slips import blanked_index
+    from assistant.lang.text import shipped_vocabulary
+
+    words, groups = shipped_vocabulary()
+    return blanked_index(list(words) + [t for g in groups for t in g])
+
+
+def _glyph_fix(line: str, i: int) -> str:
+    """The Chinese character the glyph at ``i`` stands for, or "" when nothing says which."""
+    glyph = line[i]
+    before, after = line[i - 1:i], line[i + 1:i + 2]
+    meant = _LOOKALIKES.get(glyph)
+    if meant == "一" and (before in _NUMERALS or after in _NUMERALS):
+        return ""  # a range or a pair of numbered things ("第一-第二"), not a misread 一
+    if meant:
+        from assistant.lang.text import _segmenter
+
+        from assistant.lang.jieba_dict import dictionary_tag
+
+        freq = _segmenter().FREQ
+        made = [w for w in (meant + after, before + meant) if len(w) == 2]
+        if any(freq.get(w, 0) >= _GLYPH_WORD_MIN_FREQ and dictionary_tag(w) not in _NAME_TAGS for w in made):
+            return meant  # a word of everyday Chinese, not a place or a name ("一中" of "问答-中科")
+        if glyph != "I":
+            return ""
+    blanks = _domain_blanks()
+    for size in (4, 3, 5, 6):  # the window a domain word of that length would fill around it
+        for start in range(max(i - size + 1, 0), i + 1):
+            window = line[start:start + size]
+            if len(window) < size:
+                continue
+            found = blanks.get(window[:i - start] + "?" + window[i - start + 1:], ())
+            if len(found) == 1:
+                return found[0][i - start]
+    return ""
+
+
+def repair_ocr_glyphs(line: str) -> str:
+    """``还有-类`` -> ``还有一类``, ``I业品`` -> ``工业品``, ``IS09001`` -> ``ISO9001``,
+    ``=品认证`` -> ``产品认证``; a glyph nothing identifies is left as it is."""
+    line = _ISO_ZERO_RE.sub("ISO", line) if "IS0" in line else line
+    if not _GLYPH_RE.search(line):
+        return line
+    out = list(line)
+    for m in _GLYPH_RE.finditer(line):
+        fixed = _glyph_fix(line, m.start())
+        if fixed:
+            out[m.start()] = fixed
+    return "".join(out)
+
+
 _BLANKS_RE = re.compile(r"\n{3,}")
 _TRAILING_WS_RE = re.compile(r"[ \t]+$", re.MULTILINE)
 
 
 def clean_line(line: str) -> str:
     """One line of display text: no pinyin artefacts, no boilerplate (empty if all boilerplate)."""
-    line = join_spaced_numbers(remove_pinyin_artifacts(line).rstrip())
+    line = join_spaced_numbers(repair_ocr_glyphs(remove_pinyin_artifacts(line).rstrip()))
     if is_boilerplate_line(line):
         return ""
     cleaned = remove_promotions(line)

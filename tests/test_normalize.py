@@ -246,3 +246,31 @@ def test_clean_text_joins_spaced_numbers_in_display_text():
     from ingest.normalize import clean_text
 
     assert "满分为100分" in clean_text("示例页面\n\n评审满分为 100 分,按得分分档。")
+
+
+@pytest.mark.parametrize("scanned,meant", [
+    ("还有-类就是服务认证", "还有一类就是服务认证"),        # a dash read for 一
+    ("统-管理售后服务网点", "统一管理售后服务网点"),
+    ("包括I业品和民用消费品", "包括工业品和民用消费品"),    # a capital I read for 工
+    ("质量管理体系IS09001认证", "质量管理体系ISO9001认证"),  # a zero read for O
+    ("还有一类认证是=品认证", "还有一类认证是产品认证"),    # a stray symbol in a domain word
+])
+def test_glyphs_an_ocr_pass_misread_are_put_back(scanned, meant):
+    from ingest.normalize import repair_ocr_glyphs
+
+    assert repair_ocr_glyphs(scanned) == meant
+
+
+@pytest.mark.parametrize("text", [
+    "第一-第二阶段",           # a range of numbered things
+    "售后服务认证简单问答-中科嘉艺",  # a title separator: 一中 is a place name, not a misread
+    "GB/T 27922-2011 标准",
+    "I love 认证",
+    "ISO9001 与 ISO14001",
+    "三-五年",
+    "这个=那个",                # no domain word to say which character it was
+])
+def test_text_that_is_not_a_misread_is_left_alone(text):
+    from ingest.normalize import repair_ocr_glyphs
+
+    assert repair_ocr_glyphs(text) == text
