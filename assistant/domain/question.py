@@ -260,9 +260,9 @@ _DEICTIC_TIME = re.compile(r"^(?:那|这|到|前|头)(?:会儿?|时候?|阵子?|
 def _is_time_word(word: str) -> bool:
     """A time word ("下周", "去年", "那会儿", "那几天"): when the question is set, not what it is
     about; it is the focus only when nothing else is asked."""
-    from assistant.lang.jieba_dict import dictionary_tag
+    from assistant.lang.jieba_dict import tagged_words
 
-    return bool(_DEICTIC_TIME.match(word)) or dictionary_tag(word) == "t"
+    return bool(_DEICTIC_TIME.match(word)) or word in tagged_words(("t",))
 
 
 def _phrase(clause: str, word: str) -> str:

@@ -109,3 +109,13 @@ def dictionary_tag(word: str) -> str:
         return ""
     line = text[at + 1:text.find("\n", at + 1)].split()
     return line[2] if len(line) == 3 else ""
+
+
+@lru_cache(maxsize=8)
+def tagged_words(tags: tuple[str, ...]) -> frozenset[str]:
+    """Every word jieba's general dictionary gives one of ``tags`` ("t" for time words), read in
+    one pass (about 0.1 s once) rather than one look-up per word (about 2 ms for a word it lacks)."""
+    import re
+
+    alternatives = "|".join(sorted(map(re.escape, tags), key=len, reverse=True))
+    return frozenset(re.findall(rf"^(\S+) \d+ (?:{alternatives})\r?$", _dictionary_text(), flags=re.M))
