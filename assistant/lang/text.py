@@ -231,6 +231,59 @@ def tokenize(text: str, *, normalised: bool = False) -> list[str]:
     return out
 
 
+# Parts of speech of jieba's general dictionary that say how or when something is asked, not
+# what about: adverbs (到底, 大概, 其实), pronouns (本身, 那会儿, 这种), prepositions (按),
+# conjunctions, particles, numerals and measure words (几块, 一套), locatives, time words and
+# distinguishing words (主要, 整个). A question's word of one of these weighs FILLER_WEIGHT of a
+# content word when passages are searched and ranked (never a word of the domain vocabulary).
+FILLER_TAGS = frozenset({"d", "ad", "dg", "r", "rr", "rz", "rg", "p", "c", "u", "ud", "uj", "ul", "uv", "uz",
+                         "ug", "y", "e", "o", "m", "mq", "q", "f", "t", "tg", "b", "z"})
+FILLER_WEIGHT = 0.3
+
+
+@lru_cache(maxsize=1)
+def _general_dictionary() -> str:
+    """jieba's general dictionary ("word freq tag" lines), read once when first needed."""
+    from pathlib import Path
+
+    import jieba
+
+    return "\n" + (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=8192)
+def dictionary_tag(word: str) -> str:
+    """The part-of-speech tag jieba's general dictionary gives ``word`` ("n", "v", "d"…), "" when
+    it is not one of its words."""
+    text = _general_dictionary()
+    at = text.find("\n" + word + " ")
+    if at < 0:
+        return ""
+    line = text[at + 1:text.find("\n", at + 1)].split()
+    return line[2] if len(line) == 3 else ""
+
+
+def term_weight(token: str) -> float:
+    """How much a (normalised, synonym-folded) query token counts in search: FILLER_WEIGHT for a
+    general word of a filler part of speech (``FILLER_TAGS``), else 1; a term of the domain
+    vocabulary always counts fully."""
+    if token in synonym_map() or token in _domain_set():
+        return 1.0
+    return FILLER_WEIGHT if dictionary_tag(token) in FILLER_TAGS else 1.0
+
+
+def _domain_set() -> frozenset[str]:
+    key = vocabulary_fingerprint()
+    cached = _domain_cache.get(key)
+    if cached is None:
+        _domain_cache.clear()
+        cached = _domain_cache[key] = frozenset(domain_terms())
+    return cached
+
+
+_domain_cache: dict[str, frozenset[str]] = {}
+
+
 def decode_text(raw: bytes) -> str | None:
     """A text file's bytes as UTF-8 (BOM or not) or GBK/GB18030; None when neither decodes."""
     for encoding in ("utf-8-sig", "gb18030"):
