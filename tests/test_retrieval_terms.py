@@ -74,7 +74,8 @@ def _index_of_sections() -> LexicalIndex:
         "improve": ("（四）持续优化（推动长期改进）", "持续 优化 投诉 规程 季度"),
         "fees": ("收费", "收费 标准 价格"),
     }
-    records = [(cid, {"heading_path": f"评价指南 > {heading}", "tokens": tokens})
+    # every passage of this knowledge base is about repair stations (维修)
+    records = [(cid, {"heading_path": f"评价指南 > {heading}", "tokens": f"维修 {tokens}"})
                for cid, (heading, tokens) in sections.items()]
     # the knowledge base's own topic: a heading every passage repeats
     records += [(f"topic{i}", {"heading_path": "维修站点评价", "tokens": "维修 站点 评价"}) for i in range(4)]

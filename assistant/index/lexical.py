@@ -432,26 +432,27 @@ class LexicalIndex:
                 found.extend(self.ids[p] for p in self.locators[key])
         return found
 
-    def match_headings(self, search_text: str, min_idf: float = 1.0) -> list[tuple[str, float]]:
+    def match_headings(self, search_text: str) -> list[tuple[str, float]]:
         """Chunks whose own heading or FAQ question, stripped of its numbering and of a remark in
         brackets ("（四）服务改进（推动服务持续优化）" -> 服务改进), the query names word for word
-        ("服务改进这层主要看什么"), longest name first, scored 1. A name is only looked for when it
-        is distinctive: one of its words is in fewer passages than ``min_idf`` allows (a heading
-        that repeats the knowledge base's own topic, "售后服务认证", is named by every question)."""
+        ("服务改进这层主要看什么"), longest name first, scored 1. A name counts only when it is
+        distinctive: one of its words is in fewer than half the passages (a heading that repeats
+        the knowledge base's own topic, "售后服务认证", is named by every question)."""
         if not search_text:
             return []
         found: dict[int, int] = {}
         starts = self._heading_names
         for i in range(len(search_text) - 1):
             for name, positions in starts.get(search_text[i:i + 2], ()):
-                if search_text.startswith(name, i) and self._distinctive(name, min_idf):
+                if search_text.startswith(name, i) and self._distinctive(name):
                     for pos in positions:
                         found[pos] = max(found.get(pos, 0), len(name))
         ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
         return [(self.ids[pos], 1.0) for pos, _ in ranked]
 
-    def _distinctive(self, name: str, min_idf: float) -> bool:
-        return max((self.idf(t) for t in tokenize(name, normalised=True) if t in self.df), default=0.0) >= min_idf
+    def _distinctive(self, name: str) -> bool:
+        half = len(self.ids) / 2
+        return any(0 < self.df[t] < half for t in tokenize(name, normalised=True))
 
     @cached_property
     def _heading_names(self) -> dict[str, list[tuple[str, list[int]]]]:
