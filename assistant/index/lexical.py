@@ -18,11 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
-from assistant.lang.text import to_search_text
+from assistant.lang.text import to_search_text, tokenize
 
 CACHE_FORMAT = 7
 # Chunk embeddings are kept in memory (and in the cache) for exact dense search up to this many
@@ -31,6 +31,22 @@ DENSE_IN_MEMORY_MAX_FLOATS = 20_000_000
 # a clause number as a whole ("5.1.3" but not the "5.1" inside it) and an article ("第二十五条")
 _NUMBER_RUN = re.compile(r"(?<![\d.])\d+(?:\.\d+)*(?![\d.])")
 _ARTICLE = re.compile(r"(?<![\d.])第[零〇一二两三四五六七八九十百千\d]+条(?![\d.])")
+
+
+HEADING_NAME_MIN = 3  # characters; a shorter heading name ("费用") is said in passing too often
+# numbering before a heading ("一、", "（四）", "5.", "第二章"), and a remark in brackets after it
+_HEADING_NUMBER = re.compile(r"^\s*(?:第[零〇一二两三四五六七八九十百\d]+[章节条部分]+|[(（\[【]?\s*[零〇一二两三四五六七八九十\d]{1,3}\s*[)）\]】、.．:：]+)\s*")
+_HEADING_REMARK = re.compile(r"\s*[(（\[【][^()（）\[\]【】]*[)）\]】]\s*$")
+
+
+def heading_name(text: str) -> str:
+    """What a heading or FAQ question names, without its numbering, a remark in brackets after it
+    or its closing punctuation: "（四）服务改进（推动服务持续优化）" -> "服务改进"."""
+    name = text.strip()
+    for _ in range(2):
+        name = _HEADING_NUMBER.sub("", name, count=1)
+    name = _HEADING_REMARK.sub("", name)
+    return name.strip(" ?？:：。!！")
 
 
 def _embed_all(embedder, texts: list[str], block: int = 4096) -> np.ndarray:
@@ -368,12 +384,15 @@ class LexicalIndex:
             self._types[doc_type] = (mask, {self.ids[i] for i in np.flatnonzero(mask)})
         return self._types[doc_type]
 
-    def match_questions(self, tokens: list[str], k: int) -> list[tuple[str, float]]:
+    def match_questions(self, tokens: list[str], k: int,
+                        weight: Callable[[str], float] | None = None) -> list[tuple[str, float]]:
         """Chunks whose FAQ question (or a variant) best matches the query.
 
         Score is the IDF-weighted overlap of query and phrasing (Dice-like, 0..1), so it
-        is comparable across queries and usable as evidence of a paraphrase.
+        is comparable across queries and usable as evidence of a paraphrase. With ``weight``,
+        each word's IDF on either side is multiplied by ``weight(word)``.
         """
+        w_of = (lambda t: self.idf(t) * weight(t)) if weight is not None else self.idf
         if self.q_bm25 is None:
             return []
         qset = set(tokens)
@@ -383,12 +402,12 @@ class LexicalIndex:
         candidates = self.q_bm25.get_scores(in_vocab)
         order = np.argsort(-candidates)[: max(k * 8, 40)]
         best: dict[int, float] = {}
-        wq = {t: self.idf(t) for t in qset}
+        wq = {t: w_of(t) for t in qset}
         for entry in order:
             if candidates[entry] <= 0:
                 break
             ptoks = set(self.q_tokens[entry])
-            wp = sum(self.idf(t) for t in ptoks)
+            wp = sum(w_of(t) for t in ptoks)
             inter = sum(wq[t] for t in qset & ptoks)
             denom = sum(wq.values()) + wp
             sim = 2 * inter / denom if denom else 0.0
@@ -412,6 +431,42 @@ class LexicalIndex:
             if re.search(rf"(?<![\d.]){re.escape(key)}(?![\d.])", search_text):
                 found.extend(self.ids[p] for p in self.locators[key])
         return found
+
+    def match_headings(self, search_text: str) -> list[tuple[str, float]]:
+        """Chunks whose own heading or FAQ question, stripped of its numbering and of a remark in
+        brackets ("（四）服务改进（推动服务持续优化）" -> 服务改进), the query names word for word
+        ("服务改进这层主要看什么"), longest name first, scored 1. A name counts only when it is
+        distinctive: one of its words is in fewer than half the passages (a heading that repeats
+        the knowledge base's own topic, "售后服务认证", is named by every question)."""
+        if not search_text:
+            return []
+        found: dict[int, int] = {}
+        starts = self._heading_names
+        for i in range(len(search_text) - 1):
+            for name, positions in starts.get(search_text[i:i + 2], ()):
+                if search_text.startswith(name, i) and self._distinctive(name):
+                    for pos in positions:
+                        found[pos] = max(found.get(pos, 0), len(name))
+        ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [(self.ids[pos], 1.0) for pos, _ in ranked]
+
+    def _distinctive(self, name: str) -> bool:
+        half = len(self.ids) / 2
+        return any(0 < self.df[t] < half for t in tokenize(name, normalised=True))
+
+    @cached_property
+    def _heading_names(self) -> dict[str, list[tuple[str, list[int]]]]:
+        """Heading names (``heading_name``) of at least three characters -> the chunk positions
+        they title, keyed by their first two characters (a query is looked up, not every name)."""
+        names: dict[str, set[int]] = {}
+        for pos, text in zip(self.phrase_owner, self.phrase_texts):
+            name = heading_name(text)
+            if len(name) >= HEADING_NAME_MIN:
+                names.setdefault(name, set()).add(pos)
+        out: dict[str, list[tuple[str, list[int]]]] = {}
+        for name, positions in names.items():
+            out.setdefault(name[:2], []).append((name, sorted(positions)))
+        return out
 
     @cached_property
     def _odd_locators(self) -> list[str]:

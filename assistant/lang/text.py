@@ -231,6 +231,54 @@ def tokenize(text: str, *, normalised: bool = False) -> list[str]:
     return out
 
 
+# Parts of speech of jieba's general dictionary that say how or when something is asked, not
+# what about: adverbs (到底, 大概, 其实), pronouns (本身, 那会儿, 这种), prepositions (按),
+# conjunctions, particles, numerals and measure words (一套, 一下), locatives, time words and
+# distinguishing words (主要, 整个). A question's word of one of these weighs FILLER_WEIGHT of a
+# content word in FAQ question matching (never a word of the domain vocabulary, nor a question
+# word for a count or a kind, 几年 / 多少 / 哪家, which names what the answer states).
+FILLER_TAGS = frozenset({"d", "ad", "dg", "r", "rr", "rz", "rg", "p", "c", "u", "ud", "uj", "ul", "uv", "uz",
+                         "ug", "y", "e", "o", "m", "mq", "q", "f", "t", "tg", "b", "z"})
+FILLER_WEIGHT = 0.3
+# a numeral-like question word asks for the very thing the answer states ("几年" -> 三年, "多少天")
+_ASKS_COUNT = re.compile(r"^(?:几|多少|哪)")
+
+
+@lru_cache(maxsize=1)
+def filler_words() -> frozenset[str]:
+    """The words jieba's general dictionary tags with a filler part of speech (``FILLER_TAGS``),
+    read from its dictionary file once, when first needed (about 0.1 s; a look-up per word in
+    the 5 MB text cost milliseconds each, tens of milliseconds a question)."""
+    from pathlib import Path
+
+    import jieba
+
+    text = (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8")
+    tags = "|".join(sorted(FILLER_TAGS, key=len, reverse=True))
+    return frozenset(re.findall(rf"^(\S+) \d+ (?:{tags})\r?$", text, flags=re.M))
+
+
+def term_weight(token: str) -> float:
+    """How much a (normalised, synonym-folded) query token counts in search: FILLER_WEIGHT for a
+    general word of a filler part of speech (``FILLER_TAGS``), else 1; a term of the domain
+    vocabulary and a question word for a count or a kind (几年, 多少, 哪家) always count fully."""
+    if token in synonym_map() or token in _domain_set() or _ASKS_COUNT.match(token):
+        return 1.0
+    return FILLER_WEIGHT if token in filler_words() else 1.0
+
+
+def _domain_set() -> frozenset[str]:
+    key = vocabulary_fingerprint()
+    cached = _domain_cache.get(key)
+    if cached is None:
+        _domain_cache.clear()
+        cached = _domain_cache[key] = frozenset(domain_terms())
+    return cached
+
+
+_domain_cache: dict[str, frozenset[str]] = {}
+
+
 def decode_text(raw: bytes) -> str | None:
     """A text file's bytes as UTF-8 (BOM or not) or GBK/GB18030; None when neither decodes."""
     for encoding in ("utf-8-sig", "gb18030"):

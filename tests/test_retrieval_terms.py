@@ -1,0 +1,195 @@
+"""Generic retrieval behaviours for a user's own raw documents (no hand-written phrasings):
+filler words weigh little in FAQ question matching, a heading the question names word for word
+leads to its section, and a clear BM25 leader is never scored below the runner-up it leads."""
+
+import pytest
+
+from assistant.index.lexical import LexicalIndex, heading_name
+from assistant.lang.text import FILLER_WEIGHT, filler_words, term_weight
+from assistant.pipeline.retrieval import MARGIN_LEAD, lexical_margin
+
+
+# --------------------------------------------------------------------------- filler words
+
+@pytest.mark.parametrize("word", ["到底", "那会儿", "本身", "按", "一套", "主要"])
+def test_adverbs_pronouns_prepositions_and_measure_words_weigh_little(word):
+    assert word in filler_words()  # tagged d / r / p / m / b in jieba's general dictionary
+    assert term_weight(word) == FILLER_WEIGHT < 1.0
+
+
+@pytest.mark.parametrize("word", ["几年", "几块", "多少", "哪家"])
+def test_a_question_word_for_a_count_or_a_kind_weighs_fully(word):
+    # "证书能管几年": 几年 is what the answer states (三年), though jieba tags it a numeral
+    assert word in filler_words()
+    assert term_weight(word) == 1.0
+
+
+@pytest.mark.parametrize("word", ["门槛", "合同", "测量", "售后服务", "评审员"])
+def test_content_words_and_domain_terms_weigh_fully(word):
+    assert term_weight(word) == 1.0
+
+
+def test_a_word_outside_the_general_dictionary_is_not_taken_for_filler():
+    assert "服务改进层次" not in filler_words()
+    assert term_weight("服务改进层次") == 1.0
+    assert {"门槛", "合同", "测量"}.isdisjoint(filler_words())  # nouns and verbs are not filler
+
+
+def test_a_faq_question_sharing_only_a_filler_word_no_longer_outranks_one_sharing_the_content_word():
+    index = LexicalIndex.build([
+        ("fees", {"tokens": "到底 收费 标准 价格", "q_tokens": "到底 收费"}),
+        ("bar", {"tokens": "申请 门槛 条件 资格 企业 注册", "q_tokens": "申请 门槛 条件 资格 企业"}),
+        ("term", {"tokens": "证书 有效期 三年", "q_tokens": "证书 有效期"}),
+        ("site", {"tokens": "现场 评审 时间", "q_tokens": "现场 评审"}),
+    ])
+    asked = ["到底", "门槛"]  # "…到底有啥门槛"
+    plain = index.match_questions(asked, 5)
+    weighted = index.match_questions(asked, 5, weight=term_weight)
+    assert plain[0][0] == "fees"  # by IDF alone the shared adverb wins
+    assert weighted[0][0] == "bar"
+    assert dict(weighted)["fees"] < dict(plain)["fees"]
+    assert all(0.0 <= s <= 1.0 for _, s in weighted)
+
+
+# --------------------------------------------------------------------------- heading names
+
+@pytest.mark.parametrize("heading,name", [
+    ("（四）服务改进（推动服务持续优化）", "服务改进"),
+    ("(一)企业内部条件(关乎服务体系根基)", "企业内部条件"),
+    ("一、售后服务认证的重要性", "售后服务认证的重要性"),
+    ("5.服务包括哪些方面?", "服务包括哪些方面"),
+    ("第二章 总则", "总则"),
+    ("1. 服务流程", "服务流程"),
+    ("服务流程", "服务流程"),
+])
+def test_a_heading_name_drops_its_numbering_its_remark_and_its_question_mark(heading, name):
+    assert heading_name(heading) == name
+
+
+def _index_of_sections() -> LexicalIndex:
+    sections = {
+        "overview": ("二、评价指标体系", "评价 站点 基础 条件 上门 响应 回访 跟踪 持续 优化 层次 指标"),
+        "base": ("（一）站点基础条件（决定服务根基）", "站点 基础 条件 场地 仓库 技师"),
+        "visit": ("（二）上门响应（体现实际水平）", "上门 响应 报修 到场 技师"),
+        "improve": ("（四）持续优化（推动长期改进）", "持续 优化 投诉 规程 季度"),
+        "fees": ("收费", "收费 标准 价格"),
+    }
+    # every passage of this knowledge base is about repair stations (维修)
+    records = [(cid, {"heading_path": f"评价指南 > {heading}", "tokens": f"维修 {tokens}"})
+               for cid, (heading, tokens) in sections.items()]
+    # the knowledge base's own topic: a heading every passage repeats
+    records += [(f"topic{i}", {"heading_path": "维修站点评价", "tokens": "维修 站点 评价"}) for i in range(4)]
+    return LexicalIndex.build(records)
+
+
+def test_a_section_whose_heading_the_question_names_is_found():
+    index = _index_of_sections()
+    assert index.match_headings("持续优化这层主要看什么") == [("improve", 1.0)]
+    assert index.match_headings("站点基础条件那部分评审看啥") == [("base", 1.0)]
+    # longest name first
+    both = index.match_headings("上门响应和持续优化哪个分高")
+    assert {cid for cid, _ in both} == {"visit", "improve"}
+
+
+def test_short_names_and_the_knowledge_bases_own_topic_are_not_heading_matches():
+    index = _index_of_sections()
+    assert index.match_headings("收费贵不贵") == []  # a two-character name is said in passing
+    assert index.match_headings("维修站点评价要多久") == []  # every passage is about it
+    assert index.match_headings("") == []
+
+
+def _retriever_over(settings, tmp_path, text: str):
+    from assistant.core import Assistant
+    from assistant.kb import ingest
+
+    page = tmp_path / "docs" / "guide.md"
+    page.parent.mkdir(parents=True)
+    page.write_text(text, encoding="utf-8")
+    ingest(settings, [page.parent], progress=False)
+    return Assistant(settings).retriever
+
+
+_GUIDE = """# 维修站点评价指南
+
+## 一、指南的由来
+
+本指南由行业协会组织编写，用于统一各地维修站点的评价口径，帮助企业了解站点管理的基本要求，并为后续的复评提供依据。
+
+## 二、评价指标体系
+
+评价从站点基础条件、上门响应、回访跟踪、持续优化四个层次展开，每个层次下设若干指标，满分一百分，由评价员逐项打分。
+
+### （一）站点基础条件（决定服务根基）
+
+站点应配备固定场地、备件仓库和持证技师，技师人数与覆盖区域相适应。场地须悬挂营业执照和收费标准，备件仓库实行出入库登记，持证技师每年参加不少于四十学时的培训。
+
+### （二）上门响应（体现实际水平）
+
+接到报修后，城区两小时内电话联系客户，二十四小时内到场处理；郊县四十八小时内到场。技师上门须出示工牌，穿着统一工装，作业完成后清理现场并请客户签字确认。
+
+### （三）回访跟踪（维系客户关系）
+
+维修完成后三日内电话回访，询问故障是否排除、收费是否清楚、技师态度如何，记录客户意见并归档，对不满意的客户在一周内再次上门。
+
+### （四）持续优化（推动长期改进）
+
+每季度汇总投诉与回访记录，找出反复出现的故障，修订作业规程；对连续两个季度评分下降的站点约谈负责人，并限期提交整改报告。
+
+## 三、评价流程
+
+### （一）站点自查
+
+站点对照指标逐项自查，填写自查表，整理近一年的报修、回访和投诉台账，自查得分低于六十分的暂缓申请。
+
+### （二）资料审查
+
+评价机构收到申请后十个工作日内完成资料审查，资料不全的一次性告知需要补正的内容。
+
+### （三）现场评价
+
+评价员到站点查看场地、抽查台账、随机拨打客户电话核实回访记录，现场评价一般持续一天。
+
+### （四）结果公布
+
+评价结果在协会网站公示七天，无异议的颁发铜牌、银牌或金牌站点证书，证书有效期两年。
+"""
+
+
+@pytest.mark.parametrize("question,heading", [
+    ("持续优化这层主要看什么", "（四）持续优化（推动长期改进）"),
+    ("回访跟踪这一层次包括哪几个指标", "（三）回访跟踪（维系客户关系）"),
+])
+def test_the_section_a_question_names_beats_the_overview_that_lists_every_section(
+        settings, tmp_path, monkeypatch, question, heading):
+    from assistant.pipeline import retrieval
+
+    retriever = _retriever_over(settings, tmp_path, _GUIDE)
+
+    def first(q):
+        retriever.memo.clear()
+        return retriever.retrieve(q, k=3).hits[0].meta["heading_path"].split(" > ")[-1]
+
+    assert first(question) == heading
+    # without the heading signal the overview, which names every section, comes first
+    monkeypatch.setitem(retrieval.WEIGHTS, "heading", 0.0)
+    assert first(question) == "二、评价指标体系"
+
+
+# --------------------------------------------------------------------------- BM25 lead
+
+def test_a_bm25_leader_never_scores_below_the_runner_up_it_leads():
+    # 8.5 leads 5.9 by 0.31 of the best score, and 5.9 leads 2.4 by 0.41: both stand clear of
+    # the rest; scored by its gap to the next one alone the runner-up came out above the leader
+    margin = dict(lexical_margin([("lead", 8.5), ("second", 5.9), ("a", 2.4), ("b", 2.3)]))
+    assert set(margin) == {"lead", "second"}
+    assert margin["lead"] == 1.0
+    assert margin["second"] == pytest.approx((5.9 - 2.4) / 8.5 / (2 * MARGIN_LEAD))
+    assert margin["lead"] > margin["second"]
+
+
+def test_scores_of_a_leading_group_fall_with_rank():
+    ranked = [("a", 20.0), ("b", 14.0), ("c", 8.5), ("d", 8.4), ("e", 1.0)]
+    margin = lexical_margin(ranked)
+    assert [cid for cid, _ in margin] == ["a", "b"]  # c is level with d: not clear of the rest
+    scores = [s for _, s in margin]
+    assert scores == sorted(scores, reverse=True)
