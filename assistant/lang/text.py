@@ -244,18 +244,12 @@ FILLER_WEIGHT = 0.3
 _ASKS_COUNT = re.compile(r"^(?:几|多少|哪)")
 
 
-@lru_cache(maxsize=1)
 def filler_words() -> frozenset[str]:
     """The words jieba's general dictionary tags with a filler part of speech (``FILLER_TAGS``),
-    read from its dictionary file once, when first needed (about 0.1 s; a look-up per word in
-    the 5 MB text cost milliseconds each, tens of milliseconds a question)."""
-    from pathlib import Path
+    read from its dictionary once, when first needed (``jieba_dict.tagged_words``)."""
+    from assistant.lang.jieba_dict import tagged_words
 
-    import jieba
-
-    text = (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8")
-    tags = "|".join(sorted(FILLER_TAGS, key=len, reverse=True))
-    return frozenset(re.findall(rf"^(\S+) \d+ (?:{tags})\r?$", text, flags=re.M))
+    return tagged_words(tuple(sorted(FILLER_TAGS)))
 
 
 def term_weight(token: str) -> float:
