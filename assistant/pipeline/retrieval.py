@@ -19,7 +19,8 @@ from assistant.types import Hit
 RRF_K = 30
 # FAQ paraphrase matches are the strongest signal we have for client questions. A passage whose
 # own heading the question names word for word ("服务改进这层看什么") is a strong signal too.
-WEIGHTS = {"lexical": 1.0, "dense": 0.8, "faq": 2.0, "phrase": 2.0, "locator": 3.0, "margin": 0.5, "heading": 2.0}
+WEIGHTS = {"lexical": 1.0, "dense": 0.8, "faq": 2.0, "phrase": 2.0, "locator": 3.0, "margin": 0.5, "heading": 2.0,
+           "section": 3.0}
 POOL = 30  # candidates taken from each list before fusion
 FAQ_MIN = 0.45  # below this a question match is noise (shared function words)
 PHRASE_MIN = 0.35  # character-level similarity to an FAQ phrasing worth counting
@@ -255,6 +256,23 @@ class Retriever:
             text = to_search_text(" ".join(parents)) + "\n" + text
         return coverage(tokens, set(str(hit.meta.get("tokens", "")).split()), text, self.lexical.idf)
 
+    def section_parts(self, tokens: list[str], headings: list[tuple[str, float]],
+                      doc_type: str | None = None) -> list[tuple[str, float]]:
+        """The sub-sections of the sections the query names as a whole (``match_sections``: "办理
+        ……有哪些注意事项" names "四、……的注意事项"), in document order, so a question about a list
+        or a process finds its parts. A section one of whose parts the query names by its own
+        heading is left out: the question is about that part."""
+        named = {cid for cid, _ in headings}
+        allowed = self.lexical.ids_of_type(doc_type) if doc_type else None
+        out: dict[str, float] = {}
+        for _name, ids in self.lexical.match_sections(tokens):
+            if named.intersection(ids):
+                continue
+            for cid in ids:
+                if allowed is None or cid in allowed:
+                    out.setdefault(cid, 1.0)
+        return list(out.items())[:POOL]
+
     def phrase_matches(self, query_vec, k: int = 10) -> list[tuple[str, float]]:
         """Chunks whose FAQ question or a variant is most similar to the query (cosine)."""
         lex = self.lexical
@@ -324,13 +342,15 @@ class Retriever:
             phrase = [(c, s) for c, s in phrase if c in allowed]
         dense_hits = self._dense(query_vec, doc_type)
         dense_hits = [h for h in dense_hits if h.chunk_id in self._listed]
+        headings = self.lexical.match_headings(search_text)
         lists = {
             prefix + "lexical": lexical,
             prefix + "dense": [(h.chunk_id, h.dense_score) for h in dense_hits],
             prefix + "faq": [(cid, s) for cid, s in faq if s >= FAQ_MIN],
             prefix + "phrase": [(cid, s) for cid, s in phrase if s >= PHRASE_MIN],
             prefix + "locator": [(cid, 1.0) for cid in self.lexical.match_locators(search_text)],
-            prefix + "heading": self.lexical.match_headings(search_text),
+            prefix + "heading": headings,
+            prefix + "section": self.section_parts(tokens, headings, doc_type),
             prefix + "margin": lexical_margin(lexical),
         }
         # the strongest evidence that a FAQ pair answers the question, from either matcher
