@@ -52,6 +52,13 @@ def heading_name(text: str) -> str:
     return name.strip(" ?？:：。!！")
 
 
+def section_head(name: str) -> str:
+    """The head word of a heading name: its last word of two characters or more ("办理……的
+    注意事项" -> 注意事项); a Chinese heading names its subject last."""
+    words = [t for t in tokenize(name, normalised=True) if len(t) >= 2]
+    return words[-1] if words else ""
+
+
 def _int(value) -> int:
     try:
         return int(value)
@@ -193,13 +200,18 @@ class LexicalIndex:
             for key in ("clause", "article"):
                 if meta.get(key):
                     locators.setdefault(to_search_text(str(meta[key])), []).append(pos)
-            order = (str(meta.get("doc_id", "")), _int(meta.get("chunk_index")), pos)
+            order = (str(meta.get("doc_id", "")), _int(meta.get("chunk_index")), pos, frozenset(toks))
             for parent in set(str(meta.get("heading_path", "")).split(" > ")[:-1]):
                 name = heading_name(to_search_text(parent))
                 if name:
                     under.setdefault(name, []).append(order)
-        sections = {name: [pos for _, _, pos in sorted(members)] for name, members in under.items()
-                    if len(members) <= SECTION_MAX}
+        sections = {}
+        for name, members in under.items():
+            head = section_head(name)
+            # a section whose parts mostly say its word themselves is found by them already
+            if len(members) <= SECTION_MAX and head \
+                    and 2 * sum(head in m[3] for m in members) < len(members):
+                sections[name] = [pos for _, _, pos, _ in sorted(members, key=lambda m: m[:3])]
         return cls(ids=ids, bm25=corpus.bm25() if corpus.docs else None, doc_types=doc_types, q_owner=q_owner,
                    q_tokens=q_tokens, q_bm25=_bm25(q_tokens) if q_tokens else None, df=df,
                    phrase_owner=phrase_owner, phrase_texts=phrase_texts, locators=locators, sections=sections)
@@ -500,7 +512,8 @@ class LexicalIndex:
         A Chinese heading names its subject last ("办理……的注意事项", "……的详细流程"): its head
         word is the last word of its name. A query names the section when one of its words is
         that head word, the head word being distinctive (in fewer than half the passages). The parts of a list or a process are sub-sections whose
-        own text rarely repeats the section's word, so a question about the whole finds them here.
+        own text rarely repeats the section's word, so a question about the whole finds them here;
+        a section whose parts mostly do say it is not listed (``build``): BM25 finds those.
         """
         found: dict[str, int] = {}
         heads = self._section_heads
@@ -520,9 +533,9 @@ class LexicalIndex:
         two characters."""
         by_head: dict[str, list[str]] = {}
         for name in self.sections:
-            words = [t for t in tokenize(name, normalised=True) if len(t) >= 2]
-            if words:
-                by_head.setdefault(words[-1], []).append(name)
+            head = section_head(name)
+            if head:
+                by_head.setdefault(head, []).append(name)
         out: dict[str, list[tuple[str, list[str]]]] = {}
         for head, names in by_head.items():
             out.setdefault(head[:2], []).append((head, sorted(names)))
