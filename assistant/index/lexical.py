@@ -59,6 +59,28 @@ def section_head(name: str) -> str:
     return words[-1] if words else ""
 
 
+def _said_as_in(head: str, name: str, search_text: str) -> bool:
+    """Whether ``search_text`` says ``head`` somewhere as the heading ``name`` means it: the word
+    right before it is absent, a function or filler word, an adjective, or with ``head`` a part
+    of ``name`` ("详细流程" in "……的详细流程")."""
+    from assistant.lang.jieba_dict import tagged_words
+    from assistant.lang.text import STOPWORDS, _segmenter, term_weight
+
+    start = search_text.find(head)
+    while start >= 0:
+        words = [w for w in _segmenter().lcut(search_text[:start], HMM=True) if w.strip()]
+        before = words[-1] if words else ""
+        if (not before or before in STOPWORDS or not any(ch.isalnum() for ch in before)
+                or term_weight(before) < 1.0 or before in tagged_words(_ADJECTIVE_TAGS)
+                or before + head in name):
+            return True
+        start = search_text.find(head, start + 1)
+    return False
+
+
+_ADJECTIVE_TAGS = ("a", "ad", "an")
+
+
 def _int(value) -> int:
     try:
         return int(value)
@@ -201,7 +223,9 @@ class LexicalIndex:
                 if meta.get(key):
                     locators.setdefault(to_search_text(str(meta[key])), []).append(pos)
             order = (str(meta.get("doc_id", "")), _int(meta.get("chunk_index")), pos, frozenset(toks))
-            for parent in set(str(meta.get("heading_path", "")).split(" > ")[:-1]):
+            # a question with its answer is a unit of its own, found by question matching
+            parents = [] if meta.get("question") else str(meta.get("heading_path", "")).split(" > ")[:-1]
+            for parent in set(parents):
                 name = heading_name(to_search_text(parent))
                 if name:
                     under.setdefault(name, []).append(order)
@@ -209,7 +233,7 @@ class LexicalIndex:
         for name, members in under.items():
             head = section_head(name)
             # a section whose parts mostly say its word themselves is found by them already
-            if len(members) <= SECTION_MAX and head \
+            if 2 <= len(members) <= SECTION_MAX and head \
                     and 2 * sum(head in m[3] for m in members) < len(members):
                 sections[name] = [pos for _, _, pos, _ in sorted(members, key=lambda m: m[:3])]
         return cls(ids=ids, bm25=corpus.bm25() if corpus.docs else None, doc_types=doc_types, q_owner=q_owner,
@@ -505,7 +529,7 @@ class LexicalIndex:
             out.setdefault(name[:2], []).append((name, sorted(positions)))
         return out
 
-    def match_sections(self, tokens: list[str]) -> list[tuple[str, list[str]]]:
+    def match_sections(self, tokens: list[str], search_text: str = "") -> list[tuple[str, list[str]]]:
         """Sections with sub-sections that the query names by their head word, each as (name,
         the ids of the passages under it in document order), longest head word first.
 
@@ -514,6 +538,10 @@ class LexicalIndex:
         that head word, the head word being distinctive (in fewer than half the passages). The parts of a list or a process are sub-sections whose
         own text rarely repeats the section's word, so a question about the whole finds them here;
         a section whose parts mostly do say it is not listed (``build``): BM25 finds those.
+
+        With the query's ``search_text``, the word said right before the head word must not make
+        it another thing ("服务流程", "复评流程" are not "办理……的详细流程"): it is a function or
+        filler word, an adjective (完整, 详细), or says with it what the name says.
         """
         found: dict[str, int] = {}
         heads = self._section_heads
@@ -523,6 +551,8 @@ class LexicalIndex:
             for head, names in heads.get(token[:2], ()):
                 if head == token and self.df[head] < len(self.ids) / 2:
                     for name in names:
+                        if search_text and not _said_as_in(head, name, search_text):
+                            continue
                         found[name] = max(found.get(name, 0), len(token))
         ranked = sorted(found, key=lambda name: (-found[name], name))
         return [(name, [self.ids[pos] for pos in self.sections[name]]) for name in ranked]
