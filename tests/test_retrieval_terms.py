@@ -266,9 +266,10 @@ def test_a_question_about_a_whole_section_finds_each_of_its_parts(settings, tmp_
     retriever = Assistant(settings).retriever
     question = "整个流程一般分哪几步"
 
-    def first(q):
+    def first(q):  # the first four passages (the section's outline, when it leads, aside)
         retriever.memo.clear()
-        return [h.meta["heading_path"].split(" > ")[-1] for h in retriever.retrieve(q, k=4).hits]
+        hits = [h for h in retriever.retrieve(q, k=5).hits if not h.chunk_id.endswith("#outline")]
+        return [h.meta["heading_path"].split(" > ")[-1] for h in hits[:4]]
 
     assert set(first(question)) == set(_STEPS)
     # the parts' own text never says 流程: without the section signal others come first
@@ -286,3 +287,45 @@ def test_a_question_naming_one_part_is_not_given_the_whole_section(settings, tmp
     assert [retriever.lexical.ids.index(cid) for cid, _ in parts] == sorted(
         retriever.lexical.ids.index(cid) for cid, _ in parts)
     assert len(parts) == 4 and all(score == 1.0 for _, score in parts)
+
+
+@pytest.mark.parametrize("question,names_it", [
+    ("整个流程一般分哪几步", True),  # 整个: a filler word
+    ("评价的完整流程是什么", True),  # 完整: an adjective
+    ("评价流程怎么走", True),  # 评价流程 is what the heading says
+    ("流程是什么", True),
+    ("投诉流程怎么走", False),  # another process
+    ("备件出入库流程要几个人签字", False),
+])
+def test_the_word_before_the_head_word_must_not_make_it_another_thing(question, names_it):
+    from assistant.index.lexical import _said_as_in
+    from assistant.lang.text import to_search_text
+
+    assert _said_as_in("流程", "评价流程", to_search_text(question)) is names_it
+
+
+def test_a_section_named_as_a_whole_is_answered_with_its_outline_first(settings, tmp_path):
+    from assistant.core import Assistant
+    from assistant.kb import ingest
+    from assistant.pipeline.retrieval import OUTLINE_SUFFIX
+
+    page = tmp_path / "docs" / "guide.txt"
+    page.parent.mkdir(parents=True)
+    page.write_text(_plain(_GUIDE + _MORE), encoding="utf-8")
+    ingest(settings, [page.parent], progress=False)
+    assistant = Assistant(settings)
+    hits = assistant.retriever.retrieve("整个流程一般分哪几步", k=5).hits
+    outline = hits[0]
+    assert outline.chunk_id.endswith(OUTLINE_SUFFIX)
+    assert outline.text == "三、评价流程：" + "；".join(_STEPS) + "。"
+    assert outline.meta["heading_path"].split(" > ")[-1] == "三、评价流程"
+    assert outline.meta["doc_id"] == hits[1].meta["doc_id"]
+    assert len(hits) == 5
+    answer = assistant.ask("整个流程一般分哪几步")
+    assert not answer.abstained
+    first = answer.answer.split("\n")[0]
+    assert all(step in first for step in _STEPS) and "[1]" in first
+    assert answer.citations[0].source == hits[1].meta["doc_id"]  # cited to the document itself
+    # another process, named with its own word before 流程: no outline, no section
+    other = assistant.retriever.retrieve("投诉流程怎么走", k=5).hits
+    assert not any(h.chunk_id.endswith(OUTLINE_SUFFIX) for h in other)
