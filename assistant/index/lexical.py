@@ -63,7 +63,7 @@ def _said_as_in(head: str, name: str, search_text: str) -> bool:
     """Whether ``search_text`` says ``head`` somewhere as the heading ``name`` means it: the word
     right before it is absent, a function or filler word, an adjective, or with ``head`` a part
     of ``name`` ("详细流程" in "……的详细流程")."""
-    from assistant.lang.jieba_dict import tagged_words
+    from assistant.lang.jieba_dict import dictionary_tag
     from assistant.lang.text import STOPWORDS, _segmenter, term_weight
 
     start = search_text.find(head)
@@ -71,7 +71,7 @@ def _said_as_in(head: str, name: str, search_text: str) -> bool:
         words = [w for w in _segmenter().lcut(search_text[:start], HMM=True) if w.strip()]
         before = words[-1] if words else ""
         if (not before or before in STOPWORDS or not any(ch.isalnum() for ch in before)
-                or term_weight(before) < 1.0 or before in tagged_words(_ADJECTIVE_TAGS)
+                or term_weight(before) < 1.0 or dictionary_tag(before) in _ADJECTIVE_TAGS
                 or before + head in name):
             return True
         start = search_text.find(head, start + 1)
