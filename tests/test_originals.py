@@ -125,6 +125,16 @@ def test_markdown_page_escapes_every_passage(kb):
     assert "default-src 'none'" in served.headers["Content-Security-Policy"]
 
 
+def test_a_section_outline_is_shown_at_its_first_part(kb):
+    from assistant.pipeline.retrieval import OUTLINE_SUFFIX
+
+    settings, store, manifests = kb
+    cid = next(c for c, t, _ in _chunks(store, manifests["承诺"]) if "二十四小时" in t)
+    reply = originals.serve_original(store, settings.data_dir, {"doc": "承诺", "chunk": cid + OUTLINE_SUFFIX})
+    assert reply.status == 200 and "引用的片段已不在该文档中" not in reply.text
+    assert "二十四小时" in reply.text.split('id="kba-cited"', 1)[1].split("</mark>", 1)[0]
+
+
 def test_unknown_or_foreign_chunk_is_not_highlighted(kb):
     settings, store, manifests = kb
     foreign = manifests["手册"].chunk_ids[0]

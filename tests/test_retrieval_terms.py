@@ -4,7 +4,7 @@ leads to its section, and a clear BM25 leader is never scored below the runner-u
 
 import pytest
 
-from assistant.index.lexical import LexicalIndex, heading_name
+from assistant.index.lexical import SECTION_MAX, LexicalIndex, heading_name
 from assistant.lang.text import FILLER_WEIGHT, filler_words, term_weight
 from assistant.pipeline.retrieval import MARGIN_LEAD, lexical_margin
 
@@ -193,3 +193,139 @@ def test_scores_of_a_leading_group_fall_with_rank():
     assert [cid for cid, _ in margin] == ["a", "b"]  # c is level with d: not clear of the rest
     scores = [s for _, s in margin]
     assert scores == sorted(scores, reverse=True)
+
+
+# --------------------------------------------------------------------------- section names
+
+def _index_of_a_process() -> LexicalIndex:
+    parent = "三、评价流程"
+    steps = [("self", "（一）站点自查", "站点 自查 台账"), ("papers", "（二）资料审查", "资料 审查 补正"),
+             ("visit", "（三）现场评价", "现场 评价员 台账"), ("result", "（四）结果公布", "公示 证书 有效期")]
+    records = [(cid, {"doc_id": "guide", "chunk_index": 5 + i, "heading_path": f"指南 > {parent} > {h}",
+                      "tokens": f"维修 {tokens}"}) for i, (cid, h, tokens) in enumerate(steps)]
+    records.reverse()  # the store need not list a document's chunks in order
+    records += [(f"other{i}", {"doc_id": "guide", "chunk_index": i, "heading_path": f"指南 > 一、由来{i}",
+                               "tokens": "维修 站点 流程 由来"}) for i in range(2)]
+    # a chapter of more passages than SECTION_MAX is not a list of parts
+    records += [(f"clause{i}", {"doc_id": "std", "chunk_index": i, "heading_path": f"5 评价要求 > 5.{i}",
+                                "tokens": "维修 要求"}) for i in range(SECTION_MAX + 1)]
+    return LexicalIndex.build(records)
+
+
+def test_a_section_is_named_by_its_head_word_and_lists_its_parts_in_document_order():
+    index = _index_of_a_process()
+    assert index.sections["评价流程"] == [index.ids.index(c) for c in ("self", "papers", "visit", "result")]
+    assert index.match_sections(["站点", "评价", "流程", "几步"]) == [("评价流程", ["self", "papers", "visit", "result"])]
+    # 评价 is a word of the name but not its head: the question is not about the process
+    assert index.match_sections(["评价", "标准"]) == []
+    assert index.match_sections([]) == []
+
+
+def test_a_long_chapter_is_not_a_section_to_list_and_sections_survive_the_cache():
+    index = _index_of_a_process()
+    assert "评价要求" not in index.sections
+    assert index.match_sections(["要求"]) == []
+    arrays, meta = index._to_plain()
+    again = LexicalIndex._from_plain(arrays, meta, None)
+    assert again.sections == index.sections
+    assert again.match_sections(["流程"]) == index.match_sections(["流程"])
+    meta["sections"] = {"评价流程": [len(index.ids)]}  # a position outside the index
+    with pytest.raises(ValueError):
+        LexicalIndex._from_plain(arrays, meta, None)
+
+
+def _plain(markdown: str) -> str:
+    """The guide as a web page's text: the same headings without Markdown's '#'."""
+    return "\n".join(line.lstrip("#").strip() for line in markdown.splitlines())
+
+
+# sections that say 流程 in their text, where the process's own steps never do
+_MORE = """
+## 四、投诉处理
+
+客户投诉按登记、分派、处理、回复的流程办理，流程各环节的时限张贴在站点大厅。
+
+## 五、备件管理
+
+备件出入库流程实行双人签字，流程记录保存三年，缺件时按调拨流程向中心仓申请。
+"""
+
+_STEPS = ["（一）站点自查", "（二）资料审查", "（三）现场评价", "（四）结果公布"]
+
+
+@pytest.mark.parametrize("name,text", [("guide.md", _GUIDE + _MORE), ("guide.txt", _plain(_GUIDE + _MORE))])
+def test_a_question_about_a_whole_section_finds_each_of_its_parts(settings, tmp_path, monkeypatch, name, text):
+    from assistant.core import Assistant
+    from assistant.kb import ingest
+    from assistant.pipeline import retrieval
+
+    page = tmp_path / "docs" / name
+    page.parent.mkdir(parents=True)
+    page.write_text(text, encoding="utf-8")
+    ingest(settings, [page.parent], progress=False)
+    retriever = Assistant(settings).retriever
+    question = "整个流程一般分哪几步"
+
+    def first(q):  # the first four passages (the section's outline, when it leads, aside)
+        retriever.memo.clear()
+        hits = [h for h in retriever.retrieve(q, k=5).hits if not h.chunk_id.endswith("#outline")]
+        return [h.meta["heading_path"].split(" > ")[-1] for h in hits[:4]]
+
+    assert set(first(question)) == set(_STEPS)
+    # the parts' own text never says 流程: without the section signal others come first
+    monkeypatch.setitem(retrieval.WEIGHTS, "section", 0.0)
+    assert set(first(question)) != set(_STEPS)
+
+
+def test_a_question_naming_one_part_is_not_given_the_whole_section(settings, tmp_path):
+    retriever = _retriever_over(settings, tmp_path, _GUIDE)
+    tokens = ["资料审查", "流程", "多久"]
+    headings = retriever.lexical.match_headings("资料审查这一步流程多久")
+    assert headings  # the part is named by its own heading
+    assert retriever.section_parts(tokens, headings) == []
+    parts = retriever.section_parts(["评价", "流程"], [])
+    assert [retriever.lexical.ids.index(cid) for cid, _ in parts] == sorted(
+        retriever.lexical.ids.index(cid) for cid, _ in parts)
+    assert len(parts) == 4 and all(score == 1.0 for _, score in parts)
+
+
+@pytest.mark.parametrize("question,names_it", [
+    ("整个流程一般分哪几步", True),  # 整个: a filler word
+    ("评价的完整流程是什么", True),  # 完整: an adjective
+    ("评价流程怎么走", True),  # 评价流程 is what the heading says
+    ("流程是什么", True),
+    ("投诉流程怎么走", False),  # another process
+    ("备件出入库流程要几个人签字", False),
+])
+def test_the_word_before_the_head_word_must_not_make_it_another_thing(question, names_it):
+    from assistant.index.lexical import _said_as_in
+    from assistant.lang.text import to_search_text
+
+    assert _said_as_in("流程", "评价流程", to_search_text(question)) is names_it
+
+
+def test_a_section_named_as_a_whole_is_answered_with_its_outline_first(settings, tmp_path):
+    from assistant.core import Assistant
+    from assistant.kb import ingest
+    from assistant.pipeline.retrieval import OUTLINE_SUFFIX
+
+    page = tmp_path / "docs" / "guide.txt"
+    page.parent.mkdir(parents=True)
+    page.write_text(_plain(_GUIDE + _MORE), encoding="utf-8")
+    ingest(settings, [page.parent], progress=False)
+    assistant = Assistant(settings)
+    hits = assistant.retriever.retrieve("整个流程一般分哪几步", k=5).hits
+    outline = hits[0]
+    assert outline.chunk_id.endswith(OUTLINE_SUFFIX)
+    assert outline.text == "三、评价流程：" + "；".join(_STEPS) + "。"
+    assert outline.meta["heading_path"].split(" > ")[-1] == "三、评价流程"
+    assert outline.meta["doc_id"] == hits[1].meta["doc_id"]
+    assert len(hits) == 5
+    answer = assistant.ask("整个流程一般分哪几步")
+    assert not answer.abstained
+    first = answer.answer.split("\n")[0]
+    assert all(step in first for step in _STEPS) and "[1]" in first
+    assert answer.citations[0].source == hits[1].meta["doc_id"]  # cited to the document itself
+    # another process, named with its own word before 流程: no outline, no section
+    other = assistant.retriever.retrieve("投诉流程怎么走", k=5).hits
+    assert not any(h.chunk_id.endswith(OUTLINE_SUFFIX) for h in other)

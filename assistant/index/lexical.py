@@ -24,7 +24,7 @@ import numpy as np
 
 from assistant.lang.text import to_search_text, tokenize
 
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 # Chunk embeddings are kept in memory (and in the cache) for exact dense search up to this many
 # floats (about 80 MB); a larger knowledge base is searched through Chroma's own index.
 DENSE_IN_MEMORY_MAX_FLOATS = 20_000_000
@@ -39,6 +39,9 @@ _HEADING_NUMBER = re.compile(r"^\s*(?:第[零〇一二两三四五六七八九�
 _HEADING_REMARK = re.compile(r"\s*[(（\[【][^()（）\[\]【】]*[)）\]】]\s*$")
 
 
+SECTION_MAX = 8  # a section of more passages than this is a chapter, not a list of parts to name
+
+
 def heading_name(text: str) -> str:
     """What a heading or FAQ question names, without its numbering, a remark in brackets after it
     or its closing punctuation: "（四）服务改进（推动服务持续优化）" -> "服务改进"."""
@@ -47,6 +50,42 @@ def heading_name(text: str) -> str:
         name = _HEADING_NUMBER.sub("", name, count=1)
     name = _HEADING_REMARK.sub("", name)
     return name.strip(" ?？:：。!！")
+
+
+def section_head(name: str) -> str:
+    """The head word of a heading name: its last word of two characters or more ("办理……的
+    注意事项" -> 注意事项); a Chinese heading names its subject last."""
+    words = [t for t in tokenize(name, normalised=True) if len(t) >= 2]
+    return words[-1] if words else ""
+
+
+def _said_as_in(head: str, name: str, search_text: str) -> bool:
+    """Whether ``search_text`` says ``head`` somewhere as the heading ``name`` means it: the word
+    right before it is absent, a function or filler word, an adjective, or with ``head`` a part
+    of ``name`` ("详细流程" in "……的详细流程")."""
+    from assistant.lang.jieba_dict import dictionary_tag
+    from assistant.lang.text import STOPWORDS, _segmenter, term_weight
+
+    start = search_text.find(head)
+    while start >= 0:
+        words = [w for w in _segmenter().lcut(search_text[:start], HMM=True) if w.strip()]
+        before = words[-1] if words else ""
+        if (not before or before in STOPWORDS or not any(ch.isalnum() for ch in before)
+                or term_weight(before) < 1.0 or dictionary_tag(before) in _ADJECTIVE_TAGS
+                or before + head in name):
+            return True
+        start = search_text.find(head, start + 1)
+    return False
+
+
+_ADJECTIVE_TAGS = ("a", "ad", "an")
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _embed_all(embedder, texts: list[str], block: int = 4096) -> np.ndarray:
@@ -144,6 +183,9 @@ class LexicalIndex:
     # one product in memory instead of a Chroma query per question (whose call time varied from
     # 2 to over 100 ms); None when the knowledge base is too large for it (Chroma is asked)
     chunk_vectors: np.ndarray | None = None
+    # sections with sub-sections: the name (``heading_name``) of every heading above a passage's
+    # own -> the passages under it, in document order ("……的注意事项" -> its (一), (二), …)
+    sections: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, records: Iterable[tuple[str, dict]]) -> "LexicalIndex":
@@ -157,6 +199,7 @@ class LexicalIndex:
         phrase_owner, phrase_texts, locators = [], [], {}
         df: Counter = Counter()
         vocab: dict[str, str] = {}
+        under: dict[str, list[tuple[str, int, int]]] = {}
 
         def words(text: str) -> list[str]:
             return [vocab.setdefault(t, t) for t in text.split()]
@@ -179,9 +222,23 @@ class LexicalIndex:
             for key in ("clause", "article"):
                 if meta.get(key):
                     locators.setdefault(to_search_text(str(meta[key])), []).append(pos)
+            order = (str(meta.get("doc_id", "")), _int(meta.get("chunk_index")), pos, frozenset(toks))
+            # a question with its answer is a unit of its own, found by question matching
+            parents = [] if meta.get("question") else str(meta.get("heading_path", "")).split(" > ")[:-1]
+            for parent in set(parents):
+                name = heading_name(to_search_text(parent))
+                if name:
+                    under.setdefault(name, []).append(order)
+        sections = {}
+        for name, members in under.items():
+            head = section_head(name)
+            # a section whose parts mostly say its word themselves is found by them already
+            if 2 <= len(members) <= SECTION_MAX and head \
+                    and 2 * sum(head in m[3] for m in members) < len(members):
+                sections[name] = [pos for _, _, pos, _ in sorted(members, key=lambda m: m[:3])]
         return cls(ids=ids, bm25=corpus.bm25() if corpus.docs else None, doc_types=doc_types, q_owner=q_owner,
                    q_tokens=q_tokens, q_bm25=_bm25(q_tokens) if q_tokens else None, df=df,
-                   phrase_owner=phrase_owner, phrase_texts=phrase_texts, locators=locators)
+                   phrase_owner=phrase_owner, phrase_texts=phrase_texts, locators=locators, sections=sections)
 
     @classmethod
     def from_store(cls, store, cache_dir: Path | None = None, embedder=None) -> "LexicalIndex":
@@ -232,7 +289,7 @@ class LexicalIndex:
     def _to_plain(self) -> tuple[dict[str, np.ndarray], dict]:
         arrays: dict[str, np.ndarray] = {}
         meta: dict = {"ids": self.ids, "doc_types": self.doc_types, "phrase_texts": self.phrase_texts,
-                      "df": dict(self.df)}
+                      "df": dict(self.df), "sections": self.sections}
         for name, bm in (("bm25", self.bm25), ("q", self.q_bm25)):
             if bm is None:
                 continue
@@ -329,6 +386,10 @@ class LexicalIndex:
         if loc_off[0] != 0 or loc_off[-1] != len(positions) or np.any(np.diff(loc_off) < 0):
             raise ValueError("locators")
         locators = {k: positions[a:b].tolist() for k, a, b in zip(keys, loc_off[:-1], loc_off[1:])}
+        sections = meta["sections"]
+        if not isinstance(sections, dict) or not all(
+                isinstance(v, list) and all(isinstance(p, int) and 0 <= p < n for p in v) for v in sections.values()):
+            raise ValueError("sections")
         vectors = None
         if dim is not None and phrase_texts:
             vectors = arrays["phrase_vectors"]
@@ -343,7 +404,7 @@ class LexicalIndex:
         return cls(ids=ids, bm25=bm25_from("bm25", n), doc_types=doc_types, q_owner=q_owner, q_tokens=q_tokens,
                    q_bm25=bm25_from("q", len(q_tokens)), df=df, phrase_owner=phrase_owner,
                    phrase_texts=phrase_texts, locators=locators, phrase_vectors=vectors,
-                   chunk_vectors=chunk_vectors)
+                   chunk_vectors=chunk_vectors, sections={str(k): v for k, v in sections.items()})
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -466,6 +527,48 @@ class LexicalIndex:
         out: dict[str, list[tuple[str, list[int]]]] = {}
         for name, positions in names.items():
             out.setdefault(name[:2], []).append((name, sorted(positions)))
+        return out
+
+    def match_sections(self, tokens: list[str], search_text: str = "") -> list[tuple[str, list[str]]]:
+        """Sections with sub-sections that the query names by their head word, each as (name,
+        the ids of the passages under it in document order), longest head word first.
+
+        A Chinese heading names its subject last ("办理……的注意事项", "……的详细流程"): its head
+        word is the last word of its name. A query names the section when one of its words is
+        that head word, the head word being distinctive (in fewer than half the passages). The parts of a list or a process are sub-sections whose
+        own text rarely repeats the section's word, so a question about the whole finds them here;
+        a section whose parts mostly do say it is not listed (``build``): BM25 finds those.
+
+        With the query's ``search_text``, the word said right before the head word must not make
+        it another thing ("服务流程", "复评流程" are not "办理……的详细流程"): it is a function or
+        filler word, an adjective (完整, 详细), or says with it what the name says.
+        """
+        found: dict[str, int] = {}
+        heads = self._section_heads
+        for token in dict.fromkeys(tokens):
+            if len(token) < 2:
+                continue
+            for head, names in heads.get(token[:2], ()):
+                if head == token and self.df[head] < len(self.ids) / 2:
+                    for name in names:
+                        if search_text and not _said_as_in(head, name, search_text):
+                            continue
+                        found[name] = max(found.get(name, 0), len(token))
+        ranked = sorted(found, key=lambda name: (-found[name], name))
+        return [(name, [self.ids[pos] for pos in self.sections[name]]) for name in ranked]
+
+    @cached_property
+    def _section_heads(self) -> dict[str, list[tuple[str, list[str]]]]:
+        """Head words (``match_sections``) -> the section names they end, keyed by their first
+        two characters."""
+        by_head: dict[str, list[str]] = {}
+        for name in self.sections:
+            head = section_head(name)
+            if head:
+                by_head.setdefault(head, []).append(name)
+        out: dict[str, list[tuple[str, list[str]]]] = {}
+        for head, names in by_head.items():
+            out.setdefault(head[:2], []).append((head, sorted(names)))
         return out
 
     @cached_property

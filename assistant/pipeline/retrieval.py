@@ -19,7 +19,8 @@ from assistant.types import Hit
 RRF_K = 30
 # FAQ paraphrase matches are the strongest signal we have for client questions. A passage whose
 # own heading the question names word for word ("服务改进这层看什么") is a strong signal too.
-WEIGHTS = {"lexical": 1.0, "dense": 0.8, "faq": 2.0, "phrase": 2.0, "locator": 3.0, "margin": 0.5, "heading": 2.0}
+WEIGHTS = {"lexical": 1.0, "dense": 0.8, "faq": 2.0, "phrase": 2.0, "locator": 3.0, "margin": 0.5, "heading": 2.0,
+           "section": 3.0}
 POOL = 30  # candidates taken from each list before fusion
 FAQ_MIN = 0.45  # below this a question match is noise (shared function words)
 PHRASE_MIN = 0.35  # character-level similarity to an FAQ phrasing worth counting
@@ -103,6 +104,13 @@ class Retrieval:
     faq_similarity: float = 0.0  # best FAQ question match (0..1)
     coverage: float = 0.0  # IDF-weighted query coverage by the best hit
     timings: dict[str, float] = field(default_factory=dict)
+
+
+# A section the question names as a whole (Retriever.section_outline): its outline leads when
+# this many of its parts are among the hits; kept from the first part: where it is, in which file.
+OUTLINE_MIN_PARTS = 2
+OUTLINE_META = ("doc_id", "source", "title", "doc_type", "page", "chunk_index")
+OUTLINE_SUFFIX = "#outline"
 
 
 # Units whose parts follow the best passage when it was cut (retrieval.Retriever.unit_sibling).
@@ -255,6 +263,71 @@ class Retriever:
             text = to_search_text(" ".join(parents)) + "\n" + text
         return coverage(tokens, set(str(hit.meta.get("tokens", "")).split()), text, self.lexical.idf)
 
+    def section_parts(self, tokens: list[str], headings: list[tuple[str, float]],
+                      doc_type: str | None = None, search_text: str = "") -> list[tuple[str, float]]:
+        """The sub-sections of the sections the query names as a whole (``match_sections``: "办理
+        ……有哪些注意事项" names "四、……的注意事项"), in document order, so a question about a list
+        or a process finds its parts. A section one of whose parts the query names by its own
+        heading is left out: the question is about that part."""
+        out: dict[str, float] = {}
+        for ids in self.named_sections(tokens, headings, doc_type, search_text):
+            for cid in ids:
+                out.setdefault(cid, 1.0)
+        return list(out.items())[:POOL]
+
+    def named_sections(self, tokens: list[str], headings: list[tuple[str, float]],
+                       doc_type: str | None = None, search_text: str = "") -> list[list[str]]:
+        """The passages of each section the query names as a whole (see ``section_parts``)."""
+        named = {cid for cid, _ in headings}
+        allowed = self.lexical.ids_of_type(doc_type) if doc_type else None
+        out = []
+        for _name, ids in self.lexical.match_sections(tokens, search_text):
+            ids = [cid for cid in ids if allowed is None or cid in allowed]
+            if ids and not named.intersection(ids):
+                out.append(ids)
+        return out
+
+    def section_outline(self, part_ids: list[str]) -> Hit | None:
+        """The outline of a section: its heading, then the headings of its parts in document order
+        as the document words them, in one sentence ("三、……的详细流程：（一）……；（二）……。"),
+        a passage of the same document (its first part's place), or None when the parts do not
+        sit under one heading of their own."""
+        passages = self._passages(part_ids)
+        parts = [passages[cid] for cid in part_ids if cid in passages]
+        paths = [str(p.meta.get("heading_path", "")).split(" > ") for p in parts]
+        if len(parts) < 2 or len({str(p.meta.get("doc_id", "")) for p in parts}) != 1:
+            return None
+        common = paths[0]
+        for path in paths[1:]:
+            n = 0
+            while n < min(len(common), len(path)) and common[n] == path[n]:
+                n += 1
+            common = common[:n]
+        if not common or any(len(path) <= len(common) for path in paths):
+            return None
+        heads = list(dict.fromkeys(path[len(common)] for path in paths))
+        if len(heads) < 2:
+            return None
+        first = parts[0]
+        meta = {key: value for key, value in first.meta.items() if key in OUTLINE_META}
+        meta["heading_path"] = " > ".join(common)
+        return Hit(chunk_id=first.chunk_id + OUTLINE_SUFFIX, text=f"{common[-1]}：{'；'.join(heads)}。", meta=meta)
+
+    def with_section_outline(self, sections: list[list[str]], hits: list[Hit], k: int) -> list[Hit]:
+        """``hits`` led by the outline of the section the question names as a whole
+        (``section_outline``) when its parts are among them (retrieval agrees the question is
+        about that section): an answer about a list or a process names every part first."""
+        if not sections or not hits:
+            return hits
+        found = {h.chunk_id for h in hits}
+        if len(found.intersection(sections[0])) < OUTLINE_MIN_PARTS:
+            return hits
+        outline = self.section_outline(sections[0])
+        if outline is None:
+            return hits
+        outline.score = hits[0].score
+        return [outline, *hits][:k]
+
     def phrase_matches(self, query_vec, k: int = 10) -> list[tuple[str, float]]:
         """Chunks whose FAQ question or a variant is most similar to the query (cosine)."""
         lex = self.lexical
@@ -324,13 +397,15 @@ class Retriever:
             phrase = [(c, s) for c, s in phrase if c in allowed]
         dense_hits = self._dense(query_vec, doc_type)
         dense_hits = [h for h in dense_hits if h.chunk_id in self._listed]
+        headings = self.lexical.match_headings(search_text)
         lists = {
             prefix + "lexical": lexical,
             prefix + "dense": [(h.chunk_id, h.dense_score) for h in dense_hits],
             prefix + "faq": [(cid, s) for cid, s in faq if s >= FAQ_MIN],
             prefix + "phrase": [(cid, s) for cid, s in phrase if s >= PHRASE_MIN],
             prefix + "locator": [(cid, 1.0) for cid in self.lexical.match_locators(search_text)],
-            prefix + "heading": self.lexical.match_headings(search_text),
+            prefix + "heading": headings,
+            prefix + "section": self.section_parts(tokens, headings, doc_type, search_text),
             prefix + "margin": lexical_margin(lexical),
         }
         # the strongest evidence that a FAQ pair answers the question, from either matcher
@@ -373,6 +448,9 @@ class Retriever:
             hits = self.rerank_by_coverage(tokens, hits, focus)
         hits = self.with_part_leads(query, hits, k, doc_type)
         hits = self.with_unit_siblings(hits, k)
+        if OUTLINE_MIN_PARTS and lists["section"]:
+            sections = self.named_sections(tokens, lists["heading"], doc_type, to_search_text(query))
+            hits = self.with_section_outline(sections, hits, k)
         t2 = time.perf_counter()
         hit_ids = {h.chunk_id for h in hits}
         faq_sim = max((s for cid, s in faq if cid in hit_ids), default=0.0)

@@ -150,6 +150,10 @@ def serve_original(store, data_dir, params: Mapping[str, Any]) -> Reply:
         status = 400 if "页码" in str(exc) else 404
         return _error_page(status, str(exc))
     passages = store.get_chunks(list(manifest.chunk_ids))
+    from assistant.pipeline.retrieval import OUTLINE_SUFFIX
+
+    # a section's outline (retrieval.Retriever.section_outline) is shown at its first part
+    chunk_id = chunk_id.removesuffix(OUTLINE_SUFFIX)
     cited = chunk_id if chunk_id and any(cid == chunk_id for cid, _, _ in passages) else ""
     if ref.media_type == "application/pdf":
         number = ref.page
