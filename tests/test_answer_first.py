@@ -418,3 +418,17 @@ def test_the_letters_of_a_standards_code_are_not_what_is_asked():
                                      question=analyse("GB/T 1234 里面商品服务这个一级指标，底下包含哪几个二级指标？"))
     assert cites[0].chunk_id == "goods"
     assert "配送" in first_sentence(text)
+
+
+def test_a_sections_outline_leads_an_answer_about_the_section_as_a_whole():
+    # retrieval marks the outline of the section the question names; it leads over a sentence
+    # that only says the head word ("服务流程"), even from a passage ranked above it
+    question = analyse("办证整个流程大概分哪几步？")
+    steps = "三、办理流程：(一)自我评估；(二)提交申请；(三)文件审核；(四)现场审核。"
+    other = hit("服务流程：设计科学合理、高效流畅的服务流程，确保整个过程清晰、规范。", "x", 1.0)
+    outline = hit(steps, "p1#outline", 0.9, outline=True, heading_path="三、办理流程")
+    text, cites = compose_extractive([other, outline], question=question)
+    assert first_sentence(text).startswith("三、办理流程：(一)自我评估") and cites[0].chunk_id == "p1#outline"
+    # the same sentence without the mark does not lead from below
+    text, _ = compose_extractive([other, hit(steps, "p1", 0.9)], question=question)
+    assert first_sentence(text).startswith("服务流程")

@@ -74,6 +74,7 @@ LIST_INTRO_BONUS = 1.75  # a list's intro when a list is asked for (it no longer
 GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is not penalised
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
 TERM_WEIGHT = 0.75  # a sentence saying all of the question's search terms (weighted by IDF)
+OUTLINE_BONUS = 1.5  # a section's outline, for a question naming the section as a whole
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
 OPENER_MAX_CHARS = 12  # a passage's bare yes or no ("是的。") that is put before the lead
 CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
@@ -905,6 +906,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
                 # measured against the passage placed first (a more authoritative passage may be
                 # placed first over a better-scoring one: it is never penalised for that)
                 sc -= GAP_PENALTY * max(0.0, 1.0 - hit.score / top.score - GAP_FREE)
+            if hit.meta.get("outline"):
+                sc += OUTLINE_BONUS  # retrieval found the question names this section as a whole
             if i == 0 and question.qtype == YESNO_TYPE and _answer_resources()[1].match(sentence):
                 sc += 1.5  # the FAQ's own yes/no, kept because it answers the same question
             if asks_list and _introduces_list(sentences, i):

@@ -311,6 +311,7 @@ class Retriever:
         first = parts[0]
         meta = {key: value for key, value in first.meta.items() if key in OUTLINE_META}
         meta["heading_path"] = " > ".join(common)
+        meta["outline"] = True  # the answer may lead with it (answer.OUTLINE_BONUS)
         return Hit(chunk_id=first.chunk_id + OUTLINE_SUFFIX, text=f"{common[-1]}：{'；'.join(heads)}。", meta=meta)
 
     def with_section_outline(self, sections: list[list[str]], hits: list[Hit], k: int) -> list[Hit]:
