@@ -78,9 +78,15 @@ def test_in_memory_dense_search_is_chromas(store_and_index):
         if not np.any(vec):
             continue  # no query words: every chunk is as far (Chroma's order among them is arbitrary)
         mine_scores, chroma_scores = [h.dense_score for h in mine], [h.dense_score for h in chroma]
-        assert mine_scores == pytest.approx(chroma_scores, abs=1e-5), query
-        # the same chunk at every rank, except among equal similarities (identical passages)
+        # ours is exact, Chroma's HNSW index approximate: the same best passages, and further down
+        # never a worse one at any rank (HNSW may skip a weak neighbour of a query about nothing
+        # the corpus says, such as the weather)
+        assert mine_scores[:5] == pytest.approx(chroma_scores[:5], abs=1e-5), query
+        assert all(m >= c - 1e-5 for m, c in zip(mine_scores, chroma_scores)), query
+        # the same chunk at every rank where the scores agree, except among equal similarities
         for i, (a, b) in enumerate(zip(mine, chroma)):
+            if abs(mine_scores[i] - chroma_scores[i]) >= 1e-5:
+                continue
             tied = any(abs(chroma_scores[j] - chroma_scores[i]) < 1e-5 for j in (i - 1, i + 1)
                        if 0 <= j < len(chroma_scores))
             assert tied or a.chunk_id == b.chunk_id, (query, i)
