@@ -329,3 +329,15 @@ def test_a_section_named_as_a_whole_is_answered_with_its_outline_first(settings,
     # another process, named with its own word before 流程: no outline, no section
     other = assistant.retriever.retrieve("投诉流程怎么走", k=5).hits
     assert not any(h.chunk_id.endswith(OUTLINE_SUFFIX) for h in other)
+
+
+@pytest.mark.parametrize("question,names_it", [
+    ("办这个证有啥要特别注意的地方？", True),    # 注意的地方: a synonym of the head word 注意事项
+    ("办理认证有哪些注意事项？", True),
+    ("评审员要注意什么问题？", False),          # 注意 alone is not the head word nor its synonym
+])
+def test_a_section_is_named_by_its_head_word_or_a_synonym_of_it(question, names_it):
+    from assistant.index.lexical import _said_as_in
+    from assistant.lang.text import to_search_text
+
+    assert _said_as_in("注意事项", "办理售后服务认证证书的注意事项", to_search_text(question)) is names_it

@@ -64,17 +64,20 @@ def _said_as_in(head: str, name: str, search_text: str) -> bool:
     right before it is absent, a function or filler word, an adjective, or with ``head`` a part
     of ``name`` ("详细流程" in "……的详细流程")."""
     from assistant.lang.jieba_dict import dictionary_tag
-    from assistant.lang.text import STOPWORDS, _segmenter, term_weight
+    from assistant.lang.text import STOPWORDS, _segmenter, synonym_map, term_weight
 
-    start = search_text.find(head)
-    while start >= 0:
-        words = [w for w in _segmenter().lcut(search_text[:start], HMM=True) if w.strip()]
-        before = words[-1] if words else ""
-        if (not before or before in STOPWORDS or not any(ch.isalnum() for ch in before)
-                or term_weight(before) < 1.0 or dictionary_tag(before) in _ADJECTIVE_TAGS
-                or before + head in name):
-            return True
-        start = search_text.find(head, start + 1)
+    # the head word as said, or in one of its synonyms ("注意的地方" for 注意事项)
+    forms = [head] + [term for term, canonical in synonym_map().items() if canonical == head and term != head]
+    for form in forms:
+        start = search_text.find(form)
+        while start >= 0:
+            words = [w for w in _segmenter().lcut(search_text[:start], HMM=True) if w.strip()]
+            before = words[-1] if words else ""
+            if (not before or before in STOPWORDS or not any(ch.isalnum() for ch in before)
+                    or term_weight(before) < 1.0 or dictionary_tag(before) in _ADJECTIVE_TAGS
+                    or before + head in name):
+                return True
+            start = search_text.find(form, start + 1)
     return False
 
 
