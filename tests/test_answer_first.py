@@ -432,3 +432,17 @@ def test_a_sections_outline_leads_an_answer_about_the_section_as_a_whole():
     # the same sentence without the mark does not lead from below
     text, _ = compose_extractive([other, hit(steps, "p1", 0.9)], question=question)
     assert first_sentence(text).startswith("服务流程")
+
+
+def test_a_faq_answer_written_for_the_question_asked_leads_over_a_general_intro():
+    intro = hit("售后服务认证是对企业服务能力的权威认可，具有多方面的重要意义。首先，它能增强客户信任。", "i", 1.0,
+                heading_path="一、认证的重要性")
+    faq = hit("6、获得售后服务认证有什么好处?\n(1)权威认证，证明服务领先。\n(2)招投标、政府采购的重要参考。", "f", 0.8,
+              question="获得售后服务认证有什么好处?")
+    question = analyse("拿了售后服务认证，对公司到底有啥实际好处？")
+    text, cites = compose_extractive([intro, faq], question=question)
+    assert cites[0].chunk_id == "f" and "招投标" in text[:150]
+    # a FAQ about something else gets nothing for being a FAQ
+    other = hit("6、认证证书有效期多久?\n(1)证书有效期三年。", "o", 0.8, question="认证证书有效期多久?")
+    _, cites = compose_extractive([intro, other], question=question)
+    assert cites[0].chunk_id == "i"

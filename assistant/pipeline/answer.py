@@ -75,6 +75,7 @@ GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
 TERM_WEIGHT = 0.75  # a sentence saying all of the question's search terms (weighted by IDF)
 OUTLINE_BONUS = 1.5  # a section's outline, for a question naming the section as a whole
+SAME_QUESTION_BONUS = 1.0  # every sentence of a FAQ answer written for the question asked
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
 OPENER_MAX_CHARS = 12  # a passage's bare yes or no ("是的。") that is put before the lead
 CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
@@ -742,6 +743,15 @@ def _further_questions(question) -> list:
     return [analyse(c) for c in asked[:3]] if len(asked) > 1 else []
 
 
+def _asks_the_same(hit: Hit, question) -> bool:
+    """The passage answers a FAQ question that says every content word of the question asked
+    (its own words or synonyms: "获得…认证有什么好处？" for "拿了认证到底有啥实际好处？"):
+    written for the same question, whatever its first sentence says."""
+    faq = _norm(str(hit.meta.get("question", "") or ""))
+    words = [w for w, _ in question.words if w not in _generic_words()]
+    return bool(faq and words) and all(word_in(w, faq) for w in words)
+
+
 def _context_of(hit: Hit) -> str:
     """The passage's heading path and FAQ question, normalised: what its sentences are about."""
     return _norm(" ".join(str(hit.meta.get(k, "") or "") for k in ("heading_path", "question")))
@@ -895,6 +905,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     for rank, hit in enumerate(lead_pool):
         context = _context_of(hit)
         sentences = passage_sentences(hit)
+        same_question = SAME_QUESTION_BONUS if _asks_the_same(hit, question) else 0.0
         for i, sentence in enumerate(sentences):
             sentence = _drop_foreign_opener(sentence, hit, question) if i == 0 else sentence
             if not sentence:
@@ -908,6 +919,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
                 sc -= GAP_PENALTY * max(0.0, 1.0 - hit.score / top.score - GAP_FREE)
             if hit.meta.get("outline"):
                 sc += OUTLINE_BONUS  # retrieval found the question names this section as a whole
+            sc += same_question
             if i == 0 and question.qtype == YESNO_TYPE and _answer_resources()[1].match(sentence):
                 sc += 1.5  # the FAQ's own yes/no, kept because it answers the same question
             if asks_list and _introduces_list(sentences, i):
