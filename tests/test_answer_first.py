@@ -446,3 +446,13 @@ def test_a_faq_answer_written_for_the_question_asked_leads_over_a_general_intro(
     other = hit("6、认证证书有效期多久?\n(1)证书有效期三年。", "o", 0.8, question="认证证书有效期多久?")
     _, cites = compose_extractive([intro, other], question=question)
     assert cites[0].chunk_id == "i"
+
+
+def test_where_to_look_is_answered_by_the_place_to_look():
+    general = hit("企业选择认证机构时，务必通过官方渠道查询其资质信息。资质和信誉关系到证书的权威性。", "g", 1.0)
+    site = hit("企业可以通过CNCA官方网站（http://www.cnca.gov.cn/）查询认证机构的资质信息。", "s", 0.9)
+    text, cites = compose_extractive([general, site], question=analyse("认证机构的资质去哪查？"))
+    assert cites[0].chunk_id == "s" and "cnca" in first_sentence(text).lower()
+    # a question that asks two things does not let the place answer both
+    text, cites = compose_extractive([general, site], question=analyse("哪些机构能做认证，资质去哪查？"))
+    assert cites[0].chunk_id == "g"

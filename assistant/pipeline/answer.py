@@ -575,6 +575,8 @@ def _generic_words() -> frozenset[str]:
 # the form of answer a clause asks for, whatever its type word: a date, an identifier, a number
 _ASKS_DATE = re.compile(r"何时|什么时候|啥时候|哪年|哪一年|几月|日期|时间|哪天")
 _ASKS_CODE = re.compile(r"编号|标准号|代号|号码|文号|代码|号是")
+_ASKS_WHERE = re.compile(r"哪里|哪儿|去哪|在哪|哪查|哪儿查|怎么查|如何查|上哪")
+_PLACE_FORM = re.compile(r"https?://|www\.|\.gov|网站|官网|网址|平台|窗口|服务大厅|办事处")
 _DATE_FORM = re.compile(r"\d{4}\s*年(\s*\d{1,2}\s*月)?|\d{4}[-/.]\d{1,2}")
 _CODE_FORM = re.compile(r"[A-Za-z]{1,6}\s*/?\s*[A-Za-z]?\s*\d{3,}|〔\d{4}〕\s*\d+")
 _NUMBER_FORM = re.compile(r"(?:\d+(\.\d+)?|(?<![一二两三四五六七八九十百千万])[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*"
@@ -597,6 +599,14 @@ _EXAMPLE = re.compile(r"^(以.{1,12}为例|例如|比如|譬如|举例|举个例
 
 
 @lru_cache(maxsize=2048)
+@lru_cache(maxsize=4096)
+def _asks_once(core: str) -> bool:
+    """One clause of the question asks ("资质去哪查？"), not several ("哪些机构能做，资质去哪查？")."""
+    from assistant.domain.question import OTHER, question_type
+
+    return sum(question_type(c) != OTHER or bool(_ASKS_WHERE.search(c)) for c in _CLAUSES.split(core) if c.strip()) <= 1
+
+
 def asked_forms(text: str) -> tuple[frozenset[str], bool, bool]:
     """(types asked by any clause, asks a date, asks an identifier): a compound question
     ("有国标吗？标准号和实施时间是啥") asks for several forms of answer at once."""
@@ -696,6 +706,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += 1.0
     if asks_code and _CODE_FORM.search(text):
         score += 1.0
+    if _ASKS_WHERE.search(question.core) and _asks_once(question.core) and _PLACE_FORM.search(text):
+        score += 1.0  # "去哪查" is answered by the place to look: a website, a platform
     if text.rstrip()[-1:] in ":：":
         score -= 1.0
     if _CONNECTIVE.match(text):
