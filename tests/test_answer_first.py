@@ -456,3 +456,10 @@ def test_where_to_look_is_answered_by_the_place_to_look():
     # a question that asks two things does not let the place answer both
     text, cites = compose_extractive([general, site], question=analyse("哪些机构能做认证，资质去哪查？"))
     assert cites[0].chunk_id == "g"
+
+
+def test_a_difference_question_is_not_answered_by_an_enumeration_naming_both():
+    levels = hit("认证等级一般根据得分确定，常见的有三星级、四星级、五星级等，星级越高水平越高。", "e", 1.0)
+    items = hit("1. 三星级售后服务单位：分数达80分以上者。\n2. 四星级售后服务单位：分数达90分以上者。", "i", 0.8)
+    text, cites = compose_extractive([levels, items], question=analyse("三星和四星差别在哪？"))
+    assert cites[0].chunk_id == "i" and "80" in first_sentence(text)

@@ -76,6 +76,8 @@ PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must 
 TERM_WEIGHT = 0.75  # a sentence saying all of the question's search terms (weighted by IDF)
 OUTLINE_BONUS = 1.5  # a section's outline, for a question naming the section as a whole
 SAME_QUESTION_BONUS = 1.0  # every sentence of a FAQ answer written for the question asked
+DIFFERENCE_TYPE = "区别"
+ENUMERATION_PENALTY = 1.5  # a difference question's two things named as items of one enumeration
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
 OPENER_MAX_CHARS = 12  # a passage's bare yes or no ("是的。") that is put before the lead
 CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
@@ -607,6 +609,19 @@ def _asks_once(core: str) -> bool:
     return sum(question_type(c) != OTHER or bool(_ASKS_WHERE.search(c)) for c in _CLAUSES.split(core) if c.strip()) <= 1
 
 
+def _enumerates(focus: tuple[str, ...], text: str) -> bool:
+    """The two things a difference question compares are said side by side as items of one
+    enumeration ("三星级、四星级"), not set against each other."""
+    if len(focus) < 2:
+        return False
+    a, b = (text.find(f) for f in focus)
+    if a < 0 or b < 0:
+        return False
+    first, second = sorted(((a, focus[0]), (b, focus[1])))
+    between = text[first[0] + len(first[1]):second[0]]
+    return len(between) <= 3 and "、" in between
+
+
 def asked_forms(text: str) -> tuple[frozenset[str], bool, bool]:
     """(types asked by any clause, asks a date, asks an identifier): a compound question
     ("有国标吗？标准号和实施时间是啥") asks for several forms of answer at once."""
@@ -708,6 +723,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += 1.0
     if _ASKS_WHERE.search(question.core) and _asks_once(question.core) and _PLACE_FORM.search(text):
         score += 1.0  # "去哪查" is answered by the place to look: a website, a platform
+    if question.qtype == DIFFERENCE_TYPE and _enumerates(question.focus[:2], text):
+        score -= ENUMERATION_PENALTY  # "常见的有三星级、四星级、五星级": naming both is no difference
     if text.rstrip()[-1:] in ":：":
         score -= 1.0
     if _CONNECTIVE.match(text):
