@@ -458,8 +458,17 @@ def test_where_to_look_is_answered_by_the_place_to_look():
     assert cites[0].chunk_id == "g"
 
 
-def test_a_difference_question_is_not_answered_by_an_enumeration_naming_both():
-    levels = hit("认证等级一般根据得分确定，常见的有三星级、四星级、五星级等，星级越高水平越高。", "e", 1.0)
-    items = hit("1. 三星级售后服务单位：分数达80分以上者。\n2. 四星级售后服务单位：分数达90分以上者。", "i", 0.8)
-    text, cites = compose_extractive([levels, items], question=analyse("三星和四星差别在哪？"))
-    assert cites[0].chunk_id == "i" and "80" in first_sentence(text)
+def test_a_difference_question_is_not_answered_by_an_enumeration_naming_both(monkeypatch):
+    import assistant.pipeline.answer as answer
+
+    assert answer._enumerates(("三星", "四星"), "常见的有三星级、四星级、五星级等")
+    assert not answer._enumerates(("三星", "四星"), "三星级要80分，而四星级要90分")
+    assert not answer._enumerates(("三星", "四星"), "三星级要80分")
+    listed, contrast = "认证等级常见的有三星级、四星级、五星级等。", "三星级要80分，而四星级要90分。"
+    asked, plain = analyse("三星和四星差别在哪？"), analyse("三星和四星分别要多少分？")
+    scores = {(s, q.text): answer._sentence_score(s, q, 0, 0) for s in (listed, contrast) for q in (asked, plain)}
+    monkeypatch.setattr(answer, "ENUMERATION_PENALTY", 0.0)
+    unpenalised = {(s, q.text): answer._sentence_score(s, q, 0, 0) for s in (listed, contrast) for q in (asked, plain)}
+    assert unpenalised[(listed, asked.text)] - scores[(listed, asked.text)] == 1.5  # only the enumeration
+    assert unpenalised[(contrast, asked.text)] == scores[(contrast, asked.text)]   # a contrast is not one
+    assert unpenalised[(listed, plain.text)] == scores[(listed, plain.text)]       # nor a question of amounts
