@@ -391,3 +391,23 @@ def test_a_topic_the_speaker_sets_is_the_focus(question, first):
     focus = analyse(question).focus
     assert focus[0] == first
     assert len({synonym_map().get(f, f) for f in focus}) == len(focus)  # no synonym twice
+
+
+@pytest.mark.parametrize("question,qtype", [
+    ("我们只有几个合作的维修点，能以母公司名义申请吗？", "能否"),   # a few told, not asked
+    ("我们有好几个网点，评审都要去吗", "能否"),
+    ("你们有几个评审员来现场？", "多少"),                          # asked
+])
+def test_a_few_told_is_not_how_many_asked(question, qtype):
+    assert analyse(question).qtype == qtype
+
+
+def test_a_yes_no_compound_is_a_question_word_not_content():
+    assert "算不算" not in content_words("正好80分算不算三星？")
+    assert "行不行" not in content_words("线上申请行不行")
+
+
+def test_the_subject_of_a_yes_no_fact_question_is_named_in_the_clause_that_asks():
+    story = analyse("产品线比较多，有家电也有厨具，评审天数会不会多一些？")
+    assert story.subject == ""          # 厨具 is told in the story
+    assert analyse("格力是不是五星级企业").subject == "格力"

@@ -147,6 +147,17 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("一共扣了6分，两个定性指标不符合，一个3分一个2分，几星", {"lost": 6, "nonconformity": [3, 2]}, CONFIRM),
     ("我们被扣了120分，能评几星", {"lost": 120}, CONFIRM),
     ("删减了10分，实得95分，几星", {"excluded": 10, "earned": 95}, CONFIRM),
+    # round 6 (phrasings like the qa_blind6 / qa_seeds_blind3 first runs', written for this test)
+    # the user's own conclusion is checked, never read: 92 + one bonus (at most one counts) = 93
+    ("实得92分，没删减，有两项做法特别突出，每项加1分，那就是94分五星了吧？",
+     {"guess": 94, "bonus": 2, "total": 92}, (93, "四星级")),
+    # a total of 100 with points lost is the scale they were lost from
+    ("总分100分，评审一共扣了我们6分，能评几星", {"lost": 6, "total": 100}, (94, "四星级")),
+    ("满分100，扣了12.5分，几星", {"lost": 12.5}, (87.5, "三星级")),
+    # the parts of one score, asked as 总分多少
+    ("三部分分别拿了：体系30分、商品服务35分、顾客服务20分，总分多少，几星",
+     {"part": [30, 35, 20], "total": 85}, (85, "三星级")),
+    ("涉及项分值是90分，实得分是81分，几星", {"applicable_total": 90, "earned": 81}, (90, "四星级")),
 ]
 
 NOT_SCORE = [

@@ -75,7 +75,11 @@ class Question:
         cues = resources()["yesno_compounds"] + ("是否",)
         first = min((self.core.find(c) for c in cues if c and c in self.core), default=-1)
         at = self.core.find(self.focus[0])
-        return self.focus[0] if 0 <= at < first else ""
+        if not 0 <= at < first:
+            return ""
+        # named in the clause that asks ("评审天数会不会多一些"), not in the story before it
+        # ("产品线多，有家电也有厨具，…")
+        return self.focus[0] if self.focus[0] in asking_clause(self.core) else ""
 
     @property
     def asks_yes_no(self) -> bool:
@@ -149,7 +153,8 @@ def dictionary_rarity(word: str) -> float:
 
 def _is_function(word: str) -> bool:
     res = resources()
-    return (word in STOPWORDS or word in res["question_words"] or bool(_PUNCT.match(word))
+    return (word in STOPWORDS or word in res["question_words"] or word in res["yesno_compounds"]
+            or bool(_PUNCT.match(word))
             or any(cue in word for cue in res["asking_parts"]) or word[-1] in res["final_particles"]
             or bool(_NUMBER.match(word)) or bool(res["asking_quantity"].match(word)) or (len(word) == 1 and word not in _domain_words()))
 
@@ -177,14 +182,16 @@ def salient_words(text: str) -> list[tuple[str, float]]:
     return sorted(((w, rarity(w)) for w in words), key=lambda x: -x[1])
 
 
+_FEW = re.compile(r"(?:只有|就有|才有|有好|好)几")
 _TOLD_SPAN = re.compile(r"(?:那|这|前|头|近|好|没)几(?:天|年|个月|周|小时)")
 
 
 def question_type(text: str) -> str:
     """The first type (in priority order) with a cue in ``text`` that is not part of a longer
     cue of another type ("哪几项" is 哪些, not 几项); OTHER when none."""
-    # "审核那几天…": a time told, not a span asked for
+    # "审核那几天…": a time told, not a span asked for; "只有几个维修点": a few, not how many
     t = _TOLD_SPAN.sub(lambda m: " " * len(m.group()), to_search_text(text))
+    t = _FEW.sub(lambda m: " " * len(m.group()), t)
     spans: list[tuple[int, int, str]] = []
     for name, cues in resources()["types"].items():
         for cue in cues:

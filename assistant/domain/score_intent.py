@@ -97,6 +97,8 @@ _DEDUCTION_DIST = ((_pattern("deduction_each"), True), (_pattern("deduction_ever
 _BONUS_DIST = ((_pattern("bonus_each"), True), (_pattern("bonus_each_points"), False),
                (_pattern("bonus_every"), False))
 _REPORTED_RE = _pattern("reported")
+_GUESS_RE = _pattern("guess")
+_SCALE_TOTAL_RE = _pattern("scale_total")
 _REPORTED_CLAUSE_RE = _pattern("reported_clause")
 _OWN_SCORE_RE = _pattern("own_score")
 _NO_DEDUCTION_RE = _pattern("no_deduction")
@@ -583,6 +585,10 @@ def read_score(text: str) -> ScoreReading | None:
             reported += [Bound("reported", _number(n.group(1)), words)
                          for n in _POINTS_RE.finditer(words) if _number(n.group(1)) is not None]
         t = clause.sub("", t)
+    # "那就是95分五星了吧": the user's own conclusion is checked against the rules, not read
+    for m in _GUESS_RE.finditer(t):
+        reported.append(Bound("guess", _number(m.group(1)), m.group(0).strip(" ,。;")))
+    t = _GUESS_RE.sub("", t)
     r = _Reader(t)
     r.bound.extend(reported)  # shown to the user, never computed with
     _read_specials(r)
@@ -655,6 +661,9 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
         elif not applicable_set:
             applicable = left
     base = applicable if applicable is not None else full
+    if total_vals == [full] and not earned_vals and applicable is None and (itemised or lost) \
+            and _SCALE_TOTAL_RE.search(t):
+        total_vals = []  # "总分100，扣了3.5分": the scale the points were lost from
 
     for vals, label in ((earned_vals, "实际得分"), (total_vals, "最终得分")):
         if len(vals) > 1:
