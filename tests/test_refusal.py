@@ -444,3 +444,30 @@ def test_a_way_the_documents_never_mention_asked_instead_of_theirs_is_refused():
     assert ev.change_missing == ""
     # a yes/no question that changes nothing is untouched
     assert evidence_for(analyse("现场评审能不能不去网点？"), passage).change_missing == ""
+
+
+def test_who_did_an_act_nothing_cited_speaks_of_is_refused():
+    """"谁起草的", "找谁申诉": a page that never speaks of the act cannot say who does it; a
+    common verb ("组成", "负责") is no such act."""
+    passage = ["GB/T 27922-2011由国家质检总局和国家标准委发布，2012年2月1日实施。评审组由评审员组成。"]
+    ev = evidence_for(analyse("这个标准是谁起草的？"), passage)
+    assert ev.agent_missing == "起草" and AbstainPolicy().should_abstain(ev, True)
+    assert "起草" in refusal_text(ev, "这个标准是谁起草的？")
+    ev = evidence_for(analyse("对评分不服，找谁申诉？"), passage)
+    assert ev.agent_missing == "申诉"
+    assert evidence_for(analyse("评审组由谁组成？"), passage).agent_missing == ""
+    said = passage + ["本标准起草单位：中国商业联合会等。"]
+    assert evidence_for(analyse("这个标准是谁起草的？"), said).agent_missing == ""
+
+
+def test_an_adjective_asked_yes_or_no_about_a_rate_no_page_states_is_refused():
+    passage = ["得分达到70分即通过认证，等级为达标级。"]
+    question = analyse("售后服务认证的通过率高不高？")
+    assert question.qtype == "能否" and question.subject == "通过率"
+    assert AbstainPolicy().should_abstain(evidence_for(question, passage), True)
+
+
+def test_a_request_to_recommend_is_a_look_up_not_a_count():
+    assert analyse("能不能推荐一下上海本地的认证咨询公司？").qtype == "哪个"
+    ev = evidence_for(analyse("能推荐几家有资质的认证机构吗"), ["常见的认证机构有中国质量认证中心、方圆标志认证集团。"])
+    assert ev.unit_missing == ""

@@ -73,7 +73,9 @@ class Question:
         if self.qtype != YESNO or not self.focus:
             return ""
         cues = resources()["yesno_compounds"] + ("是否",)
-        first = min((self.core.find(c) for c in cues if c and c in self.core), default=-1)
+        found = [self.core.find(c) for c in cues if c and c in self.core]
+        found += [m.start() for m in _A_NOT_A.finditer(self.core)]  # "通过率高不高"
+        first = min(found, default=-1)
         at = self.core.find(self.focus[0])
         if not 0 <= at < first:
             return ""
@@ -182,6 +184,7 @@ def salient_words(text: str) -> list[tuple[str, float]]:
     return sorted(((w, rarity(w)) for w in words), key=lambda x: -x[1])
 
 
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
 _FEW = re.compile(r"(?:只有|就有|才有|有好|好)几")
 _TOLD_SPAN = re.compile(r"(?:那|这|前|头|近|好|没)几(?:天|年|个月|周|小时)")
 
@@ -204,6 +207,8 @@ def question_type(text: str) -> str:
                    for x, y, other in spans)
 
     live = {name for a, b, name in spans if not beaten(a, b, name)}
+    if not live and _A_NOT_A.search(t):
+        return YESNO  # "通过率高不高", "贵不贵": an adjective asked yes or no
     return next((name for name in TYPES if name in live), OTHER)
 
 

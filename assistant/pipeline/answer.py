@@ -23,7 +23,7 @@ ABSTAIN_TEXT = "知识库中没有找到依据回答这个问题。" + KB_COVERS
 def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
     """The evidence refusal: names what the knowledge base has nothing about."""
     if evidence is None or not (evidence.missing or evidence.unit_missing or evidence.name_missing
-                                or evidence.focus_missing or evidence.change_missing):
+                                or evidence.focus_missing or evidence.change_missing or evidence.agent_missing):
         return ABSTAIN_TEXT
     from assistant.domain.question import find_core, phrase_of
     from assistant.lang.text import to_search_text
@@ -32,6 +32,7 @@ def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
     words = ([evidence.name_missing] if evidence.name_missing else []) \
         + ([unit_label(evidence.unit_missing)] if evidence.unit_missing else []) \
         + ([evidence.change_missing] if evidence.change_missing else []) \
+        + ([evidence.agent_missing] if evidence.agent_missing else []) \
         + ([evidence.focus_missing] if evidence.focus_missing else []) + [w for w, _ in evidence.missing[:2]]
     named = [phrase_of(core, w) if core else w for w in words][:2]
     named = list(dict.fromkeys(n for n in named if n))
@@ -116,6 +117,8 @@ class Evidence:
     # what a yes/no question asks to change something into ("改成视频远程评审") when nothing
     # cited names it: a general rule says nothing of a way the documents never mention
     change_missing: str = ""
+    # the act whose doer a 谁 question asks for ("谁起草的", "找谁申诉") when nothing cited says it
+    agent_missing: str = ""
 
     @property
     def missing_weight(self) -> float:
@@ -229,12 +232,32 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
             not word_in(w, evidence) and _dictionary_tag(w)[:1] in ("n", "") and not re.search(r"\d", w)
             for w in words_of(target)):
         change_missing = target  # a thing no cited passage names, not a number or a time
+    agent_missing = _agent_missing(question, evidence)
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
                     focus_missing=focus_missing, focus_rarity=focus_rarity,
                     qtype=FACT_TYPE if question.asks_fact else question.qtype, ask_missing=ask_missing,
                     name_missing=name_missing, unit_missing=unit_missing,
                     focus_noun=tag.startswith("n"), focus_verbal=tag[:1] in _CONTEXT_TAGS,
-                    change_missing=change_missing)
+                    change_missing=change_missing, agent_missing=agent_missing)
+
+
+AGENT_ACT_RARITY = 11.5  # 起草 12.3, 申诉 12.2 are acts a page must speak of; 组成 9.0, 负责 8.6 are not
+_ASKS_WHO = re.compile(r"谁|哪位|哪些人|哪个人|哪(?:个|些|家)(?:单位|部门|机构)")
+
+
+def _agent_missing(question, evidence: str) -> str:
+    """The act a "who" question asks the doer of ("谁起草的" -> 起草, "找谁申诉" -> 申诉), when no
+    cited passage says it: a passage that never speaks of the act cannot name who does it."""
+    from assistant.domain.question import content_words, dictionary_rarity
+
+    for clause in _CLAUSES.split(question.text):
+        if not _ASKS_WHO.search(clause):
+            continue
+        acts = [w for w in content_words(clause) if len(w) >= 2 and _dictionary_tag(w)[:1] == "v"
+                and dictionary_rarity(w) >= AGENT_ACT_RARITY]
+        if acts and not any(word_in(a, evidence) for a in acts):
+            return acts[0]
+    return ""
 
 
 # a missing focus with one of these tags in jieba's dictionary is the story around the question,
@@ -289,7 +312,7 @@ def is_answer_kind(word: str) -> bool:
 # pages, which a document either states or does not ("几分", "几类", "几星" are the standard's own)
 # the measure words of a count (辆, 台, 件, 次, 家) and a count of companies asked without one
 # ("多少企业") are asked the same way: a document that answers gives the number in that unit
-_ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪])几)\s*(?:个|位|名)?\s*"
+_ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪])(?<!推荐)(?<!介绍)(?<!列举)几)\s*(?:个|位|名)?\s*"
                          r"(工作日|小时|人|天|页|周|辆|台|件|次|元|家|岁|公里|企业|公司|厂家)")
 # "来几位评审员", "派多少名专家": a head count asked with the person named instead of 人
 _ASKED_HEADS = re.compile(r"(?:多少|(?<![那这前后头近好])几)\s*(?:个|位|名)\s*(?:评审员|审核员|专家|老师|工作人员|评审老师)")
@@ -434,6 +457,8 @@ class AbstainPolicy:
     # a way of doing something the documents never mention, asked for instead of theirs
     # ("现场评审能不能改成视频远程评审"): the general rule does not answer it
     refuse_missing_change: bool = True
+    # "谁起草的", "找谁申诉": the act whose doer is asked, said by nothing cited
+    refuse_missing_agent: bool = True
 
     def should_abstain(self, evidence: Evidence | None, has_hits: bool) -> bool:
         if not has_hits:
@@ -447,6 +472,8 @@ class AbstainPolicy:
         if self.refuse_missing_unit and evidence.unit_missing:
             return True
         if self.refuse_missing_change and evidence.change_missing:
+            return True
+        if self.refuse_missing_agent and evidence.agent_missing:
             return True
         # a rare word of general Chinese asked about (格力, 起草人, 通过率) that nothing cited names;
         # a verb, an idiom or a set phrase (写进, 查出来, 万事大吉) is the story around the question,
