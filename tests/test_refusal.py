@@ -471,3 +471,12 @@ def test_a_request_to_recommend_is_a_look_up_not_a_count():
     assert analyse("能不能推荐一下上海本地的认证咨询公司？").qtype == "哪个"
     ev = evidence_for(analyse("能推荐几家有资质的认证机构吗"), ["常见的认证机构有中国质量认证中心、方圆标志认证集团。"])
     assert ev.unit_missing == ""
+
+
+def test_a_field_is_said_by_a_page_that_names_it():
+    from assistant.pipeline.answer import word_in
+
+    assert word_in("家具行业", "2023年1月1日实施《家具售后服务要求》")
+    assert word_in("汽车领域", "我国在家具、汽车等已建立标准")
+    assert not word_in("家具行业", "售后服务认证适用于各类企业")
+    assert not word_in("行业", "家具售后服务要求")        # the head alone is not said

@@ -154,11 +154,17 @@ def _parts(word: str) -> tuple[str, ...]:
     return tuple(p for p in _segmenter().lcut(word, HMM=False) if len(p) >= 2)
 
 
+_FIELD_HEADS = ("行业", "领域", "方面")  # "X行业": the field X, said by a page that names X
+
+
 def word_in(word: str, evidence: str) -> bool:
     """``word`` (normalised) is said in ``evidence`` (normalised): itself, a synonym, or, for a
     compound, every two-character-or-longer word it is made of."""
     if word in evidence or any(s in evidence for s in _synonym_groups().get(word, ())):
         return True
+    head = next((h for h in _FIELD_HEADS if word.endswith(h) and len(word) - len(h) >= 2), "")
+    if head and word_in(word[:-len(head)], evidence):
+        return True  # "家具行业" is said by a page about 家具: the field is what it names
     if len(word) >= 3:
         parts = _parts(word)
         if len(parts) == 1 and len(word) == 4:
