@@ -480,3 +480,15 @@ def test_a_field_is_said_by_a_page_that_names_it():
     assert word_in("汽车领域", "我国在家具、汽车等已建立标准")
     assert not word_in("家具行业", "售后服务认证适用于各类企业")
     assert not word_in("行业", "家具售后服务要求")        # the head alone is not said
+
+
+def test_a_question_quoting_what_is_cited_is_about_it():
+    passage = ["三星级售后服务单位：分数达80分以上者（含80分）。"]
+    quoting = evidence_for(analyse("分数线是含本数的吗？比如“80分以上”，正好80分算不算？"),
+                           passage, "分数线是含本数的吗？比如“80分以上”，正好80分算不算？")
+    assert quoting.quoted and not AbstainPolicy().should_abstain(quoting, True)
+    # the same words without the quote, or a quote the passage does not say, decide on coverage
+    plain = evidence_for(analyse("分数线是含本数的吗？正好80分算不算？"), passage, "分数线是含本数的吗？正好80分算不算？")
+    assert not plain.quoted
+    other = evidence_for(analyse("明天上海下雨吗？“带伞出门”"), passage, "明天上海下雨吗？“带伞出门”")
+    assert not other.quoted and AbstainPolicy().should_abstain(other, True)

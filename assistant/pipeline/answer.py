@@ -119,6 +119,9 @@ class Evidence:
     change_missing: str = ""
     # the act whose doer a 谁 question asks for ("谁起草的", "找谁申诉") when nothing cited says it
     agent_missing: str = ""
+    # the question quotes words that a cited passage says verbatim ("比如“80分以上”…"): it is
+    # about that passage, however few of its other words the passage repeats
+    quoted: bool = False
 
     @property
     def missing_weight(self) -> float:
@@ -239,14 +242,17 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
             for w in words_of(target)):
         change_missing = target  # a thing no cited passage names, not a number or a time
     agent_missing = _agent_missing(question, evidence)
+    quoted = any(len(q) >= QUOTE_MIN_CHARS and _norm(q) in evidence for q in _QUOTED.findall(asked or question.text))
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
                     focus_missing=focus_missing, focus_rarity=focus_rarity,
                     qtype=FACT_TYPE if question.asks_fact else question.qtype, ask_missing=ask_missing,
                     name_missing=name_missing, unit_missing=unit_missing,
                     focus_noun=tag.startswith("n"), focus_verbal=tag[:1] in _CONTEXT_TAGS,
-                    change_missing=change_missing, agent_missing=agent_missing)
+                    change_missing=change_missing, agent_missing=agent_missing, quoted=quoted)
 
 
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
+QUOTE_MIN_CHARS = 4  # a quoted phrase this long, found verbatim in what is cited
 AGENT_ACT_RARITY = 11.5  # 起草 12.3, 申诉 12.2 are acts a page must speak of; 组成 9.0, 负责 8.6 are not
 _ASKS_WHO = re.compile(r"谁|哪位|哪些人|哪个人|哪(?:个|些|家)(?:单位|部门|机构)")
 
@@ -471,7 +477,8 @@ class AbstainPolicy:
             return True
         if evidence is None:
             return False
-        if evidence.coverage < self.min_coverage and evidence.missing_weight >= self.min_missing_weight:
+        if evidence.coverage < self.min_coverage and evidence.missing_weight >= self.min_missing_weight \
+                and not evidence.quoted:
             return True
         if self.refuse_missing_name and evidence.name_missing and evidence.qtype != YESNO_TYPE:
             return True
