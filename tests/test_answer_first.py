@@ -472,3 +472,13 @@ def test_a_difference_question_is_not_answered_by_an_enumeration_naming_both(mon
     assert unpenalised[(listed, asked.text)] - scores[(listed, asked.text)] == 1.5  # only the enumeration
     assert unpenalised[(contrast, asked.text)] == scores[(contrast, asked.text)]   # a contrast is not one
     assert unpenalised[(listed, plain.text)] == scores[(listed, plain.text)]       # nor a question of amounts
+
+
+def test_an_intro_whose_items_are_not_quoted_is_left_out():
+    # "具体如下：" followed by nothing of its list says nothing; with its items it stays
+    overview = hit("整个指标体系从企业内部条件、服务执行、客户跟进和服务改进4个层次展开评价。具体如下：\n该标准以100分为总分。", "o", 1.0)
+    text, _ = compose_extractive([overview], question=analyse("指标体系分哪几个层次？"))
+    assert "具体如下" not in text and "4个层次" in text
+    listed = hit("申请时要准备的材料一般包括：\n1. 营业执照副本复印件；\n2. 企业简介；\n3. 售后服务体系文件。", "l", 1.0)
+    text, _ = compose_extractive([listed], question=analyse("申请要准备哪些材料？"))
+    assert "一般包括" in text and "营业执照" in text

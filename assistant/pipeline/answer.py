@@ -1096,6 +1096,9 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             head += 1
             continue
         subs.append((hit, sentence))  # its passage may still give supporting points
+    # an intro that ends in a colon says "as follows": without its items after it, it says nothing
+    main = main[:head] + [m for i, m in enumerate(main[head:], head)
+                          if m.rstrip()[-1:] not in "：:" or (i + 1 < len(main) and _is_list_item(main[i + 1]))]
     n_lead = cite(lead_hit)
     parts.append(_cite([_script(s, traditional_asker) for s in main[:head]], n_lead))
     for hit, sentence in subs:
