@@ -132,3 +132,34 @@ def test_a_more_authoritative_passage_scored_nearly_as_well_leads_over_a_web_pag
     assert authoritative_first([web, far]) == [web, far]  # not close: the ranking decides
     faq = Hit("f::1", "问答。", {"doc_id": "faq-x", "doc_type": "faq"}, score=1.0)
     assert authoritative_first([faq, std]) == [faq, std]  # only web pages and uploads give way
+
+
+def test_a_passage_that_disagrees_with_a_more_authoritative_one_never_leads():
+    """However well its question matches ("问：五星级需要多少分？" in an upload), a passage saying
+    another value than the standard is cited in the note, not quoted first."""
+    from assistant.domain.conflicts import outranked
+    from assistant.domain.question import analyse
+    from assistant.pipeline.answer import compose_extractive
+    from assistant.types import Hit
+
+    standard = Hit(chunk_id="std", text="得分达到95分及以上的企业评为五星级售后服务。", score=1.0,
+                   meta={"doc_id": "std-grades", "doc_type": "standard", "title": "标准"})
+    uploads = [Hit(chunk_id=f"up{i}", text="五星级需要多少分？\n五星级只需要60分。", score=0.95,
+                   meta={"doc_id": f"upload/u{i}.md", "doc_type": "faq", "title": "上传",
+                         "question": "五星级需要多少分？"}) for i in (1, 2)]
+    hits = [standard, *uploads]
+    assert outranked(hits) == {"up1", "up2"}  # both uploads, not only the one the note shows
+    text, cites = compose_extractive(hits, question=analyse("五星级需要多少分？"))
+    assert cites[0].chunk_id == "std" and text.startswith("得分达到95分")
+
+
+def test_a_passage_giving_both_values_is_not_outranked():
+    from assistant.domain.conflicts import outranked
+    from assistant.types import Hit
+
+    standard = Hit(chunk_id="std", text="评价指标分为3个一级指标、15个二级指标。", score=1.0,
+                   meta={"doc_id": "std-x", "doc_type": "standard"})
+    both = Hit(chunk_id="web", text="公开资料说法不一：常见解读是15个二级指标；另一文章称共27项指标。", score=0.9,
+               meta={"doc_id": "upload/a.md", "doc_type": "web"})
+    only = Hit(chunk_id="web2", text="该标准共有27项指标。", score=0.8, meta={"doc_id": "upload/b.md", "doc_type": "web"})
+    assert outranked([standard, both, only]) == {"web2"}

@@ -168,6 +168,23 @@ def _sides_of(hits) -> tuple[list, list[Conflict]]:
     return window, find_conflicts([(h.text, hit_authority(h)) for h in window])
 
 
+def outranked(hits: list) -> set[str]:
+    """Chunk ids of passages that disagree on a fact with a more authoritative retrieved passage:
+    cited in the conflict note, never the passage an answer leads with."""
+    window, conflicts = _sides_of(hits)
+    out: set[str] = set()
+    for c in conflicts:
+        best, value = c.sides[0]  # the most authoritative side
+        level = hit_authority(window[best])
+        for h in window:  # every passage saying another value, not only the side shown
+            said = extract_facts(h.text).get(c.key)
+            shown = str(value.numerator) if value.denominator == 1 else str(float(value))
+            if said is not None and said != value and hit_authority(h) < level \
+                    and not re.search(rf"(?<![\d.]){re.escape(shown)}(?![\d.])", h.text):
+                out.add(h.chunk_id)  # (a passage giving both values tells the disagreement itself)
+    return out
+
+
 # a web page or upload ranked first gives the lead to a more authoritative passage scored at
 # least this close to it (the ranking cannot tell them apart, the source can)
 NEAR_TIE = 0.85

@@ -968,7 +968,14 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
 
     # the lead: best sentence of the best passage, or of a runner-up that answers better
     top = hits[0]
-    lead_pool = [top] + [h for h in hits[1:LEAD_POOL] if h.score >= top.score * LEAD_RUNNER_UP]
+    from assistant.domain.conflicts import outranked as disagreeing
+
+    # a runner-up may lead when it answers better, never when it disagrees with a more
+    # authoritative passage (an upload saying 60 points against the standard's 95 is cited in the
+    # conflict note, never quoted first)
+    outranked = disagreeing(hits) if len(hits) > 1 else set()
+    lead_pool = [top] + [h for h in hits[1:LEAD_POOL] if h.score >= top.score * LEAD_RUNNER_UP
+                         and h.chunk_id not in outranked]
     asks_list = "哪些" in ({question.qtype} | asked_forms(question.text)[0])
     best = None
     for rank, hit in enumerate(lead_pool):
