@@ -176,3 +176,20 @@ def test_refusals_are_written_in_one_batch_when_answering_pauses(tmp_path, monke
     assert [len(w) for w in writes] == [3]
     assert [e.question for e in events] == ["今天天气怎么样？", "明天会下雨吗？", "股票会涨吗？"]
     assert all(abs(e.at - t) < 1.0 for e, t in zip(events, asked))
+
+
+def test_tagged_words_are_kept_beside_the_dictionary_cache(tmp_path, monkeypatch):
+    """The time-word and filler sets are read from jieba's dictionary once, then from a small
+    file next to the fast dictionary cache: the same set either way."""
+    import tempfile
+
+    from assistant.lang import jieba_dict
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    first = jieba_dict.tagged_words.__wrapped__(("t",))
+    kept = list(tmp_path.glob("kba-jieba-*/tags-*"))
+    assert len(kept) == 1 and "下周" in first and "明天" in first and "售后" not in first
+    again = jieba_dict.tagged_words.__wrapped__(("t",))
+    assert again == first
+    kept[0].write_text("下周", encoding="utf-8")  # read from the file, not the dictionary
+    assert jieba_dict.tagged_words.__wrapped__(("t",)) == frozenset({"下周"})

@@ -113,9 +113,33 @@ def dictionary_tag(word: str) -> str:
 
 @lru_cache(maxsize=8)
 def tagged_words(tags: tuple[str, ...]) -> frozenset[str]:
-    """Every word jieba's general dictionary gives one of ``tags`` ("t" for time words), read in
-    one pass (about 0.1 s once) rather than one look-up per word (about 2 ms for a word it lacks)."""
+    """Every word jieba's general dictionary gives one of ``tags`` ("t" for time words): read in
+    one pass of its dictionary once (about 0.1 s), then kept beside the fast dictionary cache, so
+    a later process reads only the words (a few ms) instead of one look-up per word (about 2 ms
+    for a word it lacks)."""
+    import hashlib
     import re
 
+    paths = _cache_paths()
+    cached = None
+    if paths is not None:
+        key = hashlib.sha256(" ".join(sorted(tags)).encode()).hexdigest()[:12]
+        cached = paths[0].parent / f"tags-{key}-{paths[0].name}"
+        try:
+            if cached.parent.stat().st_uid == (os.getuid() if hasattr(os, "getuid") else 0):
+                return frozenset(w for w in cached.read_text(encoding="utf-8").split("\n") if w)
+        except (OSError, ValueError):
+            pass
     alternatives = "|".join(sorted(map(re.escape, tags), key=len, reverse=True))
-    return frozenset(re.findall(rf"^(\S+) \d+ (?:{alternatives})\r?$", _dictionary_text(), flags=re.M))
+    found = frozenset(re.findall(rf"^(\S+) \d+ (?:{alternatives})\r?$", _dictionary_text(), flags=re.M))
+    if cached is not None:
+        try:
+            cached.parent.mkdir(mode=0o700, exist_ok=True)
+            if not hasattr(os, "getuid") or cached.parent.stat().st_uid == os.getuid():
+                fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".txt")
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write("\n".join(sorted(found)))
+                os.replace(tmp, cached)  # complete when it is there
+        except OSError:
+            pass  # an optimisation only (a read-only temporary directory)
+    return found
