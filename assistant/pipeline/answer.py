@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.domain.question import DIFFERENCE as DIFFERENCE_TYPE
 from assistant.lang.jieba_dict import dictionary_tag as _dictionary_tag
 from assistant.types import Citation, Hit
 
@@ -77,7 +78,6 @@ PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must 
 TERM_WEIGHT = 0.75  # a sentence saying all of the question's search terms (weighted by IDF)
 OUTLINE_BONUS = 1.5  # a section's outline, for a question naming the section as a whole
 SAME_QUESTION_BONUS = 1.0  # every sentence of a FAQ answer written for the question asked
-DIFFERENCE_TYPE = "区别"
 ENUMERATION_PENALTY = 1.5  # a difference question's two things named as items of one enumeration
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
 OPENER_MAX_CHARS = 12  # a passage's bare yes or no ("是的。") that is put before the lead
