@@ -173,11 +173,12 @@ def outranked(hits: list) -> set[str]:
     cited in the conflict note, never the passage an answer leads with."""
     window, conflicts = _sides_of(hits)
     out: set[str] = set()
+    facts = [extract_facts(h.text) for h in window] if conflicts else []
     for c in conflicts:
         best, value = c.sides[0]  # the most authoritative side
         level = hit_authority(window[best])
-        for h in window:  # every passage saying another value, not only the side shown
-            said = extract_facts(h.text).get(c.key)
+        for h, stated in zip(window, facts):  # every passage saying another value, not only the side shown
+            said = stated.get(c.key)
             shown = str(value.numerator) if value.denominator == 1 else str(float(value))
             if said is not None and said != value and hit_authority(h) < level \
                     and not re.search(rf"(?<![\d.]){re.escape(shown)}(?![\d.])", h.text):
