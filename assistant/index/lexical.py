@@ -64,10 +64,10 @@ def _said_as_in(head: str, name: str, search_text: str) -> bool:
     right before it is absent, a function or filler word, an adjective, or with ``head`` a part
     of ``name`` ("详细流程" in "……的详细流程")."""
     from assistant.lang.jieba_dict import dictionary_tag
-    from assistant.lang.text import STOPWORDS, _segmenter, synonym_map, term_weight
+    from assistant.lang.text import STOPWORDS, _segmenter, synonym_groups, term_weight
 
     # the head word as said, or in one of its synonyms ("注意的地方" for 注意事项)
-    forms = [head] + [term for term, canonical in synonym_map().items() if canonical == head and term != head]
+    forms = [head] + [term for term in synonym_groups().get(head, ()) if term != head]
     for form in forms:
         start = search_text.find(form)
         while start >= 0:

@@ -273,6 +273,23 @@ def _domain_set() -> frozenset[str]:
 _domain_cache: dict[str, frozenset[str]] = {}
 
 
+def synonym_groups() -> dict[str, tuple[str, ...]]:
+    """term -> every term of its synonym group (itself included), for the vocabulary in effect;
+    built once per vocabulary, not on every look-up."""
+    key = vocabulary_fingerprint()
+    cached = _groups_cache.get(key)
+    if cached is None:
+        groups: dict[str, list[str]] = {}
+        for term, head in synonym_map().items():
+            groups.setdefault(head, []).append(term)
+        _groups_cache.clear()
+        cached = _groups_cache[key] = {term: tuple(groups[head]) for term, head in synonym_map().items()}
+    return cached
+
+
+_groups_cache: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
 def decode_text(raw: bytes) -> str | None:
     """A text file's bytes as UTF-8 (BOM or not) or GBK/GB18030; None when neither decodes."""
     for encoding in ("utf-8-sig", "gb18030"):

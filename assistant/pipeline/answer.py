@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from assistant.domain.question import DIFFERENCE as DIFFERENCE_TYPE
 from assistant.lang.jieba_dict import dictionary_tag as _dictionary_tag
+from assistant.lang.text import synonym_groups
 from assistant.types import Citation, Hit
 
 KB_COVERS = (
@@ -133,15 +134,6 @@ class Evidence:
 
 
 @lru_cache(maxsize=1)
-def _synonym_groups() -> dict[str, tuple[str, ...]]:
-    from assistant.lang.text import synonym_map
-
-    groups: dict[str, list[str]] = {}
-    for term, head in synonym_map().items():
-        groups.setdefault(head, []).append(term)
-    return {term: tuple(groups[head]) for term, head in synonym_map().items()}
-
-
 @lru_cache(maxsize=16384)
 def _norm(text: str) -> str:
     """to_search_text, memoised: passages are normalised again and again while answering."""
@@ -163,7 +155,7 @@ _FIELD_HEADS = ("行业", "领域", "方面")  # "X行业": the field X, said by
 def word_in(word: str, evidence: str) -> bool:
     """``word`` (normalised) is said in ``evidence`` (normalised): itself, a synonym, or, for a
     compound, every two-character-or-longer word it is made of."""
-    if word in evidence or any(s in evidence for s in _synonym_groups().get(word, ())):
+    if word in evidence or any(s in evidence for s in synonym_groups().get(word, ())):
         return True
     head = next((h for h in _FIELD_HEADS if word.endswith(h) and len(word) - len(h) >= 2), "")
     if head and word_in(word[:-len(head)], evidence):
@@ -174,7 +166,7 @@ def word_in(word: str, evidence: str) -> bool:
             # a four-character compound said with a word between its halves ("产品及包装")
             return re.search(re.escape(word[:2]) + ".{0,2}" + re.escape(word[2:]), evidence) is not None
         # the parts must spell the whole word: "通过" alone does not say "通过率"
-        return len(parts) > 1 and sum(map(len, parts)) == len(word) and all(p in evidence or any(s in evidence for s in _synonym_groups().get(p, ()))
+        return len(parts) > 1 and sum(map(len, parts)) == len(word) and all(p in evidence or any(s in evidence for s in synonym_groups().get(p, ()))
                                    for p in parts)
     return False
 
@@ -184,7 +176,7 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     Words of the sentence that asks weigh fully; words of a story told before it weigh
     ``AbstainPolicy.story_weight``. ``asked``: the question as the user wrote it, where a product
     or a model is told by its spelling (iPhone, Mate 60: ``_is_latin_name``)."""
-    from assistant.domain.question import asking_clause, content_words
+    from assistant.domain.question import CHANGE_TO, asking_clause, content_words, dictionary_rarity
     evidence = "\n".join(_norm(t) for t in texts)
     asking = set(content_words(asking_clause(question.core)))
     core = set(content_words(question.core))
@@ -201,7 +193,6 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
         else:
             missing.append((word, weight))
     missing.sort(key=lambda x: -x[1])
-    from assistant.domain.question import dictionary_rarity
     ask_missing = tuple(sorted(((w, dictionary_rarity(w)) for w, _ in missing if w in asking),
                                key=lambda x: -x[1]))
     name_missing = next((w for w, r in ask_missing if (r > 0 and _is_proper_name(w)) or _is_latin_name(w, asked)), "")
@@ -210,10 +201,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     # question about an entity the documents never name is answered by the general condition
     focus_missing = ""
     if (question.qtype != YESNO_TYPE or (question.asks_fact and question.subject)) and question.focus:
-        from assistant.domain.question import content_words as words_of
-
         focus = question.focus[0]
-        parts = words_of(focus) or [focus]
+        parts = content_words(focus) or [focus]
         if not word_in(focus, evidence) and not all(word_in(p, evidence) for p in parts) \
                 and not is_answer_kind(focus):
             focus_missing = focus
@@ -226,20 +215,14 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                     and not word_in(f, evidence):
                 focus_missing = f
                 break
-    focus_rarity = 0.0
-    if focus_missing:
-        from assistant.domain.question import dictionary_rarity
-
-        focus_rarity = dictionary_rarity(focus_missing)
+    focus_rarity = dictionary_rarity(focus_missing) if focus_missing else 0.0
     tag = _dictionary_tag(focus_missing) if focus_missing else ""
     change_missing = ""
-    from assistant.domain.question import CHANGE_TO, content_words as words_of
-
     changed = CHANGE_TO.search(question.core) if question.qtype == YESNO_TYPE and question.focus else None
     target = question.focus[0] if changed and changed.group(1).startswith(question.focus[0]) else ""
     if target and not word_in(target, evidence) and any(
             not word_in(w, evidence) and _dictionary_tag(w)[:1] in ("n", "") and not re.search(r"\d", w)
-            for w in words_of(target)):
+            for w in content_words(target)):
         change_missing = target  # a thing no cited passage names, not a number or a time
     agent_missing = _agent_missing(question, evidence)
     quoted = any(len(q) >= QUOTE_MIN_CHARS and _norm(q) in evidence for q in _QUOTED.findall(asked or question.text))
