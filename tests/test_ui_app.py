@@ -210,6 +210,62 @@ def test_every_tab_is_chinese_even_in_an_english_browser(browser, app_server, sh
     context.close()
 
 
+def test_a_busy_server_says_its_queue_in_chinese(browser):
+    """The framework's progress line and screen-reader status are fixed English while a request
+    waits ("queue: 1/1 | 0.5s", "In queue: 1 of 1"); the app's page script and translation table
+    put them into words. A one-at-a-time slow handler makes the second click really wait."""
+    import threading
+
+    import gradio as gr
+    from net import free_port
+    from starlette.middleware import Middleware
+
+    from assistant.web.layout import PAGE_JS
+    from assistant.web.server import ChineseInterface, framework_i18n
+
+    release = threading.Event()
+
+    def slow(text):
+        release.wait(20)
+        return text
+
+    with gr.Blocks() as demo:
+        box = gr.Textbox(label="问题", elem_id="q")
+        out = gr.Textbox(label="结果", elem_id="o")
+        gr.Button("提交", elem_id="go").click(slow, box, out, concurrency_limit=1)
+    demo.queue()
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, js=PAGE_JS,
+                i18n=framework_i18n(), footer_links=[],
+                app_kwargs={"middleware": [Middleware(ChineseInterface)]})
+    try:
+        first, second = (_context(browser, DESKTOP) for _ in range(2))
+        p1, p2 = first.new_page(), second.new_page()
+        for pg in (p1, p2):
+            pg.goto(f"http://127.0.0.1:{port}")
+            pg.locator("#go").wait_for()
+        p1.locator("#go").click()
+        p1.locator(".meta-text").first.wait_for(timeout=10_000)
+        p2.locator("#go").click()
+        status = p2.locator(".meta-text, .meta-text-center, .progress-text").first
+        status.wait_for(timeout=10_000)
+        seen: set[str] = set()
+        for _ in range(12):  # the line changes every tenth of a second; look at it for a while
+            texts = p2.evaluate(SCAN_JS) + p2.evaluate(
+                "() => Array.from(document.querySelectorAll('[aria-live], .sr-only')).map(e => e.textContent)")
+            seen |= _latin_words(texts)
+            p2.wait_for_timeout(150)
+        queued = status.inner_text()
+        release.set()
+        assert "排队中" in queued, queued  # it did wait, and says so in Chinese
+        assert not seen, sorted(seen)
+        first.close()
+        second.close()
+    finally:
+        release.set()
+        demo.close()
+
+
 # --------------------------------------------------------------------------- 3. mode in words
 
 

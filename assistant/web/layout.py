@@ -138,7 +138,11 @@ PAGE_JS = r"""
     'common.complete': '完成', 'More tabs': '更多标签页',
   };
   const PATTERNS = [[/^number input for (.+)$/, '$1 数值'], [/^range slider for (.+)$/, '$1 滑块'],
-                    [/^user's message: /, '提问：'], [/^bot's message: /, '回答：']];
+                    [/^user's message: /, '提问：'], [/^bot's message: /, '回答：'],
+                    // the progress line of a busy server: its queue place, state and timer are fixed English
+                    [/^queue: (\d+)\/(\d*) \|$/, '排队中：第 $1 位，共 $2 位 |'], [/^processing \|$/, '处理中 |'],
+                    [/^In queue: (\d+) of (\d+)$/, '排队中：第 $1 位，共 $2 位'],
+                    [/^(\d+(?:\.\d+)?)(\/\d+(?:\.\d+)?)?s$/, '$1$2 秒']];
   const say = (v) => {
     if (Object.prototype.hasOwnProperty.call(WORDS, v)) return WORDS[v];
     for (const [re, to] of PATTERNS) if (re.test(v)) return v.replace(re, to);
@@ -161,7 +165,25 @@ PAGE_JS = r"""
     }
   };
   let pending = null;
-  new MutationObserver(() => { if (!pending) pending = setTimeout(() => { pending = null; translate(); }, 60); })
+  // the progress line changes ten times a second: its text is put into words at once, before the
+  // browser paints it (an observer runs before the next frame), the rest of the page a moment later
+  const PROGRESS = '.meta-text, .meta-text-center, .progress-text, .sr-only, [aria-live]';
+  const now = (records) => {
+    for (const r of records) {
+      const nodes = r.type === 'characterData' ? [r.target] : Array.from(r.addedNodes);
+      for (const n of nodes) {
+        const el = n.nodeType === 3 ? n.parentElement : n;
+        if (!el || !el.closest || !el.closest(PROGRESS)) continue;
+        const texts = n.nodeType === 3 ? [n] : [];
+        if (n.nodeType === 1) { const w = document.createTreeWalker(n, NodeFilter.SHOW_TEXT);
+                                while (w.nextNode()) texts.push(w.currentNode); }
+        for (const t of texts) { const v = t.nodeValue.trim(); const to = v && say(v);
+                                 if (to && to !== v) t.nodeValue = t.nodeValue.replace(v, to); }
+      }
+    }
+  };
+  new MutationObserver((records) => { now(records);
+                                      if (!pending) pending = setTimeout(() => { pending = null; translate(); }, 60); })
     .observe(document.body, {childList: true, subtree: true, characterData: true, attributes: true,
                              attributeFilter: ['title', 'aria-label', 'placeholder']});
   translate();

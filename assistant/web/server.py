@@ -32,6 +32,19 @@ _LANGUAGE_SCRIPT = (
 ).encode("utf-8")
 
 
+# What the framework's zh-CN table lacks and only the framework can say in the moment it says it
+# (the screen-reader line announcing a queued request); the visible progress line's fixed English
+# is put into words by the page script (``layout.PAGE_JS``).
+FRAMEWORK_WORDS = {"status.queue_position": "排队中：第 {position} 位，共 {size} 位"}
+
+
+def framework_i18n():
+    """The framework's translation table, extended with ``FRAMEWORK_WORDS`` for the page language."""
+    import gradio as gr
+
+    return gr.I18n(**{UI_LANGUAGE: dict(FRAMEWORK_WORDS), "zh": dict(FRAMEWORK_WORDS)})
+
+
 class ChineseInterface:
     """ASGI middleware: every HTML page the app serves says its language is Chinese (``lang`` and
     the browser language the framework reads), so the framework's own strings are Chinese."""
@@ -94,7 +107,7 @@ def launch(ctx, *, prevent_thread_lock: bool = False, quiet: bool = False):
         queue.compute_analytics_summary = lambda records: queue.cached_event_analytics_summary
     demo.launch(server_name=settings.host, server_port=settings.port, prevent_thread_lock=True, quiet=quiet,
                 show_error=False, max_file_size=f"{framework_upload_cap_mb(settings)}mb", css=CSS, js=PAGE_JS,
-                footer_links=["api"],
+                footer_links=["api"], i18n=framework_i18n(),
                 app_kwargs={"middleware": [Middleware(api.BodyGuard), Middleware(ChineseInterface)],
                             # our routes come before the framework's (FastAPI(routes=…))
                             "routes": originals.routes(ctx)})
