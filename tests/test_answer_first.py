@@ -482,3 +482,19 @@ def test_an_intro_whose_items_are_not_quoted_is_left_out():
     listed = hit("申请时要准备的材料一般包括：\n1. 营业执照副本复印件；\n2. 企业简介；\n3. 售后服务体系文件。", "l", 1.0)
     text, _ = compose_extractive([listed], question=analyse("申请要准备哪些材料？"))
     assert "一般包括" in text and "营业执照" in text
+
+
+def test_the_sentence_naming_the_kind_asked_for_of_what_it_is_asked_earns_the_bonus(monkeypatch):
+    # "用什么方式监督": the sentence giving the ways of supervision answers it; "申请方式" (a way,
+    # but not of supervising) and "监督管理" without a way earn nothing
+    import assistant.pipeline.answer as answer
+
+    q = analyse("获证之后认证机构用什么方式监督我们？")
+    right = "监督管理的方式主要包括定期监督审核和不定期抽查。"
+    others = ("申请方式通常有线上申请和线下申请两种,企业可根据认证机构的要求进行操作。",
+              "在证书有效期内,认证机构会对获证企业进行定期监督管理。", "监督管理的方式如下：")
+    with_bonus = {s: answer._sentence_score(s, q, 0, 0) for s in (right, *others)}
+    monkeypatch.setattr(answer, "ASKED_BONUS", 0.0)
+    without = {s: answer._sentence_score(s, q, 0, 0) for s in (right, *others)}
+    assert with_bonus[right] - without[right] == pytest.approx(1.5)
+    assert all(with_bonus[s] == without[s] for s in others)  # an intro ending in "：" included

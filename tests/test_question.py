@@ -411,3 +411,37 @@ def test_the_subject_of_a_yes_no_fact_question_is_named_in_the_clause_that_asks(
     story = analyse("产品线比较多，有家电也有厨具，评审天数会不会多一些？")
     assert story.subject == ""          # 厨具 is told in the story
     assert analyse("格力是不是五星级企业").subject == "格力"
+
+
+@pytest.mark.parametrize("question,kind,of", [
+    ("获证之后认证机构用什么方式监督我们？会突击检查吗", "方式", "监督"),
+    ("通过什么途径查询证书", "途径", "查询"),
+    ("评审员按什么标准打分", "标准", "评分"),
+    ("售后服务认证有哪几个等级", "等级", ""),
+    ("申请要准备哪些材料", "材料", ""),
+    ("什么样的企业能申请", "企业", "申请"),
+    ("由哪家机构颁发", "机构", "颁发"),
+    ("审核员是什么时候来", "", ""),
+    ("什么是售后服务认证", "", ""),
+    ("五星级要多少分", "", ""),
+])
+def test_the_kind_of_thing_asked_for_and_what_of(question, kind, of):
+    assert analyse(question).asked == (kind, of)
+
+
+@pytest.mark.parametrize("question,first,not_first", [
+    ("获证之后认证机构用什么方式监督我们？", "认证机构", "获证"),
+    ("拿到证书以后每年还要审核吗", "每年还要审核", "认证证书"),
+])
+def test_what_a_question_is_reckoned_after_is_told_not_asked(question, first, not_first):
+    focus = analyse(question).focus
+    assert focus[0] == first and focus[0] != not_first, focus
+
+
+@pytest.mark.parametrize("question,first", [
+    ("审核结束后多久发证", "审核结束"),  # the span after it is what is asked
+    ("现场审核时企业应该怎么配合", "现场审核"),  # "during" sets the topic
+    ("证书到期后怎么办", "证书到期"),  # nothing else is asked about
+])
+def test_an_event_stays_the_focus_when_the_question_is_about_it(question, first):
+    assert analyse(question).focus[0] == first

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.lang.resources import load_resource, resource_path
-from assistant.lang.text import STOPWORDS, _segmenter, domain_terms, synonym_map, to_search_text, to_simplified
+from assistant.lang.text import (STOPWORDS, _segmenter, domain_terms, synonym_groups, synonym_map, to_search_text,
+                                 to_simplified)
 
 QUESTION_FILE = resource_path("question.yaml")
 
@@ -60,6 +61,7 @@ class Question:
     constraints: tuple[str, ...]
     words: tuple[tuple[str, float], ...] = ()
     traditional: bool = False  # the asker writes traditional script
+    asked: tuple[str, str] = ("", "")  # the kind of thing asked for and what of: ("方式", "监督")
 
     @property
     def asks_fact(self) -> bool:
@@ -277,6 +279,17 @@ def _is_time_word(word: str) -> bool:
     return bool(_DEICTIC_TIME.match(word)) or word in tagged_words(("t",))
 
 
+_BEFORE_AFTER = r"(?:之后|以后|后)"
+
+
+def _is_before_after(clause: str, word: str) -> bool:
+    """``word`` only dates what is asked ("获证之后…用什么方式监督"): the event a time clause
+    is reckoned from is told, not asked about."""
+    forms = [f for f in synonym_groups().get(word, (word,)) if f in clause] or [word]
+    return any(re.search(re.escape(f) + _BEFORE_AFTER + r"[，,]?(?!的)", clause) and not re.search(
+        re.escape(f) + r"(?:之后|以后|后)(?:多久|多长|几)", clause) for f in forms)
+
+
 def _phrase(clause: str, word: str) -> str:
     """``word`` grown into the compound it sits in ("个体" + "工商户", "起草" + "单位"): adjacent
     specific content words, plus a generic head noun closing it; at most 8 characters."""
@@ -339,13 +352,36 @@ def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
     cues = res["constraint_cues"]
     ranked = [w for w, _ in salient_words(clause) if w not in cues]
     # "申请材料里的企业简介": the place a thing sits in is not what is asked about
-    ranked.sort(key=lambda w: (_is_container(clause, w), _is_time_word(w)))
+    ranked.sort(key=lambda w: (_is_container(clause, w), _is_time_word(w) or _is_before_after(clause, w)))
     specific = [w for w in ranked if w not in generic]
     words = specific if specific or specific_only else ranked
     if not words:
         return []
     head = _phrase(clause, words[0])
     return [head] + [w for w in words[1:] if w not in head]
+
+
+_ASKED = re.compile(r"什么|甚么|啥|哪些|哪几|何种|哪")
+_MEASURE = frozenset("种个类项条些家位份张部样的")
+# what a wh-word is followed by but does not ask for: time and manner have their own forms
+_NOT_ASKED = frozenset({"时候", "时间", "意思", "东西", "情况", "地方", "问题", "样子", "回事", "程度"})
+
+
+def asked_noun(core: str) -> tuple[str, str]:
+    """The kind of thing the question asks for, named right after its wh-word, and the word it
+    is asked of, named right after it: ("方式", "监督") of "认证机构用什么方式监督我们",
+    ("材料", "") of "要准备哪些材料"; ("", "") when no kind is named."""
+    clause = asking_clause(core) or core
+    for m in _ASKED.finditer(clause):
+        tokens = _segmenter().lcut(clause[m.end():m.end() + 16], HMM=False)
+        while tokens and len(tokens[0]) == 1 and tokens[0] in _MEASURE:
+            tokens.pop(0)  # "哪几个等级", "什么样的企业"
+        first = tokens[0] if tokens else ""
+        if len(first) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", first) and first not in _NOT_ASKED \
+                and not _is_function(first):
+            rest = content_words("".join(tokens[1:4]))
+            return first, rest[0] if rest else ""
+    return "", ""
 
 
 @lru_cache(maxsize=4096)
@@ -391,4 +427,4 @@ def analyse(text: str) -> Question:
     return Question(text=norm, core=core, qtype=qtype, focus=focus_t,
                     constraints=_constraints(core, story, focus_t),
                     words=tuple(salient_words(norm)),
-                    traditional=to_simplified(text or "") != (text or ""))
+                    traditional=to_simplified(text or "") != (text or ""), asked=asked_noun(core))

@@ -81,6 +81,7 @@ OUTLINE_BONUS = 1.5  # a section's outline, for a question naming the section as
 SAME_QUESTION_BONUS = 1.0  # every sentence of a FAQ answer written for the question asked
 ENUMERATION_PENALTY = 1.5  # a difference question's two things named as items of one enumeration
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
+ASKED_BONUS = 1.5  # a sentence naming the kind of thing asked for ("方式" of "用什么方式监督") beside the focus
 OPENER_MAX_CHARS = 12  # a passage's bare yes or no ("是的。") that is put before the lead
 CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
 LEAD_MAX_CHARS = 112  # the first sentence, with its [n] marker, ends within 120 characters
@@ -723,6 +724,11 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         # than one saying only what every passage says, and a part of a compound ("合同" of
         # "签合同") counts where the whole word is not said
         score += TERM_WEIGHT * sum(w for t, w in terms if t in text) / (sum(w for _, w in terms) or 1.0)
+    kind, of = getattr(question, "asked", ("", ""))
+    if kind and of and text.rstrip()[-1:] not in ":：" and word_in(kind, text) and word_in(of, text):
+        # "监督管理的方式主要包括…" answers "用什么方式监督": the kind of thing asked for, said of
+        # what it is asked of
+        score += ASKED_BONUS
     types, asks_date, asks_code = asked_forms(question.text)
     if _fits(text, question.qtype) or any(_fits(text, t) for t in types if t != question.qtype):
         score += 0.75
