@@ -341,3 +341,32 @@ def test_a_section_is_named_by_its_head_word_or_a_synonym_of_it(question, names_
     from assistant.lang.text import to_search_text
 
     assert _said_as_in("注意事项", "办理售后服务认证证书的注意事项", to_search_text(question)) is names_it
+
+
+def _index_of_a_list_whose_parts_say_its_word() -> LexicalIndex:
+    # (tokens as the index keeps them: 网点 folded into 服务网点) every part says 网点 itself, so its head word alone does not name the section; and a
+    # heading that is a question of its own is never a list to name
+    records = [(cid, {"doc_id": "guide", "chunk_index": i, "heading_path": f"指南 > 二、可受理投诉的网点 > {h}",
+                      "tokens": f"服务网点 {tokens}"})
+               for i, (cid, h, tokens) in enumerate([("own", "（一）自营网点", "自营 直属"),
+                                                     ("agent", "（二）授权网点", "授权 签约"),
+                                                     ("online", "（三）线上网点", "线上 客服")])]
+    records += [(cid, {"doc_id": "faq", "chunk_index": i, "heading_path": f"问答 > 网点包括哪些类型 > {h}",
+                       "tokens": f"服务网点 类型 包括 {tokens}"})
+                for i, (cid, h, tokens) in enumerate([("t1", "第一类", "固定"), ("t2", "第二类", "流动")])]
+    return LexicalIndex.build(records)
+
+
+def test_a_section_whose_parts_say_its_word_is_named_only_by_its_whole_name():
+    index = _index_of_a_list_whose_parts_say_its_word()
+    assert index.by_name_only == {"可受理投诉的网点", "网点包括哪些类型"}
+    # "哪些网点能受理投诉": every word of the name is said
+    assert index.match_sections(["哪些", "服务网点", "受理", "投诉"]) == [("可受理投诉的网点", ["own", "agent", "online"])]
+    assert index.match_sections(["服务网点", "几家"]) == []  # the head word alone: its parts say it too
+    assert index.match_sections(["服务网点", "包括", "类型"]) == []  # a heading that asks is no list
+    arrays, meta = index._to_plain()
+    again = LexicalIndex._from_plain(arrays, meta, None)
+    assert again.by_name_only == index.by_name_only
+    meta["by_name_only"] = ["不存在的一节"]
+    with pytest.raises(ValueError):
+        LexicalIndex._from_plain(arrays, meta, None)

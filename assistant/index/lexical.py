@@ -24,7 +24,7 @@ import numpy as np
 
 from assistant.lang.text import to_search_text, tokenize
 
-CACHE_FORMAT = 8
+CACHE_FORMAT = 10
 # Chunk embeddings are kept in memory (and in the cache) for exact dense search up to this many
 # floats (about 80 MB); a larger knowledge base is searched through Chroma's own index.
 DENSE_IN_MEMORY_MAX_FLOATS = 20_000_000
@@ -39,6 +39,10 @@ _HEADING_NUMBER = re.compile(r"^\s*(?:第[零〇一二两三四五六七八九�
 _HEADING_REMARK = re.compile(r"\s*[(（\[【][^()（）\[\]【】]*[)）\]】]\s*$")
 
 
+# a heading that is itself a question ("售后服务包括哪些内容") is answered by its own text, which
+# heading and FAQ matching find; its sub-sections' headings are no list of answers
+_ASKING_NAME = re.compile(r"什么|哪些|哪几|怎么|怎样|如何|为什么|是否|吗|多少|几个")
+SECTION_NAME_WORDS = 3  # a section name of fewer words is said in passing; of these, all must be said
 SECTION_MAX = 8  # a section of more passages than this is a chapter, not a list of parts to name
 
 
@@ -189,6 +193,7 @@ class LexicalIndex:
     # sections with sub-sections: the name (``heading_name``) of every heading above a passage's
     # own -> the passages under it, in document order ("……的注意事项" -> its (一), (二), …)
     sections: dict[str, list[int]] = field(default_factory=dict)
+    by_name_only: frozenset[str] = frozenset()  # sections named only by their whole name
 
     @classmethod
     def build(cls, records: Iterable[tuple[str, dict]]) -> "LexicalIndex":
@@ -232,16 +237,19 @@ class LexicalIndex:
                 name = heading_name(to_search_text(parent))
                 if name:
                     under.setdefault(name, []).append(order)
-        sections = {}
+        sections, by_name_only = {}, set()
         for name, members in under.items():
             head = section_head(name)
-            # a section whose parts mostly say its word themselves is found by them already
-            if 2 <= len(members) <= SECTION_MAX and head \
-                    and 2 * sum(head in m[3] for m in members) < len(members):
+            if 2 <= len(members) <= SECTION_MAX and head:
                 sections[name] = [pos for _, _, pos, _ in sorted(members, key=lambda m: m[:3])]
+                if 2 * sum(head in m[3] for m in members) >= len(members):
+                    # its parts mostly say its head word themselves: found by them already, so
+                    # named only by its whole name (``match_sections``)
+                    by_name_only.add(name)
         return cls(ids=ids, bm25=corpus.bm25() if corpus.docs else None, doc_types=doc_types, q_owner=q_owner,
                    q_tokens=q_tokens, q_bm25=_bm25(q_tokens) if q_tokens else None, df=df,
-                   phrase_owner=phrase_owner, phrase_texts=phrase_texts, locators=locators, sections=sections)
+                   phrase_owner=phrase_owner, phrase_texts=phrase_texts, locators=locators, sections=sections,
+                   by_name_only=frozenset(by_name_only))
 
     @classmethod
     def from_store(cls, store, cache_dir: Path | None = None, embedder=None) -> "LexicalIndex":
@@ -292,7 +300,7 @@ class LexicalIndex:
     def _to_plain(self) -> tuple[dict[str, np.ndarray], dict]:
         arrays: dict[str, np.ndarray] = {}
         meta: dict = {"ids": self.ids, "doc_types": self.doc_types, "phrase_texts": self.phrase_texts,
-                      "df": dict(self.df), "sections": self.sections}
+                      "df": dict(self.df), "sections": self.sections, "by_name_only": sorted(self.by_name_only)}
         for name, bm in (("bm25", self.bm25), ("q", self.q_bm25)):
             if bm is None:
                 continue
@@ -393,6 +401,9 @@ class LexicalIndex:
         if not isinstance(sections, dict) or not all(
                 isinstance(v, list) and all(isinstance(p, int) and 0 <= p < n for p in v) for v in sections.values()):
             raise ValueError("sections")
+        by_name_only = meta.get("by_name_only", [])
+        if not isinstance(by_name_only, list) or not all(isinstance(x, str) and x in sections for x in by_name_only):
+            raise ValueError("by_name_only")
         vectors = None
         if dim is not None and phrase_texts:
             vectors = arrays["phrase_vectors"]
@@ -407,7 +418,8 @@ class LexicalIndex:
         return cls(ids=ids, bm25=bm25_from("bm25", n), doc_types=doc_types, q_owner=q_owner, q_tokens=q_tokens,
                    q_bm25=bm25_from("q", len(q_tokens)), df=df, phrase_owner=phrase_owner,
                    phrase_texts=phrase_texts, locators=locators, phrase_vectors=vectors,
-                   chunk_vectors=chunk_vectors, sections={str(k): v for k, v in sections.items()})
+                   chunk_vectors=chunk_vectors, sections={str(k): v for k, v in sections.items()},
+                   by_name_only=frozenset(by_name_only))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -557,8 +569,27 @@ class LexicalIndex:
                         if search_text and not _said_as_in(head, name, search_text):
                             continue
                         found[name] = max(found.get(name, 0), len(token))
+        # a query saying every word of a section's name names it, however common its head word
+        # is here ("哪些机构能办" names "可办理售后服务认证证书的机构" in a knowledge base where
+        # most passages mention 认证机构)
+        said = set(tokens)
+        for name, words in self._section_words.items():
+            if name not in found and len(words) >= SECTION_NAME_WORDS and words <= said \
+                    and not _ASKING_NAME.search(name) and (
+                    not search_text or _said_as_in(section_head(name), name, search_text)):
+                found[name] = len(section_head(name))
         ranked = sorted(found, key=lambda name: (-found[name], name))
         return [(name, [self.ids[pos] for pos in self.sections[name]]) for name in ranked]
+
+    @cached_property
+    def _section_words(self) -> dict[str, frozenset[str]]:
+        """Section name -> its words of two characters or more, the parts of a longer word of it
+        ("服务" of "售后服务认证") left out."""
+        out = {}
+        for name in self.sections:
+            words = {t for t in tokenize(name, normalised=True) if len(t) >= 2}
+            out[name] = frozenset(w for w in words if not any(w != o and w in o for o in words))
+        return out
 
     @cached_property
     def _section_heads(self) -> dict[str, list[tuple[str, list[str]]]]:
@@ -566,6 +597,8 @@ class LexicalIndex:
         two characters."""
         by_head: dict[str, list[str]] = {}
         for name in self.sections:
+            if name in self.by_name_only:
+                continue
             head = section_head(name)
             if head:
                 by_head.setdefault(head, []).append(name)
