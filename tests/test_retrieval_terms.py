@@ -362,6 +362,9 @@ def test_a_section_whose_parts_say_its_word_is_named_only_by_its_whole_name():
     assert index.by_name_only == {"可受理投诉的网点", "网点包括哪些类型"}
     # "哪些网点能受理投诉": every word of the name is said
     assert index.match_sections(["哪些", "服务网点", "受理", "投诉"]) == [("可受理投诉的网点", ["own", "agent", "online"])]
+    assert index.match_sections(["服务网点", "受理", "投诉"], "到底哪几类网点能受理投诉") == [
+        ("可受理投诉的网点", ["own", "agent", "online"])]  # a question word before the head word
+    assert index.match_sections(["服务网点", "受理"]) == []  # a short name: every word is needed
     assert index.match_sections(["服务网点", "几家"]) == []  # the head word alone: its parts say it too
     assert index.match_sections(["服务网点", "包括", "类型"]) == []  # a heading that asks is no list
     arrays, meta = index._to_plain()

@@ -65,7 +65,8 @@ def section_head(name: str) -> str:
 
 def _said_as_in(head: str, name: str, search_text: str) -> bool:
     """Whether ``search_text`` says ``head`` somewhere as the heading ``name`` means it: the word
-    right before it is absent, a function or filler word, an adjective, or with ``head`` a part
+    right before it is absent, a function or filler word, an adjective, a question word ("哪几类"),
+    or with ``head`` a part
     of ``name`` ("详细流程" in "……的详细流程")."""
     from assistant.lang.jieba_dict import dictionary_tag
     from assistant.lang.text import STOPWORDS, _segmenter, synonym_groups, term_weight
@@ -79,6 +80,7 @@ def _said_as_in(head: str, name: str, search_text: str) -> bool:
             before = words[-1] if words else ""
             if (not before or before in STOPWORDS or not any(ch.isalnum() for ch in before)
                     or term_weight(before) < 1.0 or dictionary_tag(before) in _ADJECTIVE_TAGS
+                    or _ASKING_NAME.search(before) or before[:1] in "哪几"
                     or before + head in name):
                 return True
             start = search_text.find(form, start + 1)
@@ -569,12 +571,15 @@ class LexicalIndex:
                         if search_text and not _said_as_in(head, name, search_text):
                             continue
                         found[name] = max(found.get(name, 0), len(token))
-        # a query saying every word of a section's name names it, however common its head word
+        # a query saying every word of a section's name (all but one of a long name, its head
+        # word always) names it, however common its head word
         # is here ("哪些机构能办" names "可办理售后服务认证证书的机构" in a knowledge base where
         # most passages mention 认证机构)
         said = set(tokens)
         for name, words in self._section_words.items():
-            if name not in found and len(words) >= SECTION_NAME_WORDS and words <= said \
+            missing = len(words - said)
+            if name not in found and len(words) >= SECTION_NAME_WORDS and section_head(name) in said \
+                    and (missing == 0 or (missing == 1 and len(words) > SECTION_NAME_WORDS)) \
                     and not _ASKING_NAME.search(name) and (
                     not search_text or _said_as_in(section_head(name), name, search_text)):
                 found[name] = len(section_head(name))
