@@ -244,6 +244,11 @@ def test_a_place_or_organisation_nobody_cited_names_is_evidence_of_no_answer():
     ("这份标准一共多少页", "标准规定了评价指标。", "页"),
     ("认证机构来现场那几天都查些什么", "评审员检查服务网点。", ""),  # "那几天" names days, does not ask
     ("五星级要多少分", "95分以上为五星级。", ""),  # points are the standard's own subject
+    # a span asked in a named unit: a coarser number does not give it, a finer one does
+    ("证书到期前要提前几个月申请复评", "证书有效期为3年，到期前应重新申请。", "月数"),
+    ("证书到期前要提前几个月申请复评", "应在证书到期前90天提出复评申请。", ""),
+    ("证书到期前要提前几个月申请复评", "应在证书到期前3个月提出复评申请。", ""),
+    ("提前多久申请复评", "证书有效期为3年，到期前应重新申请。", ""),  # no unit named: any span counts
 ])
 def test_a_number_asked_in_a_unit_nothing_cited_carries(question, evidence, unit):
     ev = evidence_for(analyse(question), [evidence])

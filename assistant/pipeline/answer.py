@@ -314,14 +314,16 @@ _ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪])(?<!推�
 _ASKED_HEADS = re.compile(r"(?:多少|(?<![那这前后头近好])几)\s*(?:个|位|名)\s*(?:评审员|审核员|专家|老师|工作人员|评审老师)")
 # "提前多久申请", "多长时间之前": a span of time asked for, stated as a number in a unit of time
 _ASKED_SPAN = re.compile(r"(?:提前|至少|最晚|最迟|最少)\s*(?:多久|多长时间|多少天|几天|几个月|几周)|(?:多久|多长时间)\s*(?:之前|以前|前)")
+_SPAN_UNITS = {"个月": "月内", "天": "天", "周": "周内"}  # the unit a span question names -> _UNIT_WORDS key
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万半几数多]+)"
 _COMPANIES = "家|家企业|个企业|企业|家公司|个公司|公司"
 _UNIT_WORDS = {"人": "人|名|位", "天": "天|日|工作日", "页": "页", "周": "周|星期",
                "小时": "小时", "工作日": "工作日|天", "时长": "天|日|工作日|周|星期|个月|月|年",
+               "月内": "个月|月|天|日|工作日|周|星期", "周内": "周|星期|天|日|工作日",
                "辆": "辆", "台": "台", "件": "件", "次": "次|回", "元": "元|块|万元",
                "家": _COMPANIES, "岁": "岁", "公里": "公里|千米", "企业": _COMPANIES, "公司": _COMPANIES,
                "厂家": _COMPANIES}
-_UNIT_NAMES = {"时长": "天数", "企业": "企业数量", "公司": "企业数量", "厂家": "企业数量", "家": "企业数量"}
+_UNIT_NAMES = {"时长": "天数", "月内": "月数", "周内": "周数", "企业": "企业数量", "公司": "企业数量", "厂家": "企业数量", "家": "企业数量"}
 # attributes asked of a thing that a passage either states or does not: (what is asked, the
 # question asks it, a passage states it). A question asking one of them is refused when no cited
 # passage states it, however well its other words are covered ("有新版本吗" answered by a
@@ -366,7 +368,12 @@ def _unit_missing(core: str, evidence: str) -> str:
     it ("要在我们公司待几天" with no "N天" anywhere), or the attribute of ``_ASKED_ATTRIBUTES`` the
     question asks that no passage states; "" when it is found or none is asked."""
     asked = [m.group(1) for m in _ASKED_UNIT.finditer(core)]
-    asked += ["人"] * bool(_ASKED_HEADS.search(core)) + ["时长"] * bool(_ASKED_SPAN.search(core))
+    span = _ASKED_SPAN.search(core)
+    asked += ["人"] * bool(_ASKED_HEADS.search(core))
+    if span:
+        # "提前几个月" is not answered by "三年": a span asked in a named unit needs that unit or a finer one
+        named = next((u for u in _SPAN_UNITS if u in span.group(0)), "")
+        asked += [_SPAN_UNITS[named] if named else "时长"]
     for unit in asked:
         units = _UNIT_WORDS[unit]
         if not re.search(_NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")", evidence):
