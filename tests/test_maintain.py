@@ -8,6 +8,7 @@ A knowledge base of its own (the shipped corpus), so nothing written here reache
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 import time
 
 import pytest
@@ -191,8 +192,13 @@ def test_import_in_the_app_keeps_the_uploaded_name_and_versions(ctx, tmp_path):
     assert message.startswith("标准回答.csv：导入完成：新增 1 条") and choices
     with sheet.open("w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows([HEADER, ["服务网点要有几个？", "按服务范围设置，无固定数量。", "", "GB/T 27922 5.2", "", ""]])
+    import tempfile
+
+    temp_root = Path(tempfile.gettempdir())
+    before_copies = set(temp_root.glob("kba-upload-*"))
     message, rows, _ = maintain.curated_import(ctx, "", ("标准回答.csv", str(sheet)))
     assert "更新 1 条" in message
+    assert set(temp_root.glob("kba-upload-*")) == before_copies  # the named copy is removed with its folder
     assert any(r[3] == "服务网点要有几个？" and r[1] == 2 for r in rows)
     _, path = maintain.curated_export(ctx)
     from openpyxl import load_workbook

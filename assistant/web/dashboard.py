@@ -158,9 +158,10 @@ def _one_upload(upload: Any):
     return upload
 
 
-def _qa_path(choice: Any, upload: Any) -> Path:
+def _qa_path(choice: Any, upload: Any, work: Path | None = None) -> Path:
     """The QA file to run: an uploaded sheet (kept under its own name, so its runs form one
-    history) or one of the shipped sets; anything else is refused."""
+    history; copied into ``work``, a temporary folder of the caller's) or one of the shipped sets;
+    anything else is refused."""
     from assistant.errors import UserError
     from assistant.web.admin import _source_of
     from assistant.web.maintain import _named_copy
@@ -170,7 +171,9 @@ def _qa_path(choice: Any, upload: Any) -> Path:
         src, name = _source_of(upload)
         if Path(name).suffix.lower() not in (".xlsx", ".csv", ".jsonl"):
             raise UserError(f"问答集只支持 .xlsx、.csv 或 .jsonl 文件，收到的是 {name}")
-        return _named_copy(src, name)
+        if work is None:
+            return Path(name)  # only its name is wanted (the history of an uploaded sheet)
+        return _named_copy(src, name, work)
     if choice == QA_UPLOADED:
         raise UserError("请先上传问答表（.xlsx / .csv：问题、参考答案、要点、应拒答）")
     allowed = {v: v for _, v in qa_choices() if v != QA_UPLOADED}
@@ -289,7 +292,7 @@ def run_eval_tab(ctx: AppContext, qa_choice: Any = None, qa_upload: Any = None, 
         on_progress = _eval_progress(progress)
 
         with tempfile.TemporaryDirectory(prefix="kba-evaltab-") as work:
-            qa_path = _qa_path(qa_choice, qa_upload)
+            qa_path = _qa_path(qa_choice, qa_upload, Path(work))
             items = load_qa(qa_path)  # a bad sheet stops here, before anything is built or stored
             docs = _docs_paths(docs_mode, docs_upload, docs_folder, Path(work))
             started = time.perf_counter()

@@ -212,24 +212,24 @@ def curated_import(ctx: AppContext, password: Any, upload: Any, include_retired:
             raise UserError("请先选择要导入的 .xlsx 或 .csv 文件")
         item = upload[0] if isinstance(upload, list) else upload
         src, name = _source_of(item)
-        path = _named_copy(src, name)
-        with ctx.write_lock:
-            report = _curated(ctx).import_file(path, editor=EDITOR)
+        with tempfile.TemporaryDirectory(prefix="kba-upload-") as folder, ctx.write_lock:
+            report = _curated(ctx).import_file(_named_copy(src, name, Path(folder)), editor=EDITOR)
         rows, choices = _curated_listing(ctx, include_retired)
         return f"{name}：{report.summary()}下一个问题起生效。", rows, choices
     except Exception as exc:
         return friendly_error(exc, "导入标准回答"), *_listing_or_empty(ctx, include_retired)
 
 
-def _named_copy(src: Path, name: str) -> Path:
-    """The upload under its original name (errors name the user's file, not a temp name)."""
+def _named_copy(src: Path, name: str, into: Path) -> Path:
+    """The upload under its original name (errors name the user's file, not a temp name), copied
+    into ``into``: a temporary folder of the caller's, removed with it (a copy left in the system's
+    temporary folder after every import piled up)."""
     import shutil
 
     src = Path(src)
     if src.name == name:
         return src
-    folder = Path(tempfile.mkdtemp(prefix="kba-upload-"))
-    dst = folder / Path(name).name
+    dst = Path(into) / Path(name).name
     shutil.copyfile(src, dst)
     return dst
 
