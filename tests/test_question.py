@@ -445,3 +445,10 @@ def test_what_a_question_is_reckoned_after_is_told_not_asked(question, first, no
 ])
 def test_an_event_stays_the_focus_when_the_question_is_about_it(question, first):
     assert analyse(question).focus[0] == first
+
+
+@pytest.mark.parametrize("question", ["售后服务认证到底属于啥类型的认证", "这个认证是啥性质的", "售后认证算啥类别"])
+def test_the_kind_of_a_thing_asked_is_a_which_question_about_the_thing(question):
+    q = analyse(question)
+    assert q.qtype == WHICH
+    assert q.focus and q.focus[0] not in ("类型", "性质", "类别"), q.focus

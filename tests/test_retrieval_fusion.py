@@ -186,3 +186,16 @@ def test_a_sub_section_counts_the_headings_above_it_as_its_words():
     tokens = ["流程", "申请"]
     assert retriever.coverage_of(tokens, step) == 1.0  # 流程 is named by the section it belongs to
     assert retriever.coverage_of(tokens, alone) == 0.5  # its own heading was already its text
+
+
+def test_bm25s_best_are_always_re_scored_wherever_fusion_put_them():
+    from assistant.pipeline.retrieval import LEXICAL_KEEP, rerank_pool
+
+    fused = [(f"f{i}", 1.0 - i / 100) for i in range(30)] + [("lex2", 0.05)]
+    lexical = [("f0", 9.0), ("lex2", 8.5), ("f29", 1.0)]
+    pool = rerank_pool(fused, lexical, 12)
+    assert [c for c, _ in pool[:12]] == [c for c, _ in fused[:12]]  # fusion's best first, as fused
+    assert ("lex2", 0.05) in pool  # BM25's second, 31st after fusion, is re-scored too
+    assert LEXICAL_KEEP == 2 and "f29" not in dict(pool)  # only BM25's best few
+    assert rerank_pool(fused, [], 12) == fused[:12]
+    assert len(rerank_pool(fused[:3], lexical, 12)) == 4  # a short fused list and the missing leader

@@ -352,7 +352,8 @@ def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
     cues = res["constraint_cues"]
     ranked = [w for w, _ in salient_words(clause) if w not in cues]
     # "申请材料里的企业简介": the place a thing sits in is not what is asked about
-    ranked.sort(key=lambda w: (_is_container(clause, w), _is_time_word(w) or _is_before_after(clause, w)))
+    ranked.sort(key=lambda w: (_is_container(clause, w), _is_time_word(w) or _is_before_after(clause, w),
+                               w in _KIND_WORDS))
     specific = [w for w in ranked if w not in generic]
     words = specific if specific or specific_only else ranked
     if not words:
@@ -361,6 +362,8 @@ def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
     return [head] + [w for w in words[1:] if w not in head]
 
 
+# the kind asked for ("属于啥类别"): the thing whose kind is asked is the focus, not the word 类别
+_KIND_WORDS = frozenset({"类型", "类别", "种类", "性质"})
 _ASKED = re.compile(r"什么|甚么|啥|哪些|哪几|何种|哪")
 _MEASURE = frozenset("种个类项条些家位份张部样的")
 # what a wh-word is followed by but does not ask for: time and manner have their own forms

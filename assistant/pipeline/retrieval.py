@@ -24,6 +24,7 @@ WEIGHTS = {"lexical": 1.0, "dense": 0.8, "faq": 2.0, "phrase": 2.0, "locator": 3
 POOL = 30  # candidates taken from each list before fusion
 FAQ_MIN = 0.45  # below this a question match is noise (shared function words)
 PHRASE_MIN = 0.35  # character-level similarity to an FAQ phrasing worth counting
+LEXICAL_KEEP = 2  # BM25's best passages always among those re-scored (Retriever.retrieve)
 RERANK_POOL = 12  # fused candidates re-scored by query coverage (or a cross-encoder)
 COVERAGE_WEIGHT = 0.5  # share of the final score given to IDF-weighted query coverage
 CONTEXT_WEIGHT = 0.5  # a follow-up's carried-over context counts half as much as the question
@@ -73,6 +74,17 @@ def coverage(query_tokens: list[str], chunk_tokens: set[str], chunk_text: str, i
 
 
 MARGIN_LEAD = 0.25  # a BM25 score this share above the runner-up's counts as a clear lead
+
+
+def rerank_pool(fused: list[tuple[str, float]], lexical: list[tuple[str, float]], size: int) -> list[tuple[str, float]]:
+    """The candidates to re-score: the ``size`` best after fusion, and BM25's own
+    ``LEXICAL_KEEP`` best wherever fusion put them. A passage that says the question's words best
+    can sit low after fusion when the other lists miss it (a long passage the dense and title
+    lists do not find); the re-score by coverage is what judges it."""
+    top = list(fused[:size])
+    pooled = {cid for cid, _ in top}
+    score = dict(fused)
+    return top + [(cid, score.get(cid, 0.0)) for cid, _ in lexical[:LEXICAL_KEEP] if cid not in pooled]
 
 
 def lexical_margin(ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -432,7 +444,7 @@ class Retriever:
             tokens = list(dict.fromkeys(tokens + ctx_tokens))
         t1 = time.perf_counter()
         fused = fuse(lists, weights, scaled=("faq", "ctx_faq", "phrase", "ctx_phrase", "margin", "ctx_margin"))
-        top = fused[: max(k, RERANK_POOL)]
+        top = rerank_pool(fused, lists["lexical"], max(k, RERANK_POOL))
         by_id = self._passages([cid for cid, _ in top])
         lex_scores = dict(lists["lexical"])
         dense_scores = {h.chunk_id: h.dense_score for h in dense_hits}
