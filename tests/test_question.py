@@ -452,3 +452,11 @@ def test_the_kind_of_a_thing_asked_is_a_which_question_about_the_thing(question)
     q = analyse(question)
     assert q.qtype == WHICH
     assert q.focus and q.focus[0] not in ("类型", "性质", "类别"), q.focus
+
+
+@pytest.mark.parametrize("said,written", [("执行", "实施"), ("施行", "实施"), ("发布", "颁布"), ("印发", "颁布"),
+                                          ("网上", "线上"), ("卖家", "销售者")])
+def test_everyday_and_written_words_for_the_same_act_fold_together(said, written):
+    # "从哪天开始执行的" finds "于2012年2月1日正式实施"; both sides fold to one word
+    syn = synonym_map()
+    assert syn.get(said, said) == syn.get(written, written)
