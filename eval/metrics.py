@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 SCORE_TOL = 1e-6
@@ -35,6 +36,38 @@ def normalise(text: str | None) -> str:
     return _WS.sub(" ", to_search_text(text or "")).strip()
 
 
+@lru_cache(maxsize=1)
+def _longer_terms() -> dict[str, frozenset[str]]:
+    """Key word -> the longer terms of the domain vocabulary that end in it and mean something
+    else ("售后服务认证" for "服务认证"): the key word said only inside one of them is not said."""
+    from assistant.lang.text import domain_terms, synonym_map
+
+    syn = synonym_map()
+    terms = {normalise(t) for t in set(domain_terms()) | set(syn)}
+    terms.discard("")
+    out: dict[str, set[str]] = {}
+    for term in terms:
+        for cut in range(1, min(len(term) - 1, 4) + 1):
+            tail = term[cut:]
+            if len(tail) >= 2 and tail in terms and syn.get(term, term) != syn.get(tail, tail):
+                out.setdefault(tail, set()).add(term)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def says(text: str, key: str) -> bool:
+    """``key`` occurs in ``text`` (both normalised) on its own, not only as the end of a longer
+    term that means something else: "服务认证" is not said by "售后服务认证"."""
+    if not key or key not in text:
+        return False
+    longer = _longer_terms().get(key, ())
+    start = text.find(key)
+    while start >= 0:
+        if not any(text[max(0, start + len(key) - len(t)):start + len(key)] == t for t in longer):
+            return True
+        start = text.find(key, start + 1)
+    return False
+
+
 def key_points_hit(answer_text: str | None, key_points: Sequence[Sequence[str]] | None) -> bool:
     """True iff every group has at least one keyword contained in the normalised answer.
 
@@ -44,7 +77,7 @@ def key_points_hit(answer_text: str | None, key_points: Sequence[Sequence[str]] 
     for group in key_points or []:
         if isinstance(group, str):
             group = [group]
-        if not any(normalise(k) and normalise(k) in text for k in group):
+        if not any(says(text, normalise(k)) for k in group):
             return False
     return True
 
@@ -55,7 +88,7 @@ def key_point_found(text: str | None, key_points: Sequence[Sequence[str]] | None
     for group in key_points or []:
         if isinstance(group, str):
             group = [group]
-        if any(normalise(k) and normalise(k) in norm for k in group):
+        if any(says(norm, normalise(k)) for k in group):
             return True
     return False
 
@@ -75,7 +108,7 @@ def key_fact_early(answer_text: str | None, key_points: Sequence[Sequence[str]] 
     if isinstance(first, str):
         first = [first]
     head = normalise((answer_text or "")[: max(limit, 0)])
-    return any(normalise(k) and normalise(k) in head for k in first)
+    return any(says(head, normalise(k)) for k in first)
 
 
 #: where the first key point sits when it is not in the answer's first 150 characters

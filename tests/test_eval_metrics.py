@@ -360,3 +360,15 @@ def test_summary_counts_key_fact_places_of_key_point_items():
             {"is_score": True, "score_ok": True, "correct": True}]
     places = summarise(recs)["key_fact_places"]
     assert places == {"early": 1, "late": 1, "cited": 0, "uncited": 1}
+
+
+def test_a_key_word_said_only_as_the_end_of_a_longer_term_is_not_said():
+    from eval.metrics import key_fact_early, key_points_hit, normalise, says
+
+    # "服务认证" (the category) is not said by "售后服务认证" (the scheme), nor 维修 by 维护维修
+    assert not key_points_hit("售后服务认证并不只面向生产厂家。", [["服务认证"]])
+    assert key_points_hit("商品售后服务认证属于服务认证。", [["服务认证"]])
+    assert key_points_hit("发服务认证证书。", [["服务认证"]])  # a longer term beginning with it is it
+    assert not says(normalise("大力发展专业维护维修服务"), "维修") and says(normalise("负责维修和保养"), "维修")
+    assert key_fact_early("售后服务认证的范围……" + "。" * 200 + "属于服务认证", [["服务认证"]]) is False
+    assert says("abc", "") is False
