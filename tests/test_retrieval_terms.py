@@ -373,3 +373,13 @@ def test_a_section_whose_parts_say_its_word_is_named_only_by_its_whole_name():
     meta["by_name_only"] = ["不存在的一节"]
     with pytest.raises(ValueError):
         LexicalIndex._from_plain(arrays, meta, None)
+
+
+def test_a_process_section_is_named_by_its_steps_in_everyday_words():
+    # "要走哪几步" names "三、评价流程" (question.yaml section_aliases); 程序 is not an alias:
+    # "程序设计" is no process
+    index = _index_of_a_process()
+    parts = ["self", "papers", "visit", "result"]
+    assert index.match_sections(["站点", "评价", "几步"], "站点评价要走哪几步") == [("评价流程", parts)]
+    assert index.match_sections(["评价", "步骤"], "评价的步骤有哪些") == [("评价流程", parts)]
+    assert index.match_sections(["程序", "设计"], "做程序设计的站点能评价吗") == []

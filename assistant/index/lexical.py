@@ -16,7 +16,7 @@ from array import array
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -44,6 +44,15 @@ _HEADING_REMARK = re.compile(r"\s*[(（\[【][^()（）\[\]【】]*[)）\]】]\s
 _ASKING_NAME = re.compile(r"什么|哪些|哪几|怎么|怎样|如何|为什么|是否|吗|多少|几个")
 SECTION_NAME_WORDS = 3  # a section name of fewer words is said in passing; of these, all must be said
 SECTION_MAX = 8  # a section of more passages than this is a chapter, not a list of parts to name
+
+
+@lru_cache(maxsize=1)
+def _section_aliases() -> dict[str, tuple[str, ...]]:
+    """Head word -> everyday ways a question names it (question.yaml ``section_aliases``)."""
+    from assistant.lang.resources import load_resource
+
+    data = (load_resource("question.yaml") or {}).get("section_aliases") or {}
+    return {to_search_text(str(h)): tuple(to_search_text(str(a)) for a in v) for h, v in data.items()}
 
 
 def heading_name(text: str) -> str:
@@ -571,6 +580,14 @@ class LexicalIndex:
                         if search_text and not _said_as_in(head, name, search_text):
                             continue
                         found[name] = max(found.get(name, 0), len(token))
+        # a section head named in everyday words ("要走哪几步" for "……的详细流程")
+        if search_text:
+            for head, aliases in _section_aliases().items():
+                if any(a in search_text for a in aliases) and head not in tokens:
+                    for known, names in heads.get(head[:2], ()):
+                        if known == head and self.df[head] < len(self.ids) / 2:
+                            for name in names:
+                                found[name] = max(found.get(name, 0), len(head))
         # a query saying every word of a section's name (all but one of a long name, its head
         # word always) names it, however common its head word
         # is here ("哪些机构能办" names "可办理售后服务认证证书的机构" in a knowledge base where
