@@ -498,3 +498,16 @@ def test_the_sentence_naming_the_kind_asked_for_of_what_it_is_asked_earns_the_bo
     without = {s: answer._sentence_score(s, q, 0, 0) for s in (right, *others)}
     assert with_bonus[right] - without[right] == pytest.approx(1.5)
     assert all(with_bonus[s] == without[s] for s in others)  # an intro ending in "：" included
+
+
+def test_the_passages_next_best_answers_follow_the_lead_before_its_other_sentences(monkeypatch):
+    import assistant.pipeline.answer as answer
+
+    sentences = ["售后服务认证证书的有效期一般为三年。", "企业要重视售后服务工作。", "服务网点要定期培训。",
+                 "有效期内认证机构每年进行一次监督审核。", "证书到期前三个月应提出复评申请，有效期随复评延续。"]
+    q = analyse("证书有效期多久？到期了怎么办？")
+    order = answer._promote_runner_up(sentences, 0, [1, 2, 3, 4], q, "")
+    assert order[:2] == [4, 3] or order[:2] == [3, 4], order  # both answers before the unrelated two
+    assert set(order) == {1, 2, 3, 4}
+    monkeypatch.setattr(answer, "PROMOTE_COUNT", 1)
+    assert answer._promote_runner_up(sentences, 0, [1, 2, 3, 4], q, "")[1:3] == [1, 2]  # one moves, the rest keep their order

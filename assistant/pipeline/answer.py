@@ -75,6 +75,7 @@ QUOTE_BUDGET = 1.5  # a quotation the lead opens may run this far over the main 
 _NOT_A_THING = ("v", "a", "d")  # a verb, adjective or adverb focus ("卖出去") is no thing a page names
 LIST_INTRO_BONUS = 1.75  # a list's intro when a list is asked for (it no longer counts as a bare intro)
 GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is not penalised
+PROMOTE_COUNT = 2  # how many of the passage's better answers may move up to follow the lead
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
 TERM_WEIGHT = 0.75  # a sentence saying all of the question's search terms (weighted by IDF)
 OUTLINE_BONUS = 1.5  # a section's outline, for a question naming the section as a whole
@@ -890,17 +891,24 @@ def _overlaps(a: str, b: str) -> bool:
 
 def _promote_runner_up(sentences: list[str], lead_i: int, order: list[int], question, context: str,
                        terms: tuple[tuple[str, float], ...] = ()) -> list[int]:
-    """``order`` with the passage's second-best answer to the question moved up to follow the
-    lead, when it answers clearly better than the sentence that would follow (a passage that
-    says what is asked in two places: "有效期为三年" after "在证书有效期内…")."""
+    """``order`` with the passage's next-best answers to the question (up to ``PROMOTE_COUNT``)
+    moved up to follow the lead, each when it answers clearly better than the sentence that
+    would follow (a passage that says what is asked in two places: "有效期为三年" after
+    "在证书有效期内…")."""
     if len(order) < 2:
         return order
     scores = {i: _sentence_score(sentences[i], question, 0, 0, context, terms) for i in order}
-    runner = max(order, key=lambda i: (scores[i], -i))
-    if runner == order[0] or scores[runner] < scores[order[0]] + PROMOTE_MARGIN \
-            or sentences[order[0]].rstrip()[-1:] in "：:":
-        return order  # no clearly better answer, or the next sentence introduces what follows it
-    return [runner] + [i for i in order if i != runner]
+    done: list[int] = []
+    for _ in range(PROMOTE_COUNT):
+        if len(order) < 2:
+            break
+        runner = max(order, key=lambda i: (scores[i], -i))
+        if runner == order[0] or scores[runner] < scores[order[0]] + PROMOTE_MARGIN \
+                or sentences[order[0]].rstrip()[-1:] in "：:":
+            break  # no clearly better answer, or the next sentence introduces what follows it
+        done.append(runner)
+        order = [i for i in order if i != runner]
+    return done + order
 
 
 def _is_list_item(sentence: str) -> bool:
