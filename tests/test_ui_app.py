@@ -266,6 +266,27 @@ def test_a_busy_server_says_its_queue_in_chinese(browser):
         demo.close()
 
 
+def test_the_frameworks_refusal_of_an_oversized_file_is_put_into_chinese(browser, app_server):
+    """A file above the framework's hard cap (twice ours, at least 100 MB) is refused by the
+    framework in English before our Chinese check sees it; the page script translates it. The
+    refusal is put on the page as the framework shows it (making a 100 MB upload here would only
+    slow the suite)."""
+    from playwright.sync_api import expect
+
+    url, _ = app_server
+    context = _context(browser, DESKTOP)
+    pg = _open(context, url)
+    pg.evaluate("""() => { const d = document.createElement('div'); d.id = 'kba-test-toast';
+        d.textContent = 'File(s) exceed the maximum allowed size of 200.0 Mb: "售后手册.pdf"';
+        document.body.appendChild(d);
+        const e = document.createElement('div'); e.id = 'kba-test-toast2';
+        e.textContent = 'File size exceeded maximum allowed size of 209715200 bytes.';
+        document.body.appendChild(e); }""")
+    expect(pg.locator("#kba-test-toast")).to_have_text("文件超过网页允许的最大大小（200.0 Mb），未上传：\"售后手册.pdf\"")
+    expect(pg.locator("#kba-test-toast2")).to_have_text("文件超过网页允许的最大大小（209715200 字节），未上传")
+    context.close()
+
+
 # --------------------------------------------------------------------------- 3. mode in words
 
 

@@ -142,7 +142,12 @@ PAGE_JS = r"""
                     // the progress line of a busy server: its queue place, state and timer are fixed English
                     [/^queue: (\d+)\/(\d*) \|$/, '排队中：第 $1 位，共 $2 位 |'], [/^processing \|$/, '处理中 |'],
                     [/^In queue: (\d+) of (\d+)$/, '排队中：第 $1 位，共 $2 位'],
-                    [/^(\d+(?:\.\d+)?)(\/\d+(?:\.\d+)?)?s$/, '$1$2 秒']];
+                    [/^(\d+(?:\.\d+)?)(\/\d+(?:\.\d+)?)?s$/, '$1$2 秒'],
+                    // the framework's own refusal of a file above its hard cap (ours, lower, is Chinese)
+                    [/^(?:Error: )?File\(s\) exceed the maximum allowed size of ([\d.]+) ?([KMGT]?i?b): (.+)$/i,
+                     '文件超过网页允许的最大大小（$1 $2），未上传：$3'],
+                    [/^(?:Error: )?File size exceeded maximum allowed size of (\d+) bytes\.?$/i,
+                     '文件超过网页允许的最大大小（$1 字节），未上传']];
   const say = (v) => {
     if (Object.prototype.hasOwnProperty.call(WORDS, v)) return WORDS[v];
     for (const [re, to] of PATTERNS) if (re.test(v)) return v.replace(re, to);
