@@ -511,3 +511,23 @@ def test_the_passages_next_best_answers_follow_the_lead_before_its_other_sentenc
     assert set(order) == {1, 2, 3, 4}
     monkeypatch.setattr(answer, "PROMOTE_COUNT", 1)
     assert answer._promote_runner_up(sentences, 0, [1, 2, 3, 4], q, "")[1:3] == [1, 2]  # one moves, the rest keep their order
+
+
+def test_another_passages_better_answer_follows_the_lead_before_the_lead_passages_weaker_sentences():
+    # the lead passage's unrelated sentences do not fill the answer's first lines while another
+    # passage's answer to what is asked waits among the supporting points
+    lead = hit("获证企业的证书上写明企业名称、注册地址、认证等级等信息。企业要重视售后服务工作。服务网点要定期培训。", "a", 1.0)
+    other = hit("认证证书还写明认证范围、有效期等信息。", "b", 0.8)
+    text, cites = compose_extractive([lead, other], question=analyse("证书上写明哪些信息？"))
+    assert first_sentence(text).startswith("获证企业的证书上写明")
+    assert text.index("认证范围") < text.index("企业要重视")
+    assert "补充" not in text.split("认证范围")[0]  # in the answer itself, not a supporting point
+    assert [c.chunk_id for c in cites] == ["a", "b"]
+
+
+def test_an_example_of_the_lead_stays_right_after_it():
+    # "如……" illustrates the sentence before it: another passage's answer does not come between
+    lead = hit("证书上写明企业名称、注册地址、认证等级等信息。如某企业的证书写明“五星级”。企业要重视售后服务工作。", "a", 1.0)
+    other = hit("认证证书还写明认证范围、有效期等信息。", "b", 0.8)
+    text, _ = compose_extractive([lead, other], question=analyse("证书上写明哪些信息？"))
+    assert text.index("如某企业") < text.index("认证范围")

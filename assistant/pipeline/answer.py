@@ -76,6 +76,8 @@ _NOT_A_THING = ("v", "a", "d")  # a verb, adjective or adverb focus ("卖出去"
 LIST_INTRO_BONUS = 1.75  # a list's intro when a list is asked for (it no longer counts as a bare intro)
 GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is not penalised
 PROMOTE_COUNT = 2  # how many of the passage's better answers may move up to follow the lead
+RUNNER_MARGIN = 1.0  # how much better another passage's best answer must be than the lead passage's next sentence
+RUNNER_BEHIND = 2.0  # and how far behind the lead it may fall, to follow it
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
 TERM_WEIGHT = 0.75  # a sentence saying all of the question's search terms (weighted by IDF)
 OUTLINE_BONUS = 1.5  # a section's outline, for a question naming the section as a whole
@@ -629,6 +631,8 @@ _CONNECTIVE = re.compile(r"^(因此|所以|因而|故|但是|但|然而|而且|�
 # openers that need the sentence before them to be understood ("而…" contrasts with it, "其中"
 # and "上述" point back into it, "也就是说" restates it); "此外", "同时" only add to it
 _DEPENDENT = re.compile(r"^(而(?!言)|其中|上述|前者|后者|也就是说|换句话说|这意味着|反过来|相反)")
+# a sentence that illustrates the one before it ("如一些企业推出……", "例如……")
+_ILLUSTRATION = re.compile(r"^(例如|比如|譬如|举例|举个例子|以.{1,12}为例|如(?![果何此今下同若是])|像)")
 _EXAMPLE = re.compile(r"^(以.{1,12}为例|例如|比如|譬如|举例|举个例子)")
 
 
@@ -982,6 +986,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
                          and h.chunk_id not in outranked]
     asks_list = "哪些" in ({question.qtype} | asked_forms(question.text)[0])
     best = None
+    best_of: dict[str, tuple[float, Hit, int, str]] = {}  # each passage's best answer, scored as a lead
     for rank, hit in enumerate(lead_pool):
         context = _context_of(hit)
         sentences = passage_sentences(hit)
@@ -1011,6 +1016,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
                     sc += 1.5
             if best is None or sc > best[0] + 1e-9:
                 best = (sc, hit, i, sentence)
+            if hit.chunk_id not in best_of or sc > best_of[hit.chunk_id][0] + 1e-9:
+                best_of[hit.chunk_id] = (sc, hit, i, sentence)
     if best is None:
         sentences = [top.text.strip()]
         best = (0.0, top, 0, sentences[0])
@@ -1107,6 +1114,22 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             head += 1
             continue
         subs.append((hit, sentence))  # its passage may still give supporting points
+    # another passage's best answer, when it answers clearly better than the lead passage's
+    # next sentence, follows the lead: the lead passage's weaker sentences do not fill the
+    # first lines of the answer while a better answer waits among the supporting points
+    if not subs and not list_answer and lead.rstrip()[-1:] not in "：:" and not _quote_open(lead_sentences, lead_i):
+        after = next((m for m in main[head:] if m in lead_sentences), None)
+        if after is not None and lead_sentences.index(after) == lead_i + 1 \
+                and _ILLUSTRATION.match(_norm(after).lstrip("，,（( ")):
+            after = None  # an example of what the lead says stays right after it
+        nxt = _sentence_score(after, question, lead_sentences.index(after), 0, _context_of(lead_hit), terms) \
+            if after is not None else None
+        runner = max((b for b in best_of.values()
+                      if (b[1].meta.get("passage") or b[1].chunk_id) != lead_key
+                      and not any(_overlaps(b[3], m) for m in main)), key=lambda b: b[0], default=None)
+        if runner is not None and nxt is not None and runner[0] >= nxt + RUNNER_MARGIN \
+                and runner[0] >= best[0] - RUNNER_BEHIND:
+            subs.append((runner[1], runner[3]))
     # an intro that ends in a colon says "as follows": without its items after it, it says nothing
     main = main[:head] + [m for i, m in enumerate(main[head:], head)
                           if m.rstrip()[-1:] not in "：:" or (i + 1 < len(main) and _is_list_item(main[i + 1]))]
