@@ -531,3 +531,20 @@ def test_an_example_of_the_lead_stays_right_after_it():
     other = hit("认证证书还写明认证范围、有效期等信息。", "b", 0.8)
     text, _ = compose_extractive([lead, other], question=analyse("证书上写明哪些信息？"))
     assert text.index("如某企业") < text.index("认证范围")
+
+
+def test_a_sentence_naming_the_focus_only_as_one_item_of_an_enumeration_does_not_lead():
+    # "持续改进那个部分评什么": the section about 持续改进 answers it, not the overview naming
+    # it among its peers ("基础条件、服务过程、客户回访和持续改进")
+    from assistant.pipeline.answer import _listed_among
+
+    over = hit("评价内容从基础条件、服务过程、客户回访和持续改进这四个部分展开。该标准以100分为满分。", "o", 1.0,
+               heading_path="二、评价体系")
+    part = hit("1. 改进机制：根据顾客意见定期分析问题并制定改进措施。\n2. 服务创新：鼓励采用新的服务方式。", "p", 0.95,
+               heading_path="二、评价体系 > （四）持续改进")
+    text, _ = compose_extractive([over, part], question=analyse("持续改进那个部分评的是什么内容？"))
+    assert first_sentence(text).startswith("1. 改进机制")
+    assert _listed_among("持续改进", "基础条件、服务过程、客户回访和持续改进这四个部分")
+    assert _listed_among("服务过程", "基础条件、服务过程、客户回访")
+    assert not _listed_among("持续改进", "持续改进是指根据顾客意见制定措施")
+    assert not _listed_among("持续改进", "持续改进是重点，评价分基础条件、持续改进两部分")  # once on its own too

@@ -76,6 +76,7 @@ _NOT_A_THING = ("v", "a", "d")  # a verb, adjective or adverb focus ("卖出去"
 LIST_INTRO_BONUS = 1.75  # a list's intro when a list is asked for (it no longer counts as a bare intro)
 GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is not penalised
 PROMOTE_COUNT = 2  # how many of the passage's better answers may move up to follow the lead
+ITEM_SHARE = 0.25  # the focus counts this much in a sentence naming it only as an item of an enumeration
 RUNNER_MARGIN = 1.0  # how much better another passage's best answer must be than the lead passage's next sentence
 RUNNER_BEHIND = 2.0  # and how far behind the lead it may fall, to follow it
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
@@ -695,6 +696,18 @@ def _is_subject(word: str, text: str) -> bool:
     return _SUBJECT_END.search(text, at + len(word), at + len(word) + 4) is not None
 
 
+def _listed_among(word: str, text: str) -> bool:
+    """``word`` is said only as one item of an enumeration of its peers ("企业内部条件、服务执行、
+    客户跟进和服务改进这4个层次"): a 、 right before or after it, or 和/及/与 after a 、 item."""
+    at = text.find(word)
+    while at >= 0:
+        before, after = text[max(0, at - 1):at], text[at + len(word):at + len(word) + 1]
+        if not (before == "、" or after == "、" or (before in "和及与" and "、" in text[max(0, at - 12):at])):
+            return False
+        at = text.find(word, at + 1)
+    return True
+
+
 def _sentence_score(sentence: str, question, position: int, rank: int, context: str = "",
                     terms: tuple[tuple[str, float], ...] = ()) -> float:
     """How well ``sentence`` answers ``question``: its focus first (said as asked counts more
@@ -720,6 +733,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
             bonus = 1.0
         elif not got and context:
             got = 0.4 * _focus_match(f, context)
+        if i == 0 and got >= 1.0 and not about and question.qtype != DIFFERENCE_TYPE and _listed_among(f, text):
+            got *= ITEM_SHARE  # named as one item among its peers: the sentence is about the list
         score += got * (3.0 if i == 0 else 1.5)
         if i == 0 and about:
             score += bonus
