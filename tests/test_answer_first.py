@@ -548,3 +548,19 @@ def test_a_sentence_naming_the_focus_only_as_one_item_of_an_enumeration_does_not
     assert _listed_among("服务过程", "基础条件、服务过程、客户回访")
     assert not _listed_among("持续改进", "持续改进是指根据顾客意见制定措施")
     assert not _listed_among("持续改进", "持续改进是重点，评价分基础条件、持续改进两部分")  # once on its own too
+
+
+def test_how_many_kinds_is_answered_by_the_list_of_them():
+    # "分几个等级" asks how many kinds there are: the list's intro and its items lead, not a
+    # general sentence about the grades; a grade asked of a score ("能评几星") asks no list
+    from assistant.pipeline.answer import _asks_list
+
+    graded = hit("认证等级由评审得分确定，得分越高等级越高。按得分，认证分为以下等级：\n1. 达标级：70分以上；\n"
+                 "2. 三星级：80分以上；\n3. 五星级：95分以上。", "g", 1.0)
+    text, _ = compose_extractive([graded], question=analyse("认证一共分几个等级？"))
+    assert first_sentence(text).startswith("按得分，认证分为以下等级")
+    assert text.index("达标级") < text.index("得分越高")
+    for asked in ("认证一共分几个等级？", "总共有几档？", "国内认证分成几大类？", "办理流程分几步？", "认证有哪些等级？"):
+        assert _asks_list(analyse(asked)), asked
+    for asked in ("得了88分能评几星？", "几年有效？", "要多少分？"):
+        assert not _asks_list(analyse(asked)), asked

@@ -659,6 +659,16 @@ def _enumerates(focus: tuple[str, ...], text: str) -> bool:
     return len(between) <= 3 and "、" in between
 
 
+# "分几个等级", "一共几档", "有几类", "分几步": how many kinds or parts there are, asked as a
+# count, is answered by the list of them (a grade asked of a score, "能评几星", is not)
+_ASKS_KINDS = re.compile(r"几\s*(?:个|大|种)?\s*(?:档|等级|级别|类|种|步|层次|部分|方面|块|阶段|环节)")
+
+
+def _asks_list(question) -> bool:
+    """The question asks for a list: 哪些 in any clause, or how many kinds or parts there are."""
+    return "哪些" in ({question.qtype} | asked_forms(question.text)[0]) or bool(_ASKS_KINDS.search(question.text))
+
+
 def asked_forms(text: str) -> tuple[frozenset[str], bool, bool]:
     """(types asked by any clause, asks a date, asks an identifier): a compound question
     ("有国标吗？标准号和实施时间是啥") asks for several forms of answer at once."""
@@ -771,7 +781,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
             units = _TIME_UNITS  # a span asked for: a number of any unit of time
         if units and any(m.group(2) in units for m in _NUMBER_FORM.finditer(text)):
             score += 1.0  # the number in the unit asked for ("几年" -> "三年")
-    if ("哪些" in types or question.qtype == "哪些") and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
+    if ("哪些" in types or question.qtype == "哪些" or _ASKS_KINDS.search(question.text)) \
+            and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
         score += 0.75  # a list, or an item of one
     if asks_date and _DATE_FORM.search(text):
         score += 1.0
@@ -999,7 +1010,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     outranked = disagreeing(hits) if len(hits) > 1 else set()
     lead_pool = [top] + [h for h in hits[1:LEAD_POOL] if h.score >= top.score * LEAD_RUNNER_UP
                          and h.chunk_id not in outranked]
-    asks_list = "哪些" in ({question.qtype} | asked_forms(question.text)[0])
+    asks_list = _asks_list(question)
     best = None
     best_of: dict[str, tuple[float, Hit, int, str]] = {}  # each passage's best answer, scored as a lead
     for rank, hit in enumerate(lead_pool):
@@ -1079,7 +1090,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # goes on to say), then those before it, within the budget
     lead_sentences = passage_sentences(lead_hit)
     order = list(range(lead_i + 1, len(lead_sentences))) + list(range(lead_i))
-    if list_answer or (is_item and "哪些" in ({question.qtype} | asked_forms(question.text)[0])):
+    if list_answer or (is_item and asks_list):
         # a list is the answer (asked for, or led by an item the question does not name): its
         # other items first, what each goes on to say and examples after
         order.sort(key=lambda i: not _ENUM.match(lead_sentences[i]))
