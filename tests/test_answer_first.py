@@ -564,3 +564,20 @@ def test_how_many_kinds_is_answered_by_the_list_of_them():
         assert _asks_list(analyse(asked)), asked
     for asked in ("得了88分能评几星？", "几年有效？", "要多少分？"):
         assert not _asks_list(analyse(asked)), asked
+
+
+def test_a_who_question_is_answered_by_a_sentence_naming_a_doer_of_the_act(monkeypatch):
+    # "分数是谁打的": read as 谁打分; the sentence naming who scores (评审员) leads, not the one
+    # that only says 分数 and 评分制
+    import assistant.pipeline.answer as answer
+
+    kinds = hit("星级按分数划分，这是评分制认证的特点。", "k", 1.0)
+    doer = hit("评审员到企业现场逐项检查，按评分表给出分数。", "d", 0.95)
+    q = analyse("分数是谁打的？")
+    assert answer._asked_acts(q.text) == ("打分",)
+    text, _ = compose_extractive([kinds, doer], question=q)
+    assert first_sentence(text).startswith("评审员")
+    assert answer._asked_acts(analyse("我们要安排哪些人配合？").text) == ()  # who takes part, not who does an act
+    monkeypatch.setattr(answer, "AGENT_BONUS", 0.0)
+    text, _ = compose_extractive([kinds, doer], question=q)
+    assert first_sentence(text).startswith("星级按分数")  # the bonus is what puts the doer first

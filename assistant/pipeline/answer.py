@@ -77,6 +77,7 @@ LIST_INTRO_BONUS = 1.75  # a list's intro when a list is asked for (it no longer
 GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is not penalised
 PROMOTE_COUNT = 2  # how many of the passage's better answers may move up to follow the lead
 ITEM_SHARE = 0.25  # the focus counts this much in a sentence naming it only as an item of an enumeration
+AGENT_BONUS = 2.0  # a sentence naming a doer of the act a 谁 question asks about
 RUNNER_MARGIN = 1.0  # how much better another passage's best answer must be than the lead passage's next sentence
 RUNNER_BEHIND = 2.0  # and how far behind the lead it may fall, to follow it
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
@@ -718,6 +719,23 @@ def _listed_among(word: str, text: str) -> bool:
     return True
 
 
+# a doer named in a sentence: a person, a group or a body ("评审员", "评定委员会", "认证机构")
+_DOER = re.compile(r"[\u4e00-\u9fff](?:员|人员|专家|组|委员会|机构|部门|中心|协会)")
+
+
+@lru_cache(maxsize=2048)
+def _asked_acts(text: str) -> tuple[str, ...]:
+    """The acts (verbs of two characters or more) of the clauses that ask 谁 does them
+    ("分数是谁打分的" -> 打分): a sentence naming a doer of one of them answers."""
+    from assistant.lang.text import _segmenter
+
+    acts: list[str] = []
+    for clause in _CLAUSES.split(text):
+        if "谁" in clause:  # not "哪些人配合": who is to take part is asked, not who does an act
+            acts += [w for w in _segmenter().lcut(clause, HMM=False) if len(w) >= 2 and _dictionary_tag(w)[:1] == "v"]
+    return tuple(dict.fromkeys(acts))
+
+
 def _sentence_score(sentence: str, question, position: int, rank: int, context: str = "",
                     terms: tuple[tuple[str, float], ...] = ()) -> float:
     """How well ``sentence`` answers ``question``: its focus first (said as asked counts more
@@ -790,6 +808,9 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += 1.0
     if _ASKS_WHERE.search(question.core) and _asks_once(question.core) and _PLACE_FORM.search(text):
         score += 1.0  # "去哪查" is answered by the place to look: a website, a platform
+    acts = _asked_acts(question.text)
+    if acts and _DOER.search(text) and any(word_in(a, text) for a in acts):
+        score += AGENT_BONUS  # "谁打分": a sentence naming a doer of the act asked about
     if question.qtype == DIFFERENCE_TYPE and _enumerates(question.focus[:2], text):
         score -= ENUMERATION_PENALTY  # "常见的有三星级、四星级、五星级": naming both is no difference
     if text.rstrip()[-1:] in ":：":
