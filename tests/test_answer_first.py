@@ -511,3 +511,73 @@ def test_the_passages_next_best_answers_follow_the_lead_before_its_other_sentenc
     assert set(order) == {1, 2, 3, 4}
     monkeypatch.setattr(answer, "PROMOTE_COUNT", 1)
     assert answer._promote_runner_up(sentences, 0, [1, 2, 3, 4], q, "")[1:3] == [1, 2]  # one moves, the rest keep their order
+
+
+def test_another_passages_better_answer_follows_the_lead_before_the_lead_passages_weaker_sentences():
+    # the lead passage's unrelated sentences do not fill the answer's first lines while another
+    # passage's answer to what is asked waits among the supporting points
+    lead = hit("获证企业的证书上写明企业名称、注册地址、认证等级等信息。企业要重视售后服务工作。服务网点要定期培训。", "a", 1.0)
+    other = hit("认证证书还写明认证范围、有效期等信息。", "b", 0.8)
+    text, cites = compose_extractive([lead, other], question=analyse("证书上写明哪些信息？"))
+    assert first_sentence(text).startswith("获证企业的证书上写明")
+    assert text.index("认证范围") < text.index("企业要重视")
+    assert "补充" not in text.split("认证范围")[0]  # in the answer itself, not a supporting point
+    assert [c.chunk_id for c in cites] == ["a", "b"]
+
+
+def test_an_example_of_the_lead_stays_right_after_it():
+    # "如……" illustrates the sentence before it: another passage's answer does not come between
+    lead = hit("证书上写明企业名称、注册地址、认证等级等信息。如某企业的证书写明“五星级”。企业要重视售后服务工作。", "a", 1.0)
+    other = hit("认证证书还写明认证范围、有效期等信息。", "b", 0.8)
+    text, _ = compose_extractive([lead, other], question=analyse("证书上写明哪些信息？"))
+    assert text.index("如某企业") < text.index("认证范围")
+
+
+def test_a_sentence_naming_the_focus_only_as_one_item_of_an_enumeration_does_not_lead():
+    # "持续改进那个部分评什么": the section about 持续改进 answers it, not the overview naming
+    # it among its peers ("基础条件、服务过程、客户回访和持续改进")
+    from assistant.pipeline.answer import _listed_among
+
+    over = hit("评价内容从基础条件、服务过程、客户回访和持续改进这四个部分展开。该标准以100分为满分。", "o", 1.0,
+               heading_path="二、评价体系")
+    part = hit("1. 改进机制：根据顾客意见定期分析问题并制定改进措施。\n2. 服务创新：鼓励采用新的服务方式。", "p", 0.95,
+               heading_path="二、评价体系 > （四）持续改进")
+    text, _ = compose_extractive([over, part], question=analyse("持续改进那个部分评的是什么内容？"))
+    assert first_sentence(text).startswith("1. 改进机制")
+    assert _listed_among("持续改进", "基础条件、服务过程、客户回访和持续改进这四个部分")
+    assert _listed_among("服务过程", "基础条件、服务过程、客户回访")
+    assert not _listed_among("持续改进", "持续改进是指根据顾客意见制定措施")
+    assert not _listed_among("持续改进", "持续改进是重点，评价分基础条件、持续改进两部分")  # once on its own too
+
+
+def test_how_many_kinds_is_answered_by_the_list_of_them():
+    # "分几个等级" asks how many kinds there are: the list's intro and its items lead, not a
+    # general sentence about the grades; a grade asked of a score ("能评几星") asks no list
+    from assistant.pipeline.answer import _asks_list
+
+    graded = hit("认证等级由评审得分确定，得分越高等级越高。按得分，认证分为以下等级：\n1. 达标级：70分以上；\n"
+                 "2. 三星级：80分以上；\n3. 五星级：95分以上。", "g", 1.0)
+    text, _ = compose_extractive([graded], question=analyse("认证一共分几个等级？"))
+    assert first_sentence(text).startswith("按得分，认证分为以下等级")
+    assert text.index("达标级") < text.index("得分越高")
+    for asked in ("认证一共分几个等级？", "总共有几档？", "国内认证分成几大类？", "办理流程分几步？", "认证有哪些等级？"):
+        assert _asks_list(analyse(asked)), asked
+    for asked in ("得了88分能评几星？", "几年有效？", "要多少分？"):
+        assert not _asks_list(analyse(asked)), asked
+
+
+def test_a_who_question_is_answered_by_a_sentence_naming_a_doer_of_the_act(monkeypatch):
+    # "分数是谁打的": read as 谁打分; the sentence naming who scores (评审员) leads, not the one
+    # that only says 分数 and 评分制
+    import assistant.pipeline.answer as answer
+
+    kinds = hit("星级按分数划分，这是评分制认证的特点。", "k", 1.0)
+    doer = hit("评审员到企业现场逐项检查，按评分表给出分数。", "d", 0.95)
+    q = analyse("分数是谁打的？")
+    assert answer._asked_acts(q.text) == ("打分",)
+    text, _ = compose_extractive([kinds, doer], question=q)
+    assert first_sentence(text).startswith("评审员")
+    assert answer._asked_acts(analyse("我们要安排哪些人配合？").text) == ()  # who takes part, not who does an act
+    monkeypatch.setattr(answer, "AGENT_BONUS", 0.0)
+    text, _ = compose_extractive([kinds, doer], question=q)
+    assert first_sentence(text).startswith("星级按分数")  # the bonus is what puts the doer first

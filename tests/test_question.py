@@ -460,3 +460,22 @@ def test_everyday_and_written_words_for_the_same_act_fold_together(said, written
     # "从哪天开始执行的" finds "于2012年2月1日正式实施"; both sides fold to one word
     syn = synonym_map()
     assert syn.get(said, said) == syn.get(written, written)
+
+
+@pytest.mark.parametrize("asked,read", [
+    ("分是谁打的？", "分是谁打分的?"),  # the object first, its verb later in the clause
+    ("认证分数是谁来打的", "认证分数是谁来打分的"),
+    ("字由谁来签", "字由谁来签字"),
+    ("谁打分？", "谁打分?"),  # said whole already
+    ("打分的是谁", "打分的是谁"),
+    ("分公司能单独申请吗", "分公司能单独申请吗"),  # no verb of the word after its object
+])
+def test_a_separable_word_whose_object_comes_first_is_read_whole(asked, read):
+    from assistant.domain.question import rejoin_separable
+    from assistant.lang.text import to_search_text
+
+    assert rejoin_separable(to_search_text(asked)) == read
+
+
+def test_the_whole_separable_word_is_among_the_words_asked():
+    assert "评分" in [w for w, _ in analyse("分是谁打的？").words]  # 打分 is a synonym of 评分

@@ -383,3 +383,26 @@ def test_a_process_section_is_named_by_its_steps_in_everyday_words():
     assert index.match_sections(["站点", "评价", "几步"], "站点评价要走哪几步") == [("评价流程", parts)]
     assert index.match_sections(["评价", "步骤"], "评价的步骤有哪些") == [("评价流程", parts)]
     assert index.match_sections(["程序", "设计"], "做程序设计的站点能评价吗") == []
+
+
+_SCORING = """# 站点评价说明
+
+## 一、谁可以参加
+
+凡在本市登记的维修站点都可以参加评价，参加前由站点自己提交登记表。
+
+## 二、评价怎么进行
+
+评价由行业协会委派的评价员到站点现场检查，并按评分表逐项打分。
+
+## 三、结果怎么用
+
+评价结果向社会公开，站点可以在门店张贴评价标志。
+"""
+
+
+def test_a_question_putting_a_separable_words_object_first_finds_the_page_saying_it_whole(settings, tmp_path):
+    # "分是谁打的" asks who 打分: the passage saying 打分 is found first
+    retriever = _retriever_over(settings, tmp_path, _SCORING)
+    hits = retriever.retrieve("分是谁打的？", k=3).hits
+    assert "打分" in hits[0].text

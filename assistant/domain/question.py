@@ -388,9 +388,31 @@ def asked_noun(core: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=1)
+def _separable() -> tuple[re.Pattern | None, tuple[str, ...]]:
+    """One pattern with a group per verb-object word of ``separable`` (question.yaml), and the words."""
+    words = tuple(w for w in (to_search_text(str(x)) for x in (load_resource(QUESTION_FILE.name) or {}).get("separable") or ())
+                  if len(w) == 2)
+    # the object first in its clause (after at most four characters: "认证分数", "那个分"),
+    # its verb later in the same clause, not followed by the object already
+    alts = [rf"(?:^|(?<=[，,。？?！!；;\s]))([^，,。？?！!；;\s]{{0,4}}?{re.escape(w[1])}[^，,。？?！!；;\s]{{0,10}}?"
+            rf"{re.escape(w[0])})(?!{re.escape(w[1])})" for w in words]
+    return (re.compile("|".join(alts)) if alts else None), words
+
+
+def rejoin_separable(norm: str) -> str:
+    """``norm`` (a normalised question) with each verb-object word of ``separable``
+    (question.yaml) whose object comes first said whole after its verb: "分是谁打的" ->
+    "分是谁打分的", so a page saying 打分 is found and matched."""
+    pattern, words = _separable()
+    if pattern is None:
+        return norm
+    return pattern.sub(lambda m: m.group(0) + words[m.lastindex - 1][1], norm)
+
+
 def analyse(text: str) -> Question:
     """Type, focus and constraints of a (possibly long, colloquial, traditional-script) question."""
-    norm = to_search_text(text or "").strip()
+    norm = rejoin_separable(to_search_text(text or "").strip())
     core = find_core(norm)
     qtype = question_type(core)
     story = norm[: max(norm.rfind(core), 0)] if core != norm else ""

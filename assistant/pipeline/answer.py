@@ -76,6 +76,10 @@ _NOT_A_THING = ("v", "a", "d")  # a verb, adjective or adverb focus ("卖出去"
 LIST_INTRO_BONUS = 1.75  # a list's intro when a list is asked for (it no longer counts as a bare intro)
 GAP_FREE = 0.15  # a runner-up within this share of the first passage's score is not penalised
 PROMOTE_COUNT = 2  # how many of the passage's better answers may move up to follow the lead
+ITEM_SHARE = 0.25  # the focus counts this much in a sentence naming it only as an item of an enumeration
+AGENT_BONUS = 2.0  # a sentence naming a doer of the act a 谁 question asks about
+RUNNER_MARGIN = 1.5  # how much better another passage's best answer must be than the lead passage's next sentence
+RUNNER_BEHIND = 2.0  # and how far behind the lead it may fall, to follow it
 PROMOTE_MARGIN = 0.5  # how much better the passage's second-best sentence must answer to follow the lead
 TERM_WEIGHT = 0.75  # a sentence saying all of the question's search terms (weighted by IDF)
 OUTLINE_BONUS = 1.5  # a section's outline, for a question naming the section as a whole
@@ -629,6 +633,8 @@ _CONNECTIVE = re.compile(r"^(因此|所以|因而|故|但是|但|然而|而且|�
 # openers that need the sentence before them to be understood ("而…" contrasts with it, "其中"
 # and "上述" point back into it, "也就是说" restates it); "此外", "同时" only add to it
 _DEPENDENT = re.compile(r"^(而(?!言)|其中|上述|前者|后者|也就是说|换句话说|这意味着|反过来|相反)")
+# a sentence that illustrates the one before it ("如一些企业推出……", "例如……")
+_ILLUSTRATION = re.compile(r"^(例如|比如|譬如|举例|举个例子|以.{1,12}为例|如(?![果何此今下同若是])|像)")
 _EXAMPLE = re.compile(r"^(以.{1,12}为例|例如|比如|譬如|举例|举个例子)")
 
 
@@ -652,6 +658,16 @@ def _enumerates(focus: tuple[str, ...], text: str) -> bool:
     first, second = sorted(((a, focus[0]), (b, focus[1])))
     between = text[first[0] + len(first[1]):second[0]]
     return len(between) <= 3 and "、" in between
+
+
+# "分几个等级", "一共几档", "有几类", "分几步": how many kinds or parts there are, asked as a
+# count, is answered by the list of them (a grade asked of a score, "能评几星", is not)
+_ASKS_KINDS = re.compile(r"几\s*(?:个|大|种)?\s*(?:档|等级|级别|类|种|步|层次|部分|方面|块|阶段|环节)")
+
+
+def _asks_list(question) -> bool:
+    """The question asks for a list: 哪些 in any clause, or how many kinds or parts there are."""
+    return "哪些" in ({question.qtype} | asked_forms(question.text)[0]) or bool(_ASKS_KINDS.search(question.text))
 
 
 def asked_forms(text: str) -> tuple[frozenset[str], bool, bool]:
@@ -691,6 +707,35 @@ def _is_subject(word: str, text: str) -> bool:
     return _SUBJECT_END.search(text, at + len(word), at + len(word) + 4) is not None
 
 
+def _listed_among(word: str, text: str) -> bool:
+    """``word`` is said only as one item of an enumeration of its peers ("企业内部条件、服务执行、
+    客户跟进和服务改进这4个层次"): a 、 right before or after it, or 和/及/与 after a 、 item."""
+    at = text.find(word)
+    while at >= 0:
+        before, after = text[max(0, at - 1):at], text[at + len(word):at + len(word) + 1]
+        if not (before == "、" or after == "、" or (before in "和及与" and "、" in text[max(0, at - 12):at])):
+            return False
+        at = text.find(word, at + 1)
+    return True
+
+
+# a doer named in a sentence: a person, a group or a body ("评审员", "评定委员会", "认证机构")
+_DOER = re.compile(r"[\u4e00-\u9fff](?:员|人员|专家|组|委员会|机构|部门|中心|协会)")
+
+
+@lru_cache(maxsize=2048)
+def _asked_acts(text: str) -> tuple[str, ...]:
+    """The acts (verbs of two characters or more) of the clauses that ask 谁 does them
+    ("分数是谁打分的" -> 打分): a sentence naming a doer of one of them answers."""
+    from assistant.lang.text import _segmenter
+
+    acts: list[str] = []
+    for clause in _CLAUSES.split(text):
+        if "谁" in clause:  # not "哪些人配合": who is to take part is asked, not who does an act
+            acts += [w for w in _segmenter().lcut(clause, HMM=False) if len(w) >= 2 and _dictionary_tag(w)[:1] == "v"]
+    return tuple(dict.fromkeys(acts))
+
+
 def _sentence_score(sentence: str, question, position: int, rank: int, context: str = "",
                     terms: tuple[tuple[str, float], ...] = ()) -> float:
     """How well ``sentence`` answers ``question``: its focus first (said as asked counts more
@@ -716,6 +761,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
             bonus = 1.0
         elif not got and context:
             got = 0.4 * _focus_match(f, context)
+        if i == 0 and got >= 1.0 and not about and question.qtype != DIFFERENCE_TYPE and _listed_among(f, text):
+            got *= ITEM_SHARE  # named as one item among its peers: the sentence is about the list
         score += got * (3.0 if i == 0 else 1.5)
         if i == 0 and about:
             score += bonus
@@ -752,7 +799,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
             units = _TIME_UNITS  # a span asked for: a number of any unit of time
         if units and any(m.group(2) in units for m in _NUMBER_FORM.finditer(text)):
             score += 1.0  # the number in the unit asked for ("几年" -> "三年")
-    if ("哪些" in types or question.qtype == "哪些") and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
+    if ("哪些" in types or question.qtype == "哪些" or _ASKS_KINDS.search(question.text)) \
+            and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
         score += 0.75  # a list, or an item of one
     if asks_date and _DATE_FORM.search(text):
         score += 1.0
@@ -760,6 +808,9 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += 1.0
     if _ASKS_WHERE.search(question.core) and _asks_once(question.core) and _PLACE_FORM.search(text):
         score += 1.0  # "去哪查" is answered by the place to look: a website, a platform
+    acts = _asked_acts(question.text)
+    if acts and _DOER.search(text) and any(word_in(a, text) for a in acts):
+        score += AGENT_BONUS  # "谁打分": a sentence naming a doer of the act asked about
     if question.qtype == DIFFERENCE_TYPE and _enumerates(question.focus[:2], text):
         score -= ENUMERATION_PENALTY  # "常见的有三星级、四星级、五星级": naming both is no difference
     if text.rstrip()[-1:] in ":：":
@@ -980,8 +1031,9 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     outranked = disagreeing(hits) if len(hits) > 1 else set()
     lead_pool = [top] + [h for h in hits[1:LEAD_POOL] if h.score >= top.score * LEAD_RUNNER_UP
                          and h.chunk_id not in outranked]
-    asks_list = "哪些" in ({question.qtype} | asked_forms(question.text)[0])
+    asks_list = _asks_list(question)
     best = None
+    best_of: dict[str, tuple[float, Hit, int, str]] = {}  # each passage's best answer, scored as a lead
     for rank, hit in enumerate(lead_pool):
         context = _context_of(hit)
         sentences = passage_sentences(hit)
@@ -1011,6 +1063,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
                     sc += 1.5
             if best is None or sc > best[0] + 1e-9:
                 best = (sc, hit, i, sentence)
+            if hit.chunk_id not in best_of or sc > best_of[hit.chunk_id][0] + 1e-9:
+                best_of[hit.chunk_id] = (sc, hit, i, sentence)
     if best is None:
         sentences = [top.text.strip()]
         best = (0.0, top, 0, sentences[0])
@@ -1057,7 +1111,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # goes on to say), then those before it, within the budget
     lead_sentences = passage_sentences(lead_hit)
     order = list(range(lead_i + 1, len(lead_sentences))) + list(range(lead_i))
-    if list_answer or (is_item and "哪些" in ({question.qtype} | asked_forms(question.text)[0])):
+    if list_answer or (is_item and asks_list):
         # a list is the answer (asked for, or led by an item the question does not name): its
         # other items first, what each goes on to say and examples after
         order.sort(key=lambda i: not _ENUM.match(lead_sentences[i]))
@@ -1107,6 +1161,22 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             head += 1
             continue
         subs.append((hit, sentence))  # its passage may still give supporting points
+    # another passage's best answer, when it answers clearly better than the lead passage's
+    # next sentence, follows the lead: the lead passage's weaker sentences do not fill the
+    # first lines of the answer while a better answer waits among the supporting points
+    if not subs and not list_answer and lead.rstrip()[-1:] not in "：:" and not _quote_open(lead_sentences, lead_i):
+        after = next((m for m in main[head:] if m in lead_sentences), None)
+        if after is not None and lead_sentences.index(after) == lead_i + 1 \
+                and _ILLUSTRATION.match(_norm(after).lstrip("，,（( ")):
+            after = None  # an example of what the lead says stays right after it
+        nxt = _sentence_score(after, question, lead_sentences.index(after), 0, _context_of(lead_hit), terms) \
+            if after is not None else None
+        runner = max((b for b in best_of.values()
+                      if (b[1].meta.get("passage") or b[1].chunk_id) != lead_key
+                      and not any(_overlaps(b[3], m) for m in main)), key=lambda b: b[0], default=None)
+        if runner is not None and nxt is not None and runner[0] >= nxt + RUNNER_MARGIN \
+                and runner[0] >= best[0] - RUNNER_BEHIND:
+            subs.append((runner[1], runner[3]))
     # an intro that ends in a colon says "as follows": without its items after it, it says nothing
     main = main[:head] + [m for i, m in enumerate(main[head:], head)
                           if m.rstrip()[-1:] not in "：:" or (i + 1 < len(main) and _is_list_item(main[i + 1]))]

@@ -397,7 +397,9 @@ class Retriever:
 
     def _ranked_lists(self, query: str, doc_type: str | None, prefix: str = ""):
         """The three candidate lists for one query text, plus its tokens and dense hits."""
-        search_text = to_search_text(query)
+        from assistant.domain.question import rejoin_separable
+
+        search_text = rejoin_separable(to_search_text(query))  # "分是谁打的" searches 打分
         tokens = tokenize(search_text, normalised=True)
         lexical = self.lexical.search(tokens, POOL, doc_type=doc_type)
         query_vec = self.embedder.embed_query(search_text)
