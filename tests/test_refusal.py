@@ -497,3 +497,35 @@ def test_a_question_quoting_what_is_cited_is_about_it():
     assert not plain.quoted
     other = evidence_for(analyse("明天上海下雨吗？“带伞出门”"), passage, "明天上海下雨吗？“带伞出门”")
     assert not other.quoted and AbstainPolicy().should_abstain(other, True)
+
+
+def test_a_look_up_request_must_find_what_it_asks_for():
+    # "帮我查下…证书编号" asks a look-up like "…证书编号是多少": refused when nothing cited names it
+    q = analyse("帮我查下某某电器的售后服务认证证书编号")
+    assert q.qtype == "哪个"
+    ev = evidence_for(q, ["售后服务认证证书上标注认证范围、有效期和认证等级。"])
+    assert ev.focus_missing and AbstainPolicy().should_abstain(ev, True)
+
+
+def test_a_record_named_by_its_paper_form_is_the_record():
+    ev = evidence_for(analyse("审核组到现场会翻哪些记录本"), ["现场审核时查阅投诉处理记录、培训记录等文件资料。"])
+    assert ev.focus_missing == ""
+    ev = evidence_for(analyse("审核组到现场会翻哪些台账本"), ["现场审核时查阅投诉处理记录、培训记录等文件资料。"])
+    assert ev.focus_missing  # the stem itself is not said
+
+
+@pytest.mark.parametrize("question,evidence,unit", [
+    ("加分项最多能加几次", "特别加分项每项1分，最多只能加一项。", ""),   # counted in items
+    ("一年要监督审核几次", "获证后认证机构进行定期监督。", "次"),
+])
+def test_a_count_of_times_is_answered_by_a_count_of_items(question, evidence, unit):
+    assert evidence_for(analyse(question), [evidence]).unit_missing == (unit and "次")
+
+
+def test_looking_at_a_certificate_is_not_waiting_for_one():
+    from assistant.domain.scope import out_of_scope
+    from assistant.lang.text import to_search_text
+
+    assert out_of_scope(to_search_text("帮我查一下证书有效期多久")) is None
+    topic = out_of_scope(to_search_text("多久能下证"))
+    assert topic is not None and topic.name == "durations"

@@ -158,6 +158,8 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("三部分分别拿了：体系30分、商品服务35分、顾客服务20分，总分多少，几星",
      {"part": [30, 35, 20], "total": 85}, (85, "三星级")),
     ("涉及项分值是90分，实得分是81分，几星", {"applicable_total": 90, "earned": 81}, (90, "四星级")),
+    # round 7: a total of 100 said beside the score is the scale, lost points or not
+    ("总分100都涉及，我们得了75分，没有加减分，能过吗", {"total": [100, 75]}, (75, "达标")),
 ]
 
 NOT_SCORE = [

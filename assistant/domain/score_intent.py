@@ -664,6 +664,8 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
     if total_vals == [full] and not earned_vals and applicable is None and (itemised or lost) \
             and _SCALE_TOTAL_RE.search(t):
         total_vals = []  # "总分100，扣了3.5分": the scale the points were lost from
+    elif full in total_vals and len(set(total_vals)) > 1 and _SCALE_TOTAL_RE.search(t):
+        total_vals = [v for v in total_vals if v != full]  # "总分100都涉及，得了65分": 100 is the scale
 
     for vals, label in ((earned_vals, "实际得分"), (total_vals, "最终得分")):
         if len(vals) > 1:

@@ -209,6 +209,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     if (question.qtype != YESNO_TYPE or (question.asks_fact and question.subject)) and question.focus:
         focus = question.focus[0]
         parts = content_words(focus) or [focus]
+        if len(focus) >= 3 and focus[-1] in _FORM_SUFFIX:
+            parts = [focus[:-1]]  # "记录本", "登记表": the record named by its form is the record
         if not word_in(focus, evidence) and not all(word_in(p, evidence) for p in parts) \
                 and not is_answer_kind(focus):
             focus_missing = focus
@@ -240,6 +242,7 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                     change_missing=change_missing, agent_missing=agent_missing, quoted=quoted)
 
 
+_FORM_SUFFIX = "本表单册簿"  # the paper form a record is kept in
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 QUOTE_MIN_CHARS = 4  # a quoted phrase this long, found verbatim in what is cited
 AGENT_ACT_RARITY = 11.5  # 起草 12.3, 申诉 12.2 are acts a page must speak of; 组成 9.0, 负责 8.6 are not
@@ -325,7 +328,7 @@ _COMPANIES = "家|家企业|个企业|企业|家公司|个公司|公司"
 _UNIT_WORDS = {"人": "人|名|位", "天": "天|日|工作日", "页": "页", "周": "周|星期",
                "小时": "小时", "工作日": "工作日|天", "时长": "天|日|工作日|周|星期|个月|月|年",
                "月内": "个月|月|天|日|工作日|周|星期", "周内": "周|星期|天|日|工作日",
-               "辆": "辆", "台": "台", "件": "件", "次": "次|回", "元": "元|块|万元",
+               "辆": "辆", "台": "台", "件": "件", "次": "次|回|项", "元": "元|块|万元",
                "家": _COMPANIES, "岁": "岁", "公里": "公里|千米", "企业": _COMPANIES, "公司": _COMPANIES,
                "厂家": _COMPANIES}
 _UNIT_NAMES = {"时长": "天数", "月内": "月数", "周内": "周数", "企业": "企业数量", "公司": "企业数量", "厂家": "企业数量", "家": "企业数量"}
