@@ -802,8 +802,7 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
             units = _TIME_UNITS  # a span asked for: a number of any unit of time
         if units and any(m.group(2) in units for m in _NUMBER_FORM.finditer(text)):
             score += 1.0  # the number in the unit asked for ("几年" -> "三年")
-    if ("哪些" in types or question.qtype == "哪些" or _ASKS_KINDS.search(question.text)) \
-            and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
+    if _asks_list(question) and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
         score += 0.75  # a list, or an item of one
     if asks_date and _DATE_FORM.search(text):
         score += 1.0
