@@ -581,3 +581,14 @@ def test_a_who_question_is_answered_by_a_sentence_naming_a_doer_of_the_act(monke
     monkeypatch.setattr(answer, "AGENT_BONUS", 0.0)
     text, _ = compose_extractive([kinds, doer], question=q)
     assert first_sentence(text).startswith("星级按分数")  # the bonus is what puts the doer first
+
+
+def test_a_sentence_about_a_threshold_or_a_standards_own_text_is_no_page_furniture():
+    from assistant.pipeline.answer import passage_sentences
+
+    page = hit("不需要每一条都满足。实行评分制，70分及以上即为达标，95分及以上就是最高的五星级。"
+               "本文件规定了售后服务评价的指标。以上就是本文的全部内容，欢迎来电咨询。", "t", 1.0)
+    said = passage_sentences(page)
+    assert any("95分及以上就是最高的五星级" in s for s in said)  # "以上就是" inside a threshold
+    assert any(s.startswith("本文件规定") for s in said)        # a standard's "本文件", not "本文"
+    assert not any("全部内容" in s for s in said)               # the page's own closing words
