@@ -592,3 +592,11 @@ def test_a_sentence_about_a_threshold_or_a_standards_own_text_is_no_page_furnitu
     assert any("95分及以上就是最高的五星级" in s for s in said)  # "以上就是" inside a threshold
     assert any(s.startswith("本文件规定") for s in said)        # a standard's "本文件", not "本文"
     assert not any("全部内容" in s for s in said)               # the page's own closing words
+
+
+def test_a_sentence_opening_with_a_date_is_no_dateline():
+    from assistant.pipeline.answer import passage_sentences
+
+    page = hit("2024-05-01 10:22 来源：某网站\n2012年2月1日起，该标准正式实施。\n该标准由两部门联合发布。", "d", 1.0)
+    said = passage_sentences(page)
+    assert said[0].startswith("2012年2月1日起") and not any("来源" in s for s in said)
