@@ -600,3 +600,16 @@ def test_a_sentence_opening_with_a_date_is_no_dateline():
     page = hit("2024-05-01 10:22 来源：某网站\n2012年2月1日起，该标准正式实施。\n该标准由两部门联合发布。", "d", 1.0)
     said = passage_sentences(page)
     assert said[0].startswith("2012年2月1日起") and not any("来源" in s for s in said)
+
+
+def test_a_list_set_out_one_item_a_line_without_punctuation_keeps_its_items():
+    # Word and Markdown lists seldom end their items in punctuation: the items are the answer
+    from assistant.pipeline.answer import passage_sentences
+
+    page = hit("申请材料一般包括：\n1. 营业执照副本复印件\n2. 企业简介\n- 服务网点清单\n以上材料需加盖公章。", "l", 1.0)
+    assert passage_sentences(page) == ["申请材料一般包括：", "1. 营业执照副本复印件", "2. 企业简介", "- 服务网点清单",
+                                       "以上材料需加盖公章。"]
+    text, _ = compose_extractive([page], question=analyse("申请要准备哪些材料？"))
+    assert "营业执照副本复印件" in text and "企业简介" in text
+    heading_only = hit("评审要点\n（一）\n现场评审看记录。", "h", 1.0)
+    assert passage_sentences(heading_only) == ["现场评审看记录。"]  # a bare mark or a title is still no item

@@ -522,6 +522,8 @@ def _is_furniture(line: str, hit: Hit) -> bool:
         return True
     if s[-1] in "？?" or re.search(r"[？?][\s:：]*$", s):
         return True  # a question line ("1、…是哪一个类别的认证？")
+    if _ENUM.match(s) and len(_ENUM.sub("", s).strip()) >= 2:
+        return False  # an item of a list set out one a line, without punctuation ("1. 营业执照副本复印件")
     if s[-1] not in _TERMINAL + "：:" and len(s) <= 40:
         return True  # a heading, a title or a byline: no sentence ends on it
     names = {_norm(str(hit.meta.get(k, ""))).strip() for k in ("title", "question")} - {""}
