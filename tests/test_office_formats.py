@@ -439,3 +439,25 @@ def test_docx_junk_core_title_falls_back_to_the_first_heading(tmp_path):
     doc.save(path)
     text, title = docx_text(path.read_bytes())
     assert title == "服务网点管理办法" and "已删除" not in text and "## 服务网点管理办法" in text
+
+
+def test_a_table_sheets_rows_and_a_spec_sheets_lines_are_quoted_in_answers(tmp_path, settings, capsys):
+    """A table row ("城市：上海 | 网点数：12") and a spec line ("回访周期：每季度一次") have no
+    sentence end; they are the answer, not titles to leave out."""
+    from assistant.cli import main
+
+    src = tmp_path / "docs"
+    src.mkdir()
+    make_xlsx(src / "网点.xlsx", [("服务中心", "所在城市", "响应承诺"), ("华东服务中心", "上海", "两小时内上门"),
+                                 ("华南服务中心", "广州", "四小时内上门")], sheet="服务中心")
+    (src / "spec.md").write_text("# 服务规范摘要\n\n本规范适用于公司全部服务网点和客服人员。\n回访周期：每季度一次\n"
+                                 "投诉受理渠道：热线与官网\n", encoding="utf-8")
+    assert main(["ingest", str(src), "--data-dir", str(settings.data_dir)]) == 0
+    capsys.readouterr()
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("\n".join(json.dumps({"id": i, "question": q}, ensure_ascii=False) for i, q in enumerate([
+        "华南服务中心在哪个城市，多久上门？", "回访周期是多久？"])), encoding="utf-8")
+    assert main(["ask", "--batch", str(batch), "--json", "--data-dir", str(settings.data_dir)]) == 0
+    table, spec = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert not table["abstained"] and "四小时内上门" in table["answer"] and "广州" in table["answer"], table["answer"]
+    assert not spec["abstained"] and "每季度一次" in spec["answer"], spec["answer"]

@@ -515,6 +515,10 @@ def _answer_resources() -> tuple[dict[str, re.Pattern], re.Pattern, tuple[re.Pat
     return cues, opener, furniture
 
 
+# "证书有效期：三年", a table row "等级：达标 | 分数：70分": a name, a colon and its value
+_KEY_VALUE = re.compile(r"^[^:：|｜]{1,24}[:：]\s*[^\s:：|｜][^:：]*(?:\s*[|｜]\s*[^:：|｜]{1,24}[:：]\s*\S.*)*$")
+
+
 def _is_furniture(line: str, hit: Hit) -> bool:
     """Titles, bylines, question echoes, stray colons: lines that never reach an answer."""
     s = line.strip()
@@ -524,6 +528,8 @@ def _is_furniture(line: str, hit: Hit) -> bool:
         return True  # a question line ("1、…是哪一个类别的认证？")
     if _ENUM.match(s) and len(_ENUM.sub("", s).strip()) >= 2:
         return False  # an item of a list set out one a line, without punctuation ("1. 营业执照副本复印件")
+    if _KEY_VALUE.match(s):
+        return False  # a fact set out as "名称：值", a table row included ("等级：达标 | 分数：70分")
     if s[-1] not in _TERMINAL + "：:" and len(s) <= 40:
         return True  # a heading, a title or a byline: no sentence ends on it
     names = {_norm(str(hit.meta.get(k, ""))).strip() for k in ("title", "question")} - {""}
