@@ -611,5 +611,7 @@ def test_a_list_set_out_one_item_a_line_without_punctuation_keeps_its_items():
                                        "以上材料需加盖公章。"]
     text, _ = compose_extractive([page], question=analyse("申请要准备哪些材料？"))
     assert "营业执照副本复印件" in text and "企业简介" in text
+    pdf_bullets = hit("申请材料包括：\n● 营业执照副本复印件\n■ 服务网点清单(如有)", "p", 1.0)  # a PDF's bullet glyphs
+    assert passage_sentences(pdf_bullets)[1:] == ["● 营业执照副本复印件", "■ 服务网点清单(如有)"]
     heading_only = hit("评审要点\n（一）\n现场评审看记录。", "h", 1.0)
     assert passage_sentences(heading_only) == ["现场评审看记录。"]  # a bare mark or a title is still no item

@@ -498,7 +498,7 @@ class AbstainPolicy:
                 and evidence.coverage < forgive)
 
 
-_ENUM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十\d]{1,3}\s*[、.．)）]|[①-⑳]|[-•·*])\s*")
+_ENUM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十\d]{1,3}\s*[、.．)）]|[①-⑳]|[-•·*●○■□▪◆◇►▶➢✓√])\s*")
 _TERMINAL = "。！？!?；;"
 _LOCATOR_LIKE = re.compile(r"^[\d.]+$|^第")
 
