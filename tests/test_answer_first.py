@@ -615,3 +615,13 @@ def test_a_list_set_out_one_item_a_line_without_punctuation_keeps_its_items():
     assert passage_sentences(pdf_bullets)[1:] == ["● 营业执照副本复印件", "■ 服务网点清单(如有)"]
     heading_only = hit("评审要点\n（一）\n现场评审看记录。", "h", 1.0)
     assert passage_sentences(heading_only) == ["现场评审看记录。"]  # a bare mark or a title is still no item
+
+
+def test_a_statement_without_its_full_stop_is_content_and_a_heading_is_not():
+    from assistant.pipeline.answer import passage_sentences
+
+    page = hit("售后服务认证简介\n证书有效期为三年\n获证企业每年接受一次监督审核\n企业为什么需要售后服务认证\n"
+               "二、认证标准的详细指标体系\n（一）选择认证机构\n5.1.2 人员配置\n(1)名称含义的不同", "w", 1.0)
+    assert passage_sentences(page) == ["证书有效期为三年", "获证企业每年接受一次监督审核", "(1)名称含义的不同"]
+    text, _ = compose_extractive([page], question=analyse("证书有效期多久？"))
+    assert text.startswith("证书有效期为三年")

@@ -515,6 +515,12 @@ def _answer_resources() -> tuple[dict[str, re.Pattern], re.Pattern, tuple[re.Pat
     return cues, opener, furniture
 
 
+# the mark of a list item: a number, a circled number or a bullet ("一、", "（一）" mark headings)
+_ITEM_MARK = re.compile(r"^\s*(?:[（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[、.．)）](?!\d)|[①-⑳]|[-•·*●○■□▪◆◇►▶➢✓√])\s*")
+# a statement written without its full stop ("证书有效期为三年", "每年进行一次监督审核"), as short
+# paragraphs of a Word file or slides often are: it says something of something, a title names
+_UNPUNCTUATED_STATEMENT = re.compile(r"[\u4e00-\u9fff]{2,}(?:为|是|须|需要|应当|应|可以|不得|不能|不需要|每年|每季度|由)"
+                                     r"[\u4e00-\u9fff\d]{2,}")
 # "证书有效期：三年", a table row "等级：达标 | 分数：70分": a name, a colon and its value
 _KEY_VALUE = re.compile(r"^[^:：|｜]{1,24}[:：]\s*[^\s:：|｜][^:：]*(?:\s*[|｜]\s*[^:：|｜]{1,24}[:：]\s*\S.*)*$")
 
@@ -526,11 +532,12 @@ def _is_furniture(line: str, hit: Hit) -> bool:
         return True
     if s[-1] in "？?" or re.search(r"[？?][\s:：]*$", s):
         return True  # a question line ("1、…是哪一个类别的认证？")
-    if _ENUM.match(s) and len(_ENUM.sub("", s).strip()) >= 2:
+    if _ITEM_MARK.match(s) and len(_ENUM.sub("", s).strip()) >= 2:
         return False  # an item of a list set out one a line, without punctuation ("1. 营业执照副本复印件")
     if _KEY_VALUE.match(s):
         return False  # a fact set out as "名称：值", a table row included ("等级：达标 | 分数：70分")
-    if s[-1] not in _TERMINAL + "：:" and len(s) <= 40:
+    if s[-1] not in _TERMINAL + "：:" and len(s) <= 40 \
+            and not (_UNPUNCTUATED_STATEMENT.search(s) and not _WH_WORD.search(s)):
         return True  # a heading, a title or a byline: no sentence ends on it
     names = {_norm(str(hit.meta.get(k, ""))).strip() for k in ("title", "question")} - {""}
     return _norm(s).strip().rstrip("?:：") in names
