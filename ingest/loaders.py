@@ -383,7 +383,9 @@ def _pdf_text(data: bytes, on_page=None) -> tuple[str, list[tuple[int, int]], st
             if page.text.strip():
                 texts[number - 1] = page.text
                 confidence[number] = round(page.confidence, 4)
-    text, starts = _join_pages(texts)
+    from ingest.normalize import unwrap_lines
+
+    text, starts = _join_pages([unwrap_lines(t) for t in texts])
     if not text.strip():
         raise _Unreadable("PDF 中没有可提取的文字，扫描页也未识别出文字")
     return text, starts, meta_title, confidence

@@ -377,3 +377,45 @@ def clean_document(doc: RawDocument) -> RawDocument:
 def pinyin_artifact_pattern() -> re.Pattern[str]:
     """Regex used by tests and checks to spot leftover ``字(pinyin)`` artefacts."""
     return re.compile(rf"[{_CJK}][(（][{_PINYIN_LETTERS}]+[)）]")
+
+# --------------------------------------------------------------------------- PDF line wraps
+
+_WRAP_END = "。！？!?；;：:」』”’)）]】…"
+# a line that starts a new block: a heading or list mark, an article, a clause number
+_BLOCK_START = re.compile(r"^\s*(?:#|第[一二三四五六七八九十百零\d]+[章节条]|[一二三四五六七八九十]+[、.．]|"
+                          r"[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,3}(?:\.\d{1,3})*\s*[、.．)）\s]|"
+                          r"[①-⑳]|[-•·*●○■□▪◆◇►▶➢✓√])")
+
+
+_CELL_GAP = re.compile(r"\S(?: {2,}|\t)\S")  # a table row's cells, set apart by runs of spaces
+
+
+def unwrap_lines(page: str) -> str:
+    """A PDF page's text with its visual line wraps undone: a line that runs to the page's full
+    width and does not end a sentence goes on in the next line ("…在证书有效期内认证机构" +
+    "每年对获证企业进行一次监督审核。"), so a sentence is one line again. Short lines (titles,
+    the last line of a paragraph), sentence ends and lines before a heading or a list item
+    stay as they are."""
+    lines = page.split("\n")
+    widths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(widths) < 3:
+        return page
+    full = widths[int(0.9 * (len(widths) - 1))]
+    if full < 12:
+        return page
+    out: list[str] = []
+    carry = ""
+    for i, line in enumerate(lines):
+        text = (carry + line.strip()) if carry else line
+        carry = ""
+        stripped = line.strip()
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if stripped and nxt and len(stripped) >= 0.8 * full and stripped[-1] not in _WRAP_END \
+                and not _BLOCK_START.match(nxt) and not _CELL_GAP.search(stripped + "\n" + nxt):
+            # CJK runs on without a space; Latin words keep one
+            carry = text.rstrip() + (" " if stripped[-1].isascii() and nxt[0].isascii() else "")
+            continue
+        out.append(text)
+    if carry:
+        out.append(carry)
+    return "\n".join(out)

@@ -274,3 +274,28 @@ def test_text_that_is_not_a_misread_is_left_alone(text):
     from ingest.normalize import repair_ocr_glyphs
 
     assert repair_ocr_glyphs(text) == text
+
+
+def test_a_pdf_pages_visual_line_wraps_are_undone():
+    from ingest.normalize import unwrap_lines
+
+    page = "\n".join(["售后服务认证指南",
+                      "售后服务认证证书的有效期一般为三年，在证书有效期内认证机构",
+                      "每年对获证企业进行一次监督审核，监督审核的内容与初次认证审",
+                      "核类似。",
+                      "申请材料包括：",
+                      "1. 营业执照副本复印件",
+                      "2. 企业简介和售后服务体系文件，其中体系文件包括管理制度与",
+                      "服务流程手册。",
+                      "等级    分数线    说明说明说明说明说明说明说明说明说明说明说明说",
+                      "达标    70分      说明说明说明说明说明说明说明说明说明说明说明说"])
+    assert unwrap_lines(page).split("\n") == [
+        "售后服务认证指南",  # a short title stays
+        "售后服务认证证书的有效期一般为三年，在证书有效期内认证机构每年对获证企业进行一次监督审核，"
+        "监督审核的内容与初次认证审核类似。",
+        "申请材料包括：",  # a sentence end (a colon) stays
+        "1. 营业执照副本复印件",
+        "2. 企业简介和售后服务体系文件，其中体系文件包括管理制度与服务流程手册。",
+        "等级    分数线    说明说明说明说明说明说明说明说明说明说明说明说",  # table rows are not joined
+        "达标    70分      说明说明说明说明说明说明说明说明说明说明说明说"]
+    assert unwrap_lines("一行\n两行") == "一行\n两行"  # too little to tell a wrap

@@ -461,3 +461,23 @@ def test_a_table_sheets_rows_and_a_spec_sheets_lines_are_quoted_in_answers(tmp_p
     table, spec = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert not table["abstained"] and "四小时内上门" in table["answer"] and "广州" in table["answer"], table["answer"]
     assert not spec["abstained"] and "每季度一次" in spec["answer"], spec["answer"]
+
+
+def test_a_wrapped_pdf_paragraph_is_answered_whole(tmp_path, settings, capsys):
+    """A PDF breaks a paragraph into lines of the page's width; the answer quotes the sentence
+    whole, not a line that stops mid-word ("…与初次认证审" / "核类似。")."""
+    from assistant.cli import main
+    from office_files import text_pdf_bytes
+
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "指南.pdf").write_bytes(text_pdf_bytes([
+        "售后服务认证办理指南", "售后服务认证证书的有效期一般为三年，在证书有效期内认证机构",
+        "每年对获证企业进行一次监督审核，监督审核的内容与初次认证审", "核类似，范围可能有所缩小。",
+        "申请时需要提交营业执照副本复印件、企业简介和售后服务体系文", "件等材料。"]))
+    assert main(["ingest", str(src), "--data-dir", str(settings.data_dir)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "获证以后每年还要监督审核吗？", "--json", "--data-dir", str(settings.data_dir)]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert not answer["abstained"]
+    assert "每年对获证企业进行一次监督审核" in answer["answer"] and "认证审核类似" in answer["answer"], answer["answer"]
