@@ -625,3 +625,11 @@ def test_a_statement_without_its_full_stop_is_content_and_a_heading_is_not():
     assert passage_sentences(page) == ["证书有效期为三年", "获证企业每年接受一次监督审核", "(1)名称含义的不同"]
     text, _ = compose_extractive([page], question=analyse("证书有效期多久？"))
     assert text.startswith("证书有效期为三年")
+
+
+def test_a_qa_pages_answer_label_is_not_quoted():
+    from assistant.pipeline.answer import passage_sentences
+
+    assert passage_sentences(hit("问：证书有效期多久？\n答：证书有效期为三年。", "a", 1.0)) == ["证书有效期为三年。"]
+    assert passage_sentences(hit("问：有效期多久？答：三年。\nA: 每年监督一次。", "b", 1.0)) == ["三年。", "每年监督一次。"]
+    assert passage_sentences(hit("答案是三年。", "c", 1.0)) == ["答案是三年。"]

@@ -550,6 +550,8 @@ def passage_sentences(hit: Hit) -> list[str]:
                                    str(hit.meta.get("heading_path", "")), str(hit.meta.get("title", ""))))
 
 
+# the label a Q&A page puts before its answer ("答：", "A:", "【答】"): not part of what it says
+_ANSWER_LABEL = re.compile(r"^(?:答|回答|解答|答复|a)\s*[:：]\s*|^【答】\s*|^[（(]答[)）]\s*", re.IGNORECASE)
 # a sentence ends at 。！？, or at ! ? unless a bracket or a word follows at once (Markdown's
 # "![x](…)" is one piece of text, never two sentences; "Yahoo!Japan" one word)
 _SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[!?])(?![\[(（A-Za-z0-9_])")
@@ -570,7 +572,7 @@ def _passage_sentences(text: str, question: str, heading: str, title: str) -> tu
             continue
         stripped = stripped.lstrip(":：；; ")
         for sentence in _SENTENCE_END.split(stripped):
-            sentence = sentence.strip()
+            sentence = _ANSWER_LABEL.sub("", sentence.strip())
             if sentence and sentence[-1] not in "？?" and len(sentence) > 1 \
                     and not _answer_resources()[2][-1].search(sentence):
                 out.append(sentence)
