@@ -633,3 +633,12 @@ def test_a_qa_pages_answer_label_is_not_quoted():
     assert passage_sentences(hit("问：证书有效期多久？\n答：证书有效期为三年。", "a", 1.0)) == ["证书有效期为三年。"]
     assert passage_sentences(hit("问：有效期多久？答：三年。\nA: 每年监督一次。", "b", 1.0)) == ["三年。", "每年监督一次。"]
     assert passage_sentences(hit("答案是三年。", "c", 1.0)) == ["答案是三年。"]
+
+
+def test_a_closing_quote_stays_with_its_sentence_and_a_paragraph_ending_in_a_question_keeps_its_statements():
+    from assistant.pipeline.answer import passage_sentences
+
+    quoted = hit("销售大师说：“售后才是销售的开始。”因为只有让客户重复购买，口碑才会形成。", "q", 1.0)
+    assert passage_sentences(quoted) == ["销售大师说：“售后才是销售的开始。”", "因为只有让客户重复购买，口碑才会形成。"]
+    asking = hit("证书有效期为三年。那么到期后怎么办？\n1、售后服务认证是哪一个类别的认证？", "a", 1.0)
+    assert passage_sentences(asking) == ["证书有效期为三年。"]

@@ -530,8 +530,10 @@ def _is_furniture(line: str, hit: Hit) -> bool:
     s = line.strip()
     if any(p.search(s) for p in _answer_resources()[2][:-1]):  # the last one is for sentences
         return True
-    if s[-1] in "？?" or re.search(r"[？?][\s:：]*$", s):
-        return True  # a question line ("1、…是哪一个类别的认证？")
+    if (s[-1] in "？?" or re.search(r"[？?][\s:：]*$", s)) and not re.search(r"[。！!；;]", s):
+        # a question line ("1、…是哪一个类别的认证？"); a paragraph ending in a question keeps its
+        # statements ("证书有效期为三年。到期后怎么办？"), its question sentence is left out below
+        return True
     if _ITEM_MARK.match(s) and len(_ENUM.sub("", s).strip()) >= 2:
         return False  # an item of a list set out one a line, without punctuation ("1. 营业执照副本复印件")
     if _KEY_VALUE.match(s):
@@ -554,7 +556,7 @@ def passage_sentences(hit: Hit) -> list[str]:
 _ANSWER_LABEL = re.compile(r"^(?:答|回答|解答|答复|a)\s*[:：]\s*|^【答】\s*|^[（(]答[)）]\s*", re.IGNORECASE)
 # a sentence ends at 。！？, or at ! ? unless a bracket or a word follows at once (Markdown's
 # "![x](…)" is one piece of text, never two sentences; "Yahoo!Japan" one word)
-_SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[!?])(?![\[(（A-Za-z0-9_])")
+_SENTENCE_END = re.compile(r"(?<=[。！？])(?![”’」』）)】])|(?<=[。！？][”’」』）)】])|(?<=[!?])(?![\[(（A-Za-z0-9_”’」』）)】])")
 
 
 @lru_cache(maxsize=4096)
