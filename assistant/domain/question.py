@@ -287,7 +287,7 @@ def _is_before_after(clause: str, word: str) -> bool:
     is reckoned from is told, not asked about."""
     forms = [f for f in synonym_groups().get(word, (word,)) if f in clause] or [word]
     return any(re.search(re.escape(f) + _BEFORE_AFTER + r"[，,]?(?!的)", clause) and not re.search(
-        re.escape(f) + r"(?:之后|以后|后)(?:多久|多长|几)", clause) for f in forms)
+        re.escape(f) + _BEFORE_AFTER + r"(?:多久|多长|几)", clause) for f in forms)
 
 
 def _phrase(clause: str, word: str) -> str:
@@ -387,7 +387,6 @@ def asked_noun(core: str) -> tuple[str, str]:
     return "", ""
 
 
-@lru_cache(maxsize=4096)
 @lru_cache(maxsize=1)
 def _separable() -> tuple[re.Pattern | None, tuple[str, ...]]:
     """One pattern with a group per verb-object word of ``separable`` (question.yaml), and the words."""
@@ -410,6 +409,7 @@ def rejoin_separable(norm: str) -> str:
     return pattern.sub(lambda m: m.group(0) + words[m.lastindex - 1][1], norm)
 
 
+@lru_cache(maxsize=4096)
 def analyse(text: str) -> Question:
     """Type, focus and constraints of a (possibly long, colloquial, traditional-script) question."""
     norm = rejoin_separable(to_search_text(text or "").strip())
