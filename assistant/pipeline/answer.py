@@ -139,7 +139,6 @@ class Evidence:
         return self.missing[0][1] if self.missing else 0.0
 
 
-@lru_cache(maxsize=1)
 @lru_cache(maxsize=16384)
 def _norm(text: str) -> str:
     """to_search_text, memoised: passages are normalised again and again while answering."""
@@ -498,7 +497,9 @@ class AbstainPolicy:
                 and evidence.coverage < forgive)
 
 
-_ENUM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十\d]{1,3}\s*[、.．)）]|[①-⑳]|[-•·*●○■□▪◆◇►▶➢✓√])\s*")
+# the bullets a list item opens with: a hyphen, Word's •, and the glyphs PDFs keep (●■▪◆►➢√…)
+_BULLET = r"[-•·*●○■□▪◆◇►▶➢✓√]"
+_ENUM = re.compile(rf"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{{1,3}}\s*[)）]|[一二三四五六七八九十\d]{{1,3}}\s*[、.．)）]|[①-⑳]|{_BULLET})\s*")
 _TERMINAL = "。！？!?；;"
 _LOCATOR_LIKE = re.compile(r"^[\d.]+$|^第")
 
@@ -516,7 +517,7 @@ def _answer_resources() -> tuple[dict[str, re.Pattern], re.Pattern, tuple[re.Pat
 
 
 # the mark of a list item: a number, a circled number or a bullet ("一、", "（一）" mark headings)
-_ITEM_MARK = re.compile(r"^\s*(?:[（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[、.．)）](?!\d)|[①-⑳]|[-•·*●○■□▪◆◇►▶➢✓√])\s*")
+_ITEM_MARK = re.compile(rf"^\s*(?:[（(]\s*\d{{1,3}}\s*[)）]|\d{{1,3}}\s*[、.．)）](?!\d)|[①-⑳]|{_BULLET})\s*")
 # a statement written without its full stop ("证书有效期为三年", "每年进行一次监督审核"), as short
 # paragraphs of a Word file or slides often are: it says something of something, a title names
 _UNPUNCTUATED_STATEMENT = re.compile(r"[\u4e00-\u9fff]{2,}(?:为|是|须|需要|应当|应|可以|不得|不能|不需要|每年|每季度|由)"
@@ -656,8 +657,9 @@ _CONNECTIVE = re.compile(r"^(因此|所以|因而|故|但是|但|然而|而且|�
 # and "上述" point back into it, "也就是说" restates it); "此外", "同时" only add to it
 _DEPENDENT = re.compile(r"^(而(?!言)|其中|上述|前者|后者|也就是说|换句话说|这意味着|反过来|相反)")
 # a sentence that illustrates the one before it ("如一些企业推出……", "例如……")
-_ILLUSTRATION = re.compile(r"^(例如|比如|譬如|举例|举个例子|以.{1,12}为例|如(?![果何此今下同若是])|像)")
-_EXAMPLE = re.compile(r"^(以.{1,12}为例|例如|比如|譬如|举例|举个例子)")
+_EXAMPLE_OPENERS = r"以.{1,12}为例|例如|比如|譬如|举例|举个例子"
+_ILLUSTRATION = re.compile(rf"^({_EXAMPLE_OPENERS}|如(?![果何此今下同若是])|像)")
+_EXAMPLE = re.compile(rf"^({_EXAMPLE_OPENERS})")
 
 
 @lru_cache(maxsize=2048)
@@ -692,6 +694,7 @@ def _asks_list(question) -> bool:
     return "哪些" in ({question.qtype} | asked_forms(question.text)[0]) or bool(_ASKS_KINDS.search(question.text))
 
 
+@lru_cache(maxsize=4096)
 def asked_forms(text: str) -> tuple[frozenset[str], bool, bool]:
     """(types asked by any clause, asks a date, asks an identifier): a compound question
     ("有国标吗？标准号和实施时间是啥") asks for several forms of answer at once."""
@@ -1187,11 +1190,10 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # first lines of the answer while a better answer waits among the supporting points
     if not subs and not list_answer and lead.rstrip()[-1:] not in "：:" and not _quote_open(lead_sentences, lead_i):
         after = next((m for m in main[head:] if m in lead_sentences), None)
-        if after is not None and lead_sentences.index(after) == lead_i + 1 \
-                and _ILLUSTRATION.match(_norm(after).lstrip("，,（( ")):
+        at = lead_sentences.index(after) if after is not None else -1
+        if at == lead_i + 1 and _ILLUSTRATION.match(_norm(after).lstrip("，,（( ")):
             after = None  # an example of what the lead says stays right after it
-        nxt = _sentence_score(after, question, lead_sentences.index(after), 0, _context_of(lead_hit), terms) \
-            if after is not None else None
+        nxt = _sentence_score(after, question, at, 0, _context_of(lead_hit), terms) if after is not None else None
         runner = max((b for b in best_of.values()
                       if (b[1].meta.get("passage") or b[1].chunk_id) != lead_key
                       and not any(_overlaps(b[3], m) for m in main)), key=lambda b: b[0], default=None)
