@@ -570,47 +570,47 @@ class LexicalIndex:
         filler word, an adjective (完整, 详细), or says with it what the name says.
         """
         found: dict[str, int] = {}
-        heads = self._section_heads
+
+        def named_by(head: str) -> list[str]:
+            """The section names ``head`` ends, when it is distinctive here."""
+            if self.df[head] >= len(self.ids) / 2:
+                return []
+            return [name for known, names in self._section_heads.get(head[:2], ()) if known == head for name in names]
+
         for token in dict.fromkeys(tokens):
             if len(token) < 2:
                 continue
-            for head, names in heads.get(token[:2], ()):
-                if head == token and self.df[head] < len(self.ids) / 2:
-                    for name in names:
-                        if search_text and not _said_as_in(head, name, search_text):
-                            continue
-                        found[name] = max(found.get(name, 0), len(token))
+            for name in named_by(token):
+                if not search_text or _said_as_in(token, name, search_text):
+                    found[name] = max(found.get(name, 0), len(token))
         # a section head named in everyday words ("要走哪几步" for "……的详细流程")
         if search_text:
             for head, aliases in _section_aliases().items():
-                if any(a in search_text for a in aliases) and head not in tokens:
-                    for known, names in heads.get(head[:2], ()):
-                        if known == head and self.df[head] < len(self.ids) / 2:
-                            for name in names:
-                                found[name] = max(found.get(name, 0), len(head))
+                if head not in tokens and any(a in search_text for a in aliases):
+                    for name in named_by(head):
+                        found[name] = max(found.get(name, 0), len(head))
         # a query saying every word of a section's name (all but one of a long name, its head
         # word always) names it, however common its head word
         # is here ("哪些机构能办" names "可办理售后服务认证证书的机构" in a knowledge base where
         # most passages mention 认证机构)
         said = set(tokens)
-        for name, words in self._section_words.items():
+        for name, (head, words) in self._section_words.items():
             missing = len(words - said)
-            if name not in found and len(words) >= SECTION_NAME_WORDS and section_head(name) in said \
+            if name not in found and len(words) >= SECTION_NAME_WORDS and head in said \
                     and (missing == 0 or (missing == 1 and len(words) > SECTION_NAME_WORDS)) \
-                    and not _ASKING_NAME.search(name) and (
-                    not search_text or _said_as_in(section_head(name), name, search_text)):
-                found[name] = len(section_head(name))
+                    and not _ASKING_NAME.search(name) and (not search_text or _said_as_in(head, name, search_text)):
+                found[name] = len(head)
         ranked = sorted(found, key=lambda name: (-found[name], name))
         return [(name, [self.ids[pos] for pos in self.sections[name]]) for name in ranked]
 
     @cached_property
-    def _section_words(self) -> dict[str, frozenset[str]]:
-        """Section name -> its words of two characters or more, the parts of a longer word of it
-        ("服务" of "售后服务认证") left out."""
+    def _section_words(self) -> dict[str, tuple[str, frozenset[str]]]:
+        """Section name -> (its head word, its words of two characters or more, the parts of a
+        longer word of it ("服务" of "售后服务认证") left out)."""
         out = {}
         for name in self.sections:
             words = {t for t in tokenize(name, normalised=True) if len(t) >= 2}
-            out[name] = frozenset(w for w in words if not any(w != o and w in o for o in words))
+            out[name] = (section_head(name), frozenset(w for w in words if not any(w != o and w in o for o in words)))
         return out
 
     @cached_property
