@@ -154,6 +154,15 @@ PAGE_JS = r"""
     return null;
   };
   const DATA = '.message-content, .kba-cards, .kba-tcards, [role=gridcell], td, textarea, input';
+  const textNodes = (root) => {
+    const out = [], w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (w.nextNode()) out.push(w.currentNode);
+    return out;
+  };
+  const putInWords = (node) => {  // one text node's framework English, in Chinese
+    const v = node.nodeValue.trim(), t = v && say(v);
+    if (t && t !== v) node.nodeValue = node.nodeValue.replace(v, t);
+  };
   const translate = () => {
     document.querySelectorAll('[title],[aria-label],[placeholder]').forEach((el) => {
       if (el.closest('.kba-badge')) return;
@@ -162,11 +171,8 @@ PAGE_JS = r"""
         if (t && t !== v) el.setAttribute(a, t);
       }
     });
-    const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    while (w.nextNode()) {
-      const n = w.currentNode, v = n.nodeValue.trim();
-      if (!v || !/[A-Za-z]/.test(v) || !n.parentElement || n.parentElement.closest(DATA)) continue;
-      const t = say(v); if (t) n.nodeValue = n.nodeValue.replace(v, t);
+    for (const n of textNodes(document.body)) {
+      if (/[A-Za-z]/.test(n.nodeValue) && n.parentElement && !n.parentElement.closest(DATA)) putInWords(n);
     }
   };
   let pending = null;
@@ -179,11 +185,7 @@ PAGE_JS = r"""
       for (const n of nodes) {
         const el = n.nodeType === 3 ? n.parentElement : n;
         if (!el || !el.closest || !el.closest(PROGRESS)) continue;
-        const texts = n.nodeType === 3 ? [n] : [];
-        if (n.nodeType === 1) { const w = document.createTreeWalker(n, NodeFilter.SHOW_TEXT);
-                                while (w.nextNode()) texts.push(w.currentNode); }
-        for (const t of texts) { const v = t.nodeValue.trim(); const to = v && say(v);
-                                 if (to && to !== v) t.nodeValue = t.nodeValue.replace(v, to); }
+        (n.nodeType === 3 ? [n] : textNodes(n)).forEach(putInWords);
       }
     }
   };
