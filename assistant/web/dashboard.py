@@ -160,8 +160,8 @@ def _one_upload(upload: Any):
 
 def _qa_path(choice: Any, upload: Any, work: Path | None = None) -> Path:
     """The QA file to run: an uploaded sheet (kept under its own name, so its runs form one
-    history; copied into ``work``, a temporary folder of the caller's) or one of the shipped sets;
-    anything else is refused."""
+    history; copied into ``work``, a temporary folder of the caller's, which an upload needs) or
+    one of the shipped sets; anything else is refused."""
     from assistant.errors import UserError
     from assistant.web.admin import _source_of
     from assistant.web.maintain import _named_copy
@@ -171,8 +171,6 @@ def _qa_path(choice: Any, upload: Any, work: Path | None = None) -> Path:
         src, name = _source_of(upload)
         if Path(name).suffix.lower() not in (".xlsx", ".csv", ".jsonl"):
             raise UserError(f"问答集只支持 .xlsx、.csv 或 .jsonl 文件，收到的是 {name}")
-        if work is None:
-            return Path(name)  # only its name is wanted (the history of an uploaded sheet)
         return _named_copy(src, name, work)
     if choice == QA_UPLOADED:
         raise UserError("请先上传问答表（.xlsx / .csv：问题、参考答案、要点、应拒答）")
