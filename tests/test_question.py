@@ -431,7 +431,7 @@ def test_the_kind_of_thing_asked_for_and_what_of(question, kind, of):
 
 @pytest.mark.parametrize("question,first,not_first", [
     ("获证之后认证机构用什么方式监督我们？", "认证机构", "获证"),
-    ("拿到证书以后每年还要审核吗", "每年还要审核", "认证证书"),
+    ("拿到证书以后每年还要审核吗", "审核", "认证证书"),
 ])
 def test_what_a_question_is_reckoned_after_is_told_not_asked(question, first, not_first):
     focus = analyse(question).focus
@@ -479,3 +479,34 @@ def test_a_separable_word_whose_object_comes_first_is_read_whole(asked, read):
 
 def test_the_whole_separable_word_is_among_the_words_asked():
     assert "评分" in [w for w, _ in analyse("分是谁打的？").words]  # 打分 is a synonym of 评分
+
+
+@pytest.mark.parametrize("question,function_word,kept", [
+    ("拿到证以后每年还要被审吗", "还要", "每年"),
+    ("而且分公司也能一起办吗", "而且", "分公司"),
+    ("评审就这些而已吗，没别的了", "而已", "评审"),
+])
+def test_conjunctions_and_particles_by_their_dictionary_tag_are_not_content(question, function_word, kept):
+    words = content_words(question)
+    assert function_word not in words
+    assert kept in words
+
+
+@pytest.mark.parametrize("question,word", [
+    ("证书范围以外的产品能印星级标志吗", "以外"),  # a bound, tagged as a conjunction
+    ("现场审核完了，最后是谁定过不过的", "不过"),  # "过不过" cuts as 过 / 不过
+    ("维修响应不及时会扣分吗", "及时"),
+])
+def test_a_conjunction_that_also_names_a_bound_or_a_verdict_stays_content(question, word):
+    assert word in content_words(question)
+
+
+@pytest.mark.parametrize("question,idiom,first", [
+    ("证书拿到手以后是不是就万事大吉了？后面多久查一次？", "万事大吉", "证书"),
+    ("拿了证是不是高枕无忧了，监督审核多久一次", "高枕无忧", "监督审核"),
+    ("拿了证是不是就万无一失了，还会被抽查吗", "万无一失", "抽查"),
+])
+def test_an_idiom_colours_a_question_but_is_not_its_focus(question, idiom, first):
+    q = analyse(question)
+    assert q.focus and q.focus[0] != idiom
+    assert first in q.focus

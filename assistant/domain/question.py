@@ -155,9 +155,33 @@ def dictionary_rarity(word: str) -> float:
     return rarity(word)
 
 
+# jieba's dictionary tags for words that only join, mark or colour a clause (conjunctions,
+# particles, modal particles, interjections): "还要", "而且", "而已" name nothing; prepositions stay
+# ("通过" is one, and names passing here)
+FUNCTION_TAGS = ("c", "u", "uj", "ul", "uz", "uv", "ud", "ug", "y", "e")
+# ...but these, tagged so, also name a bound ("范围以外"), a verdict ("过不过" cuts as 过 / 不过) or
+# timeliness ("及时响应")
+IDIOM_TAGS = ("i", "l")  # idioms and set phrases
+FUNCTION_TAG_KEEP = frozenset({"以外", "以内", "不过", "及时"})
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    from assistant.lang.jieba_dict import tagged_words
+
+    return tagged_words(FUNCTION_TAGS) - _domain_words() - FUNCTION_TAG_KEEP
+
+
+@lru_cache(maxsize=1)
+def _idioms() -> frozenset[str]:
+    from assistant.lang.jieba_dict import tagged_words
+
+    return tagged_words(IDIOM_TAGS) - _domain_words()
+
+
 def _is_function(word: str) -> bool:
     res = resources()
-    return (word in STOPWORDS or word in res["question_words"] or word in res["yesno_compounds"]
+    return (word in STOPWORDS or word in _function_words() or word in res["question_words"] or word in res["yesno_compounds"]
             or bool(_PUNCT.match(word))
             or any(cue in word for cue in res["asking_parts"]) or word[-1] in res["final_particles"]
             or bool(_NUMBER.match(word)) or bool(res["asking_quantity"].match(word)) or (len(word) == 1 and word not in _domain_words()))
@@ -352,8 +376,9 @@ def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
     cues = res["constraint_cues"]
     ranked = [w for w, _ in salient_words(clause) if w not in cues]
     # "申请材料里的企业简介": the place a thing sits in is not what is asked about
+    # an idiom or set phrase ("万事大吉", "一劳永逸") colours the question; it names no thing asked of
     ranked.sort(key=lambda w: (_is_container(clause, w), _is_time_word(w) or _is_before_after(clause, w),
-                               w in _KIND_WORDS))
+                               w in _KIND_WORDS or w in _idioms()))
     specific = [w for w in ranked if w not in generic]
     words = specific if specific or specific_only else ranked
     if not words:
