@@ -510,3 +510,18 @@ def test_an_idiom_colours_a_question_but_is_not_its_focus(question, idiom, first
     q = analyse(question)
     assert q.focus and q.focus[0] != idiom
     assert first in q.focus
+
+
+@pytest.mark.parametrize("question,first", [
+    ("我们是4S店，汽车这行有协会能办吗", "协会"),  # the asking clause names a thing of its own
+    ("我们公司是做家电批发的，要准备哪些材料", "材料"),
+    ("我们是个体户，能不能办", "个体户"),  # nothing else asked: what they are is the question
+    ("我们是做软件外包的，能申请吗", "软件外包"),
+])
+def test_what_the_speaker_says_they_are_is_told_when_the_asking_clause_names_a_thing(question, first):
+    assert analyse(question).focus[0] == first
+
+
+def test_a_noun_pointed_back_at_is_the_told_thing_again():
+    focus = analyse("我们是做景区和酒店的,标准里的售后服务跟我们这种行业有关系吗?").focus
+    assert focus[0] != "行业" and "景区" in focus

@@ -434,6 +434,34 @@ def rejoin_separable(norm: str) -> str:
     return pattern.sub(lambda m: m.group(0) + words[m.lastindex - 1][1], norm)
 
 
+_POINTED_BACK = r"(?:这|那|我们|咱们)(?:种|个|类|些|样的?)?的?"
+_SELF_TOLD = re.compile(r"^(?:我们|我|咱们)(?:公司|单位|这边|家)?(?:是|属于|就是)")
+
+
+def _asked_thing_first(core: str, focus: list[str]) -> list[str]:
+    """"我们是4S店，汽车这行有协会能办吗": what the speaker says they are is told; a thing the
+    asking clause names on its own (协会) is what is asked. Only when the focus came from a
+    "我们是……" clause and the asking clause names a noun of its own."""
+    if not focus:
+        return focus
+    clauses = [c for c in _CLAUSE.split(core) if c.strip(" ？?。！!")]
+    ask = asking_clause(core)
+    if len(clauses) < 2 or focus[0] in ask:
+        return focus
+    told_in = next((c for c in clauses if focus[0] in c), "")
+    if not _SELF_TOLD.match(told_in.strip()):
+        return focus
+    from assistant.lang.jieba_dict import dictionary_tag
+
+    # "跟我们这种行业有关系吗": a noun pointed back at ("这种行业") is the told thing again
+    own = [w for w in _focus_of(ask, specific_only=True)
+           if (w in _domain_words() or dictionary_tag(w).startswith("n"))
+           and not re.search(_POINTED_BACK + re.escape(w), ask)]
+    if not own:
+        return focus
+    return [own[0]] + [f for f in focus if f != own[0] and f not in own[0]]
+
+
 @lru_cache(maxsize=4096)
 def analyse(text: str) -> Question:
     """Type, focus and constraints of a (possibly long, colloquial, traditional-script) question."""
@@ -456,6 +484,7 @@ def analyse(text: str) -> Question:
         focus = locators  # "5.1.4.1条讲什么": the clause number is what is asked about
     if not focus:
         focus = _focus_of(core, specific_only=True)
+        focus = _asked_thing_first(core, focus)
     told = [m.group(1) for m in _TOPIC.finditer(norm)]
     topic = next((w for t in told for w in _focus_of(t, specific_only=True)[:1]), "") if told else ""
     if topic and qtype != DIFFERENCE and not locators:
