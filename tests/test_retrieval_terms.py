@@ -406,3 +406,32 @@ def test_a_question_putting_a_separable_words_object_first_finds_the_page_saying
     retriever = _retriever_over(settings, tmp_path, _SCORING)
     hits = retriever.retrieve("分是谁打的？", k=3).hits
     assert "打分" in hits[0].text
+
+
+_SIZES = """
+## 适用企业
+
+本办法面向依法登记的中小企业和个体经营者，规模不设下限。
+
+## 网点布局
+
+连锁门店按城市设立服务站，每站配备两名以上技师。
+
+## 行业范围
+
+景区、餐饮等生活服务业同样适用本办法。
+"""
+
+
+@pytest.mark.parametrize("question,term", [
+    ("我们就十几个人的小厂，这个也能做吗", "中小企业"),
+    ("小公司有没有门槛", "中小企业"),
+    ("我们是做旅游景点的，顺便开了个饭馆，在范围里吗", "景区"),
+])
+def test_everyday_words_for_a_kind_of_business_find_the_documents_term(settings, tmp_path, question, term):
+    from assistant.core import Assistant
+
+    _retriever_over(settings, tmp_path, _SIZES)
+    answer = Assistant(settings).ask(question)
+    assert not answer.abstained
+    assert term in answer.answer.split("。")[0]
