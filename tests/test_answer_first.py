@@ -642,3 +642,20 @@ def test_a_closing_quote_stays_with_its_sentence_and_a_paragraph_ending_in_a_que
     assert passage_sentences(quoted) == ["销售大师说：“售后才是销售的开始。”", "因为只有让客户重复购买，口碑才会形成。"]
     asking = hit("证书有效期为三年。那么到期后怎么办？\n1、售后服务认证是哪一个类别的认证？", "a", 1.0)
     assert passage_sentences(asking) == ["证书有效期为三年。"]
+
+
+@pytest.mark.parametrize("question,event", [
+    ("正式报名之前，我们自己要先做点什么准备", "报名"),
+    ("验收以后还要做些什么准备", "验收"),
+])
+@pytest.mark.parametrize("bonus", [True, False])
+def test_a_sentence_setting_the_same_event_before_or_after_leads(monkeypatch, question, event, bonus):
+    import assistant.pipeline.answer as answer_module
+
+    if not bonus:
+        monkeypatch.setattr(answer_module, "RELATION_BONUS", 0.0)
+    text = ("企业在准备报名材料时，要按要求整理和填写。验收的准备工作由项目组负责。"
+            "在报名之前，企业首先要做好准备，对照要求自查一遍。验收结束以后，企业还要准备每季度的复核。")
+    answer, _ = compose_extractive([hit(text)], query_tokens=[], question=analyse(question))
+    first = answer.split("。")[0]
+    assert (event in first and re.search("之前|以后", first) is not None) == bonus

@@ -86,6 +86,7 @@ OUTLINE_BONUS = 1.5  # a section's outline, for a question naming the section as
 SAME_QUESTION_BONUS = 1.0  # every sentence of a FAQ answer written for the question asked
 ENUMERATION_PENALTY = 1.5  # a difference question's two things named as items of one enumeration
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
+RELATION_BONUS = 1.0  # a sentence setting the same event before or after ("申请…之前") as the question
 ASKED_BONUS = 1.5  # a sentence naming the kind of thing asked for ("方式" of "用什么方式监督") beside the focus
 OPENER_MAX_CHARS = 12  # a passage's bare yes or no ("是的。") that is put before the lead
 CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
@@ -832,6 +833,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += 1.0
     if _ASKS_WHERE.search(question.core) and _asks_once(question.core) and _PLACE_FORM.search(text):
         score += 1.0  # "去哪查" is answered by the place to look: a website, a platform
+    if _same_relation(question.core, text):
+        score += RELATION_BONUS  # "正式申请之前要做什么": "在申请……之前，企业首先要……"
     acts = _asked_acts(question.text)
     if acts and _DOER.search(text) and any(word_in(a, text) for a in acts):
         score += AGENT_BONUS  # "谁打分": a sentence naming a doer of the act asked about
@@ -846,6 +849,33 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     if len(sentence) > 220:
         score -= 0.5
     return score - POSITION_PENALTY * position - RANK_PENALTY * rank
+
+
+_RELATION = re.compile(r"([\u4e00-\u9fff]{2,8}?)(之前|以前|之后|以后)")
+
+
+@lru_cache(maxsize=4096)
+def _relations(core: str) -> tuple[tuple[tuple[str, ...], bool], ...]:
+    """Each event the question sets something before or after ("正式申请之前" -> 申请, before):
+    the event's forms (its synonyms) and whether it is "before"."""
+    from assistant.domain.question import content_words
+
+    out = []
+    for m in _RELATION.finditer(core):
+        words = content_words(m.group(1))
+        if words:
+            event = words[-1]
+            out.append((tuple({event, *synonym_groups().get(event, ())}), m.group(2) in ("之前", "以前")))
+    return tuple(out)
+
+
+def _same_relation(core: str, text: str) -> bool:
+    """``text`` sets the question's event in the same relation: "在申请……之前" for "申请之前"."""
+    for forms, before in _relations(core):
+        rel = "(?:之前|以前|前)" if before else "(?:之后|以后|后)"
+        if any(re.search(re.escape(f) + r"[^，,。；;]{0,12}?" + rel, text) for f in forms if f):
+            return True
+    return False
 
 
 _WH_WORD = re.compile(r"什么|甚么|啥|怎|咋|哪|谁|几|多少|多久|多长|多大|如何|为何|何时")
