@@ -525,3 +525,17 @@ def test_what_the_speaker_says_they_are_is_told_when_the_asking_clause_names_a_t
 def test_a_noun_pointed_back_at_is_the_told_thing_again():
     focus = analyse("我们是做景区和酒店的,标准里的售后服务跟我们这种行业有关系吗?").focus
     assert focus[0] != "行业" and "景区" in focus
+
+
+@pytest.mark.parametrize("question", [
+    "申请材料都要啥？列个清单给我",
+    "好处帮我列几条",
+    "现场那天都需要什么人在场",
+    "报名表都包括啥",
+])
+def test_a_list_asked_for_by_its_form_is_a_which_ones_question(question):
+    assert analyse(question).qtype == "哪些"
+
+
+def test_a_list_request_is_not_the_focus():
+    assert analyse("申请材料都要啥？列个清单给我").focus[0] == "材料"
