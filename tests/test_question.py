@@ -539,3 +539,15 @@ def test_a_list_asked_for_by_its_form_is_a_which_ones_question(question):
 
 def test_a_list_request_is_not_the_focus():
     assert analyse("申请材料都要啥？列个清单给我").focus[0] == "材料"
+
+
+def test_a_plain_phrase_listed_rarely_is_as_rare_as_its_rarer_word():
+    # jieba lists "提前准备" a few times; it is no rarer than 准备 and 提前 themselves
+    assert rarity("提前准备") == max(rarity("提前"), rarity("准备"))
+    assert rarity("提前准备") < rarity("起草人")
+
+
+@pytest.mark.parametrize("phrase", ["证书编号", "咨询电话"])
+def test_a_rare_phrase_headed_by_a_noun_names_a_thing_and_keeps_its_rarity(phrase):
+    # asking for a certificate's number asks for that thing, which a document states or not
+    assert rarity(phrase) > rarity(phrase[:2]) + 3

@@ -27,6 +27,7 @@ YESNO, QUANTITY, DURATION, LIST, WHICH, DIFFERENCE, HOW, WHY, OTHER = (
 TYPES = (DIFFERENCE, WHY, DURATION, QUANTITY, LIST, WHICH, HOW, YESNO)
 
 # The weight of a word the general dictionary does not know: as rare as the rarest words.
+PHRASE_FREQ_MAX = 5  # a word jieba's dictionary counts this rarely is often a plain phrase (rarity)
 OOV_RARITY = 18.0
 # Words of the project's own domain dictionary get this weight (their dictionary frequency is
 # overwritten by the domain vocabulary, so it says nothing about general Chinese).
@@ -143,7 +144,34 @@ def rarity(word: str) -> float:
         if re.fullmatch(r"[a-z0-9./\-]+", word):
             return DOMAIN_RARITY  # codes and numbers: specific, but not exotic
         return OOV_RARITY
+    if freq <= PHRASE_FREQ_MAX and len(word) >= 3:
+        # jieba's dictionary lists many plain phrases once or twice ("提前准备", "下个月", "证书编号"):
+        # such a phrase is as rare as the rarer of the two common words it is made of
+        split = _common_halves(word)
+        if split:
+            return max(rarity(part) for part in split)
     return math.log(seg.total / freq)
+
+
+def _names_a_thing(word: str) -> bool:
+    from assistant.lang.jieba_dict import dictionary_tag
+
+    return word in _domain_words() or dictionary_tag(word).startswith("n")
+
+
+def _common_halves(word: str) -> tuple[str, str] | None:
+    """A cut of ``word`` into two words of two characters or more, each more common than a
+    listed phrase (or a domain term); the cut whose rarer half is least rare. A phrase headed by
+    a noun ("证书编号", "咨询电话") names a thing of its own and is not cut: asking for it asks
+    for that thing, which a document either states or does not."""
+    seg = _segmenter()
+    cuts = []
+    for i in range(2, len(word) - 1):
+        left, right = word[:i], word[i:]
+        if all(p in _domain_words() or seg.FREQ.get(p, 0) > PHRASE_FREQ_MAX for p in (left, right)) \
+                and not _names_a_thing(right):
+            cuts.append((left, right))
+    return min(cuts, key=lambda c: max(rarity(c[0]), rarity(c[1])), default=None)
 
 
 def dictionary_rarity(word: str) -> float:
