@@ -659,3 +659,32 @@ def test_a_sentence_setting_the_same_event_before_or_after_leads(monkeypatch, qu
     answer, _ = compose_extractive([hit(text)], query_tokens=[], question=analyse(question))
     first = answer.split("。")[0]
     assert (event in first and re.search("之前|以后", first) is not None) == bonus
+
+
+@pytest.mark.parametrize("question,act", [
+    ("验收组挑出毛病了，我们该怎么配合", "配合"),
+    ("遇到客户闹事应该如何应对", "应对"),
+])
+def test_a_sentence_saying_the_act_a_how_question_asks_earns_the_bonus(monkeypatch, question, act):
+    import assistant.pipeline.answer as answer_module
+
+    q = analyse(question)
+    saying = f"企业应当积极{act}，如实说明情况并限期整改。"
+    other = "验收组挑出的毛病和客户闹事的经过都会当场记录在案。"
+
+    def gain(sentence):
+        with_bonus = answer_module._sentence_score(sentence, q, 0, 0)
+        monkeypatch.setattr(answer_module, "HOW_BONUS", 0.0)
+        without = answer_module._sentence_score(sentence, q, 0, 0)
+        monkeypatch.undo()
+        return with_bonus - without
+
+    assert gain(saying) == pytest.approx(answer_module.HOW_BONUS)
+    assert gain(other) == 0
+
+
+@pytest.mark.parametrize("question", ["证书丢了怎么办", "效果怎么样", "这种情况一般怎么处理"])
+def test_a_how_question_without_a_particular_act_asks_for_none(question):
+    from assistant.pipeline.answer import _how_acts
+
+    assert _how_acts(question) == ()

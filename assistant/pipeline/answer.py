@@ -86,6 +86,8 @@ OUTLINE_BONUS = 1.5  # a section's outline, for a question naming the section as
 SAME_QUESTION_BONUS = 1.0  # every sentence of a FAQ answer written for the question asked
 ENUMERATION_PENALTY = 1.5  # a difference question's two things named as items of one enumeration
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
+HOW_BONUS = 1.0  # a sentence saying the act a 怎么 question asks how to do ("怎么配合" -> 应积极配合…)
+HOW_ACT_RARITY = 10.0  # "怎么处理" (9.7), "怎么解决" ask what happens, not for the word; 配合 10.6 is an act
 RELATION_BONUS = 1.0  # a sentence setting the same event before or after ("申请…之前") as the question
 ASKED_BONUS = 1.5  # a sentence naming the kind of thing asked for ("方式" of "用什么方式监督") beside the focus
 OPENER_MAX_CHARS = 12  # a passage's bare yes or no ("是的。") that is put before the lead
@@ -762,6 +764,24 @@ def _asked_acts(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(acts))
 
 
+_HOW = re.compile(r"(?:怎么|怎样|如何|咋)(?:样)?(?:去|来|才能|才|能)?")
+
+
+@lru_cache(maxsize=4096)
+def _how_acts(core: str) -> tuple[str, ...]:
+    """The acts a 怎么 question asks how to do: the verb right after 怎么 / 如何 ("应该怎么配合"
+    -> 配合, "如何应对" -> 应对), folded to its synonym; none for "怎么样" or "怎么回事"."""
+    from assistant.domain.question import rarity
+    from assistant.lang.text import _segmenter, synonym_map
+
+    acts = []
+    for m in _HOW.finditer(core):
+        words = [w for w in _segmenter().lcut(core[m.end():m.end() + 8], HMM=False) if w.strip()]
+        if words and len(words[0]) >= 2 and _dictionary_tag(words[0])[:1] == "v" and rarity(words[0]) >= HOW_ACT_RARITY:
+            acts.append(synonym_map().get(words[0], words[0]))
+    return tuple(dict.fromkeys(acts))
+
+
 def _sentence_score(sentence: str, question, position: int, rank: int, context: str = "",
                     terms: tuple[tuple[str, float], ...] = ()) -> float:
     """How well ``sentence`` answers ``question``: its focus first (said as asked counts more
@@ -833,6 +853,9 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += 1.0
     if _ASKS_WHERE.search(question.core) and _asks_once(question.core) and _PLACE_FORM.search(text):
         score += 1.0  # "去哪查" is answered by the place to look: a website, a platform
+    how = _how_acts(question.core)
+    if how and any(word_in(a, text) for a in how):
+        score += HOW_BONUS
     if _same_relation(question.core, text):
         score += RELATION_BONUS  # "正式申请之前要做什么": "在申请……之前，企业首先要……"
     acts = _asked_acts(question.text)
