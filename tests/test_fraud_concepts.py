@@ -132,6 +132,9 @@ def test_a_drafting_request_is_a_writing_task():
         topic = policy_refusal(q)
         assert topic is not None and topic.name == "writing_tasks", q
     assert policy_refusal("标准的起草单位有哪些") is None
+    # a business that writes programs for others is asking whether it may apply, not for code
+    assert policy_refusal("我们是给人写程序的公司，能申请吗") is None
+    assert policy_refusal("帮我写个脚本算一下得分").name == "writing_tasks"
 
 
 # a legitimate question asked first, on its own, then a fraud request: the first is answered

@@ -551,3 +551,11 @@ def test_a_plain_phrase_listed_rarely_is_as_rare_as_its_rarer_word():
 def test_a_rare_phrase_headed_by_a_noun_names_a_thing_and_keeps_its_rarity(phrase):
     # asking for a certificate's number asks for that thing, which a document states or not
     assert rarity(phrase) > rarity(phrase[:2]) + 3
+
+
+def test_an_a_not_a_question_form_is_no_content_word():
+    assert content_words("修得好不好，算不算，行不行") == []
+
+
+def test_a_verb_with_a_directional_complement_is_as_rare_as_the_verb():
+    assert rarity("卖出去") == rarity("卖出")

@@ -160,6 +160,14 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("涉及项分值是90分，实得分是81分，几星", {"applicable_total": 90, "earned": 81}, (90, "四星级")),
     # round 7: a total of 100 said beside the score is the scale, lost points or not
     ("总分100都涉及，我们得了75分，没有加减分，能过吗", {"total": [100, 75]}, (75, "达标")),
+    # round 8 (like the qa_blind9 first run's, written for this test): the count of a special item
+    # told in one clause and the item in the next; an item said without its count is asked for
+    ("实得93，其中有一项做法很有特色，专家给了特别加分，能到四星吗", {"total": 93, "bonus": 1}, (94, "四星级")),
+    ("实得91，有两处问题，评审组记了特别扣分，还剩几星", {"total": 91, "special_deductions": 2}, (89, "三星级")),
+    ("实得94，评审员说我们可以拿特别加分，能五星吗", {"total": 94}, CONFIRM),
+    ("实得90，听说还要记特别扣分，会掉到几星", {"total": 90}, CONFIRM),
+    ("涉及项60分，实际拿了57分，没有什么特别加分扣分，几星",
+     {"applicable_total": 60, "earned": 57, "special_deductions": 0, "bonus": 0}, (95, "五星级")),
 ]
 
 NOT_SCORE = [
@@ -174,6 +182,10 @@ NOT_SCORE = [
     "我们有一项指标不符合，会扣多少分",
     "满分是100分，多少分是五星",
     "90分和95分加起来是多少",
+    # whether one miss fails the whole review is a rule, not our grade
+    "是不是要每条都达标才能通过？有一条不符合就挂了吗",
+    "有一项不符合会不会直接不通过",
+    "是否所有条款都要符合，一条没做到就一票否决吗",
 ]
 
 

@@ -153,6 +153,9 @@ def rarity(word: str) -> float:
     return math.log(seg.total / freq)
 
 
+_COMPLEMENTS = "来去出上下掉完好到起过住"  # directional and result complements of a verb
+
+
 def _names_a_thing(word: str) -> bool:
     from assistant.lang.jieba_dict import dictionary_tag
 
@@ -165,6 +168,8 @@ def _common_halves(word: str) -> tuple[str, str] | None:
     a noun ("证书编号", "咨询电话") names a thing of its own and is not cut: asking for it asks
     for that thing, which a document either states or does not."""
     seg = _segmenter()
+    if word[-1] in _COMPLEMENTS and seg.FREQ.get(word[:-1], 0) > PHRASE_FREQ_MAX and len(word) == 3:
+        return word[:-1], word[:-1]  # "卖出去": 卖出 with a directional complement
     cuts = []
     for i in range(2, len(word) - 1):
         left, right = word[:i], word[i:]
@@ -210,7 +215,7 @@ def _idioms() -> frozenset[str]:
 def _is_function(word: str) -> bool:
     res = resources()
     return (word in STOPWORDS or word in _function_words() or word in res["question_words"] or word in res["yesno_compounds"]
-            or bool(_PUNCT.match(word))
+            or bool(_PUNCT.match(word)) or bool(_A_NOT_A.fullmatch(word))
             or any(cue in word for cue in res["asking_parts"]) or word[-1] in res["final_particles"]
             or bool(_NUMBER.match(word)) or bool(res["asking_quantity"].match(word)) or (len(word) == 1 and word not in _domain_words()))
 

@@ -103,6 +103,8 @@ _REPORTED_CLAUSE_RE = _pattern("reported_clause")
 _OWN_SCORE_RE = _pattern("own_score")
 _NO_DEDUCTION_RE = _pattern("no_deduction")
 _NO_BONUS_RE = _pattern("no_bonus")
+_DEDUCTION_SAID_RE = _pattern("deduction_said")
+_BONUS_SAID_RE = _pattern("bonus_said")
 _APPLICABLE_RES = _pattern("applicable")
 _RATIO_RE = _pattern("ratio")
 _RATIO_SAMPLE_BEFORE = _pattern("ratio_sample_before")
@@ -114,6 +116,7 @@ _VERB_SCORE_RE = _pattern("verb_score")
 _DE_SCORE_RE = _pattern("de_score")
 _BARE_SCORE_RE = _pattern("bare_score")
 _GRADE_CUE_RE = _pattern("grade_cue")
+_ALL_OR_NOTHING_RE = _pattern("all_or_nothing")
 _BEFORE_FILLER = _WORDS["filler_before"]
 _BEFORE_GUARDS = tuple(_WORDS["before_guards"])
 _LIST_BEFORE_RE = _pattern("list_before")
@@ -372,6 +375,10 @@ def _read_specials(r: _Reader) -> None:
     bonus, spans_b = _count(t, _BONUS_RES, _BONUS_DIST)
     if bonus is None and (m := _NO_BONUS_RE.search(t)):
         bonus, spans_b = 0, [m.span()]
+    if deductions is None and _DEDUCTION_SAID_RE.search(t):
+        r.problems.append("提到了特别扣分，但没有说是几项")
+    if bonus is None and _BONUS_SAID_RE.search(t):
+        r.problems.append("提到了特别加分，但没有说是几项")
     if deductions is not None:
         r.bound.append(Bound("special_deductions", deductions, _join_words(r.text, spans_d)))
     if bonus is not None:
@@ -637,6 +644,8 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
         full_marks = r.full_marks and bool(r.values("excluded") or r.values("applicable_total"))
         if not (unknown_nc and _GRADE_CUE_RE.search(t)) and not full_marks:
             return None
+        if not full_marks and _ALL_OR_NOTHING_RE.search(t):
+            return None  # whether one miss fails the review: the scoring rule, not our grade
     elif not has_score and _RULE_ASK_RE.search(t) and not _OWN_CUE_RE.search(t):
         return None  # "4分指标抽查10份3份不合格扣多少" asks about the rule, not our sheet
     problems = list(r.problems)

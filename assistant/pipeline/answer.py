@@ -349,7 +349,7 @@ _ASKED_ATTRIBUTES = (
      re.compile(r"\d+\s*(个|家|处)\s*(以上)?\s*(服务)?(网点|维修点|服务点|门店)|(网点|维修点|服务点|门店).{0,10}(不少于|至少|以上|达到|不低于)\s*\d+")),
     # a share or a ratio asked for, stated as a percentage or a fraction
     ("比例", re.compile(r"(什么|多少|多大|怎样的?)\s*的?\s*(比例|比率|占比)|(比例|比率|占比|比重|[\u4e00-\u9fff](?<![频效])率)\s*"
-                      r"(大概|大约|约|一般|通常|大致)?\s*(是|为|有)?\s*(多少|多大|几)|百分之几|多少\s*(%|％)"),
+                      r"(大概|大约|约|一般|通常|大致)?\s*(是|为|有)?\s*(多少|多大|多高|多低|几|高不高|大不大)|百分之几|多少\s*(%|％)|几成"),
      re.compile(r"\d+(\.\d+)?\s*(%|％)|百分之|[一二三四五六七八九十\d]+\s*分之|\d+\s*[:：]\s*\d+|比例\s*(为|是)\s*\d")),
     # a year, or a day, asked for: a passage gives one in that form
     ("年份", re.compile(r"哪一年|哪年|什么年份|几几年"), re.compile(_YEAR + r"\s*年|" + _YEAR + r"\s*[-/.]\s*\d{1,2}(?!\d)")),
