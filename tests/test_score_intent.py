@@ -158,13 +158,13 @@ def test_own_score_after_reported_speech_still_counts():
     assert parse_score_question("网上说80分是三星，我们得了85分能拿几星") == {"total": 85}
 
 
-@pytest.mark.parametrize("question, total", [
-    ("咱满分一百的表实得九十六分半，没啥扣分加分，能评几星级", 96.5),
-    ("实得96分半，能评几星", 96.5),
-    ("我们得了八十九分半，离四星还差多少", 89.5),
+@pytest.mark.parametrize("question, total, more", [
+    ("咱满分一百的表实得九十六分半，没啥扣分加分，能评几星级", 96.5, {"bonus": 0}),  # 没啥…加分: none
+    ("实得96分半，能评几星", 96.5, {}),
+    ("我们得了八十九分半，离四星还差多少", 89.5, {}),
 ])
-def test_half_a_point_is_read(question, total):
+def test_half_a_point_is_read(question, total, more):
     """"分半" is half a point: reading 96分半 as 96 would compute from a misread number."""
     from assistant.domain.score_intent import parse_score_question
 
-    assert parse_score_question(question) == {"total": total}
+    assert parse_score_question(question) == {"total": total, **more}
