@@ -559,3 +559,18 @@ def test_an_a_not_a_question_form_is_no_content_word():
 
 def test_a_verb_with_a_directional_complement_is_as_rare_as_the_verb():
     assert rarity("卖出去") == rarity("卖出")
+
+
+@pytest.mark.parametrize("question,numeral", [
+    ("公司才二十来个人，规模这么小能办吗", "二十"),
+    ("我们有十几个网点，都要评吗", "十几"),
+])
+def test_a_chinese_numeral_is_no_content_word_like_a_digit(question, numeral):
+    words = content_words(question)
+    assert numeral not in words and not any(w.startswith(numeral) for w in words)
+    assert analyse(question).focus[0] != numeral
+
+
+def test_a_locative_is_no_content_word():
+    assert "上面" not in content_words("证书上面都印了哪些内容")
+    assert analyse("证书上面都印了哪些内容").focus[0] == "证书"

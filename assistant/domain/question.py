@@ -41,7 +41,7 @@ KB_WORD_SPECIFIC = 12.0  # one such word is enough; below it, two are needed
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSE = re.compile(r"[，,、：:…~～]+|\.{3,}")
 _PUNCT = re.compile(r"^[\W_]+$")
-_NUMBER = re.compile(r"^[\d.%％]+$")
+_NUMBER = re.compile(r"^(?:[\d.%％]+|[零〇一二两三四五六七八九十百千万]+[来多几]?)$")  # 20, 二十, 十几, 三十来
 _NEGATION_END = re.compile(r"(?:不|没|没有|否)\s*[？?]?\s*$")
 # a question word of any kind (what, who, which, where, when, how, why, how many): a question
 # without one that ends in ？ asks yes or no
@@ -189,13 +189,13 @@ def dictionary_rarity(word: str) -> float:
 
 
 # jieba's dictionary tags for words that only join, mark or colour a clause (conjunctions,
-# particles, modal particles, interjections): "还要", "而且", "而已" name nothing; prepositions stay
-# ("通过" is one, and names passing here)
-FUNCTION_TAGS = ("c", "u", "uj", "ul", "uz", "uv", "ud", "ug", "y", "e")
+# particles, modal particles, interjections, locatives): "还要", "而且", "而已", "上面" name nothing;
+# prepositions stay ("通过" is one, and names passing here)
+FUNCTION_TAGS = ("c", "u", "uj", "ul", "uz", "uv", "ud", "ug", "y", "e", "f")
 # ...but these, tagged so, also name a bound ("范围以外"), a verdict ("过不过" cuts as 过 / 不过) or
 # timeliness ("及时响应")
+FUNCTION_TAG_KEEP = frozenset({"以外", "以内", "以上", "以下", "不过", "及时"})
 IDIOM_TAGS = ("i", "l")  # idioms and set phrases
-FUNCTION_TAG_KEEP = frozenset({"以外", "以内", "不过", "及时"})
 
 
 @lru_cache(maxsize=1)
