@@ -282,6 +282,8 @@ class Assistant:
 
         if self.retriever is None:
             return False
+        if self.retriever.lexical.names_label(to_search_text(question)):
+            return True  # it names a list item's label of the documents ("服务规范这条…")
         words = [w for w in content_words(question) if rarity(w) >= KB_WORD_RARITY]
         known = self.retriever.lexical.known(words)
         # one specific word (服务规范), or two ordinary ones (评价 + 层次): "推荐" alone is not enough

@@ -435,3 +435,44 @@ def test_everyday_words_for_a_kind_of_business_find_the_documents_term(settings,
     answer = Assistant(settings).ask(question)
     assert not answer.abstained
     assert term in answer.answer.split("。")[0]
+
+
+_LABELLED = """
+## 服务执行
+
+1. 服务规范：维修人员上门须穿工装、出示工牌，使用文明用语。
+2. 响应时效：接到报修后两小时内联系用户。
+
+""" + "\n\n".join(f"## 第{n}片区\n\n" + f"第{n}片区设服务站，站长负责排班、备件调拨和夜间值守。" * 12
+                  for n in "一二三四")
+
+
+def test_list_item_labels_are_read_at_ingest():
+    from ingest.pipeline import item_labels
+
+    assert item_labels(_LABELLED.split("## 第一")[0]) == ["服务规范", "响应时效"]
+    # a lead-in to a list, an example or a Q&A label names nothing
+    assert item_labels("具体要求如下：见下表\n例如：某企业\n问：能申请吗\n答：可以") == []
+
+
+def test_a_question_naming_a_list_items_label_is_in_the_documents_domain(settings, tmp_path):
+    from assistant.core import Assistant
+
+    _retriever_over(settings, tmp_path, _LABELLED)
+    assistant = Assistant(settings)
+    assert len(assistant.retriever.lexical.ids) >= 3 and assistant.retriever.lexical.labels
+    assert assistant.retriever.lexical.names_label("服务规范这条具体规范什么")
+    answer = assistant.ask("服务规范这条具体是要规范什么")
+    assert not answer.abstained and "工装" in answer.answer
+    assert assistant.ask("这条路怎么走").abstained
+
+
+def test_labels_survive_the_cache():
+    index = LexicalIndex.build([("a", {"tokens": "服务 规范", "labels": "服务规范|响应时效"}),
+                                ("b", {"tokens": "网点"})])
+    arrays, meta = index._to_plain()
+    again = LexicalIndex._from_plain(arrays, meta, None)
+    assert again.labels == index.labels == {"服务规范": [0], "响应时效": [0]}
+    meta["labels"] = {"服务规范": [5]}  # a position outside the index
+    with pytest.raises(ValueError):
+        LexicalIndex._from_plain(arrays, meta, None)

@@ -24,7 +24,7 @@ import numpy as np
 
 from assistant.lang.text import to_search_text, tokenize
 
-CACHE_FORMAT = 10
+CACHE_FORMAT = 11
 # Chunk embeddings are kept in memory (and in the cache) for exact dense search up to this many
 # floats (about 80 MB); a larger knowledge base is searched through Chroma's own index.
 DENSE_IN_MEMORY_MAX_FLOATS = 20_000_000
@@ -33,6 +33,7 @@ _NUMBER_RUN = re.compile(r"(?<![\d.])\d+(?:\.\d+)*(?![\d.])")
 _ARTICLE = re.compile(r"(?<![\d.])第[零〇一二两三四五六七八九十百千\d]+条(?![\d.])")
 
 
+LABEL_MIN = 4  # characters of a list item's label a question must say whole (names_label)
 HEADING_NAME_MIN = 3  # characters; a shorter heading name ("费用") is said in passing too often
 # numbering before a heading ("一、", "（四）", "5.", "第二章"), and a remark in brackets after it
 _HEADING_NUMBER = re.compile(r"^\s*(?:第[零〇一二两三四五六七八九十百\d]+[章节条部分]+|[(（\[【]?\s*[零〇一二两三四五六七八九十\d]{1,3}\s*[)）\]】、.．:：]+)\s*")
@@ -205,6 +206,9 @@ class LexicalIndex:
     # own -> the passages under it, in document order ("……的注意事项" -> its (一), (二), …)
     sections: dict[str, list[int]] = field(default_factory=dict)
     by_name_only: frozenset[str] = frozenset()  # sections named only by their whole name
+    # the labels a passage's list items open with ("1. 服务规范：…" -> 服务规范) -> its positions:
+    # a question naming one names something of the documents (``names_label``)
+    labels: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, records: Iterable[tuple[str, dict]]) -> "LexicalIndex":
@@ -219,6 +223,7 @@ class LexicalIndex:
         df: Counter = Counter()
         vocab: dict[str, str] = {}
         under: dict[str, list[tuple[str, int, int]]] = {}
+        labels: dict[str, list[int]] = {}
 
         def words(text: str) -> list[str]:
             return [vocab.setdefault(t, t) for t in text.split()]
@@ -238,6 +243,9 @@ class LexicalIndex:
                 if str(phrasing).strip():
                     phrase_owner.append(pos)
                     phrase_texts.append(to_search_text(str(phrasing)))
+            for label in str(meta.get("labels", "")).split("|"):
+                if label.strip():
+                    labels.setdefault(to_search_text(label.strip()), []).append(pos)
             for key in ("clause", "article"):
                 if meta.get(key):
                     locators.setdefault(to_search_text(str(meta[key])), []).append(pos)
@@ -260,7 +268,7 @@ class LexicalIndex:
         return cls(ids=ids, bm25=corpus.bm25() if corpus.docs else None, doc_types=doc_types, q_owner=q_owner,
                    q_tokens=q_tokens, q_bm25=_bm25(q_tokens) if q_tokens else None, df=df,
                    phrase_owner=phrase_owner, phrase_texts=phrase_texts, locators=locators, sections=sections,
-                   by_name_only=frozenset(by_name_only))
+                   by_name_only=frozenset(by_name_only), labels=labels)
 
     @classmethod
     def from_store(cls, store, cache_dir: Path | None = None, embedder=None) -> "LexicalIndex":
@@ -311,7 +319,8 @@ class LexicalIndex:
     def _to_plain(self) -> tuple[dict[str, np.ndarray], dict]:
         arrays: dict[str, np.ndarray] = {}
         meta: dict = {"ids": self.ids, "doc_types": self.doc_types, "phrase_texts": self.phrase_texts,
-                      "df": dict(self.df), "sections": self.sections, "by_name_only": sorted(self.by_name_only)}
+                      "df": dict(self.df), "sections": self.sections, "by_name_only": sorted(self.by_name_only),
+                      "labels": self.labels}
         for name, bm in (("bm25", self.bm25), ("q", self.q_bm25)):
             if bm is None:
                 continue
@@ -412,6 +421,10 @@ class LexicalIndex:
         if not isinstance(sections, dict) or not all(
                 isinstance(v, list) and all(isinstance(p, int) and 0 <= p < n for p in v) for v in sections.values()):
             raise ValueError("sections")
+        labels = meta["labels"]
+        if not isinstance(labels, dict) or not all(
+                isinstance(v, list) and all(isinstance(p, int) and 0 <= p < n for p in v) for v in labels.values()):
+            raise ValueError("labels")
         by_name_only = meta.get("by_name_only", [])
         if not isinstance(by_name_only, list) or not all(isinstance(x, str) and x in sections for x in by_name_only):
             raise ValueError("by_name_only")
@@ -430,7 +443,7 @@ class LexicalIndex:
                    q_bm25=bm25_from("q", len(q_tokens)), df=df, phrase_owner=phrase_owner,
                    phrase_texts=phrase_texts, locators=locators, phrase_vectors=vectors,
                    chunk_vectors=chunk_vectors, sections={str(k): v for k, v in sections.items()},
-                   by_name_only=frozenset(by_name_only))
+                   by_name_only=frozenset(by_name_only), labels={str(k): v for k, v in labels.items()})
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -537,6 +550,12 @@ class LexicalIndex:
         ranked = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
         return [(self.ids[pos], 1.0) for pos, _ in ranked]
 
+    def names_label(self, search_text: str) -> bool:
+        """Whether the query names a distinctive label of a list item of the documents ("服务规范这条
+        具体规范什么"): a user's documents define their domain by their own terms too."""
+        return any(len(label) >= LABEL_MIN and label in search_text and self._distinctive(label)
+                   for label in self.labels)
+
     def _distinctive(self, name: str) -> bool:
         half = len(self.ids) / 2
         return any(0 < self.df[t] < half for t in tokenize(name, normalised=True))
@@ -550,6 +569,7 @@ class LexicalIndex:
             name = heading_name(text)
             if len(name) >= HEADING_NAME_MIN:
                 names.setdefault(name, set()).add(pos)
+
         out: dict[str, list[tuple[str, list[int]]]] = {}
         for name, positions in names.items():
             out.setdefault(name[:2], []).append((name, sorted(positions)))
