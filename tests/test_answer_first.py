@@ -688,3 +688,13 @@ def test_a_how_question_without_a_particular_act_asks_for_none(question):
     from assistant.pipeline.answer import _how_acts
 
     assert _how_acts(question) == ()
+
+
+def test_a_sentence_naming_a_law_by_its_title_or_article_answers_which_law():
+    import assistant.pipeline.answer as answer_module
+
+    q = analyse("认证分这几类，是依据哪个法规规定的？")
+    titled = "《中华人民共和国认证认可条例》第十七条规定，认证分为产品、服务、管理体系三类。"
+    plain = "认证分为产品、服务、管理体系三类，三者平行并列。"
+    score = answer_module._sentence_score
+    assert score(titled, q, 0, 0) - score(plain, q, 0, 0) >= answer_module.ASKED_BONUS

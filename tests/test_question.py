@@ -574,3 +574,8 @@ def test_a_chinese_numeral_is_no_content_word_like_a_digit(question, numeral):
 def test_a_locative_is_no_content_word():
     assert "上面" not in content_words("证书上面都印了哪些内容")
     assert analyse("证书上面都印了哪些内容").focus[0] == "证书"
+
+
+def test_which_law_asks_which_one_and_names_the_kind():
+    q = analyse("售后服务认证的法律依据是哪部条例、第几条？")
+    assert q.qtype == "哪个" and q.asked[0] == "条例"

@@ -423,7 +423,7 @@ def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
 # the kind asked for ("属于啥类别"): the thing whose kind is asked is the focus, not the word 类别
 _KIND_WORDS = frozenset({"类型", "类别", "种类", "性质"})
 _ASKED = re.compile(r"什么|甚么|啥|哪些|哪几|何种|哪")
-_MEASURE = frozenset("种个类项条些家位份张部样的")
+_MEASURE = frozenset("种个类项条些家位份张部样的本")
 # what a wh-word is followed by but does not ask for: time and manner have their own forms
 _NOT_ASKED = frozenset({"时候", "时间", "意思", "东西", "情况", "地方", "问题", "样子", "回事", "程度"})
 

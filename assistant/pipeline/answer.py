@@ -830,6 +830,9 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         # "监督管理的方式主要包括…" answers "用什么方式监督": the kind of thing asked for, said of
         # what it is asked of
         score += ASKED_BONUS
+    elif kind in _DOCUMENT_KINDS and _DOCUMENT_NAMED.search(text) and (not of or word_in(of, text)):
+        # "是哪部法规规定的": a sentence naming a law or a document by its title or article answers
+        score += ASKED_BONUS
     types, asks_date, asks_code = asked_forms(question.text)
     if _fits(text, question.qtype) or any(_fits(text, t) for t in types if t != question.qtype):
         score += 0.75
@@ -874,6 +877,10 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     return score - POSITION_PENALTY * position - RANK_PENALTY * rank
 
 
+# a law, regulation or document asked for by its kind ("哪部法规", "哪个文件", "哪一条"), and its title
+# or article said ("《中华人民共和国认证认可条例》", "第十七条", "国发〔2014〕26号")
+_DOCUMENT_KINDS = frozenset({"法规", "法律", "条例", "文件", "政策", "规定", "法条", "条款", "依据", "法律依据"})
+_DOCUMENT_NAMED = re.compile(r"《[^》]{2,40}》|第[一二三四五六七八九十百\d]+条|[〔\[]\d{4}[〕\]]\s*\d+\s*号")
 _RELATION = re.compile(r"([\u4e00-\u9fff]{2,8}?)(之前|以前|之后|以后)")
 
 
