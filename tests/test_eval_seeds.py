@@ -35,7 +35,8 @@ def seeds_result(seeds_kb):
     return run_eval(seeds_kb, SEEDS_QA, baseline=False, docs=[SEEDS])
 
 
-@pytest.mark.parametrize("qa_set", ["qa_seeds_blind", "qa_seeds_blind2", "qa_seeds_blind3", "qa_seeds_blind4", "qa_seeds_blind5"])
+@pytest.mark.parametrize("qa_set", ["qa_seeds_blind", "qa_seeds_blind2", "qa_seeds_blind3", "qa_seeds_blind4", "qa_seeds_blind5",
+                                    "qa_seeds_blind6", "qa_seeds_blind7"])
 def test_blind_seeds_set_meets_its_floors(seeds_kb, qa_set):
     """The blind seeds sets (written from the seed pages alone, first runs in eval/BLIND.md)."""
     from eval.harness import run_eval
