@@ -18,6 +18,7 @@ from assistant.factory import Components, build_components, build_llm_agent
 from assistant.domain.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
 from assistant.errors import UserError
 from assistant.domain.followup import resolve_followup
+from assistant.domain.question import drop_reporting_frame
 from assistant.index.lexical import LexicalIndex
 from assistant.pipeline.retrieval import Retrieval, Retriever
 from assistant.domain.scope import FRAUD_TOPIC, in_domain, out_of_scope, topic_yields
@@ -169,6 +170,7 @@ class Assistant:
             return text, history, notices, "", Answer(question="", answer=EMPTY_TEXT, abstained=True)
         text, slips = correct_question(text)  # "认证机购" -> 认证机构: a typo must not lose the passages
         notices += [f"已按“{meant}”理解问题中的“{typed}”" for typed, meant in slips]
+        text = drop_reporting_frame(text)  # "客户问我：…": who passed the question on is not asked
         resolved = resolve_followup(text, history, len(tokenize(text)))
         return text, history, notices, resolved, \
             loop.curated(self, text, resolved) or self._refuse_out_of_scope(text, resolved)

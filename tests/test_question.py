@@ -579,3 +579,29 @@ def test_a_locative_is_no_content_word():
 def test_which_law_asks_which_one_and_names_the_kind():
     q = analyse("售后服务认证的法律依据是哪部条例、第几条？")
     assert q.qtype == "哪个" and q.asked[0] == "条例"
+
+
+@pytest.mark.parametrize("question,asked", [
+    ("客户问我:CNCA到底是个啥单位?", "CNCA到底是个啥单位?"),
+    ("客户问我这个跟ISO9001到底有啥不一样", "这个跟ISO9001到底有啥不一样"),
+    ("老板让我问问，评审要几天", "评审要几天"),
+    ("有客户问：证书能用几年", "证书能用几年"),
+    ("客户问售后服务认证有什么用", "售后服务认证有什么用"),
+])
+def test_who_passed_the_question_on_is_told_not_asked(question, asked):
+    from assistant.domain.question import drop_reporting_frame
+
+    assert drop_reporting_frame(question) == asked
+
+
+@pytest.mark.parametrize("question", ["客户问我们要售后服务认证证书，怎么办", "客户投诉怎么处理", "客户问："])
+def test_a_customer_in_the_question_itself_stays(question):
+    from assistant.domain.question import drop_reporting_frame
+
+    assert drop_reporting_frame(question) == question
+
+
+def test_a_reported_question_is_answered_as_the_question_itself(assistant):
+    plain = assistant.ask("售后服务认证证书有效期几年？")
+    reported = assistant.ask("客户问我：售后服务认证证书有效期几年？")
+    assert reported.answer == plain.answer and not reported.abstained

@@ -370,6 +370,22 @@ def _phrase(clause: str, word: str) -> str:
 _SOME = re.compile(r"有(?:好)?几")  # "有几条…", "有好几个…": a statement of quantity, not a question
 
 
+# who passed the question on ("客户问我：…", "老板让我问问，…"): the frame is told, what follows is asked
+_REPORTING_FRAME = re.compile(
+    r"^\s*(?:我的|我们的|有个|有位|一个|有)?(?:客户|顾客|老板|领导|经理|同事|朋友|甲方|对方|有人|他们|人家|老总|上级)"
+    r"(?:刚才|刚刚|一直|又|老是|总是|今天|昨天)?"
+    r"(?:问我(?!们)|问了我|让我问问?|叫我问问?|想问问?|想知道|问)(?:一下|一句|个问题)?\s*(?:[:：,，]\s*|(?=这|那|售后|认证|证书|评审))")
+
+
+def drop_reporting_frame(text: str) -> str:
+    """``text`` without a frame saying who passed the question on ("客户问我：CNCA是个啥单位" ->
+    "CNCA是个啥单位"): the frame's words (客户) are not what is asked. Unchanged when nothing
+    would be left."""
+    m = _REPORTING_FRAME.match(text or "")
+    rest = text[m.end():] if m else text
+    return rest if m and len(rest.strip(" ，,。:：？?")) >= 2 else text
+
+
 def asking_clause(core: str) -> str:
     """The clause of the asking sentence that carries the question word (the last one with a
     type cue; else the last clause): "集团在成都有分公司，…，能用分公司的名义去报吗" -> its
