@@ -476,3 +476,10 @@ def test_labels_survive_the_cache():
     meta["labels"] = {"服务规范": [5]}  # a position outside the index
     with pytest.raises(ValueError):
         LexicalIndex._from_plain(arrays, meta, None)
+
+
+def test_the_yearly_surveillance_in_everyday_words_is_the_surveillance_audit():
+    from assistant.lang.text import synonym_map
+
+    for said in ("年度监督", "例行监督", "年度监督审核"):
+        assert synonym_map()[said] == "监督审核"
