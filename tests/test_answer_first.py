@@ -697,4 +697,21 @@ def test_a_sentence_naming_a_law_by_its_title_or_article_answers_which_law():
     titled = "《中华人民共和国认证认可条例》第十七条规定，认证分为产品、服务、管理体系三类。"
     plain = "认证分为产品、服务、管理体系三类，三者平行并列。"
     score = answer_module._sentence_score
-    assert score(titled, q, 0, 0) - score(plain, q, 0, 0) >= answer_module.ASKED_BONUS
+    assert score(titled, q, 0, 0) - score(plain, q, 0, 0) >= answer_module.ASKED_BONUS - 1e-9
+
+
+@pytest.mark.parametrize("line,furniture", [
+    ("售后服务认证证书办理全攻略：权威机构与详细流程", True),  # a headline and its subtitle
+    ("深度解读售后服务认证标准：提升企业服务质量的关键指引", True),
+    ("响应承诺：四小时内上门", False),  # a fact set out as name: value
+    ("城市：广州 | 响应承诺：四小时内上门", False),
+])
+def test_a_pages_headline_is_furniture_a_fact_by_name_is_not(line, furniture):
+    from assistant.pipeline.answer import _is_furniture
+
+    assert _is_furniture(line, Hit("c", line, {"title": "某页面"})) == furniture
+
+
+def test_a_seed_pages_headline_never_reaches_the_answer(seeds_assistant):
+    answer = seeds_assistant.ask("售后服务认证证书去哪儿办？")
+    assert "全攻略" not in answer.answer and "深度解读" not in answer.answer

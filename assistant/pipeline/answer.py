@@ -526,6 +526,8 @@ _ITEM_MARK = re.compile(rf"^\s*(?:[（(]\s*\d{{1,3}}\s*[)）]|\d{{1,3}}\s*[、.�
 _UNPUNCTUATED_STATEMENT = re.compile(r"[\u4e00-\u9fff]{2,}(?:为|是|须|需要|应当|应|可以|不得|不能|不需要|每年|每季度|由)"
                                      r"[\u4e00-\u9fff\d]{2,}")
 # "证书有效期：三年", a table row "等级：达标 | 分数：70分": a name, a colon and its value
+# words a web page's headline is made of, never a statement's ("全攻略", "深度解读", "一文读懂")
+_TITLE_WORDS = re.compile(r"攻略|指南|指引|全解|详解|解读|一文|必看|汇总|大全|须知|干货|揭秘|盘点|速览|科普")
 _KEY_VALUE = re.compile(r"^[^:：|｜]{1,24}[:：]\s*[^\s:：|｜][^:：]*(?:\s*[|｜]\s*[^:：|｜]{1,24}[:：]\s*\S.*)*$")
 
 
@@ -540,6 +542,8 @@ def _is_furniture(line: str, hit: Hit) -> bool:
         return True
     if _ITEM_MARK.match(s) and len(_ENUM.sub("", s).strip()) >= 2:
         return False  # an item of a list set out one a line, without punctuation ("1. 营业执照副本复印件")
+    if s[-1] not in _TERMINAL and _TITLE_WORDS.search(s):
+        return True  # a page's title and subtitle ("……办理全攻略：权威机构与详细流程", "深度解读……：……指引")
     if _KEY_VALUE.match(s):
         return False  # a fact set out as "名称：值", a table row included ("等级：达标 | 分数：70分")
     if s[-1] not in _TERMINAL + "：:" and len(s) <= 40 \
