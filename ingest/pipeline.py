@@ -7,7 +7,6 @@ failure inside a document leaves that document's previous version searchable.
 from __future__ import annotations
 
 import hashlib
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
-from assistant.lang.text import DOMAIN_DICT, STOPWORDS_FILE, SYNONYMS, tokenize
+from assistant.lang.text import DOMAIN_DICT, STOPWORDS_FILE, SYNONYMS, item_labels, tokenize
 from ingest.chunking import chunk_document
 from ingest.loaders import iter_files, load_document, skipped_files
 from assistant.errors import IngestError
@@ -117,22 +116,6 @@ def chunk_record(chunk: Chunk) -> dict:
     return meta
 
 
-# a list item that names what it is about before a colon ("1. 服务规范：售后服务人员…", "- 响应时限: …"):
-# the label is a name of the passage, as a heading is. A lead-in to what follows ("具体要求如下：")
-# or an example ("例如：") names nothing.
-_ITEM_LABEL = re.compile(r"^\s*(?:[（(]?\s*[一二三四五六七八九十\d]{1,3}\s*[)）、.．]\s*|[-•·*●■▪◆]\s*)?"
-                         r"([\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9]{2,9})\s*[:：](?=\s*\S)", re.MULTILINE)
-_NOT_A_LABEL = re.compile(r"如下|以下|包括|包含|例如|比如|注意|说明|备注|原文|问|答|是|为|有$")
-
-
-def item_labels(text: str) -> list[str]:
-    """The labels ``text``'s list items open with, once each, in order."""
-    out: list[str] = []
-    for m in _ITEM_LABEL.finditer(text or ""):
-        label = m.group(1)
-        if not _NOT_A_LABEL.search(label) and label not in out:
-            out.append(label)
-    return out
 
 
 UPLOAD_PREFIX = "upload/"

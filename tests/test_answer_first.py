@@ -715,3 +715,21 @@ def test_a_pages_headline_is_furniture_a_fact_by_name_is_not(line, furniture):
 def test_a_seed_pages_headline_never_reaches_the_answer(seeds_assistant):
     answer = seeds_assistant.ask("售后服务认证证书去哪儿办？")
     assert "全攻略" not in answer.answer and "深度解读" not in answer.answer
+
+
+_LIST_PASSAGE = ("（一）网点条件（基础）\n1. 场地要求：服务网点须有固定场所，面积满足维修需要。\n"
+                 "1. 人员配备：每个网点配备两名以上持证技师。\n1. 备件储备：常用备件库存不少于一个月用量。")
+
+
+def test_a_list_asked_of_a_headed_passage_leads_with_its_item_labels():
+    h = hit(_LIST_PASSAGE, heading_path="二、评价指标 > （一）网点条件（基础）")
+    text, cites = compose_extractive([h], question=analyse("网点条件这一层具体考哪几样？"))
+    assert first_sentence(text).startswith("网点条件：场地要求；人员配备；备件储备")
+    assert cites and cites[0].chunk_id == h.chunk_id
+
+
+@pytest.mark.parametrize("question", ["网点条件里的人员配备要求什么", "网点条件是不是必须满足"])
+def test_no_item_outline_when_one_item_is_asked_or_no_list_is(question):
+    h = hit(_LIST_PASSAGE, heading_path="二、评价指标 > （一）网点条件（基础）")
+    text, _ = compose_extractive([h], question=analyse(question))
+    assert "场地要求；人员配备" not in text

@@ -298,3 +298,21 @@ def decode_text(raw: bytes) -> str | None:
         except UnicodeDecodeError:
             continue
     return None
+
+
+# a list item that names what it is about before a colon ("1. 服务规范：售后服务人员…", "- 响应时限: …"):
+# the label is a name of the passage, as a heading is. A lead-in to what follows ("具体要求如下：")
+# or an example ("例如：") names nothing.
+_ITEM_LABEL = re.compile(r"^\s*(?:[（(]?\s*[一二三四五六七八九十\d]{1,3}\s*[)）、.．]\s*|[-•·*●■▪◆]\s*)?"
+                         r"([\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9]{2,9})\s*[:：](?=\s*\S)", re.MULTILINE)
+_NOT_A_LABEL = re.compile(r"如下|以下|包括|包含|例如|比如|注意|说明|备注|原文|问|答|是|为|有$")
+
+
+def item_labels(text: str) -> list[str]:
+    """The labels ``text``'s list items open with, once each, in order."""
+    out: list[str] = []
+    for m in _ITEM_LABEL.finditer(text or ""):
+        label = m.group(1)
+        if not _NOT_A_LABEL.search(label) and label not in out:
+            out.append(label)
+    return out

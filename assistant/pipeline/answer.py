@@ -957,6 +957,30 @@ def _asks_the_same(hit: Hit, question) -> bool:
     return bool(faq and words) and all(word_in(w, faq) for w in words)
 
 
+ITEM_OUTLINE_MIN = 3  # labelled items a passage lists before its labels lead a list answer
+
+
+def _item_outline(hit: Hit, question) -> str:
+    """"<heading>：<label>；<label>；<label>。" for a passage whose own heading names what the
+    question asks a list of and whose items open with their labels ("1. 服务文化：…"), in the
+    document's words and order; "" when the question names one of the items (it asks about that
+    one) or the passage is no such list."""
+    from assistant.index.lexical import heading_name
+    from assistant.lang.text import item_labels
+
+    if hit.meta.get("question") or not question.focus:
+        return ""
+    labels = item_labels(hit.text)
+    heading = heading_name(str(hit.meta.get("heading_path", "")).split(" > ")[-1])
+    if len(labels) < ITEM_OUTLINE_MIN or not heading:
+        return ""
+    named = _norm(heading)
+    if not (word_in(question.focus[0], named) or (len(named) >= 3 and named in _norm(question.text))) \
+            or any(_norm(label) in _norm(question.text) for label in labels):
+        return ""
+    return f"{heading}：{'；'.join(labels)}。"
+
+
 def _context_of(hit: Hit) -> str:
     """The passage's heading path and FAQ question, normalised: what its sentences are about."""
     return _norm(" ".join(str(hit.meta.get(k, "") or "") for k in ("heading_path", "question")))
@@ -1193,6 +1217,11 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         verdict = lead_sentences[0]
     lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix) - len(verdict))
     lead = prefix + lead
+    # a list asked for of a passage whose heading names it and whose items open with their labels
+    # ("企业内部条件考哪几样" -> "企业内部条件：服务文化；人员配置；资源保障。"): the labels first
+    outline = _item_outline(lead_hit, question) if asks_list and not prefix and not verdict else ""
+    if outline:
+        verdict = outline
     main, used = [verdict] * bool(verdict) + [lead] + ([rest] if rest else []), len(verdict) + len(lead) + len(rest)
     head = len(main)  # the verdict and the lead: what a compound question's further answers follow
     # then its neighbours: the sentences after it (a list's other items, what a definition
