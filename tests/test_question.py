@@ -605,3 +605,12 @@ def test_a_reported_question_is_answered_as_the_question_itself(assistant):
     plain = assistant.ask("售后服务认证证书有效期几年？")
     reported = assistant.ask("客户问我：售后服务认证证书有效期几年？")
     assert reported.answer == plain.answer and not reported.abstained
+
+
+@pytest.mark.parametrize("question", ["客户跟进这个层次主要考察什么内容", "现场评审主要看些什么", "服务执行这层考些什么"])
+def test_what_a_part_of_the_review_looks_at_asks_which_ones(question):
+    assert analyse(question).qtype == "哪些"
+
+
+def test_what_a_certificate_says_is_no_list_question():
+    assert analyse("最后发的证书上面都写些什么内容？").qtype != "哪些"
