@@ -301,9 +301,26 @@ def score_exact_match(tool_calls: Sequence[Any] | None, expected_score: float | 
             return False
         if not math.isfinite(got) or abs(got - float(expected_score)) > SCORE_TOL:
             return False
-    if expected_grade is not None and normalise(str(result.get("grade", ""))) != normalise(expected_grade):
+    if expected_grade is not None and grade_name(str(result.get("grade", ""))) != grade_name(expected_grade):
         return False
     return True
+
+
+# the failing grade by the names a QA list may give it (the tool names it 不通过)
+_FAIL_NAMES = ("不通过", "不达标", "未达标", "没达标", "没有达标", "未通过", "没通过", "不合格")
+
+
+def grade_name(label: str) -> str:
+    """A grade's canonical name: "三星" and "三星级" are one grade, "不达标" and "不通过" another."""
+    from assistant.domain.grades import FAIL_GRADE, GRADE_ALIASES
+
+    text = normalise(label)
+    if text in _FAIL_NAMES:
+        return FAIL_GRADE
+    for name, aliases in GRADE_ALIASES.items():
+        if text == name or text in aliases:
+            return name
+    return text
 
 
 def is_score_item(item: Mapping[str, Any]) -> bool:

@@ -372,3 +372,13 @@ def test_a_key_word_said_only_as_the_end_of_a_longer_term_is_not_said():
     assert not says(normalise("大力发展专业维护维修服务"), "维修") and says(normalise("负责维修和保养"), "维修")
     assert key_fact_early("售后服务认证的范围……" + "。" * 200 + "属于服务认证", [["服务认证"]]) is False
     assert says("abc", "") is False
+
+
+def test_a_grade_is_judged_by_its_meaning_not_its_letters():
+    from eval.metrics import grade_name, score_exact_match
+
+    assert grade_name("不达标") == grade_name("不通过") == grade_name("未达标")
+    assert grade_name("三星") == grade_name("三星级") != grade_name("四星级")
+    calls = [{"name": "calculate_grade", "result": {"score": 69, "grade": "不通过"}}]
+    assert score_exact_match(calls, 69, "不达标")
+    assert not score_exact_match(calls, 69, "达标")

@@ -168,6 +168,9 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("实得90，听说还要记特别扣分，会掉到几星", {"total": 90}, CONFIRM),
     ("涉及项60分，实际拿了57分，没有什么特别加分扣分，几星",
      {"applicable_total": 60, "earned": 57, "special_deductions": 0, "bonus": 0}, (95, "五星级")),
+    # a bare score asked whether it passes or which band it falls in
+    ("73分能过吗，算哪一档", {"total": 73}, (73, "达标")),
+    ("86分过不过得了三星", {"total": 86}, (86, "三星级")),
 ]
 
 NOT_SCORE = [
