@@ -226,7 +226,7 @@ class Assistant:
         core = find_core(normalised)
         told = sentences(normalised)
         further = [s for i, s in enumerate(told)  # asked with a ？, or the last one, left without
-                   if (s.endswith(("？", "?")) or i == len(told) - 1) and s not in core
+                   if (s.endswith(("？", "?")) or i == len(told) - 1) and s not in core and core not in s
                    and question_type(s) != OTHER]
         asked = [core if content_words(core) else None, *further]
         topic = next(filter(None, (out_of_scope(normalised, asking=a) for a in asked)), None)

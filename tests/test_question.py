@@ -614,3 +614,15 @@ def test_what_a_part_of_the_review_looks_at_asks_which_ones(question):
 
 def test_what_a_certificate_says_is_no_list_question():
     assert analyse("最后发的证书上面都写些什么内容？").qtype != "哪些"
+
+
+def test_a_question_after_a_look_up_frame_is_the_core():
+    story = ("我们是做软件开发的小公司。最近投一个政府项目，标书里提到有售后服务认证可以加分，"
+             "老板让我查一下：我们这种纯软件服务的公司在不在这个标准的适用范围里？")
+    assert find_core(story) == "我们这种纯软件服务的公司在不在这个标准的适用范围里?"
+
+
+def test_the_story_before_a_look_up_frame_names_no_gap_the_question_asks(assistant):
+    story = ("我们是做软件开发的小公司，没有硬件产品。最近投一个政府项目，标书里提到有售后服务认证可以加分，"
+             "老板让我查一下：我们这种纯软件服务的公司在不在这个标准的适用范围里？")
+    assert not assistant.ask(story).abstained

@@ -293,7 +293,20 @@ def find_core(text: str) -> str:
     first = last
     while first - 1 in asks:
         first -= 1
-    return "".join(told[first:last + 1])
+    return _after_frame("".join(told[first:last + 1]))
+
+
+# "……，老板让我查一下：我们这种公司在不在适用范围里？": what follows a request to look something up
+_FRAME_COLON = re.compile(r"(?:问|查|想知道|确认|打听|了解)(?:一下|下|问|清楚)?\s*[:：]\s*")
+
+
+def _after_frame(core: str) -> str:
+    """``core`` from the question a frame ending in a colon introduces, when there is one."""
+    m = None
+    for m in _FRAME_COLON.finditer(core):
+        pass
+    rest = core[m.end():] if m else ""
+    return rest if len(rest) >= 4 and question_type(rest) != OTHER else core
 
 
 def _constraints(core: str, story: str, focus: tuple[str, ...]) -> tuple[str, ...]:
