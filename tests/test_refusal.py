@@ -543,3 +543,19 @@ def test_looking_at_a_certificate_is_not_waiting_for_one():
     assert out_of_scope(to_search_text("帮我查一下证书有效期多久")) is None
     topic = out_of_scope(to_search_text("多久能下证"))
     assert topic is not None and topic.name == "durations"
+
+
+def test_a_choice_is_answered_by_the_alternative_the_documents_state():
+    ev = evidence_for(analyse("营业执照交哪个，正本还是副本？"), ["申请材料包括企业营业执照副本复印件。"])
+    assert not ev.focus_missing and not AbstainPolicy().should_abstain(ev, True)
+    # no alternative said: the choice is not answered
+    ev = evidence_for(analyse("营业执照交哪个，正本还是副本？"), ["申请材料包括企业简介。"])
+    assert AbstainPolicy().should_abstain(ev, True)
+
+
+def test_which_of_our_own_people_is_no_doer_of_an_act_the_documents_must_name():
+    question = analyse("现场审核那天审核组都干些啥？我们要提前安排哪些人在场？")
+    ev = evidence_for(question, ["审核组与企业管理层、售后服务部门负责人进行面谈，并实地考察服务网点。"])
+    assert not ev.agent_missing
+    ev = evidence_for(analyse("标准是谁起草的？"), ["标准规定了评价指标。"])
+    assert ev.agent_missing == "起草"

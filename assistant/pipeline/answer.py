@@ -200,6 +200,15 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
             got += weight
         else:
             missing.append((word, weight))
+    if _CHOICE.search(question.core):
+        # "正本还是副本": a choice is answered by the alternative the documents state; the others
+        # are not missing once one is said
+        sides = [content_words(side) for m in _CHOICE.finditer(question.core) for side in m.groups()]
+        said = [w for side in sides for w in side if word_in(w, evidence)]
+        if said:
+            alternatives = {w for side in sides for w in side}
+            got += sum(weight for w, weight in missing if w in alternatives)
+            missing = [(w, weight) for w, weight in missing if w not in alternatives]
     missing.sort(key=lambda x: -x[1])
     ask_missing = tuple(sorted(((w, dictionary_rarity(w)) for w, _ in missing if w in asking),
                                key=lambda x: -x[1]))
@@ -214,7 +223,7 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
         if len(focus) >= 3 and focus[-1] in _FORM_SUFFIX:
             parts = [focus[:-1]]  # "记录本", "登记表": the record named by its form is the record
         if not word_in(focus, evidence) and not all(word_in(p, evidence) for p in parts) \
-                and not is_answer_kind(focus):
+                and not is_answer_kind(focus) and not _chosen_against(focus, question.core, evidence):
             focus_missing = focus
     if not focus_missing or _dictionary_tag(focus_missing)[:1] in _CONTEXT_TAGS:
         # a compound question ("谁起草的？起草人有哪些？"): a thing a later question asks for is
@@ -244,10 +253,27 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                     change_missing=change_missing, agent_missing=agent_missing, quoted=quoted)
 
 
+# "A还是B" (and "A还是B还是C"): a choice between alternatives
+_CHOICE = re.compile(r"([\u4e00-\u9fff]{1,6}?)还是([\u4e00-\u9fff]{1,6})")
+
+
+def _chosen_against(word: str, core: str, evidence: str) -> bool:
+    """``word`` is one alternative of a choice the question offers ("正本还是副本") and another
+    alternative is said by the evidence: the answer is that one."""
+    from assistant.domain.question import content_words
+
+    for m in _CHOICE.finditer(core):
+        sides = [content_words(side) for side in m.groups()]
+        if any(word in side for side in sides) and any(word_in(w, evidence) for side in sides for w in side if w != word):
+            return True
+    return False
+
+
 _FORM_SUFFIX = "本表单册簿"  # the paper form a record is kept in
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 QUOTE_MIN_CHARS = 4  # a quoted phrase this long, found verbatim in what is cited
 AGENT_ACT_RARITY = 11.5  # 起草 12.3, 申诉 12.2 are acts a page must speak of; 组成 9.0, 负责 8.6 are not
+_OUR_OWN = re.compile(r"我们|咱们|我司|我方|本公司")
 _ASKS_WHO = re.compile(r"谁|哪位|哪些人|哪个人|哪(?:个|些|家)(?:单位|部门|机构)")
 
 
@@ -257,8 +283,9 @@ def _agent_missing(question, evidence: str) -> str:
     from assistant.domain.question import content_words, dictionary_rarity
 
     for clause in _CLAUSES.split(question.text):
-        if not _ASKS_WHO.search(clause):
-            continue
+        who = _ASKS_WHO.search(clause)
+        if not who or _OUR_OWN.search(clause[:who.start()]):
+            continue  # "我们要安排哪些人在场": which of our own people, not who does an act
         acts = [w for w in content_words(clause) if len(w) >= 2 and _dictionary_tag(w)[:1] == "v"
                 and dictionary_rarity(w) >= AGENT_ACT_RARITY]
         if acts and not any(word_in(a, evidence) for a in acts):
