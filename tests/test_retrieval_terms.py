@@ -483,3 +483,11 @@ def test_the_yearly_surveillance_in_everyday_words_is_the_surveillance_audit():
 
     for said in ("年度监督", "例行监督", "年度监督审核"):
         assert synonym_map()[said] == "监督审核"
+
+
+def test_a_document_is_not_folded_into_application_materials():
+    # "国家有没有文件提到…", "体系文件" name documents of any kind; 材料 is what an application hands in
+    from assistant.lang.text import synonym_map
+
+    assert synonym_map().get("文件", "文件") != synonym_map().get("材料", "材料")
+    assert synonym_map().get("资料") == synonym_map().get("材料", "材料")
