@@ -200,15 +200,12 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
             got += weight
         else:
             missing.append((word, weight))
-    if _CHOICE.search(question.core):
+    alternatives = {w for side in _choices(question.core) for w in side}
+    if any(word_in(w, evidence) for w in alternatives):
         # "正本还是副本": a choice is answered by the alternative the documents state; the others
         # are not missing once one is said
-        sides = [content_words(side) for m in _CHOICE.finditer(question.core) for side in m.groups()]
-        said = [w for side in sides for w in side if word_in(w, evidence)]
-        if said:
-            alternatives = {w for side in sides for w in side}
-            got += sum(weight for w, weight in missing if w in alternatives)
-            missing = [(w, weight) for w, weight in missing if w not in alternatives]
+        got += sum(weight for w, weight in missing if w in alternatives)
+        missing = [(w, weight) for w, weight in missing if w not in alternatives]
     missing.sort(key=lambda x: -x[1])
     ask_missing = tuple(sorted(((w, dictionary_rarity(w)) for w, _ in missing if w in asking),
                                key=lambda x: -x[1]))
@@ -257,16 +254,19 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
 _CHOICE = re.compile(r"([\u4e00-\u9fff]{1,6}?)还是([\u4e00-\u9fff]{1,6})")
 
 
+@lru_cache(maxsize=4096)
+def _choices(core: str) -> tuple[tuple[str, ...], ...]:
+    """The content words of each side of every choice ``core`` offers ("正本还是副本" -> (正本,), (副本,))."""
+    from assistant.domain.question import content_words
+
+    return tuple(tuple(content_words(side)) for m in _CHOICE.finditer(core) for side in m.groups())
+
+
 def _chosen_against(word: str, core: str, evidence: str) -> bool:
     """``word`` is one alternative of a choice the question offers ("正本还是副本") and another
     alternative is said by the evidence: the answer is that one."""
-    from assistant.domain.question import content_words
-
-    for m in _CHOICE.finditer(core):
-        sides = [content_words(side) for side in m.groups()]
-        if any(word in side for side in sides) and any(word_in(w, evidence) for side in sides for w in side if w != word):
-            return True
-    return False
+    alternatives = {w for side in _choices(core) for w in side}
+    return word in alternatives and any(word_in(w, evidence) for w in alternatives if w != word)
 
 
 _FORM_SUFFIX = "本表单册簿"  # the paper form a record is kept in
@@ -552,9 +552,9 @@ _ITEM_MARK = re.compile(rf"^\s*(?:[（(]\s*\d{{1,3}}\s*[)）]|\d{{1,3}}\s*[、.�
 # paragraphs of a Word file or slides often are: it says something of something, a title names
 _UNPUNCTUATED_STATEMENT = re.compile(r"[\u4e00-\u9fff]{2,}(?:为|是|须|需要|应当|应|可以|不得|不能|不需要|每年|每季度|由)"
                                      r"[\u4e00-\u9fff\d]{2,}")
-# "证书有效期：三年", a table row "等级：达标 | 分数：70分": a name, a colon and its value
 # words a web page's headline is made of, never a statement's ("全攻略", "深度解读", "一文读懂")
 _TITLE_WORDS = re.compile(r"攻略|指南|指引|全解|详解|解读|一文|必看|汇总|大全|须知|干货|揭秘|盘点|速览|科普")
+# "证书有效期：三年", a table row "等级：达标 | 分数：70分": a name, a colon and its value
 _KEY_VALUE = re.compile(r"^[^:：|｜]{1,24}[:：]\s*[^\s:：|｜][^:：]*(?:\s*[|｜]\s*[^:：|｜]{1,24}[:：]\s*\S.*)*$")
 
 
