@@ -17,6 +17,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Iterable, Iterator
 
+from assistant.lang.text import BULLET
 from ingest.model import RawDocument
 
 # --------------------------------------------------------------------------- NFKC, display-safe
@@ -381,11 +382,10 @@ def pinyin_artifact_pattern() -> re.Pattern[str]:
 # --------------------------------------------------------------------------- PDF line wraps
 
 _WRAP_END = "。！？!?；;：:」』”’)）]】…"
-# a line that starts a new block: a heading or list mark, an article, a clause number (the
-# bullets are those of assistant.pipeline.answer._BULLET, which ingest does not import)
+# a line that starts a new block: a heading or list mark, an article, a clause number, a bullet
 _BLOCK_START = re.compile(r"^\s*(?:#|第[一二三四五六七八九十百零\d]+[章节条]|[一二三四五六七八九十]+[、.．]|"
                           r"[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,3}(?:\.\d{1,3})*\s*[、.．)）\s]|"
-                          r"[①-⑳]|[-•·*●○■□▪◆◇►▶➢✓√])")
+                          rf"[①-⑳]|{BULLET})")
 
 
 _CELL_GAP = re.compile(r"\S(?: {2,}|\t)\S")  # a table row's cells, set apart by runs of spaces

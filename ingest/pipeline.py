@@ -116,8 +116,6 @@ def chunk_record(chunk: Chunk) -> dict:
     return meta
 
 
-
-
 UPLOAD_PREFIX = "upload/"
 
 

@@ -7,7 +7,8 @@ import pytest
 
 from assistant.lang.text import synonym_map
 from assistant.domain.question import (DIFFERENCE, DURATION, HOW, LIST, OTHER, QUANTITY, WHICH, WHY, YESNO,
-                                analyse, asking_clause, content_words, find_core, rarity, resources)
+                                analyse, asking_clause, content_words, drop_reporting_frame, find_core, rarity,
+                                resources)
 
 TYPE_CASES = [
     # 能否 / 是否
@@ -589,15 +590,11 @@ def test_which_law_asks_which_one_and_names_the_kind():
     ("客户问售后服务认证有什么用", "售后服务认证有什么用"),
 ])
 def test_who_passed_the_question_on_is_told_not_asked(question, asked):
-    from assistant.domain.question import drop_reporting_frame
-
     assert drop_reporting_frame(question) == asked
 
 
 @pytest.mark.parametrize("question", ["客户问我们要售后服务认证证书，怎么办", "客户投诉怎么处理", "客户问："])
 def test_a_customer_in_the_question_itself_stays(question):
-    from assistant.domain.question import drop_reporting_frame
-
     assert drop_reporting_frame(question) == question
 
 

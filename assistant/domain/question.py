@@ -147,7 +147,7 @@ def rarity(word: str) -> float:
     if freq <= PHRASE_FREQ_MAX and len(word) >= 3:
         # jieba's dictionary lists many plain phrases once or twice ("提前准备", "下个月", "证书编号"):
         # such a phrase is as rare as the rarer of the two common words it is made of
-        split = _common_halves(word)
+        split = _common_parts(word)
         if split:
             return max(rarity(part) for part in split)
     return math.log(seg.total / freq)
@@ -162,14 +162,15 @@ def _names_a_thing(word: str) -> bool:
     return word in _domain_words() or dictionary_tag(word).startswith("n")
 
 
-def _common_halves(word: str) -> tuple[str, str] | None:
-    """A cut of ``word`` into two words of two characters or more, each more common than a
-    listed phrase (or a domain term); the cut whose rarer half is least rare. A phrase headed by
+def _common_parts(word: str) -> tuple[str, ...] | None:
+    """The common words ``word`` is made of: a cut into two words of two characters or more, each
+    more common than a listed phrase (or a domain term), the one whose rarer half is least rare;
+    or a verb and its complement ("卖出去" -> 卖出). A phrase headed by
     a noun ("证书编号", "咨询电话") names a thing of its own and is not cut: asking for it asks
     for that thing, which a document either states or does not."""
     seg = _segmenter()
     if word[-1] in _COMPLEMENTS and seg.FREQ.get(word[:-1], 0) > PHRASE_FREQ_MAX and len(word) == 3:
-        return word[:-1], word[:-1]  # "卖出去": 卖出 with a directional complement
+        return (word[:-1],)  # "卖出去": 卖出 with a directional complement
     cuts = []
     for i in range(2, len(word) - 1):
         left, right = word[:i], word[i:]
@@ -302,10 +303,8 @@ _FRAME_COLON = re.compile(r"(?:问|查|想知道|确认|打听|了解)(?:一下|
 
 def _after_frame(core: str) -> str:
     """``core`` from the question a frame ending in a colon introduces, when there is one."""
-    m = None
-    for m in _FRAME_COLON.finditer(core):
-        pass
-    rest = core[m.end():] if m else ""
+    ends = [m.end() for m in _FRAME_COLON.finditer(core)]
+    rest = core[ends[-1]:] if ends else ""
     return rest if len(rest) >= 4 and question_type(rest) != OTHER else core
 
 
@@ -513,12 +512,9 @@ def _asked_thing_first(core: str, focus: list[str]) -> list[str]:
     told_in = next((c for c in clauses if focus[0] in c), "")
     if not _SELF_TOLD.match(told_in.strip()):
         return focus
-    from assistant.lang.jieba_dict import dictionary_tag
-
     # "跟我们这种行业有关系吗": a noun pointed back at ("这种行业") is the told thing again
     own = [w for w in _focus_of(ask, specific_only=True)
-           if (w in _domain_words() or dictionary_tag(w).startswith("n"))
-           and not re.search(_POINTED_BACK + re.escape(w), ask)]
+           if _names_a_thing(w) and not re.search(_POINTED_BACK + re.escape(w), ask)]
     if not own:
         return focus
     return [own[0]] + [f for f in focus if f != own[0] and f not in own[0]]

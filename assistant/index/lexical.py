@@ -569,7 +569,6 @@ class LexicalIndex:
             name = heading_name(text)
             if len(name) >= HEADING_NAME_MIN:
                 names.setdefault(name, set()).add(pos)
-
         out: dict[str, list[tuple[str, list[int]]]] = {}
         for name, positions in names.items():
             out.setdefault(name[:2], []).append((name, sorted(positions)))

@@ -300,6 +300,11 @@ def decode_text(raw: bytes) -> str | None:
     return None
 
 
+# the bullets a list item opens with: a hyphen, Word's •, and the glyphs PDFs keep (●■▪◆►➢√…);
+# shared by ingest (where a wrapped line stops) and the answer (what is a list item)
+BULLET = r"[-•·*●○■□▪◆◇►▶➢✓√]"
+
+
 # a list item that names what it is about before a colon ("1. 服务规范：售后服务人员…", "- 响应时限: …"):
 # the label is a name of the passage, as a heading is. A lead-in to what follows ("具体要求如下：")
 # or an example ("例如：") names nothing.

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from assistant.domain.question import DIFFERENCE as DIFFERENCE_TYPE
 from assistant.lang.jieba_dict import dictionary_tag as _dictionary_tag
-from assistant.lang.text import synonym_groups
+from assistant.lang.text import BULLET, synonym_groups
 from assistant.types import Citation, Hit
 
 KB_COVERS = (
@@ -527,8 +527,7 @@ class AbstainPolicy:
                 and evidence.coverage < forgive)
 
 
-# the bullets a list item opens with: a hyphen, Word's •, and the glyphs PDFs keep (●■▪◆►➢√…)
-_BULLET = r"[-•·*●○■□▪◆◇►▶➢✓√]"
+_BULLET = BULLET
 _ENUM = re.compile(rf"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{{1,3}}\s*[)）]|[一二三四五六七八九十\d]{{1,3}}\s*[、.．)）]|[①-⑳]|{_BULLET})\s*")
 _TERMINAL = "。！？!?；;"
 _LOCATOR_LIKE = re.compile(r"^[\d.]+$|^第")
@@ -1001,9 +1000,9 @@ def _item_outline(hit: Hit, question) -> str:
     heading = heading_name(str(hit.meta.get("heading_path", "")).split(" > ")[-1])
     if len(labels) < ITEM_OUTLINE_MIN or not heading:
         return ""
-    named = _norm(heading)
-    if not (word_in(question.focus[0], named) or (len(named) >= 3 and named in _norm(question.text))) \
-            or any(_norm(label) in _norm(question.text) for label in labels):
+    named, asked = _norm(heading), _norm(question.text)
+    if not (word_in(question.focus[0], named) or (len(named) >= 3 and named in asked)) \
+            or any(_norm(label) in asked for label in labels):
         return ""
     return f"{heading}：{'；'.join(labels)}。"
 
