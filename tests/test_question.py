@@ -104,7 +104,7 @@ TYPE_CASES = [
     ("认证机构由哪个部门批准", WHICH),
     ("认证属于什么类别", WHICH),
     ("这个标准由谁发布", WHICH),
-    ("在哪儿申请", WHICH),
+    ("在哪儿申请", LIST),  # where a thing is done asks which bodies do it (implied_kind)
     ("認證屬於哪一類？", WHICH),
     ("评审员由哪家机构派出", WHICH),
     ("售后服务认证是什么类型的认证", WHICH),
@@ -623,3 +623,42 @@ def test_the_story_before_a_look_up_frame_names_no_gap_the_question_asks(assista
     story = ("我们是做软件开发的小公司，没有硬件产品。最近投一个政府项目，标书里提到有售后服务认证可以加分，"
              "老板让我查一下：我们这种纯软件服务的公司在不在这个标准的适用范围里？")
     assert not assistant.ask(story).abstained
+
+
+@pytest.mark.parametrize("asked,read", [
+    ("售后服务认证证书去哪儿办?", "售后服务认证证书去哪儿办理哪些机构?"),  # where it is done: the bodies doing it
+    ("找谁申请这个认证", "找谁申请哪些机构这个认证"),
+    ("哪家机构能办，去哪儿办", "哪家机构能办,去哪儿办理"),  # the body is named already
+    ("去哪里办公", "去哪里办公"),  # an office's place, no body asked for
+    ("过了以后发的是啥证", "过了以后发的是啥证书"),  # a lone character after a question word
+    ("要出什么证明", "要出什么证明"),
+    ("最高能评几星", "最高能评几星级"),
+    ("星期几来评审", "星期几来评审"),
+])
+def test_the_kind_a_question_asks_for_without_naming_it_is_said(asked, read):
+    from assistant.domain.question import rejoin_separable
+    from assistant.lang.text import to_search_text
+
+    assert rejoin_separable(to_search_text(asked)) == read
+
+
+def test_a_where_to_do_it_question_asks_for_the_bodies():
+    q = analyse("售后服务认证证书去哪儿办?")
+    assert q.qtype == "哪些" and any("机构" in f for f in q.focus), (q.qtype, q.focus)
+
+
+@pytest.mark.parametrize("question,count_word", [
+    ("申请能在网上交吗,还是必须跑一趟?", "一趟"),
+    ("领导说先自己查一遍", "一遍"),
+    ("评审员还会再来一次吗", "一次"),
+])
+def test_how_often_an_act_is_done_is_no_content_word(question, count_word):
+    assert count_word not in content_words(question)
+
+
+def test_a_last_question_left_without_its_mark_is_still_asked():
+    # "…硬杠杠？必须是独立法人吗": the second question counts though its ？ was left off
+    assert find_core("申请主体有啥硬杠杠?必须是独立法人吗") == "申请主体有啥硬杠杠?必须是独立法人吗"
+    assert "独立法人" in analyse("申请主体有啥硬杠杠?必须是独立法人吗").focus
+    # a request that is no question ("列个清单我对照着准备") is not taken in
+    assert find_core("要准备哪些材料?麻烦列个清单我对照着准备") == "要准备哪些材料?"

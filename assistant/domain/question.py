@@ -42,6 +42,8 @@ _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _CLAUSE = re.compile(r"[，,、：:…~～]+|\.{3,}")
 _PUNCT = re.compile(r"^[\W_]+$")
 _NUMBER = re.compile(r"^(?:[\d.%％]+|[零〇一二两三四五六七八九十百千万]+[来多几]?)$")  # 20, 二十, 十几, 三十来
+# how often an act is done, not a thing ("跑一趟", "看一下", "去一次", "走一遍")
+_TIMES = re.compile(r"^[一两几]+[趟次下遍回番阵]$")
 _NEGATION_END = re.compile(r"(?:不|没|没有|否)\s*[？?]?\s*$")
 # a question word of any kind (what, who, which, where, when, how, why, how many): a question
 # without one that ends in ？ asks yes or no
@@ -218,7 +220,7 @@ def _is_function(word: str) -> bool:
     return (word in STOPWORDS or word in _function_words() or word in res["question_words"] or word in res["yesno_compounds"]
             or bool(_PUNCT.match(word)) or bool(_A_NOT_A.fullmatch(word))
             or any(cue in word for cue in res["asking_parts"]) or word[-1] in res["final_particles"]
-            or bool(_NUMBER.match(word)) or bool(res["asking_quantity"].match(word)) or (len(word) == 1 and word not in _domain_words()))
+            or bool(_NUMBER.match(word)) or bool(_TIMES.match(word)) or bool(res["asking_quantity"].match(word)) or (len(word) == 1 and word not in _domain_words()))
 
 
 def content_words(text: str) -> list[str]:
@@ -286,6 +288,8 @@ def find_core(text: str) -> str:
     if len(told) <= 1:
         return t
     asks = [i for i, s in enumerate(told) if s[-1] in "？?"]
+    if asks and told[-1][-1] in "吗么呢" and question_type(told[-1]) != OTHER:
+        asks.append(len(told) - 1)  # "…硬杠杠？必须是独立法人吗": the last question, its ？ left off
     if not asks:
         asks = [i for i, s in enumerate(told) if question_type(s) != OTHER]
     if not asks:
@@ -485,14 +489,26 @@ def _separable() -> tuple[re.Pattern | None, tuple[str, ...]]:
     return (re.compile("|".join(alts)) if alts else None), words
 
 
+@lru_cache(maxsize=1)
+def _implied_kinds() -> tuple[tuple[re.Pattern, str], ...]:
+    """(pattern, what is said after its match) of ``implied_kind`` (question.yaml)."""
+    return tuple((re.compile(str(p)), str(added))
+                 for p, added in (load_resource(QUESTION_FILE.name) or {}).get("implied_kind") or ())
+
+
 def rejoin_separable(norm: str) -> str:
     """``norm`` (a normalised question) with each verb-object word of ``separable``
     (question.yaml) whose object comes first said whole after its verb: "分是谁打的" ->
-    "分是谁打分的", so a page saying 打分 is found and matched."""
+    "分是谁打分的", so a page saying 打分 is found and matched; and with the kind of thing a
+    question asks for without naming it said (``implied_kind``: "去哪儿办" -> "去哪儿办机构",
+    "啥证" -> "啥证书"), unless the question names that word already."""
     pattern, words = _separable()
-    if pattern is None:
-        return norm
-    return pattern.sub(lambda m: m.group(0) + words[m.lastindex - 1][1], norm)
+    if pattern is not None:
+        norm = pattern.sub(lambda m: m.group(0) + words[m.lastindex - 1][1], norm)
+    for kind, added in _implied_kinds():
+        if len(added) < 2 or added[-2:] not in norm:  # "哪家机构去哪儿办": the body is named already
+            norm = kind.sub(lambda m: m.group(0) + added, norm, count=1)
+    return norm
 
 
 _POINTED_BACK = r"(?:这|那|我们|咱们)(?:种|个|类|些|样的?)?的?"

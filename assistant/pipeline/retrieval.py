@@ -464,7 +464,10 @@ class Retriever:
         hits = self.with_part_leads(query, hits, k, doc_type)
         hits = self.with_unit_siblings(hits, k)
         if OUTLINE_MIN_PARTS and lists["section"]:
-            sections = self.named_sections(tokens, lists["heading"], doc_type, to_search_text(query))
+            from assistant.domain.question import rejoin_separable
+
+            # the text searched, as _ranked_lists read it ("去哪儿办" says which 机构 it asks for)
+            sections = self.named_sections(tokens, lists["heading"], doc_type, rejoin_separable(to_search_text(query)))
             hits = self.with_section_outline(sections, hits, k)
         t2 = time.perf_counter()
         hit_ids = {h.chunk_id for h in hits}
