@@ -346,8 +346,40 @@ def clean_text(text: str) -> str:
     """Readable, boilerplate-free display text; search normalisation happens elsewhere."""
     text = _normalize_chars(text)
     text = "\n".join(_drop_repeats(clean_line(line) for line in text.split("\n")))
-    text = _TRAILING_WS_RE.sub("", text)
+    text = join_broken_sentences(_TRAILING_WS_RE.sub("", text))
     return _BLANKS_RE.sub("\n\n", text).strip()
+
+
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+BROKEN_MIN_CHARS = 30  # a line this long, with a comma in it, is a sentence, not a title
+
+
+def _breaks_off(line: str, nxt: str) -> bool:
+    """``line`` stops in the middle of a sentence that ``nxt`` finishes ("…例如网站或短" +
+    "信传递服务、新品推荐等；"): a sentence-long line with a comma in it ends on a character,
+    and the next line is no heading or list item and ends the sentence."""
+    return len(line) >= BROKEN_MIN_CHARS and bool(re.search(r"[，,、]", line)) \
+        and bool(_CJK_CHAR.match(line[-1])) and bool(nxt) and bool(_CJK_CHAR.match(nxt[0])) \
+        and nxt[-1] in "。；;！？!?" and not _BLOCK_START.match(nxt)
+
+
+def join_broken_sentences(text: str) -> str:
+    """``text`` with a sentence a copied page broke over two paragraphs made one line again,
+    so the sentence is found, quoted and read whole."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i + 1
+        while j < len(lines) and not lines[j].strip() and j - i <= 2:
+            j += 1
+        if j < len(lines) and _breaks_off(lines[i].strip(), lines[j].strip()):
+            lines[j] = lines[i].rstrip() + lines[j].strip()
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
 
 
 def clean_inline(text: str) -> str:

@@ -24,7 +24,7 @@ from ingest.normalize import clean_document
 from ingest.originals import keep_original
 
 # Bump when loading, cleaning, chunking or tokenising changes, so unchanged files re-ingest.
-PIPELINE_VERSION = "12"
+PIPELINE_VERSION = "13"
 # Chunks buffered across documents before one store write (Chroma is fastest in big batches).
 WRITE_BATCH = 1000
 

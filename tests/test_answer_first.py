@@ -733,3 +733,15 @@ def test_no_item_outline_when_one_item_is_asked_or_no_list_is(question):
     h = hit(_LIST_PASSAGE, heading_path="二、评价指标 > （一）网点条件（基础）")
     text, _ = compose_extractive([h], question=analyse(question))
     assert "场地要求；人员配备" not in text
+
+
+def test_an_item_the_question_names_follows_its_lists_intro():
+    # "短信推新品也算售后吗": the fifth item answers; its list's short intro comes first, so it
+    # reads as the yes it is, and the item's number is not quoted
+    passage = ("售后服务的范围如下：\n1）签合同时提供的活动，例如测量、设计等；\n2）送货、安装与培训等；\n"
+               "3）维修、保养与配件供应等；\n4）为顾客提供信息的活动，例如网站或短信传递服务、新品推荐等；\n"
+               "5）景区、餐饮、酒店的服务。")
+    text, _ = compose_extractive([hit(passage)], question=analyse("给客户发短信推荐新品，这也算售后服务吗？"))
+    first = first_sentence(text)
+    assert first.startswith("售后服务的范围如下："), text
+    assert "短信传递服务" in first and "4）" not in first, text

@@ -299,3 +299,24 @@ def test_a_pdf_pages_visual_line_wraps_are_undone():
         "等级    分数线    说明说明说明说明说明说明说明说明说明说明说明说",  # table rows are not joined
         "达标    70分      说明说明说明说明说明说明说明说明说明说明说明说"]
     assert unwrap_lines("一行\n两行") == "一行\n两行"  # too little to tell a wrap
+
+
+def test_a_sentence_a_copied_page_broke_over_two_paragraphs_is_one_line_again():
+    from ingest.normalize import clean_text
+
+    broken = ("5）以商品为基础，为顾客提供相关信息的活动，例如商品使用知识宣传、网站或短\n\n"
+              "信传递服务、新品推荐等；\n\n6）在设施基础上提供相关服务的活动。")
+    lines = clean_text(broken).split("\n")
+    assert any("网站或短信传递服务、新品推荐等；" in line for line in lines), lines
+    assert any(line.startswith("6）") for line in lines)  # the next item stays an item of its own
+
+
+@pytest.mark.parametrize("text", [
+    "二、可办理证书的机构\n\n认证机构由国家批准设立。",  # a heading: short, no comma
+    "评审组在现场检查总部和网点，并按标准逐项评分\n\n1. 服务文化：宣传与培训。",  # a list item follows
+    "申请前企业要先做好自我评估，对照标准查漏补缺\n\n附件",  # the next line ends no sentence
+])
+def test_headings_list_items_and_loose_lines_are_not_joined(text):
+    from ingest.normalize import clean_text
+
+    assert clean_text(text) == text

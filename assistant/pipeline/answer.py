@@ -90,6 +90,7 @@ HOW_BONUS = 1.0  # a sentence saying the act a 怎么 question asks how to do ("
 HOW_ACT_RARITY = 10.0  # "怎么处理" (9.7), "怎么解决" ask what happens, not for the word; 配合 10.6 is an act
 RELATION_BONUS = 1.0  # a sentence setting the same event before or after ("申请…之前") as the question
 ASKED_BONUS = 1.5  # a sentence naming the kind of thing asked for ("方式" of "用什么方式监督") beside the focus
+INTRO_MAX_CHARS = 40  # a list's intro put before the item a question names
 OPENER_MAX_CHARS = 12  # a passage's bare yes or no ("是的。") that is put before the lead
 CONTEXT_MAX_CHARS = 60  # the sentence a continuing lead needs before it, when it is this short
 LEAD_MAX_CHARS = 112  # the first sentence, with its [n] marker, ends within 120 characters
@@ -1241,8 +1242,17 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             and len(lead_sentences[0]) <= OPENER_MAX_CHARS \
             and _drop_foreign_opener(lead_sentences[0], lead_hit, question) == lead_sentences[0]:
         verdict = lead_sentences[0]
-    lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix) - len(verdict))
-    lead = prefix + lead
+    opener = ""
+    # an item the question names, of a list its passage introduces ("售后服务包括…以下方面："):
+    # the short intro first, so the item reads as the answer it is ("…包括：5)…短信传递服务…")
+    if not prefix and not verdict and not list_answer and lead_i < len(lead_sentences) \
+            and lead == lead_sentences[lead_i] and _ENUM.match(lead):
+        intro = next((k for k in range(lead_i - 1, -1, -1) if not _ENUM.match(lead_sentences[k])), None)
+        if intro is not None and lead_sentences[intro].rstrip()[-1:] in "：:" \
+                and len(lead_sentences[intro]) <= INTRO_MAX_CHARS:
+            opener = lead_sentences[intro].lstrip("“\"「『 ").rstrip(" ：:") + "："
+    lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix) - len(verdict) - len(opener))
+    lead = prefix + opener + (_ENUM.sub("", lead, count=1) if opener else lead)
     # a list asked for of a passage whose heading names it and whose items open with their labels
     # ("企业内部条件考哪几样" -> "企业内部条件：服务文化；人员配置；资源保障。"): the labels first
     outline = _item_outline(lead_hit, question) if asks_list and not prefix and not verdict else ""
