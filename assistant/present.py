@@ -144,6 +144,11 @@ def score_text(result: dict, args: dict, marks: dict[str, str], reading=None) ->
     parts = listed("part")
     if parts:  # arithmetic the user asked for, not a rule: no citation needed
         lines.append(f"按您给出的各部分得分相加：{' + '.join(_num(v) for v in parts)} = {_num(sum(Fraction(str(v)) for v in parts))} 分。")
+    changes, told = listed("change"), listed("total")
+    if changes and len(told) == 1:  # "上次82分，这次多了9分": arithmetic the user asked for
+        said = "".join(f" {'+' if v >= 0 else '−'} {_num(abs(v))} 分" for v in changes)
+        now = Fraction(str(told[0])) + sum(Fraction(str(v)) for v in changes)
+        lines.append(f"按您说的之前得分加上变化：{_num(told[0])} 分{said} = {_num(now)} 分。")
     excluded = listed("excluded")
     if excluded and result.get("applicable_total") is not None:
         say("exclusion", f"删减的指标不计分，涉及项分值为 100 − {'−'.join(_num(v) for v in excluded)}"

@@ -159,7 +159,8 @@ TRICKY: list[tuple[str, dict, object]] = [
      {"part": [30, 35, 20], "total": 85}, (85, "三星级")),
     ("涉及项分值是90分，实得分是81分，几星", {"applicable_total": 90, "earned": 81}, (90, "四星级")),
     # round 7: a total of 100 said beside the score is the scale, lost points or not
-    ("总分100都涉及，我们得了75分，没有加减分，能过吗", {"total": [100, 75]}, (75, "达标")),
+    # (since round 9 "100都涉及" is read as the 涉及项分值 it says, the score as earned on it)
+    ("总分100都涉及，我们得了75分，没有加减分，能过吗", {"applicable_total": 100, "earned": 75}, (75, "达标")),
     # round 8 (like the qa_blind9 first run's, written for this test): the count of a special item
     # told in one clause and the item in the next; an item said without its count is asked for
     ("实得93，其中有一项做法很有特色，专家给了特别加分，能到四星吗", {"total": 93, "bonus": 1}, (94, "四星级")),
@@ -171,6 +172,23 @@ TRICKY: list[tuple[str, dict, object]] = [
     # a bare score asked whether it passes or which band it falls in
     ("73分能过吗，算哪一档", {"total": 73}, (73, "达标")),
     ("86分过不过得了三星", {"total": 86}, (86, "三星级")),
+    # round 9 (like the qa_blind12 / qa_seeds_blind10 first runs', written for this test): a bonus
+    # asked for strengths told (capped by the rule), a non-conformity's value said with 值, every
+    # point applying said with 全/都, an own sheet with its 涉及项分值 asked to be worked out, parts
+    # that are all there without a sum asked, and a change on the one score told
+    ("实得92，我们三项做法特别突出，能不能加3分", {"total": 92, "bonus": 3}, (93, "四星级")),
+    ("满分100全部适用，两个指标没做好，一个值4分一个值1分，其他都符合",
+     {"applicable_total": 100, "nonconformity": [4, 1]}, (95, "五星级")),
+    ("100分都涉及，实际得了79分，另有1个特别加分项，能上三星吗",
+     {"applicable_total": 100, "earned": 79, "bonus": 1}, (80, "三星级")),
+    ("涉及项分值100；服务记录指标5分，抽查10份有2份不合规；其他指标一共丢了6分。帮我算算",
+     {"applicable_total": 100, "sample": (5, 10, 2), "lost": 6}, (93, "四星级")),
+    ("四个部分分别得了25、24、20、16分，几星", {"part": [25, 24, 20, 16], "total": 85}, (85, "三星级")),
+    ("企业内部条件26分、服务执行24分、客户跟进20分、服务改进10分，能评几星",
+     {"part": [26, 24, 20, 10], "total": 80}, (80, "三星级")),
+    ("企业内部条件26分、服务执行24分、客户跟进20分，能评几星", {"total": 26}, CONFIRM),  # a part missing
+    ("上次自评85分，正式评审比上次高了6分，几星", {"total": 85, "change": 6}, (91, "四星级")),
+    ("去年得了93分，今年比去年低了4分，还是四星吗", {"total": 93, "change": -4}, (89, "三星级")),
 ]
 
 NOT_SCORE = [
@@ -188,6 +206,7 @@ NOT_SCORE = [
     # whether one miss fails the whole review is a rule, not our grade
     "是不是要每条都达标才能通过？有一条不符合就挂了吗",
     "有一项不符合会不会直接不通过",
+    "4分的指标抽查10份3份不合格，帮我算一下扣多少",  # the rule, asked to be worked out
     "是否所有条款都要符合，一条没做到就一票否决吗",
 ]
 
@@ -220,6 +239,12 @@ def test_numbers_are_bound_to_their_roles(text, roles, outcome):
 @pytest.mark.parametrize("text", NOT_SCORE)
 def test_rule_questions_are_not_readings(text):
     assert read_score(text) is None
+
+
+def test_parts_not_all_given_are_never_added_up():
+    # three of four parts: their sum is no score, so nothing is computed from it
+    reading = score_request("四个层次里三个分别得了25、24、20分，几星", "四个层次里三个分别得了25、24、20分，几星")
+    assert reading is None or reading.args is None, reading
 
 
 def test_understood_lines_name_every_number_and_its_role():
@@ -376,3 +401,10 @@ def test_parts_added_up_are_shown_as_the_users_own_arithmetic(assistant):
     assert ans.tool_calls[0].result["score"] == 85
     assert "按您给出的各部分得分相加：20 + 25 + 22 + 18 = 85 分。" in ans.answer
     assert "等级为三星级" in ans.answer
+
+
+def test_a_change_on_the_score_told_is_shown_as_the_users_own_arithmetic(assistant):
+    ans = assistant.ask("上次模拟评审82分，这次正式评审比上次多了9分，能到几星")
+    assert ans.tool_calls[0].result["score"] == 91
+    assert "82 分 + 9 分 = 91 分" in ans.answer
+    assert "等级为四星级" in ans.answer

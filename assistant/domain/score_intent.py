@@ -90,7 +90,7 @@ def _arabise(text: str) -> str:
 # --------------------------------------------------------------------------- patterns
 
 _DEDUCTION_RES = _pattern("deductions") + (_pattern("deductions_given"),)
-_BONUS_RES = _pattern("bonuses") + (_pattern("bonuses_given"),)
+_BONUS_RES = _pattern("bonuses") + (_pattern("bonuses_given"), _pattern("bonuses_claimed"))
 # (pattern, whether its second number multiplies the count): "两处…各记了一次" is 2 × 1 items,
 # "两个亮点各加1分" is 2 items (the 1 is the rule's points), "两个方面都…" is 2
 _DEDUCTION_DIST = ((_pattern("deduction_each"), True), (_pattern("deduction_every"), False))
@@ -248,6 +248,10 @@ _EXTRA = tuple(_WORDS["extra"])
 _ADDITIVE = tuple(_WORDS["additive"])
 _OTHER_BEFORE = tuple(_WORDS["other_before"])
 _PARTS_ASK = _pattern("parts_ask")
+_PARTS_COUNTED = _pattern("parts_counted")
+_PART_NAMES = tuple(_WORDS["part_names"])
+_CHANGE = _pattern("change")
+_DOWN = ("少", "低", "降", "下降", "减少")
 _PART = _pattern("part")
 _PART_GAP = _pattern("part_gap")
 _FULL_MARKS = _pattern("full_marks")
@@ -509,8 +513,12 @@ def _read_lost(r: _Reader) -> None:
 def _read_parts(r: _Reader) -> None:
     """"企业内部条件22分、服务执行28分、客户跟进23分、服务改进12分，加起来几星": when the question
     asks for a sum and nothing else gave the score, a list of two or more points separated only by
-    short labels is the parts of the 100-point score; their sum is bound as the total."""
-    if r.bound or not _PARTS_ASK.search(r.work) or not _GRADE_CUE_RE.search(r.work):
+    short labels is the parts of the 100-point score; their sum is bound as the total. Without the
+    sum asked, the parts must be all there: as many as a count names ("四个层次分别得了22、25、
+    23、18分") or each of ``part_names`` with its points."""
+    counted = _PARTS_COUNTED.search(r.work)
+    named = all(name in r.work for name in _PART_NAMES)
+    if r.bound or not (_PARTS_ASK.search(r.work) or counted or named) or not _GRADE_CUE_RE.search(r.work):
         return
     found = [m for m in _PART.finditer(r.work)  # a list here is the parts, but "90分以上" is a threshold
              if not r.work[m.end():m.end() + 4].lstrip(" ").startswith(_AFTER_GUARDS)]
@@ -524,6 +532,9 @@ def _read_parts(r: _Reader) -> None:
     values = [_number(m.group(1)) for m in run]
     if len(run) < 2 or None in values:
         return
+    if not _PARTS_ASK.search(r.work) and not (counted and _number(counted.group(1)) == len(run)) \
+            and not (named and len(run) == len(_PART_NAMES)):
+        return  # not every part is given: their sum is no score
     for m, value in zip(run, values):
         r.take("part", value, m.span())
     r.bound.append(Bound("total", _plain(_sum(values)), "+".join(m.group(0).strip() for m in run)))
@@ -605,6 +616,9 @@ def read_score(text: str) -> ScoreReading | None:
     _read_nonconformities(r)
     _read_lost(r)
     _read_parts(r)
+    change = _CHANGE.search(r.work)  # "比上次多了9分": said of the one score told
+    if change and _number(change.group(2)):
+        r.take("change", (-1 if change.group(1) in _DOWN else 1) * _number(change.group(2)), change.span(2))
     r.full_marks = bool(_FULL_MARKS.search(r.work))
     applicable_values = r.values("applicable_total")
     excluded = r.values("excluded")
@@ -646,7 +660,8 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
             return None
         if not full_marks and _ALL_OR_NOTHING_RE.search(t):
             return None  # whether one miss fails the review: the scoring rule, not our grade
-    elif not has_score and _RULE_ASK_RE.search(t) and not _OWN_CUE_RE.search(t):
+    elif not has_score and _RULE_ASK_RE.search(t) and not _OWN_CUE_RE.search(t) \
+            and not r.values("applicable_total"):  # a sheet with its 涉及项分值 is one's own
         return None  # "4分指标抽查10份3份不合格扣多少" asks about the rule, not our sheet
     problems = list(r.problems)
     if unknown_nc and has_score:  # the stated score already includes them
@@ -676,6 +691,11 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
     elif full in total_vals and len(set(total_vals)) > 1 and _SCALE_TOTAL_RE.search(t):
         total_vals = [v for v in total_vals if v != full]  # "总分100都涉及，得了65分": 100 is the scale
 
+    changes = r.values("change")
+    if changes and len(total_vals) == 1 and not earned_vals:
+        total_vals = [total_vals[0] + _sum(changes)]  # "上次82分，这次多了9分": 91 now
+    elif changes:
+        problems.append("说了比之前多（少）了几分，但不清楚是在哪个得分上")
     for vals, label in ((earned_vals, "实际得分"), (total_vals, "最终得分")):
         if len(vals) > 1:
             problems.append(f"出现了不同的{label}：" + "、".join(f"{_fmt_number(v)} 分" for v in vals)
