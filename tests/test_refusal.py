@@ -560,3 +560,28 @@ def test_which_of_our_own_people_is_no_doer_of_an_act_the_documents_must_name():
     assert not ev.agent_missing
     ev = evidence_for(analyse("标准是谁起草的？"), ["标准规定了评价指标。"])
     assert ev.agent_missing == "起草"
+
+
+def test_where_one_goes_to_have_an_act_done_asks_for_its_doer():
+    # "向哪里申诉": the body that hears an appeal, which a page never speaking of appeals cannot name
+    passage = ["评定委员会综合文件审核和现场审核的结果作出评定，未通过的说明原因并提出改进建议。"]
+    ev = evidence_for(analyse("对评定结果不服，向哪里申诉？"), passage)
+    assert ev.agent_missing == "申诉" and AbstainPolicy().should_abstain(ev, True)
+    said = passage + ["企业对评定结果有异议的，可向认证机构提出申诉。"]
+    assert evidence_for(analyse("对评定结果不服，向哪里申诉？"), said).agent_missing == ""
+
+
+@pytest.mark.parametrize("question,named", [
+    ("美的集团现在是几星级？", "美的集团"),
+    ("海信电器的售后服务认证是几星的", "海信电器"),
+])
+def test_a_company_named_by_its_own_name_is_a_name_nothing_cited_knows(question, named):
+    passage = ["得分90分以上为四星级，95分以上为五星级。获证企业可在证书范围内使用星级标志。"]
+    ev = evidence_for(analyse(question), passage)
+    assert ev.name_missing == named and AbstainPolicy().should_abstain(ev, True)
+
+
+@pytest.mark.parametrize("question", ["我们集团能评几星", "分公司能单独评几星吗", "民营公司能评几星"])
+def test_our_own_company_or_a_kind_of_company_is_no_name(question):
+    passage = ["得分90分以上为四星级，95分以上为五星级。"]
+    assert evidence_for(analyse(question), passage).name_missing == ""
