@@ -280,16 +280,20 @@ class Assistant:
     def _names_kb_words(self, question: str) -> bool:
         """The question names a specific word the knowledge base's own documents use (so a
         user's documents define their domain, not only the shipped anchor list)."""
-        from assistant.domain.question import KB_WORD_RARITY, KB_WORD_SPECIFIC, content_words, rarity
+        from assistant.domain.question import (KB_WORD_RARITY, KB_WORD_SPECIFIC, content_words, rarity,
+                                               rejoin_separable)
 
         if self.retriever is None:
             return False
-        if self.retriever.lexical.names_label(to_search_text(question)):
+        text = rejoin_separable(to_search_text(question))  # "分是谁打的" names 打分
+        if self.retriever.lexical.names_label(text):
             return True  # it names a list item's label of the documents ("服务规范这条…")
-        words = [w for w in content_words(question) if rarity(w) >= KB_WORD_RARITY]
+        words = [w for w in content_words(text) if rarity(w) >= KB_WORD_RARITY]
         known = self.retriever.lexical.known(words)
+        # a word counted ("4个层次"): the documents' own enumeration, as specific as a rare word
+        counted = {w for w in known if re.search(rf"[\d一二两三四五六七八九十]\s*[个项类条种大]?\s*{re.escape(w)}", text)}
         # one specific word (服务规范), or two ordinary ones (评价 + 层次): "推荐" alone is not enough
-        return len(set(known)) >= 2 or any(rarity(w) >= KB_WORD_SPECIFIC for w in known)
+        return len(set(known)) >= 2 or bool(counted) or any(rarity(w) >= KB_WORD_SPECIFIC for w in known)
 
     def understand(self, question: str, resolved: str):
         """The question as asked, with a follow-up's type taken from the resolved question when

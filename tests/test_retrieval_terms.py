@@ -491,3 +491,25 @@ def test_a_document_is_not_folded_into_application_materials():
 
     assert synonym_map().get("文件", "文件") != synonym_map().get("材料", "材料")
     assert synonym_map().get("资料") == synonym_map().get("材料", "材料")
+
+
+_COUNTED = """
+## 评价体系
+
+整个评价从企业内部条件、服务执行、客户跟进和服务改进这4个层次展开，评审员现场打分。
+
+""" + "\n\n".join(f"## 第{n}片区\n\n" + f"第{n}片区设服务站，站长负责排班、备件调拨和夜间值守。" * 12
+                  for n in "一二三四")
+
+
+def test_a_word_the_documents_count_or_a_split_word_is_in_their_domain(settings, tmp_path):
+    # "4个层次" names the documents' own enumeration though 层次 alone is an ordinary word;
+    # "分是谁打的" names 打分 though it says 分 and 打 apart
+    from assistant.core import Assistant
+
+    _retriever_over(settings, tmp_path, _COUNTED)
+    assistant = Assistant(settings)
+    assert assistant._names_kb_words("4个层次分别是哪四个")
+    assert assistant._names_kb_words("分是谁打的")
+    assert not assistant._names_kb_words("层次是什么意思")  # one ordinary word, not counted
+    assert not assistant._names_kb_words("3个苹果多少钱")
