@@ -745,3 +745,13 @@ def test_an_item_the_question_names_follows_its_lists_intro():
     first = first_sentence(text)
     assert first.startswith("售后服务的范围如下："), text
     assert "短信传递服务" in first and "4）" not in first, text
+
+
+def test_a_difference_is_answered_by_the_sentence_setting_the_two_against_each_other():
+    # the one sentence that sets both against each other ("两者一个是…一个是…") answers what
+    # differs: it follows the lead, before the passage's other sentences
+    passage = ("服务认证和体系认证有什么区别？\n服务认证是指运用评价标准对企业进行外部审核和认证。"
+               "体系认证关注企业的管理方法。体系认证的关键词在管理体系四个字上。"
+               "两者一个是对服务能力的认证，一个是对管理措施的认证。")
+    text, _ = compose_extractive([hit(passage)], question=analyse("服务认证跟ISO9001到底有啥区别？"))
+    assert text.index("两者一个是") < text.index("体系认证关注"), text

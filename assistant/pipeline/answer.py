@@ -85,6 +85,7 @@ TERM_WEIGHT = 0.75  # a sentence saying all of the question's search terms (weig
 OUTLINE_BONUS = 1.5  # a section's outline, for a question naming the section as a whole
 SAME_QUESTION_BONUS = 1.0  # every sentence of a FAQ answer written for the question asked
 ENUMERATION_PENALTY = 1.5  # a difference question's two things named as items of one enumeration
+CONTRAST_BONUS = 3.0  # a sentence setting two things against each other, for a difference question
 VERDICT_BONUS = 0.75  # a sentence giving a verdict (可以, 不得, 无需) on what a permission question asks
 HOW_BONUS = 1.0  # a sentence saying the act a 怎么 question asks how to do ("怎么配合" -> 应积极配合…)
 HOW_ACT_RARITY = 10.0  # "怎么处理" (9.7), "怎么解决" ask what happens, not for the word; 配合 10.6 is an act
@@ -908,6 +909,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += AGENT_BONUS  # "谁打分": a sentence naming a doer of the act asked about
     if question.qtype == DIFFERENCE_TYPE and _enumerates(question.focus[:2], text):
         score -= ENUMERATION_PENALTY  # "常见的有三星级、四星级、五星级": naming both is no difference
+    elif question.qtype == DIFFERENCE_TYPE and _CONTRAST.search(text):
+        score += CONTRAST_BONUS  # "两者一个是对…服务能力的认证，一个是对…管理措施的认证"
     if text.rstrip()[-1:] in ":：":
         score -= 1.0
     if _CONNECTIVE.match(text):
@@ -921,6 +924,9 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
 
 # a law, regulation or document asked for by its kind ("哪部法规", "哪个文件", "哪一条"), and its title
 # or article said ("《中华人民共和国认证认可条例》", "第十七条", "国发〔2014〕26号")
+# two things set against each other: "一个是…一个是…", "前者…后者…", "区别在于", "与…不同"
+_CONTRAST = re.compile(r"一个是[^。；;]{1,40}一个是|前者[^。；;]{1,40}后者|(?:区别|差别|不同|差异)(?:之处)?(?:在于|是)|"
+                       r"(?:与|和|跟)[^。；;，,]{1,20}不同[，,]|不同于")
 _DOCUMENT_KINDS = frozenset({"法规", "法律", "条例", "文件", "政策", "规定", "法条", "条款", "依据", "法律依据"})
 _DOCUMENT_NAMED = re.compile(r"《[^》]{2,40}》|第[一二三四五六七八九十百\d]+条|[〔\[]\d{4}[〕\]]\s*\d+\s*号")
 _RELATION = re.compile(r"([\u4e00-\u9fff]{2,8}?)(之前|以前|之后|以后)")
