@@ -662,3 +662,9 @@ def test_a_last_question_left_without_its_mark_is_still_asked():
     assert "独立法人" in analyse("申请主体有啥硬杠杠?必须是独立法人吗").focus
     # a request that is no question ("列个清单我对照着准备") is not taken in
     assert find_core("要准备哪些材料?麻烦列个清单我对照着准备") == "要准备哪些材料?"
+
+
+@pytest.mark.parametrize("question,form", [("申请要准备哪些材料,列个清单给我", "清单"), ("要交的东西给我出个明细", "明细")])
+def test_the_form_a_list_is_asked_in_names_nothing(question, form):
+    assert form not in content_words(question)
+    assert form in content_words("服务网点" + form + "要交吗")  # a list the documents name is a thing

@@ -223,6 +223,10 @@ def _is_function(word: str) -> bool:
             or bool(_NUMBER.match(word)) or bool(_TIMES.match(word)) or bool(res["asking_quantity"].match(word)) or (len(word) == 1 and word not in _domain_words()))
 
 
+# a list asked for by its form ("列个清单给我", "出个明细"): the form names no thing asked about
+_FORM_REQUEST = re.compile(r"(?:列|开|出|给|整理|做)(?:我|一?个|一份|一张|一下|出)?(?:清单|列表|单子|明细表?)")
+
+
 def content_words(text: str) -> list[str]:
     """Content words of ``text`` in order, once each: jieba's precise cut with the domain
     vocabulary, synonyms folded, function and question words dropped."""
@@ -230,7 +234,7 @@ def content_words(text: str) -> list[str]:
     out: list[str] = []
     # no HMM: unknown character runs of colloquial or mistyped text ("认正", "要花") are not
     # invented as words (they would count as the rarest words of all)
-    for tok in _segmenter().lcut(to_search_text(text), HMM=False):
+    for tok in _segmenter().lcut(_FORM_REQUEST.sub("，", to_search_text(text)), HMM=False):
         tok = tok.strip()
         if not tok or _is_function(tok):
             continue
