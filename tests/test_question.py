@@ -632,7 +632,7 @@ def test_the_story_before_a_look_up_frame_names_no_gap_the_question_asks(assista
     ("去哪里办公", "去哪里办公"),  # an office's place, no body asked for
     ("过了以后发的是啥证", "过了以后发的是啥证书"),  # a lone character after a question word
     ("要出什么证明", "要出什么证明"),
-    ("最高能评几星", "最高能评几星级"),
+    ("最高能评几星", "最高能评几星 星级"),  # said apart: "几星级" would cut as one asking word
     ("星期几来评审", "星期几来评审"),
 ])
 def test_the_kind_a_question_asks_for_without_naming_it_is_said(asked, read):
@@ -668,3 +668,8 @@ def test_a_last_question_left_without_its_mark_is_still_asked():
 def test_the_form_a_list_is_asked_in_names_nothing(question, form):
     assert form not in content_words(question)
     assert form in content_words("服务网点" + form + "要交吗")  # a list the documents name is a thing
+
+
+def test_the_grade_asked_by_a_lone_star_is_a_content_word():
+    assert "星级" in content_words(__import__("assistant.domain.question", fromlist=["rejoin_separable"])
+                                   .rejoin_separable("最高能拿到几星?要多少分"))

@@ -510,7 +510,8 @@ def rejoin_separable(norm: str) -> str:
     if pattern is not None:
         norm = pattern.sub(lambda m: m.group(0) + words[m.lastindex - 1][1], norm)
     for kind, added in _implied_kinds():
-        if len(added) < 2 or added[-2:] not in norm:  # "哪家机构去哪儿办": the body is named already
+        # "哪家机构去哪儿办": the body is named already; a word said apart (" 星级") is always said
+        if len(added) < 2 or added[0] == " " or added[-2:] not in norm:
             norm = kind.sub(lambda m: m.group(0) + added, norm, count=1)
     return norm
 
