@@ -671,5 +671,6 @@ def test_the_form_a_list_is_asked_in_names_nothing(question, form):
 
 
 def test_the_grade_asked_by_a_lone_star_is_a_content_word():
-    assert "星级" in content_words(__import__("assistant.domain.question", fromlist=["rejoin_separable"])
-                                   .rejoin_separable("最高能拿到几星?要多少分"))
+    from assistant.domain.question import rejoin_separable
+
+    assert "星级" in content_words(rejoin_separable("最高能拿到几星?要多少分"))
