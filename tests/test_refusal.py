@@ -585,3 +585,15 @@ def test_a_company_named_by_its_own_name_is_a_name_nothing_cited_knows(question,
 def test_our_own_company_or_a_kind_of_company_is_no_name(question):
     passage = ["得分90分以上为四星级，95分以上为五星级。"]
     assert evidence_for(analyse(question), passage).name_missing == ""
+
+
+def test_when_an_act_nothing_cited_speaks_of_happens_is_refused():
+    # "多久可以恢复": a page that never speaks of restoring a certificate cannot say when it is
+    passage = ["整改不力的，认证机构将暂停或撤销证书。证书有效期一般为三年，每年监督审核一次。"]
+    ev = evidence_for(analyse("证书被暂停以后，多久可以恢复？"), passage)
+    assert ev.agent_missing == "恢复" and AbstainPolicy().should_abstain(ev, True)
+    said = passage + ["暂停期间完成整改并经认证机构验证后，可以恢复证书，暂停期一般不超过六个月。"]
+    assert evidence_for(analyse("证书被暂停以后，多久可以恢复？"), said).agent_missing == ""
+    # a common verb ("拿到") or the duration of a thing the pages state is no such act
+    assert evidence_for(analyse("证书有效期多久"), passage).agent_missing == ""
+    assert evidence_for(analyse("多久能拿到证书"), passage).agent_missing == ""

@@ -129,7 +129,8 @@ class Evidence:
     # what a yes/no question asks to change something into ("改成视频远程评审") when nothing
     # cited names it: a general rule says nothing of a way the documents never mention
     change_missing: str = ""
-    # the act whose doer a 谁 question asks for ("谁起草的", "找谁申诉") when nothing cited says it
+    # the act whose doer a 谁 question asks for ("谁起草的", "找谁申诉"), or whose time a 多久
+    # question asks ("多久可以恢复"), when nothing cited says it
     agent_missing: str = ""
     # the question quotes words that a cited passage says verbatim ("比如“80分以上”…"): it is
     # about that passage, however few of its other words the passage repeats
@@ -303,6 +304,27 @@ def _agent_missing(question, evidence: str) -> str:
                 and dictionary_rarity(w) >= AGENT_ACT_RARITY]
         if acts and not any(word_in(a, evidence) for a in acts):
             return acts[0]
+    return _timed_act_missing(question, evidence)
+
+
+TIMED_ACT_RARITY = 10.0  # 恢复 10.1, 补办 12.6 are events a page must speak of; 完成 8.4, 拿到 8.8 are not
+# the act whose time a question asks ("多久可以恢复", "补办要多久")
+_TIMED_ACT = re.compile(r"(?:多久|多长时间|什么时候|啥时候|几天)(?:以后|之后|后)?(?:才|就)?(?:可以|能|会|才能|能够|得以)?"
+                        r"([\u4e00-\u9fff]{2})|([\u4e00-\u9fff]{2})(?:要|需要|得|大概)?(?:多久|多长时间)")
+
+
+def _timed_act_missing(question, evidence: str) -> str:
+    """The act a 多久 question asks the time of ("证书被暂停以后，多久可以恢复" -> 恢复) when no
+    cited passage says it: a page that never speaks of the act cannot say when it happens."""
+    from assistant.domain.question import content_words, dictionary_rarity
+
+    if question.qtype != "多久":
+        return ""
+    for m in _TIMED_ACT.finditer(_norm(question.core)):
+        act = m.group(1) or m.group(2)
+        if act in content_words(act) and _dictionary_tag(act)[:1] == "v" \
+                and dictionary_rarity(act) >= TIMED_ACT_RARITY and not word_in(act, evidence):
+            return act
     return ""
 
 
