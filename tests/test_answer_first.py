@@ -755,3 +755,13 @@ def test_a_difference_is_answered_by_the_sentence_setting_the_two_against_each_o
                "两者一个是对服务能力的认证，一个是对管理措施的认证。")
     text, _ = compose_extractive([hit(passage)], question=analyse("服务认证跟ISO9001到底有啥区别？"))
     assert text.index("两者一个是") < text.index("体系认证关注"), text
+
+
+def test_a_focus_phrase_said_in_part_counts_a_little():
+    from assistant.pipeline.answer import _focus_match
+
+    # "网上提交还是跑现场": a sentence saying 线上 (网上's written word) of 网上提交 counts, less
+    # than the whole phrase or a synonym of it would
+    part = _focus_match("网上提交", "申请方式通常有线上申请和线下申请两种")
+    assert 0 < part < _focus_match("网上提交", "可以线上提交") <= 1.0
+    assert _focus_match("网上提交", "评审员到企业现场检查") == 0.0

@@ -778,7 +778,17 @@ def _focus_match(word: str, text: str) -> float:
         return 1.0
     if "的" not in word and word in text.replace("的", ""):
         return 0.9  # said with an attributive 的 inside it ("证书的有效期" for 证书有效期)
-    return 0.6 if word_in(word, text) else 0.0
+    if word_in(word, text):
+        return 0.6
+    parts = _parts(word) if len(word) >= 4 else ()
+    if len(parts) > 1 and sum(map(len, parts)) == len(word):
+        # a phrase asked ("网上提交") of which a sentence says a part ("线上申请"): a little
+        said = sum(1 for p in parts if p in text or any(s in text for s in synonym_groups().get(p, ())))
+        return PART_SHARE * said / len(parts)
+    return 0.0
+
+
+PART_SHARE = 0.8  # a focus phrase said only in part: this share of its parts said (below a synonym's 0.6 up to four parts)
 
 
 @lru_cache(maxsize=2048)
