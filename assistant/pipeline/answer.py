@@ -874,10 +874,11 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         got = _focus_match(f, text)
         about = got >= 1.0 and _is_subject(f, text)
         bonus = 1.5
-        if not got and heading:
+        under = 0.8 * _focus_match(f, heading) if heading and got < 0.6 else 0.0
+        if under > got:
             # the passage's own heading names it: every sentence under it is about it, though
-            # less surely than a sentence that names it itself
-            got = 0.8 * _focus_match(f, heading)
+            # less surely than a sentence that names it itself (or more than one saying a part)
+            got = under
             about = got >= 0.8 and _ENUM.sub("", heading.lstrip("（(一二三四五六七八九十、)） ")).startswith(f)
             bonus = 1.0
         elif not got and context:
