@@ -597,3 +597,12 @@ def test_when_an_act_nothing_cited_speaks_of_happens_is_refused():
     # a common verb ("拿到") or the duration of a thing the pages state is no such act
     assert evidence_for(analyse("证书有效期多久"), passage).agent_missing == ""
     assert evidence_for(analyse("多久能拿到证书"), passage).agent_missing == ""
+
+
+def test_a_rate_asked_with_words_between_it_and_how_much_must_be_stated():
+    # "一次修复率国家标准要求达到多少": a page saying the rate should be high states no rate
+    passage = ["很多4S店维修能力较低，难以满足客户一次性修复率高、维修时间短的要求。"]
+    ev = evidence_for(analyse("汽车4S店的一次修复率国家标准要求达到多少？"), passage)
+    assert ev.unit_missing == "比例" and AbstainPolicy().should_abstain(ev, True)
+    stated = passage + ["行业规范要求一次修复率达到95%以上。"]
+    assert evidence_for(analyse("汽车4S店的一次修复率国家标准要求达到多少？"), stated).unit_missing == ""

@@ -189,6 +189,13 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("企业内部条件26分、服务执行24分、客户跟进20分，能评几星", {"total": 26}, CONFIRM),  # a part missing
     ("上次自评85分，正式评审比上次高了6分，几星", {"total": 85, "change": 6}, (91, "四星级")),
     ("去年得了93分，今年比去年低了4分，还是四星吗", {"total": 93, "change": -4}, (89, "三星级")),
+    # round 10 (like the qa_blind13 first run's, written for this test): 删了 as an exclusion, the
+    # applicable total said to be what is left (剩), strengths that lead the trade asked a bonus for
+    ("有一项不适用被删了，删了6分，涉及项94分里拿了89.3分，几星",
+     {"excluded": 6, "applicable_total": 94, "earned": 89.3}, (95, "五星级")),
+    ("删掉不涉及的以后涉及项分值剩80分，实际得了72分，没加没扣，几星",
+     {"applicable_total": 80, "earned": 72}, (90, "四星级")),
+    ("实得93，三项做法都领先同行，每项加1分能到96吗", {"total": 93, "bonus": 3}, (94, "四星级")),
 ]
 
 NOT_SCORE = [
