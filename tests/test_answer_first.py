@@ -765,3 +765,19 @@ def test_a_focus_phrase_said_in_part_counts_a_little():
     part = _focus_match("网上提交", "申请方式通常有线上申请和线下申请两种")
     assert 0 < part < _focus_match("网上提交", "可以线上提交") <= 1.0
     assert _focus_match("网上提交", "评审员到企业现场检查") == 0.0
+
+
+def test_an_example_of_the_thing_asked_for_the_askers_own_case_is_not_passed_over():
+    # "汽车4S店…有对口的协会吗": the example naming the car trade's association answers this asker
+    passage = ("部分行业协会与认证机构合作，为会员企业提供认证服务。"
+               "这些机构了解行业特点，服务更有针对性。"
+               "企业可以加入相关行业协会，了解协会推荐的机构。"
+               "例如，家电维修协会服务家电企业，汽车流通协会为汽车销售及售后企业提供认证服务。")
+    text, _ = compose_extractive([hit(passage)], question=analyse("汽车4S店想做售后服务认证，有对口的协会吗？"))
+    assert text.index("汽车流通协会") < 80, text
+
+
+def test_whether_a_thing_exists_asks_about_that_thing():
+    assert analyse("汽车4S店想做售后服务认证，有对口的协会吗？").focus[0] == "协会"
+    # not asked whether it exists: the case told first stays first
+    assert analyse("汽车4S店想做售后服务认证，有必要吗").focus[0] == "汽车4s店"

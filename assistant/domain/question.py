@@ -518,12 +518,14 @@ def rejoin_separable(norm: str) -> str:
 
 _POINTED_BACK = r"(?:这|那|我们|咱们)(?:种|个|类|些|样的?)?的?"
 _SELF_TOLD = re.compile(r"^(?:我们|我|咱们)(?:公司|单位|这边|家)?(?:是|属于|就是)")
+_ASKS_EXISTENCE = re.compile(r"^(?:问|请问)?(?:有没有|有无|是否有|有)(?!没|关|用|必要|可能|影响|区别)")
 
 
 def _asked_thing_first(core: str, focus: list[str]) -> list[str]:
     """"我们是4S店，汽车这行有协会能办吗": what the speaker says they are is told; a thing the
     asking clause names on its own (协会) is what is asked. Only when the focus came from a
-    "我们是……" clause and the asking clause names a noun of its own."""
+    "我们是……" clause, or the asking clause asks whether a thing exists ("汽车4S店想做认证，有
+    对口的协会吗"), and the asking clause names a noun of its own."""
     if not focus:
         return focus
     clauses = [c for c in _CLAUSE.split(core) if c.strip(" ？?。！!")]
@@ -531,8 +533,8 @@ def _asked_thing_first(core: str, focus: list[str]) -> list[str]:
     if len(clauses) < 2 or focus[0] in ask:
         return focus
     told_in = next((c for c in clauses if focus[0] in c), "")
-    if not _SELF_TOLD.match(told_in.strip()):
-        return focus
+    if not _SELF_TOLD.match(told_in.strip()) and not _ASKS_EXISTENCE.match(ask.strip()):
+        return focus  # (whether a thing exists, "…，有对口的协会吗": that thing is asked too)
     # "跟我们这种行业有关系吗": a noun pointed back at ("这种行业") is the told thing again
     own = [w for w in _focus_of(ask, specific_only=True)
            if _names_a_thing(w) and not re.search(_POINTED_BACK + re.escape(w), ask)]

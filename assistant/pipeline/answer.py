@@ -948,11 +948,25 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score -= 1.0
     if _CONNECTIVE.match(text):
         score -= 0.75  # it goes on from the sentence before it ("因此…", "也就是说…")
-    if _EXAMPLE.match(text.lstrip("，,（( ")):
+    if _EXAMPLE.match(text.lstrip("，,（( ")) and not _names_the_case(question, text):
         score -= 1.0  # an illustration of the answer, not the answer
     if len(sentence) > 220:
         score -= 0.5
     return score - POSITION_PENALTY * position - RANK_PENALTY * rank
+
+
+EXAMPLE_CASE_RARITY = 9.5  # 汽车 9.8, 家电 10.9 name a case; 企业 7.4, 服务 6.9 do not
+
+
+def _names_the_case(question, text: str) -> bool:
+    """An example of the thing asked that names the question's own case beyond it ("例如……中国
+    汽车流通协会" for "汽车4S店…有对口的协会吗"): for this asker the example is the answer."""
+    first = question.focus[0] if question.focus else ""
+    if not first or not word_in(first, text):
+        return False  # an example of the thing asked, for this case
+    generic = _generic_words()
+    return any(w not in generic and w not in first and r >= EXAMPLE_CASE_RARITY and word_in(w, text)
+               for w, r in question.words)
 
 
 # a law, regulation or document asked for by its kind ("哪部法规", "哪个文件", "哪一条"), and its title
