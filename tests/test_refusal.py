@@ -606,3 +606,11 @@ def test_a_rate_asked_with_words_between_it_and_how_much_must_be_stated():
     assert ev.unit_missing == "比例" and AbstainPolicy().should_abstain(ev, True)
     stated = passage + ["行业规范要求一次修复率达到95%以上。"]
     assert evidence_for(analyse("汽车4S店的一次修复率国家标准要求达到多少？"), stated).unit_missing == ""
+
+
+def test_the_points_an_item_is_worth_must_be_stated_beside_it():
+    passage = ["服务文化：企业应有明确的服务理念并贯彻到每位员工。", "标准以100分为总分，对企业综合评分。"]
+    ev = evidence_for(analyse("“服务文化”那一项具体占多少分？"), passage)
+    assert ev.unit_missing == "分值" and AbstainPolicy().should_abstain(ev, True)
+    stated = passage + ["服务文化一项占5分。"]
+    assert evidence_for(analyse("“服务文化”那一项具体占多少分？"), stated).unit_missing == ""

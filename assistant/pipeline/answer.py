@@ -413,6 +413,9 @@ _ASKED_ATTRIBUTES = (
     ("比例", re.compile(r"(什么|多少|多大|怎样的?)\s*的?\s*(比例|比率|占比)|(比例|比率|占比|比重|[\u4e00-\u9fff](?<![频效])率)[^，,。？?！!；;\d]{0,10}?"
                       r"(多少|多大|多高|多低|几成|几|高不高|大不大)|百分之几|多少\s*(%|％)|几成"),
      re.compile(r"\d+(\.\d+)?\s*(%|％)|百分之|[一二三四五六七八九十\d]+\s*分之|\d+\s*[:：]\s*\d+|比例\s*(为|是)\s*\d")),
+    # the points an item is worth ("服务文化那一项占多少分"): stated as points beside the item
+    ("分值", re.compile(r"(?:占|值|算)(?:多少|几)分(?!钟|之)|分值\s*(?:是|为|有)?\s*(?:多少|几)|多少分值"),
+     re.compile(r"\d+(?:\.\d+)?\s*分(?!钟|之)")),
     # a year, or a day, asked for: a passage gives one in that form
     ("年份", re.compile(r"哪一年|哪年|什么年份|几几年"), re.compile(_YEAR + r"\s*年|" + _YEAR + r"\s*[-/.]\s*\d{1,2}(?!\d)")),
     ("日期", re.compile(r"哪天|哪一天|几号|几月几(日|号)|具体日期|具体哪(天|一天)"),
@@ -459,7 +462,7 @@ def _unit_missing(core: str, evidence: str) -> str:
 
 # attributes a passage must state of what the question asks it of: a percentage in a sentence
 # about something else ("管理师人数应达到10%") does not give "一次通过的比例"
-_SAID_OF = frozenset({"比例"})
+_SAID_OF = frozenset({"比例", "分值"})
 _RATIO_WORD = re.compile(r"率|比例|比率|占比|比重|百分")
 # a question that asks several things at once ("去哪办、流程怎么走、证书能用几年") is answered in
 # part by what is cited; an attribute one part asks is not required of it
