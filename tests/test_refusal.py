@@ -614,3 +614,11 @@ def test_the_points_an_item_is_worth_must_be_stated_beside_it():
     assert ev.unit_missing == "分值" and AbstainPolicy().should_abstain(ev, True)
     stated = passage + ["服务文化一项占5分。"]
     assert evidence_for(analyse("“服务文化”那一项具体占多少分？"), stated).unit_missing == ""
+
+
+def test_how_many_outlets_are_sampled_must_be_stated_as_a_count():
+    passage = ["评审时会对服务网点进行抽样，企业申请时须提交网点清单。"]
+    question = "我们有80个网点，评审的时候具体会抽多少个去看？"
+    ev = evidence_for(analyse(question), passage)
+    assert ev.unit_missing == "网点数量" and AbstainPolicy().should_abstain(ev, True)
+    assert evidence_for(analyse(question), passage + ["一般抽取不少于5个服务网点。"]).unit_missing == ""
