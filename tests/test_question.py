@@ -674,3 +674,12 @@ def test_the_grade_asked_by_a_lone_star_is_a_content_word():
     from assistant.domain.question import rejoin_separable
 
     assert "星级" in content_words(rejoin_separable("最高能拿到几星?要多少分"))
+
+
+@pytest.mark.parametrize("told,kept", [
+    ("客户说他们产品已经有3C了，问售后服务认证是不是跟3C一个性质？", "他们产品已经有3C了，问售后服务认证是不是跟3C一个性质？"),
+    ("客户担心找到野鸡机构，问怎么查认证机构有没有资质？", "找到野鸡机构，问怎么查认证机构有没有资质？"),
+    ("老板说要做认证", "老板说要做认证"),  # nothing told before a question: left as it is
+])
+def test_who_told_what_the_question_is_about_is_dropped_what_they_told_kept(told, kept):
+    assert drop_reporting_frame(told) == kept

@@ -397,11 +397,18 @@ _REPORTING_FRAME = re.compile(
     r"(?:问我(?!们)|问了我|让我问问?|叫我问问?|想问问?|想知道|问)(?:一下|一句|个问题)?\s*(?:[:：,，]\s*|(?=这|那|售后|认证|证书|评审))")
 
 
+# who told what the question is about ("客户说他们产品已经有3C了，问…", "客户担心…，问…"): the
+# teller is dropped, what they told is kept
+_TELLING_FRAME = re.compile(
+    r"^\s*(?:我的|我们的|有个|有位|一个)?(?:客户|顾客|老板|领导|经理|同事|朋友|甲方|对方|老总|上级)"
+    r"(?:那边|刚才|刚刚|一直|又|老是|总是|今天|昨天)?(?:说|讲|担心|觉得|反映|表示|提到|以为|认为)(?=[^，,。？?]{2,}[，,])")
+
+
 def drop_reporting_frame(text: str) -> str:
     """``text`` without a frame saying who passed the question on ("客户问我：CNCA是个啥单位" ->
-    "CNCA是个啥单位"): the frame's words (客户) are not what is asked. Unchanged when nothing
-    would be left."""
-    m = _REPORTING_FRAME.match(text or "")
+    "CNCA是个啥单位", "客户担心找到野鸡机构，问…" -> "找到野鸡机构，问…"): the frame's words
+    (客户) are not what is asked. Unchanged when nothing would be left."""
+    m = _REPORTING_FRAME.match(text or "") or _TELLING_FRAME.match(text or "")
     rest = text[m.end():] if m else text
     return rest if m and len(rest.strip(" ，,。:：？?")) >= 2 else text
 
