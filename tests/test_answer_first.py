@@ -781,3 +781,16 @@ def test_whether_a_thing_exists_asks_about_that_thing():
     assert analyse("汽车4S店想做售后服务认证，有对口的协会吗？").focus[0] == "协会"
     # not asked whether it exists: the case told first stays first
     assert analyse("汽车4S店想做售后服务认证，有必要吗").focus[0] == "汽车4s店"
+
+
+def test_a_sentence_saying_what_a_quoted_term_means_answers_first():
+    from assistant.pipeline.answer import _defines_quoted
+
+    asked = "这个“评价体系”跟“管理体系”是同一个意思吧？"
+    assert _defines_quoted(asked, "“商品售后服务评价体系”标准，“评价体系”指该标准是进行评价的一个系统")
+    assert _defines_quoted(asked, "“管理体系”是一个专有名词，也可称为“管理方法的集合”") is False  # 是 alone is no definition
+    assert not _defines_quoted(asked, "无形评价体系指劳务服务")  # part of a longer word
+    passage = ("评价体系和管理体系有什么不同？\n标准的名称里有“商品售后服务评价体系”几个字。"
+               "管理体系认证发管理体系认证证书。“评价体系”指该标准对售后服务进行评价的一个系统，包括评价方法和评价指标。")
+    text, _ = compose_extractive([hit(passage)], question=analyse(asked))
+    assert text.index("“评价体系”指") < text.index("标准的名称里有"), text  # moved up to follow the lead

@@ -939,6 +939,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     how = _how_acts(question.core)
     if how and any(word_in(a, text) for a in how):
         score += HOW_BONUS
+    if _defines_quoted(question.text, text):
+        score += DEFINITION_BONUS  # "这个“评价体系”…是同一个意思吧": "“评价体系”指…"
     if _same_relation(question.core, text):
         score += RELATION_BONUS  # "正式申请之前要做什么": "在申请……之前，企业首先要……"
     acts = _asked_acts(question.text)
@@ -957,6 +959,20 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     if len(sentence) > 220:
         score -= 0.5
     return score - POSITION_PENALTY * position - RANK_PENALTY * rank
+
+
+DEFINITION_BONUS = 1.5  # a sentence saying what a term the question quotes means
+
+
+def _defines_quoted(asked: str, text: str) -> bool:
+    """``text`` says what a term the question puts in quotation marks means ("“评价体系” 指该标准
+    是……的一个系统" for "这个“评价体系”跟“管理体系”是一个意思吗")."""
+    for term in _QUOTED.findall(_norm(asked)):
+        term = term.strip()
+        if 2 <= len(term) <= 12 and re.search(r"(?<![\u4e00-\u9fff])" + re.escape(term)
+                                              + r"[”\"」』]?\s*(?:是指|指的是|指|即|也可称为|又称|就是)", text):
+            return True
+    return False
 
 
 EXAMPLE_CASE_RARITY = 9.5  # 汽车 9.8, 家电 10.9 name a case; 企业 7.4, 服务 6.9 do not
