@@ -683,3 +683,13 @@ def test_the_grade_asked_by_a_lone_star_is_a_content_word():
 ])
 def test_who_told_what_the_question_is_about_is_dropped_what_they_told_kept(told, kept):
     assert drop_reporting_frame(told) == kept
+
+
+@pytest.mark.parametrize("question,qtype", [
+    ("现场审核时审核员当场指出我们几个问题，我们该怎么应对？", HOW),     # 几个 told is "a few"
+    ("有几项指标跟我们行业根本不沾边，这种会不会直接算我们零分？", YESNO),
+    ("几个网点要评审？", QUANTITY),                                      # one clause: it asks
+    ("一共几项指标，分别是什么", QUANTITY),                              # the last clause asks nothing of its own kind
+])
+def test_a_few_told_in_one_clause_is_not_the_count_another_asks(question, qtype):
+    assert analyse(question).qtype == qtype

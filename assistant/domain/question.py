@@ -556,6 +556,13 @@ def analyse(text: str) -> Question:
     norm = rejoin_separable(to_search_text(text or "").strip())
     core = find_core(norm)
     qtype = question_type(core)
+    clauses = [c for c in _CLAUSE.split(core) if c.strip(" ？?。！!")]
+    if qtype == QUANTITY and len(clauses) > 1 and question_type(clauses[-1]) not in (OTHER, QUANTITY) \
+            and not any("多少" in c or question_type(c) == QUANTITY for c in clauses[-1:]) \
+            and not any("多少" in c for c in clauses[:-1]):
+        # "审核员当场指出我们几个问题，我们该怎么应对": 几 of a clause told is "a few"; the last
+        # clause asks
+        qtype = question_type(clauses[-1])
     story = norm[: max(norm.rfind(core), 0)] if core != norm else ""
     focus: list[str] = []
     if qtype == DIFFERENCE:
