@@ -321,3 +321,15 @@ def test_round_ten_fraud_concepts_are_refused(question):
 ])
 def test_round_ten_words_without_deceit_are_not_refused(question):
     assert policy_refusal(question) is None
+
+
+def test_round_eleven_fraud_and_lookalikes():
+    from assistant.domain.scope import out_of_scope as scope_refusal
+    from assistant.lang.text import to_search_text
+
+    assert policy_refusal("回访记录一直没做，现在补编几份交上去").policy                  # made afterwards
+    assert policy_refusal("售后服务手册要写得像样一点吗") is None                         # written well, not faked
+    assert policy_refusal("我们是做软件开发的，编程这种也算商品吗") is None              # a business, no writing request
+    assert policy_refusal("帮我用python编程写个脚本").name == "writing_tasks"
+    assert scope_refusal(to_search_text("拿到的证书跟ISO9001的证是一种吗")) is None     # ours compared with another
+    assert scope_refusal(to_search_text("海尔冰箱保修几年")).name == "sanbao_specifics"  # a product's warranty

@@ -622,3 +622,12 @@ def test_how_many_outlets_are_sampled_must_be_stated_as_a_count():
     ev = evidence_for(analyse(question), passage)
     assert ev.unit_missing == "网点数量" and AbstainPolicy().should_abstain(ev, True)
     assert evidence_for(analyse(question), passage + ["一般抽取不少于5个服务网点。"]).unit_missing == ""
+
+
+def test_a_place_said_of_ones_own_site_tells_where_it_is_and_asks_nothing():
+    passage = ["评审时除总部外，还会对服务网点进行抽样评审。"]
+    ev = evidence_for(analyse("我们有三十多个网点，评审是只看北京总部吗？还是每个网点都要去？"), passage)
+    assert ev.name_missing == ""
+    # a place asked about, or said apart from a site, is still a name nothing cited knows
+    assert evidence_for(analyse("认证机构在广州的分公司在哪条街？"), passage).name_missing == "广州"
+    assert evidence_for(analyse("评审员要来我们北京总部，明天北京会下雨吗？"), passage).name_missing == "北京"

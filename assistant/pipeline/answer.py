@@ -212,7 +212,9 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     missing.sort(key=lambda x: -x[1])
     ask_missing = tuple(sorted(((w, dictionary_rarity(w)) for w, _ in missing if w in asking),
                                key=lambda x: -x[1]))
-    name_missing = next((w for w, r in ask_missing if (r > 0 and _is_proper_name(w)) or _is_latin_name(w, asked)), "")
+    # a place said of one's own site ("北京总部", "苏州工厂") tells where the asker is, asks nothing
+    name_missing = next((w for w, r in ask_missing if ((r > 0 and _is_proper_name(w)) or _is_latin_name(w, asked))
+                         and not _only_a_site(w, question.text)), "")
     org = question.focus[0] if question.focus and _ORG_NAME.match(question.focus[0]) else ""
     if not name_missing and org and not word_in(org, evidence) \
             and not word_in(_ORG_NAME.sub("", org) or org[:2], evidence):
@@ -282,6 +284,14 @@ _FORM_SUFFIX = "本表单册簿"  # the paper form a record is kept in
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 QUOTE_MIN_CHARS = 4  # a quoted phrase this long, found verbatim in what is cited
 AGENT_ACT_RARITY = 11.5  # 起草 12.3, 申诉 12.2 are acts a page must speak of; 组成 9.0, 负责 8.6 are not
+_OWN_SITE = r"(?:的)?(?:总部|分公司|子公司|公司|门店|工厂|厂|办事处|网点|分部|基地)"
+def _only_a_site(name: str, asked: str) -> bool:
+    """Every time ``name`` is said it says where a site is ("只看北京总部吗"), and the question does
+    not ask where something is: the place tells, it is not asked about."""
+    said = [m.end() for m in re.finditer(re.escape(name), asked)]
+    return bool(said) and all(re.match(_OWN_SITE, asked[e:]) for e in said) and not re.search(r"哪|地址|位置|怎么走", asked)
+
+
 _OUR_OWN = re.compile(r"我们|咱们|我司|我方|本公司")
 # who does an act, or where one goes to have it done ("向哪里申诉": the body that hears it)
 _ASKS_WHO = re.compile(r"谁|哪位|哪些人|哪个人|哪(?:个|些|家)(?:单位|部门|机构)|(?:向|去|到|找)(?:哪里|哪儿|哪)(?![些个种类])")
