@@ -557,9 +557,8 @@ def analyse(text: str) -> Question:
     core = find_core(norm)
     qtype = question_type(core)
     clauses = [c for c in _CLAUSE.split(core) if c.strip(" ？?。！!")]
-    if qtype == QUANTITY and len(clauses) > 1 and question_type(clauses[-1]) not in (OTHER, QUANTITY) \
-            and not any("多少" in c or question_type(c) == QUANTITY for c in clauses[-1:]) \
-            and not any("多少" in c for c in clauses[:-1]):
+    if qtype == QUANTITY and len(clauses) > 1 and "多少" not in core \
+            and question_type(clauses[-1]) not in (OTHER, QUANTITY):
         # "审核员当场指出我们几个问题，我们该怎么应对": 几 of a clause told is "a few"; the last
         # clause asks
         qtype = question_type(clauses[-1])

@@ -216,10 +216,9 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     name_missing = next((w for w, r in ask_missing if ((r > 0 and _is_proper_name(w)) or _is_latin_name(w, asked))
                          and not _only_a_site(w, question.text)), "")
     org = question.focus[0] if question.focus and _ORG_NAME.match(question.focus[0]) else ""
-    if not name_missing and org and not word_in(org, evidence) \
-            and not word_in(_ORG_NAME.sub("", org) or org[:2], evidence):
-        stem = re.sub(r"(?:集团|股份|电器|科技|有限公司|公司)$", "", org)
-        if stem not in _generic_words() and not word_in(stem, evidence):
+    if not name_missing and org:
+        stem = _ORG_SUFFIX.sub("", org)
+        if stem not in _generic_words() and not word_in(org, evidence) and not word_in(stem, evidence):
             name_missing = org  # "美的集团…是几星级": the company's own grade
     unit_missing = _unit_missing(question.core, evidence)
     # what a 多少/多久/哪些/哪个… question asks about must be named by what is cited; a yes/no
@@ -285,6 +284,8 @@ _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 QUOTE_MIN_CHARS = 4  # a quoted phrase this long, found verbatim in what is cited
 AGENT_ACT_RARITY = 11.5  # 起草 12.3, 申诉 12.2 are acts a page must speak of; 组成 9.0, 负责 8.6 are not
 _OWN_SITE = r"(?:的)?(?:总部|分公司|子公司|公司|门店|工厂|厂|办事处|网点|分部|基地)"
+
+
 def _only_a_site(name: str, asked: str) -> bool:
     """Every time ``name`` is said it says where a site is ("只看北京总部吗"), and the question does
     not ask where something is: the place tells, it is not asked about."""
@@ -297,8 +298,9 @@ _OUR_OWN = re.compile(r"我们|咱们|我司|我方|本公司")
 _ASKS_WHO = re.compile(r"谁|哪位|哪些人|哪个人|哪(?:个|些|家)(?:单位|部门|机构)|(?:向|去|到|找)(?:哪里|哪儿|哪)(?![些个种类])")
 # a company named by its own name ("美的集团", "海信电器"): a subject whose facts only its own
 # records hold, not our own company or a kind of unit
+_ORG_SUFFIX = re.compile(r"(?:集团|股份|电器|科技|有限公司|公司)$")
 _ORG_NAME = re.compile(r"^(?!我们|咱们|我司|本|贵|这|那|该|分|子|总|母|外资|民营|国有|私营|合资|大|小|中)"
-                       r"[\u4e00-\u9fff]{2,4}(?:集团|股份|电器|科技|有限公司|公司)$")
+                       r"[\u4e00-\u9fff]{2,4}" + _ORG_SUFFIX.pattern)
 
 
 def _agent_missing(question, evidence: str) -> str:
