@@ -220,7 +220,8 @@ def _is_function(word: str) -> bool:
     return (word in STOPWORDS or word in _function_words() or word in res["question_words"] or word in res["yesno_compounds"]
             or bool(_PUNCT.match(word)) or bool(_A_NOT_A.fullmatch(word))
             or any(cue in word for cue in res["asking_parts"]) or word[-1] in res["final_particles"]
-            or bool(_NUMBER.match(word)) or bool(_TIMES.match(word)) or bool(res["asking_quantity"].match(word)) or (len(word) == 1 and word not in _domain_words()))
+            or bool(_NUMBER.match(word)) or bool(_TIMES.match(word)) or bool(res["asking_quantity"].match(word))
+            or (len(word) == 1 and word not in _domain_words()))
 
 
 # a list asked for by its form ("列个清单给我", "出个明细"): the form names no thing asked about
