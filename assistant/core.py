@@ -281,11 +281,11 @@ class Assistant:
         """The question names a specific word the knowledge base's own documents use (so a
         user's documents define their domain, not only the shipped anchor list)."""
         from assistant.domain.question import (KB_WORD_RARITY, KB_WORD_SPECIFIC, content_words, rarity,
-                                               rejoin_separable)
+                                               spell_out)
 
         if self.retriever is None:
             return False
-        text = rejoin_separable(to_search_text(question))  # "分是谁打的" names 打分
+        text = spell_out(to_search_text(question))  # "分是谁打的" names 打分
         if self.retriever.lexical.names_label(text):
             return True  # it names a list item's label of the documents ("服务规范这条…")
         words = [w for w in content_words(text) if rarity(w) >= KB_WORD_RARITY]

@@ -472,10 +472,10 @@ def test_everyday_and_written_words_for_the_same_act_fold_together(said, written
     ("分公司能单独申请吗", "分公司能单独申请吗"),  # no verb of the word after its object
 ])
 def test_a_separable_word_whose_object_comes_first_is_read_whole(asked, read):
-    from assistant.domain.question import rejoin_separable
+    from assistant.domain.question import spell_out
     from assistant.lang.text import to_search_text
 
-    assert rejoin_separable(to_search_text(asked)) == read
+    assert spell_out(to_search_text(asked)) == read
 
 
 def test_the_whole_separable_word_is_among_the_words_asked():
@@ -636,10 +636,10 @@ def test_the_story_before_a_look_up_frame_names_no_gap_the_question_asks(assista
     ("星期几来评审", "星期几来评审"),
 ])
 def test_the_kind_a_question_asks_for_without_naming_it_is_said(asked, read):
-    from assistant.domain.question import rejoin_separable
+    from assistant.domain.question import spell_out
     from assistant.lang.text import to_search_text
 
-    assert rejoin_separable(to_search_text(asked)) == read
+    assert spell_out(to_search_text(asked)) == read
 
 
 def test_a_where_to_do_it_question_asks_for_the_bodies():
@@ -671,9 +671,9 @@ def test_the_form_a_list_is_asked_in_names_nothing(question, form):
 
 
 def test_the_grade_asked_by_a_lone_star_is_a_content_word():
-    from assistant.domain.question import rejoin_separable
+    from assistant.domain.question import spell_out
 
-    assert "星级" in content_words(rejoin_separable("最高能拿到几星?要多少分"))
+    assert "星级" in content_words(spell_out("最高能拿到几星?要多少分"))
 
 
 @pytest.mark.parametrize("told,kept", [

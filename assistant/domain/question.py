@@ -392,17 +392,18 @@ _SOME = re.compile(r"有(?:好)?几")  # "有几条…", "有好几个…": a st
 
 
 # who passed the question on ("客户问我：…", "老板让我问问，…"): the frame is told, what follows is asked
+_TELLERS = "客户|顾客|老板|领导|经理|同事|朋友|甲方|对方|老总|上级"
+_WHEN_TOLD = "刚才|刚刚|一直|又|老是|总是|今天|昨天"
 _REPORTING_FRAME = re.compile(
-    r"^\s*(?:我的|我们的|有个|有位|一个|有)?(?:客户|顾客|老板|领导|经理|同事|朋友|甲方|对方|有人|他们|人家|老总|上级)"
-    r"(?:刚才|刚刚|一直|又|老是|总是|今天|昨天)?"
+    rf"^\s*(?:我的|我们的|有个|有位|一个|有)?(?:{_TELLERS}|有人|他们|人家)(?:{_WHEN_TOLD})?"
     r"(?:问我(?!们)|问了我|让我问问?|叫我问问?|想问问?|想知道|问)(?:一下|一句|个问题)?\s*(?:[:：,，]\s*|(?=这|那|售后|认证|证书|评审))")
 
 
 # who told what the question is about ("客户说他们产品已经有3C了，问…", "客户担心…，问…"): the
 # teller is dropped, what they told is kept
 _TELLING_FRAME = re.compile(
-    r"^\s*(?:我的|我们的|有个|有位|一个)?(?:客户|顾客|老板|领导|经理|同事|朋友|甲方|对方|老总|上级)"
-    r"(?:那边|刚才|刚刚|一直|又|老是|总是|今天|昨天)?(?:说|讲|担心|觉得|反映|表示|提到|以为|认为)(?=[^，,。？?]{2,}[，,])")
+    rf"^\s*(?:我的|我们的|有个|有位|一个)?(?:{_TELLERS})(?:那边|{_WHEN_TOLD})?"
+    r"(?:说|讲|担心|觉得|反映|表示|提到|以为|认为)(?=[^，,。？?]{2,}[，,])")
 
 
 def drop_reporting_frame(text: str) -> str:
@@ -508,11 +509,11 @@ def _implied_kinds() -> tuple[tuple[re.Pattern, str], ...]:
                  for p, added in (load_resource(QUESTION_FILE.name) or {}).get("implied_kind") or ())
 
 
-def rejoin_separable(norm: str) -> str:
-    """``norm`` (a normalised question) with each verb-object word of ``separable``
-    (question.yaml) whose object comes first said whole after its verb: "分是谁打的" ->
-    "分是谁打分的", so a page saying 打分 is found and matched; and with the kind of thing a
-    question asks for without naming it said (``implied_kind``: "去哪儿办" -> "去哪儿办机构",
+def spell_out(norm: str) -> str:
+    """``norm`` (a normalised question) with what it leaves unsaid spelled out, so a page saying
+    it is found and matched: each verb-object word of ``separable`` (question.yaml) whose object
+    comes first said whole after its verb ("分是谁打的" -> "分是谁打分的"), and the kind of thing
+    a question asks for without naming it (``implied_kind``: "去哪儿办" -> "去哪儿办理哪些机构",
     "啥证" -> "啥证书"), unless the question names that word already."""
     pattern, words = _separable()
     if pattern is not None:
@@ -554,7 +555,7 @@ def _asked_thing_first(core: str, focus: list[str]) -> list[str]:
 @lru_cache(maxsize=4096)
 def analyse(text: str) -> Question:
     """Type, focus and constraints of a (possibly long, colloquial, traditional-script) question."""
-    norm = rejoin_separable(to_search_text(text or "").strip())
+    norm = spell_out(to_search_text(text or "").strip())
     core = find_core(norm)
     qtype = question_type(core)
     clauses = [c for c in _CLAUSE.split(core) if c.strip(" ？?。！!")]

@@ -516,9 +516,10 @@ def _read_parts(r: _Reader) -> None:
     short labels is the parts of the 100-point score; their sum is bound as the total. Without the
     sum asked, the parts must be all there: as many as a count names ("四个层次分别得了22、25、
     23、18分") or each of ``part_names`` with its points."""
+    asked = _PARTS_ASK.search(r.work)
     counted = _PARTS_COUNTED.search(r.work)
     named = all(name in r.work for name in _PART_NAMES)
-    if r.bound or not (_PARTS_ASK.search(r.work) or counted or named) or not _GRADE_CUE_RE.search(r.work):
+    if r.bound or not (asked or counted or named) or not _GRADE_CUE_RE.search(r.work):
         return
     found = [m for m in _PART.finditer(r.work)  # a list here is the parts, but "90分以上" is a threshold
              if not r.work[m.end():m.end() + 4].lstrip(" ").startswith(_AFTER_GUARDS)]
@@ -532,12 +533,19 @@ def _read_parts(r: _Reader) -> None:
     values = [_number(m.group(1)) for m in run]
     if len(run) < 2 or None in values:
         return
-    if not _PARTS_ASK.search(r.work) and not (counted and _number(counted.group(1)) == len(run)) \
+    if not asked and not (counted and _number(counted.group(1)) == len(run)) \
             and not (named and len(run) == len(_PART_NAMES)):
         return  # not every part is given: their sum is no score
     for m, value in zip(run, values):
         r.take("part", value, m.span())
     r.bound.append(Bound("total", _plain(_sum(values)), "+".join(m.group(0).strip() for m in run)))
+
+
+def _read_change(r: _Reader) -> None:
+    """"比上次多了9分": a change said of the one score told (added to it in _resolve)."""
+    change = _CHANGE.search(r.work)
+    if change and _number(change.group(2)):
+        r.take("change", (-1 if change.group(1) in _DOWN else 1) * _number(change.group(2)), change.span(2))
 
 
 def _read_scores(r: _Reader, applicable: bool) -> list[tuple[Any, tuple[int, int], str]]:
@@ -616,9 +624,7 @@ def read_score(text: str) -> ScoreReading | None:
     _read_nonconformities(r)
     _read_lost(r)
     _read_parts(r)
-    change = _CHANGE.search(r.work)  # "比上次多了9分": said of the one score told
-    if change and _number(change.group(2)):
-        r.take("change", (-1 if change.group(1) in _DOWN else 1) * _number(change.group(2)), change.span(2))
+    _read_change(r)
     r.full_marks = bool(_FULL_MARKS.search(r.work))
     applicable_values = r.values("applicable_total")
     excluded = r.values("excluded")

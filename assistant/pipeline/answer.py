@@ -250,7 +250,7 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
             not word_in(w, evidence) and _dictionary_tag(w)[:1] in ("n", "") and not re.search(r"\d", w)
             for w in content_words(target)):
         change_missing = target  # a thing no cited passage names, not a number or a time
-    agent_missing = _agent_missing(question, evidence)
+    agent_missing = _agent_missing(question, evidence) or _timed_act_missing(question, evidence)
     quoted = any(len(q) >= QUOTE_MIN_CHARS and _norm(q) in evidence for q in _QUOTED.findall(asked or question.text))
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
                     focus_missing=focus_missing, focus_rarity=focus_rarity,
@@ -316,7 +316,7 @@ def _agent_missing(question, evidence: str) -> str:
                 and dictionary_rarity(w) >= AGENT_ACT_RARITY]
         if acts and not any(word_in(a, evidence) for a in acts):
             return acts[0]
-    return _timed_act_missing(question, evidence)
+    return ""
 
 
 TIMED_ACT_RARITY = 10.0  # 恢复 10.1, 补办 12.6 are events a page must speak of; 完成 8.4, 拿到 8.8 are not
@@ -789,6 +789,9 @@ def asked_forms(text: str) -> tuple[frozenset[str], bool, bool]:
     return frozenset(types), bool(_ASKS_DATE.search(text)), bool(_ASKS_CODE.search(text))
 
 
+PART_SHARE = 0.8  # a focus phrase said only in part: this share of its parts said (below a synonym's 0.6 up to four parts)
+
+
 def _focus_match(word: str, text: str) -> float:
     """1 when ``word`` is said as asked, 0.6 when only a synonym or its parts are, else 0."""
     if word in text:
@@ -804,8 +807,6 @@ def _focus_match(word: str, text: str) -> float:
         return PART_SHARE * said / len(parts)
     return 0.0
 
-
-PART_SHARE = 0.8  # a focus phrase said only in part: this share of its parts said (below a synonym's 0.6 up to four parts)
 
 
 @lru_cache(maxsize=2048)

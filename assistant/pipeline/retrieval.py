@@ -397,9 +397,9 @@ class Retriever:
 
     def _ranked_lists(self, query: str, doc_type: str | None, prefix: str = ""):
         """The three candidate lists for one query text, plus its tokens and dense hits."""
-        from assistant.domain.question import rejoin_separable
+        from assistant.domain.question import spell_out
 
-        search_text = rejoin_separable(to_search_text(query))  # "分是谁打的" searches 打分
+        search_text = spell_out(to_search_text(query))  # "分是谁打的" searches 打分
         tokens = tokenize(search_text, normalised=True)
         lexical = self.lexical.search(tokens, POOL, doc_type=doc_type)
         query_vec = self.embedder.embed_query(search_text)
@@ -464,10 +464,10 @@ class Retriever:
         hits = self.with_part_leads(query, hits, k, doc_type)
         hits = self.with_unit_siblings(hits, k)
         if OUTLINE_MIN_PARTS and lists["section"]:
-            from assistant.domain.question import rejoin_separable
+            from assistant.domain.question import spell_out
 
             # the text searched, as _ranked_lists read it ("去哪儿办" says which 机构 it asks for)
-            sections = self.named_sections(tokens, lists["heading"], doc_type, rejoin_separable(to_search_text(query)))
+            sections = self.named_sections(tokens, lists["heading"], doc_type, spell_out(to_search_text(query)))
             hits = self.with_section_outline(sections, hits, k)
         t2 = time.perf_counter()
         hit_ids = {h.chunk_id for h in hits}
