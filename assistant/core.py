@@ -22,6 +22,7 @@ from assistant.domain.question import drop_reporting_frame
 from assistant.index.lexical import LexicalIndex
 from assistant.pipeline.retrieval import Retrieval, Retriever
 from assistant.domain.scope import FRAUD_TOPIC, in_domain, out_of_scope, topic_yields
+from assistant.lang.dialect import to_mandarin
 from assistant.lang.slips import correct_question
 from assistant.lang.text import to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall, is_turn
@@ -168,6 +169,7 @@ class Assistant:
         loop.prepare(self)  # the knowledge base's vocabulary, as edited by the maintainer
         if not text:
             return text, history, notices, "", Answer(question="", answer=EMPTY_TEXT, abstained=True)
+        text = to_mandarin(text)  # "扣咗4分" -> 扣了4分: a Cantonese question read as Mandarin
         text, slips = correct_question(text)  # "认证机购" -> 认证机构: a typo must not lose the passages
         notices += [f"已按“{meant}”理解问题中的“{typed}”" for typed, meant in slips]
         text = drop_reporting_frame(text)  # "客户问我：…": who passed the question on is not asked
@@ -277,6 +279,8 @@ class Assistant:
         legit.notices = legit.notices + ["只回答了第一个问题，后面弄虚作假的请求不予协助"]
         return legit
 
+    KB_WORDS_MOST = 3  # known words that, with most of a question's words known, put it in the domain
+
     def _names_kb_words(self, question: str) -> bool:
         """The question names a specific word the knowledge base's own documents use (so a
         user's documents define their domain, not only the shipped anchor list)."""
@@ -288,8 +292,14 @@ class Assistant:
         text = spell_out(to_search_text(question))  # "分是谁打的" names 打分
         if self.retriever.lexical.names_label(text):
             return True  # it names a list item's label of the documents ("服务规范这条…")
-        words = [w for w in content_words(text) if rarity(w) >= KB_WORD_RARITY]
+        every = content_words(text)
+        words = [w for w in every if rarity(w) >= KB_WORD_RARITY]
         known = self.retriever.lexical.known(words)
+        # or most of its words, one of them not ordinary ("现场查出问题来当场怎么处理"): a terse
+        # question about the documents' matter that names no term of art
+        said = set(self.retriever.lexical.known(every))
+        if known and len(said) >= self.KB_WORDS_MOST and len(said) * 2 > len(every):
+            return True
         # a word counted ("4个层次"): the documents' own enumeration, as specific as a rare word
         counted = {w for w in known if re.search(rf"[\d一二两三四五六七八九十]\s*[个项类条种大]?\s*{re.escape(w)}", text)}
         # one specific word (服务规范), or two ordinary ones (评价 + 层次): "推荐" alone is not enough

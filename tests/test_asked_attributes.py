@@ -22,6 +22,7 @@ from assistant.pipeline.answer import AbstainPolicy, evidence_for
     ("我们的年度监督评审排在哪一天", "获证后每年进行一次监督评审。", "监督评审定于2025年3月18日。", "日期"),
     ("网点至少要开多少个才够格", "企业应设立服务网点。", "服务网点不少于3个。", "网点数量"),
     ("回访客户要占到什么比例", "企业应定期回访客户。", "回访比例不低于30%。", "比例"),
+    ("投诉处理及时率最低要达到百分之多少", "企业应及时处理投诉。", "投诉处理及时率不低于95%。", "比例"),
 ])
 def test_an_asked_attribute_no_passage_states_is_refused(question, silent, stating, attribute):
     ev = evidence_for(analyse(question), [silent])

@@ -693,3 +693,20 @@ def test_who_told_what_the_question_is_about_is_dropped_what_they_told_kept(told
 ])
 def test_a_few_told_in_one_clause_is_not_the_count_another_asks(question, qtype):
     assert analyse(question).qtype == qtype
+
+
+def test_a_measure_word_jieba_joins_to_the_noun_goes_with_its_numeral():
+    # jieba cuts "一本手册" as 一|本手册 ("this manual"): the thing asked about is 手册
+    assert content_words("要不要编一本手册？") == ["手册"]
+    assert "手册" in content_words("需要准备两份材料和一本手册吗")
+    assert content_words("本手册适用于哪些企业")[0] == "本手册"  # no numeral: "this manual" it is
+
+
+def test_cantonese_words_are_read_as_mandarin():
+    from assistant.lang.dialect import to_mandarin
+
+    assert to_mandarin("評審員話我哋扣咗4分，可以攞幾多星？") == "評審員話我们扣了4分，可以拿多少星？"
+    assert to_mandarin("我哋公司唔系制造业，可唔可以申请？") == "我们公司不是制造业，可不可以申请？"
+    assert to_mandarin("有冇用？") == "有没有用？"
+    plain = "五星级要多少分？评审员说的话要记下来吗"
+    assert to_mandarin(plain) == plain  # Mandarin is left as it is (话, 系 are Mandarin words too)

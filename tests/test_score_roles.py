@@ -196,6 +196,21 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("删掉不涉及的以后涉及项分值剩80分，实际得了72分，没加没扣，几星",
      {"applicable_total": 80, "earned": 72}, (90, "四星级")),
     ("实得93，三项做法都领先同行，每项加1分能到96吗", {"total": 93, "bonus": 3}, (94, "四星级")),
+    # round 11 (like the eighth session's first runs, written for this test): every point said to
+    # apply with 指标 between, the non-conformities counted after their cue and their points after
+    # 分值, a loss said as its total, a score of an earlier review beside this one, a list of parts
+    # whose last number has no unit, and a count of parts the list does not match
+    ("指标100分全部适用，只有一项8分的抽查了16份，4份不合格，其余都满分，几星",
+     {"applicable_total": 100, "sample": (8, 16, 4)}, (98, "五星级")),
+    ("删减后涉及项分值80分，不合格的定性指标有2项，分值4分和4分，其余都合格，几星",
+     {"applicable_total": 80, "nonconformity": [4, 4]}, (90, "四星级")),
+    ("扣分总计7分，能评几星", {"lost": 7}, (93, "四星级")),
+    ("扣的分一共是11分，算几星", {"lost": 11}, (89, "三星级")),
+    ("去年第一次评审只有75分，今年整改后拿了88分，这次能评几星", {"earlier": 75, "total": 88}, (88, "三星级")),
+    ("上次评审才72分，这回得了90分，几星", {"earlier": 72, "total": 90}, (90, "四星级")),
+    ("6个分项的得分是16、17、16、16、16、16,加起来几星",
+     {"part": [16, 17, 16, 16, 16, 16], "total": 97}, (97, "五星级")),
+    ("5个分项的得分是20、20、18、18,合计几星", {"part": [20, 20, 18, 18], "total": 76}, CONFIRM),
 ]
 
 NOT_SCORE = [
@@ -408,6 +423,12 @@ def test_parts_added_up_are_shown_as_the_users_own_arithmetic(assistant):
     assert ans.tool_calls[0].result["score"] == 85
     assert "按您给出的各部分得分相加：20 + 25 + 22 + 18 = 85 分。" in ans.answer
     assert "等级为三星级" in ans.answer
+
+
+def test_a_cantonese_score_question_is_read_as_mandarin(assistant):
+    ans = assistant.ask("總分100分，評審員話我哋扣咗6分，可以攞幾多星？")
+    assert ans.tool_calls[0].result["score"] == 94
+    assert "等级为四星级" in ans.answer
 
 
 def test_a_change_on_the_score_told_is_shown_as_the_users_own_arithmetic(assistant):

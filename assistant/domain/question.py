@@ -228,6 +228,10 @@ def _is_function(word: str) -> bool:
 _FORM_REQUEST = re.compile(r"(?:列|开|出|给|整理|做)(?:我|一?个|一份|一张|一下|出)?(?:清单|列表|单子|明细表?)")
 
 
+_NUMERAL_TOKEN = re.compile(r"^(?:[一二两三四五六七八九十几]|\d+)$")
+_MEASURE_WORDS = "本份个张套项条家台件位名次种"
+
+
 def content_words(text: str) -> list[str]:
     """Content words of ``text`` in order, once each: jieba's precise cut with the domain
     vocabulary, synonyms folded, function and question words dropped."""
@@ -235,8 +239,12 @@ def content_words(text: str) -> list[str]:
     out: list[str] = []
     # no HMM: unknown character runs of colloquial or mistyped text ("认正", "要花") are not
     # invented as words (they would count as the rarest words of all)
+    prev = ""
     for tok in _segmenter().lcut(_FORM_REQUEST.sub("，", to_search_text(text)), HMM=False):
-        tok = tok.strip()
+        tok, after_numeral = tok.strip(), bool(_NUMERAL_TOKEN.match(prev))
+        prev = tok or prev
+        if after_numeral and len(tok) >= 3 and tok[0] in _MEASURE_WORDS:
+            tok = tok[1:]  # "一本手册" cut 一|本手册 ("this manual"): the measure word goes with 一
         if not tok or _is_function(tok):
             continue
         tok = syn.get(tok, tok)

@@ -249,6 +249,8 @@ _ADDITIVE = tuple(_WORDS["additive"])
 _OTHER_BEFORE = tuple(_WORDS["other_before"])
 _PARTS_ASK = _pattern("parts_ask")
 _PARTS_COUNTED = _pattern("parts_counted")
+_PARTS_SAID = _pattern("parts_said")
+_EARLIER = _pattern("earlier")
 _PART_NAMES = tuple(_WORDS["part_names"])
 _CHANGE = _pattern("change")
 _DOWN = ("少", "低", "降", "下降", "减少")
@@ -475,7 +477,7 @@ def _read_nonconformities(r: _Reader) -> None:
                 if v is not None and v > 0:
                     picked[m.start(1)] = (start + m.start(), start + m.end(), v)
         count_m = _NC_COUNT.search(sentence)
-        count = int(_number(count_m.group(1)) or 0) if count_m else None
+        count = int(_number(next(g for g in count_m.groups() if g)) or 0) if count_m else None
         each = _NC_EACH.search(sentence)
         if each and count and not picked:
             v = _number(each.group(1))
@@ -536,9 +538,21 @@ def _read_parts(r: _Reader) -> None:
     if not asked and not (counted and _number(counted.group(1)) == len(run)) \
             and not (named and len(run) == len(_PART_NAMES)):
         return  # not every part is given: their sum is no score
+    said = _PARTS_SAID.search(r.work)
+    if said and _number(said.group(1)) != len(run):
+        r.problems.append(f"说了 {said.group(1)} 个部分，但读到的得分有 {len(run)} 个")
     for m, value in zip(run, values):
         r.take("part", value, m.span())
     r.bound.append(Bound("total", _plain(_sum(values)), "+".join(m.group(0).strip() for m in run)))
+
+
+def _read_earlier(r: _Reader) -> None:
+    """"前年第一次认证只有78分，…这次拿了91分": a score of an earlier review is shown, never
+    used, when the question also gives a score of its own outside that clause."""
+    earlier = [m for m in _EARLIER.finditer(r.work) if _number(m.group(1))]
+    if earlier and _VERB_SCORE_RE.search(_blank_out(r.work, [m.span() for m in earlier])):
+        for m in earlier:
+            r.take("earlier", _number(m.group(1)), m.span(1))
 
 
 def _read_change(r: _Reader) -> None:
@@ -625,6 +639,8 @@ def read_score(text: str) -> ScoreReading | None:
     _read_lost(r)
     _read_parts(r)
     _read_change(r)
+    if not r.values("change"):
+        _read_earlier(r)  # "比上次多了9分" adds to the earlier score instead
     r.full_marks = bool(_FULL_MARKS.search(r.work))
     applicable_values = r.values("applicable_total")
     excluded = r.values("excluded")

@@ -425,7 +425,7 @@ _ASKED_ATTRIBUTES = (
     # a share or a ratio asked for, stated as a percentage or a fraction
     ("比例", re.compile(r"(什么|多少|多大|怎样的?)\s*的?\s*(比例|比率|占比)|"
                       r"(比例|比率|占比|比重|[\u4e00-\u9fff](?<![频效])率)[^，,。？?！!；;\d]{0,10}?"
-                      r"(多少|多大|多高|多低|几成|几|高不高|大不大)|百分之几|多少\s*(%|％)|几成"),
+                      r"(多少|多大|多高|多低|几成|几|高不高|大不大)|百分之(?:几|多少)|多少\s*(%|％)|几成"),
      re.compile(r"\d+(\.\d+)?\s*(%|％)|百分之|[一二三四五六七八九十\d]+\s*分之|\d+\s*[:：]\s*\d+|比例\s*(为|是)\s*\d")),
     # the points an item is worth ("服务文化那一项占多少分"): stated as points beside the item
     ("分值", re.compile(r"(?:占|值|算)(?:多少|几)分(?!钟|之)|分值\s*(?:是|为|有)?\s*(?:多少|几)|多少分值"),

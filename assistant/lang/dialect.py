@@ -1,0 +1,34 @@
+"""Cantonese words in a question, said in Mandarin ("扣咗4分" -> 扣了4分, "攞几多星" -> 拿多少星),
+so question analysis and score reading, written for Mandarin, read a Guangdong or Hong Kong
+user's question the same way. The table is ``resources/dialect.txt``; only words that are not
+also ordinary Mandarin are listed. Applied to questions only: documents are quoted as written.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.lang.resources import resource_lines
+from assistant.lang.text import to_simplified
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[re.Pattern, dict[str, str]]:
+    pairs = dict(line.split()[:2] for line in resource_lines("dialect.txt"))
+    words = sorted(pairs, key=len, reverse=True)  # the longest first: 唔系 before 唔
+    return re.compile("|".join(map(re.escape, words))), pairs
+
+
+def to_mandarin(text: str) -> str:
+    """``text`` with each Cantonese word of the table in Mandarin; other text unchanged
+    (traditional script stays traditional: the words are matched on the simplified form)."""
+    pattern, pairs = _table()
+    simplified = to_simplified(text)
+    if len(simplified) != len(text) or not pattern.search(simplified):
+        return text if not pattern.search(simplified) else pattern.sub(lambda m: pairs[m.group(0)], simplified)
+    out, last = [], 0
+    for m in pattern.finditer(simplified):
+        out.append(text[last:m.start()] + pairs[m.group(0)])
+        last = m.end()
+    return "".join(out) + text[last:]
