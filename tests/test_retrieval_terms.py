@@ -51,6 +51,22 @@ def test_a_faq_question_sharing_only_a_filler_word_no_longer_outranks_one_sharin
     assert all(0.0 <= s <= 1.0 for _, s in weighted)
 
 
+def test_a_one_character_query_token_weighs_half_in_bm25():
+    from assistant.index.lexical import LIGHT_WEIGHT
+
+    index = LexicalIndex.build([
+        ("hub", {"tokens": "认证 里 称为 评审 评审 评分"}),
+        ("list", {"tokens": "售后服务 分为 六类 送货 安装 维修"}),
+        ("other", {"tokens": "证书 有效期 三年"}),
+        ("more", {"tokens": "现场 评审 时间"}),
+    ])
+    both = dict(index.search(["里", "售后服务"], 4))
+    alone = dict(index.search(["里"], 4))
+    # a rare lone character ("标准里") no longer outweighs the question's word
+    assert both["list"] > both["hub"]
+    assert LIGHT_WEIGHT == 0.5 and alone["hub"] > 0
+
+
 # --------------------------------------------------------------------------- heading names
 
 @pytest.mark.parametrize("heading,name", [

@@ -1199,6 +1199,25 @@ def _promote_runner_up(sentences: list[str], lead_i: int, order: list[int], ques
     return done + order
 
 
+import os as _os
+_EXP = _os.environ.get("EXP")
+_EXP_M = float(_os.environ.get("EXP_M", "0.5"))
+_EXP_B = float(_os.environ.get("EXP_B", "3.0"))
+
+
+def _adds_asked(sentence: str, head: list[str], question, terms) -> bool:
+    """``sentence`` says a focus word or a rare search term of the question that the head lacks."""
+    said = _norm("".join(head))
+    text = _norm(sentence)
+    for f in question.focus[:2]:
+        if _focus_match(f, text) >= 1.0 and _focus_match(f, said) < 1.0:
+            return True
+    if _EXP == "terms" and terms:
+        top = max(w for _, w in terms)
+        return any(t in text and t not in said and w >= 0.8 * top for t, w in terms)
+    return False
+
+
 def _is_list_item(sentence: str) -> bool:
     """An item of a list: an enumeration mark opens it, or it ends in a semicolon (a list set
     out one item a line: "营业执照副本复印件；")."""
@@ -1426,6 +1445,9 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
                       and not any(_overlaps(b[3], m) for m in main)), key=lambda b: b[0], default=None)
         if runner is not None and nxt is not None and runner[0] >= nxt + RUNNER_MARGIN \
                 and runner[0] >= best[0] - RUNNER_BEHIND:
+            subs.append((runner[1], runner[3]))
+        elif runner is not None and nxt is not None and _EXP and runner[0] >= nxt + _EXP_M \
+                and runner[0] >= best[0] - _EXP_B and _adds_asked(runner[3], main[:head], question, terms):
             subs.append((runner[1], runner[3]))
     # an intro that ends in a colon says "as follows": without its items after it, it says nothing
     main = main[:head] + [m for i, m in enumerate(main[head:], head)
