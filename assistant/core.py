@@ -26,7 +26,7 @@ from assistant.lang.dialect import to_mandarin
 from assistant.lang.slips import correct_question
 from assistant.lang.text import to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall, is_turn
-from assistant.present import confirm_text, score_text
+from assistant.present import confirm_text, item_text, score_text
 from assistant.domain.grades import GRADES, PASS_MARK, PASSING_GRADES
 
 log = logging.getLogger("assistant.core")
@@ -342,11 +342,14 @@ class Assistant:
 
     def answer_offline(self, question: str, resolved: str) -> Answer:
         from assistant.pipeline.answer import refusal_text
-        from assistant.domain.score_intent import score_request
+        from assistant.domain.score_intent import read_item, score_request
 
         score_args = score_request(question, resolved)
         if score_args is not None:
             return self.answer_score(question, resolved, score_args)
+        item = read_item(question)  # "4分的指标抽查10份3份不合格扣多少分": one indicator's loss
+        if item is not None:
+            return self.answer_item(question, resolved, item)
         retrieval = self.search(question, k=5, context=resolved, focus=self.understand(question, resolved).focus)
         retrieval.hits = authoritative_first(retrieval.hits)  # a more authoritative passage that disagrees leads
         hits = retrieval.hits
@@ -402,6 +405,17 @@ class Assistant:
                 citations.append(same)
             marks[rule] = f"[{same.n}]"
         return citations, marks
+
+    def answer_item(self, question: str, resolved: str, item) -> Answer:
+        """One indicator's loss asked by its own numbers: computed (scoring.item_loss), with the
+        rule it follows cited; a deduction rule the question does not fit is never guessed."""
+        from assistant.domain.scoring import item_loss
+
+        rules = ["qualitative", "sample"] if item.sampled is None else ["sample"]
+        citations, marks = self._rule_citations(rules)
+        lost = item_loss(item.points, item.sampled, item.bad)
+        return Answer(question=question, answer=item_text(item, lost, marks), citations=citations,
+                      abstained=False, resolved_question=resolved, retrieved=[c.passage for c in citations])
 
     def answer_score(self, question: str, resolved: str, request) -> Answer:
         """Grade questions: the number comes from the scoring tool, each rule from a cited passage.

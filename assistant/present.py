@@ -192,6 +192,25 @@ def score_text(result: dict, args: dict, marks: dict[str, str], reading=None) ->
     return "".join(lines)
 
 
+def item_text(item, lost, marks: dict[str, str]) -> str:
+    """The loss of one indicator asked by its own numbers (``score_intent.read_item``), computed
+    by ``scoring.item_loss``: the number first, then the rule it follows, cited (a rule the
+    knowledge base does not state is said to have no source here). Written without spaces
+    around the numbers ("扣1分"), the way a user quotes it."""
+    def cited(rule: str) -> str:
+        return marks.get(rule, "（知识库中没有找到这条规则的出处）")
+
+    mx = Fraction(str(item.points))
+    if item.sampled is None:
+        text = (f"这一项扣{_num(lost)}分，得0分：不符合的定性指标扣掉该指标的全部分值{cited('qualitative')}。")
+        if "sample" in marks:
+            text += f"如果这一项是要抽查多个同类样本的指标，则按不符合样本所占的比例扣分{marks['sample']}。"
+        return text
+    return (f"这一项扣{_num(lost)}分，得{_num(mx - lost)}分：抽样指标按不符合样本的比例扣分，"
+            f"{_num(mx)}分的指标抽查{item.sampled}个、{item.bad}个不符合，"
+            f"扣{_num(mx)}×{item.bad}/{item.sampled}={_num(lost)}分{cited('sample')}。")
+
+
 def confirm_text(reading, marks: dict[str, str]) -> str:
     """A score question whose numbers are unclear: what was understood, what is unclear, and
     a request to confirm -- nothing is computed."""

@@ -438,3 +438,54 @@ def test_a_change_on_the_score_told_is_shown_as_the_users_own_arithmetic(assista
     assert ans.tool_calls[0].result["score"] == 91
     assert "82 分 + 9 分 = 91 分" in ans.answer
     assert "等级为四星级" in ans.answer
+
+
+# one indicator's loss asked by its own numbers (read_item -> scoring.item_loss), written for this test
+ITEMS = [
+    ("4分的指标抽查10份3份不合格扣多少分", (4, 10, 3), "1.2"),
+    ("有一项指标分值6分，评审抽了12个网点，有3个不符合，这一项怎么扣？扣几分？", (6, 12, 3), "1.5"),
+    ("抽查20份服务记录5份不合格，这个指标10分，扣多少", (10, 20, 5), "2.5"),
+    ("我们有个定性的指标，分值3分，评审说我们没做到，是扣一部分还是全扣？", (3, None, None), "3"),
+]
+
+
+@pytest.mark.parametrize(("text", "read", "lost"), ITEMS)
+def test_one_indicators_loss_is_read_and_computed(text, read, lost):
+    from fractions import Fraction
+
+    from assistant.domain.score_intent import read_item
+    from assistant.domain.scoring import item_loss
+
+    item = read_item(text)
+    assert item is not None and (item.points, item.sampled, item.bad) == read
+    assert item_loss(item.points, item.sampled, item.bad) == Fraction(lost)
+
+
+@pytest.mark.parametrize("text", [
+    "我们有一项指标不符合，会扣多少分",            # no points said: the rule, not a number
+    "特别扣分项扣几分",
+    "实得85分，4分的指标抽查10份3份不合格，能评几星",  # a score to grade: read_score's
+    "3分和4分的两个指标没做到，扣多少",             # two indicators: not one item's loss
+])
+def test_no_item_loss_without_certain_numbers(text):
+    from assistant.domain.score_intent import read_item
+
+    assert read_item(text) is None
+
+
+def test_item_loss_rejects_impossible_samples():
+    from assistant.domain.scoring import item_loss
+    from assistant.errors import ScoringError
+
+    with pytest.raises(ScoringError, match="抽样数不能为 0"):
+        item_loss(4, 0, 0)
+    with pytest.raises(ScoringError, match="大于抽样数"):
+        item_loss(4, 3, 5)
+
+
+def test_an_item_loss_answer_says_the_number_first_and_cites_the_rule(assistant):
+    ans = assistant.ask("有一项指标分值5分，评审抽了10个网点，有2个不符合，这一项扣几分？")
+    assert ans.answer.startswith("这一项扣1分，得4分") and "5×2/10=1分[1]" in ans.answer
+    assert ans.citations and not ans.abstained
+    ans = assistant.ask("分值4分的定性指标没做到，是扣一部分还是全扣？")
+    assert ans.answer.startswith("这一项扣4分，得0分") and ans.citations

@@ -259,6 +259,7 @@ _PART_GAP = _pattern("part_gap")
 _FULL_MARKS = _pattern("full_marks")
 
 _OWN_CUE_RE = _pattern("own_cue")
+_ITEM_ASK_RE = _pattern("item_ask")
 _LEFT_AFTER = tuple(_WORDS["left_after"])
 _RULE_ASK_RE = _pattern("rule_ask")
 _SENTENCE_END = _pattern("sentence_end")
@@ -656,6 +657,42 @@ def read_score(text: str) -> ScoreReading | None:
         for value, span, role in _read_scores(r, has_applicable):
             r.take(role, value, span)
     return _resolve(r, t)
+
+
+@dataclass
+class ItemReading:
+    """One indicator asked about by its own numbers: its points, and for a sampled indicator how
+    many samples were checked and how many did not conform (None for a qualitative one)."""
+
+    points: Any
+    sampled: int | None = None
+    bad: int | None = None
+
+
+def read_item(text: str) -> ItemReading | None:
+    """"4分的指标抽查10份3份不合格扣多少分", "分值4分的定性指标没做到，是扣一部分还是全扣": the
+    loss of one indicator, asked by its own numbers, when the text gives no score of the user's
+    to grade (read_score finds none). None unless the numbers' roles are certain: one sample
+    triple, or one indicator's points said beside a non-conformity and nothing else in points."""
+    if not isinstance(text, str) or read_score(text) is not None:
+        return None
+    t = normalise(text)
+    if not (_RULE_ASK_RE.search(t) or _ITEM_ASK_RE.search(t)):
+        return None
+    found = []
+    for pattern, order in ((_SAMPLE_RES[0], (1, 2, 3)), (_SAMPLE_REVERSED, (3, 1, 2)), (_SAMPLE_SHARE, (1, 3, 2))):
+        for m in pattern.finditer(t):
+            values = [_number(m.group(i)) for i in order]
+            if None not in values and all(float(v).is_integer() for v in values[1:]):
+                found.append((values[0], int(values[1]), int(values[2])))
+    points = [_number(m.group(1)) for m in _POINTS_RE.finditer(t) if not _is_threshold(t, m.start(1), m.end(1))]
+    if len(set(found)) == 1:
+        mx, n, k = found[0]
+        return ItemReading(mx, n, k) if 0 < n and k <= n and mx and mx > 0 else None
+    if not found and len(points) == 1 and points[0] and points[0] > 0 \
+            and _NC_SENTENCE_CUE.search(t) and not _SAMPLE_MENTION.search(t):
+        return ItemReading(points[0])
+    return None
 
 
 def _sum(values: list[Any]) -> Fraction:

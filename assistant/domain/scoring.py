@@ -127,6 +127,21 @@ def _non_negative(value: Any, field_name: str) -> Fraction:
     return number
 
 
+def item_loss(max_points: Any, sampled: Any = None, nonconforming: Any = None) -> Fraction:
+    """The points one indicator loses: all of them when it does not conform (a qualitative
+    indicator), or the share of its samples that do not conform (a sampled one)."""
+    mx = _non_negative(max_points, "分值")
+    if sampled is None and nonconforming is None:
+        return mx
+    n = to_count(sampled, "抽样数")
+    k = to_count(nonconforming if nonconforming is not None else 0, "不符合数")
+    if n == 0:
+        raise ScoringError("抽样数不能为 0")
+    if k > n:
+        raise ScoringError(f"不符合数 {k} 大于抽样数 {n}")
+    return mx * Fraction(k, n)
+
+
 def exact_str(value: Fraction) -> str:
     """Exact text: a terminating decimal when there is one ("94.999"), else "p/q"."""
     den = value.denominator
