@@ -401,6 +401,18 @@ def test_each_question_of_a_compound_gets_its_answer_right_after_the_lead():
         assert [c.chunk_id for c in cites][:2] == ["fee", "date"]
 
 
+def test_a_further_question_without_words_of_its_own_gets_a_sentence_of_its_kind():
+    # "多久来一次？" names nothing: it asks how often about what the question before it names,
+    # answered by a frequency the lead does not already say (not by the three-year term)
+    watch = hit("会员资格有效期一般为三年。在有效期内，协会会对会员单位进行定期检查。"
+                "如发现问题，协会将要求限期改正。定期检查一般每年进行一次，内容与入会审查类似。",
+                cid="watch", score=1.0, heading_path="入会后的检查")
+    text, _ = compose_extractive([watch], question=analyse("入会以后协会还会来检查吗？多久来一次？"))
+    main = text.split("\n\n补充")[0]
+    assert main.startswith("在有效期内，协会会对会员单位进行定期检查")
+    assert main.find("每年进行一次") < main.find("限期改正"), main
+
+
 def test_every_question_of_a_compound_is_looked_for_not_only_those_after_the_first():
     from assistant.pipeline.answer import _further_questions
 

@@ -540,6 +540,7 @@ def test_a_list_asked_for_by_its_form_is_a_which_ones_question(question):
 
 def test_a_list_request_is_not_the_focus():
     assert analyse("申请材料都要啥？列个清单给我").focus[0] == "材料"
+    assert "清单" not in analyse("申请要准备哪些材料，给我个清单").focus  # 给 + 我 + 个
 
 
 def test_a_plain_phrase_listed_rarely_is_as_rare_as_its_rarer_word():

@@ -225,7 +225,7 @@ def _is_function(word: str) -> bool:
 
 
 # a list asked for by its form ("列个清单给我", "出个明细"): the form names no thing asked about
-_FORM_REQUEST = re.compile(r"(?:列|开|出|给|整理|做)(?:我|一?个|一份|一张|一下|出)?(?:清单|列表|单子|明细表?)")
+_FORM_REQUEST = re.compile(r"(?:列|开|出|给|整理|做)(?:我们?|咱们)?(?:一?个|一份|一张|一下|出)?(?:清单|列表|单子|明细表?)")
 
 
 _NUMERAL_TOKEN = re.compile(r"^(?:[一二两三四五六七八九十几]|\d+)$")

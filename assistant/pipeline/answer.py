@@ -7,7 +7,7 @@ nothing is said that the knowledge base does not say.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.domain.question import DIFFERENCE as DIFFERENCE_TYPE
@@ -731,6 +731,10 @@ _NUMBER_FORM = re.compile(r"(?:\d+(\.\d+)?|(?<![一二两三四五六七八九�
 # stating a number in that unit answers it
 _ASKED_NUMBER_UNIT = re.compile(r"(?:多少|几)\s*(?:个)?\s*(分|项|类|级|星|次|条|份|家|名|人|年|天|月|周|小时|工作日|元|倍)")
 _TIME_UNITS = frozenset({"年", "天", "月", "周", "小时", "工作日"})
+# how often something is done ("多久来一次", "几年审一次", "频率"), answered by a frequency
+_ASKS_FREQUENCY = re.compile(r"(?:多久|多长时间|多少天|几年|几个月|隔多久)[^，,。？?！!]{0,4}一次|频率|频次|每隔多久")
+_FREQUENCY_FORM = re.compile(r"每(?:年|季度|季|月|半年|周|天|[一二两三\d]+\s*(?:年|个月|周))|(?:[一二两三\d]+\s*(?:年|个?月|周)|每年)\s*(?:进行|开展|做|审核|评审|检查)?\s*一次")
+FREQUENCY_BONUS = 1.5
 # question types answered by one item of a list (a yes/no about it, a choice among them): the
 # item the question matches leads, not the list's first item
 _ITEM_ANSWERS = frozenset({YESNO_TYPE, "哪个"})
@@ -944,6 +948,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
             score += 1.0  # the number in the unit asked for ("几年" -> "三年")
     if _asks_list(question) and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
         score += 0.75  # a list, or an item of one
+    if _ASKS_FREQUENCY.search(question.core) and _FREQUENCY_FORM.search(text):
+        score += FREQUENCY_BONUS  # "多久来一次": "每年进行一次", not "有效期为三年"
     if asks_date and _DATE_FORM.search(text):
         score += 1.0
     if asks_code and _CODE_FORM.search(text):
@@ -1070,7 +1076,13 @@ def _further_questions(question) -> list:
     if after.strip() and not re.search(r"[。！？!?；;]", after) and _WH_WORD.search(after):
         core += "？" + after.strip(" ，,")  # a last question left without its ？ still asks
     asked = [c for c in re.split(r"(?<=[？?])", core) if c.strip(" ？?，,。")]
-    return [analyse(c) for c in asked[:3]] if len(asked) > 1 else []
+    if len(asked) < 2:
+        return []
+    subs = [analyse(c) for c in asked[:3]]
+    # "还会来查吗？多久来一次？": a question with no word of its own asks about what the one
+    # before it names
+    return [replace(s, focus=prev.focus, words=prev.words) if not s.words and prev.words else s
+            for prev, s in zip([subs[0]] + subs, subs)]
 
 
 def _asks_the_same(hit: Hit, question) -> bool:
@@ -1197,25 +1209,6 @@ def _promote_runner_up(sentences: list[str], lead_i: int, order: list[int], ques
         done.append(runner)
         order = [i for i in order if i != runner]
     return done + order
-
-
-import os as _os
-_EXP = _os.environ.get("EXP")
-_EXP_M = float(_os.environ.get("EXP_M", "0.5"))
-_EXP_B = float(_os.environ.get("EXP_B", "3.0"))
-
-
-def _adds_asked(sentence: str, head: list[str], question, terms) -> bool:
-    """``sentence`` says a focus word or a rare search term of the question that the head lacks."""
-    said = _norm("".join(head))
-    text = _norm(sentence)
-    for f in question.focus[:2]:
-        if _focus_match(f, text) >= 1.0 and _focus_match(f, said) < 1.0:
-            return True
-    if _EXP == "terms" and terms:
-        top = max(w for _, w in terms)
-        return any(t in text and t not in said and w >= 0.8 * top for t, w in terms)
-    return False
 
 
 def _is_list_item(sentence: str) -> bool:
@@ -1415,9 +1408,18 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     subs: list[tuple[Hit, str]] = []
     for extra in _further_questions(question):
         found = None
+        # a question with no word of its own ("多久来一次？") asks for its own kind of answer about
+        # what the question before it names, which the lead may already say: the best sentence
+        # the lead does not already hold answers it
+        from assistant.domain.question import content_words
+
+        borrowed = bool(extra.words) and not content_words(extra.core)
         for rank, hit in enumerate(hits[:3]):
             context = _context_of(hit)
             for i, sentence in enumerate(passage_sentences(hit)):
+                if borrowed and (any(_overlaps(sentence, m) for m in main[:head])
+                                 or not _fits(_norm(sentence), extra.qtype)):
+                    continue  # (and it must give the form of answer asked: a time for 多久)
                 sc = _sentence_score(sentence, extra, i, rank, context, _terms_in(terms, extra.text))
                 if found is None or sc > found[0] + 1e-9:
                     found = (sc, hit, sentence)
@@ -1445,9 +1447,6 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
                       and not any(_overlaps(b[3], m) for m in main)), key=lambda b: b[0], default=None)
         if runner is not None and nxt is not None and runner[0] >= nxt + RUNNER_MARGIN \
                 and runner[0] >= best[0] - RUNNER_BEHIND:
-            subs.append((runner[1], runner[3]))
-        elif runner is not None and nxt is not None and _EXP and runner[0] >= nxt + _EXP_M \
-                and runner[0] >= best[0] - _EXP_B and _adds_asked(runner[3], main[:head], question, terms):
             subs.append((runner[1], runner[3]))
     # an intro that ends in a colon says "as follows": without its items after it, it says nothing
     main = main[:head] + [m for i, m in enumerate(main[head:], head)
