@@ -806,3 +806,11 @@ def test_a_sentence_saying_what_a_quoted_term_means_answers_first():
                "管理体系认证发管理体系认证证书。“评价体系”指该标准对售后服务进行评价的一个系统，包括评价方法和评价指标。")
     text, _ = compose_extractive([hit(passage)], question=analyse(asked))
     assert text.index("“评价体系”指") < text.index("标准的名称里有"), text  # moved up to follow the lead
+
+
+def test_an_intro_ending_in_a_colon_runs_on_into_its_items():
+    from assistant.pipeline.answer import _cite
+
+    assert _cite(["申请材料一般包括：", "营业执照副本复印件；", "企业简介。"], 1) == \
+        "申请材料一般包括：营业执照副本复印件[1]。企业简介[1]。"
+    assert _cite(["申请材料一般包括："], 2) == "申请材料一般包括：[2]。"  # nothing after it to carry the marker

@@ -675,8 +675,13 @@ def source_line(hit: Hit) -> str:
 
 
 def _cite(sentences: list[str], n: int) -> str:
+    """The sentences of one passage, each closed with its marker; an intro ending in a colon
+    runs on into what it introduces ("…主要包括：与企业管理层…面谈[1]。"), which carries the marker."""
     out = []
-    for s in sentences:
+    for k, s in enumerate(sentences):
+        if s.rstrip()[-1:] in ":：" and k + 1 < len(sentences):
+            out.append(s.rstrip().rstrip(":： ") + "：")
+            continue
         end = s[-1] if s[-1] in "。！？!?" else ""
         body = (s[:-1] if end else s).rstrip(";；,，、 ")  # a list item's ";" does not end a sentence
         out.append(f"{body}[{n}]{end or '。'}")
@@ -1452,6 +1457,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     main = main[:head] + [m for i, m in enumerate(main[head:], head)
                           if m.rstrip()[-1:] not in "：:" or (i + 1 < len(main) and _is_list_item(main[i + 1]))]
     n_lead = cite(lead_hit)
+    if main[head:] and main[head - 1].rstrip()[-1:] in ":：":
+        head = len(main)  # a lead that introduces a list is followed by the list, then the rest
     parts.append(_cite([_script(s, traditional_asker) for s in main[:head]], n_lead))
     for hit, sentence in subs:
         parts.append(_cite([_script(sentence, traditional_asker)], cite(hit)))
