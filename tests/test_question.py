@@ -533,6 +533,7 @@ def test_a_noun_pointed_back_at_is_the_told_thing_again():
     "好处帮我列几条",
     "现场那天都需要什么人在场",
     "报名表都包括啥",
+    "现场审核的时候人家都查些啥",  # 啥 for 什么, as 查些什么 is
 ])
 def test_a_list_asked_for_by_its_form_is_a_which_ones_question(question):
     assert analyse(question).qtype == "哪些"
