@@ -814,3 +814,14 @@ def test_an_intro_ending_in_a_colon_runs_on_into_its_items():
     assert _cite(["申请材料一般包括：", "营业执照副本复印件；", "企业简介。"], 1) == \
         "申请材料一般包括：营业执照副本复印件[1]。企业简介[1]。"
     assert _cite(["申请材料一般包括："], 2) == "申请材料一般包括：[2]。"  # nothing after it to carry the marker
+
+
+def test_the_section_a_named_item_comes_under_is_said_first():
+    follow = hit("1. 投诉处理：建立投诉受理机制，及时处理并反馈结果。2. 回访：定期回访顾客。",
+                 cid="follow", score=1.0, heading_path="二、评价指标 > （三）顾客跟进（加强顾客互动）")
+    for asked in ("投诉处理这一项放在哪个层次里评？", "投诉处理归哪一块"):
+        text, _ = compose_extractive([follow], question=analyse(asked))
+        assert text.startswith("属于“顾客跟进”这一"), text
+    # a list of the section's items is no section asked for
+    text, _ = compose_extractive([follow], question=analyse("顾客跟进包括哪些指标？"))
+    assert not text.startswith("属于")

@@ -712,3 +712,8 @@ def test_cantonese_words_are_read_as_mandarin():
     assert to_mandarin("有冇用？") == "有没有用？"
     plain = "五星级要多少分？评审员说的话要记下来吗"
     assert to_mandarin(plain) == plain  # Mandarin is left as it is (话, 系 are Mandarin words too)
+
+
+def test_a_count_of_things_pointed_back_at_is_no_focus():
+    focus = analyse("人员配置和资源保障这两项是算在哪个层次的?").focus
+    assert "人员配置" in focus and not any("这两项" in f for f in focus)

@@ -215,12 +215,17 @@ def _idioms() -> frozenset[str]:
     return tagged_words(IDIOM_TAGS) - _domain_words()
 
 
+# "这两项", "那几个", "这三块": a count of things pointed back at names none of them
+_POINTING = re.compile(r"^[这那此该][一二两三四五六七八九十几\d]+[个项类种条块样点部分]{1,2}$")
+
+
 def _is_function(word: str) -> bool:
     res = resources()
     return (word in STOPWORDS or word in _function_words() or word in res["question_words"] or word in res["yesno_compounds"]
             or bool(_PUNCT.match(word)) or bool(_A_NOT_A.fullmatch(word))
             or any(cue in word for cue in res["asking_parts"]) or word[-1] in res["final_particles"]
             or bool(_NUMBER.match(word)) or bool(_TIMES.match(word)) or bool(res["asking_quantity"].match(word))
+            or bool(_POINTING.match(word))
             or (len(word) == 1 and word not in _domain_words()))
 
 

@@ -1123,6 +1123,28 @@ def _item_outline(hit: Hit, question) -> str:
     return f"{heading}：{'；'.join(labels)}。"
 
 
+# "放在哪个层次", "属于哪一块", "归到哪类": the section a named thing comes under is asked for
+_ASKS_CONTAINER = re.compile(r"(?:哪个|哪一个|哪一|哪(?!些))\s*(?P<kind>层次|部分|板块|模块|大类|类别|一级指标|大块|块|环节|章节|范畴)")
+CONTAINER_MAX_CHARS = 16  # a section name; a longer heading is a sentence, not a name
+
+
+def _container_of(hit: Hit, question) -> str:
+    """"属于“客户跟进”这一层次：" when the question asks which section a thing it names comes under
+    and the passage naming it sits under a heading that does not name the thing itself (the
+    thing is an item of that section); "" otherwise."""
+    from assistant.index.lexical import heading_name
+
+    m = _ASKS_CONTAINER.search(question.core)
+    if not m or not question.focus or hit.meta.get("question"):
+        return ""
+    name = heading_name(str(hit.meta.get("heading_path", "")).split(" > ")[-1])
+    named, thing = _norm(name), question.focus[0]
+    if not name or len(name) > CONTAINER_MAX_CHARS or named in _norm(question.text) \
+            or word_in(thing, named) or not word_in(thing, _norm(hit.text)):
+        return ""
+    return f"属于“{name}”这一{m.group('kind')}："
+
+
 def _context_of(hit: Hit) -> str:
     """The passage's heading path and FAQ question, normalised: what its sentences are about."""
     return _norm(" ".join(str(hit.meta.get(k, "") or "") for k in ("heading_path", "question")))
@@ -1366,6 +1388,9 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         if intro is not None and lead_sentences[intro].rstrip()[-1:] in "：:" \
                 and len(lead_sentences[intro]) <= INTRO_MAX_CHARS:
             opener = lead_sentences[intro].lstrip("“\"「『 ").rstrip(" ：:") + "："
+    # "客户投诉处理放在哪个层次": the section the lead's passage sits in is the answer, said first
+    if not prefix and not verdict:
+        opener = _container_of(lead_hit, question) + opener
     lead, rest = _lead_cut(lead, LEAD_MAX_CHARS - len(prefix) - len(verdict) - len(opener))
     lead = prefix + opener + (_ENUM.sub("", lead, count=1) if opener else lead)
     # a list asked for of a passage whose heading names it and whose items open with their labels
