@@ -717,3 +717,8 @@ def test_cantonese_words_are_read_as_mandarin():
 def test_a_count_of_things_pointed_back_at_is_no_focus():
     focus = analyse("人员配置和资源保障这两项是算在哪个层次的?").focus
     assert "人员配置" in focus and not any("这两项" in f for f in focus)
+
+
+def test_a_noun_pointed_back_at_comes_after_the_things_it_stands_for():
+    focus = analyse("我们在搞远程诊断、在线升级这种新玩法,这个在评审里对应哪个部分?").focus
+    assert "远程诊断" in focus and ("玩法" not in focus or focus.index("远程诊断") < focus.index("玩法"))

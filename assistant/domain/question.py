@@ -539,6 +539,7 @@ def spell_out(norm: str) -> str:
 
 
 _POINTED_BACK = r"(?:这|那|我们|咱们)(?:种|个|类|些|样的?)?的?"
+_POINTING_BACK = r"(?:这|那)(?:种|类|些|样的?)(?:新|小|大|老)?的?"
 _SELF_TOLD = re.compile(r"^(?:我们|我|咱们)(?:公司|单位|这边|家)?(?:是|属于|就是)")
 _ASKS_EXISTENCE = re.compile(r"^(?:问|请问)?(?:有没有|有无|是否有|有)(?!没|关|用|必要|可能|影响|区别)")
 
@@ -594,6 +595,11 @@ def analyse(text: str) -> Question:
     if not focus:
         focus = _focus_of(core, specific_only=True)
         focus = _asked_thing_first(core, focus)
+        # "远程诊断、在线升级这种新玩法…对应哪个部分": a noun pointed back at stands for the
+        # things named before it, which are what is asked about
+        back = [f for f in focus if re.search(_POINTING_BACK + re.escape(f), core)]
+        if back and len(back) < len(focus):
+            focus = [f for f in focus if f not in back] + back
     told = [m.group(1) for m in _TOPIC.finditer(norm)]
     topic = next((w for t in told for w in _focus_of(t, specific_only=True)[:1]), "") if told else ""
     if topic and qtype != DIFFERENCE and not locators:
