@@ -524,7 +524,9 @@ class AbstainPolicy:
     no answerable question refused, every out-of-scope one that reaches the evidence refused.
     """
 
-    min_coverage: float = 0.13  # 0.15 until the eighth session: a long story (sb7-063, coverage 0.137) was refused; no out-of-scope item of 30 sets lies between
+    # 0.15 until the eighth session refused a long story (sb7-063, coverage 0.137); no out-of-scope
+    # item of the 30 sets lies between
+    min_coverage: float = 0.13
     min_missing_weight: float = 25.0  # about three ordinary words missing, not one stray word
     rare_focus: float = 14.5  # rarity of 格力 14.7, 起草人 15.9, 通过率 14.6; 有效期 12.8, 分数线 12.6
     focus_forgive_coverage: float = 0.5
