@@ -825,3 +825,10 @@ def test_the_section_a_named_item_comes_under_is_said_first():
     # a list of the section's items is no section asked for
     text, _ = compose_extractive([follow], question=analyse("顾客跟进包括哪些指标？"))
     assert not text.startswith("属于")
+
+
+def test_a_sentence_setting_the_same_event_before_outweighs_one_naming_the_asked_words():
+    page = hit("在报名参赛之前，队伍首先要完成内部选拔。选拔通过后提交报名表。", cid="steps", score=1.0)
+    scope = hit("评价范围很广，涵盖对整体工作的要求（包括赛前需要准备的工作）。", cid="scope", score=0.95)
+    text, cites = compose_extractive([page, scope], question=analyse("还没正式报名参赛之前，队伍得先做点啥准备工作？"))
+    assert text.startswith("在报名参赛之前，队伍首先要完成内部选拔"), text

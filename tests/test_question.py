@@ -722,3 +722,8 @@ def test_a_count_of_things_pointed_back_at_is_no_focus():
 def test_a_noun_pointed_back_at_comes_after_the_things_it_stands_for():
     focus = analyse("我们在搞远程诊断、在线升级这种新玩法,这个在评审里对应哪个部分?").focus
     assert "远程诊断" in focus and ("玩法" not in focus or focus.index("远程诊断") < focus.index("玩法"))
+
+
+def test_an_adverb_says_how_not_what_the_question_is_about():
+    assert analyse("还没正式申请之前,企业自己得先做点啥准备工作?").focus[0] != "正式"
+    assert analyse("直接申请五星级可以吗").focus[0] != "直接"

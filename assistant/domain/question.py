@@ -468,8 +468,11 @@ def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
     ranked = [w for w, _ in salient_words(clause) if w not in cues]
     # "申请材料里的企业简介": the place a thing sits in is not what is asked about
     # an idiom or set phrase ("万事大吉", "一劳永逸") colours the question; it names no thing asked of
+    # an adverb ("正式申请之前", "认真准备") says how, not what about
+    from assistant.lang.jieba_dict import dictionary_tag
+
     ranked.sort(key=lambda w: (_is_container(clause, w), _is_time_word(w) or _is_before_after(clause, w),
-                               w in _KIND_WORDS or w in _idioms()))
+                               w in _KIND_WORDS or w in _idioms() or dictionary_tag(w) in _ADVERB_TAGS))
     specific = [w for w in ranked if w not in generic]
     words = specific if specific or specific_only else ranked
     if not words:
@@ -478,6 +481,7 @@ def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
     return [head] + [w for w in words[1:] if w not in head]
 
 
+_ADVERB_TAGS = frozenset({"ad"})  # not "d": jieba tags 满分 d
 # the kind asked for ("属于啥类别"): the thing whose kind is asked is the focus, not the word 类别
 _KIND_WORDS = frozenset({"类型", "类别", "种类", "性质"})
 _ASKED = re.compile(r"什么|甚么|啥|哪些|哪几|何种|哪")
