@@ -95,3 +95,9 @@ def test_a_time_word_told_around_the_question_is_not_what_it_asks_for():
     assert not AbstainPolicy().should_abstain(ev, True)
     ev = evidence_for(analyse("申请售后服务认证的通过率是多少？"), [passage])
     assert AbstainPolicy().should_abstain(ev, True)
+
+
+def test_an_edition_told_of_something_else_is_not_asked():
+    ev = evidence_for(analyse("我们营业执照已经是三证合一的新版了，组织机构代码证还要单独交吗？"),
+                      ["组织机构代码证复印件（已完成三证合一的企业无需提供）。"])
+    assert ev.unit_missing == ""

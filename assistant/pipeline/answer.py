@@ -467,8 +467,11 @@ def _unit_missing(core: str, evidence: str) -> str:
         units = _UNIT_WORDS[unit]
         if not re.search(_NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")", evidence):
             return _UNIT_NAMES.get(unit, unit)
+    from assistant.domain.question import asking_clause
+
     for name, asks, states in _ASKED_ATTRIBUTES:
-        if asks.search(core) and not (name in _ONE_PART and _is_compound(core)) \
+        where = (asking_clause(core) or core) if name in _ASKED_IN_CLAUSE else core
+        if asks.search(where) and not (name in _ONE_PART and _is_compound(core)) \
                 and not _states(states, evidence, core if name in _SAID_OF else ""):
             return name
     return ""
@@ -477,6 +480,9 @@ def _unit_missing(core: str, evidence: str) -> str:
 # attributes a passage must state of what the question asks it of: a percentage in a sentence
 # about something else ("管理师人数应达到10%") does not give "一次通过的比例"
 _SAID_OF = frozenset({"比例", "分值"})
+# attributes asked only by the clause that asks: "营业执照已经是三证合一的新版了，…还要单独交吗"
+# tells of a new licence, it asks about no new edition
+_ASKED_IN_CLAUSE = frozenset({"新版本"})
 _RATIO_WORD = re.compile(r"率|比例|比率|占比|比重|百分")
 # a question that asks several things at once ("去哪办、流程怎么走、证书能用几年") is answered in
 # part by what is cited; an attribute one part asks is not required of it
