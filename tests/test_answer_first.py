@@ -832,3 +832,10 @@ def test_a_sentence_setting_the_same_event_before_outweighs_one_naming_the_asked
     scope = hit("评价范围很广，涵盖对整体工作的要求（包括赛前需要准备的工作）。", cid="scope", score=0.95)
     text, cites = compose_extractive([page, scope], question=analyse("还没正式报名参赛之前，队伍得先做点啥准备工作？"))
     assert text.startswith("在报名参赛之前，队伍首先要完成内部选拔"), text
+
+
+def test_a_lead_that_introduces_a_list_keeps_its_items_right_after_it():
+    visit = hit("考察组由三名专家组成，依据章程进行检查。考察的内容主要包括：\n与负责人面谈；\n查阅台账记录；\n"
+                "实地查看场地。考察结束后出具报告。", cid="visit", score=1.0)
+    text, _ = compose_extractive([visit], question=analyse("考察那天考察组都会查些啥？我们要准备哪些人配合？"))
+    assert "考察的内容主要包括：与负责人面谈" in text, text

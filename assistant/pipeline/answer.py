@@ -1466,6 +1466,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             continue
         _, hit, sentence = found
         key = hit.meta.get("passage") or hit.chunk_id
+        if key == lead_key and main[head - 1].rstrip()[-1:] in "：:":
+            continue  # a lead that introduces a list keeps its items right after it
         if key == lead_key:
             main = main[:head] + [sentence] + [m for m in main[head:] if not _overlaps(sentence, m)]
             head += 1
