@@ -839,3 +839,15 @@ def test_a_lead_that_introduces_a_list_keeps_its_items_right_after_it(seeds_assi
     # between the intro ("现场审核的内容主要包括：") and its items
     answer = seeds_assistant.ask("现场审核那天审核组都会干些啥?我们要准备哪些人跟场?").answer
     assert "主要包括：与企业管理层" in answer, answer
+
+
+def test_a_short_phrase_said_in_another_order_is_said():
+    from assistant.pipeline.answer import _said_around
+
+    assert _said_around("签合同", "1）随合同签订而提供的活动，例如测量、设计等")
+    assert not _said_around("外资企业", "在境内依法注册的企业都可以申请")
+    assert not _said_around("个体工商户", "企业")  # a longer name is not pieced together
+    items = hit("服务包括以下方面：1）随合同签订而提供的活动，例如测量、设计等；2）送货、安装等；3）维修、保养等。",
+                cid="items", score=1.0)
+    text, _ = compose_extractive([items], question=analyse("签合同的时候上门量房、出设计方案，这也算售后服务吗？"))
+    assert "随合同签订" in first_sentence(text) and not text.startswith("知识库没有专门提到"), text

@@ -182,6 +182,20 @@ def word_in(word: str, evidence: str) -> bool:
     return False
 
 
+def _said_around(word: str, evidence: str, reach: int = 4) -> bool:
+    """A short phrase said in other words order: its word of two or more characters in the
+    evidence with each remaining character within ``reach`` of it ("签合同" in "随合同签订")."""
+    if not 3 <= len(word) <= 4:
+        return False
+    for i in range(len(word) - 1):
+        part, rest = word[i:i + 2], word[:i] + word[i + 2:]
+        for m in re.finditer(re.escape(part), evidence):
+            window = evidence[max(0, m.start() - reach):m.end() + reach]
+            if all(ch in window for ch in rest):
+                return True
+    return False
+
+
 def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     """Coverage of ``question`` (an assistant.domain.question.Question) by the passages ``texts``.
     Words of the sentence that asks weigh fully; words of a story told before it weigh
@@ -815,8 +829,8 @@ def _focus_match(word: str, text: str) -> float:
         return 1.0
     if "的" not in word and word in text.replace("的", ""):
         return 0.9  # said with an attributive 的 inside it ("证书的有效期" for 证书有效期)
-    if word_in(word, text):
-        return 0.6
+    if word_in(word, text) or _said_around(word, text):
+        return 0.6  # (or said in another order: "签合同" by "随合同签订")
     parts = _parts(word) if len(word) >= 4 else ()
     if len(parts) > 1 and sum(map(len, parts)) == len(word):
         # a phrase asked ("网上提交") of which a sentence says a part ("线上申请"): a little
@@ -1377,7 +1391,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     if question.qtype == YESNO_TYPE and not question.asks_fact and focus and focus not in _generic_words() \
             and not _LOCATOR_LIKE.match(focus) and not _dictionary_tag(focus).startswith(_NOT_A_THING):
         seen_text = "\n".join(_norm(h.text) for h in hits)
-        if not word_in(focus, seen_text):
+        if not word_in(focus, seen_text) and not _said_around(focus, seen_text):
             prefix = f"知识库没有专门提到“{focus}”，相关条件是："
     # the passage's own yes or no ("是的。", "不能，…"), kept because its question is the one
     # asked, comes before whatever sentence leads: the verdict first, then what it rests on
