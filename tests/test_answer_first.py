@@ -851,3 +851,16 @@ def test_a_short_phrase_said_in_another_order_is_said():
                 cid="items", score=1.0)
     text, _ = compose_extractive([items], question=analyse("签合同的时候上门量房、出设计方案，这也算售后服务吗？"))
     assert "随合同签订" in first_sentence(text) and not text.startswith("知识库没有专门提到"), text
+
+
+def test_the_highest_or_lowest_grade_asked_is_named_from_the_grade_table():
+    from assistant.pipeline.answer import _extreme_grade
+
+    assert _extreme_grade("最高能拿到几星？") == ("五星级", "五星")
+    assert _extreme_grade("最低的星是几星") == ("三星级", "三星")
+    assert _extreme_grade("最低是什么等级") == ("达标", "达标级")
+    assert _extreme_grade("最低要多少分") == ()  # a score, not a grade
+    grades = hit("1. 达标单位：分数达到70分以上。2. 三星级单位：分数达80分以上。3. 四星级单位：分数达90分以上。"
+                 "4. 五星级单位：分数达95分以上。", cid="grades", score=1.0)
+    text, _ = compose_extractive([grades], question=analyse("最高能拿到几星？要多少分？"))
+    assert "五星级" in text[:60] and "95" in text[:80], text

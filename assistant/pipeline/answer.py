@@ -758,6 +758,26 @@ _NUMBER_FORM = re.compile(r"(?:\d+(\.\d+)?|(?<![一二两三四五六七八九�
 # stating a number in that unit answers it
 _ASKED_NUMBER_UNIT = re.compile(r"(?:多少|几)\s*(?:个)?\s*(分|项|类|级|星|次|条|份|家|名|人|年|天|月|周|小时|工作日|元|倍)")
 _TIME_UNITS = frozenset({"年", "天", "月", "周", "小时", "工作日"})
+# the highest or the lowest grade asked for ("最高能评几星", "最低是什么等级"), named by the one
+# grade table (assistant/domain/grades.py)
+_ASKS_HIGHEST = re.compile(r"(?:最高|顶格|封顶|最好)[^，,。？?！!]{0,8}(?:星|等级|级别|档)")
+_ASKS_LOWEST = re.compile(r"(?:最低|最差|起步)[^，,。？?！!]{0,8}(?:星|等级|级别|档)")
+EXTREME_GRADE_BONUS = 1.5
+
+
+def _extreme_grade(core: str) -> tuple[str, ...]:
+    """The names of the grade a question asks as the highest or the lowest, or ()."""
+    from assistant.domain.grades import GRADE_ALIASES, PASSING_GRADES, STAR_GRADES
+
+    if _ASKS_HIGHEST.search(core):
+        top = PASSING_GRADES[-1]
+    elif _ASKS_LOWEST.search(core):
+        top = STAR_GRADES[0] if "星" in _ASKS_LOWEST.search(core).group(0) else PASSING_GRADES[0]
+    else:
+        return ()
+    return (top, *GRADE_ALIASES.get(top, ()))
+
+
 # how often something is done ("多久来一次", "几年审一次", "频率"), answered by a frequency
 _ASKS_FREQUENCY = re.compile(r"(?:多久|多长时间|多少天|几年|几个月|隔多久)[^，,。？?！!]{0,4}一次|频率|频次|每隔多久")
 _FREQUENCY_FORM = re.compile(r"每(?:年|季度|季|月|半年|周|天|[一二两三\d]+\s*(?:年|个月|周))|(?:[一二两三\d]+\s*(?:年|个?月|周)|每年)\s*(?:进行|开展|做|审核|评审|检查)?\s*一次")
@@ -977,6 +997,9 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += 0.75  # a list, or an item of one
     if _ASKS_FREQUENCY.search(question.core) and _FREQUENCY_FORM.search(text):
         score += FREQUENCY_BONUS  # "多久来一次": "每年进行一次", not "有效期为三年"
+    extreme = _extreme_grade(question.core)
+    if extreme and any(word_in(_norm(g), text) for g in extreme):
+        score += EXTREME_GRADE_BONUS  # "最高能评几星": the sentence naming 五星级, not 三星级
     if asks_date and _DATE_FORM.search(text):
         score += 1.0
     if asks_code and _CODE_FORM.search(text):
@@ -1108,8 +1131,8 @@ def _further_questions(question) -> list:
     subs = [analyse(c) for c in asked[:3]]
     # "还会来查吗？多久来一次？": a question with no word of its own asks about what the one
     # before it names
-    return [replace(s, focus=prev.focus, words=prev.words) if not s.words and prev.words else s
-            for prev, s in zip([subs[0]] + subs, subs)]
+    return [replace(s, focus=prev.focus, words=prev.words, core=prev.core.rstrip("？? ") + "，" + s.core)
+            if not s.words and prev.words else s for prev, s in zip([subs[0]] + subs, subs)]
 
 
 def _asks_the_same(hit: Hit, question) -> bool:
@@ -1465,7 +1488,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         # the lead does not already hold answers it
         from assistant.domain.question import content_words
 
-        borrowed = bool(extra.words) and not content_words(extra.core)
+        borrowed = bool(extra.words) and not content_words(extra.text)
         for rank, hit in enumerate(hits[:3]):
             context = _context_of(hit)
             for i, sentence in enumerate(passage_sentences(hit)):
