@@ -196,6 +196,17 @@ def _said_around(word: str, evidence: str, reach: int = 4) -> bool:
     return False
 
 
+# a star grade by its number ("二星", "六星级"): whether it exists is answered by passages
+# that list the grades, though they never name a grade that does not exist
+_STAR_GRADE = re.compile(r"^[一二两三四五六七八九十\d]\s*星级?$")
+
+
+def _names_grades(evidence: str) -> bool:
+    from assistant.domain.grades import STAR_GRADES
+
+    return sum(word_in(_norm(g), evidence) for g in STAR_GRADES) >= 2
+
+
 def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     """Coverage of ``question`` (an assistant.domain.question.Question) by the passages ``texts``.
     Words of the sentence that asks weigh fully; words of a story told before it weigh
@@ -244,7 +255,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
         if len(focus) >= 3 and focus[-1] in _FORM_SUFFIX:
             parts = [focus[:-1]]  # "记录本", "登记表": the record named by its form is the record
         if not word_in(focus, evidence) and not all(word_in(p, evidence) for p in parts) \
-                and not is_answer_kind(focus) and not _chosen_against(focus, question.core, evidence):
+                and not is_answer_kind(focus) and not _chosen_against(focus, question.core, evidence) \
+                and not (_STAR_GRADE.match(focus) and _names_grades(evidence)):
             focus_missing = focus
     if not focus_missing or _dictionary_tag(focus_missing)[:1] in _CONTEXT_TAGS:
         # a compound question ("谁起草的？起草人有哪些？"): a thing a later question asks for is
