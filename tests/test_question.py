@@ -710,6 +710,7 @@ def test_cantonese_words_are_read_as_mandarin():
     assert to_mandarin("評審員話我哋扣咗4分，可以攞幾多星？") == "評審員話我们扣了4分，可以拿多少星？"
     assert to_mandarin("我哋公司唔系制造业，可唔可以申请？") == "我们公司不是制造业，可不可以申请？"
     assert to_mandarin("有冇用？") == "有没有用？"
+    assert to_mandarin("要唔要俾錢㗎？幾時俾？") == "要不要给錢呢？什么时候给？"
     plain = "五星级要多少分？评审员说的话要记下来吗"
     assert to_mandarin(plain) == plain  # Mandarin is left as it is (话, 系 are Mandarin words too)
 
