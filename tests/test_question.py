@@ -728,3 +728,8 @@ def test_a_noun_pointed_back_at_comes_after_the_things_it_stands_for():
 def test_an_adverb_says_how_not_what_the_question_is_about():
     assert analyse("还没正式申请之前,企业自己得先做点啥准备工作?").focus[0] != "正式"
     assert analyse("直接申请五星级可以吗").focus[0] != "直接"
+
+
+def test_steps_asked_by_a_lone_bu_are_the_process():
+    assert analyse("售后服务认证大概要走哪几步？").focus[0] == "流程"
+    assert analyse("办售后服务认证大概走哪些步骤?").focus[0] != "流程"  # 步骤 names them already
