@@ -733,3 +733,9 @@ def test_an_adverb_says_how_not_what_the_question_is_about():
 def test_steps_asked_by_a_lone_bu_are_the_process():
     assert analyse("售后服务认证大概要走哪几步？").focus[0] == "流程"
     assert analyse("办售后服务认证大概走哪些步骤?").focus[0] != "流程"  # 步骤 names them already
+
+
+def test_sold_said_colloquially_is_one_word_with_the_documents_own():
+    from assistant.lang.text import tokenize
+
+    assert "售出" in tokenize("东西卖出去以后修得好不好") and "售出" in tokenize("商品卖出后的维修保养")
