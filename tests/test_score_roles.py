@@ -211,6 +211,15 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("6个分项的得分是16、17、16、16、16、16,加起来几星",
      {"part": [16, 17, 16, 16, 16, 16], "total": 97}, (97, "五星级")),
     ("5个分项的得分是20、20、18、18,合计几星", {"part": [20, 20, 18, 18], "total": 76}, CONFIRM),
+    # round 12 (like the eighth session's second first runs, written for this test): points of
+    # excluded items listed in brackets before the cue, the Cantonese copula 系, parts labelled
+    # without 分 and counted as 块
+    ("“安装”（5分）和“回收”（5分）两项删减了，其余实得81分，几星",
+     {"excluded": [5, 5], "earned": 81}, (90, "四星级")),
+    ("涉及项总分系90分，实际得了72分，没有特别扣分，几星",
+     {"applicable_total": 90, "earned": 72, "special_deductions": 0}, (80, "三星级")),
+    ("四块分别是：内部条件20、服务执行24、客户跟进23、服务改进19，总分多少？几星？",
+     {"part": [20, 24, 23, 19], "total": 86}, (86, "三星级")),
 ]
 
 NOT_SCORE = [

@@ -228,6 +228,7 @@ _APPLICABLE_MORE = _pattern("applicable_more")
 _LIST_MORE = _pattern("list_more")
 _LEFT_AFTER_EXCLUSION = _pattern("left_after_exclusion")
 _EXCLUSION_RES = _pattern("exclusions")
+_EXCLUSION_LIST_BEFORE = _pattern("exclusion_list_before")
 _SAMPLE_RES = (_pattern("sample"),)
 _SAMPLE_REVERSED = _pattern("sample_reversed")
 _SAMPLE_SHARE = _pattern("sample_share")
@@ -418,6 +419,9 @@ def _read_exclusions(r: _Reader) -> None:
     for m in sorted(found, key=lambda m: m.start()):
         value = _number(m.group(1))
         if value is not None and value > 0 and r.work[m.start(1):m.end(1)].strip(","):
+            before = _EXCLUSION_LIST_BEFORE.search(r.work[:m.start(1)])
+            if before and _number(before.group(1)):
+                r.take("excluded", _number(before.group(1)), before.span(1))
             r.take("excluded", value, m.span())
             end = m.end()
             while more := _LIST_MORE.match(r.work, end):  # "删减了10分和5分两项"
