@@ -15,6 +15,7 @@ IN_DOMAIN = [
     "有没有一星二星的？最低的星是几星？",  # a grade that does not exist: the grade list answers
     "售后服务认证是不是就只看东西卖出去以后修得好不好？",  # 卖出去 is 售出, 卖出后 in the documents
     "有些指标我们根本不涉及，评审会不会直接给我们扣分？",  # 不涉及 is 删减 (不适用) in the documents
+    "拿证以后是不是就一劳永逸了？之后还会来查吗？多久来一次？",  # the idiom is a yes/no part's
     "我们公司就是做代理记账和税务咨询的，没有实物商品，能申请吗？",
     "现场评审的时候会不会直接打电话给我们客户？",
     "这些机构有没有资质，我去哪儿查真假？",

@@ -258,6 +258,12 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                 and not is_answer_kind(focus) and not _chosen_against(focus, question.core, evidence) \
                 and not (_STAR_GRADE.match(focus) and _names_grades(evidence)):
             focus_missing = focus
+    if focus_missing and question.qtype != YESNO_TYPE:
+        # "是不是就一劳永逸了？…多久来一次？": the focus comes from a yes/no question of a compound
+        # one, answered by the general rule like any yes/no question, not a thing to look up
+        owner = next((sub for sub in _further_questions(question) if focus_missing in sub.core), None)
+        if owner is not None and owner.qtype == YESNO_TYPE and not owner.subject:
+            focus_missing = ""
     if not focus_missing or _dictionary_tag(focus_missing)[:1] in _CONTEXT_TAGS:
         # a compound question ("谁起草的？起草人有哪些？"): a thing a later question asks for is
         # looked for too, when the first asks for nothing a page must name (a verb, or nothing)
