@@ -98,6 +98,7 @@ IN_DOMAIN = [
 ]
 
 OUT_OF_SCOPE = [
+    "我们的五星证书拿去新加坡投标，当地认可吗？",  # a place pointed back at (当地) the documents never name
     "公司被收购了，售后服务认证证书能转到新公司名下吗？",  # a certificate's transfer: a gap
     "明天上海会不会下雨？我们约了评审员去现场",
     "格力的售后服务认证证书编号是多少？",

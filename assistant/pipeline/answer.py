@@ -182,6 +182,10 @@ def word_in(word: str, evidence: str) -> bool:
     return False
 
 
+# a place pointed back at from the clause that asks ("当地", "那边")
+_PLACE_BACK = re.compile(r"当地|那边|那里|该地|本地|那儿")
+
+
 def _said_around(word: str, evidence: str, reach: int = 4) -> bool:
     """A short phrase said in other words order: its word of two or more characters in the
     evidence with each remaining character within ``reach`` of it ("签合同" in "随合同签订")."""
@@ -240,6 +244,10 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     # a place said of one's own site ("北京总部", "苏州工厂") tells where the asker is, asks nothing
     name_missing = next((w for w, r in ask_missing if ((r > 0 and _is_proper_name(w)) or _is_latin_name(w, asked))
                          and not _only_a_site(w, question.text)), "")
+    if not name_missing and _PLACE_BACK.search(asking_clause(question.core)):
+        # "去香港或者东南亚投标，当地认不认可": a place the asking clause points back at is asked of
+        name_missing = next((w for w, _ in missing if _is_proper_name(w) and dictionary_rarity(w) > 0
+                             and not _only_a_site(w, question.text)), "")
     org = question.focus[0] if question.focus and _ORG_NAME.match(question.focus[0]) else ""
     if not name_missing and org:
         stem = _ORG_SUFFIX.sub("", org)
