@@ -744,3 +744,11 @@ def test_sold_said_colloquially_is_one_word_with_the_documents_own():
 def test_how_long_a_thing_can_be_used_asks_for_its_term_of_validity():
     assert "有效期" in analyse("售后服务认证证书拿到手能用几年?").focus
     assert "有效期" in analyse("这个证管多久").focus
+
+
+def test_a_form_asked_after_the_thing_it_lists_and_light_verbs_with_some_are_no_focus():
+    focus = analyse("客户要一份申请材料清单,一般都要交些什么?").focus
+    assert "材料" in focus and "清单" not in focus and "交些" not in focus
+    assert "清单" in content_words("服务网点清单要交吗")  # a list that is itself a material
+    assert "干点" not in content_words("还没报之前公司自己要先干点啥？")
+    assert "重点" in content_words("评审的重点是什么")

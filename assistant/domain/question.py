@@ -215,6 +215,8 @@ def _idioms() -> frozenset[str]:
     return tagged_words(IDIOM_TAGS) - _domain_words()
 
 
+# "交些什么", "干点啥": a light verb with 些/点 ("some") cut as one word asks nothing by itself
+_LIGHT_VERB_SOME = re.compile(r"^[交做干弄搞查看写填带准问讲说聊]些$|^[干做弄搞]点$")
 # "这两项", "那几个", "这三块": a count of things pointed back at names none of them
 _POINTING = re.compile(r"^[这那此该][一二两三四五六七八九十几\d]+[个项类种条块样点部分]{1,2}$")
 
@@ -225,7 +227,7 @@ def _is_function(word: str) -> bool:
             or bool(_PUNCT.match(word)) or bool(_A_NOT_A.fullmatch(word))
             or any(cue in word for cue in res["asking_parts"]) or word[-1] in res["final_particles"]
             or bool(_NUMBER.match(word)) or bool(_TIMES.match(word)) or bool(res["asking_quantity"].match(word))
-            or bool(_POINTING.match(word))
+            or bool(_POINTING.match(word)) or bool(_LIGHT_VERB_SOME.match(word))
             or (len(word) == 1 and word not in _domain_words()))
 
 
@@ -233,6 +235,8 @@ def _is_function(word: str) -> bool:
 _FORM_REQUEST = re.compile(r"(?:列|开|出|给|整理|做)(?:我们?|咱们)?(?:一?个|一份|一张|一下|出)?(?:清单|列表|单子|明细表?)")
 
 
+# "要一份申请材料清单": the form asked for after the thing it lists ("材料清单") names only the thing
+_FORM_AFTER = re.compile(r"(?:要|给|发|列|出|整理)(?:我们?|咱们|客户)?(?:一?份|一?个|一张)[^，,。？?！!]{1,6}?(?P<form>清单|列表|明细表?)")
 _NUMERAL_TOKEN = re.compile(r"^(?:[一二两三四五六七八九十几]|\d+)$")
 _MEASURE_WORDS = "本份个张套项条家台件位名次种"
 
@@ -245,7 +249,9 @@ def content_words(text: str) -> list[str]:
     # no HMM: unknown character runs of colloquial or mistyped text ("认正", "要花") are not
     # invented as words (they would count as the rarest words of all)
     prev = ""
-    for tok in _segmenter().lcut(_FORM_REQUEST.sub("，", to_search_text(text)), HMM=False):
+    plain = _FORM_REQUEST.sub("，", to_search_text(text))
+    plain = _FORM_AFTER.sub(lambda m: m.group(0)[:-len(m.group("form"))], plain)
+    for tok in _segmenter().lcut(plain, HMM=False):
         tok, after_numeral = tok.strip(), bool(_NUMERAL_TOKEN.match(prev))
         prev = tok or prev
         if after_numeral and len(tok) >= 3 and tok[0] in _MEASURE_WORDS:
