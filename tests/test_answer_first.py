@@ -864,3 +864,10 @@ def test_the_highest_or_lowest_grade_asked_is_named_from_the_grade_table():
                  "4. 五星级单位：分数达95分以上。", cid="grades", score=1.0)
     text, _ = compose_extractive([grades], question=analyse("最高能拿到几星？要多少分？"))
     assert "五星级" in text[:60] and "95" in text[:80], text
+
+
+def test_a_sentence_naming_the_head_noun_of_a_three_character_focus_counts_a_little():
+    from assistant.pipeline.answer import HEAD_SHARE, _focus_match
+
+    assert _focus_match("美容院", "如航空服务、旅店服务、美容服务等") == HEAD_SHARE
+    assert _focus_match("美容院", "企业都可以申请") == 0.0

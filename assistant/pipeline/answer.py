@@ -866,6 +866,7 @@ def asked_forms(text: str) -> tuple[frozenset[str], bool, bool]:
     return frozenset(types), bool(_ASKS_DATE.search(text)), bool(_ASKS_CODE.search(text))
 
 
+HEAD_SHARE = 0.4  # a three-character word ("美容院") of which a sentence says the first two as a noun
 PART_SHARE = 0.8  # a focus phrase said only in part: this share of its parts said (below a synonym's 0.6 up to four parts)
 
 
@@ -877,6 +878,8 @@ def _focus_match(word: str, text: str) -> float:
         return 0.9  # said with an attributive 的 inside it ("证书的有效期" for 证书有效期)
     if word_in(word, text) or _said_around(word, text):
         return 0.6  # (or said in another order: "签合同" by "随合同签订")
+    if len(word) == 3 and word[:2] in text and _dictionary_tag(word[:2]).startswith("n"):
+        return HEAD_SHARE  # "美容院" of a sentence naming 美容服务: its head noun, a little
     parts = _parts(word) if len(word) >= 4 else ()
     if len(parts) > 1 and sum(map(len, parts)) == len(word):
         # a phrase asked ("网上提交") of which a sentence says a part ("线上申请"): a little
