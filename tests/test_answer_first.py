@@ -871,3 +871,10 @@ def test_a_sentence_naming_the_head_noun_of_a_three_character_focus_counts_a_lit
 
     assert _focus_match("美容院", "如航空服务、旅店服务、美容服务等") == HEAD_SHARE
     assert _focus_match("美容院", "企业都可以申请") == 0.0
+
+
+def test_a_bare_before_after_a_verb_sets_the_event_but_not_inside_a_word():
+    from assistant.pipeline.answer import _relations
+
+    assert _relations("正式申请前，公司内部先要做些什么准备？")
+    assert _relations("申请售后服务认证要准备哪些材料") == ()  # the 后 of 售后 is no "after"

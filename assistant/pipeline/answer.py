@@ -1095,7 +1095,8 @@ _CONTRAST = re.compile(r"一个是[^。；;]{1,40}一个是|前者[^。；;]{1,4
                        r"(?:与|和|跟)[^。；;，,]{1,20}不同[，,]|不同于")
 _DOCUMENT_KINDS = frozenset({"法规", "法律", "条例", "文件", "政策", "规定", "法条", "条款", "依据", "法律依据"})
 _DOCUMENT_NAMED = re.compile(r"《[^》]{2,40}》|第[一二三四五六七八九十百\d]+条|[〔\[]\d{4}[〕\]]\s*\d+\s*号")
-_RELATION = re.compile(r"([\u4e00-\u9fff]{2,8}?)(之前|以前|之后|以后)")
+# "申请之前", and "申请前"/"拿证后" with a bare 前/后 right after a verb (not 售后, 前面, 后续)
+_RELATION = re.compile(r"([\u4e00-\u9fff]{2,8}?)(之前|以前|之后|以后|前(?![面边头台端期者提])|后(?![面边头台端期续来者果]))")
 
 
 @lru_cache(maxsize=4096)
@@ -1107,9 +1108,12 @@ def _relations(core: str) -> tuple[tuple[tuple[str, ...], bool], ...]:
     out = []
     for m in _RELATION.finditer(core):
         words = content_words(m.group(1))
+        if words and len(m.group(2)) == 1 and not (len(words[-1]) >= 2 and m.group(1).endswith(words[-1])
+                                                   and _dictionary_tag(words[-1])[:1] == "v"):
+            continue  # a bare 前/后 sets an event only right after a verb ("申请前"), not "售后"
         if words:
             event = words[-1]
-            out.append((tuple({event, *synonym_groups().get(event, ())}), m.group(2) in ("之前", "以前")))
+            out.append((tuple({event, *synonym_groups().get(event, ())}), m.group(2) in ("之前", "以前", "前")))
     return tuple(out)
 
 
