@@ -678,11 +678,11 @@ def read_item(text: str) -> ItemReading | None:
     loss of one indicator, asked by its own numbers, when the text gives no score of the user's
     to grade (read_score finds none). None unless the numbers' roles are certain: one sample
     triple, or one indicator's points said beside a non-conformity and nothing else in points."""
-    if not isinstance(text, str) or read_score(text) is not None:
+    if not isinstance(text, str):
         return None
     t = normalise(text)
-    if not (_RULE_ASK_RE.search(t) or _ITEM_ASK_RE.search(t)):
-        return None
+    if not (_RULE_ASK_RE.search(t) or _ITEM_ASK_RE.search(t)) or read_score(text) is not None:
+        return None  # (the cheap look for a deduction asked first: most questions ask none)
     found = []
     for pattern, order in ((_SAMPLE_RES[0], (1, 2, 3)), (_SAMPLE_REVERSED, (3, 1, 2)), (_SAMPLE_SHARE, (1, 3, 2))):
         for m in pattern.finditer(t):

@@ -25,8 +25,10 @@ def to_mandarin(text: str) -> str:
     (traditional script stays traditional: the words are matched on the simplified form)."""
     pattern, pairs = _table()
     simplified = to_simplified(text)
-    if len(simplified) != len(text) or not pattern.search(simplified):
-        return text if not pattern.search(simplified) else pattern.sub(lambda m: pairs[m.group(0)], simplified)
+    if not pattern.search(simplified):
+        return text
+    if len(simplified) != len(text):  # positions do not map back: the simplified text it is
+        return pattern.sub(lambda m: pairs[m.group(0)], simplified)
     out, last = [], 0
     for m in pattern.finditer(simplified):
         out.append(text[last:m.start()] + pairs[m.group(0)])

@@ -791,6 +791,7 @@ _ASKS_LOWEST = re.compile(r"(?:最低|最差|起步)[^，,。？?！!]{0,8}(?:�
 EXTREME_GRADE_BONUS = 1.5
 
 
+@lru_cache(maxsize=1024)  # asked of every sentence scored: once per question is enough
 def _extreme_grade(core: str) -> tuple[str, ...]:
     """The names of the grade a question asks as the highest or the lowest, or ()."""
     from assistant.domain.grades import GRADE_ALIASES, PASSING_GRADES, STAR_GRADES
@@ -1514,13 +1515,13 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # gets its own best sentence, right after the lead (moved up when the lead's passage says
     # it further down), so no sub-question's answer waits behind the first one's context
     subs: list[tuple[Hit, str]] = []
+    from assistant.domain.question import content_words
+
     for extra in _further_questions(question):
         found = None
         # a question with no word of its own ("多久来一次？") asks for its own kind of answer about
         # what the question before it names, which the lead may already say: the best sentence
         # the lead does not already hold answers it
-        from assistant.domain.question import content_words
-
         borrowed = bool(extra.words) and not content_words(extra.text)
         for rank, hit in enumerate(hits[:3]):
             context = _context_of(hit)
