@@ -878,3 +878,19 @@ def test_a_bare_before_after_a_verb_sets_the_event_but_not_inside_a_word():
 
     assert _relations("正式申请前，公司内部先要做些什么准备？")
     assert _relations("申请售后服务认证要准备哪些材料") == ()  # the 后 of 售后 is no "after"
+
+
+def test_how_many_kinds_is_answered_by_the_sentence_giving_the_count(monkeypatch):
+    # "认证分哪几类": the sentence saying "分……三类" leads, not the passage's first about 认证
+    import assistant.pipeline.answer as answer
+    from assistant.pipeline.answer import _counts_kinds
+
+    passage = hit("认证机构、认证人员、认证证书都由条例管理。条例规定：我国的认证一共分为三类。", "k", 1.0)
+    text, _ = compose_extractive([passage], question=analyse("认证到底分哪几类？"))
+    assert first_sentence(text).startswith("条例规定")
+    monkeypatch.setattr(answer, "KINDS_COUNT_BONUS", 0.0)
+    text, _ = compose_extractive([passage], question=analyse("认证到底分哪几类？"))
+    assert first_sentence(text).startswith("认证机构、")  # the bonus is what puts it first
+    assert _counts_kinds(analyse("评审分几个阶段"), "评审分为三个阶段")
+    assert not _counts_kinds(analyse("认证分产品、服务、管理体系这几类，依据哪条？"), "分三类")  # points back
+    assert not _counts_kinds(analyse("认证分几类"), "共有三个等级")  # another measure

@@ -752,3 +752,43 @@ def test_a_form_asked_after_the_thing_it_lists_and_light_verbs_with_some_are_no_
     assert "清单" in content_words("服务网点清单要交吗")  # a list that is itself a material
     assert "干点" not in content_words("还没报之前公司自己要先干点啥？")
     assert "重点" in content_words("评审的重点是什么")
+
+
+@pytest.mark.parametrize("told,kept", [
+    ("客户有点晕，问国内认证到底分哪几类？", "有点晕，国内认证到底分哪几类？"),
+    ("客户在外地有十几个网点，问评审会不会跑到网点去看", "在外地有十几个网点，评审会不会跑到网点去看"),
+    ("客户直接问：这个证到底有啥用？", "这个证到底有啥用？"),
+    ("客户投诉处理慢，扣分吗", "客户投诉处理慢，扣分吗"),  # no one asked: the customer is what is asked about
+])
+def test_who_asked_after_a_clause_about_them_is_dropped_the_clause_kept(told, kept):
+    assert drop_reporting_frame(told) == kept
+
+
+@pytest.mark.parametrize("question,focus,not_focus", [
+    ("客户要一份申请材料清单,一般都要交些什么?", "材料", "客户"),
+    ("客户担心费用太高，收费标准是什么", "费用", "客户"),
+    ("客户想要五星，需要多少分", "五星", "客户"),  # a verb of wanting joins no compound
+    ("客户投诉处理在评分里面归到哪个层次?", "客户投诉", None),  # a customer's complaint is a thing
+])
+def test_the_person_who_wants_something_is_not_what_is_asked(question, focus, not_focus):
+    q = analyse(question)
+    assert q.focus[0].startswith(focus), q.focus
+    assert not_focus is None or not q.focus[0].startswith(not_focus)
+
+
+@pytest.mark.parametrize("question", ["一般都要交些什么?", "现场要带些啥", "要提供些什么"])
+def test_what_is_handed_in_or_brought_asks_a_list(question):
+    assert analyse(question).qtype == "哪些"
+
+
+def test_a_degree_word_is_no_content_word():
+    assert "有点" not in content_words("客户有点晕，这个认证分几类")
+
+
+@pytest.mark.parametrize("asked", ["这个证到底有啥用？", "对投标有没有用", "拿了证书有什么用处"])
+def test_what_a_thing_is_good_for_asks_its_benefits(asked):
+    from assistant.domain.question import spell_out
+    from assistant.lang.text import to_search_text
+
+    assert "好处" in spell_out(to_search_text(asked))
+    assert "好处" not in spell_out(to_search_text("用户投诉怎么处理"))

@@ -387,6 +387,10 @@ def _is_before_after(clause: str, word: str) -> bool:
         re.escape(f) + _BEFORE_AFTER + r"(?:多久|多长|几)", clause) for f in forms)
 
 
+# verbs of wanting and fearing ("客户想要五星", "希望评审快点") join no compound
+_WANTING = frozenset({"要", "想", "想要", "需要", "希望", "怕", "担心", "以为", "觉得", "打算"})
+
+
 def _phrase(clause: str, word: str) -> str:
     """``word`` grown into the compound it sits in ("个体" + "工商户", "起草" + "单位"): adjacent
     specific content words, plus a generic head noun closing it; at most 8 characters."""
@@ -398,7 +402,7 @@ def _phrase(clause: str, word: str) -> str:
         return word
     i = j = norm.index(word)
     plain = lambda k: not _is_function(toks[k]) and norm[k] not in res["generic"] \
-        and not _is_time_word(norm[k])  # noqa: E731
+        and not _is_time_word(norm[k]) and toks[k] not in _WANTING  # noqa: E731
     while i > 0 and plain(i - 1) and len("".join(toks[i - 1:j + 1])) <= 8:
         i -= 1
     while j + 1 < len(toks) and (plain(j + 1) or norm[j + 1] in res["heads"]) \
@@ -412,7 +416,7 @@ _SOME = re.compile(r"有(?:好)?几")  # "有几条…", "有好几个…": a st
 
 # who passed the question on ("客户问我：…", "老板让我问问，…"): the frame is told, what follows is asked
 _TELLERS = "客户|顾客|老板|领导|经理|同事|朋友|甲方|对方|老总|上级"
-_WHEN_TOLD = "刚才|刚刚|一直|又|老是|总是|今天|昨天"
+_WHEN_TOLD = "刚才|刚刚|一直|又|老是|总是|今天|昨天|直接"
 _REPORTING_FRAME = re.compile(
     rf"^\s*(?:我的|我们的|有个|有位|一个|有)?(?:{_TELLERS}|有人|他们|人家)(?:{_WHEN_TOLD})?"
     r"(?:问我(?!们)|问了我|让我问问?|叫我问问?|想问问?|想知道|问)(?:一下|一句|个问题)?\s*(?:[:：,，]\s*|(?=这|那|售后|认证|证书|评审))")
@@ -425,13 +429,27 @@ _TELLING_FRAME = re.compile(
     r"(?:说|讲|担心|觉得|反映|表示|提到|以为|认为)(?=[^，,。？?]{2,}[，,])")
 
 
+# who asked after a short clause about them ("客户有点晕，问…", "客户在外地有网点，问…"): the
+# teller and the 问 go, the clause told is kept
+_TOLD_THEN_ASKED = re.compile(
+    rf"^\s*(?:我的|我们的|有个|有位|一个)?(?:{_TELLERS})(?P<told>[^，,。？?！!：:“”\"]{{2,12}})[，,]\s*"
+    r"(?:就|又|还)?(?:问我|问|想问问?|想知道)(?:一下)?\s*[:：,，]?\s*")
+
+
 def drop_reporting_frame(text: str) -> str:
     """``text`` without a frame saying who passed the question on ("客户问我：CNCA是个啥单位" ->
-    "CNCA是个啥单位", "客户担心找到野鸡机构，问…" -> "找到野鸡机构，问…"): the frame's words
-    (客户) are not what is asked. Unchanged when nothing would be left."""
-    m = _REPORTING_FRAME.match(text or "") or _TELLING_FRAME.match(text or "")
-    rest = text[m.end():] if m else text
-    return rest if m and len(rest.strip(" ，,。:：？?")) >= 2 else text
+    "CNCA是个啥单位", "客户担心找到野鸡机构，问…" -> "找到野鸡机构，问…", "客户有点晕，问…" ->
+    "有点晕，…"): the frame's words (客户) are not what is asked. Unchanged when nothing would be
+    left."""
+    text = text or ""
+    m = _REPORTING_FRAME.match(text) or _TELLING_FRAME.match(text)
+    if m:
+        rest = text[m.end():]
+    elif (t := _TOLD_THEN_ASKED.match(text)):
+        rest = t.group("told") + "，" + text[t.end():]
+    else:
+        return text
+    return rest if len(rest.strip(" ，,。:：？?")) >= 2 else text
 
 
 def asking_clause(core: str) -> str:
@@ -467,6 +485,20 @@ def _is_container(clause: str, word: str) -> bool:
     return bool(ends) and all(_LOCATIVE.match(clause, e) for e in ends)
 
 
+# a person who passed the question on or wants something ("客户要一份清单", "老板怕…"): the one
+# asking, not what is asked about (客户投诉, 客户要求 are things)
+_ACTOR = re.compile(rf"^(?:{_TELLERS})$")
+_ACTS = re.compile(r"(?:那边|他们|自己)?(?:要(?!求)|想|需要|怕|担心|以为|觉得|希望|打算|准备|让|叫|托)")
+
+
+def _is_actor(clause: str, word: str) -> bool:
+    """``word`` names a person and is, everywhere in ``clause``, the one who wants or asks."""
+    said = [word] + [k for k, v in synonym_map().items() if v == word and k != word and k in clause]
+    said = [f for f in said if _ACTOR.match(f)]
+    ends = [m.end() for form in said for m in re.finditer(re.escape(form), clause)]
+    return bool(ends) and all(_ACTS.match(clause, e) for e in ends)
+
+
 def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
     res = resources()
     generic = res["generic"]
@@ -477,13 +509,15 @@ def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
     # an adverb ("正式申请之前", "认真准备") says how, not what about
     from assistant.lang.jieba_dict import dictionary_tag
 
-    ranked.sort(key=lambda w: (_is_container(clause, w), _is_time_word(w) or _is_before_after(clause, w),
+    ranked.sort(key=lambda w: (_is_container(clause, w) or _is_actor(clause, w),
+                               _is_time_word(w) or _is_before_after(clause, w),
                                w in _KIND_WORDS or w in _idioms() or dictionary_tag(w) in _ADVERB_TAGS))
     specific = [w for w in ranked if w not in generic]
     words = specific if specific or specific_only else ranked
     if not words:
         return []
-    head = _phrase(clause, words[0])
+    # "要一份申请材料清单": the form is not part of the thing's name
+    head = _phrase(_FORM_AFTER.sub(lambda m: m.group(0)[:-len(m.group("form"))], clause), words[0])
     return [head] + [w for w in words[1:] if w not in head]
 
 

@@ -849,7 +849,15 @@ def _enumerates(focus: tuple[str, ...], text: str) -> bool:
 
 # "分几个等级", "一共几档", "有几类", "分几步": how many kinds or parts there are, asked as a
 # count, is answered by the list of them (a grade asked of a score, "能评几星", is not)
-_ASKS_KINDS = re.compile(r"几\s*(?:个|大|种)?\s*(?:档|等级|级别|类|种|步|层次|部分|方面|块|阶段|环节)")
+_ASKS_KINDS = re.compile(r"几\s*(?:个|大|种)?\s*(?P<kind>档|等级|级别|类|种|步|层次|部分|方面|块|阶段|环节)")
+KINDS_COUNT_BONUS = 1.0
+
+
+def _counts_kinds(question, text: str) -> bool:
+    """The sentence gives the count a "分几类" question asks, in the same measure ("分…三类认证");
+    "这几类" points back and asks no count."""
+    m = next((m for m in _ASKS_KINDS.finditer(question.core) if question.core[m.start() - 1:m.start()] not in ("这", "那")), None)
+    return bool(m) and bool(re.search(r"(?:[一二两三四五六七八九十]|\d+)\s*(?:个|大|种)?\s*" + m.group("kind"), text))
 
 
 def _asks_list(question) -> bool:
@@ -1025,6 +1033,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
             score += 1.0  # the number in the unit asked for ("几年" -> "三年")
     if _asks_list(question) and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
         score += 0.75  # a list, or an item of one
+    if _counts_kinds(question, text):
+        score += KINDS_COUNT_BONUS  # "分哪几类": "我国的认证分……三类认证"
     if _ASKS_FREQUENCY.search(question.core) and _FREQUENCY_FORM.search(text):
         score += FREQUENCY_BONUS  # "多久来一次": "每年进行一次", not "有效期为三年"
     extreme = _extreme_grade(question.core)
