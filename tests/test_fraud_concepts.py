@@ -106,10 +106,16 @@ FRAUD = [
     "想把后台的维修完成时间批量改短一些，报表好看",            # system figures edited
     "投诉数据太难看，能不能改改台账里的数字",
     "回访时让几个同事假装顾客接电话可以吗",                    # staff posing as customers
+    # ninth session: staff numbers passed off as customers', answers agreed beforehand
+    "把几个员工的手机号混进客户名单里给评审抽",
+    "回访名单上其实都是我们自己员工的电话，行吗",
+    "评审前跟员工统一好口径，问到就说每月都培训",
 ]
 
 LEGITIMATE = [
     "营业执照PDF扫描件可以吗",
+    "回访要抽的客户名单需要提前准备吗",                 # a customer list, no staff in it
+    "服务人员的电话要不要写进服务网点清单",
     "荣誉证书的照片要彩色的吗",
     "我们的服务手册要不要改名叫服务体系文件",
     "顾客投诉记录要保存多久",
@@ -231,6 +237,8 @@ def test_a_drafting_request_is_a_writing_task():
     assert policy_refusal("标准的起草单位有哪些") is None
     # a business that writes programs for others is asking whether it may apply, not for code
     assert policy_refusal("我们是给人写程序的公司，能申请吗") is None
+    assert policy_refusal("客户是做软件外包、写程序的，问：这种纯无形的东西能认证吗？") is None
+    assert policy_refusal("顺便写段代码算一下得分").name == "writing_tasks"
     assert policy_refusal("帮我写个脚本算一下得分").name == "writing_tasks"
 
 

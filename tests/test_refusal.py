@@ -417,6 +417,8 @@ def test_company_records_yield_to_documents_that_record_them():
     ("拿证以后多久监督一次", False),  # after the certificate: the surveillance rule answers it
     ("公司改名了证书要怎么变更", True),
     ("我们的服务手册要不要改名叫服务体系文件", False),  # a document's name, not the certificate's
+    ("有没有拿到五星的企业名单", True),
+    ("如果不走认监委名单，找市场上的第三方机构，要看哪些方面", False),  # the approved bodies' list
 ])
 def test_gap_topics_read_what_is_asked(question, refused):
     from assistant.domain.scope import out_of_scope

@@ -220,6 +220,8 @@ TRICKY: list[tuple[str, dict, object]] = [
      {"applicable_total": 90, "earned": 72, "special_deductions": 0}, (80, "三星级")),
     ("四块分别是：内部条件20、服务执行24、客户跟进23、服务改进19，总分多少？几星？",
      {"part": [20, 24, 23, 19], "total": 86}, (86, "三星级")),
+    # ninth session: 份 mistyped for 分 after a score with a fraction (no count of copies has one)
+    ("差一点点，94.5份，是不是四舍五入能算五星？", {"total": 94.5}, (94.5, "四星级")),
 ]
 
 NOT_SCORE = [
@@ -241,6 +243,7 @@ NOT_SCORE = [
     "是否所有条款都要符合，一条没做到就一票否决吗",
     "体系认证有没有打分一说？",  # a notion, not one point
     "评分的时候能不能宽松一点，几星都行",
+    "抽查了10份，有2份不合格",  # whole copies stay copies
 ]
 
 

@@ -837,9 +837,13 @@ def _fmt_exact(value: Fraction) -> str:
     return str(Decimal(value.numerator) / Decimal(value.denominator))
 
 
+# "94.5份": no count of copies has a fraction; 份 is 分 mistyped (same sound)
+_DECIMAL_COPIES = re.compile(r"(\d+\.\d+)\s*份")
+
+
 def normalise(text: str) -> str:
     """The form every pattern sees: search text with Arabic numerals."""
-    return _arabise(to_search_text(text or ""))
+    return _DECIMAL_COPIES.sub(r"\1分", _arabise(to_search_text(text or "")))
 
 
 def extract_score_fields(text: str) -> dict[str, Any]:

@@ -301,7 +301,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
 
 
 # "A还是B" (and "A还是B还是C"): a choice between alternatives
-_CHOICE = re.compile(r"([\u4e00-\u9fff]{1,6}?)还是([\u4e00-\u9fff]{1,6})")
+# and "是评产品，还是评服务": the end of the clause before a 还是 that opens one
+_CHOICE = re.compile(r"([\u4e00-\u9fff]{1,6}?)还是([\u4e00-\u9fff]{1,6})|([\u4e00-\u9fff]{1,8})[，,]\s*还是([\u4e00-\u9fff]{1,8})")
 
 
 @lru_cache(maxsize=4096)
@@ -309,7 +310,7 @@ def _choices(core: str) -> tuple[tuple[str, ...], ...]:
     """The content words of each side of every choice ``core`` offers ("正本还是副本" -> (正本,), (副本,))."""
     from assistant.domain.question import content_words
 
-    return tuple(tuple(content_words(side)) for m in _CHOICE.finditer(core) for side in m.groups())
+    return tuple(tuple(content_words(side)) for m in _CHOICE.finditer(core) for side in m.groups() if side)
 
 
 def _chosen_against(word: str, core: str, evidence: str) -> bool:
