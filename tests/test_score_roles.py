@@ -432,6 +432,13 @@ def test_the_gap_names_the_next_grades_threshold(assistant):
     assert "距四星级（90 分）还差 2 分" in ans.answer
 
 
+def test_a_score_right_on_a_grades_line_says_the_line_counts(assistant):
+    ans = assistant.ask("评上三星级要多少分？刚好80分算不算？")
+    sentence = next(s for s in ans.answer.split("。") if "含 80 分" in s)
+    assert "三星级" in sentence and MARK.search(sentence)  # the threshold rule, cited
+    assert "含" not in assistant.ask("得了88分几星").answer  # off the line: nothing to say
+
+
 def test_parts_added_up_are_shown_as_the_users_own_arithmetic(assistant):
     ans = assistant.ask("四个部分分别得了20分、25分、22分和18分，加起来能评几星")
     assert ans.tool_calls[0].result["score"] == 85
