@@ -638,7 +638,7 @@ def test_the_story_before_a_look_up_frame_names_no_gap_the_question_asks(assista
     ("星期几来评审", "星期几来评审"),
     ("最低要多少分才能算通过", "最低要多少分才能算通过 达标"),  # the passing score: the lowest grade's line
     ("合格要几分", "合格要几分 达标"),
-    ("多少分能评五星", "多少分能评五星"),
+    ("五星要多少分", "五星要多少分"),  # a star grade's line, not the passing one
 ])
 def test_the_kind_a_question_asks_for_without_naming_it_is_said(asked, read):
     from assistant.domain.question import spell_out
