@@ -318,6 +318,8 @@ def test_a_rare_noun_asked_about_must_be_named_a_story_verb_need_not():
     ("一次就评过的概率大概有多高", "评审按百分制打分，70分以上为达标。", "比例"),
     ("一般企业申请的通过率高不高", "评审按百分制打分，70分以上为达标。", "比例"),
     ("申请的企业里能评上五星的有几成", "五星级需要95分以上。", "比例"),
+    # a few told as an item of a list asks no count
+    ("我们集团有酒店、景区和几家餐厅，也能算进售后服务里吗", "售后服务包括景区、餐饮、酒店的服务。", ""),
 ])
 def test_counts_in_a_measure_word_and_rates_must_be_stated(question, evidence, unit):
     from assistant.pipeline.answer import unit_label
