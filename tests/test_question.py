@@ -636,6 +636,8 @@ def test_the_story_before_a_look_up_frame_names_no_gap_the_question_asks(assista
     ("要出什么证明", "要出什么证明"),
     ("最高能评几星", "最高能评几星 星级"),  # said apart: "几星级" would cut as one asking word
     ("星期几来评审", "星期几来评审"),
+    ("证书被抽查发现不合格会收回吗", "证书被抽查发现不合格会收回吗"),  # 发 of 发现 is no 发证
+    ("分数是谁打出来的", "分数是谁打分出来的"),  # 打 with its complement 出 still is 打分
     ("最低要多少分才能算通过", "最低要多少分才能算通过 达标"),  # the passing score: the lowest grade's line
     ("合格要几分", "合格要几分 达标"),
     ("五星要多少分", "五星要多少分"),  # a star grade's line, not the passing one
@@ -761,6 +763,9 @@ def test_a_form_asked_after_the_thing_it_lists_and_light_verbs_with_some_are_no_
     ("客户有点晕，问国内认证到底分哪几类？", "有点晕，国内认证到底分哪几类？"),
     ("客户在外地有十几个网点，问评审会不会跑到网点去看", "在外地有十几个网点，评审会不会跑到网点去看"),
     ("客户直接问：这个证到底有啥用？", "这个证到底有啥用？"),
+    ("客戶問：證書上會寫哪些資訊？", "證書上會寫哪些資訊？"),  # read in simplified, cut in the asker's script
+    ("客戶老闆問：結果有什麼不同？", "結果有什麼不同？"),  # the customer's boss
+    ("客户的老板问，证书几年有效", "证书几年有效"),
     ("客户投诉处理慢，扣分吗", "客户投诉处理慢，扣分吗"),  # no one asked: the customer is what is asked about
 ])
 def test_who_asked_after_a_clause_about_them_is_dropped_the_clause_kept(told, kept):

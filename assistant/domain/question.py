@@ -418,7 +418,7 @@ _SOME = re.compile(r"有(?:好)?几")  # "有几条…", "有好几个…": a st
 _TELLERS = "客户|顾客|老板|领导|经理|同事|朋友|甲方|对方|老总|上级"
 _WHEN_TOLD = "刚才|刚刚|一直|又|老是|总是|今天|昨天|直接"
 _REPORTING_FRAME = re.compile(
-    rf"^\s*(?:我的|我们的|有个|有位|一个|有)?(?:{_TELLERS}|有人|他们|人家)(?:{_WHEN_TOLD})?"
+    rf"^\s*(?:我的|我们的|有个|有位|一个|有)?(?:(?:他们|客户|对方)的?)?(?:{_TELLERS}|有人|他们|人家)(?:{_WHEN_TOLD})?"
     r"(?:问我(?!们)|问了我|让我问问?|叫我问问?|想问问?|想知道|问)(?:一下|一句|个问题)?\s*(?:[:：,，]\s*|(?=这|那|售后|认证|证书|评审))")
 
 
@@ -442,11 +442,16 @@ def drop_reporting_frame(text: str) -> str:
     "有点晕，…"): the frame's words (客户) are not what is asked. Unchanged when nothing would be
     left."""
     text = text or ""
-    m = _REPORTING_FRAME.match(text) or _TELLING_FRAME.match(text)
+    from assistant.lang.text import to_simplified
+
+    # read in simplified script ("客戶問："), cut in the asker's own (same length, char for char)
+    plain = to_simplified(text)
+    plain = plain if len(plain) == len(text) else text
+    m = _REPORTING_FRAME.match(plain) or _TELLING_FRAME.match(plain)
     if m:
         rest = text[m.end():]
-    elif (t := _TOLD_THEN_ASKED.match(text)):
-        rest = t.group("told") + "，" + text[t.end():]
+    elif (t := _TOLD_THEN_ASKED.match(plain)):
+        rest = text[t.start("told"):t.end("told")] + "，" + text[t.end():]
     else:
         return text
     return rest if len(rest.strip(" ，,。:：？?")) >= 2 else text
@@ -574,7 +579,16 @@ def spell_out(norm: str) -> str:
     "啥证" -> "啥证书"), unless the question names that word already."""
     pattern, words = _separable()
     if pattern is not None:
-        norm = pattern.sub(lambda m: m.group(0) + words[m.lastindex - 1][1], norm)
+        freq = _segmenter().FREQ
+
+        def whole(m: re.Match) -> str:
+            # the verb must stand on its own: 发 of 发现 ("证书…被抽查发现") is no 发证
+            after = norm[m.end() - 1:m.end() + 1]
+            if len(after) == 2 and after[1] not in _COMPLEMENTS and (freq.get(after) or 0) >= 20:
+                return m.group(0)
+            return m.group(0) + words[m.lastindex - 1][1]
+
+        norm = pattern.sub(whole, norm)
     for kind, added in _implied_kinds():
         # "哪家机构去哪儿办": the body is named already; a word said apart (" 星级") is always said
         if len(added) < 2 or added[0] == " " or added[-2:] not in norm:
