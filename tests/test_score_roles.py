@@ -222,6 +222,20 @@ TRICKY: list[tuple[str, dict, object]] = [
      {"part": [20, 24, 23, 19], "total": 86}, (86, "三星级")),
     # ninth session: 份 mistyped for 分 after a score with a fraction (no count of copies has one)
     ("差一点点，94.5份，是不是四舍五入能算五星？", {"total": 94.5}, (94.5, "四星级")),
+    # terse phone phrasings (the ninth session's second first runs; written for this test): short
+    # forms (删, 特扣, 适用, 没删项), numbers without 分, points added on top; a count of items
+    # lost or points added that no role takes asks to confirm
+    ("没删减，实得93，特扣1项，啥级", {"total": 93, "special_deductions": 1}, (92, "四星级")),
+    ("适用90分实得63，有1个加分项", {"applicable_total": 90, "earned": 63, "bonus": 1}, (71, "达标")),
+    ("删20分，实得76，特扣2项", {"excluded": 20, "earned": 76, "special_deductions": 2}, (93, "四星级")),
+    ("涉及项60，得42，达标没", {"applicable_total": 60, "earned": 42}, (70, "达标")),
+    ("删10分，实得85.5，几星", {"excluded": 10, "earned": 85.5}, (95, "五星级")),
+    ("适用75，实得60，特扣1", {"applicable_total": 75, "earned": 60, "special_deductions": 1}, (79, "达标")),
+    ("无删减实得79加1分，几星", {"total": 79, "bonus": 1}, (80, "三星级")),
+    ("适用80得56扣1项，过吗", {"applicable_total": 80, "earned": 56}, CONFIRM),
+    ("实得79，再加5分能到五星吗", {"total": 79}, CONFIRM),
+    ("没删减94分，几星", {"total": 94}, (94, "四星级")),  # 减 of 没删减 is no minus
+    ("没删项94分+1加分，几星", {"total": 94, "bonus": 1}, (95, "五星级")),
 ]
 
 NOT_SCORE = [

@@ -130,6 +130,8 @@ def _is_threshold(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 6) : start].rstrip(_BEFORE_FILLER)
     if before.endswith("到") and before.endswith(_VERB_TO):
         before = ""
+    if re.search(r"(?:没有|没|无|未|不)删减了?$", before):
+        before = ""  # "没删减94分": no exclusion, then the score; 减 is no minus here
     if before.endswith(_BEFORE_GUARDS) or _LIST_BEFORE_RE.search(before):
         return True
     after = text[end : end + 6].lstrip(" ")
@@ -265,6 +267,8 @@ _LEFT_AFTER = tuple(_WORDS["left_after"])
 _RULE_ASK_RE = _pattern("rule_ask")
 _SENTENCE_END = _pattern("sentence_end")
 _LEFTOVER_RE = _pattern("leftover")
+_BARE_LEFTOVER_RE = _pattern("bare_leftover")
+_COUNT_LEFTOVER_RE = _pattern("count_leftover")
 
 
 @dataclass(frozen=True)
@@ -594,9 +598,22 @@ def _read_scores(r: _Reader, applicable: bool) -> list[tuple[Any, tuple[int, int
 
 
 def _leftovers(r: _Reader) -> list[str]:
-    """Numbers with 分 that no role took and that are not thresholds: their role is unclear."""
+    """Numbers with 分 that no role took and that are not thresholds, a bare number of points no
+    role took ("适用75"), and a count of items lost or added no role took ("扣1项"): their role
+    is unclear."""
     known = {Fraction(str(b.value)) for b in r.bound if isinstance(b.value, (int, float))}
     out = []
+    for m in _BARE_LEFTOVER_RE.finditer(r.work):
+        s, e = m.span(1)
+        value = _number(m.group(1))
+        if value is None or _is_threshold(r.work, s, e) or Fraction(str(value)) in known:
+            continue
+        out.append(m.group(0).strip())
+    for m in _COUNT_LEFTOVER_RE.finditer(r.work):
+        # "扣1项", "加2分": items lost or points added that no role took (加 reads as a threshold)
+        value = _number(m.group(1) or m.group(2))
+        if value is not None and not any(b.role in ("special_deductions", "bonus") for b in r.bound):
+            out.append(m.group(0).strip())
     for m in _LEFTOVER_RE.finditer(r.work):
         s, e = m.span(1)
         after = r.work[m.end():m.end() + 4].lstrip(" ")
@@ -839,11 +856,21 @@ def _fmt_exact(value: Fraction) -> str:
 
 # "94.5份": no count of copies has a fraction; 份 is 分 mistyped (same sound)
 _DECIMAL_COPIES = re.compile(r"(\d+\.\d+)\s*份")
+# the short forms of a terse question ("删20分，实得76，特扣2项"): said whole before reading
+_SHORT_FORMS = (
+    (re.compile(r"特扣(?:分)?(?:项)?"), "特别扣分项"),
+    (re.compile(r"特加(?:分)?(?:项)?"), "特别加分项"),
+    (re.compile(r"(没有|没|无|未)删(?:项|了)?(?![减掉除去])"), r"\1删减"),
+    (re.compile(r"(?<![无没未不])删(?=\s*\d)"), "删减"),
+)
 
 
 def normalise(text: str) -> str:
-    """The form every pattern sees: search text with Arabic numerals."""
-    return _DECIMAL_COPIES.sub(r"\1分", _arabise(to_search_text(text or "")))
+    """The form every pattern sees: search text with Arabic numerals, short forms said whole."""
+    t = _DECIMAL_COPIES.sub(r"\1分", _arabise(to_search_text(text or "")))
+    for short, whole in _SHORT_FORMS:
+        t = short.sub(whole, t)
+    return t
 
 
 def extract_score_fields(text: str) -> dict[str, Any]:
