@@ -721,6 +721,11 @@ def test_cantonese_words_are_read_as_mandarin():
     assert to_mandarin("要唔要俾錢㗎？幾時俾？") == "要不要给錢呢？什么时候给？"
     plain = "五星级要多少分？评审员说的话要记下来吗"
     assert to_mandarin(plain) == plain  # Mandarin is left as it is (话, 系 are Mandarin words too)
+    assert to_mandarin("由遞申請到攞到證，一般要幾耐？") == "由遞申請到拿到證，一般要多久？"
+    assert to_mandarin("邊啲機構可以發證？") == "哪些機構可以發證？"
+    # a dialect word's first character ending a Mandarin word is no dialect word ("网点样本")
+    for mandarin in ("抽查网点样本", "委托别人的网点算不算", "消费纠纷可以申请仲裁吗"):
+        assert to_mandarin(mandarin) == mandarin
 
 
 def test_a_count_of_things_pointed_back_at_is_no_focus():

@@ -28,9 +28,23 @@ def to_mandarin(text: str) -> str:
     if not pattern.search(simplified):
         return text
     if len(simplified) != len(text):  # positions do not map back: the simplified text it is
-        return pattern.sub(lambda m: pairs[m.group(0)], simplified)
+        text = simplified
     out, last = [], 0
+    starts = _word_starts(simplified)
     for m in pattern.finditer(simplified):
+        if m.start() not in starts:
+            continue  # "网点样本": 点 ends the word 网点, it begins no 点样
         out.append(text[last:m.start()] + pairs[m.group(0)])
         last = m.end()
     return "".join(out) + text[last:]
+
+
+def _word_starts(text: str) -> set[int]:
+    """Where the words of ``text`` begin as jieba cuts it: a dialect word must begin at one."""
+    from assistant.lang.text import _segmenter
+
+    starts, at = set(), 0
+    for token in _segmenter().lcut(text, HMM=False):
+        starts.add(at)
+        at += len(token)
+    return starts
