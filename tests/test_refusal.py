@@ -425,6 +425,7 @@ def test_company_records_yield_to_documents_that_record_them():
     ("五星企业有几家", True),
     ("我们有几家分公司，能一起申请吗", False),  # told, not a count of certified companies
     ("绿色食品认证算啥", False),  # the category of another scheme is in scope
+    ("客户都是企业，不是一般消费者，这种也算标准里讲的商品吗", False),  # 费 of 消费者 is no fee
     ("如果不走认监委名单，找市场上的第三方机构，要看哪些方面", False),  # the approved bodies' list
 ])
 def test_gap_topics_read_what_is_asked(question, refused):

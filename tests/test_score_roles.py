@@ -236,6 +236,7 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("实得79，再加5分能到五星吗", {"total": 79}, CONFIRM),
     ("没删减94分，几星", {"total": 94}, (94, "四星级")),  # 减 of 没删减 is no minus
     ("没删项94分+1加分，几星", {"total": 94, "bonus": 1}, (95, "五星级")),
+    ("上次模拟评分得81分，整改之后多了10分，几星", {"total": 81, "change": 10}, (91, "四星级")),
 ]
 
 NOT_SCORE = [
@@ -258,6 +259,8 @@ NOT_SCORE = [
     "体系认证有没有打分一说？",  # a notion, not one point
     "评分的时候能不能宽松一点，几星都行",
     "抽查了10份，有2份不合格",  # whole copies stay copies
+    "供应商说“证拿到了就一劳永逸”,真是这样吗?",  # an idiom's 一 is no score of 1
+    "有一条不符合就一票否决吗",
 ]
 
 

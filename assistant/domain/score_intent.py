@@ -582,6 +582,8 @@ def _read_scores(r: _Reader, applicable: bool) -> list[tuple[Any, tuple[int, int
             value = _number(m.group(1))
             if value is None or not _plausible(r.work, m, limit) or _is_threshold(r.work, s, e) or s in found:
                 continue
+            if value < 10 and "分" not in m.group(0):
+                continue  # "拿到了就1…": a one-digit score is said with its 分, or it is no score
             verb = m.group(0)
             if _TOTAL_VERB_RE.match(verb):
                 role = "total"
