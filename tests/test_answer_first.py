@@ -894,3 +894,17 @@ def test_how_many_kinds_is_answered_by_the_sentence_giving_the_count(monkeypatch
     assert _counts_kinds(analyse("评审分几个阶段"), "评审分为三个阶段")
     assert not _counts_kinds(analyse("认证分产品、服务、管理体系这几类，依据哪条？"), "分三类")  # points back
     assert not _counts_kinds(analyse("认证分几类"), "共有三个等级")  # another measure
+
+
+def test_a_full_name_asked_is_answered_by_a_title(monkeypatch):
+    # "国标编号和全称是什么": a sentence giving a title in book-title marks scores higher
+    import assistant.pipeline.answer as answer
+    from assistant.pipeline.answer import _ASKS_TITLE, _TITLE_FORM
+
+    assert _ASKS_TITLE.search("国标编号和全称是什么") and not _ASKS_TITLE.search("国标编号是什么")
+    assert _TITLE_FORM.search("依据GB/T 27922-2011《商品售后服务评价体系》") and not _TITLE_FORM.search("依据国家标准")
+    question = analyse("这个标准的全称是什么")
+    titled = "发布时写作《商品售后服务评价体系》。"
+    with_bonus = answer._sentence_score(titled, question, 1, 0, "")
+    monkeypatch.setattr(answer, "_ASKS_TITLE", re.compile("(?!)"))
+    assert with_bonus - answer._sentence_score(titled, question, 1, 0, "") == pytest.approx(1.0)

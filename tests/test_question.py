@@ -640,6 +640,7 @@ def test_the_story_before_a_look_up_frame_names_no_gap_the_question_asks(assista
     ("五年有效对吧", "五年有效 有效期对吧"),  # a term said with its years: the validity
     ("每年都要评吗", "每年都要评 评审吗"),  # a lone 评 after a modal: the review
     ("评分标准是什么", "评分标准是什么"),
+    ("2021年发的证现在还能认吗", "2021年发的证现在还能认吗 有效期"),  # whether it still counts: validity
     ("分数是谁打出来的", "分数是谁打分出来的"),  # 打 with its complement 出 still is 打分
     ("最低要多少分才能算通过", "最低要多少分才能算通过 达标"),  # the passing score: the lowest grade's line
     ("合格要几分", "合格要几分 达标"),

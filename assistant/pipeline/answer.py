@@ -776,6 +776,9 @@ def _generic_words() -> frozenset[str]:
 # the form of answer a clause asks for, whatever its type word: a date, an identifier, a number
 _ASKS_DATE = re.compile(r"何时|什么时候|啥时候|哪年|哪一年|几月|日期|时间|哪天")
 _ASKS_CODE = re.compile(r"编号|标准号|代号|号码|文号|代码|号是")
+# a full or official name asked ("国标编号和全称"): answered by a title in book-title marks
+_ASKS_TITLE = re.compile(r"全称|全名|正式名称|标准名称|叫什么名字|叫啥名字?|名字叫")
+_TITLE_FORM = re.compile(r"《[^》]{2,40}》")
 _ASKS_WHERE = re.compile(r"哪里|哪儿|去哪|在哪|哪查|哪儿查|怎么查|如何查|上哪")
 _PLACE_FORM = re.compile(r"https?://|www\.|\.gov|网站|官网|网址|平台|窗口|服务大厅|办事处")
 _DATE_FORM = re.compile(r"\d{4}\s*年(\s*\d{1,2}\s*月)?|\d{4}[-/.]\d{1,2}")
@@ -1046,6 +1049,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += 1.0
     if asks_code and _CODE_FORM.search(text):
         score += 1.0
+    if _ASKS_TITLE.search(question.core) and _TITLE_FORM.search(text):
+        score += 1.0  # "全称是什么": "《商品售后服务评价体系》"
     if _ASKS_WHERE.search(question.core) and _asks_once(question.core) and _PLACE_FORM.search(text):
         score += 1.0  # "去哪查" is answered by the place to look: a website, a platform
     how = _how_acts(question.core)
