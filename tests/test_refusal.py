@@ -318,6 +318,9 @@ def test_a_rare_noun_asked_about_must_be_named_a_story_verb_need_not():
     ("一次就评过的概率大概有多高", "评审按百分制打分，70分以上为达标。", "比例"),
     ("一般企业申请的通过率高不高", "评审按百分制打分，70分以上为达标。", "比例"),
     ("申请的企业里能评上五星的有几成", "五星级需要95分以上。", "比例"),
+    # moving up from one star grade to the next: a page must say how
+    ("拿了三星以后，第二年能不能申请直接升到四星？", "三星级需要80分以上，四星级需要90分以上。", "星级晋升"),
+    ("达标满一年以后，是不是就可以申请升星级了？", "达标一年后才能评星级。", ""),  # from 达标: the timing rule
     # a few told as an item of a list asks no count
     ("我们集团有酒店、景区和几家餐厅，也能算进售后服务里吗", "售后服务包括景区、餐饮、酒店的服务。", ""),
 ])
