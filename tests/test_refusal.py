@@ -318,6 +318,9 @@ def test_a_rare_noun_asked_about_must_be_named_a_story_verb_need_not():
     ("一次就评过的概率大概有多高", "评审按百分制打分，70分以上为达标。", "比例"),
     ("一般企业申请的通过率高不高", "评审按百分制打分，70分以上为达标。", "比例"),
     ("申请的企业里能评上五星的有几成", "五星级需要95分以上。", "比例"),
+    # renewal: a new application after failing says nothing of the term's end
+    ("三年到期之后续证怎么弄？", "企业可根据建议进行整改，在达到要求后重新申请认证。", "再认证"),
+    ("三年到期之后续证怎么弄？", "有效期届满前，企业需要重新申请才能继续持证。", ""),
     # moving up from one star grade to the next: a page must say how
     ("拿了三星以后，第二年能不能申请直接升到四星？", "三星级需要80分以上，四星级需要90分以上。", "星级晋升"),
     ("达标满一年以后，是不是就可以申请升星级了？", "达标一年后才能评星级。", ""),  # from 达标: the timing rule
