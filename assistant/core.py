@@ -18,7 +18,7 @@ from assistant.factory import Components, build_components, build_llm_agent
 from assistant.domain.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
 from assistant.errors import UserError
 from assistant.domain.followup import resolve_followup
-from assistant.domain.question import drop_reporting_frame
+from assistant.domain.question import drop_reporting_frame, restore_breaks
 from assistant.index.lexical import LexicalIndex
 from assistant.pipeline.retrieval import Retrieval, Retriever
 from assistant.domain.scope import FRAUD_TOPIC, in_domain, out_of_scope, topic_yields
@@ -169,6 +169,7 @@ class Assistant:
         loop.prepare(self)  # the knowledge base's vocabulary, as edited by the maintainer
         if not text:
             return text, history, notices, "", Answer(question="", answer=EMPTY_TEXT, abstained=True)
+        text = restore_breaks(text)  # "能申请吗 要多久": spaces typed for punctuation are read as it
         text = to_mandarin(text)  # "扣咗4分" -> 扣了4分: a Cantonese question read as Mandarin
         text, slips = correct_question(text)  # "认证机购" -> 认证机构: a typo must not lose the passages
         notices += [f"已按“{meant}”理解问题中的“{typed}”" for typed, meant in slips]

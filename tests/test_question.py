@@ -809,3 +809,20 @@ def test_what_a_thing_is_good_for_asks_its_benefits(asked):
 
     assert "好处" in spell_out(to_search_text(asked))
     assert "好处" not in spell_out(to_search_text("用户投诉怎么处理"))
+
+
+@pytest.mark.parametrize("typed,read", [
+    ("要是评定没过 还能再申请吗 那个要等多久才能再申", "要是评定没过，还能再申请吗？那个要等多久才能再申"),
+    ("明天北京下雨不 审核员从北京过来", "明天北京下雨不？审核员从北京过来"),
+    ("GB/T 27922 标准", "GB/T 27922 标准"),  # a space beside Latin letters or digits is no break
+])
+def test_spaces_typed_for_punctuation_are_read_as_breaks(typed, read):
+    from assistant.domain.question import restore_breaks
+
+    assert restore_breaks(typed) == read
+
+
+def test_a_message_without_marks_is_answered_like_one_with_them(assistant):
+    spaced = assistant.ask("要是评定没过 还能再申请吗 那个要等多久才能再申")
+    marked = assistant.ask("要是评定没过，还能再申请吗？那个要等多久才能再申")
+    assert spaced.answer == marked.answer

@@ -436,6 +436,18 @@ _TOLD_THEN_ASKED = re.compile(
     r"(?:就|又|还)?(?:问我|问|想问问?|想知道)(?:一下)?\s*[:：,，]?\s*")
 
 
+# a space typed between two Chinese characters instead of a mark ("能申请吗 还是只有大企业才行")
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\t]+(?=[\u4e00-\u9fff])")
+_ASKING_END = "吗呢吧么嘛不"
+
+
+def restore_breaks(text: str) -> str:
+    """A message typed on a phone with spaces for punctuation, punctuated: a space after a final
+    question particle ends a question (？), any other space between Chinese characters ends a
+    clause (，). So "哎问下 我们是个小厂 能申请吗 要多久" is read clause by clause, as it was meant."""
+    return _SPACED.sub(lambda m: "？" if text[m.start() - 1] in _ASKING_END else "，", text or "")
+
+
 def drop_reporting_frame(text: str) -> str:
     """``text`` without a frame saying who passed the question on ("客户问我：CNCA是个啥单位" ->
     "CNCA是个啥单位", "客户担心找到野鸡机构，问…" -> "找到野鸡机构，问…", "客户有点晕，问…" ->
