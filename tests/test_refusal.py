@@ -324,6 +324,8 @@ def test_a_rare_noun_asked_about_must_be_named_a_story_verb_need_not():
     # moving up from one star grade to the next: a page must say how
     ("拿了三星以后，第二年能不能申请直接升到四星？", "三星级需要80分以上，四星级需要90分以上。", "星级晋升"),
     ("达标满一年以后，是不是就可以申请升星级了？", "达标一年后才能评星级。", ""),  # from 达标: the timing rule
+    ("最少要几个售后人员才能申请", "企业应配备专职售后服务人员。", "人"),  # a head count a page must give
+    ("听说网点抽样一般抽30%，是真的吗", "评审时会对网点进行抽样。", "比例"),  # a share claimed
     # a few told as an item of a list asks no count
     ("我们集团有酒店、景区和几家餐厅，也能算进售后服务里吗", "售后服务包括景区、餐饮、酒店的服务。", ""),
 ])
@@ -432,6 +434,9 @@ def test_company_records_yield_to_documents_that_record_them():
     ("我们有几家分公司，能一起申请吗", False),  # told, not a count of certified companies
     ("绿色食品认证算啥", False),  # the category of another scheme is in scope
     ("客户都是企业，不是一般消费者，这种也算标准里讲的商品吗", False),  # 费 of 消费者 is no fee
+    ("客户跟进那块考什么，我们有客户微信群算吗", False),  # a WeChat group, no contact asked for
+    ("评审员的微信是多少", True),
+    ("同行说企业内部条件占40分、服务执行占30分，是不是这样？", True),  # a weight claimed
     ("如果不走认监委名单，找市场上的第三方机构，要看哪些方面", False),  # the approved bodies' list
 ])
 def test_gap_topics_read_what_is_asked(question, refused):

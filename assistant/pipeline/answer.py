@@ -437,7 +437,8 @@ def is_answer_kind(word: str) -> bool:
 _ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与])(?<!推荐)(?<!介绍)(?<!列举)几)\s*(?:个|位|名)?\s*"
                          r"(工作日|小时|人|天|页|周|辆|台|件|次|元|家|岁|公里|企业|公司|厂家)")
 # "来几位评审员", "派多少名专家": a head count asked with the person named instead of 人
-_ASKED_HEADS = re.compile(r"(?:多少|(?<![那这前后头近好])几)\s*(?:个|位|名)\s*(?:评审员|审核员|专家|老师|工作人员|评审老师)")
+_ASKED_HEADS = re.compile(r"(?:多少|(?<![那这前后头近好])几)\s*(?:个|位|名)\s*(?:评审员|审核员|专家|老师|工作人员|评审老师"
+                          r"|售后人员|服务人员|人员|员工|师傅|技术员|维修工)")
 # "提前多久申请", "多长时间之前": a span of time asked for, stated as a number in a unit of time
 _ASKED_SPAN = re.compile(r"(?:提前|至少|最晚|最迟|最少)\s*(?:多久|多长时间|多少天|几天|几个月|几周)|(?:多久|多长时间)\s*(?:之前|以前|前)")
 _SPAN_UNITS = {"个月": "月内", "天": "天", "周": "周内"}  # the unit a span question names -> _UNIT_WORDS key
@@ -467,7 +468,9 @@ _ASKED_ATTRIBUTES = (
     # a share or a ratio asked for, stated as a percentage or a fraction
     ("比例", re.compile(r"(什么|多少|多大|怎样的?)\s*的?\s*(比例|比率|占比)|"
                       r"(比例|比率|占比|比重|[\u4e00-\u9fff](?<![频效])率)[^，,。？?！!；;\d]{0,10}?"
-                      r"(多少|多大|多高|多低|几成|几|高不高|大不大)|百分之(?:几|多少)|多少\s*(%|％)|几成"),
+                      r"(多少|多大|多高|多低|几成|几|高不高|大不大)|百分之(?:几|多少)|多少\s*(%|％)|几成"
+                      # a share claimed, to be checked ("一般抽30%，是真的吗")
+                      r"|\d+\s*(%|％)[^。？?！!]{0,10}(吗|对吗|对不对|是不是|真的)"),
      re.compile(r"\d+(\.\d+)?\s*(%|％)|百分之|[一二三四五六七八九十\d]+\s*分之|\d+\s*[:：]\s*\d+|比例\s*(为|是)\s*\d")),
     # the points an item is worth ("服务文化那一项占多少分"): stated as points beside the item
     ("分值", re.compile(r"(?:占|值|算)(?:多少|几)分(?!钟|之)|分值\s*(?:是|为|有)?\s*(?:多少|几)|多少分值"),
@@ -489,7 +492,7 @@ _ASKED_ATTRIBUTES = (
     ("期限", re.compile(r"多久|多长时间|多长的?时间|多少年|(?<![这那近前后十好])几年(?!级)|多少个?月|(?<![这那近前后十好])几个月|"
                        r"(期|期限|时间|时限|周期)\s*(是|有|为)?\s*多长"),
      re.compile(_NUMERAL + r"\s*(?:个)?\s*(?:工作日|人日|人天|天|日|周|星期|个月|月|年|小时|分钟)|每(?:年|月|季度|半年|周|天|日)|年度")),
-    ("再认证", re.compile(r"再认证|换证|续证|续期|延期|重新认证|到期(以?后|了)?.{0,6}(怎么|如何|要|需要|流程|手续|材料)"),
+    ("再认证", re.compile(r"再认证|换证|续证|续期|延期|重新认证|复评|到期(以?后|了)?.{0,6}(怎么|如何|要|需要|流程|手续|材料)"),
      # renewal stated as such, or a new application said of the term's end (not one after failing)
      re.compile(r"再认证|换证|续证|续期|延期|复评|(到期|期满|届满)[^。；;]{0,20}(重新|再次)(申请|认证|评审)"
                 r"|(重新|再次)(申请|认证)[^。；;]{0,20}(到期|期满|届满|有效期)")),
