@@ -250,6 +250,9 @@ def test_a_place_or_organisation_nobody_cited_names_is_evidence_of_no_answer():
     # asking permission for a company of that place is answered by the general condition
     ev = evidence_for(analyse("广州的企业可以申请售后服务认证吗"), passages)
     assert ev.name_missing == "广州" and not AbstainPolicy().should_abstain(ev, True)
+    # … but whether something holds in a place nothing cited names is not
+    ev = evidence_for(analyse("这张证书在台湾的政府标案可以用吗"), passages)
+    assert ev.name_missing == "台湾" and ev.place_asked and AbstainPolicy().should_abstain(ev, True)
     ev = evidence_for(analyse("证书有效期多久"), passages)
     assert ev.name_missing == "" and not AbstainPolicy().should_abstain(ev, True)
 

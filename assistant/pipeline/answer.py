@@ -132,6 +132,9 @@ class Evidence:
     # the act whose doer a 谁 question asks for ("谁起草的", "找谁申诉"), or whose time a 多久
     # question asks ("多久可以恢复"), when nothing cited says it
     agent_missing: str = ""
+    # a yes/no about a place nothing cited names, not as the applicant's own ("在台湾的政府标案
+    # 可以用吗", not "广州的企业可以申请吗"): it asks what holds there, which no general rule says
+    place_asked: bool = False
     # the question quotes words that a cited passage says verbatim ("比如“80分以上”…"): it is
     # about that passage, however few of its other words the passage repeats
     quoted: bool = False
@@ -254,6 +257,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
         if stem not in _generic_words() and not word_in(org, evidence) and not word_in(stem, evidence):
             name_missing = org  # "美的集团…是几星级": the company's own grade
     unit_missing = _unit_missing(question.core, evidence)
+    place_asked = bool(name_missing) and _dictionary_tag(name_missing) == "ns" and not re.search(
+        re.escape(name_missing) + r"(?:的|当地的?|本地的?)?(?:企业|公司|厂|单位|商家|门店|工厂|分公司|总部|店)", question.text)
     # what a 多少/多久/哪些/哪个… question asks about must be named by what is cited; a yes/no
     # question about an entity the documents never name is answered by the general condition
     focus_missing = ""
@@ -297,7 +302,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                     qtype=FACT_TYPE if question.asks_fact else question.qtype, ask_missing=ask_missing,
                     name_missing=name_missing, unit_missing=unit_missing,
                     focus_noun=tag.startswith("n"), focus_verbal=tag[:1] in _CONTEXT_TAGS,
-                    change_missing=change_missing, agent_missing=agent_missing, quoted=quoted)
+                    change_missing=change_missing, agent_missing=agent_missing, quoted=quoted,
+                    place_asked=place_asked)
 
 
 # "A还是B" (and "A还是B还是C"): a choice between alternatives
@@ -618,7 +624,7 @@ class AbstainPolicy:
         if evidence.coverage < self.min_coverage and evidence.missing_weight >= self.min_missing_weight \
                 and not evidence.quoted:
             return True
-        if self.refuse_missing_name and evidence.name_missing and evidence.qtype != YESNO_TYPE:
+        if self.refuse_missing_name and evidence.name_missing and (evidence.qtype != YESNO_TYPE or evidence.place_asked):
             return True
         if self.refuse_missing_unit and evidence.unit_missing:
             return True
