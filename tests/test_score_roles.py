@@ -237,6 +237,9 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("没删减94分，几星", {"total": 94}, (94, "四星级")),  # 减 of 没删减 is no minus
     ("没删项94分+1加分，几星", {"total": 94, "bonus": 1}, (95, "五星级")),
     ("上次模拟评分得81分，整改之后多了10分，几星", {"total": 81, "change": 10}, (91, "四星级")),
+    ("剩下的涉及项一共才六十分，我们拿了五十七分，几星", {"applicable_total": 60, "earned": 57}, (95, "五星级")),
+    ("涉及项分值八十，实得七十六，评审发现一项违反公司自身服务规定，开了特别扣分，几星",
+     {"applicable_total": 80, "earned": 76, "special_deductions": 1}, (94, "四星级")),
 ]
 
 NOT_SCORE = [
