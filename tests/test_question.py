@@ -755,6 +755,12 @@ def test_sold_said_colloquially_is_one_word_with_the_documents_own():
     assert "售出" in tokenize("东西卖出去以后修得好不好") and "售出" in tokenize("商品卖出后的维修保养")
 
 
+def test_the_application_form_by_any_name_is_one_word():
+    from assistant.lang.text import tokenize
+
+    assert "申请表" in tokenize("申请书里要不要把服务网点都列出来") and "申请表" in tokenize("填申请单的时候")
+
+
 def test_how_long_a_thing_can_be_used_asks_for_its_term_of_validity():
     assert "有效期" in analyse("售后服务认证证书拿到手能用几年?").focus
     assert "有效期" in analyse("这个证管多久").focus
