@@ -832,3 +832,16 @@ def test_a_message_without_marks_is_answered_like_one_with_them(assistant):
     spaced = assistant.ask("要是评定没过 还能再申请吗 那个要等多久才能再申")
     marked = assistant.ask("要是评定没过，还能再申请吗？那个要等多久才能再申")
     assert spaced.answer == marked.answer
+
+
+@pytest.mark.parametrize("question,asked", [
+    ("网上说标准已经出了2023新版，2011版作废了，是真的吗？", "网上说标准已经出了2023新版，2011版作废了，是真的吗?"),
+    ("同行说企业内部条件占40分，是不是这样？", "同行说企业内部条件占40分，是不是这样?"),
+    ("我们是贸易公司，能申请吗", "能申请吗"),  # a clause that asks on its own stays alone
+])
+def test_a_tag_asking_whether_a_claim_holds_asks_the_claim(question, asked):
+    from assistant.domain.question import asking_clause, find_core
+    from assistant.lang.text import to_search_text
+
+    # clauses are joined with "，" (full width), the search text keeps ASCII marks
+    assert asking_clause(find_core(to_search_text(question))) == to_search_text(asked).replace(",", "，")

@@ -469,6 +469,11 @@ def drop_reporting_frame(text: str) -> str:
     return rest if len(rest.strip(" ，,。:：？?")) >= 2 else text
 
 
+# a clause that only asks whether what was said holds ("是真的吗", "对吗", "是不是这样")
+_CONFIRM_TAG = re.compile(r"^(?:请问)?(?:这|那)?(?:是|说得|讲得)?(?:真的|对的|这样|这样的|对|准|靠谱|没错|正确)?"
+                          r"(?:吗|吧|么|不|嘛|没有?|不对|对不对|是不是|是吗|是吧)+(?:这样|的)?$|^是不是(?:这样|真的)?的?$|^对不对$|^是吗$")
+
+
 def asking_clause(core: str) -> str:
     """The clause of the asking sentence that carries the question word (the last one with a
     type cue; else the last clause): "集团在成都有分公司，…，能用分公司的名义去报吗" -> its
@@ -480,7 +485,12 @@ def asking_clause(core: str) -> str:
             continue
         asking = [c for c in clauses if question_type(c) != OTHER]
         # "明天天气怎么样，适合去评审吗": both clauses ask; "有几条指标不沾边，…会扣分吗": 有几 is "some"
-        out.extend([c for c in asking[:-1] if not _SOME.search(c)] + (asking[-1:] or clauses[-1:]))
+        picked = [c for c in asking[:-1] if not _SOME.search(c)] + (asking[-1:] or clauses[-1:])
+        last = clauses.index(picked[-1]) if picked[-1] in clauses else 0
+        if _CONFIRM_TAG.match(picked[-1].strip(" ？?。！!")) and last > 0:
+            # "网上说…出了2023新版，2011版作废了，是真的吗": a tag asks whether the claim before it holds
+            picked = [c for c in clauses[:last] if c not in picked] + picked
+        out.extend(picked)
     return "，".join(out) or core
 
 
