@@ -908,3 +908,21 @@ def test_a_full_name_asked_is_answered_by_a_title(monkeypatch):
     with_bonus = answer._sentence_score(titled, question, 1, 0, "")
     monkeypatch.setattr(answer, "_ASKS_TITLE", re.compile("(?!)"))
     assert with_bonus - answer._sentence_score(titled, question, 1, 0, "") == pytest.approx(1.0)
+
+
+def test_a_sentence_saying_what_a_group_is_made_of_does_not_answer_what_it_does(monkeypatch):
+    # "审核组会干些啥": not "审核组一般由……审核员组成", but what the group does
+    import assistant.pipeline.answer as answer
+
+    made_of = "审核组一般由具有丰富经验的审核员组成。"
+    does = analyse("现场审核的时候审核组会干些啥")
+    who = analyse("审核组由哪些人组成")
+    penalised = answer._sentence_score(made_of, does, 0, 0, "")
+    monkeypatch.setattr(answer, "COMPOSITION_PENALTY", 0.0)
+    assert answer._sentence_score(made_of, does, 0, 0, "") - penalised == pytest.approx(1.5)
+    # asked who is in it, it is the answer and keeps its score
+    monkeypatch.undo()
+    kept = answer._sentence_score(made_of, who, 0, 0, "")
+    monkeypatch.setattr(answer, "COMPOSITION_PENALTY", 0.0)
+    assert answer._sentence_score(made_of, who, 0, 0, "") == pytest.approx(kept)
+    assert does.qtype == "哪些"  # what a party does, asked with 干, asks the list of its activities

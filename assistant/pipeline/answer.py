@@ -1083,6 +1083,10 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += CONTRAST_BONUS  # "两者一个是对…服务能力的认证，一个是对…管理措施的认证"
     if text.rstrip()[-1:] in ":：":
         score -= 1.0
+    if _COMPOSITION.search(text) and not _ASKS_COMPOSITION.search(question.core):
+        # "审核组一般由……审核员组成" says what a group is made of: it answers who is in it, not
+        # what the group does ("审核组会不会打电话给客户", "他们到了会干些啥")
+        score -= COMPOSITION_PENALTY
     if _CONNECTIVE.match(text):
         score -= 0.75  # it goes on from the sentence before it ("因此…", "也就是说…")
     if _EXAMPLE.match(text.lstrip("，,（( ")) and not _names_the_case(question, text):
@@ -1093,6 +1097,9 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
 
 
 DEFINITION_BONUS = 1.5  # a sentence saying what a term the question quotes means
+_COMPOSITION = re.compile(r"由[^，,。；;]{1,24}(?:组成|构成)")
+_ASKS_COMPOSITION = re.compile(r"组成|构成|由谁|哪些人|什么人|谁|几个人|多少人|几位|几名|成员|人员")
+COMPOSITION_PENALTY = 1.5
 
 
 def _defines_quoted(asked: str, text: str) -> bool:
