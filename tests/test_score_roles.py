@@ -238,6 +238,8 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("没删项94分+1加分，几星", {"total": 94, "bonus": 1}, (95, "五星级")),
     ("上次模拟评分得81分，整改之后多了10分，几星", {"total": 81, "change": 10}, (91, "四星级")),
     ("剩下的涉及项一共才六十分，我们拿了五十七分，几星", {"applicable_total": 60, "earned": 57}, (95, "五星级")),
+    # a bare score beside the special items told with it is a sheet to work out, grade asked or not
+    ("没删项81分，3项特别扣分", {"total": 81, "special_deductions": 3}, (78, "达标")),
     ("涉及项分值八十，实得七十六，评审发现一项违反公司自身服务规定，开了特别扣分，几星",
      {"applicable_total": 80, "earned": 76, "special_deductions": 1}, (94, "四星级")),
 ]

@@ -592,7 +592,10 @@ def _read_scores(r: _Reader, applicable: bool) -> list[tuple[Any, tuple[int, int
             else:
                 role = "total"
             found[s] = (value, m.span(), role)
-    if not found and _GRADE_CUE_RE.search(r.work):
+    # a bare "81分" is the score in a grade question, or beside the special items told with it
+    # ("没删项81分，3项特别扣分": they only matter to a score being worked out)
+    told_specials = any(b.role in ("special_deductions", "bonus") and b.value for b in r.bound)
+    if not found and (_GRADE_CUE_RE.search(r.work) or told_specials):
         value, span = _first_score(r.work, (_BARE_SCORE_RE,), limit=limit)
         if value is not None:
             found[span[0]] = (value, span, "earned" if applicable else "total")  # type: ignore[index]
