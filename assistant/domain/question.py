@@ -454,8 +454,6 @@ def drop_reporting_frame(text: str) -> str:
     "有点晕，…"): the frame's words (客户) are not what is asked. Unchanged when nothing would be
     left."""
     text = text or ""
-    from assistant.lang.text import to_simplified
-
     # read in simplified script ("客戶問："), cut in the asker's own (same length, char for char)
     plain = to_simplified(text)
     plain = plain if len(plain) == len(text) else text
