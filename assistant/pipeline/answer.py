@@ -738,12 +738,17 @@ def source_line(hit: Hit) -> str:
     return ""
 
 
+def _ends_with_colon(sentence: str) -> bool:
+    """The sentence ends in a colon: an intro to what follows it ("…主要包括："), not a statement."""
+    return sentence.rstrip()[-1:] in ":："
+
+
 def _cite(sentences: list[str], n: int) -> str:
     """The sentences of one passage, each closed with its marker; an intro ending in a colon
     runs on into what it introduces ("…主要包括：与企业管理层…面谈[1]。"), which carries the marker."""
     out = []
     for k, s in enumerate(sentences):
-        if s.rstrip()[-1:] in ":：" and k + 1 < len(sentences):
+        if _ends_with_colon(s) and k + 1 < len(sentences):
             out.append(s.rstrip().rstrip(":： ") + "：")
             continue
         end = s[-1] if s[-1] in "。！？!?" else ""
@@ -872,11 +877,18 @@ _ASKS_KINDS = re.compile(r"几\s*(?:个|大|种)?\s*(?P<kind>档|等级|级别|�
 KINDS_COUNT_BONUS = 1.0
 
 
+@lru_cache(maxsize=1024)  # asked of every sentence scored: once per question is enough
+def _count_asked(core: str) -> re.Pattern | None:
+    """The form of the count a "分几类" question asks ("三类"), or None; "这几类" points back and
+    asks no count."""
+    m = next((m for m in _ASKS_KINDS.finditer(core) if core[m.start() - 1:m.start()] not in ("这", "那")), None)
+    return re.compile(r"(?:[一二两三四五六七八九十]|\d+)\s*(?:个|大|种)?\s*" + m.group("kind")) if m else None
+
+
 def _counts_kinds(question, text: str) -> bool:
-    """The sentence gives the count a "分几类" question asks, in the same measure ("分…三类认证");
-    "这几类" points back and asks no count."""
-    m = next((m for m in _ASKS_KINDS.finditer(question.core) if question.core[m.start() - 1:m.start()] not in ("这", "那")), None)
-    return bool(m) and bool(re.search(r"(?:[一二两三四五六七八九十]|\d+)\s*(?:个|大|种)?\s*" + m.group("kind"), text))
+    """The sentence gives the count a "分几类" question asks, in the same measure ("分…三类认证")."""
+    count = _count_asked(question.core)
+    return bool(count) and bool(count.search(text))
 
 
 def _asks_list(question) -> bool:
@@ -1028,7 +1040,7 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         # "签合同") counts where the whole word is not said
         score += TERM_WEIGHT * sum(w for t, w in terms if t in text) / (sum(w for _, w in terms) or 1.0)
     kind, of = getattr(question, "asked", ("", ""))
-    if kind and of and text.rstrip()[-1:] not in ":：" and word_in(kind, text) and word_in(of, text):
+    if kind and of and not _ends_with_colon(text) and word_in(kind, text) and word_in(of, text):
         # "监督管理的方式主要包括…" answers "用什么方式监督": the kind of thing asked for, said of
         # what it is asked of
         score += ASKED_BONUS
@@ -1081,7 +1093,7 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score -= ENUMERATION_PENALTY  # "常见的有三星级、四星级、五星级": naming both is no difference
     elif question.qtype == DIFFERENCE_TYPE and _CONTRAST.search(text):
         score += CONTRAST_BONUS  # "两者一个是对…服务能力的认证，一个是对…管理措施的认证"
-    if text.rstrip()[-1:] in ":：":
+    if _ends_with_colon(text):
         score -= 1.0
     if _COMPOSITION.search(text) and not _ASKS_COMPOSITION.search(question.core):
         # "审核组一般由……审核员组成" says what a group is made of: it answers who is in it, not
@@ -1348,7 +1360,7 @@ def _promote_runner_up(sentences: list[str], lead_i: int, order: list[int], ques
             break
         runner = max(order, key=lambda i: (scores[i], -i))
         if runner == order[0] or scores[runner] < scores[order[0]] + PROMOTE_MARGIN \
-                or sentences[order[0]].rstrip()[-1:] in "：:":
+                or _ends_with_colon(sentences[order[0]]):
             break  # no clearly better answer, or the next sentence introduces what follows it
         done.append(runner)
         order = [i for i in order if i != runner]
@@ -1363,7 +1375,7 @@ def _is_list_item(sentence: str) -> bool:
 
 def _introduces_list(sentences, i: int) -> bool:
     """Sentence ``i`` ends in a colon and at least two list items follow it."""
-    return sentences[i].rstrip()[-1:] in "：:" and len(sentences) > i + 2 \
+    return _ends_with_colon(sentences[i]) and len(sentences) > i + 2 \
         and all(_is_list_item(s) for s in sentences[i + 1:i + 3])
 
 
@@ -1477,7 +1489,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     if 0 < lead_i < len(lead_sentences) and lead == lead_sentences[lead_i] \
             and _DEPENDENT.match(_norm(_ENUM.sub("", lead))) \
             and len(lead_sentences[lead_i - 1]) <= CONTEXT_MAX_CHARS \
-            and lead_sentences[lead_i - 1].rstrip()[-1:] not in "：:":
+            and not _ends_with_colon(lead_sentences[lead_i - 1]):
         lead_i, lead = lead_i - 1, lead_sentences[lead_i - 1]
     # a yes/no question about something no passage names ("个体工商户"): say so, then give the
     # general condition the documents state, so the answer never reads as a yes or no about it
@@ -1502,7 +1514,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     if not prefix and not verdict and not list_answer and lead_i < len(lead_sentences) \
             and lead == lead_sentences[lead_i] and _ENUM.match(lead):
         intro = next((k for k in range(lead_i - 1, -1, -1) if not _ENUM.match(lead_sentences[k])), None)
-        if intro is not None and lead_sentences[intro].rstrip()[-1:] in "：:" \
+        if intro is not None and _ends_with_colon(lead_sentences[intro]) \
                 and len(lead_sentences[intro]) <= INTRO_MAX_CHARS:
             opener = lead_sentences[intro].lstrip("“\"「『 ").rstrip(" ：:") + "："
     # "客户投诉处理放在哪个层次": the section the lead's passage sits in is the answer, said first
@@ -1525,7 +1537,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         # a list is the answer (asked for, or led by an item the question does not name): its
         # other items first, what each goes on to say and examples after
         order.sort(key=lambda i: not _ENUM.match(lead_sentences[i]))
-    elif lead.rstrip()[-1:] not in "：:" and not _quote_open(lead_sentences, lead_i):
+    elif not _ends_with_colon(lead) and not _quote_open(lead_sentences, lead_i):
         # (a lead that introduces what follows, or opens a quotation, keeps what follows next)
         order = _promote_runner_up(lead_sentences, lead_i, order, question, _context_of(lead_hit), terms)
     # a quotation the lead opens is quoted to its end: the sentences that go on with it may
@@ -1575,7 +1587,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             continue
         _, hit, sentence = found
         key = hit.meta.get("passage") or hit.chunk_id
-        if key == lead_key and main[head - 1].rstrip()[-1:] in "：:":
+        if key == lead_key and _ends_with_colon(main[head - 1]):
             continue  # a lead that introduces a list keeps its items right after it
         if key == lead_key:
             main = main[:head] + [sentence] + [m for m in main[head:] if not _overlaps(sentence, m)]
@@ -1585,7 +1597,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     # another passage's best answer, when it answers clearly better than the lead passage's
     # next sentence, follows the lead: the lead passage's weaker sentences do not fill the
     # first lines of the answer while a better answer waits among the supporting points
-    if not subs and not list_answer and lead.rstrip()[-1:] not in "：:" and not _quote_open(lead_sentences, lead_i):
+    if not subs and not list_answer and not _ends_with_colon(lead) and not _quote_open(lead_sentences, lead_i):
         after = next((m for m in main[head:] if m in lead_sentences), None)
         at = lead_sentences.index(after) if after is not None else -1
         if at == lead_i + 1 and _ILLUSTRATION.match(_norm(after).lstrip("，,（( ")):
@@ -1599,9 +1611,9 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             subs.append((runner[1], runner[3]))
     # an intro that ends in a colon says "as follows": without its items after it, it says nothing
     main = main[:head] + [m for i, m in enumerate(main[head:], head)
-                          if m.rstrip()[-1:] not in "：:" or (i + 1 < len(main) and _is_list_item(main[i + 1]))]
+                          if not _ends_with_colon(m) or (i + 1 < len(main) and _is_list_item(main[i + 1]))]
     n_lead = cite(lead_hit)
-    if main[head:] and main[head - 1].rstrip()[-1:] in ":：":
+    if main[head:] and _ends_with_colon(main[head - 1]):
         head = len(main)  # a lead that introduces a list is followed by the list, then the rest
     parts.append(_cite([_script(s, traditional_asker) for s in main[:head]], n_lead))
     for hit, sentence in subs:
