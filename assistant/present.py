@@ -176,10 +176,10 @@ def score_text(result: dict, args: dict, marks: dict[str, str], reading=None) ->
             say("bonus", "特别加分项 1 个，加 1 分")
     grade_mark = marks.get("thresholds", "")
     lines.append(f"最终得分 {_num(result['score'])} 分，等级为{result['grade']}{grade_mark}。")
-    floor = GRADE_FLOOR.get(result["grade"])
-    if floor is not None and Fraction(str(result["score"])) == Fraction(str(floor)):
+    own_line = GRADE_FLOOR.get(result["grade"])
+    if own_line is not None and Fraction(str(result["score"])) == Fraction(str(own_line)):
         # "刚好80分算不算": a score right on a grade's line is asked whether the line counts
-        lines.append(f"分数线含本数：{_num(floor)} 分（含 {_num(floor)} 分）即为{result['grade']}{grade_mark}。")
+        lines.append(f"分数线含本数：{_num(own_line)} 分（含 {_num(own_line)} 分）即为{result['grade']}{grade_mark}。")
     if result.get("next_grade"):
         floor = GRADE_FLOOR.get(result["next_grade"])
         at = f"（{_num(floor)} 分）" if floor is not None else ""

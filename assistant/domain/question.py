@@ -417,22 +417,23 @@ _SOME = re.compile(r"有(?:好)?几")  # "有几条…", "有好几个…": a st
 # who passed the question on ("客户问我：…", "老板让我问问，…"): the frame is told, what follows is asked
 _TELLERS = "客户|顾客|老板|领导|经理|同事|朋友|甲方|对方|老总|上级"
 _WHEN_TOLD = "刚才|刚刚|一直|又|老是|总是|今天|昨天|直接"
+_WHOSE = "我的|我们的|有个|有位|一个"  # "我的客户", "有个客户": said before the teller
 _REPORTING_FRAME = re.compile(
-    rf"^\s*(?:我的|我们的|有个|有位|一个|有)?(?:(?:他们|客户|对方)的?)?(?:{_TELLERS}|有人|他们|人家)(?:{_WHEN_TOLD})?"
+    rf"^\s*(?:{_WHOSE}|有)?(?:(?:他们|客户|对方)的?)?(?:{_TELLERS}|有人|他们|人家)(?:{_WHEN_TOLD})?"
     r"(?:问我(?!们)|问了我|让我问问?|叫我问问?|想问问?|想知道|问)(?:一下|一句|个问题)?\s*(?:[:：,，]\s*|(?=这|那|售后|认证|证书|评审))")
 
 
 # who told what the question is about ("客户说他们产品已经有3C了，问…", "客户担心…，问…"): the
 # teller is dropped, what they told is kept
 _TELLING_FRAME = re.compile(
-    rf"^\s*(?:我的|我们的|有个|有位|一个)?(?:{_TELLERS})(?:那边|{_WHEN_TOLD})?"
+    rf"^\s*(?:{_WHOSE})?(?:{_TELLERS})(?:那边|{_WHEN_TOLD})?"
     r"(?:说|讲|担心|觉得|反映|表示|提到|以为|认为)(?=[^，,。？?]{2,}[，,])")
 
 
 # who asked after a short clause about them ("客户有点晕，问…", "客户在外地有网点，问…"): the
 # teller and the 问 go, the clause told is kept
 _TOLD_THEN_ASKED = re.compile(
-    rf"^\s*(?:我的|我们的|有个|有位|一个)?(?:{_TELLERS})(?P<told>[^，,。？?！!：:“”\"]{{2,12}})[，,]\s*"
+    rf"^\s*(?:{_WHOSE})?(?:{_TELLERS})(?P<told>[^，,。？?！!：:“”\"]{{2,12}})[，,]\s*"
     r"(?:就|又|还)?(?:问我|问|想问问?|想知道)(?:一下)?\s*[:：,，]?\s*")
 
 
@@ -469,7 +470,7 @@ def drop_reporting_frame(text: str) -> str:
 
 # a clause that only asks whether what was said holds ("是真的吗", "对吗", "是不是这样")
 _CONFIRM_TAG = re.compile(r"^(?:请问)?(?:这|那)?(?:是|说得|讲得)?(?:真的|对的|这样|这样的|对|准|靠谱|没错|正确)?"
-                          r"(?:吗|吧|么|不|嘛|没有?|不对|对不对|是不是|是吗|是吧)+(?:这样|的)?$|^是不是(?:这样|真的)?的?$|^对不对$|^是吗$")
+                          r"(?:吗|吧|么|不|嘛|没有?|不对|对不对|是不是|是吗|是吧)+(?:这样|的)?$|^是不是(?:这样|真的)?的?$")
 
 
 def asking_clause(core: str) -> str:
@@ -484,7 +485,7 @@ def asking_clause(core: str) -> str:
         asking = [c for c in clauses if question_type(c) != OTHER]
         # "明天天气怎么样，适合去评审吗": both clauses ask; "有几条指标不沾边，…会扣分吗": 有几 is "some"
         picked = [c for c in asking[:-1] if not _SOME.search(c)] + (asking[-1:] or clauses[-1:])
-        last = clauses.index(picked[-1]) if picked[-1] in clauses else 0
+        last = clauses.index(picked[-1])  # (every clause picked is one of the sentence's)
         if _CONFIRM_TAG.match(picked[-1].strip(" ？?。！!")) and last > 0:
             # "网上说…出了2023新版，2011版作废了，是真的吗": a tag asks whether the claim before it holds
             picked = [c for c in clauses[:last] if c not in picked] + picked
@@ -501,25 +502,28 @@ def phrase_of(text: str, word: str) -> str:
 _LOCATIVE = re.compile(r"\s*(?:里面|里边|里头|当中|之中|里|中|内|上)(?:的|有|讲|说|写|提到|规定)")
 
 
+def _forms_said(clause: str, word: str) -> list[str]:
+    """``word`` and each of its synonyms that ``clause`` says ("证书" folded into 认证证书)."""
+    return [word] + [k for k, v in synonym_map().items() if v == word and k != word and k in clause]
+
+
 def _is_container(clause: str, word: str) -> bool:
     """``word`` is only said as the place of another thing ("申请材料里的企业简介"), everywhere
     it occurs in ``clause``."""
     # the word as asked or in any of its synonyms ("证书" folded into 认证证书)
-    said = [word] + [k for k, v in synonym_map().items() if v == word and k != word and k in clause]
-    ends = {m.end() for form in said for m in re.finditer(re.escape(form), clause)}
+    ends = {m.end() for form in _forms_said(clause, word) for m in re.finditer(re.escape(form), clause)}
     return bool(ends) and all(_LOCATIVE.match(clause, e) for e in ends)
 
 
 # a person who passed the question on or wants something ("客户要一份清单", "老板怕…"): the one
 # asking, not what is asked about (客户投诉, 客户要求 are things)
 _ACTOR = re.compile(rf"^(?:{_TELLERS})$")
-_ACTS = re.compile(r"(?:那边|他们|自己)?(?:要(?!求)|想|需要|怕|担心|以为|觉得|希望|打算|准备|让|叫|托)")
+_ACTS = re.compile(r"(?:那边|他们|自己)?(?:要(?!求)|" + "|".join(sorted(_WANTING - {"要"})) + r"|准备|让|叫|托)")
 
 
 def _is_actor(clause: str, word: str) -> bool:
     """``word`` names a person and is, everywhere in ``clause``, the one who wants or asks."""
-    said = [word] + [k for k, v in synonym_map().items() if v == word and k != word and k in clause]
-    said = [f for f in said if _ACTOR.match(f)]
+    said = [f for f in _forms_said(clause, word) if _ACTOR.match(f)]
     ends = [m.end() for form in said for m in re.finditer(re.escape(form), clause)]
     return bool(ends) and all(_ACTS.match(clause, e) for e in ends)
 
