@@ -845,3 +845,11 @@ def test_a_tag_asking_whether_a_claim_holds_asks_the_claim(question, asked):
 
     # clauses are joined with "，" (full width), the search text keeps ASCII marks
     assert asking_clause(find_core(to_search_text(question))) == to_search_text(asked).replace(",", "，")
+
+
+@pytest.mark.parametrize("question,not_type", [
+    ("我们主要给几家电商做仓储和配送，这种能申请吗", QUANTITY),  # "a few" companies served
+    ("跟几家机构聊过，收费都不一样，评审流程一样吗", QUANTITY),
+])
+def test_a_few_companies_dealt_with_is_no_count_asked(question, not_type):
+    assert analyse(question).qtype != not_type

@@ -98,6 +98,7 @@ _BONUS_DIST = ((_pattern("bonus_each"), True), (_pattern("bonus_each_points"), F
                (_pattern("bonus_every"), False))
 _REPORTED_RE = _pattern("reported")
 _GUESS_RE = _pattern("guess")
+_INCLUDED_RE = _pattern("included")
 _SCALE_TOTAL_RE = _pattern("scale_total")
 _REPORTED_CLAUSE_RE = _pattern("reported_clause")
 _OWN_SCORE_RE = _pattern("own_score")
@@ -656,6 +657,12 @@ def read_score(text: str) -> ScoreReading | None:
     for m in _GUESS_RE.finditer(t):
         reported.append(Bound("guess", _number(m.group(1)), m.group(0).strip(" ,。;")))
     t = _GUESS_RE.sub("", t)
+    # "（其中网点那项扣了1分，已经算在23分里）": a part of a number told already is not added again
+    for m in _INCLUDED_RE.finditer(t):
+        words = m.group(0).strip(" ,。;()")
+        reported += [Bound("included", _number(n.group(1)), words)
+                     for n in _POINTS_RE.finditer(words) if _number(n.group(1)) is not None][:1]
+    t = _INCLUDED_RE.sub("", t)
     r = _Reader(t)
     r.bound.extend(reported)  # shown to the user, never computed with
     _read_specials(r)

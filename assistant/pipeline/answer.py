@@ -254,7 +254,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     org = question.focus[0] if question.focus and _ORG_NAME.match(question.focus[0]) else ""
     if not name_missing and org:
         stem = _ORG_SUFFIX.sub("", org)
-        if stem not in _generic_words() and not word_in(org, evidence) and not word_in(stem, evidence):
+        if stem not in _generic_words() and not _names_a_trade(stem) \
+                and not word_in(org, evidence) and not word_in(stem, evidence):
             name_missing = org  # "美的集团…是几星级": the company's own grade
     unit_missing = _unit_missing(question.core, evidence)
     place_asked = bool(name_missing) and _dictionary_tag(name_missing) == "ns" and not re.search(
@@ -262,8 +263,10 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     # what a 多少/多久/哪些/哪个… question asks about must be named by what is cited; a yes/no
     # question about an entity the documents never name is answered by the general condition
     focus_missing = ""
-    if (question.qtype != YESNO_TYPE or (question.asks_fact and question.subject)) and question.focus:
-        focus = question.focus[0]
+    # a kind of applicant named by its trade ("物业公司申请要准备哪些材料") is who asks, not what
+    asked_of = [f for f in question.focus if not _APPLICANT_KIND.search(f) or not _names_a_trade(f)]
+    if (question.qtype != YESNO_TYPE or (question.asks_fact and question.subject)) and asked_of:
+        focus = asked_of[0]
         parts = content_words(focus) or [focus]
         if len(focus) >= 3 and focus[-1] in _FORM_SUFFIX:
             parts = [focus[:-1]]  # "记录本", "登记表": the record named by its form is the record
@@ -345,6 +348,7 @@ _OUR_OWN = re.compile(r"我们|咱们|我司|我方|本公司")
 _ASKS_WHO = re.compile(r"谁|哪位|哪些人|哪个人|哪(?:个|些|家)(?:单位|部门|机构)|(?:向|去|到|找)(?:哪里|哪儿|哪)(?![些个种类])")
 # a company named by its own name ("美的集团", "海信电器"): a subject whose facts only its own
 # records hold, not our own company or a kind of unit
+_APPLICANT_KIND = re.compile(r"(?:公司|企业|集团|工厂|厂|门店|店|行|单位)$")
 _ORG_SUFFIX = re.compile(r"(?:集团|股份|电器|科技|有限公司|公司)$")
 _ORG_NAME = re.compile(r"^(?!我们|咱们|我司|本|贵|这|那|该|分|子|总|母|外资|民营|国有|私营|合资|大|小|中)"
                        r"[\u4e00-\u9fff]{2,4}" + _ORG_SUFFIX.pattern)
@@ -440,7 +444,7 @@ def is_answer_kind(word: str) -> bool:
 # the measure words of a count (辆, 台, 件, 次, 家) and a count of companies asked without one
 # ("多少企业") are asked the same way: a document that answers gives the number in that unit
 # ("有酒店、景区和几家餐厅": a few, an item of a list told, asks no count)
-_ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与])(?<!推荐)(?<!介绍)(?<!列举)几)\s*(?:个|位|名)?\s*"
+_ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与给跟帮替为])(?<!推荐)(?<!介绍)(?<!列举)几)\s*(?:个|位|名)?\s*"
                          r"(工作日|小时|人|天|页|周|辆|台|件|次|元|家|岁|公里|企业|公司|厂家)")
 # "来几位评审员", "派多少名专家": a head count asked with the person named instead of 人
 _ASKED_HEADS = re.compile(r"(?:多少|(?<![那这前后头近好])几)\s*(?:个|位|名)\s*(?:评审员|审核员|专家|老师|工作人员|评审老师"
@@ -784,6 +788,14 @@ def _permission(core: str) -> bool:
     from assistant.domain.question import resources
 
     return bool(resources()["permission"].search(core))
+
+
+def _names_a_trade(word: str) -> bool:
+    """``word`` names a line of business ("物业", "厨房小家电"): a company named by it is a kind
+    of applicant, not a company's own name (``trades``, question.yaml)."""
+    from assistant.domain.question import resources
+
+    return any(t in word for t in resources()["trades"])
 
 
 def _generic_words() -> frozenset[str]:
