@@ -29,11 +29,16 @@ _WS = re.compile(r"\s+")
 # --------------------------------------------------------------------------- text
 
 
+# a space set between a Chinese character and a digit ("70 分", "含 70 分") is typography only
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=\d)|(?<=\d)\s+(?=[\u4e00-\u9fff])")
+
+
 def normalise(text: str | None) -> str:
-    """The form answers and keywords are compared in (same as the search side, whitespace folded)."""
+    """The form answers and keywords are compared in (same as the search side, whitespace
+    folded, and a space between a Chinese character and a digit dropped: "含 70 分" says 含70分)."""
     from assistant.lang.text import to_search_text
 
-    return _WS.sub(" ", to_search_text(text or "")).strip()
+    return _CJK_SPACE.sub("", _WS.sub(" ", to_search_text(text or ""))).strip()
 
 
 @lru_cache(maxsize=1)

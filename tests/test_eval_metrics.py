@@ -11,7 +11,7 @@ from eval.harness import check_thresholds, make_record
 
 
 def test_normalise_folds_width_script_case_and_space():
-    assert M.normalise("ＧＢ／Ｔ  27922\n評審") == "gb/t 27922 评审"
+    assert M.normalise("ＧＢ／Ｔ  27922\n評審") == "gb/t 27922评审"  # (a digit and a Chinese character join)
     assert M.normalise(None) == ""
 
 
@@ -382,3 +382,11 @@ def test_a_grade_is_judged_by_its_meaning_not_its_letters():
     calls = [{"name": "calculate_grade", "result": {"score": 69, "grade": "不通过"}}]
     assert score_exact_match(calls, 69, "不达标")
     assert not score_exact_match(calls, 69, "达标")
+
+
+def test_a_space_between_a_chinese_character_and_a_digit_is_typography():
+    from eval.metrics import key_point_found, normalise
+
+    assert normalise("分数线含本数：70 分（含 70 分）") == normalise("分数线含本数：70分（含70分）")
+    assert key_point_found("70 分（含 70 分）即为达标", [["含70"]])
+    assert normalise("ISO 9001") == "iso 9001"  # letters keep their space
