@@ -671,3 +671,11 @@ def test_a_place_said_of_ones_own_site_tells_where_it_is_and_asks_nothing():
     # a place asked about, or said apart from a site, is still a name nothing cited knows
     assert evidence_for(analyse("认证机构在广州的分公司在哪条街？"), passage).name_missing == "广州"
     assert evidence_for(analyse("评审员要来我们北京总部，明天北京会下雨吗？"), passage).name_missing == "北京"
+
+
+def test_whether_a_rule_for_a_thing_exists_asks_a_page_to_name_that_thing():
+    # "有没有规定的间隔期" asks for the rule's thing; a yes/no without it is answered by the general rule
+    passage = ["如果企业未通过评定，可根据建议进行整改，在达到要求后重新申请认证。"]
+    ev = evidence_for(analyse("没通过评定的话，要隔多久才能重新申请？有没有规定的间隔期？"), passage)
+    assert ev.focus_missing == "间隔期"
+    assert AbstainPolicy().should_abstain(ev, True)

@@ -278,7 +278,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
         # "是不是就一劳永逸了？…多久来一次？": the focus comes from a yes/no question of a compound
         # one, answered by the general rule like any yes/no question, not a thing to look up
         owner = next((sub for sub in _further_questions(question) if focus_missing in sub.core), None)
-        if owner is not None and owner.qtype == YESNO_TYPE and not owner.subject:
+        if owner is not None and owner.qtype == YESNO_TYPE and not owner.subject \
+                and not _ASKS_RULE_FOR.search(owner.core):
             focus_missing = ""
     if not focus_missing or _dictionary_tag(focus_missing)[:1] in _CONTEXT_TAGS:
         # a compound question ("谁起草的？起草人有哪些？"): a thing a later question asks for is
@@ -348,6 +349,8 @@ _OUR_OWN = re.compile(r"我们|咱们|我司|我方|本公司")
 _ASKS_WHO = re.compile(r"谁|哪位|哪些人|哪个人|哪(?:个|些|家)(?:单位|部门|机构)|(?:向|去|到|找)(?:哪里|哪儿|哪)(?![些个种类])")
 # a company named by its own name ("美的集团", "海信电器"): a subject whose facts only its own
 # records hold, not our own company or a kind of unit
+# "有没有规定的间隔期": whether a rule for a thing exists asks a page to name that thing
+_ASKS_RULE_FOR = re.compile(r"(?:有没有|有无|是否有|有)(?:规定|明确|具体|统一)(?:的|过)?")
 _APPLICANT_KIND = re.compile(r"(?:公司|企业|集团|工厂|厂|门店|店|行|单位)$")
 _ORG_SUFFIX = re.compile(r"(?:集团|股份|电器|科技|有限公司|公司)$")
 _ORG_NAME = re.compile(r"^(?!我们|咱们|我司|本|贵|这|那|该|分|子|总|母|外资|民营|国有|私营|合资|大|小|中)"
