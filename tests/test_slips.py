@@ -16,6 +16,10 @@ CORRECTED = [
     ("售后服务管里师要几个", "售后服务管理师"),
     ("营业只照复印件要盖章吗", "营业执照"),
     ("特别扣份项扣几分", "特别扣分项"),
+    # two-character words, when no character of the window makes a word outside it
+    ("正书拿到手能用几年啊", "证书"),
+    ("我们每年做满意度调查 还有客户连谊会", "联谊"),
+    ("刚好70分算达表吗", "达标"),
 ]
 
 UNCHANGED = [
@@ -28,6 +32,15 @@ UNCHANGED = [
     "明天上海会不会下雨",
     "",
     "ISO 9001 和 GB/T 27922",
+    # two-character windows a real word crosses, or whose odd character builds sentences
+    "评审的时候会给我们的客户打电话吗",  # 会给 is no slip of 会计
+    "打算明年申请，现在先要做点啥准备",  # 现在 holds the 在 of 在先
+    "我怎么核实它到底有没有资质",
+    "下午要出门见客户",
+    "同事说售后服务认证其实是管理体系认证的一种",
+    "有的资料写80分以上叫星级",
+    "在官网上教大家怎么用产品",
+    "现在申请售后服务认证的企业多吗",
 ]
 
 

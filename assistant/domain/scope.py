@@ -66,7 +66,7 @@ def in_domain(search_text: str, tokens: list[str] = ()) -> bool:
 def _typo_index() -> dict[str, tuple[str, ...]]:
     """The shipped domain dictionary's words by their one-character-blanked keys (the same
     lookup the slip correction uses, assistant.lang.slips.blanked_index)."""
-    return blanked_index(shipped_vocabulary()[0])
+    return blanked_index(shipped_vocabulary()[0], min_chars=3)  # no sound check here: longer words only
 
 
 @lru_cache(maxsize=4096)

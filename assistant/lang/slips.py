@@ -3,12 +3,14 @@ before searching, so a typo does not lose the passages that spell the word right
 
 Pure over the vocabulary in effect (``domain_terms``: the shipped dictionary, or the knowledge
 base's own as edited by its maintainer) and jieba's general dictionary. A window of the question
-is corrected only when it differs from a domain word of three or more Chinese characters in
+is corrected only when it differs from a domain word of two or more Chinese characters in
 exactly one character, the two characters sound the same (a pinyin input method's slip, tones
 ignored: 购/构 gou, 正/证 zheng, 狮/师 shi), and the typed character does not form a real word with
 its neighbours: "认证机购" becomes 认证机构, "五星吗" stays (吗 does not sound like 级), "认证机
-会" keeps its 机会 (a common word). The pinyin table (pypinyin's) is loaded only when a question
-has a candidate slip.
+会" keeps its 机会 (a common word). A two-character window must also stand apart: no character of
+it makes a word with one outside it ("现在先" is no 在线) and the odd character is no word-building
+function character ("会给" is no 会计); "正书" becomes 证书. The pinyin table (pypinyin's) is
+loaded only when a question has a candidate slip.
 """
 
 from __future__ import annotations
@@ -19,18 +21,18 @@ from functools import lru_cache
 
 from assistant.lang.text import _segmenter, domain_terms, to_search_text, vocabulary_fingerprint
 
-MIN_CHARS = 3  # two-character words are too close to ordinary text to correct safely
+MIN_CHARS = 2  # a two-character word only when no character of it makes a word outside it
 REAL_WORD_FREQ = 20  # jieba's dictionary lists some junk pairs ("购有": 3); a real word is commoner
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
-def blanked_index(words) -> dict[str, tuple[str, ...]]:
-    """Each word of >= MIN_CHARS Chinese characters under every key it has with one character
+def blanked_index(words, min_chars: int = MIN_CHARS) -> dict[str, tuple[str, ...]]:
+    """Each word of >= ``min_chars`` Chinese characters under every key it has with one character
     blanked out ("评审员" -> "?审员", "评?员", "评审?"): the lookup a one-character slip needs."""
     index: dict[str, list[str]] = {}
     for word in words:
-        if len(word) < MIN_CHARS or not _HAN.fullmatch(word):
+        if len(word) < min_chars or not _HAN.fullmatch(word):
             continue
         for i in range(len(word)):
             index.setdefault(word[:i] + "?" + word[i + 1:], []).append(word)
@@ -90,6 +92,26 @@ def _real_word_around(text: str, pos: int) -> bool:
     return False
 
 
+# characters that build sentences, not words: in a two-character window one of them was typed
+# on purpose ("会给我们" is no slip of 会计)
+_FUNCTION_CHARS = frozenset("的地得了着过是在给会要能和与及或把被从对向让也都就还又而且之吗呢吧啊呀嘛么这那我你他她它们个有没不很太可以")
+
+
+def _crosses_a_word(text: str, start: int, n: int) -> bool:
+    """A character of the window ``text[start:start + n]`` makes a dictionary word with a
+    character outside it ("现在先" holds 现在: its 在先 is no slip of 在线)."""
+    freq = _segmenter().FREQ
+    for size in (2, 3):
+        for first in range(start - size + 1, start + n):
+            piece = text[max(first, 0):first + size]
+            inside = max(first, start) < min(first + size, start + n)
+            outside = first < start or first + size > start + n
+            if len(piece) == size and inside and outside and _HAN.fullmatch(piece) \
+                    and (freq.get(piece) or 0) >= REAL_WORD_FREQ:
+                return True
+    return False
+
+
 def find_slips(text: str) -> list[tuple[int, str, str]]:
     """(position, typed, meant) of each one-character slip in a domain word of ``text`` (search
     text: simplified, lower case); [] when there is none or a match is ambiguous."""
@@ -109,7 +131,9 @@ def find_slips(text: str) -> list[tuple[int, str, str]]:
             for i in range(n):
                 candidates = [w for w in index.get(window[:i] + "?" + window[i + 1:], ()) if w != window]
                 if len(candidates) == 1 and sound_alike(window[i], candidates[0][i]) \
-                        and not _real_word_around("".join(out), start + i):
+                        and not _real_word_around("".join(out), start + i) \
+                        and (n > 2 or (window[i] not in _FUNCTION_CHARS
+                                       and not _crosses_a_word("".join(out), start, n))):
                     fix = (start, window, candidates[0])
                     break
             if fix is None:
