@@ -243,6 +243,10 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("涉及项分值八十，实得七十六，评审发现一项违反公司自身服务规定，开了特别扣分，几星",
      {"applicable_total": 80, "earned": 76, "special_deductions": 1}, (94, "四星级")),
     ("评审结果78分，有星吗？", {"total": 78}, (78, "达标")),  # 有星 asks the grade
+    # 100 told as a clause of its own before the points lost is the scale they were lost from
+    ("一百分 我们被扣了十二分 嗯 那个 能拿几星", {"total": 100, "lost": 12}, (88, "三星级")),
+    ("100分满分我们扣了12分几星", {"total": 100, "lost": 12}, (88, "三星级")),
+    ("我们得了100分，扣了12分，几星", {"total": 100, "lost": 12}, CONFIRM),  # 100 earned: no scale
     # a part said to be counted in a number told already is shown, never added again
     ("满分100，自评一共丢了23分（其中网点那项按抽样比例扣了1分，已经算在23分里），没有特别扣分和加分。能到几星？",
      {"lost": 23, "included": 1, "special_deductions": 0, "bonus": 0}, (77, "达标")),
