@@ -100,9 +100,12 @@ IN_DOMAIN = [
     "我们餐饮公司前年已经过了ISO 9001，这个售后服务认证是不是重复的？",
     "您好，我们是一家物业公司，员工两百来号人。物业是纯服务，这个售后服务认证跟我们沾边吗？",
     "我们是做第三方物流的，主要给几家电商做仓储和配送，这种能申请售后服务认证不？",
+    # a gap told as hearsay in a clause that does not ask
+    "听说售后服务认证投标能加分，我们做餐饮的能做吗？",
 ]
 
 OUT_OF_SCOPE = [
+    "听说有售后服务认证投标能加几分？",  # hearsay that is itself the question asked
     "我们的五星证书拿去新加坡投标，当地认可吗？",  # a place pointed back at (当地) the documents never name
     "公司被收购了，售后服务认证证书能转到新公司名下吗？",  # a certificate's transfer: a gap
     "明天上海会不会下雨？我们约了评审员去现场",
