@@ -529,3 +529,10 @@ def test_a_word_the_documents_count_or_a_split_word_is_in_their_domain(settings,
     assert assistant._names_kb_words("分是谁打的")
     assert not assistant._names_kb_words("层次是什么意思")  # one ordinary word, not counted
     assert not assistant._names_kb_words("3个苹果多少钱")
+
+
+def test_a_fee_named_by_its_step_is_one_word_and_fee_phrases_keep_their_fee():
+    from assistant.lang.text import tokenize
+
+    assert "申请费" in tokenize("申请费是什么时候交")
+    assert "费用" in tokenize("认证费用一般多少") and "费用" in tokenize("企业还需缴纳相应的申请费用")
