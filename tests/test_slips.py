@@ -20,6 +20,9 @@ CORRECTED = [
     ("正书拿到手能用几年啊", "证书"),
     ("我们每年做满意度调查 还有客户连谊会", "联谊"),
     ("刚好70分算达表吗", "达标"),
+    # fuzzy pinyin in longer words: -n for -ng, c for ch
+    ("三心级要多少分", "三星级"),
+    ("没通过能从新申请吗", "重新申请"),
 ]
 
 UNCHANGED = [
@@ -41,6 +44,9 @@ UNCHANGED = [
     "有的资料写80分以上叫星级",
     "在官网上教大家怎么用产品",
     "现在申请售后服务认证的企业多吗",
+    # determiners and aspect particles are typed on purpose
+    "某一个指标不符合会怎样",  # 某 (one reading mei) is no slip of 每
+    "客户急着投标用",  # 急着 is no slip of 招投标
 ]
 
 

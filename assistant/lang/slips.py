@@ -73,9 +73,24 @@ def _sounds(char: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def sound_alike(a: str, b: str) -> bool:
-    """True when the two characters share a reading, tones ignored."""
-    return bool(_sounds(a) & _sounds(b))
+def _fuzzy(syllable: str) -> str:
+    """A syllable as a southern speaker's pinyin input method takes it (fuzzy pinyin): zh/ch/sh
+    as z/c/s, and -ng finals as -n ("几新" typed for 几星)."""
+    for a, b in (("zh", "z"), ("ch", "c"), ("sh", "s")):
+        if syllable.startswith(a):
+            syllable = b + syllable[2:]
+    return syllable[:-1] if syllable.endswith("ng") and len(syllable) > 2 else syllable
+
+
+@lru_cache(maxsize=4096)
+def _fuzzy_sounds(char: str) -> frozenset[str]:
+    return frozenset(_fuzzy(x) for x in _sounds(char))
+
+
+def sound_alike(a: str, b: str, fuzzy: bool = True) -> bool:
+    """True when the two characters share a reading, tones ignored; with ``fuzzy``, also in
+    fuzzy pinyin (心/星 xin/xing, 从/重 cong/chong: what a southern speaker's input method offers)."""
+    return bool(_fuzzy_sounds(a) & _fuzzy_sounds(b)) if fuzzy else bool(_sounds(a) & _sounds(b))
 
 
 def _real_word_around(text: str, pos: int) -> bool:
@@ -95,6 +110,10 @@ def _real_word_around(text: str, pos: int) -> bool:
 # characters that build sentences, not words: in a two-character window one of them was typed
 # on purpose ("会给我们" is no slip of 会计)
 _FUNCTION_CHARS = frozenset("的地得了着过是在给会要能和与及或把被从对向让也都就还又而且之吗呢吧啊呀嘛么这那我你他她它们个有没不很太可以")
+# determiners and aspect particles are typed on purpose in a window of any length ("某一个" is no
+# slip of 每一个: 某 has a rare reading mei, and "one" would turn into "every"; "急着投标" is no
+# 急招投标)
+_DETERMINERS = frozenset("某每各该本此着了")
 
 
 def _crosses_a_word(text: str, start: int, n: int) -> bool:
@@ -130,8 +149,9 @@ def find_slips(text: str) -> list[tuple[int, str, str]]:
             fix = None
             for i in range(n):
                 candidates = [w for w in index.get(window[:i] + "?" + window[i + 1:], ()) if w != window]
-                if len(candidates) == 1 and sound_alike(window[i], candidates[0][i]) \
+                if len(candidates) == 1 and sound_alike(window[i], candidates[0][i], fuzzy=n > 2) \
                         and not _real_word_around("".join(out), start + i) \
+                        and window[i] not in _DETERMINERS \
                         and (n > 2 or (window[i] not in _FUNCTION_CHARS
                                        and not _crosses_a_word("".join(out), start, n))):
                     fix = (start, window, candidates[0])
