@@ -278,6 +278,9 @@ def test_a_place_or_organisation_nobody_cited_names_is_evidence_of_no_answer():
     ("证书到期前要提前几个月申请复评", "应在证书到期前90天提出复评申请。", ""),
     ("证书到期前要提前几个月申请复评", "应在证书到期前3个月提出复评申请。", ""),
     ("提前多久申请复评", "证书有效期为3年，到期前应重新申请。", ""),  # no unit named: any span counts
+    # "每一位员工", "不止一人" count no one: the head count asked is not given
+    ("最少要几个售后人员才能申请", "使每一位员工都能理解服务宗旨。这样的心理不止一人。", "人"),
+    ("最少要几个售后人员才能申请", "售后服务人员不少于3人。", ""),
 ])
 def test_a_number_asked_in_a_unit_nothing_cited_carries(question, evidence, unit):
     ev = evidence_for(analyse(question), [evidence])

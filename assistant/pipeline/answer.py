@@ -528,7 +528,7 @@ def _unit_missing(core: str, evidence: str) -> str:
         asked += [_SPAN_UNITS[named] if named else "时长"]
     for unit in asked:
         units = _UNIT_WORDS[unit]
-        if not re.search(_NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")", evidence):
+        if not re.search(r"(?<![每这那某哪第止])" + _NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")", evidence):
             return _UNIT_NAMES.get(unit, unit)
     from assistant.domain.question import asking_clause
 
