@@ -850,6 +850,8 @@ def test_a_tag_asking_whether_a_claim_holds_asks_the_claim(question, asked):
 @pytest.mark.parametrize("question,not_type", [
     ("我们主要给几家电商做仓储和配送，这种能申请吗", QUANTITY),  # "a few" companies served
     ("跟几家机构聊过，收费都不一样，评审流程一样吗", QUANTITY),
+    ("我们小店就几个人，这个认证是强制的吗", QUANTITY),  # 就几个: only a few
+    ("公司才几个人，能申请吗", QUANTITY),
 ])
 def test_a_few_companies_dealt_with_is_no_count_asked(question, not_type):
     assert analyse(question).qtype != not_type

@@ -272,7 +272,7 @@ def salient_words(text: str) -> list[tuple[str, float]]:
 
 
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
-_FEW = re.compile(r"(?:只有|就有|才有|有好|好)几|(?<=[给跟和帮替为与])几(?=家)")  # "给几家电商做配送": a few
+_FEW = re.compile(r"(?:只有|就有|才有|有好|好|就|才|只|没)几|(?<=[给跟和帮替为与])几(?=家)")  # "给几家电商做配送": a few
 _TOLD_SPAN = re.compile(r"(?:那|这|前|头|近|好|没)几(?:天|年|个月|周|小时)")
 
 
