@@ -376,6 +376,12 @@ def test_only_a_thing_the_pages_never_name_is_said_to_be_missing():
     doing, _ = compose_extractive([page], question=analyse("东西卖出去以后才可以申请认证吗？"))
     assert "知识库没有专门提到" not in doing
     assert doing.startswith("凡具有独立法人地位的企业")
+    # a three-character word whose head the page says (宣传单 of 对外宣传) is spoken of
+    promo = hit("对外宣传时不得暗示已获管理体系认证。获证企业应在认证范围内使用证书。")
+    leaflet, _ = compose_extractive([promo], question=analyse("宣传单上能不能写通过了管理体系认证？"))
+    assert "知识库没有专门提到" not in leaflet, leaflet
+    shop, _ = compose_extractive([page], question=analyse("火锅店可以申请认证吗？"))
+    assert shop.startswith("知识库没有专门提到“火锅店”"), shop
 
 
 def test_the_item_the_question_names_keeps_its_own_sentences_and_its_quotation_whole():

@@ -1513,7 +1513,10 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
     if question.qtype == YESNO_TYPE and not question.asks_fact and focus and focus not in _generic_words() \
             and not _LOCATOR_LIKE.match(focus) and not _dictionary_tag(focus).startswith(_NOT_A_THING):
         seen_text = "\n".join(_norm(h.text) for h in hits)
-        if not word_in(focus, seen_text) and not _said_around(focus, seen_text):
+        # (a three-character word whose head is said, 宣传单 of 对外宣传 or 美容院 of 美容服务, is
+        # spoken of, if not by that name)
+        if not word_in(focus, seen_text) and not _said_around(focus, seen_text) \
+                and not (len(focus) == 3 and _dictionary_tag(focus[:2])[:1] in ("n", "v") and focus[:2] in seen_text):
             prefix = f"知识库没有专门提到“{focus}”，相关条件是："
     # the passage's own yes or no ("是的。", "不能，…"), kept because its question is the one
     # asked, comes before whatever sentence leads: the verdict first, then what it rests on
