@@ -243,6 +243,14 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("涉及项分值八十，实得七十六，评审发现一项违反公司自身服务规定，开了特别扣分，几星",
      {"applicable_total": 80, "earned": 76, "special_deductions": 1}, (94, "四星级")),
     ("评审结果78分，有星吗？", {"total": 78}, (78, "达标")),  # 有星 asks the grade
+    # the tenth session's second first runs: the sum of what was excluded told in a clause of
+    # its own, the applicable total "满的100分", an indicator's value said of it before 不符合
+    ("配送和废弃商品回收这两项不适用，评审员给删减了，这两项加起来是10分。剩下的项目我们实际拿了81分，几星",
+     {"excluded": 10, "earned": 81}, (90, "四星级")),
+    ("评审结果实得94分，涉及项是满的100分，还有一项特别加分，最终几星？",
+     {"earned": 94, "applicable_total": 100, "bonus": 1}, (95, "五星级")),
+    ("投诉处理那项指标是3分，是定性的，评审员判我们不符合。除此之外其他指标总共只扣了2分，没有删减也没有特别项，能拿五星吗？",
+     {"nonconformity": 3, "lost": 2}, (95, "五星级")),
     # 100 told as a clause of its own before the points lost is the scale they were lost from
     ("一百分 我们被扣了十二分 嗯 那个 能拿几星", {"total": 100, "lost": 12}, (88, "三星级")),
     ("100分满分我们扣了12分几星", {"total": 100, "lost": 12}, (88, "三星级")),
