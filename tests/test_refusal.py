@@ -102,10 +102,15 @@ IN_DOMAIN = [
     "我们是做第三方物流的，主要给几家电商做仓储和配送，这种能申请售后服务认证不？",
     # a gap told as hearsay in a clause that does not ask
     "听说售后服务认证投标能加分，我们做餐饮的能做吗？",
+    # the asker writes the text and asks for the facts in it
+    "申请售后服务认证大概分几步？我要写个内部推文给各部门科普一下",
+    "新闻稿里提到CNCA，它的中文全称是什么？",
 ]
 
 OUT_OF_SCOPE = [
     "听说有售后服务认证投标能加几分？",  # hearsay that is itself the question asked
+    "我们要写新闻稿，能不能帮我们起草一份",  # the assistant asked to write
+    "要写一篇新闻稿，帮我起草一下",
     "我们的五星证书拿去新加坡投标，当地认可吗？",  # a place pointed back at (当地) the documents never name
     "公司被收购了，售后服务认证证书能转到新公司名下吗？",  # a certificate's transfer: a gap
     "明天上海会不会下雨？我们约了评审员去现场",
