@@ -243,6 +243,7 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("涉及项分值八十，实得七十六，评审发现一项违反公司自身服务规定，开了特别扣分，几星",
      {"applicable_total": 80, "earned": 76, "special_deductions": 1}, (94, "四星级")),
     ("评审结果78分，有星吗？", {"total": 78}, (78, "达标")),  # 有星 asks the grade
+    ("卡线 刚好95分 算5 star吗", {"total": 95}, (95, "五星级")),  # a grade asked in English
     # the tenth session's second first runs: the sum of what was excluded told in a clause of
     # its own, the applicable total "满的100分", an indicator's value said of it before 不符合
     ("配送和废弃商品回收这两项不适用，评审员给删减了，这两项加起来是10分。剩下的项目我们实际拿了81分，几星",
