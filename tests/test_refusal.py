@@ -110,6 +110,7 @@ IN_DOMAIN = [
 OUT_OF_SCOPE = [
     "听说有售后服务认证投标能加几分？",  # hearsay that is itself the question asked
     "我们要写新闻稿，能不能帮我们起草一份",  # the assistant asked to write
+    "证书被暂停以后最长可以暂停几个月？",  # a number of months no cited number gives
     "要写一篇新闻稿，帮我起草一下",
     "我们的五星证书拿去新加坡投标，当地认可吗？",  # a place pointed back at (当地) the documents never name
     "公司被收购了，售后服务认证证书能转到新公司名下吗？",  # a certificate's transfer: a gap
