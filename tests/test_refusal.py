@@ -105,6 +105,7 @@ IN_DOMAIN = [
     # the asker writes the text and asks for the facts in it
     "申请售后服务认证大概分几步？我要写个内部推文给各部门科普一下",
     "新闻稿里提到CNCA，它的中文全称是什么？",
+    "GB/T 27922-2011 是哪个部门发布的？什么时候开始实施？新闻稿要写准",
 ]
 
 OUT_OF_SCOPE = [
