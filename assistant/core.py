@@ -64,22 +64,6 @@ def clean_question(raw: object) -> tuple[str, list[str]]:
     return text, notices
 
 
-# "听人说投标时候有个售后服务认证挺加分，餐饮这种能做吗": a clause told as hearsay is not what
-# is asked, when another clause of the sentence asks
-_HEARSAY = re.compile(r"^(?:听人说|听说|据说|听别人说|网上说|有人说|人家说)")
-
-
-def _without_hearsay(core: str) -> str:
-    """``core`` without its clauses told as hearsay, when a clause that asks is left."""
-    from assistant.domain.question import OTHER, question_type
-
-    clauses = re.split(r"(?<=[，,])", core)
-    kept = [c for c in clauses if not _HEARSAY.match(c.strip())]
-    if len(kept) == len(clauses) or not any(question_type(c) != OTHER for c in kept):
-        return core
-    return "".join(kept)
-
-
 class Assistant:
     """Hybrid retrieval + extractive cited answers + the scoring tool (+ an LLM when configured)."""
 
@@ -235,7 +219,8 @@ class Assistant:
         """Refuse what the assistant must not help with whatever the knowledge base holds
         (fraud, bribery, writing tasks), and questions that do not touch the domain at all.
         Everything else is decided on evidence, after retrieval (answer_offline)."""
-        from assistant.domain.question import OTHER, content_words, find_core, question_type, sentences
+        from assistant.domain.question import (OTHER, content_words, find_core, question_type, sentences,
+                                               without_hearsay)
         from assistant.domain.score_intent import score_request
 
         normalised = to_search_text(question)
@@ -247,7 +232,7 @@ class Assistant:
         further = [s for i, s in enumerate(told)  # asked with a ？, or the last one, left without
                    if (s.endswith(("？", "?")) or i == len(told) - 1) and s not in core and core not in s
                    and question_type(s) != OTHER]
-        asked = [_without_hearsay(core) if content_words(core) else None, *further]
+        asked = [without_hearsay(core) if content_words(core) else None, *further]
         topic = next(filter(None, (out_of_scope(normalised, asking=a) for a in asked)), None)
 
         def refuse_topic(text: str) -> Answer:

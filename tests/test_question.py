@@ -855,3 +855,11 @@ def test_a_tag_asking_whether_a_claim_holds_asks_the_claim(question, asked):
 ])
 def test_a_few_companies_dealt_with_is_no_count_asked(question, not_type):
     assert analyse(question).qtype != not_type
+
+
+def test_a_clause_told_as_hearsay_is_dropped_only_when_another_clause_asks():
+    from assistant.domain.question import without_hearsay
+
+    assert without_hearsay("听人说投标时候有个售后服务认证挺加分，餐饮这种能做吗？") == "餐饮这种能做吗？"
+    assert without_hearsay("听说有售后服务认证投标能加几分？") == "听说有售后服务认证投标能加几分？"
+    assert without_hearsay("餐饮能做吗？") == "餐饮能做吗？"

@@ -272,7 +272,8 @@ def salient_words(text: str) -> list[tuple[str, float]]:
 
 
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
-_FEW = re.compile(r"(?:只有|就有|才有|有好|好|就|才|只|没)几|(?<=[给跟和帮替为与])几(?=家)")  # "给几家电商做配送": a few
+# "只有几个维修点", "我小店就几个人", "给几家电商做配送": a few, not a count asked
+_FEW = re.compile(r"(?:只有|就有|才有|有好|好|就|才|只|没)几|(?<=[给跟和帮替为与])几(?=家)")
 _TOLD_SPAN = re.compile(r"(?:那|这|前|头|近|好|没)几(?:天|年|个月|周|小时)")
 
 
@@ -492,6 +493,20 @@ def asking_clause(core: str) -> str:
             picked = [c for c in clauses[:last] if c not in picked] + picked
         out.extend(picked)
     return "，".join(out) or core
+
+
+# "听人说投标时候有个售后服务认证挺加分，餐饮这种能做吗": a clause told as hearsay is not what
+# is asked, when another clause of the sentence asks
+_HEARSAY = re.compile(r"^(?:听人说|听说|据说|听别人说|网上说|有人说|人家说)")
+
+
+def without_hearsay(core: str) -> str:
+    """``core`` without its clauses told as hearsay, when a clause that asks is left."""
+    clauses = re.split(r"(?<=[，,])", core)
+    kept = [c for c in clauses if not _HEARSAY.match(c.strip())]
+    if len(kept) == len(clauses) or not any(question_type(c) != OTHER for c in kept):
+        return core
+    return "".join(kept)
 
 
 def phrase_of(text: str, word: str) -> str:

@@ -75,7 +75,7 @@ def _sounds(char: str) -> frozenset[str]:
 
 def _fuzzy(syllable: str) -> str:
     """A syllable as a southern speaker's pinyin input method takes it (fuzzy pinyin): zh/ch/sh
-    as z/c/s, and -ng finals as -n ("几新" typed for 几星)."""
+    as z/c/s, and -ng finals as -n ("三心级" typed for 三星级)."""
     for a, b in (("zh", "z"), ("ch", "c"), ("sh", "s")):
         if syllable.startswith(a):
             syllable = b + syllable[2:]
