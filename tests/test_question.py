@@ -852,6 +852,7 @@ def test_a_tag_asking_whether_a_claim_holds_asks_the_claim(question, asked):
     ("跟几家机构聊过，收费都不一样，评审流程一样吗", QUANTITY),
     ("我们小店就几个人，这个认证是强制的吗", QUANTITY),  # 就几个: only a few
     ("公司才几个人，能申请吗", QUANTITY),
+    ("万一哪一年监督的时候查出来很严重的问题，会怎样", "多久"),  # whichever year: a condition
 ])
 def test_a_few_companies_dealt_with_is_no_count_asked(question, not_type):
     assert analyse(question).qtype != not_type
