@@ -274,8 +274,10 @@ def salient_words(text: str) -> list[tuple[str, float]]:
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
 # "只有几个维修点", "我小店就几个人", "给几家电商做配送": a few, not a count asked
 _FEW = re.compile(r"(?:只有|就有|才有|有好|好|就|才|只|没)几|(?<=[给跟和帮替为与])几(?=家)")
+# the words that open a condition (all of two characters: one look-behind takes them)
+CONDITIONS = "万一|如果|要是|假如"
 # "审核那几天": a time told; "万一哪一年…查出问题，会怎样": whichever year, a condition, not asked
-_TOLD_SPAN = re.compile(r"(?:那|这|前|头|近|好|没)几(?:天|年|个月|周|小时)|(?:万一|如果|要是|假如)哪一?(?:年|天|次)")
+_TOLD_SPAN = re.compile(rf"(?:那|这|前|头|近|好|没)几(?:天|年|个月|周|小时)|(?:{CONDITIONS})哪一?(?:年|天|次)")
 
 
 def question_type(text: str) -> str:

@@ -633,6 +633,19 @@ def _leftovers(r: _Reader) -> list[str]:
     return out
 
 
+def _set_aside(t: str, pattern: re.Pattern[str], role: str, strip: str,
+               first_only: bool = False) -> tuple[str, list[Bound]]:
+    """``t`` without what ``pattern`` matches, and a ``role`` Bound for each number of points
+    said there (its first only with ``first_only``): shown to the user, never computed with."""
+    bound: list[Bound] = []
+    for m in pattern.finditer(t):
+        words = m.group(0).strip(strip)
+        said = [Bound(role, _number(n.group(1)), words)
+                for n in _POINTS_RE.finditer(words) if _number(n.group(1)) is not None]
+        bound += said[:1] if first_only else said
+    return pattern.sub("", t), bound
+
+
 def read_score(text: str) -> ScoreReading | None:
     """Read a score question: every number bound to a role, and the ``calculate_grade``
     arguments when they are certain. None when the text is not about the user's own score.
@@ -648,22 +661,14 @@ def read_score(text: str) -> ScoreReading | None:
         # "有的资料说80分是星级…" reports a threshold: drop those clauses, keep our own score
         if not _OWN_SCORE_RE.search(t):
             return None
-        clause = _REPORTED_CLAUSE_RE
-        for m in clause.finditer(t):
-            words = m.group(0).strip(" ,。;")
-            reported += [Bound("reported", _number(n.group(1)), words)
-                         for n in _POINTS_RE.finditer(words) if _number(n.group(1)) is not None]
-        t = clause.sub("", t)
+        t, reported = _set_aside(t, _REPORTED_CLAUSE_RE, "reported", " ,。;")
     # "那就是95分五星了吧": the user's own conclusion is checked against the rules, not read
     for m in _GUESS_RE.finditer(t):
         reported.append(Bound("guess", _number(m.group(1)), m.group(0).strip(" ,。;")))
     t = _GUESS_RE.sub("", t)
     # "（其中网点那项扣了1分，已经算在23分里）": a part of a number told already is not added again
-    for m in _INCLUDED_RE.finditer(t):
-        words = m.group(0).strip(" ,。;()")
-        reported += [Bound("included", _number(n.group(1)), words)
-                     for n in _POINTS_RE.finditer(words) if _number(n.group(1)) is not None][:1]
-    t = _INCLUDED_RE.sub("", t)
+    t, included = _set_aside(t, _INCLUDED_RE, "included", " ,。;()", first_only=True)
+    reported += included
     r = _Reader(t)
     r.bound.extend(reported)  # shown to the user, never computed with
     _read_specials(r)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from assistant.domain.question import CONDITIONS
 from assistant.domain.question import DIFFERENCE as DIFFERENCE_TYPE
 from assistant.lang.jieba_dict import dictionary_tag as _dictionary_tag
 from assistant.lang.text import BULLET, synonym_groups
@@ -347,11 +348,12 @@ def _only_a_site(name: str, asked: str) -> bool:
 _OUR_OWN = re.compile(r"我们|咱们|我司|我方|本公司")
 # who does an act, or where one goes to have it done ("向哪里申诉": the body that hears it)
 _ASKS_WHO = re.compile(r"谁|哪位|哪些人|哪个人|哪(?:个|些|家)(?:单位|部门|机构)|(?:向|去|到|找)(?:哪里|哪儿|哪)(?![些个种类])")
-# a company named by its own name ("美的集团", "海信电器"): a subject whose facts only its own
-# records hold, not our own company or a kind of unit
 # "有没有规定的间隔期": whether a rule for a thing exists asks a page to name that thing
 _ASKS_RULE_FOR = re.compile(r"(?:有没有|有无|是否有|有)(?:规定|明确|具体|统一)(?:的|过)?")
+# a unit named by its kind ("物业公司", "火锅店"): with a trade before it, a kind of applicant
 _APPLICANT_KIND = re.compile(r"(?:公司|企业|集团|工厂|厂|门店|店|行|单位)$")
+# a company named by its own name ("美的集团", "海信电器"): a subject whose facts only its own
+# records hold, not our own company or a kind of unit
 _ORG_SUFFIX = re.compile(r"(?:集团|股份|电器|科技|有限公司|公司)$")
 _ORG_NAME = re.compile(r"^(?!我们|咱们|我司|本|贵|这|那|该|分|子|总|母|外资|民营|国有|私营|合资|大|小|中)"
                        r"[\u4e00-\u9fff]{2,4}" + _ORG_SUFFIX.pattern)
@@ -489,7 +491,7 @@ _ASKED_ATTRIBUTES = (
     ("分值", re.compile(r"(?:占|值|算)(?:多少|几)分(?!钟|之)|分值\s*(?:是|为|有)?\s*(?:多少|几)|多少分值"),
      re.compile(r"\d+(?:\.\d+)?\s*分(?!钟|之)")),
     # a year, or a day, asked for: a passage gives one in that form
-    ("年份", re.compile(r"(?<!万一)(?<!如果)(?<!要是)(?<!假如)(?:哪一年|哪年)|什么年份|几几年"), re.compile(_YEAR + r"\s*年|" + _YEAR + r"\s*[-/.]\s*\d{1,2}(?!\d)")),
+    ("年份", re.compile(rf"(?<!{CONDITIONS})(?:哪一年|哪年)|什么年份|几几年"), re.compile(_YEAR + r"\s*年|" + _YEAR + r"\s*[-/.]\s*\d{1,2}(?!\d)")),
     ("日期", re.compile(r"哪天|哪一天|几号|几月几(日|号)|具体日期|具体哪(天|一天)"),
      re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*(日|号)|" + _YEAR + r"\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")),
     # the name of a person in a role ("主任叫什么名字"): a passage names them after or before the role
@@ -922,6 +924,12 @@ def asked_forms(text: str) -> tuple[frozenset[str], bool, bool]:
 
 
 HEAD_SHARE = 0.4  # a three-character word ("美容院") of which a sentence says the first two as a noun
+
+
+def _head_said(word: str, text: str, tags: tuple[str, ...] = ("n",)) -> bool:
+    """``word`` has three characters and ``text`` says its first two, a word of jieba's ``tags``
+    ("美容院" of a text naming 美容服务): spoken of, if not by that name."""
+    return len(word) == 3 and word[:2] in text and _dictionary_tag(word[:2])[:1] in tags
 PART_SHARE = 0.8  # a focus phrase said only in part: this share of its parts said (below a synonym's 0.6 up to four parts)
 
 
@@ -933,7 +941,7 @@ def _focus_match(word: str, text: str) -> float:
         return 0.9  # said with an attributive 的 inside it ("证书的有效期" for 证书有效期)
     if word_in(word, text) or _said_around(word, text):
         return 0.6  # (or said in another order: "签合同" by "随合同签订")
-    if len(word) == 3 and word[:2] in text and _dictionary_tag(word[:2]).startswith("n"):
+    if _head_said(word, text):
         return HEAD_SHARE  # "美容院" of a sentence naming 美容服务: its head noun, a little
     parts = _parts(word) if len(word) >= 4 else ()
     if len(parts) > 1 and sum(map(len, parts)) == len(word):
@@ -1516,7 +1524,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         # (a three-character word whose head is said, 宣传单 of 对外宣传 or 美容院 of 美容服务, is
         # spoken of, if not by that name)
         if not word_in(focus, seen_text) and not _said_around(focus, seen_text) \
-                and not (len(focus) == 3 and _dictionary_tag(focus[:2])[:1] in ("n", "v") and focus[:2] in seen_text):
+                and not _head_said(focus, seen_text, ("n", "v")):
             prefix = f"知识库没有专门提到“{focus}”，相关条件是："
     # the passage's own yes or no ("是的。", "不能，…"), kept because its question is the one
     # asked, comes before whatever sentence leads: the verdict first, then what it rests on
