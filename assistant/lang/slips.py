@@ -93,18 +93,21 @@ def sound_alike(a: str, b: str, fuzzy: bool = True) -> bool:
     return bool(_fuzzy_sounds(a) & _fuzzy_sounds(b)) if fuzzy else bool(_sounds(a) & _sounds(b))
 
 
+def _words_over(text: str, lo: int, hi: int):
+    """(start, end) of each dictionary word of 2-3 Chinese characters (jieba's, at least
+    REAL_WORD_FREQ) in ``text`` that takes in a character of ``text[lo:hi]``."""
+    freq = _segmenter().FREQ
+    for size in (2, 3):
+        for start in range(max(lo - size + 1, 0), min(hi, len(text) - size + 1)):
+            piece = text[start:start + size]
+            if _HAN.fullmatch(piece) and (freq.get(piece) or 0) >= REAL_WORD_FREQ:
+                yield start, start + size
+
+
 def _real_word_around(text: str, pos: int) -> bool:
     """True when the character at ``pos`` makes a dictionary word of 2-3 characters with its
     neighbours (then it was typed on purpose)."""
-    freq = _segmenter().FREQ
-    for size in (2, 3):
-        for start in range(pos - size + 1, pos + 1):
-            if start < 0 or start + size > len(text):
-                continue
-            piece = text[start:start + size]
-            if _HAN.fullmatch(piece) and (freq.get(piece) or 0) >= REAL_WORD_FREQ:
-                return True
-    return False
+    return next(_words_over(text, pos, pos + 1), None) is not None
 
 
 # characters that build sentences, not words: in a two-character window one of them was typed
@@ -119,16 +122,7 @@ _DETERMINERS = frozenset("某每各该本此着了")
 def _crosses_a_word(text: str, start: int, n: int) -> bool:
     """A character of the window ``text[start:start + n]`` makes a dictionary word with a
     character outside it ("现在先" holds 现在: its 在先 is no slip of 在线)."""
-    freq = _segmenter().FREQ
-    for size in (2, 3):
-        for first in range(start - size + 1, start + n):
-            piece = text[max(first, 0):first + size]
-            inside = max(first, start) < min(first + size, start + n)
-            outside = first < start or first + size > start + n
-            if len(piece) == size and inside and outside and _HAN.fullmatch(piece) \
-                    and (freq.get(piece) or 0) >= REAL_WORD_FREQ:
-                return True
-    return False
+    return any(a < start or b > start + n for a, b in _words_over(text, start, start + n))
 
 
 def find_slips(text: str) -> list[tuple[int, str, str]]:
