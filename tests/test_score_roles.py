@@ -261,6 +261,21 @@ TRICKY: list[tuple[str, dict, object]] = [
      {"lost": 23, "included": 1, "special_deductions": 0, "bonus": 0}, (77, "达标")),
     ("实得分81，删减10分，其中回访那项扣的2分已经包含在81里了，几星",
      {"earned": 81, "excluded": 10, "included": 2}, (90, "四星级")),
+    # the eleventh session's first runs (written for this test): a result the user worked out or
+    # rounded is checked, never an input; a threshold said after 差一点; points hoped for are
+    # bonus items (capped at one by the rule); an earlier review's score said past a comma
+    ("报告写删减了20分，涉及项分值80，实得分56分，记了1个特别扣分项。56÷80正好70，不是刚好达标吗？",
+     {"excluded": 20, "applicable_total": 80, "earned": 56, "special_deductions": 1, "guess": 70},
+     (69, "不通过")),
+    ("结果出来69.8分，同行说四舍五入就是70，到底算不算通过？", {"total": 69.8, "guess": 70}, (69.8, "不通过")),
+    ("我们实得79分，四舍五入算80分吧", {"total": 79, "guess": 80}, (79, "达标")),
+    ("81÷90=90分，是四星吧", {"earned": 81, "applicable_total": 90, "guess": 90}, (90, "四星级")),
+    ("总分94.8，差一点95，那是几星？", {"total": 94.8}, (94.8, "四星级")),
+    ("我们实得分88分（满分100，没删减），评审员写了两条亮点，我们以为能加2分到90拿四星，是不是？",
+     {"total": 88, "bonus": 2}, (89, "三星级")),
+    ("评审员说我们有两处做得比行业领先，我们实得93分（满分100都涉及），那是不是能加两分到95拿五星？",
+     {"bonus": 2, "applicable_total": 100, "earned": 93}, (94, "四星级")),
+    ("我们前年第一次评，只拿了68分，没过。这次复评拿了80分整，算几星？", {"earlier": 68, "total": 80}, (80, "三星级")),
 ]
 
 NOT_SCORE = [

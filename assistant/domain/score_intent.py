@@ -98,6 +98,7 @@ _BONUS_DIST = ((_pattern("bonus_each"), True), (_pattern("bonus_each_points"), F
                (_pattern("bonus_every"), False))
 _REPORTED_RE = _pattern("reported")
 _GUESS_RE = _pattern("guess")
+_COMPUTED_RE = _pattern("computed")
 _INCLUDED_RE = _pattern("included")
 _SCALE_TOTAL_RE = _pattern("scale_total")
 _REPORTED_CLAUSE_RE = _pattern("reported_clause")
@@ -172,12 +173,16 @@ def _count(text: str, patterns: tuple[re.Pattern[str], ...],
 def _first_count(text: str, patterns: tuple[re.Pattern[str], ...]) -> tuple[int | None, list[tuple[int, int]]]:
     """The earliest count matched by any pattern, plus every matched span."""
     found: list[tuple[int, int, int | float | None]] = []
+    spans: list[tuple[int, int]] = []
     for pattern in patterns:
         for m in pattern.finditer(text):
             found.append((m.start(), m.end(), _number(m.group(1))))
+            tail = m.span("tail") if "tail" in pattern.groupindex and m.group("tail") else None
+            # a pattern with a "tail" uses up its count and its tail only, not the words between
+            spans += [(m.start(), m.end(1)), tail] if tail else [m.span()]
     found.sort(key=lambda f: (f[0], f[1]))
     count = next((int(v) for _, _, v in found if v is not None and float(v).is_integer()), None)
-    return count, [(s, e) for s, e, _ in found]
+    return count, sorted(spans)
 
 
 def _first_score(
@@ -666,6 +671,13 @@ def read_score(text: str) -> ScoreReading | None:
     for m in _GUESS_RE.finditer(t):
         reported.append(Bound("guess", _number(m.group(1)), m.group(0).strip(" ,。;")))
     t = _GUESS_RE.sub("", t)
+    worked_out = []  # "56÷80正好70": the division stays (it may be the only place its numbers are)
+    for m in _COMPUTED_RE.finditer(t):
+        start = m.start("cue") if m.group("cue") else m.start("cue2")
+        value = next(_number(g) for g in m.groups()[::-1] if g and g[0].isdigit())
+        reported.append(Bound("guess", value, m.group(0).strip(" ,。;")))
+        worked_out.append((start, m.end()))
+    t = _blank_out(t, worked_out)
     # "（其中网点那项扣了1分，已经算在23分里）": a part of a number told already is not added again
     t, included = _set_aside(t, _INCLUDED_RE, "included", " ,。;()", first_only=True)
     reported += included
