@@ -54,6 +54,17 @@ def topics() -> tuple[Topic, ...]:
     return _scope()[1]
 
 
+@lru_cache(maxsize=1)
+def _told_against() -> re.Pattern:
+    return re.compile((load_resource(SCOPE_FILE.name) or {}).get("told_against") or r"(?!)")
+
+
+def told_against(search_text: str) -> bool:
+    """True when the story says the fraud was done to the asker or is resisted by them (scope.yaml
+    told_against): then only a fraud named in the sentences that ask is refused."""
+    return bool(_told_against().search(search_text))
+
+
 def in_domain(search_text: str, tokens: list[str] = ()) -> bool:
     """True when the question mentions the domain at all (an anchor term or a canonical token),
     also through a one-character slip in a longer domain word (``near_domain_word``)."""
