@@ -305,6 +305,10 @@ class Assistant:
         said = set(self.retriever.lexical.known(every))
         if known and len(said) >= self.KB_WORDS_MOST and len(said) * 2 > len(every):
             return True
+        # a terse question every word of which the documents use ("每年都来查？", "要派人来现场吗？"):
+        # asked of this assistant, it is about their matter; the evidence decides the rest
+        if every and said >= set(every):
+            return True
         # a word counted ("4个层次"): the documents' own enumeration, as specific as a rare word
         counted = {w for w in known if re.search(rf"[\d一二两三四五六七八九十]\s*[个项类条种大]?\s*{re.escape(w)}", text)}
         # one specific word (服务规范), or two ordinary ones (评价 + 层次): "推荐" alone is not enough
