@@ -294,6 +294,10 @@ class Assistant:
 
         if self.retriever is None:
             return False
+        from assistant.pipeline.lists import list_ask
+
+        if list_ask(question) is not None:
+            return True  # "第五步叫什么": a place in the documents' own lists (None found: refused on evidence)
         text = spell_out(to_search_text(question))  # "分是谁打的" names 打分
         if self.retriever.lexical.names_label(text):
             return True  # it names a list item's label of the documents ("服务规范这条…")
@@ -334,6 +338,9 @@ class Assistant:
 
         asked = self.understand(question, resolved)
         followup = resolved != question
+        listed = self._list_answer(question, asked, retrieval)
+        if listed is not None:
+            return listed
         text, citations = compose_extractive(
             retrieval.hits, query_tokens=retrieval.tokens, question=asked,
             new_words=content_words(question) if followup else None,
@@ -348,6 +355,40 @@ class Assistant:
 
             evidence = replace(evidence, name_missing="")
         return text, citations, evidence
+
+    def _list_answer(self, question: str, asked, retrieval: Retrieval):
+        """(text, citations, evidence) when the question asks for an item of a numbered list by
+        its place, for an item's place or for the count ("第五步叫什么", "算第几个方面", "一共几步"),
+        and a passage's list answers it; else None. The place is read off the list, so the
+        evidence is complete by construction."""
+        from assistant.domain.question import content_words
+        from assistant.pipeline import lists
+        from assistant.pipeline.answer import Evidence
+
+        ask = lists.list_ask(question)
+        if ask is None or (ask.said and any(ask.said in to_search_text(h.text) for h in retrieval.hits)):
+            return None  # (a passage that says "第一步是…" answers in its own words)
+        from assistant.lang.text import to_simplified
+
+        words = content_words(to_search_text(ask.rest))
+        hits = list(retrieval.hits)
+        found = lists.answer(ask, hits, words, asked.traditional)
+        if found is None:  # the question names little but the place: look for the list itself
+            hits = self.search(f"{ask.rest} {lists.KIND_QUERY.get(ask.unit, '')}", k=8).hits
+            found = lists.answer(ask, hits, words, asked.traditional)
+        if found is None:
+            return None
+        lead, whole, hit, item = found
+        citations = [Citation.from_hit(1, hit)]
+        # an entry of an outline is the heading of its own section: what the section says follows
+        section = lists.section_of(item, retrieval.hits + hits) or (
+            lists.section_of(item, self.search(item, k=3).hits) if item else None)
+        said = lists.detail(section.text, words) if section is not None and section.chunk_id != hit.chunk_id else ""
+        if said:
+            citations.append(Citation.from_hit(2, section))
+            lead += (said if asked.traditional else to_simplified(said)) + "[2]。"
+        text = lead + (f"\n\n{whole}" if whole else "")
+        return text, citations, Evidence(coverage=1.0, missing=(), qtype=asked.qtype, quoted=True)
 
     def answer_offline(self, question: str, resolved: str) -> Answer:
         from assistant.pipeline.answer import refusal_text
