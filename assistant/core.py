@@ -284,6 +284,9 @@ class Assistant:
         legit.notices = legit.notices + ["只回答了第一个问题，后面弄虚作假的请求不予协助"]
         return legit
 
+    # the question-likeness below which a may-we-apply question also searches the words of who
+    # may apply (above it, a passage asks it in like words and leads on its own)
+    APPLYING_FAQ_BELOW = 0.35
     KB_WORDS_MOST = 3  # known words that, with most of a question's words known, put it in the domain
 
     def _names_kb_words(self, question: str) -> bool:
@@ -400,7 +403,17 @@ class Assistant:
         item = read_item(question)  # "4分的指标抽查10份3份不合格扣多少分": one indicator's loss
         if item is not None:
             return self.answer_item(question, resolved, item)
-        retrieval = self.search(question, k=5, context=resolved, focus=self.understand(question, resolved).focus)
+        from assistant.domain.question import applying_context
+
+        focus = self.understand(question, resolved).focus
+        retrieval = self.search(question, k=5, context=resolved, focus=focus)
+        # "这种贸易公司能做认证吗", when no passage asks it in like words: the passage on who may
+        # apply is searched for too, in the words documents state it
+        # (one question only: a compound one's other part keeps its own passages)
+        one = len(re.findall(r"[？?]", question.rstrip("？? "))) == 0
+        applying = applying_context(question) if one and retrieval.faq_similarity < self.APPLYING_FAQ_BELOW else ""
+        if applying:
+            retrieval = self.search(question, k=5, context=f"{resolved} {applying}", focus=focus)
         retrieval.hits = authoritative_first(retrieval.hits)  # a more authoritative passage that disagrees leads
         hits = retrieval.hits
         evidence = None

@@ -864,3 +864,19 @@ def test_a_clause_told_as_hearsay_is_dropped_only_when_another_clause_asks():
     assert without_hearsay("听人说投标时候有个售后服务认证挺加分，餐饮这种能做吗？") == "餐饮这种能做吗？"
     assert without_hearsay("听说有售后服务认证投标能加几分？") == "听说有售后服务认证投标能加几分？"
     assert without_hearsay("餐饮能做吗？") == "餐饮能做吗？"
+
+
+@pytest.mark.parametrize("question,applying", [
+    ("我们是做贸易的,自己不生产,这种也能做售后服务认证吗", True),
+    ("分公司能自己单独办不？", True),
+    ("像我们这种纯做运维服务的，在不在认证范围里？", True),
+    ("哪些机构能做售后服务认证？", False),            # who certifies, not who may apply
+    ("客户问CQC能不能做售后服务认证", False),
+    ("是不是得先弄一套服务手册才能申请？", False),     # what comes first
+    ("拿了认证，对外可以说管理体系也认证过了吗", False),
+    ("证书有效期几年？", False),
+])
+def test_a_question_whether_one_may_apply_searches_the_words_of_who_may(question, applying):
+    from assistant.domain.question import applying_context
+
+    assert bool(applying_context(question)) is applying

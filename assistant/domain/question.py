@@ -118,6 +118,8 @@ def resources() -> dict:
         "trades": frozenset(norm(data.get("trades"))),
         "asking_parts": tuple(norm(data.get("asking_parts"))),
         "permission": re.compile(data.get("permission_cues") or r"(?!)"),
+        "applying": re.compile(data.get("applying_cues") or r"(?!)"),
+        "applying_query": str(data.get("applying_query") or ""),
         "yesno_compounds": tuple(norm(data.get("yesno_compounds"))),
         "asking_quantity": re.compile(data["asking_quantity"]),
         "final_particles": data["final_particles"],
@@ -125,6 +127,13 @@ def resources() -> dict:
         "quantity": re.compile(data["quantity"]),
         "difference_sides": re.compile(data["difference_sides"]),
     }
+
+
+def applying_context(question: str) -> str:
+    """Words to search beside a question whether someone may apply (question.yaml applying_cues),
+    in the words documents state who may apply; "" for any other question."""
+    res = resources()
+    return res["applying_query"] if res["applying"].search(to_search_text(question)) else ""
 
 
 @lru_cache(maxsize=1)
