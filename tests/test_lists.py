@@ -116,3 +116,10 @@ def test_list_questions_through_the_assistant_on_a_users_document(tmp_path):
 def test_the_story_before_the_place_still_names_the_item():
     ask = list_ask("做满意度调查、搞顾客联谊会,这些在售后服务范围里算第几个方面?")
     assert ask.kind == "place" and "满意度调查" in ask.rest
+
+
+def test_a_list_its_intro_counts_otherwise_is_cut_across_passages_and_not_used():
+    cut = hit("有以下三方面不同：\n(1)名称含义的不同\n(2)认证类别的不同", "cut")
+    assert answer(list_ask("资料说一共有几方面?"), [cut], []) is None
+    whole = hit("有以下两方面不同：\n(1)名称含义的不同\n(2)认证类别的不同", "whole")
+    assert answer(list_ask("一共有几方面?"), [whole], [])[0].startswith("共两方面：（一）名称含义的不同")

@@ -169,6 +169,9 @@ def list_ask(question: str) -> ListAsk | None:
     return None
 
 
+_TOLD_COUNT = re.compile(r"([一二两三四五六七八九十\d]{1,2})\s*(?:个|大)?\s*(?:方面|类|步|项|点|层次|阶段|环节|条|种|部分)")
+
+
 def _kind_fits(ask: ListAsk, lst: NumberedList) -> bool:
     words = _KIND_WORDS.get(ask.unit.lstrip("个") if ask.unit.startswith("个") and len(ask.unit) > 1 else ask.unit)
     if not words:
@@ -205,6 +208,9 @@ def pick(ask: ListAsk, candidates: list[tuple[int, str, NumberedList]], words: l
         if ask.kind == "item" and ask.place > n:
             continue
         intro, body = to_search_text(lst.intro), to_search_text("；".join(lst.items))
+        told = _TOLD_COUNT.search(intro)
+        if told and read_number(told.group(1)) != n:
+            continue  # "有以下三方面不同" over two items: the list goes on in another passage
         fits = _kind_fits(ask, lst)
         said_intro = sum(_says(intro, w) for w in words)
         said_body = sum(_says(body, w) for w in words)
@@ -236,7 +242,8 @@ def say(ask: ListAsk, lst: NumberedList, place: int) -> tuple[str, str]:
     unit = ask.unit if ask.unit not in ("个",) else "项"
     whole = "；".join(f"（{_cn(i + 1)}）{item}" for i, item in enumerate(lst.items))
     if ask.kind == "count":
-        return f"共{_cn(len(lst.items))}{unit.lstrip('个') if unit.startswith('个') and len(unit) > 1 else unit}：{whole}", ""
+        count = "两" if len(lst.items) == 2 else _cn(len(lst.items))  # 共两方面, 第二项
+        return f"共{count}{unit.lstrip('个') if unit.startswith('个') and len(unit) > 1 else unit}：{whole}", ""
     ordinal = "最后一" + unit.lstrip("个") if ask.kind == "item" and ask.place == -1 else f"第{_cn(place)}{unit}"
     if ask.kind == "place":
         return f"属于第{_cn(place)}{unit}：{lst.items[place - 1]}", f"全部共{_cn(len(lst.items))}项：{whole}"
