@@ -276,6 +276,22 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("评审员说我们有两处做得比行业领先，我们实得93分（满分100都涉及），那是不是能加两分到95拿五星？",
      {"bonus": 2, "applicable_total": 100, "earned": 93}, (94, "四星级")),
     ("我们前年第一次评，只拿了68分，没过。这次复评拿了80分整，算几星？", {"earlier": 68, "total": 80}, (80, "三星级")),
+    # a sheet of itemised losses told per indicator: a sample with words naming what did not
+    # conform, a bare 抽N, a qualitative item "X分不符合，全扣", "这项X分" without 是, a loss on
+    # "定性指标上" beside a sampled one (another part, added), a sheet ending in "多少分？"
+    ("人员配置这项6分，抽查了30名服务人员，10人资质不符，按比例扣；改进这项4分不符合，全扣；其他指标又扣了3分；"
+     "废弃商品回收10分删减了。最后多少分几星？",
+     {"excluded": 10, "sample": (6, 30, 10), "nonconformity": 4, "extra_lost": 3}, (90, "四星级")),
+    ("维修这项8分，抽了16个网点有6个不合格；配送这项5分，抽10家店有2家不合格；其他定性指标一共丢了12分；"
+     "没有删减；另外有两个特别扣分项。最后？",
+     {"special_deductions": 2, "sample": [(8, 16, 6), (5, 10, 2)], "lost": 12}, (82, "三星级")),
+    ("服务文化5分不符合，全扣；投诉处理10分，抽了25份记录有5份不合格，按比例扣；技术支持又丢了4分；"
+     "没有删减项；有一项特别加分。多少分？",
+     {"bonus": 1, "sample": (10, 25, 5), "nonconformity": 5, "extra_lost": 4}, (90, "四星级")),
+    ("没有删减，定性指标上扣了6分；投诉处理这项10分，抽了20家门店的投诉记录，其中4家不合格，按比例扣；"
+     "我们还有一个特别加分项。最终几分几星？", {"bonus": 1, "sample": (10, 20, 4), "lost": 6}, (93, "四星级")),
+    ("我们算出来是76分除以80分涉及项，正好95，但评审还记了一个特别扣分，那还算五星吗",
+     {"guess": 95, "special_deductions": 1, "earned": 76, "applicable_total": 80}, (94, "四星级")),
 ]
 
 NOT_SCORE = [

@@ -248,6 +248,7 @@ _NC_ITEM = _pattern("nc_item")
 _NC_OF = _pattern("nc_of")
 _NC_EACH = _pattern("nc_each")
 _NC_VALUED = _pattern("nc_valued")
+_NC_FULL = _pattern("nc_full")
 _NC_LIST = _pattern("nc_list")
 _POINTS_RE = _pattern("points")
 _LIST_JOINED = _pattern("list_joined")
@@ -471,7 +472,7 @@ def _read_nonconformities(r: _Reader) -> None:
         if not _NC_SENTENCE_CUE.search(sentence) or _SAMPLE_MENTION.search(sentence):
             continue
         picked: dict[int, tuple[int, int, Any]] = {}  # value start -> (span, value)
-        for pattern in (_NC_ITEM, _NC_OF, _NC_VALUED):
+        for pattern in (_NC_ITEM, _NC_OF, _NC_VALUED, _NC_FULL):
             for m in pattern.finditer(sentence):
                 v = _number(m.group(1))
                 if v is not None and v > 0:
