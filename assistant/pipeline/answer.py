@@ -450,12 +450,15 @@ def is_answer_kind(word: str) -> bool:
 # ("多少企业") are asked the same way: a document that answers gives the number in that unit
 # ("有酒店、景区和几家餐厅": a few, an item of a list told, asks no count)
 _ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与给跟帮替为就才只没])(?<!推荐)(?<!介绍)(?<!列举)几)\s*(?:个|位|名)?\s*"
-                         r"(工作日|小时|人|天|页|周|辆|台|件|次|元|家|岁|公里|企业|公司|厂家|个月)")
+                         r"(工作日|小时|人|天|页|周|辆|台|件|次|元|家|岁|公里|企业|公司|厂家|个月)"
+                         # "给几天整改" asks a time; "给几家做过" tells of a few companies
+                         r"|(?<=[给跟])几\s*(?:个)?\s*(工作日|小时|天|周|个月)")
 # "来几位评审员", "派多少名专家": a head count asked with the person named instead of 人
 _ASKED_HEADS = re.compile(r"(?:多少|(?<![那这前后头近好])几)\s*(?:个|位|名)\s*(?:评审员|审核员|专家|老师|工作人员|评审老师"
                           r"|售后人员|服务人员|人员|员工|师傅|技术员|维修工)")
 # "提前多久申请", "多长时间之前": a span of time asked for, stated as a number in a unit of time
-_ASKED_SPAN = re.compile(r"(?:提前|至少|最晚|最迟|最少)\s*(?:多久|多长时间|多少天|几天|几个月|几周)|(?:多久|多长时间)\s*(?:之前|以前|前)")
+_ASKED_SPAN = re.compile(r"(?:提前|至少|最晚|最迟|最少)\s*(?:多久|多长时间|多少天|几天|几个月|几周)|(?:多久|多长时间)\s*(?:之前|以前|前)"
+                         r"|(?:到期|期满|届满|过期|截止)\s*(?:之前|以前|前)\s*(?:多久|多长时间|几个月|几天)")
 _SPAN_UNITS = {"个月": "月内", "天": "天", "周": "周内"}  # the unit a span question names -> _UNIT_WORDS key
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万半几数多]+)"
 _COMPANIES = "家|家企业|个企业|企业|家公司|个公司|公司"
@@ -483,7 +486,7 @@ _ASKED_ATTRIBUTES = (
     # a share or a ratio asked for, stated as a percentage or a fraction
     ("比例", re.compile(r"(什么|多少|多大|怎样的?)\s*的?\s*(比例|比率|占比)|"
                       r"(比例|比率|占比|比重|[\u4e00-\u9fff](?<![频效])率)[^，,。？?！!；;\d]{0,10}?"
-                      r"(多少|多大|多高|多低|几成|几|高不高|大不大)|百分之(?:几|多少)|多少\s*(%|％)|几成"
+                      r"(多少|多大|多高|多低|几成|几|高不高|大不大)|百分之(?:几|多少)|几分之几|多少\s*(%|％)|几成"
                       # a share claimed, to be checked ("一般抽30%，是真的吗")
                       r"|\d+\s*(%|％)[^。？?！!]{0,10}(吗|对吗|对不对|是不是|真的)"),
      re.compile(r"\d+(\.\d+)?\s*(%|％)|百分之|[一二三四五六七八九十\d]+\s*分之|\d+\s*[:：]\s*\d+|比例\s*(为|是)\s*\d")),
@@ -495,9 +498,10 @@ _ASKED_ATTRIBUTES = (
     ("日期", re.compile(r"哪天|哪一天|几号|几月几(日|号)|具体日期|具体哪(天|一天)"),
      re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*(日|号)|" + _YEAR + r"\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")),
     # the name of a person in a role ("主任叫什么名字"): a passage names them after or before the role
-    ("姓名", re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|领导|法人代表|法定代表人|秘书长|会长|创始人|处长|部长)"
+    ("姓名", re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|领导|法人代表|法定代表人|秘书长|会长|创始人|处长|部长"
+                      r"|评审员|审核员|评审老师|审核老师|专家|客服|联系人|起草人)"
                       r".{0,6}(叫什么|是谁|姓什么|名字|叫啥|是哪位)"),
-     re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|法定代表人|秘书长|会长|创始人|处长|部长)\s*(为|是|：|:)?\s*"
+     re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|法定代表人|秘书长|会长|创始人|处长|部长|评审员|审核员|专家|客服|联系人|起草人)\s*(为|是|：|:)?\s*"
                 r"[\u4e00-\u9fff]{2,3}(?:[，,。；;（(\s]|$)|[\u4e00-\u9fff]{2,3}\s*(主任|院长|局长|董事长|总经理|秘书长|会长|处长|部长)")),
     # a physical size asked for: a passage gives it in a unit of length or as a paper format
     ("尺寸", re.compile(r"(什么|多大|多少)的?(尺寸|尺码|规格|大小)|(尺寸|尺码|大小|规格)\s*(是|为|有)?\s*(多少|多大|什么|几)"),
@@ -521,13 +525,13 @@ def _unit_missing(core: str, evidence: str) -> str:
     """The unit a 多少/几 question asks its number in, when no number of the evidence carries
     it ("要在我们公司待几天" with no "N天" anywhere), or the attribute of ``_ASKED_ATTRIBUTES`` the
     question asks that no passage states; "" when it is found or none is asked."""
-    asked = [m.group(1) for m in _ASKED_UNIT.finditer(core)]
+    asked = [m.group(1) or m.group(2) for m in _ASKED_UNIT.finditer(core)]
     span = _ASKED_SPAN.search(core)
     asked += ["人"] * bool(_ASKED_HEADS.search(core))
     if span:
         # "提前几个月" is not answered by "三年": a span asked in a named unit needs that unit or a finer one
         named = next((u for u in _SPAN_UNITS if u in span.group(0)), "")
-        asked += [_SPAN_UNITS[named] if named else "时长"]
+        asked += [_SPAN_UNITS[named] if named else "月内"]  # ahead of a date: months or finer, not "有效期3年"
     for unit in asked:
         units = _UNIT_WORDS[unit]
         if not re.search(r"(?<![每这那某哪第止])" + _NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")", evidence):
