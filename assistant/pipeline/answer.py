@@ -531,7 +531,9 @@ def _unit_missing(core: str, evidence: str) -> str:
     if span:
         # "提前几个月" is not answered by "三年": a span asked in a named unit needs that unit or a finer one
         named = next((u for u in _SPAN_UNITS if u in span.group(0)), "")
-        asked += [_SPAN_UNITS[named] if named else "月内"]  # ahead of a date: months or finer, not "有效期3年"
+        # "到期前多久" asks a span ahead of a date: months or finer, never "有效期3年"
+        ahead = bool(re.match(r"(?:到期|期满|届满|过期|截止)", span.group(0)))
+        asked += [_SPAN_UNITS[named] if named else ("月内" if ahead else "时长")]
     for unit in asked:
         units = _UNIT_WORDS[unit]
         if not re.search(r"(?<![每这那某哪第止])" + _NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")", evidence):
