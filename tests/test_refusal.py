@@ -106,6 +106,12 @@ IN_DOMAIN = [
     "申请售后服务认证大概分几步？我要写个内部推文给各部门科普一下",
     "新闻稿里提到CNCA，它的中文全称是什么？",
     "GB/T 27922-2011 是哪个部门发布的？什么时候开始实施？新闻稿要写准",
+    # the eleventh session's first runs (written for this test): "我们有几家" tells of some, our
+    # review compared with another scheme's audit, 撤掉 for 撤销, a fraud done to the asker
+    "那子公司呢？我们有几家子公司都是单独注册的，能自己去申请吗",
+    "这个评审跟我们做9001时的审核有啥不一样？",
+    "监督审核的时候，要是某一个省的门店搞得很烂，整张证会被撤掉吗？",
+    "前年找的代办说包过，结果证书查不到，报了警。这次该怎么挑机构才不会再被骗？",
 ]
 
 OUT_OF_SCOPE = [
