@@ -1418,7 +1418,11 @@ def _named_item(sentences, i: int, question) -> bool:
     item of the list says (the question asks about that item, not for the list)."""
     items = [_norm(s) for j, s in enumerate(sentences) if j != i and _ENUM.match(s)]
     mine = _norm(sentences[i])
-    return bool(items) and any(f in mine and not any(f in t for t in items) for f in question.focus)
+
+    def says(f: str, text: str) -> bool:  # as written, or every character of a compound ("行业招标" of "招投标…行业")
+        return f in text or (len(f) >= 4 and all(c in text for c in f))
+
+    return bool(items) and any(says(f, mine) and not any(says(f, t) for t in items) for f in question.focus)
 
 
 def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_support: int = 2,
