@@ -136,6 +136,17 @@ def test_score_exact_match_reads_tool_result():
     assert not M.score_exact_match([_call(86.0, "三星级")], None, None)  # nothing to check
 
 
+def test_a_score_written_rounded_is_met_by_the_exact_score_at_that_precision():
+    def call(score, exact, grade):
+        return {"name": "calculate_grade", "args": {}, "result": {"score": score, "score_exact": exact, "grade": grade}}
+
+    assert M.score_exact_match([call(68.89, "620/9", "不通过")], 68.9, "不通过")   # 62/90 x 100 written 68.9
+    assert M.score_exact_match([call(68.89, "620/9", "不通过")], 68.89, "不通过")
+    assert not M.score_exact_match([call(68.89, "620/9", "不通过")], 69, "不通过")  # an integer claims no rounding
+    assert not M.score_exact_match([call(79.2, "79.2", "达标")], 79.3, "达标")
+    assert not M.score_exact_match([call(68.89, None, "不通过")], 68.9, "不通过")  # no exact value to round
+
+
 def test_score_exact_match_accepts_toolcall_objects():
     from assistant.types import ToolCall
 

@@ -292,6 +292,17 @@ TRICKY: list[tuple[str, dict, object]] = [
      "我们还有一个特别加分项。最终几分几星？", {"bonus": 1, "sample": (10, 20, 4), "lost": 6}, (93, "四星级")),
     ("我们算出来是76分除以80分涉及项，正好95，但评审还记了一个特别扣分，那还算五星吗",
      {"guess": 95, "special_deductions": 1, "earned": 76, "applicable_total": 80}, (94, "四星级")),
+    # audit worksheets: indicators removed told as a count and their values 分别…, "不适用指标5分"
+    # is no applicable total, a value in brackets after 1项, a sheet ending "最终？"
+    ("模拟评审时删减了3个不适用指标，分值分别3分、4分、5分。其余指标实得79.2分，没有特别项。请按规则算最终分和等级。",
+     {"excluded": [3, 4, 5], "earned": 79.2}, (90, "四星级")),
+    ("工作表：删减1个不适用指标5分，涉及项95。定性不符合1项（4分）；网点设施指标5分，抽了5个网点有2个不合格，按比例扣。"
+     "其余满分，无特别项。什么级？",
+     {"applicable_total": 95, "excluded": 5, "sample": (5, 5, 2), "nonconformity": 4}, (93.68, "四星级")),
+    ("全部指标适用（满分100）。定性不符合2项，分值3分和5分，整项扣。服务记录这个指标5分，抽了10份记录有4份不合格，"
+     "按比例扣分。其余全得分，无特别项。最终？", {"sample": (5, 10, 4), "nonconformity": [3, 5]}, (90, "四星级")),
+    # values told one by one that no role takes are unclear, never dropped as a list of thresholds
+    ("模拟评审时有3个指标，分值分别3分、4分、5分。其余指标实得79.2分，没有特别项。最终几分？", {"total": 79.2}, CONFIRM),
 ]
 
 NOT_SCORE = [

@@ -134,12 +134,14 @@ def _is_threshold(text: str, start: int, end: int) -> bool:
         before = ""
     if re.search(r"(?:没有|没|无|未|不)删减了?$", before):
         before = ""  # "没删减94分": no exclusion, then the score; 减 is no minus here
-    if before.endswith(_BEFORE_GUARDS) or _LIST_BEFORE_RE.search(before):
+    # values told one by one ("分值分别3分、4分、5分") are no list of thresholds
+    told = re.search(r"(?:分别|分值|各)[^,。;?!]{0,12}$", text[max(0, start - 16):start])
+    if before.endswith(_BEFORE_GUARDS) or (_LIST_BEFORE_RE.search(before) and not told):
         return True
     after = text[end : end + 6].lstrip(" ")
     after = after[1:] if after.startswith("分") else after
     after = after.lstrip(" ")
-    return after.startswith(_AFTER_GUARDS) or bool(_LIST_AFTER_RE.match(after))
+    return after.startswith(_AFTER_GUARDS) or (bool(_LIST_AFTER_RE.match(after)) and not told)
 
 
 def _number(text: str) -> int | float | None:
