@@ -304,11 +304,31 @@ def score_exact_match(tool_calls: Sequence[Any] | None, expected_score: float | 
             got = float(result["score"])
         except (KeyError, TypeError, ValueError):
             return False
-        if not math.isfinite(got) or abs(got - float(expected_score)) > SCORE_TOL:
+        if not math.isfinite(got) or (abs(got - float(expected_score)) > SCORE_TOL
+                                      and not _rounds_to(result.get("score_exact"), expected_score)):
             return False
     if expected_grade is not None and grade_name(str(result.get("grade", ""))) != grade_name(expected_grade):
         return False
     return True
+
+
+def _rounds_to(exact: Any, expected: Any) -> bool:
+    """The exact score (a fraction such as "620/9") rounded half up to the decimals the expected
+    score is written with equals it: a list that writes 68.9 for 62/90 × 100 asks for that
+    precision. An expected integer must be met exactly (it claims no rounding)."""
+    from decimal import ROUND_HALF_UP, Decimal
+    from fractions import Fraction
+
+    text = str(expected)
+    if exact is None or "." not in text:
+        return False
+    try:
+        value = Fraction(str(exact))
+    except (ValueError, ZeroDivisionError):
+        return False
+    places = Decimal(1).scaleb(-len(text.split(".")[1]))
+    got = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(places, rounding=ROUND_HALF_UP)
+    return got == Decimal(text)
 
 
 # the failing grade by the names a QA list may give it (the tool names it 不通过)
