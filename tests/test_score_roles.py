@@ -303,6 +303,9 @@ TRICKY: list[tuple[str, dict, object]] = [
      "按比例扣分。其余全得分，无特别项。最终？", {"sample": (5, 10, 4), "nonconformity": [3, 5]}, (90, "四星级")),
     # values told one by one that no role takes are unclear, never dropped as a list of thresholds
     ("模拟评审时有3个指标，分值分别3分、4分、5分。其余指标实得79.2分，没有特别项。最终几分？", {"total": 79.2}, CONFIRM),
+    # our own score told by the reviewer who gave it is no hearsay; a threshold told by others is
+    ("评审老师走之前说我们总分是86分，这个到底算什么级别嘛，是三星还是四星哦", {"total": 86}, (86, "三星级")),
+    ("老师说我们得了91分，有人说90分以上是四星，对吗", {"reported": 90, "total": 91}, (91, "四星级")),
 ]
 
 NOT_SCORE = [

@@ -98,6 +98,8 @@ _BONUS_DIST = ((_pattern("bonus_each"), True), (_pattern("bonus_each_points"), F
                (_pattern("bonus_every"), False))
 _REPORTED_RE = _pattern("reported")
 _GUESS_RE = _pattern("guess")
+# "评审老师走之前说我们总分是86分": our own score, told by the one who gave it, is no hearsay
+_TOLD_OURS = re.compile(r"(?:我们|我司|咱们|我公司|本公司)[^,。;]{0,6}(?:总分|得分|得了|拿了|分数|成绩)\s*(?:是|为|有)?\s*\d")
 _COMPUTED_RE = _pattern("computed")
 _INCLUDED_RE = _pattern("included")
 _SCALE_TOTAL_RE = _pattern("scale_total")
@@ -642,16 +644,22 @@ def _leftovers(r: _Reader) -> list[str]:
 
 
 def _set_aside(t: str, pattern: re.Pattern[str], role: str, strip: str,
-               first_only: bool = False) -> tuple[str, list[Bound]]:
-    """``t`` without what ``pattern`` matches, and a ``role`` Bound for each number of points
-    said there (its first only with ``first_only``): shown to the user, never computed with."""
+               first_only: bool = False, keep: re.Pattern[str] | None = None) -> tuple[str, list[Bound]]:
+    """``t`` without what ``pattern`` matches (unless ``keep`` finds something in it), and a
+    ``role`` Bound for each number of points said there (its first only with ``first_only``):
+    shown to the user, never computed with."""
     bound: list[Bound] = []
+    out, last = [], 0
     for m in pattern.finditer(t):
         words = m.group(0).strip(strip)
+        if keep is not None and keep.search(words):
+            continue
         said = [Bound(role, _number(n.group(1)), words)
                 for n in _POINTS_RE.finditer(words) if _number(n.group(1)) is not None]
         bound += said[:1] if first_only else said
-    return pattern.sub("", t), bound
+        out.append(t[last:m.start()])
+        last = m.end()
+    return "".join(out) + t[last:], bound
 
 
 def read_score(text: str) -> ScoreReading | None:
@@ -669,7 +677,7 @@ def read_score(text: str) -> ScoreReading | None:
         # "有的资料说80分是星级…" reports a threshold: drop those clauses, keep our own score
         if not _OWN_SCORE_RE.search(t):
             return None
-        t, reported = _set_aside(t, _REPORTED_CLAUSE_RE, "reported", " ,。;")
+        t, reported = _set_aside(t, _REPORTED_CLAUSE_RE, "reported", " ,。;", keep=_TOLD_OURS)
     # "那就是95分五星了吧": the user's own conclusion is checked against the rules, not read
     for m in _GUESS_RE.finditer(t):
         reported.append(Bound("guess", _number(m.group(1)), m.group(0).strip(" ,。;")))
