@@ -64,6 +64,14 @@ def clean_question(raw: object) -> tuple[str, list[str]]:
     return text, notices
 
 
+def _policy_refusal(answer: Answer) -> bool:
+    """The answer refuses (or partly refuses) by policy: fraud and bribery, writing tasks."""
+    from assistant.domain.scope import topics
+
+    policy = {f"超出知识库范围：{t.name}" for t in topics() if t.policy}
+    return any(n in policy or "不予协助" in n for n in answer.notices)
+
+
 class Assistant:
     """Hybrid retrieval + extractive cited answers + the scoring tool (+ an LLM when configured)."""
 
@@ -175,8 +183,12 @@ class Assistant:
         notices += [f"已按“{meant}”理解问题中的“{typed}”" for typed, meant in slips]
         text = drop_reporting_frame(text)  # "客户问我：…": who passed the question on is not asked
         resolved = resolve_followup(text, history, len(tokenize(text)))
-        return text, history, notices, resolved, \
-            loop.curated(self, text, resolved) or self._refuse_out_of_scope(text, resolved)
+        # a policy refusal (fraud, writing tasks) comes before any curated answer: a fraud request
+        # worded like a curated question ("管理师不够10%，能不能买几张证书挂名") is still refused
+        refused = self._refuse_out_of_scope(text, resolved)
+        if refused is not None and _policy_refusal(refused):
+            return text, history, notices, resolved, refused
+        return text, history, notices, resolved, loop.curated(self, text, resolved) or refused
 
     def _finish(self, answer: Answer, notices: list[str], started: float) -> Answer:
         answer.notices = notices + answer.notices + ([self.stale_notice] if self.stale_notice else [])

@@ -330,6 +330,7 @@ NOT_SCORE = [
     "抽查了10份，有2份不合格",  # whole copies stay copies
     "供应商说“证拿到了就一劳永逸”,真是这样吗?",  # an idiom's 一 is no score of 1
     "有一条不符合就一票否决吗",
+    "像人员资质、服务记录这种抽好几个样本的指标，是有一个不合格就全扣吗？",  # a rule: all or nothing
 ]
 
 

@@ -91,3 +91,10 @@ def test_the_pinyin_table_is_read_without_importing_the_package():
             "assert correct_slips('售后服务认正的证书') == '售后服务认证的证书'; print('pypinyin' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_character_is_never_read_as_its_same_sound_opposite():
+    from assistant.lang.slips import correct_question
+
+    fixed, slips = correct_question("能不能网上买几张售后服务管理师证书")
+    assert "买" in fixed and not slips

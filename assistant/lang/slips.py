@@ -117,6 +117,9 @@ _FUNCTION_CHARS = frozenset("的地得了着过是在给会要能和与及或把
 # slip of 每一个: 某 has a rare reading mei, and "one" would turn into "every"; "急着投标" is no
 # 急招投标)
 _DETERMINERS = frozenset("某每各该本此着了")
+# same-sound characters that mean the opposite: never a slip of each other ("网上买几张证书" is
+# no 网上卖, and the fraud it asks about must not be read away)
+_OPPOSITES = frozenset({("买", "卖"), ("卖", "买")})
 
 
 def _crosses_a_word(text: str, start: int, n: int) -> bool:
@@ -146,6 +149,7 @@ def find_slips(text: str) -> list[tuple[int, str, str]]:
                 if len(candidates) == 1 and sound_alike(window[i], candidates[0][i], fuzzy=n > 2) \
                         and not _real_word_around("".join(out), start + i) \
                         and window[i] not in _DETERMINERS \
+                        and (window[i], candidates[0][i]) not in _OPPOSITES \
                         and (n > 2 or (window[i] not in _FUNCTION_CHARS
                                        and not _crosses_a_word("".join(out), start, n))):
                     fix = (start, window, candidates[0])
