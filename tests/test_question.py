@@ -886,7 +886,7 @@ def test_a_question_whether_one_may_apply_searches_the_words_of_who_may(question
     ("评审老师到阿拉店里来 伊拉要看啥物事", "评审老师到我们店里来 他们要看啥东西"),      # Wu
     ("是管理体系认证证书伐", "是管理体系认证证书吗"),
     ("俺们那旮旯开会 你给唠唠", "我们那地方开会 你给说说"),                        # northeastern
-    ("我咋个晓得哪个机构正规 要好多钱", "我怎么晓得哪个机构正规 要多少钱"),          # Sichuan
+    ("我咋个晓得哪个机构正规 要好多钱", "我怎么知道哪个机构正规 要多少钱"),          # Sichuan
     ("头家问说 甘有实际效果", "老板问说 有没有实际效果"),                          # Hokkien-flavoured
     ("步伐要快", "步伐要快"),  # 伐 inside a Mandarin word is left alone
 ])

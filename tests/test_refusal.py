@@ -112,6 +112,8 @@ IN_DOMAIN = [
     "这个评审跟我们做9001时的审核有啥不一样？",
     "监督审核的时候，要是某一个省的门店搞得很烂，整张证会被撤掉吗？",
     "前年找的代办说包过，结果证书查不到，报了警。这次该怎么挑机构才不会再被骗？",
+    # what an advertisement may claim of a certification is the 认证认可条例's, no other law
+    "我们拿到售后服务认证以后，广告上可不可以写说我们管理体系也认证过了？",
 ]
 
 OUT_OF_SCOPE = [

@@ -494,7 +494,9 @@ _ASKED_ATTRIBUTES = (
     ("分值", re.compile(r"(?:占|值|算)(?:多少|几)分(?!钟|之)|分值\s*(?:是|为|有)?\s*(?:多少|几)|多少分值"),
      re.compile(r"\d+(?:\.\d+)?\s*分(?!钟|之)")),
     # a year, or a day, asked for: a passage gives one in that form
-    ("年份", re.compile(rf"(?<!{CONDITIONS})(?:哪一年|哪年)|什么年份|几几年"), re.compile(_YEAR + r"\s*年|" + _YEAR + r"\s*[-/.]\s*\d{1,2}(?!\d)")),
+    # (a document's number gives its year: "国务院201426号文件", "国发〔2014〕26号")
+    ("年份", re.compile(rf"(?<!{CONDITIONS})(?:哪一年|哪年)|什么年份|几几年"),
+     re.compile(_YEAR + r"\s*年|" + _YEAR + r"\s*[-/.]\s*\d{1,2}(?!\d)|(?<![\d/\-])(?:19|20)\d{2}(?=\d{1,3}\s*号)|[〔\[(（]\s*(?:19|20)\d{2}\s*[〕\])）]")),
     ("日期", re.compile(r"哪天|哪一天|几号|几月几(日|号)|具体日期|具体哪(天|一天)"),
      re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*(日|号)|" + _YEAR + r"\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")),
     # the name of a person in a role ("主任叫什么名字"): a passage names them after or before the role
