@@ -306,6 +306,9 @@ TRICKY: list[tuple[str, dict, object]] = [
     # our own score told by the reviewer who gave it is no hearsay; a threshold told by others is
     ("评审老师走之前说我们总分是86分，这个到底算什么级别嘛，是三星还是四星哦", {"total": 86}, (86, "三星级")),
     ("老师说我们得了91分，有人说90分以上是四星，对吗", {"reported": 90, "total": 91}, (91, "四星级")),
+    # a threshold feared (不够70) and a subtraction worked out by the user are no inputs
+    ("客户有一半指标不适用，删了50分，实得45分，他担心不够70，帮我核一下", {"excluded": 50, "earned": 45}, (90, "四星级")),
+    ("客户删减20分，实得68，我算68−20=48分不通过，对不对？", {"guess": 48, "excluded": 20, "earned": 68}, (85, "三星级")),
 ]
 
 NOT_SCORE = [
