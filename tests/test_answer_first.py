@@ -932,3 +932,19 @@ def test_a_sentence_saying_what_a_group_is_made_of_does_not_answer_what_it_does(
     monkeypatch.setattr(answer, "COMPOSITION_PENALTY", 0.0)
     assert answer._sentence_score(made_of, who, 0, 0, "") == pytest.approx(kept)
     assert does.qtype == "哪些"  # what a party does, asked with 干, asks the list of its activities
+
+
+def test_a_far_better_answer_on_the_fourth_passage_leads():
+    """A sentence of a lower-ranked passage that answers far better than anything ranked above it
+    leads, though it does not open with the focus (LOW_RANK_MARGIN)."""
+    from assistant.pipeline.answer import LOW_RANK_MARGIN
+
+    q = analyse("售后服务认证满分多少分？")
+    hits = [hit("售后服务认证有助于企业提升品牌形象。认证证书可用于招投标。", "a", 0.80),
+            hit("企业应积极配合售后服务认证的现场审核工作。", "b", 0.78),
+            hit("售后服务认证不是一劳永逸的事情。", "c", 0.76),
+            hit("该认证标准采用评审员评审制度，以100分为总分对企业进行综合评审打分。", "d", 0.75)]
+    text, cites = compose_extractive(hits, question=q, query_tokens=["售后服务认证", "满分", "多少", "分"])
+    assert LOW_RANK_MARGIN > 0
+    assert FIRST.match(text).group(0).startswith("该认证标准采用评审员评审制度，以100分为总分")
+    assert cites[0].chunk_id == "d"

@@ -65,6 +65,9 @@ def abstain_text(reason: str | None = None) -> str:
 CLOSE_RUNNER_UP = 0.85
 YESNO_TYPE = "能否"
 FACT_TYPE = "是否"  # a yes/no question about a fact, for the refusal rule
+# how much better a sentence of the 4th or 5th passage must score than the best of the first three
+# to lead without being about the focus ("满分多少": "以100分为总分…" on the 4th passage)
+LOW_RANK_MARGIN = 1.5
 LEAD_POOL = 5  # passages whose sentences may lead (after the third, only a sentence about the focus)
 LEAD_RUNNER_UP = 0.6  # runner-up passages whose sentences may lead (a better-answering sentence there wins)
 POSITION_PENALTY = 0.03  # per sentence into the passage, when choosing the first sentence
@@ -1482,9 +1485,12 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             sentence = _drop_foreign_opener(sentence, hit, question) if i == 0 else sentence
             if not sentence:
                 continue
-            if rank >= 3 and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", sentence)))):
-                continue  # a lower-ranked passage leads only with a sentence about what is asked
             sc = _sentence_score(sentence, question, i, rank, context, terms)
+            if rank >= 3 and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", sentence)))) \
+                    and (best is None or sc < best[0] + LOW_RANK_MARGIN):
+                # a lower-ranked passage leads only with a sentence about what is asked, or one
+                # that answers far better than anything ranked above it
+                continue
             if rank and top.score > 0:
                 # measured against the passage placed first (a more authoritative passage may be
                 # placed first over a better-scoring one: it is never penalised for that)
