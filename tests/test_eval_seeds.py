@@ -41,7 +41,9 @@ def seeds_result(seeds_kb):
                                     "qa_seeds_blind14", "qa_seeds_blind15", "qa_seeds_blind16",
                                     "qa_seeds_blind17", "qa_seeds_blind18", "qa_seeds_blind19",
                                     "qa_seeds_blind20", "qa_seeds_blind21", "qa_seeds_blind22",
-                                    "qa_seeds_blind23", "qa_seeds_blind24", "qa_seeds_blind25"])
+                                    "qa_seeds_blind23", "qa_seeds_blind24", "qa_seeds_blind25",
+                                    "qa_seeds_blind26", "qa_seeds_blind27", "qa_seeds_blind28",
+                                    "qa_seeds_blind29", "qa_seeds_blind30"])
 def test_blind_seeds_set_meets_its_floors(seeds_kb, qa_set):
     """The blind seeds sets (written from the seed pages alone, first runs in eval/BLIND.md)."""
     from eval.harness import run_eval
