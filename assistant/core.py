@@ -377,14 +377,13 @@ class Assistant:
         and a passage's list answers it; else None. The place is read off the list, so the
         evidence is complete by construction."""
         from assistant.domain.question import content_words
+        from assistant.lang.text import to_simplified
         from assistant.pipeline import lists
         from assistant.pipeline.answer import Evidence
 
         ask = lists.list_ask(question)
         if ask is None or (ask.said and any(ask.said in to_search_text(h.text) for h in retrieval.hits)):
             return None  # (a passage that says "第一步是…" answers in its own words)
-        from assistant.lang.text import to_simplified
-
         words = content_words(to_search_text(ask.rest))
         hits = list(retrieval.hits)
         found = lists.answer(ask, hits, words, asked.traditional)
