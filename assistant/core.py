@@ -324,9 +324,10 @@ class Assistant:
         said = set(self.retriever.lexical.known(every))
         if known and len(said) >= self.KB_WORDS_MOST and len(said) * 2 > len(every):
             return True
-        # a terse question every word of which the documents use ("每年都来查？", "要派人来现场吗？"):
-        # asked of this assistant, it is about their matter; the evidence decides the rest
-        if every and said >= set(every):
+        # a terse question every word of which the documents use, two words at least ("文件不合格是不是
+        # 直接就挂了"): asked of this assistant, it is about their matter; the evidence decides the rest
+        # (one ordinary word alone, "层次是什么意思", is not enough)
+        if len(every) >= 2 and said >= set(every):
             return True
         # a word counted ("4个层次"): the documents' own enumeration, as specific as a rare word
         counted = {w for w in known if re.search(rf"[\d一二两三四五六七八九十]\s*[个项类条种大]?\s*{re.escape(w)}", text)}

@@ -362,3 +362,8 @@ def test_a_business_that_only_writes_programs_is_no_writing_task():
     assert policy_refusal("我们不卖实物，只写程序做系统，售后服务认证跟我们没关系吧？") is None
     assert policy_refusal("我们公司专门写程序，能申请吗") is None
     assert policy_refusal("帮我写个程序算一下得分").name == "writing_tasks"
+
+
+def test_the_mark_put_on_before_certification_is_fraud_the_rule_asked_is_not():
+    assert policy_refusal("还没认证呢，能不能先在包装上印个五星售后标志？").policy
+    assert policy_refusal("还没认证的企业能在包装上印星级标志吗？") is None
