@@ -64,14 +64,6 @@ def clean_question(raw: object) -> tuple[str, list[str]]:
     return text, notices
 
 
-def _policy_refusal(answer: Answer) -> bool:
-    """The answer refuses (or partly refuses) by policy: fraud and bribery, writing tasks."""
-    from assistant.domain.scope import topics
-
-    policy = {f"超出知识库范围：{t.name}" for t in topics() if t.policy}
-    return any(n in policy or "不予协助" in n for n in answer.notices)
-
-
 class Assistant:
     """Hybrid retrieval + extractive cited answers + the scoring tool (+ an LLM when configured)."""
 
@@ -183,12 +175,8 @@ class Assistant:
         notices += [f"已按“{meant}”理解问题中的“{typed}”" for typed, meant in slips]
         text = drop_reporting_frame(text)  # "客户问我：…": who passed the question on is not asked
         resolved = resolve_followup(text, history, len(tokenize(text)))
-        # a policy refusal (fraud, writing tasks) comes before any curated answer: a fraud request
-        # worded like a curated question ("管理师不够10%，能不能买几张证书挂名") is still refused
-        refused = self._refuse_out_of_scope(text, resolved)
-        if refused is not None and _policy_refusal(refused):
-            return text, history, notices, resolved, refused
-        return text, history, notices, resolved, loop.curated(self, text, resolved) or refused
+        return text, history, notices, resolved, \
+            self._refuse_out_of_scope(text, resolved, curated=lambda: loop.curated(self, text, resolved))
 
     def _finish(self, answer: Answer, notices: list[str], started: float) -> Answer:
         answer.notices = notices + answer.notices + ([self.stale_notice] if self.stale_notice else [])
@@ -227,10 +215,12 @@ class Assistant:
         yield answer.answer  # the LLM text may have been replaced by the extractive answer
         yield answer
 
-    def _refuse_out_of_scope(self, question: str, resolved: str) -> Answer | None:
+    def _refuse_out_of_scope(self, question: str, resolved: str, curated=None) -> Answer | None:
         """Refuse what the assistant must not help with whatever the knowledge base holds
         (fraud, bribery, writing tasks), and questions that do not touch the domain at all.
-        Everything else is decided on evidence, after retrieval (answer_offline)."""
+        Everything else is decided on evidence, after retrieval (answer_offline). ``curated()``,
+        when given, is a maintainer's answer to the question: it comes after the policy refusals
+        (a fraud request worded like a curated question is still refused), before the others."""
         from assistant.domain.question import (OTHER, content_words, find_core, question_type, sentences,
                                                without_hearsay)
         from assistant.domain.score_intent import score_request
@@ -257,6 +247,8 @@ class Assistant:
         if topic is not None and topic.policy:  # fraud is refused even inside a score question
             mixed = self._answer_before_fraud(question, resolved, told, topic) if topic.name == FRAUD_TOPIC else None
             return mixed or refuse_topic(f"{topic.reason}。")
+        if curated is not None and (answer := curated()) is not None:
+            return answer
         if score_request(question, resolved) is not None:
             return None
         resolved_text = to_search_text(resolved)
@@ -422,7 +414,7 @@ class Assistant:
         # "这种贸易公司能做认证吗", when no passage asks it in like words: the passage on who may
         # apply is searched for too, in the words documents state it
         # (one question only: a compound one's other part keeps its own passages)
-        one = len(re.findall(r"[？?]", question.rstrip("？? "))) == 0
+        one = not re.search(r"[？?]", question.rstrip("？? "))
         applying = applying_context(question) if one and retrieval.faq_similarity < self.APPLYING_FAQ_BELOW else ""
         if applying:
             retrieval = self.search(question, k=5, context=f"{resolved} {applying}", focus=focus)

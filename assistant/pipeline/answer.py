@@ -935,13 +935,13 @@ def asked_forms(text: str) -> tuple[frozenset[str], bool, bool]:
 
 
 HEAD_SHARE = 0.4  # a three-character word ("美容院") of which a sentence says the first two as a noun
+PART_SHARE = 0.8  # a focus phrase said only in part: this share of its parts said (below a synonym's 0.6 up to four parts)
 
 
 def _head_said(word: str, text: str, tags: tuple[str, ...] = ("n",)) -> bool:
     """``word`` has three characters and ``text`` says its first two, a word of jieba's ``tags``
     ("美容院" of a text naming 美容服务): spoken of, if not by that name."""
     return len(word) == 3 and word[:2] in text and _dictionary_tag(word[:2])[:1] in tags
-PART_SHARE = 0.8  # a focus phrase said only in part: this share of its parts said (below a synonym's 0.6 up to four parts)
 
 
 def _focus_match(word: str, text: str) -> float:

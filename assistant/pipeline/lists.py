@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.lang.numerals import read_number
-from assistant.lang.text import to_search_text
+from assistant.lang.text import to_search_text, to_simplified
 
 _CN_DIGITS = "一二三四五六七八九十"
 # a marker opens an item only at the start of a line or after a separator ("流程：(一)…；(二)…")
@@ -34,10 +34,11 @@ ITEM_MAX_CHARS = 60
 
 # the kinds of item a question counts in, and the words a list's introduction uses for them
 _UNITS = r"步骤|步|个方面|方面|个阶段|阶段|环节|个层次|层次|大类|类|种|档|等级|级|点|条|项|部分|个"
+# (keyed by the kind without its measure word: "个方面" is looked up as 方面, see _bare)
 _KIND_WORDS = {
     "步": "流程|步骤|程序|阶段|环节|步", "步骤": "流程|步骤|程序|阶段|环节|步", "阶段": "流程|步骤|程序|阶段|环节",
-    "个阶段": "流程|步骤|程序|阶段|环节", "环节": "流程|步骤|程序|阶段|环节",
-    "方面": "方面", "个方面": "方面", "层次": "层次|层面", "个层次": "层次|层面",
+    "环节": "流程|步骤|程序|阶段|环节",
+    "方面": "方面", "层次": "层次|层面",
     "类": "类|种", "大类": "类|种", "种": "类|种",
     "档": "星|级|档|达标", "等级": "星|级|档|达标", "级": "星|级|档|达标",
 }
@@ -145,6 +146,10 @@ def _asks_here(clause: str, text: str) -> bool:
     return clause.endswith(("？", "?")) or text.endswith(clause) or question_type(clause) != OTHER
 
 
+def _without(text: str, m: re.Match[str]) -> str:
+    return (text[:m.start()] + " " + text[m.end():]).strip()
+
+
 def list_ask(question: str) -> ListAsk | None:
     """The list question ``question`` asks, or None (most questions: one regex look each). The
     place must be in the clause that asks: "听说第一步是自查，那自查主要查什么" asks about 自查."""
@@ -158,22 +163,26 @@ def list_ask(question: str) -> ListAsk | None:
         place = read_number(m.group(1))
         if place is None or place.denominator != 1 or not 0 < place <= 30:
             return None
-        return ListAsk("item", m.group(2), int(place), (text[:m.start()] + " " + text[m.end():]).strip(),
-                       m.group(0))
+        return ListAsk("item", m.group(2), int(place), _without(text, m), m.group(0))
     if m := _LAST.search(text):
-        return ListAsk("item", m.group(1), -1, (text[:m.start()] + " " + text[m.end():]).strip(), m.group(0))
+        return ListAsk("item", m.group(1), -1, _without(text, m), m.group(0))
     if m := _POSITION.search(text):
-        return ListAsk("place", m.group(1), 0, (text[:m.start()] + " " + text[m.end():]).strip())
+        return ListAsk("place", m.group(1), 0, _without(text, m))
     if m := _COUNT.search(text):
-        return ListAsk("count", m.group(1), 0, (text[:m.start()] + " " + text[m.end():]).strip())
+        return ListAsk("count", m.group(1), 0, _without(text, m))
     return None
 
 
 _TOLD_COUNT = re.compile(r"([一二两三四五六七八九十\d]{1,2})\s*(?:个|大)?\s*(?:方面|类|步|项|点|层次|阶段|环节|条|种|部分)")
 
 
+def _bare(unit: str) -> str:
+    """The kind without its measure word ("个方面" -> 方面); 个 alone stays."""
+    return unit[1:] if unit.startswith("个") and len(unit) > 1 else unit
+
+
 def _kind_fits(ask: ListAsk, lst: NumberedList) -> bool:
-    words = _KIND_WORDS.get(ask.unit.lstrip("个") if ask.unit.startswith("个") and len(ask.unit) > 1 else ask.unit)
+    words = _KIND_WORDS.get(_bare(ask.unit))
     if not words:
         return False
     kind = re.compile(words)
@@ -196,14 +205,14 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(content_words(text))
 
 
-def pick(ask: ListAsk, candidates: list[tuple[int, str, NumberedList]], words: list[str]
+def pick(ask: ListAsk, candidates: list[tuple[int, NumberedList]], words: list[str]
          ) -> tuple[int, NumberedList, int] | None:
-    """The list a question asks about among ``candidates`` (rank, passage text, list), and the
+    """The list a question asks about among ``candidates`` (the passage's rank, a list), and the
     place of the item it asks for (0 for a count): by the kind of item its introduction names
     (步 -> 流程/步骤/阶段), the question's other ``words`` said in the list, then the passage's
     rank. None when no list fits well enough to answer from it."""
     best = None
-    for rank, _, lst in candidates:
+    for rank, lst in candidates:
         n = len(lst.items)
         if ask.kind == "item" and ask.place > n:
             continue
@@ -243,7 +252,7 @@ def say(ask: ListAsk, lst: NumberedList, place: int) -> tuple[str, str]:
     whole = "；".join(f"（{_cn(i + 1)}）{item}" for i, item in enumerate(lst.items))
     if ask.kind == "count":
         count = "两" if len(lst.items) == 2 else _cn(len(lst.items))  # 共两方面, 第二项
-        return f"共{count}{unit.lstrip('个') if unit.startswith('个') and len(unit) > 1 else unit}：{whole}", ""
+        return f"共{count}{_bare(unit)}：{whole}", ""
     ordinal = "最后一" + unit.lstrip("个") if ask.kind == "item" and ask.place == -1 else f"第{_cn(place)}{unit}"
     if ask.kind == "place":
         return f"属于第{_cn(place)}{unit}：{lst.items[place - 1]}", f"全部共{_cn(len(lst.items))}项：{whole}"
@@ -262,9 +271,7 @@ def answer(ask: ListAsk, hits, words: list[str], traditional: bool = False):
     """(lead, the whole list, the passage to cite, the item asked for) for a list question over
     ``hits``, or None when no list of theirs is the one asked about. The lead and the list carry
     the citation mark [1]."""
-    from assistant.lang.text import to_simplified
-
-    candidates = [(rank, h.text, lst) for rank, h in enumerate(hits) for lst in numbered_lists(h.text)]
+    candidates = [(rank, lst) for rank, h in enumerate(hits) for lst in numbered_lists(h.text)]
     chosen = pick(ask, candidates, words)
     if chosen is None:
         return None
