@@ -18,7 +18,7 @@ from assistant.factory import Components, build_components, build_llm_agent
 from assistant.domain.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
 from assistant.errors import UserError
 from assistant.domain.followup import resolve_followup
-from assistant.domain.question import drop_reporting_frame, restore_breaks
+from assistant.domain.question import drop_official_frame, drop_reporting_frame, restore_breaks
 from assistant.index.lexical import LexicalIndex
 from assistant.pipeline.retrieval import Retrieval, Retriever
 from assistant.domain.scope import FRAUD_TOPIC, in_domain, out_of_scope, told_against, topic_yields
@@ -26,7 +26,7 @@ from assistant.lang.dialect import to_mandarin
 from assistant.lang.slips import correct_question
 from assistant.lang.text import to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall, is_turn
-from assistant.present import confirm_text, item_text, score_text
+from assistant.present import confirm_text, item_text, plain_error, score_text
 from assistant.domain.grades import GRADES, PASS_MARK, PASSING_GRADES
 
 log = logging.getLogger("assistant.core")
@@ -174,6 +174,7 @@ class Assistant:
         text, slips = correct_question(text)  # "认证机购" -> 认证机构: a typo must not lose the passages
         notices += [f"已按“{meant}”理解问题中的“{typed}”" for typed, meant in slips]
         text = drop_reporting_frame(text)  # "客户问我：…": who passed the question on is not asked
+        text = drop_official_frame(text)  # "关于…的请示：…烦请明确…": a letter's formalities are not asked
         resolved = resolve_followup(text, history, len(tokenize(text)))
         return text, history, notices, resolved, \
             self._refuse_out_of_scope(text, resolved, curated=lambda: loop.curated(self, text, resolved))
@@ -504,7 +505,7 @@ class Assistant:
         result = run_calculate_grade(args)
         call = ToolCall(name="calculate_grade", args=args, result=result)
         if "error" in result:
-            return Answer(question=question, answer=f"无法计算：{result['error']}", abstained=False,
+            return Answer(question=question, answer=f"无法计算：{plain_error(result['error'])}", abstained=False,
                           tool_calls=[call], resolved_question=resolved)
         citations, marks = self._rule_citations(score_rules(result, args, reading, resolved))
         return Answer(question=question, answer=score_text(result, args, marks, reading),

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.lang.text import synonym_map
 from assistant.domain.question import (DIFFERENCE, DURATION, HOW, LIST, OTHER, QUANTITY, WHICH, WHY, YESNO,
-                                analyse, asking_clause, content_words, drop_reporting_frame, find_core, rarity,
+                                analyse, asking_clause, content_words, drop_official_frame, drop_reporting_frame, find_core, rarity,
                                 resources)
 
 TYPE_CASES = [
@@ -894,3 +894,25 @@ def test_words_of_other_regions_are_read_as_mandarin(typed, read):
     from assistant.lang.dialect import to_mandarin
 
     assert to_mandarin(typed) == read
+
+
+@pytest.mark.parametrize("question,asked", [
+    ("关于现场评审具体内容的请示：为便于会员做好迎审准备，烦请明确现场评审一般包括哪些环节。",
+     "现场评审具体内容：为便于会员做好迎审准备，请问现场评审一般包括哪些环节。"),
+    ("关于售后服务认证通过率的咨询：烦请提供近三年的一次通过率数据。", "售后服务认证通过率：请提供近三年的一次通过率数据。"),
+    ("某会员拟由客服部门兼管售后监督，是否符合标准要求？烦请明确。", "某会员拟由客服部门兼管售后监督，是否符合标准要求？"),
+    ("请予以答复。证书有效期多久？特此咨询。", "证书有效期多久？"),
+    ("烦请告知证书有效期", "请问证书有效期"),
+])
+def test_an_official_letters_formalities_are_not_asked(question, asked):
+    assert drop_official_frame(question) == asked
+
+
+@pytest.mark.parametrize("question", ["关于有效期的咨询：", "关于评审的问题", "证书有效期多久"])
+def test_a_letter_with_nothing_but_its_subject_stays(question):
+    assert drop_official_frame(question) == question
+
+
+@pytest.mark.parametrize("question", ["请提供中国汽车流通协会联系人的姓名及联系电话", "请告知证书编号", "麻烦提供一下通过率数据"])
+def test_a_request_for_a_fact_is_a_look_up(question):
+    assert analyse(question).qtype == "哪个"

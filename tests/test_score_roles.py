@@ -309,9 +309,13 @@ TRICKY: list[tuple[str, dict, object]] = [
     # a threshold feared (不够70) and a subtraction worked out by the user are no inputs
     ("客户有一半指标不适用，删了50分，实得45分，他担心不够70，帮我核一下", {"excluded": 50, "earned": 45}, (90, "四星级")),
     ("客户删减20分，实得68，我算68−20=48分不通过，对不对？", {"guess": 48, "excluded": 20, "earned": 68}, (85, "三星级")),
+    # an official letter: both special items denied in one breath ("无特别扣分项及特别加分项")
+    ("该单位全部指标均适用（无删减），评审实得分86分，无特别扣分项及特别加分项。烦请明确其可获评等级。",
+     {"special_deductions": 0, "bonus": 0, "total": 86}, (86, "三星级")),
 ]
 
 NOT_SCORE = [
+    "我孙子今年高考考了580分，填志愿报哪个学校好？",  # a score, but no review's: nothing of ours is graded
     "有的资料说80分是星级，有的说三星级，到底哪个对",
     "离五星差几分",
     "五星级要多少分",
@@ -598,3 +602,8 @@ def test_an_item_loss_answer_says_the_number_first_and_cites_the_rule(assistant)
     assert ans.citations and not ans.abstained
     ans = assistant.ask("分值4分的定性指标没做到，是扣一部分还是全扣？")
     assert ans.answer.startswith("这一项扣4分，得0分") and ans.citations
+
+
+def test_an_impossible_score_is_explained_in_chinese_without_field_names(assistant):
+    answer = assistant.ask("评审得了120分能评几星")
+    assert "0 到 100" in answer.answer and "(total)" not in answer.answer and "total" not in answer.answer

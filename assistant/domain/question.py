@@ -482,6 +482,31 @@ def drop_reporting_frame(text: str) -> str:
     return rest if len(rest.strip(" ，,。:：？?")) >= 2 else text
 
 
+# the register of an official letter: its subject line ("关于…的请示：") is read as the subject
+# alone (the topic it names stays), and its courtesies ("烦请明确", "特此咨询", "予以答复") are no words of the question
+_OFFICIAL_HEAD = re.compile(r"^\s*关于(?P<subject>[^：:。？?！!]{2,40}?)的(?:请示|咨询|询问|函|问题|报告|事宜|意见)\s*[：:]\s*")
+_OFFICIAL_ASK = re.compile(r"(?:烦请|恳请|敬请|请贵(?:方|单位|中心|机构)|请予)(?:予以)?(?:明确|说明|告知|答复|解答|确认|指导|回复)?")
+_ASKED_TO_SAY = ("明确", "说明", "告知", "答复", "解答", "确认", "回复")
+_OFFICIAL_CLOSE = re.compile(r"[，,。；;]?\s*(?:特此(?:咨询|请示|函询|函告|说明)|(?:请|烦请)?予以(?:答复|明确|说明|回复|确认))[。.！!]?")
+
+
+def drop_official_frame(text: str) -> str:
+    """``text`` without an official letter's formalities ("关于现场评审的请示：…烦请明确现场评审包括
+    哪些环节" -> "现场评审：…请问现场评审包括哪些环节"). Unchanged when nothing would be left."""
+    text = text or ""
+    plain = to_simplified(text)
+    if len(plain) != len(text):
+        return text
+    out = text
+    m = _OFFICIAL_HEAD.match(plain)
+    if m and len(plain[m.end():].strip(" ，,。:：？?")) >= 6:
+        out = text[m.start("subject"):m.end("subject")] + "：" + text[m.end():]  # the subject stays
+    out = _OFFICIAL_CLOSE.sub("", out)
+    out = re.sub(rf"[，,。；;]?\s*(?:{_OFFICIAL_ASK.pattern})[。.！!]?\s*$", "", out)  # "…？烦请明确。"
+    out = _OFFICIAL_ASK.sub(lambda k: "请问" if k.group(0)[-2:] in _ASKED_TO_SAY else "请", out)
+    return out if len(out.strip(" ，,。:：？?")) >= 4 else text
+
+
 # a clause that only asks whether what was said holds ("是真的吗", "对吗", "是不是这样")
 _CONFIRM_TAG = re.compile(r"^(?:请问)?(?:这|那)?(?:是|说得|讲得)?(?:真的|对的|这样|这样的|对|准|靠谱|没错|正确)?"
                           r"(?:吗|吧|么|不|嘛|没有?|不对|对不对|是不是|是吗|是吧)+(?:这样|的)?$|^是不是(?:这样|真的)?的?$")
