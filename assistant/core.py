@@ -415,7 +415,7 @@ class Assistant:
         # "这种贸易公司能做认证吗", when no passage asks it in like words: the passage on who may
         # apply is searched for too, in the words documents state it
         # (one question only: a compound one's other part keeps its own passages)
-        one = not re.search(r"[？?]", question.rstrip("？? "))
+        one = len(re.findall(r"[？?]+", question)) <= 1
         applying = applying_context(question) if one and retrieval.faq_similarity < self.APPLYING_FAQ_BELOW else ""
         if applying:
             retrieval = self.search(question, k=5, context=f"{resolved} {applying}", focus=focus)
