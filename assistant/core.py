@@ -24,7 +24,7 @@ from assistant.pipeline.retrieval import Retrieval, Retriever
 from assistant.domain.scope import FRAUD_TOPIC, in_domain, out_of_scope, told_against, topic_yields
 from assistant.lang.dialect import to_mandarin
 from assistant.lang.slips import correct_question
-from assistant.lang.text import to_search_text, tokenize
+from assistant.lang.text import join_split_terms, to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall, is_turn
 from assistant.present import confirm_text, item_text, plain_error, score_text
 from assistant.domain.grades import GRADES, PASS_MARK, PASSING_GRADES
@@ -173,6 +173,7 @@ class Assistant:
         text = to_mandarin(text)  # "扣咗4分" -> 扣了4分: a Cantonese question read as Mandarin
         text, slips = correct_question(text)  # "认证机购" -> 认证机构: a typo must not lose the passages
         notices += [f"已按“{meant}”理解问题中的“{typed}”" for typed, meant in slips]
+        text = join_split_terms(text)  # "拿了证以后" -> 拿证以后: the term its documents are indexed under
         text = drop_reporting_frame(text)  # "客户问我：…": who passed the question on is not asked
         text = drop_official_frame(text)  # "关于…的请示：…烦请明确…": a letter's formalities are not asked
         resolved = resolve_followup(text, history, len(tokenize(text)))

@@ -320,3 +320,11 @@ def test_headings_list_items_and_loose_lines_are_not_joined(text):
     from ingest.normalize import clean_text
 
     assert clean_text(text) == text
+
+
+def test_a_domain_term_split_by_an_aspect_particle_is_joined():
+    from assistant.lang.text import join_split_terms
+
+    assert join_split_terms("拿了证以后还有人来查吗") == "拿证以后还有人来查吗"
+    assert join_split_terms("拿了證以後") == "拿證以後"  # traditional script stays traditional
+    assert join_split_terms("我们去过现场，吃了饭") == "我们去过现场，吃了饭"  # no term: unchanged

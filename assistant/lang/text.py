@@ -148,6 +148,18 @@ def domain_terms() -> list[str]:
     return words
 
 
+_ASPECT_SPLIT = re.compile(r"([\u4e00-\u9fff])([了过])([\u4e00-\u9fff])")
+
+
+def join_split_terms(text: str) -> str:
+    """A domain term of a verb and its object split by an aspect particle, joined ("拿了证以后" ->
+    拿证以后), so the question names the term its documents are indexed under. Only pairs that
+    are a domain word or a synonym form; every other 了 and 过 stays."""
+    terms = set(domain_terms())
+    return _ASPECT_SPLIT.sub(lambda m: m.group(1) + m.group(3) if to_simplified(m.group(1) + m.group(3)) in terms
+                             else m.group(0), text or "")
+
+
 def set_vocabulary(words: list[str] | None, groups: list[list[str]] | None) -> bool:
     """Make ``words`` (domain dictionary) and ``groups`` (synonym groups, canonical first) the
     vocabulary in effect for every later ``tokenize``; None for both restores the shipped
