@@ -916,3 +916,16 @@ def test_a_letter_with_nothing_but_its_subject_stays(question):
 @pytest.mark.parametrize("question", ["请提供中国汽车流通协会联系人的姓名及联系电话", "请告知证书编号", "麻烦提供一下通过率数据"])
 def test_a_request_for_a_fact_is_a_look_up(question):
     assert analyse(question).qtype == "哪个"
+
+
+@pytest.mark.parametrize("question,asked", [
+    ("老李:楼上说现场审核就是翻翻文件,是吗", "楼上说现场审核就是翻翻文件,是吗"),
+    ("张姐(家具城):我们店只卖家具不生产哈,能申请吗", "我们店只卖家具不生产哈,能申请吗"),
+    ("王总：证书有效期多久", "证书有效期多久"),
+])
+def test_a_chat_messages_sender_is_no_word_of_the_question(question, asked):
+    assert drop_reporting_frame(question) == asked
+
+
+def test_a_small_shop_before_a_colon_is_no_sender():
+    assert drop_reporting_frame("小店：能申请吗") == "小店：能申请吗"

@@ -451,6 +451,11 @@ _TOLD_THEN_ASKED = re.compile(
     r"(?:就|又|还)?(?:问我|问|想问问?|想知道)(?:一下)?\s*[:：,，]?\s*")
 
 
+# a chat message's sender named before a colon ("老李：…", "张姐(家具城):…"): a name, not a word asked
+_SPEAKER_LABEL = re.compile(r"^\s*(?:(?!小[店厂微区])[老小阿][\u4e00-\u9fff]|[\u4e00-\u9fff]{1,2}(?:姐|哥|总|工|叔|姨|师傅|经理|主任|老师))"
+                            r"\s*(?:[(（][^()（）]{1,10}[)）])?\s*[:：]\s*")
+
+
 # a space typed between two Chinese characters instead of a mark ("能申请吗 还是只有大企业才行")
 _SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\t]+(?=[\u4e00-\u9fff])")
 _ASKING_END = "吗呢吧么嘛不"
@@ -472,7 +477,7 @@ def drop_reporting_frame(text: str) -> str:
     # read in simplified script ("客戶問："), cut in the asker's own (same length, char for char)
     plain = to_simplified(text)
     plain = plain if len(plain) == len(text) else text
-    m = _REPORTING_FRAME.match(plain) or _TELLING_FRAME.match(plain)
+    m = _REPORTING_FRAME.match(plain) or _TELLING_FRAME.match(plain) or _SPEAKER_LABEL.match(plain)
     if m:
         rest = text[m.end():]
     elif (t := _TOLD_THEN_ASKED.match(plain)):
