@@ -116,6 +116,8 @@ IN_DOMAIN = [
     "老板让我去外面挂靠几个维修店凑数，这事我心里挺别扭。没有网点的话申请材料怎么办？",
     # what an advertisement may claim of a certification is the 认证认可条例's, no other law
     "我们拿到售后服务认证以后，广告上可不可以写说我们管理体系也认证过了？",
+    # the twelfth session: a grade that is not among the grades is answered by the list of them
+    "有没有一星二星的？最低的星是几星？",
 ]
 
 OUT_OF_SCOPE = [
@@ -210,6 +212,8 @@ OUT_OF_SCOPE = [
     "证书到期前多久要提交再认证申请？提前三个月够不够？",
     "监督评审的人日是初次评审的几分之几？",
     "我跟客户说售后服务认证通过率九成以上，对吧？",  # a share claimed, to be checked
+    # the twelfth session: whether a thing exists, asked of a thing nothing cited names
+    "售后服务认证证书有没有英文版？我们有外国客户要看。",
 ]
 
 

@@ -25,7 +25,7 @@ ABSTAIN_TEXT = "知识库中没有找到依据回答这个问题。" + KB_COVERS
 
 def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
     """The evidence refusal: names what the knowledge base has nothing about."""
-    if evidence is None or not (evidence.missing or evidence.unit_missing or evidence.name_missing
+    if evidence is None or not (evidence.missing or evidence.unit_missing or evidence.name_missing or evidence.exist_missing
                                 or evidence.focus_missing or evidence.change_missing or evidence.agent_missing):
         return ABSTAIN_TEXT
     from assistant.domain.question import find_core, phrase_of
@@ -36,6 +36,7 @@ def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
         + ([unit_label(evidence.unit_missing)] if evidence.unit_missing else []) \
         + ([evidence.change_missing] if evidence.change_missing else []) \
         + ([evidence.agent_missing] if evidence.agent_missing else []) \
+        + ([evidence.exist_missing] if evidence.exist_missing else []) \
         + ([evidence.focus_missing] if evidence.focus_missing else []) + [w for w, _ in evidence.missing[:2]]
     named = [phrase_of(core, w) if core else w for w in words][:2]
     named = list(dict.fromkeys(n for n in named if n))
@@ -142,6 +143,8 @@ class Evidence:
     # the question quotes words that a cited passage says verbatim ("比如“80分以上”…"): it is
     # about that passage, however few of its other words the passage repeats
     quoted: bool = False
+    # "证书有没有英文版": a thing whose existence a yes/no question asks, when nothing cited names it
+    exist_missing: str = ""
 
     @property
     def missing_weight(self) -> float:
@@ -305,13 +308,17 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
         change_missing = target  # a thing no cited passage names, not a number or a time
     agent_missing = _agent_missing(question, evidence) or _timed_act_missing(question, evidence)
     quoted = any(len(q) >= QUOTE_MIN_CHARS and _norm(q) in evidence for q in _QUOTED.findall(asked or question.text))
+    # (a grade that is not among the grades, "有没有一星", is answered by the list of grades)
+    exist_missing = next((w for w, r in ask_missing if r >= EXIST_RARITY and _dictionary_tag(w).startswith("n")
+                          and not _STAR_GRADE.match(w)
+                          and re.search(r"(?:有没有|有无|是否有|有没)[^，,。？?！!]{0,4}" + re.escape(w), question.core)), "")
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
                     focus_missing=focus_missing, focus_rarity=focus_rarity,
                     qtype=FACT_TYPE if question.asks_fact else question.qtype, ask_missing=ask_missing,
                     name_missing=name_missing, unit_missing=unit_missing,
                     focus_noun=tag.startswith("n"), focus_verbal=tag[:1] in _CONTEXT_TAGS,
                     change_missing=change_missing, agent_missing=agent_missing, quoted=quoted,
-                    place_asked=place_asked)
+                    place_asked=place_asked, exist_missing=exist_missing)
 
 
 # "A还是B" (and "A还是B还是C"): a choice between alternatives
@@ -337,6 +344,7 @@ def _chosen_against(word: str, core: str, evidence: str) -> bool:
 _FORM_SUFFIX = "本表单册簿"  # the paper form a record is kept in
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 QUOTE_MIN_CHARS = 4  # a quoted phrase this long, found verbatim in what is cited
+EXIST_RARITY = 12.0  # 英文版 15.1, 尺寸 12.3, 色号; 文件 8.9, 要求 8.2 are said of anything
 AGENT_ACT_RARITY = 11.5  # 起草 12.3, 申诉 12.2 are acts a page must speak of; 组成 9.0, 负责 8.6 are not
 _OWN_SITE = r"(?:的)?(?:总部|分公司|子公司|公司|门店|工厂|厂|办事处|网点|分部|基地)"
 
@@ -635,6 +643,9 @@ class AbstainPolicy:
     refuse_missing_change: bool = True
     # "谁起草的", "找谁申诉": the act whose doer is asked, said by nothing cited
     refuse_missing_agent: bool = True
+    # "证书有没有英文版", "有没有规定的色号": whether a thing exists, asked of a thing (a noun of
+    # general Chinese at least EXIST_RARITY rare) nothing cited names
+    refuse_missing_thing: bool = True
 
     def should_abstain(self, evidence: Evidence | None, has_hits: bool) -> bool:
         if not has_hits:
@@ -651,6 +662,8 @@ class AbstainPolicy:
         if self.refuse_missing_change and evidence.change_missing:
             return True
         if self.refuse_missing_agent and evidence.agent_missing:
+            return True
+        if self.refuse_missing_thing and evidence.exist_missing:
             return True
         # a rare word of general Chinese asked about (格力, 起草人, 通过率) that nothing cited names;
         # a verb, an idiom or a set phrase (写进, 查出来, 万事大吉) is the story around the question,
