@@ -312,6 +312,8 @@ TRICKY: list[tuple[str, dict, object]] = [
     # an official letter: both special items denied in one breath ("无特别扣分项及特别加分项")
     ("该单位全部指标均适用（无删减），评审实得分86分，无特别扣分项及特别加分项。烦请明确其可获评等级。",
      {"special_deductions": 0, "bonus": 0, "total": 86}, (86, "三星级")),
+    # what a certificate says is no hearsay ("证书上写的"), and "得分是83分" is our own score
+    ("年度监督复评下来得分是83分，对应哪个星级？证书上写的还能是四星吗？", {"total": 83}, (83, "三星级")),
 ]
 
 NOT_SCORE = [

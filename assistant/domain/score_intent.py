@@ -121,6 +121,7 @@ _DE_SCORE_RE = _pattern("de_score")
 _BARE_SCORE_RE = _pattern("bare_score")
 _GRADE_CUE_RE = _pattern("grade_cue")
 _CERTIFICATION_RE = re.compile(r"认证|评审|审核|评分|售后|星|指标|涉及项|删减")
+BARE_SCORE_CHARS = 12
 _ALL_OR_NOTHING_RE = _pattern("all_or_nothing")
 _BEFORE_FILLER = _WORDS["filler_before"]
 _BEFORE_GUARDS = tuple(_WORDS["before_guards"])
@@ -854,8 +855,10 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
         problems.append(f"扣分合计超过了满分 {_fmt_number(base)} 分")
 
     if applicable is None and earned > full and not problems and not _GRADE_CUE_RE.search(t) \
-            and not _CERTIFICATION_RE.search(t):
-        return None  # "高考考了580分，报哪个学校": a score, but not one of a certification review
+            and not _CERTIFICATION_RE.search(t) and len(t) > BARE_SCORE_CHARS:
+        # "高考考了580分，报哪个学校": a score, but not one of a certification review (a score told
+        # alone, "得了120分", is still ours: the calculator explains the range)
+        return None
     args: dict[str, Any]
     if applicable is None:
         args = {"total": _plain(earned)}  # "得了120分" keeps its number: the tool explains the range
