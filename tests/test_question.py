@@ -929,3 +929,18 @@ def test_a_chat_messages_sender_is_no_word_of_the_question(question, asked):
 
 def test_a_small_shop_before_a_colon_is_no_sender():
     assert drop_reporting_frame("小店：能申请吗") == "小店：能申请吗"
+
+
+@pytest.mark.parametrize("item,asked", [
+    ("填空题：GB/T 27922-2011 的主要起草人是____。", "GB/T 27922-2011 的主要起草人是谁。"),
+    ("证书有效期（ ）年", "证书有效期几年"),
+    ("达到____分为五星级", "达到多少分为五星级"),
+    ("标准的名称是____", "标准的名称是什么"),
+    ("判断对错：监督评审都会提前通知。", "监督评审都会提前通知，对吗？"),
+    ("第三题判断题：要评上五星级，必须拿满 100 分。", "要评上五星级，必须拿满 100 分，对吗？"),
+    ("证书有效期几年？", "证书有效期几年？"),
+])
+def test_a_quiz_item_is_read_as_the_question_it_asks(item, asked):
+    from assistant.domain.question import read_quiz_item
+
+    assert read_quiz_item(item) == asked

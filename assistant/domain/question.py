@@ -512,6 +512,34 @@ def drop_official_frame(text: str) -> str:
     return out if len(out.strip(" ，,。:：？?")) >= 4 else text
 
 
+# a quiz item typed in to be answered: its label ("第一题选择题：", "判断对错："), a blank to fill
+# ("起草人是____") read as the question word it stands for, a statement to judge read as a
+# yes/no question about it
+_QUIZ_LABEL = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+题)?\s*(?:单选题|多选题|选择题|填空题|判断题|问答题|简答题)?\s*[：:]\s*")
+_JUDGE = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+题)?\s*(?:判断(?:对错|正误|是非)?题?|对错题|是非题)\s*[：:]\s*(?P<claim>.+?)[。.！!]?\s*$")
+_BLANK = re.compile(r"_{2,}|＿{2,}|[（(]\s*[)）]")
+
+
+def read_quiz_item(text: str) -> str:
+    """A quiz item as the question it asks ("判断对错：证书有效期是五年" -> "证书有效期是五年，对吗？",
+    "填空题：标准的起草人是____" -> "标准的起草人是什么"); other text unchanged."""
+    text = text or ""
+    m = _JUDGE.match(text)
+    if m and len(m.group("claim")) >= 4:
+        return m.group("claim").rstrip("？?。. ") + "，对吗？"
+    out = text
+    if _BLANK.search(out):
+        # a blank before a measure word asks a number ("有效期____年" -> 几年), any other a thing
+        # (a person or a body asked for: "起草人是____" -> 谁)
+        out = _BLANK.sub(lambda b: "多少" if re.match(r"\s*分", out[b.end():]) else
+                         "几" if re.match(r"\s*[年月天日周次个项类星级条家份名人倍]", out[b.end():]) else
+                         "谁" if re.search(r"(?:人|者|员|单位|机构|部门)(?:是|为)\s*$", out[:b.start()]) else "什么", out)
+        label = _QUIZ_LABEL.match(out)
+        if label and label.group(0).strip(" ：:"):
+            out = out[label.end():]
+    return out
+
+
 # a clause that only asks whether what was said holds ("是真的吗", "对吗", "是不是这样")
 _CONFIRM_TAG = re.compile(r"^(?:请问)?(?:这|那)?(?:是|说得|讲得)?(?:真的|对的|这样|这样的|对|准|靠谱|没错|正确)?"
                           r"(?:吗|吧|么|不|嘛|没有?|不对|对不对|是不是|是吗|是吧)+(?:这样|的)?$|^是不是(?:这样|真的)?的?$")

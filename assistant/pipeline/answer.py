@@ -145,6 +145,9 @@ class Evidence:
     quoted: bool = False
     # "证书有没有英文版": a thing whose existence a yes/no question asks, when nothing cited names it
     exist_missing: str = ""
+    # the part of the missing weight that generic words ("拿证", "售后服务") carry: said of the
+    # whole subject, they alone never make a question unanswerable
+    generic_missing: float = 0.0
 
     @property
     def missing_weight(self) -> float:
@@ -318,7 +321,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                     name_missing=name_missing, unit_missing=unit_missing,
                     focus_noun=tag.startswith("n"), focus_verbal=tag[:1] in _CONTEXT_TAGS,
                     change_missing=change_missing, agent_missing=agent_missing, quoted=quoted,
-                    place_asked=place_asked, exist_missing=exist_missing)
+                    place_asked=place_asked, exist_missing=exist_missing,
+                    generic_missing=sum(w for word, w in missing if _is_generic(word)))
 
 
 # "A还是B" (and "A还是B还是C"): a choice between alternatives
@@ -652,7 +656,8 @@ class AbstainPolicy:
             return True
         if evidence is None:
             return False
-        if evidence.coverage < self.min_coverage and evidence.missing_weight >= self.min_missing_weight \
+        if evidence.coverage < self.min_coverage \
+                and evidence.missing_weight - evidence.generic_missing >= self.min_missing_weight \
                 and not evidence.quoted:
             return True
         if self.refuse_missing_name and evidence.name_missing and (evidence.qtype != YESNO_TYPE or evidence.place_asked):
@@ -827,6 +832,13 @@ def _names_a_trade(word: str) -> bool:
     return any(t in word for t in resources()["trades"])
 
 
+def _is_generic(word: str) -> bool:
+    """A generic word of the subject, or a synonym of one ("获证" of 拿证)."""
+    generic = _generic_words()
+    return word in generic or any(s in generic for s in synonym_groups().get(word, ()))
+
+
+@lru_cache(maxsize=1)
 def _generic_words() -> frozenset[str]:
     from assistant.domain.question import resources
 
