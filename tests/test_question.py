@@ -944,3 +944,8 @@ def test_a_quiz_item_is_read_as_the_question_it_asks(item, asked):
     from assistant.domain.question import read_quiz_item
 
     assert read_quiz_item(item) == asked
+
+
+def test_who_wants_to_check_it_is_told_the_thing_asked_is_named_in_the_asking_clause():
+    assert analyse("法务要核对投标用的证书内容，证书上一般会写明哪些信息？").focus[0] == "证书"
+    assert analyse("采购部要核对证书，证书上写哪些信息？").focus[0] == "信息"

@@ -710,12 +710,14 @@ _POINTED_BACK = r"(?:这|那|我们|咱们)(?:种|个|类|些|样的?)?的?"
 _POINTING_BACK = r"(?:这|那)(?:种|类|些|样的?)(?:新|小|大|老)?的?"
 _SELF_TOLD = re.compile(r"^(?:我们|我|咱们)(?:公司|单位|这边|家)?(?:是|属于|就是)")
 _ASKS_EXISTENCE = re.compile(r"^(?:问|请问)?(?:有没有|有无|是否有|有)(?!没|关|用|必要|可能|影响|区别)")
+# who wants to check or know it, told before the asking clause ("法务要核对投标用的证书，…哪些信息")
+_PARTY_WANTS = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:要|想|需要|打算|准备|得)(?:先|再)?(?:核对|核实|确认|查一下|查查|查|了解|知道|比对|审核|检查|看看|对一下)")
 
 
 def _asked_thing_first(core: str, focus: list[str]) -> list[str]:
     """"我们是4S店，汽车这行有协会能办吗": what the speaker says they are is told; a thing the
     asking clause names on its own (协会) is what is asked. Only when the focus came from a
-    "我们是……" clause, or the asking clause asks whether a thing exists ("汽车4S店想做认证，有
+    "我们是……" clause or one saying who wants to check it ("法务要核对…"), or the asking clause asks whether a thing exists ("汽车4S店想做认证，有
     对口的协会吗"), and the asking clause names a noun of its own."""
     if not focus:
         return focus
@@ -724,7 +726,8 @@ def _asked_thing_first(core: str, focus: list[str]) -> list[str]:
     if len(clauses) < 2 or focus[0] in ask:
         return focus
     told_in = next((c for c in clauses if focus[0] in c), "")
-    if not _SELF_TOLD.match(told_in.strip()) and not _ASKS_EXISTENCE.match(ask.strip()):
+    if not _SELF_TOLD.match(told_in.strip()) and not _PARTY_WANTS.match(told_in.strip()) \
+            and not _ASKS_EXISTENCE.match(ask.strip()):
         return focus  # (whether a thing exists, "…，有对口的协会吗": that thing is asked too)
     # "跟我们这种行业有关系吗": a noun pointed back at ("这种行业") is the told thing again
     own = [w for w in _focus_of(ask, specific_only=True)
