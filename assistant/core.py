@@ -309,6 +309,10 @@ class Assistant:
         if list_ask(question) is not None:
             return True  # "第五步叫什么": a place in the documents' own lists (None found: refused on evidence)
         text = spell_out(to_search_text(question))  # "分是谁打的" names 打分
+        # a clause number of the documents ("5.1.4.1那条原文怎么说"): every part of it is theirs
+        clause = re.search(r"\d+(?:\.\d+){2,}", text)
+        if clause and (parts := tokenize(clause.group(0))) and len(self.retriever.lexical.known(parts)) == len(parts):
+            return True
         if self.retriever.lexical.names_label(text):
             return True  # it names a list item's label of the documents ("服务规范这条…")
         every = content_words(text)

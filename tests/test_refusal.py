@@ -215,6 +215,8 @@ OUT_OF_SCOPE = [
     "我跟客户说售后服务认证通过率九成以上，对吧？",  # a share claimed, to be checked
     # the twelfth session: whether a thing exists, asked of a thing nothing cited names
     "售后服务认证证书有没有英文版？我们有外国客户要看。",
+    # a role said with what it does ("由…审核员组成，") names nobody
+    "中国质量认证中心负责售后服务认证的负责人叫什么名字？",
 ]
 
 
@@ -714,3 +716,9 @@ def test_whether_a_rule_for_a_thing_exists_asks_a_page_to_name_that_thing():
     ev = evidence_for(analyse("没通过评定的话，要隔多久才能重新申请？有没有规定的间隔期？"), passage)
     assert ev.focus_missing == "间隔期"
     assert AbstainPolicy().should_abstain(ev, True)
+
+
+def test_a_clause_number_of_the_documents_is_in_their_domain(assistant):
+    answer = assistant.ask("5.1.4.1那条原文怎么说的？一字不差给我。")
+    assert not answer.abstained and "5.1.4.1" in answer.answer, answer.answer
+    assert assistant.ask("9.9.9.9那条原文怎么说的？").abstained
