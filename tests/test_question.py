@@ -903,6 +903,7 @@ def test_words_of_other_regions_are_read_as_mandarin(typed, read):
     ("某会员拟由客服部门兼管售后监督，是否符合标准要求？烦请明确。", "某会员拟由客服部门兼管售后监督，是否符合标准要求？"),
     ("请予以答复。证书有效期多久？特此咨询。", "证书有效期多久？"),
     ("烦请告知证书有效期", "请问证书有效期"),
+    ("秘书处转会员原话：“能不能把星级标志也印到冰箱包装上？”请示是否可行。", "“能不能把星级标志也印到冰箱包装上？”"),
 ])
 def test_an_official_letters_formalities_are_not_asked(question, asked):
     assert drop_official_frame(question) == asked

@@ -492,7 +492,9 @@ def drop_reporting_frame(text: str) -> str:
 _OFFICIAL_HEAD = re.compile(r"^\s*关于(?P<subject>[^：:。？?！!]{2,40}?)的(?:请示|咨询|询问|函|问题|报告|事宜|意见)\s*[：:]\s*")
 _OFFICIAL_ASK = re.compile(r"(?:烦请|恳请|敬请|请贵(?:方|单位|中心|机构)|请予)(?:予以)?(?:明确|说明|告知|答复|解答|确认|指导|回复)?")
 _ASKED_TO_SAY = ("明确", "说明", "告知", "答复", "解答", "确认", "回复")
-_OFFICIAL_CLOSE = re.compile(r"[，,。；;]?\s*(?:特此(?:咨询|请示|函询|函告|说明)|(?:请|烦请)?予以(?:答复|明确|说明|回复|确认))[。.！!]?")
+_OFFICIAL_CLOSE = re.compile(r"[，,。；;]?\s*(?:特此(?:咨询|请示|函询|函告|说明)|(?:请|烦请)?予以(?:答复|明确|说明|回复|确认|澄清)|请示(?:是否可行)?(?=[。.！!]?\s*$))[。.！!]?")
+# a member's words passed on ("秘书处转会员原话：“…”", "会员原话转述如下：“…”"): the words are the question
+_PASSED_ON = re.compile(r"^[^：:“”\"]{0,14}(?:原话|原文|来电|来信|留言)(?:转述)?(?:如下)?\s*[：:]\s*(?=[“\"「])")
 
 
 def drop_official_frame(text: str) -> str:
@@ -503,9 +505,12 @@ def drop_official_frame(text: str) -> str:
     if len(plain) != len(text):
         return text
     out = text
+    passed = _PASSED_ON.match(plain)
+    if passed:
+        out, plain = text[passed.end():], plain[passed.end():]
     m = _OFFICIAL_HEAD.match(plain)
     if m and len(plain[m.end():].strip(" ，,。:：？?")) >= 6:
-        out = text[m.start("subject"):m.end("subject")] + "：" + text[m.end():]  # the subject stays
+        out = out[m.start("subject"):m.end("subject")] + "：" + out[m.end():]  # the subject stays
     out = _OFFICIAL_CLOSE.sub("", out)
     out = re.sub(rf"[，,。；;]?\s*(?:{_OFFICIAL_ASK.pattern})[。.！!]?\s*$", "", out)  # "…？烦请明确。"
     out = _OFFICIAL_ASK.sub(lambda k: "请问" if k.group(0)[-2:] in _ASKED_TO_SAY else "请", out)
