@@ -217,6 +217,7 @@ OUT_OF_SCOPE = [
     "售后服务认证证书有没有英文版？我们有外国客户要看。",
     # a role said with what it does ("由…审核员组成，") names nobody
     "中国质量认证中心负责售后服务认证的负责人叫什么名字？",
+    "被要求限期整改的话，一般给多长时间？",  # the time given: months or finer, not the 3-year term
 ]
 
 

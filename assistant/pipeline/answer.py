@@ -473,7 +473,9 @@ _ASKED_HEADS = re.compile(r"(?:多少|(?<![那这前后头近好])几)\s*(?:个|
                           r"|售后人员|服务人员|人员|员工|师傅|技术员|维修工)")
 # "提前多久申请", "多长时间之前": a span of time asked for, stated as a number in a unit of time
 _ASKED_SPAN = re.compile(r"(?:提前|至少|最晚|最迟|最少)\s*(?:多久|多长时间|多少天|几天|几个月|几周)|(?:多久|多长时间)\s*(?:之前|以前|前)"
-                         r"|(?:到期|期满|届满|过期|截止)\s*(?:之前|以前|前)\s*(?:多久|多长时间|几个月|几天)")
+                         r"|(?:到期|期满|届满|过期|截止)\s*(?:之前|以前|前)\s*(?:多久|多长时间|几个月|几天)"
+                         # the time given to do something ("整改一般给多长时间"): months or finer, never a term of years
+                         r"|(?:给|留)\s*(?:多久|多长时间|多少时间)")
 _SPAN_UNITS = {"个月": "月内", "天": "天", "周": "周内"}  # the unit a span question names -> _UNIT_WORDS key
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万半几数多]+)"
 _COMPANIES = "家|家企业|个企业|企业|家公司|个公司|公司"
@@ -550,7 +552,7 @@ def _unit_missing(core: str, evidence: str) -> str:
         # "提前几个月" is not answered by "三年": a span asked in a named unit needs that unit or a finer one
         named = next((u for u in _SPAN_UNITS if u in span.group(0)), "")
         # "到期前多久" asks a span ahead of a date: months or finer, never "有效期3年"
-        ahead = bool(re.match(r"(?:到期|期满|届满|过期|截止)", span.group(0)))
+        ahead = bool(re.match(r"(?:到期|期满|届满|过期|截止|给|留)", span.group(0)))
         asked += [_SPAN_UNITS[named] if named else ("月内" if ahead else "时长")]
     for unit in asked:
         units = _UNIT_WORDS[unit]
