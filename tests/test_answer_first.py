@@ -948,3 +948,11 @@ def test_a_far_better_answer_on_the_fourth_passage_leads():
     assert LOW_RANK_MARGIN > 0
     assert FIRST.match(text).group(0).startswith("该认证标准采用评审员评审制度，以100分为总分")
     assert cites[0].chunk_id == "d"
+
+
+def test_a_one_character_act_of_a_who_question_is_read_as_the_words_documents_use():
+    from assistant.pipeline.answer import _asked_acts
+
+    assert "颁布" in _asked_acts("依据的标准是谁发的？")
+    assert "评定" in _asked_acts("还是哪个来定嘛")  # 哪个来… asks who, in the south-west
+    assert _asked_acts("哪个星级最高") == ()

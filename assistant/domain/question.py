@@ -126,6 +126,7 @@ def resources() -> dict:
         "locator": re.compile(data["locator"]),
         "quantity": re.compile(data["quantity"]),
         "difference_sides": re.compile(data["difference_sides"]),
+        "single_acts": {to_search_text(k): norm(v) for k, v in (data.get("single_acts") or {}).items()},
     }
 
 

@@ -1032,11 +1032,20 @@ def _asked_acts(text: str) -> tuple[str, ...]:
     ("分数是谁打分的" -> 打分): a sentence naming a doer of one of them answers."""
     from assistant.lang.text import _segmenter
 
+    from assistant.domain.question import resources
+
+    single = resources()["single_acts"]
     acts: list[str] = []
     for clause in _CLAUSES.split(text):
-        if "谁" in clause:  # not "哪些人配合": who is to take part is asked, not who does an act
-            acts += [w for w in _segmenter().lcut(clause, HMM=False) if len(w) >= 2 and _dictionary_tag(w)[:1] == "v"]
+        # not "哪些人配合": who is to take part is asked, not who does an act ("哪个来定": who decides)
+        if "谁" in clause or _WHO_COLLOQUIAL.search(clause):
+            words = _segmenter().lcut(clause, HMM=False)
+            acts += [w for w in words if len(w) >= 2 and _dictionary_tag(w)[:1] == "v"]
+            acts += [a for w in words if len(w) == 1 for a in single.get(w, ())]  # "谁发的": 发布, 颁布
     return tuple(dict.fromkeys(acts))
+
+
+_WHO_COLLOQUIAL = re.compile(r"哪个(?:人)?(?:来|去)|哪位(?:来|去)?")
 
 
 _HOW = re.compile(r"(?:怎么|怎样|如何|咋)(?:样)?(?:去|来|才能|才|能)?")
