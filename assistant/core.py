@@ -420,7 +420,8 @@ class Assistant:
         retrieval = self.search(question, k=5, context=resolved, focus=focus)
         # "这种贸易公司能做认证吗", when no passage asks it in like words: the passage on who may
         # apply is searched for too, in the words documents state it
-        # (one question only: a compound one's other part keeps its own passages)
+        # (one question only: a compound one's other part keeps its own passages; a request after
+        # it, "你说简单点", asks nothing)
         one = len(re.findall(r"[？?]+", question)) <= 1
         applying = applying_context(question) if one and retrieval.faq_similarity < self.APPLYING_FAQ_BELOW else ""
         if applying:
