@@ -119,6 +119,9 @@ IN_DOMAIN = [
     # the twelfth session: a grade that is not among the grades is answered by the list of them
     "有没有一星二星的？最低的星是几星？",
     "拿了证是不是就一劳永逸了？",  # 拿证 is generic: missing, it makes no question unanswerable
+    # "要是哪天…" supposes some day and asks no date; "会卡在哪几条" asks which, naming nothing
+    "要是哪天我们的产品出了批量质量问题需要召回，召回在标准里算不算售后服务的一部分？",
+    "没留专门的售后经费，现在我想申请，条件上会卡在哪几条？",
 ]
 
 OUT_OF_SCOPE = [

@@ -609,3 +609,10 @@ def test_an_item_loss_answer_says_the_number_first_and_cites_the_rule(assistant)
 def test_an_impossible_score_is_explained_in_chinese_without_field_names(assistant):
     answer = assistant.ask("评审得了120分能评几星")
     assert "0 到 100" in answer.answer and "(total)" not in answer.answer and "total" not in answer.answer
+
+
+def test_the_grade_is_said_with_its_own_line(assistant):
+    assert "等级为三星级（80 分及以上）" in assistant.ask("得了83分能评几星").answer
+    # right on the line, or a fail: their own sentences say it, once
+    on_line = assistant.ask("评审得了95分").answer
+    assert "等级为五星级[" in on_line and "分数线含本数" in on_line

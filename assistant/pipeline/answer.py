@@ -514,7 +514,9 @@ _ASKED_ATTRIBUTES = (
     # (a document's number gives its year: "国务院201426号文件", "国发〔2014〕26号")
     ("年份", re.compile(rf"(?<!{CONDITIONS})(?:哪一年|哪年)|什么年份|几几年"),
      re.compile(_YEAR + r"\s*年|" + _YEAR + r"\s*[-/.]\s*\d{1,2}(?!\d)|(?<![\d/\-])(?:19|20)\d{2}(?=\d{1,3}\s*号)|[〔\[(（]\s*(?:19|20)\d{2}\s*[〕\])）]")),
-    ("日期", re.compile(r"哪天|哪一天|几号|几月几(日|号)|具体日期|具体哪(天|一天)"),
+    # ("要是哪天…": some day, a supposition, asks no date)
+    ("日期", re.compile(r"(?<!要是)(?<!如果)(?<!假如)(?<!万一)(?<!哪怕)(?<!说不定)(?<!等到)(?<!若)哪天|哪一天|几号|几月几(日|号)"
+                      r"|具体日期|具体哪(天|一天)"),
      re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*(日|号)|" + _YEAR + r"\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")),
     # the name of a person in a role ("主任叫什么名字"): a passage names them after or before the role
     ("姓名", re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|领导|法人代表|法定代表人|秘书长|会长|创始人|处长|部长"
