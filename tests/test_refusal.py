@@ -122,6 +122,8 @@ IN_DOMAIN = [
     # "要是哪天…" supposes some day and asks no date; "会卡在哪几条" asks which, naming nothing
     "要是哪天我们的产品出了批量质量问题需要召回，召回在标准里算不算售后服务的一部分？",
     "没留专门的售后经费，现在我想申请，条件上会卡在哪几条？",
+    # a last sentence that tells ("价格都不一样，头大") asks nothing: its fee word is no gap asked
+    "挑认证机构主要看哪些？市面上好多家，价格都不一样，头大",
 ]
 
 OUT_OF_SCOPE = [
@@ -221,6 +223,7 @@ OUT_OF_SCOPE = [
     # a role said with what it does ("由…审核员组成，") names nobody
     "中国质量认证中心负责售后服务认证的负责人叫什么名字？",
     "被要求限期整改的话，一般给多长时间？",  # the time given: months or finer, not the 3-year term
+    "通过行业协会去办，有啥好处吗，会不会便宜点",  # a last question without a ？ still asks
 ]
 
 
