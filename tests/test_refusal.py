@@ -224,6 +224,9 @@ OUT_OF_SCOPE = [
     "中国质量认证中心负责售后服务认证的负责人叫什么名字？",
     "被要求限期整改的话，一般给多长时间？",  # the time given: months or finer, not the 3-year term
     "通过行业协会去办，有啥好处吗，会不会便宜点",  # a last question without a ？ still asks
+    # a discount and a fine are stated as such, or not at all
+    "协会的会员去做售后服务认证能打几折？",
+    "企业如违反《认证认可条例》第二十五条混用证书，将被处以多少罚款？",
 ]
 
 

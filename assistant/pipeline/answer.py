@@ -465,7 +465,7 @@ def is_answer_kind(word: str) -> bool:
 # ("多少企业") are asked the same way: a document that answers gives the number in that unit
 # ("有酒店、景区和几家餐厅": a few, an item of a list told, asks no count)
 _ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与给跟帮替为就才只没])(?<!推荐)(?<!介绍)(?<!列举)(?<!们有)(?<!司有)几)\s*(?:个|位|名)?\s*"
-                         r"(工作日|小时|人|天|页|周|辆|台|件|次|元|家|岁|公里|企业|公司|厂家|个月)"
+                         r"(工作日|小时|人|天|页|周|辆|台|件|次|元|家|岁|公里|企业|公司|厂家|个月|折|罚款|罚金)"
                          # "给几天整改" asks a time; "给几家做过" tells of a few companies
                          r"|(?<=[给跟])几\s*(?:个)?\s*(工作日|小时|天|周|个月)")
 # "来几位评审员", "派多少名专家": a head count asked with the person named instead of 人
@@ -484,8 +484,11 @@ _UNIT_WORDS = {"人": "人|名|位", "天": "天|日|工作日", "页": "页", "
                "月内": "个月|月|天|日|工作日|周|星期", "周内": "周|星期|天|日|工作日",
                "辆": "辆", "台": "台", "件": "件", "次": "次|回|项", "元": "元|块|万元",
                "家": _COMPANIES, "岁": "岁", "公里": "公里|千米", "企业": _COMPANIES, "公司": _COMPANIES,
-               "厂家": _COMPANIES, "个月": "个月|月|天|日|工作日|周|星期"}
-_UNIT_NAMES = {"个月": "月数", "时长": "天数", "月内": "月数", "周内": "周数", "企业": "企业数量", "公司": "企业数量", "厂家": "企业数量", "家": "企业数量"}
+               "厂家": _COMPANIES, "个月": "个月|月|天|日|工作日|周|星期",
+               # a discount ("打几折") and a fine ("处以多少罚款") are stated as such, or not at all
+               "折": "折", "罚款": "元|万元", "罚金": "元|万元"}
+_UNIT_NAMES = {"个月": "月数", "时长": "天数", "月内": "月数", "周内": "周数", "企业": "企业数量", "公司": "企业数量", "厂家": "企业数量", "家": "企业数量",
+               "折": "折扣", "罚款": "罚款金额", "罚金": "罚款金额"}
 # attributes asked of a thing that a passage either states or does not: (what is asked, the
 # question asks it, a passage states it). A question asking one of them is refused when no cited
 # passage states it, however well its other words are covered ("有新版本吗" answered by a
