@@ -314,6 +314,16 @@ TRICKY: list[tuple[str, dict, object]] = [
      {"special_deductions": 0, "bonus": 0, "total": 86}, (86, "三星级")),
     # what a certificate says is no hearsay ("证书上写的"), and "得分是83分" is our own score
     ("年度监督复评下来得分是83分，对应哪个星级？证书上写的还能是四星吗？", {"total": 83}, (83, "三星级")),
+    # the twelfth session: terms users misremember (特殊扣分, 参与项, 剔除…之后), "这一分数" is no score of 1,
+    # and items removed without their points leave the score unknown
+    ("剔除项一共25分，我们得分54，另外有两个特殊扣分项，这样还能达标不？",
+     {"excluded": 25, "earned": 54, "special_deductions": 2}, (70, "达标")),
+    ("参与项总分60，我们拿了57，但被开了1个特别扣分项，还能是五星吗？",
+     {"applicable_total": 60, "earned": 57, "special_deductions": 1}, (94, "四星级")),
+    ("剔除15分之后实得80分，我们能拿金牌（最高那档）吗？", {"excluded": 15, "earned": 80}, (94.12, "四星级")),
+    ("评审组告知我们最终得分为87.5分。对于这一分数而言，公司将被评定为哪一个等级？", {"total": 87.5}, (87.5, "三星级")),
+    ("删减了配送那一项，实得60分，能评几星", {"total": 60}, CONFIRM),
+    ("有删减，实得60分，几星", {"total": 60}, CONFIRM),
 ]
 
 NOT_SCORE = [

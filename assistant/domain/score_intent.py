@@ -120,6 +120,10 @@ _VERB_SCORE_RE = _pattern("verb_score")
 _DE_SCORE_RE = _pattern("de_score")
 _BARE_SCORE_RE = _pattern("bare_score")
 _GRADE_CUE_RE = _pattern("grade_cue")
+# items removed, said without their points ("删减了配送那一项"), and a score said as already
+# converted to the 100-point scale ("折算后85分"), which needs no applicable total
+_EXCLUSION_SAID_RE = re.compile(r"(?<![无没未不])(?<!没有)(?:删减|删掉|删除|删去|去掉|剔除|减掉|不涉及|没涉及|不适用)")
+_CONVERTED_RE = re.compile(r"折算|换算|最终得分|最后得分|百分制|总得分")
 _CERTIFICATION_RE = re.compile(r"认证|评审|审核|评分|售后|星|指标|涉及项|删减")
 BARE_SCORE_CHARS = 12
 _ALL_OR_NOTHING_RE = _pattern("all_or_nothing")
@@ -798,6 +802,10 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
     elif applicable_set:
         applicable = next(iter(applicable_set))
     excluded = r.values("excluded")
+    if not excluded and not applicable_set and _EXCLUSION_SAID_RE.search(t) and not _CONVERTED_RE.search(t) \
+            and (earned_vals or total_vals):
+        # "删减了配送那一项，实得60分": the points on what applies are unknown, so the score is too
+        problems.append("说了有删减的指标，但没有说删减了多少分（或涉及项分值是多少）")
     if excluded:
         left = full - _sum(excluded)
         if left <= 0:
@@ -908,6 +916,12 @@ _DECIMAL_COPIES = re.compile(r"(\d+\.\d+)\s*份")
 _SHORT_FORMS = (
     (re.compile(r"特扣(?:分)?(?:项)?"), "特别扣分项"),
     (re.compile(r"特加(?:分)?(?:项)?"), "特别加分项"),
+    # the items and the applicable total by the names users misremember them by
+    (re.compile(r"特殊扣分"), "特别扣分"),
+    (re.compile(r"特殊加分"), "特别加分"),
+    (re.compile(r"(?:参与|适用|参评|计分)项(?=\s*(?:总分|分值|满分|的?总分|合计|一共|共|是|为|有|\d))"), "涉及项"),
+    # "剔除15分之后实得80分": the points removed, said before what was got on the rest
+    (re.compile(r"(?:剔除|去掉|除去)(?=\s*\d)"), "删减"),
     (re.compile(r"(没有|没|无|未)删(?:项|了)?(?![减掉除去])"), r"\1删减"),
     (re.compile(r"(?<![无没未不])删(?=\s*\d)"), "删减"),
 )
