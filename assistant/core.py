@@ -18,7 +18,8 @@ from assistant.factory import Components, build_components, build_llm_agent
 from assistant.domain.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
 from assistant.errors import UserError
 from assistant.domain.followup import resolve_followup
-from assistant.domain.question import drop_official_frame, drop_reporting_frame, read_quiz_item, restore_breaks
+from assistant.domain.question import (drop_glosses, drop_official_frame, drop_reporting_frame, read_quiz_item,
+                                       restore_breaks)
 from assistant.index.lexical import LexicalIndex
 from assistant.pipeline.retrieval import Retrieval, Retriever
 from assistant.domain.scope import FRAUD_TOPIC, in_domain, out_of_scope, told_against, topic_yields
@@ -179,6 +180,7 @@ class Assistant:
         text = drop_reporting_frame(text)  # "客户问我：…": who passed the question on is not asked
         text = drop_official_frame(text)  # "关于…的请示：…烦请明确…": a letter's formalities are not asked
         text = read_quiz_item(text)  # "判断对错：…", "填空题：…是____": the question a quiz item asks
+        text = drop_glosses(text)  # "合规风险（compliance risk）": an English gloss is said twice, asked once
         resolved = resolve_followup(text, history, len(tokenize(text)))
         return text, history, notices, resolved, \
             self._refuse_out_of_scope(text, resolved, curated=lambda: loop.curated(self, text, resolved))

@@ -950,3 +950,11 @@ def test_a_quiz_item_is_read_as_the_question_it_asks(item, asked):
 def test_who_wants_to_check_it_is_told_the_thing_asked_is_named_in_the_asking_clause():
     assert analyse("法务要核对投标用的证书内容，证书上一般会写明哪些信息？").focus[0] == "证书"
     assert analyse("采购部要核对证书，证书上写哪些信息？").focus[0] == "信息"
+
+
+def test_an_english_gloss_after_a_chinese_term_is_said_twice_asked_once():
+    from assistant.domain.question import drop_glosses
+
+    assert drop_glosses("这种做法是否存在合规风险（compliance risk）？") == "这种做法是否存在合规风险？"
+    assert drop_glosses("最终得分（final score）为87.5分") == "最终得分为87.5分"
+    assert drop_glosses("ISO 9001 (QMS) 和售后认证") == "ISO 9001 (QMS) 和售后认证"  # no Chinese term before it

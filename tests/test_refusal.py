@@ -226,6 +226,7 @@ OUT_OF_SCOPE = [
     "通过行业协会去办，有啥好处吗，会不会便宜点",  # a last question without a ？ still asks
     # a discount and a fine are stated as such, or not at all
     "协会的会员去做售后服务认证能打几折？",
+    "请问方圆标志认证集团负责售后服务认证业务的联系人姓名和电话是什么？",
     "企业如违反《认证认可条例》第二十五条混用证书，将被处以多少罚款？",
 ]
 

@@ -546,6 +546,16 @@ def read_quiz_item(text: str) -> str:
     return out
 
 
+# an English gloss in brackets after a Chinese term ("合规风险（compliance risk）"): said twice, asked once
+_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(]\s*[A-Za-z][A-Za-z .'&/\-]{1,40}[)）]")
+
+
+def drop_glosses(text: str) -> str:
+    """``text`` without English glosses of the Chinese terms before them ("招投标（public tendering）"
+    -> 招投标): the term is what the documents say; the gloss is no word of theirs to miss."""
+    return _GLOSS.sub("", text or "")
+
+
 # a clause that only asks whether what was said holds ("是真的吗", "对吗", "是不是这样")
 _CONFIRM_TAG = re.compile(r"^(?:请问)?(?:这|那)?(?:是|说得|讲得)?(?:真的|对的|这样|这样的|对|准|靠谱|没错|正确)?"
                           r"(?:吗|吧|么|不|嘛|没有?|不对|对不对|是不是|是吗|是吧)+(?:这样|的)?$|^是不是(?:这样|真的)?的?$")
