@@ -31,8 +31,6 @@ from assistant.present import confirm_text, item_text, plain_error, score_text
 from assistant.domain.grades import GRADES, PASS_MARK, PASSING_GRADES
 
 log = logging.getLogger("assistant.core")
-# the last sentence asks without a question mark only with a word that asks ("价格都不一样，头大" tells)
-_ASKS = re.compile(r"[吗呢么嘛伐]\s*$|什么|啥|哪|几|多少|多久|怎么|怎样|如何|为什么|为何|谁|是否|能否|可否|有没有|是不是|能不能|可不可以|要不要|行不行|对不对|算不算|会不会|够不够|好不好")
 
 MAX_QUESTION_CHARS = 500
 MAX_CONFLICT_PARTNERS = 5  # documents a passage's ``conflicts_with`` may bring into one answer
@@ -228,8 +226,8 @@ class Assistant:
         Everything else is decided on evidence, after retrieval (answer_offline). ``curated()``,
         when given, is a maintainer's answer to the question: it comes after the policy refusals
         (a fraud request worded like a curated question is still refused), before the others."""
-        from assistant.domain.question import (OTHER, content_words, find_core, question_type, sentences,
-                                               without_hearsay)
+        from assistant.domain.question import (OTHER, asks_unmarked, content_words, find_core, question_type,
+                                               sentences, without_hearsay)
         from assistant.domain.score_intent import score_request
 
         normalised = to_search_text(question)
@@ -239,7 +237,7 @@ class Assistant:
         core = find_core(normalised)
         told = sentences(normalised)
         further = [s for i, s in enumerate(told)  # asked with a ？, or the last one, left without
-                   if (s.endswith(("？", "?")) or (i == len(told) - 1 and _ASKS.search(s)))
+                   if (s.endswith(("？", "?")) or (i == len(told) - 1 and asks_unmarked(s)))
                    and s not in core and core not in s and question_type(s) != OTHER]
         asked = [without_hearsay(core) if content_words(core) else None, *further]
         topic = next(filter(None, (out_of_scope(normalised, asking=a) for a in asked)), None)

@@ -177,11 +177,11 @@ def score_text(result: dict, args: dict, marks: dict[str, str], reading=None) ->
     grade_mark = marks.get("thresholds", "")
     # the grade with its own line ("三星级（80 分及以上）"): why this grade, said with it (a score
     # right on the line, and a fail, get their own sentence below)
-    floor_of = GRADE_FLOOR.get(result["grade"])
-    line = f"（{_num(floor_of)} 分及以上）" if floor_of and Fraction(str(result["score"])) != floor_of else ""
-    lines.append(f"最终得分 {_num(result['score'])} 分，等级为{result['grade']}{line}{grade_mark}。")
     own_line = GRADE_FLOOR.get(result["grade"])
-    if own_line is not None and Fraction(str(result["score"])) == Fraction(str(own_line)):
+    on_line = own_line is not None and Fraction(str(result["score"])) == own_line
+    line = f"（{_num(own_line)} 分及以上）" if own_line and not on_line else ""
+    lines.append(f"最终得分 {_num(result['score'])} 分，等级为{result['grade']}{line}{grade_mark}。")
+    if on_line:
         # "刚好80分算不算": a score right on a grade's line is asked whether the line counts
         lines.append(f"分数线含本数：{_num(own_line)} 分（含 {_num(own_line)} 分）即为{result['grade']}{grade_mark}。")
     if result.get("next_grade"):

@@ -460,6 +460,14 @@ _SPEAKER_LABEL = re.compile(r"^\s*(?:(?!小[店厂微区])[老小阿][\u4e00-\u9
 # a space typed between two Chinese characters instead of a mark ("能申请吗 还是只有大企业才行")
 _SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\t]+(?=[\u4e00-\u9fff])")
 _ASKING_END = "吗呢吧么嘛不"
+# a sentence without a question mark asks only with a word that asks ("价格都不一样，头大" tells)
+_ASKS_UNMARKED = re.compile(r"[吗呢么嘛伐]\s*$|什么|啥|哪|几|多少|多久|怎么|怎样|如何|为什么|为何|谁|是否|能否|可否|有没有"
+                            r"|是不是|能不能|可不可以|要不要|行不行|对不对|算不算|会不会|够不够|好不好")
+
+
+def asks_unmarked(sentence: str) -> bool:
+    """A sentence typed without a question mark still asks (a final particle, a question word)."""
+    return bool(_ASKS_UNMARKED.search(sentence))
 
 
 def restore_breaks(text: str) -> str:

@@ -155,9 +155,15 @@ def join_split_terms(text: str) -> str:
     """A domain term of a verb and its object split by an aspect particle, joined ("拿了证以后" ->
     拿证以后), so the question names the term its documents are indexed under. Only pairs that
     are a domain word or a synonym form; every other 了 and 过 stays."""
-    terms = set(domain_terms())
+    terms = _term_set(vocabulary_fingerprint())
     return _ASPECT_SPLIT.sub(lambda m: m.group(1) + m.group(3) if to_simplified(m.group(1) + m.group(3)) in terms
                              else m.group(0), text or "")
+
+
+@lru_cache(maxsize=4)
+def _term_set(fingerprint: str) -> frozenset[str]:
+    """The vocabulary in effect as a set, built once per vocabulary (not once per question)."""
+    return frozenset(domain_terms())
 
 
 def set_vocabulary(words: list[str] | None, groups: list[list[str]] | None) -> bool:
