@@ -22,7 +22,7 @@ from assistant.domain.question import (drop_glosses, drop_official_frame, drop_r
                                        restore_breaks)
 from assistant.index.lexical import LexicalIndex
 from assistant.pipeline.retrieval import Retrieval, Retriever
-from assistant.domain.scope import FRAUD_TOPIC, in_domain, out_of_scope, told_against, topic_yields
+from assistant.domain.scope import FRAUD_TOPIC, in_domain, out_of_scope, policy_refusal, told_against, topic_yields
 from assistant.lang.dialect import to_mandarin
 from assistant.lang.slips import correct_question
 from assistant.lang.text import join_split_terms, to_search_text, tokenize
@@ -172,7 +172,11 @@ class Assistant:
             return text, history, notices, "", Answer(question="", answer=EMPTY_TEXT, abstained=True)
         text = restore_breaks(text)  # "能申请吗 要多久": spaces typed for punctuation are read as it
         text = to_mandarin(text)  # "扣咗4分" -> 扣了4分: a Cantonese question read as Mandarin
-        text, slips = correct_question(text)  # "认证机购" -> 认证机构: a typo must not lose the passages
+        corrected, slips = correct_question(text)  # "认证机购" -> 认证机构: a typo must not lose the passages
+        if slips and getattr(policy_refusal(text), "policy", False) \
+                and not getattr(policy_refusal(corrected), "policy", False):
+            corrected, slips = text, []  # a correction never reads a fraud request away ("一个假的记录")
+        text = corrected
         notices += [f"已按“{meant}”理解问题中的“{typed}”" for typed, meant in slips]
         text = join_split_terms(text)  # "拿了证以后" -> 拿证以后: the term its documents are indexed under
         text = drop_reporting_frame(text)  # "客户问我：…": who passed the question on is not asked
