@@ -369,7 +369,9 @@ class Assistant:
             term_weight=self.retriever.lexical.idf,
             conflicts=self._conflict_partners(retrieval.hits, resolved))
         # a follow-up's own words are judged against what it cites plus what it carries over
-        evidence = evidence_for(asked, [c.text for c in citations] + ([resolved] if followup else []), question)
+        # (a page's title is part of what it says: "河南那篇文章里说…" names the page by it)
+        evidence = evidence_for(asked, [c.text for c in citations] + [c.title for c in citations if c.title]
+                                + ([resolved] if followup else []), question)
         if evidence.name_missing and self.retriever.lexical.known([evidence.name_missing]):
             # a name the knowledge base uses elsewhere is not unknown to it, only not cited here
             from dataclasses import replace

@@ -343,6 +343,22 @@ def test_answer_kind_nouns_weigh_nothing_and_are_never_the_missing_focus():
     assert not AbstainPolicy().should_abstain(ev, True)
 
 
+def test_words_pointing_at_a_page_weigh_nothing_and_are_never_the_missing_focus():
+    # "那篇文章里说…", "攻略里提到…": the reader asks what a page says; no page calls itself that
+    from assistant.pipeline.answer import names_a_source
+
+    assert names_a_source("篇文章") and names_a_source("攻略") and names_a_source("问答")
+    assert not names_a_source("体系文件") and not names_a_source("证书") and not names_a_source("申请材料")
+    passage = ["售后服务认证是自愿性认证，不是强制性认证，企业可自主决定是否申请。"]
+    for q in ("那篇文章是不是说售后服务认证是强制的？", "网上有个攻略说售后服务认证是强制的，对吗？"):
+        ev = evidence_for(analyse(q), passage)
+        assert all(not names_a_source(w) for w, _ in ev.missing) and not names_a_source(ev.focus_missing), q
+        assert not AbstainPolicy().should_abstain(ev, True), q
+    # the words that still ask something are still weighed
+    ev = evidence_for(analyse("那篇文章里说的认证费用是多少？"), passage)
+    assert any(w == "费用" for w, _ in ev.missing)
+
+
 def test_a_rare_noun_asked_about_must_be_named_a_story_verb_need_not():
     passage = ["家具三包规定了三包期限，消费者可凭发票要求修理、更换或退货。"]
     ev = evidence_for(analyse("家具三包规定里床垫的三包期是多长"), passage)

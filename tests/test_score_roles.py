@@ -327,6 +327,27 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("要是我们把不适用的配送指标删掉，那项值10分，剩下的实得81分，最后算多少分、几星？",
      {"excluded": 10, "earned": 81}, (90, "四星级")),
     ("评审打下来刚刚好95分，一分都没多，这样有算五星级吗？", {"total": 95}, (95, "五星级")),
+    # the thirteenth session: a learner's 的 between a count and its item; a number that is a step
+    # of the user's own working ("正好80分整", "加两分就97了", "按100分算") is shown, never used
+    ("涉及项是80分，实得68分，另外有一个的特别扣分项，总分是几？",
+     {"applicable_total": 80, "earned": 68, "special_deductions": 1}, (84, "三星级")),
+    ("删减了10分，实得72分，正好80分整，还有一个特别扣分项，不会掉到达标吧？",
+     {"excluded": 10, "earned": 72, "guess": 80, "special_deductions": 1}, (79, "达标")),
+    ("没有删减，实得95分，有三个特别加分项，加三分就98了吧，凭什么不是98？",
+     {"total": 95, "bonus": 3, "guess": 98}, (96, "五星级")),
+    ("删了10分的项，实得72分，难道不是按100分算72分不到达标吗？",
+     {"excluded": 10, "earned": 72, "guess": [72, 100]}, (80, "三星级")),
+    ("删减了20分，涉及项80分我们全拿了，不过有两个特别扣分项，还是五星吗？",
+     {"excluded": 20, "applicable_total": 80, "special_deductions": 2}, (98, "五星级")),
+    # "一个特别扣分项，扣一分": the special item's own point, not an indicator lost on top
+    ("涉及项90分，实得81分，只有一个特别扣分项，扣一分难道会掉级？",
+     {"applicable_total": 90, "earned": 81, "special_deductions": 1, "lost": 1}, (89, "三星级")),
+    # a threshold recalled from a page is set aside up to its own question mark, and a score the
+    # evaluators gave is ours
+    ("我们这次评审下来86分，我记得有篇文章说80以上是几星来着？86分算什么级别？", {"total": 86}, (86, "三星级")),
+    ("评审组给了90分整，网上写四星要90分以上，不知道含不含90？", {"reported": 90, "total": 90}, (90, "四星级")),
+    # a number that is no step of the working stays unclear
+    ("删了20分，实得56分，还有个73分，几星", {"excluded": 20, "earned": 56}, CONFIRM),
 ]
 
 NOT_SCORE = [

@@ -832,10 +832,14 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
             problems.append(f"出现了不同的{label}：" + "、".join(f"{_fmt_number(v)} 分" for v in vals)
                             + "，不知道按哪个算")
     unclear = _leftovers(r)
-    if unclear:
-        problems.append("不清楚这些数字指什么：" + "、".join(unclear))
+    unclear_at = len(problems)  # said where it was found, once the user's own working is set aside
 
     lost_total = _sum(lost)
+    specials = r.values("special_deductions")
+    stated = earned_vals[0] if earned_vals else total_vals[0] * base / full if total_vals else None
+    if lost and not itemised and specials and stated is not None and lost_total == Fraction(str(specials[0])) \
+            and base - lost_total != stated:
+        lost_total = Fraction(0)  # "就一个特别扣分项，扣一分": the special item's own point, not a loss
     if lost and itemised and not r.additive:
         if lost_total != itemised:
             problems.append(f"扣分合计 {_fmt_number(lost_total)} 分与逐项扣分 {_fmt_number(itemised)} 分对不上")
@@ -861,6 +865,17 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
     earned -= extra_total
     if earned < 0 and (losses or extra_total):  # a negative stated score: the tool names the range
         problems.append(f"扣分合计超过了满分 {_fmt_number(base)} 分")
+    if unclear and base > 0:
+        # "实得56分，刚好70分整", "加两分就96了", "按100分算": a number that is a step of the
+        # computation from the other numbers is the user's own working, shown and never used
+        working = _own_working(earned, base, specials, r.values("bonus"), told_base=bool(excluded or applicable_set))
+        for u in list(unclear):
+            value = _number(re.search(r"\d+(?:\.\d+)?", u).group())
+            if value is not None and Fraction(str(value)) in working:
+                unclear.remove(u)
+                r.bound.append(Bound("guess", value, u))
+    if unclear:
+        problems.insert(unclear_at, "不清楚这些数字指什么：" + "、".join(unclear))
 
     if applicable is None and earned > full and not problems and not _GRADE_CUE_RE.search(t) \
             and not _CERTIFICATION_RE.search(t) and len(t) > BARE_SCORE_CHARS:
@@ -878,6 +893,22 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
         if r.values(key):
             args[key] = r.values(key)[0]
     return ScoreReading(bound=r.bound, args=None if problems else args, problems=problems)
+
+
+def _own_working(earned: Fraction, base: Fraction, specials: list, bonuses: list, told_base: bool) -> set[Fraction]:
+    """The numbers a user reaches on the way to a score from its inputs: the 100-point score, with
+    the special items taken off or the bonus put on (capped at one item, or not, as users often
+    count), each also rounded as users round, and the 100-point scale itself once a smaller
+    applicable total was told ("难道不是按100分算"). A number no step gives is not working."""
+    scaled = earned / base * 100
+    minus = Fraction(str(specials[0])) if specials else Fraction(0)
+    plus = Fraction(str(bonuses[0])) if bonuses else Fraction(0)
+    steps = {scaled, scaled - minus, scaled + min(plus, Fraction(1)), scaled + plus,
+             scaled - minus + min(plus, Fraction(1)), scaled - minus + plus}
+    out = set(steps) | ({Fraction(100), earned} if told_base else set())
+    for step in steps:
+        out |= {Fraction(str(round(float(step), 1))), Fraction(round(step))}
+    return out
 
 
 def _rows(r: _Reader, base: Fraction, has_applicable: bool, lost: Fraction) -> list[dict[str, Any]]:

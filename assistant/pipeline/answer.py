@@ -237,8 +237,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     total = got = 0.0
     missing = []
     for word, rarity in question.words:
-        if is_answer_kind(word):
-            continue  # "注意事项", "后果": the kind of answer asked for, like a question word
+        if is_answer_kind(word) or names_a_source(word):
+            continue  # "注意事项", "后果": the kind of answer asked for, like a question word; "那篇文章"
         weight = rarity * (1.0 if word in asking else story_weight if word in core else story_weight / 2)
         total += weight
         if word_in(word, evidence):
@@ -274,7 +274,9 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     # question about an entity the documents never name is answered by the general condition
     focus_missing = ""
     # a kind of applicant named by its trade ("物业公司申请要准备哪些材料") is who asks, not what
-    asked_of = [f for f in question.focus if not _APPLICANT_KIND.search(f) or not _names_a_trade(f)]
+    # (and "那篇文章是不是说…" asks what a page says, not about the page)
+    asked_of = [f for f in question.focus if (not _APPLICANT_KIND.search(f) or not _names_a_trade(f))
+                and not names_a_source(f)]
     if (question.qtype != YESNO_TYPE or (question.asks_fact and question.subject)) and asked_of:
         focus = asked_of[0]
         parts = content_words(focus) or [focus]
@@ -310,6 +312,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
             for w in content_words(target)):
         change_missing = target  # a thing no cited passage names, not a number or a time
     agent_missing = _agent_missing(question, evidence) or _timed_act_missing(question, evidence)
+    if names_a_source(agent_missing):
+        agent_missing = ""  # "攻略里提到哪几家": what the page names, not who it is
     quoted = any(len(q) >= QUOTE_MIN_CHARS and _norm(q) in evidence for q in _QUOTED.findall(asked or question.text))
     # (a grade that is not among the grades, "有没有一星", is answered by the list of grades)
     exist_missing = next((w for w, r in ask_missing if r >= EXIST_RARITY and _dictionary_tag(w).startswith("n")
@@ -443,12 +447,19 @@ def _is_latin_name(word: str, asked: str) -> bool:
     return any(m.group(0).lower() == word for m in _PRODUCT_NAME.finditer(asked))
 
 
-@lru_cache(maxsize=1)
-def _answer_kinds() -> tuple[str, ...]:
+@lru_cache(maxsize=2)
+def _answer_kinds(key: str = "answer_kinds") -> tuple[str, ...]:
     from assistant.lang.resources import load_resource
 
     data = load_resource("scope.yaml") or {}
-    return tuple(sorted((_norm(str(w)) for w in data.get("answer_kinds") or ()), key=len, reverse=True))
+    return tuple(sorted((_norm(str(w)) for w in data.get(key) or ()), key=len, reverse=True))
+
+
+@lru_cache(maxsize=4096)
+def names_a_source(word: str) -> bool:
+    """``word`` points at a document ("那篇文章", "攻略", "问答": ``source_words`` in
+    resources/scope.yaml): the reader asks what a page says, and no page calls itself that."""
+    return any(word == k or (word.endswith(k) and len(word) <= len(k) + 1) for k in _answer_kinds("source_words"))
 
 
 @lru_cache(maxsize=4096)
