@@ -956,3 +956,15 @@ def test_a_one_character_act_of_a_who_question_is_read_as_the_words_documents_us
     assert "颁布" in _asked_acts("依据的标准是谁发的？")
     assert "评定" in _asked_acts("还是哪个来定嘛")  # 哪个来… asks who, in the south-west
     assert _asked_acts("哪个星级最高") == ()
+
+
+def test_examples_asked_for_lead_when_they_name_the_kind_asked():
+    # "是哪个协会": the example naming associations is the answer, not an illustration of it;
+    # an example of another kind (a company) is not promoted
+    passage = ("部分行业协会与认证机构合作，为会员企业提供售后服务认证服务。"
+               "企业可以通过加入相关行业协会了解推荐的认证机构。"
+               "例如，某某电器维修协会与认证机构合作开展家电行业的售后服务认证。")
+    text, _ = compose_extractive([hit(passage)], question=analyse("我们做家电的，听说能通过行业协会做认证，是哪个协会？"))
+    assert text.index("某某电器维修协会") < 60, text
+    text, _ = compose_extractive([hit(passage)], question=analyse("行业协会能做售后服务认证吗？"))
+    assert not text.startswith("例如") and text.index("某某电器维修协会") > 60, text

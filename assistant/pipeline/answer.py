@@ -534,9 +534,9 @@ _ASKED_ATTRIBUTES = (
      re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*(日|号)|" + _YEAR + r"\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")),
     # the name of a person in a role ("主任叫什么名字"): a passage names them after or before the role
     ("姓名", re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|领导|法人代表|法定代表人|秘书长|会长|创始人|处长|部长"
-                      r"|评审员|审核员|评审老师|审核老师|专家|客服|联系人|起草人)"
+                      r"|评审员|审核员|评审老师|审核老师|专家|客服|联系人|起草人|组长|领队|带队的)"
                       r".{0,6}(叫什么|是谁|姓什么|名字|姓名|叫啥|是哪位)"),
-     re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|法定代表人|秘书长|会长|创始人|处长|部长|评审员|审核员|专家|客服|联系人|起草人)\s*(为|是|：|:)?\s*"
+     re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|法定代表人|秘书长|会长|创始人|处长|部长|评审员|审核员|专家|客服|联系人|起草人|组长|领队)\s*(为|是|：|:)?\s*"
                 # (not what the role does or is made of: "审核组一般由…审核员组成，")
                 r"(?!组成|构成|进行|负责|担任|人员|人数|数量|队伍|团队|资格|培训|名单|管理)[\u4e00-\u9fff]{2,3}(?:[，,。；;（(\s]|$)|[\u4e00-\u9fff]{2,3}\s*(主任|院长|局长|董事长|总经理|秘书长|会长|处长|部长)")),
     # a physical size asked for: a passage gives it in a unit of length or as a paper format
@@ -1188,17 +1188,38 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score -= COMPOSITION_PENALTY
     if _CONNECTIVE.match(text):
         score -= 0.75  # it goes on from the sentence before it ("因此…", "也就是说…")
-    if _EXAMPLE.match(text.lstrip("，,（( ")) and not _names_the_case(question, text):
-        score -= 1.0  # an illustration of the answer, not the answer
+    if _EXAMPLE.match(text.lstrip("，,（( ")):
+        if _ASKS_EXAMPLES.search(question.core):
+            # "举几个例子", "哪个协会", "点名了哪两家": examples of the thing asked are the answer
+            if _exemplifies(question.core, text):
+                score += EXAMPLES_ASKED_BONUS
+        elif not _names_the_case(question, text):
+            score -= 1.0  # an illustration of the answer, not the answer
     if len(sentence) > 220:
         score -= 0.5
     return score - POSITION_PENALTY * position - RANK_PENALTY * rank
 
 
 DEFINITION_BONUS = 1.5  # a sentence saying what a term the question quotes means
+EXAMPLES_ASKED_BONUS = 1.5  # a sentence giving examples ("例如，…"), when examples or names are asked for
+EXAMPLE_KIND_RARITY = 10.0  # 协会 11.0, 第三方 14.2 name the kind exemplified; 专业 9.4, 认证机构 (a domain term) do not
+_ASKS_EXAMPLES = re.compile(r"例子|举例|举个|举几|(?:机构|协会|单位|公司|企业)的?名字|点名|"
+                            r"哪(?:个|几个|几家|两家|一家|家)(?:协会|机构|单位|公司|企业)|哪几家|哪两家")
 _COMPOSITION = re.compile(r"由[^，,。；;]{1,24}(?:组成|构成)")
 _ASKS_COMPOSITION = re.compile(r"组成|构成|由谁|哪些人|什么人|谁|几个人|多少人|几位|几名|成员|人员")
 COMPOSITION_PENALTY = 1.5
+
+
+def _exemplifies(core: str, text: str) -> bool:
+    """``text`` names the thing whose examples the clause asking for them names ("第三方专业机构
+    有哪些例子" -> 第三方…; "是哪个协会" -> 协会), not a thing a clause setting it aside names."""
+    from assistant.domain.question import content_words, dictionary_rarity
+
+    clause = next((c for c in _ASK_PARTS.split(core) if _ASKS_EXAMPLES.search(c)), "")
+    # (a word of general Chinese rare enough to name a kind of thing: 协会, 第三方; not 机构, 专业)
+    words = [w for w in content_words(clause) if not _ASKS_EXAMPLES.search(w) and not names_a_source(w)
+             and w not in ("提到", "例子", "名字") and dictionary_rarity(w) >= EXAMPLE_KIND_RARITY]
+    return any(word_in(w, text) or _focus_match(w, text) >= 0.6 for w in words)
 
 
 def _defines_quoted(asked: str, text: str) -> bool:
