@@ -476,7 +476,7 @@ def is_answer_kind(word: str) -> bool:
 # ("多少企业") are asked the same way: a document that answers gives the number in that unit
 # ("有酒店、景区和几家餐厅": a few, an item of a list told, asks no count)
 _ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与给跟帮替为就才只没])(?<!推荐)(?<!介绍)(?<!列举)(?<!们有)(?<!司有)几)\s*(?:个|位|名)?\s*"
-                         r"(工作日|小时|人|天|页|周|辆|台|件|次|元|家|岁|公里|企业|公司|厂家|个月|折|罚款|罚金)"
+                         r"(工作日|小时|人(?![天日次])|天|页|周|辆|台|件|次|元|家|岁|公里|企业|公司|厂家|个月|折|罚款|罚金)"
                          # "给几天整改" asks a time; "给几家做过" tells of a few companies
                          r"|(?<=[给跟])几\s*(?:个)?\s*(工作日|小时|天|周|个月)")
 # "来几位评审员", "派多少名专家": a head count asked with the person named instead of 人
