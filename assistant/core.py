@@ -7,6 +7,7 @@ import re
 import threading
 import time
 import unicodedata
+from dataclasses import replace
 from functools import lru_cache
 from typing import Iterator
 
@@ -342,7 +343,6 @@ class Assistant:
     def understand(self, question: str, resolved: str):
         """The question as asked, with a follow-up's type taken from the resolved question when
         the follow-up alone does not say it ("那五星呢？")."""
-        from dataclasses import replace
 
         from assistant.domain.question import OTHER, analyse
 
@@ -374,7 +374,6 @@ class Assistant:
                                 + ([resolved] if followup else []), question)
         if evidence.name_missing and self.retriever.lexical.known([evidence.name_missing]):
             # a name the knowledge base uses elsewhere is not unknown to it, only not cited here
-            from dataclasses import replace
 
             evidence = replace(evidence, name_missing="")
         return text, citations, evidence
@@ -414,11 +413,18 @@ class Assistant:
 
     def answer_offline(self, question: str, resolved: str) -> Answer:
         from assistant.pipeline.answer import refusal_text
-        from assistant.domain.score_intent import read_item, score_request
+        from assistant.domain.score_intent import further_rule_questions, read_item, score_request
 
         score_args = score_request(question, resolved)
         if score_args is not None:
-            return self.answer_score(question, resolved, score_args)
+            further = further_rule_questions(question)
+            if further and resolved == question:
+                # the rule asked beside the score ("…能评几星？特别扣分项每项扣几分？") is no number of it
+                rest = to_search_text(question)
+                for sentence in further:
+                    rest = rest.replace(sentence, "")
+                score_args = score_request(rest, rest) or score_args
+            return self._with_further_rules(question, self.answer_score(question, resolved, score_args))
         item = read_item(question)  # "4分的指标抽查10份3份不合格扣多少分": one indicator's loss
         if item is not None:
             return self.answer_item(question, resolved, item)
@@ -453,6 +459,29 @@ class Assistant:
                       retrieved=[h.passage for h in hits],
                       trace=trace.for_retrieval(self, question, resolved, retrieval, evidence, False,
                                                 loop.last_curated(question)))
+
+    MAX_FURTHER = 2  # rule questions answered after a score in one message
+
+    def _with_further_rules(self, question: str, answer: Answer) -> Answer:
+        """A score message that also asks a rule of its own ("四星和五星的分数线差几分？要是我们
+        89分…"): the score is answered by the tool, then each such question from the documents,
+        cited like any answer. A part the documents do not support is left out, never guessed."""
+        from assistant.domain.score_intent import further_rule_questions, score_request
+
+        for sentence in further_rule_questions(question)[:self.MAX_FURTHER]:
+            if score_request(sentence, sentence) is not None or out_of_scope(to_search_text(sentence)) is not None:
+                continue
+            other = self.answer_offline(sentence, sentence)
+            if other.abstained or not other.citations:
+                continue
+            body = other.answer.split("\n\n补充：")[0]  # its answer, not its supporting points
+            used = sorted({int(n) for n in re.findall(r"\[(\d+)\]", body)})
+            number = {n: len(answer.citations) + i + 1 for i, n in enumerate(used)}
+            body = re.sub(r"\[(\d+)\]", lambda m: f"[{number.get(int(m.group(1)), m.group(1))}]", body)
+            answer.answer += f"\n\n另外，关于“{sentence.rstrip('?？')}”：{body}"
+            answer.citations = answer.citations + [replace(c, n=number[c.n]) for c in other.citations if c.n in number]
+            answer.retrieved = answer.retrieved + [p for p in other.retrieved if p not in answer.retrieved]
+        return answer
 
     def _rule_passage(self, rule: str) -> Hit | None:
         """The passage a score rule is cited from: the best passage that states the rule (its

@@ -520,7 +520,7 @@ def test_readings_never_raise_and_never_compute_when_unsure(text):
     if reading is None:
         return
     assert all(b.role in ("total", "earned", "applicable_total", "excluded", "sample", "nonconformity", "lost",
-                          "extra_lost", "special_deductions", "bonus", "reported", "part") for b in reading.bound)
+                          "extra_lost", "special_deductions", "bonus", "reported", "part", "guess") for b in reading.bound)
     if reading.needs_confirmation:
         assert parse_score_question(text) is None
         assert reading.args is None
@@ -650,3 +650,29 @@ def test_the_grade_is_said_with_its_own_line(assistant):
     # right on the line, or a fail: their own sentences say it, once
     on_line = assistant.ask("评审得了95分").answer
     assert "等级为五星级[" in on_line and "分数线含本数" in on_line
+
+
+@pytest.mark.parametrize(("text", "further"), [
+    ("四星和五星的分数线差几分？要是我们89分，离四星还差多少？", ["四星和五星的分数线差几分?"]),
+    ("实得81分，删减10分，能评几星？特别扣分项每项扣几分？", ["特别扣分项每项扣几分?"]),
+    ("我们88分，几星？证书有效期多久？", ["证书有效期多久?"]),
+    # the grade of our score, a what-if on it, and a question holding its numbers ask no rule
+    ("删减了10分，实得81分。能评几星？", []),
+    ("涉及项分值90，实得63分。要是再来一个特别扣分项，会不会出事？", []),
+    ("我们八十九分，能评几星？", []),
+])
+def test_a_rule_asked_beside_a_score_is_found(text, further):
+    from assistant.domain.score_intent import further_rule_questions
+
+    assert further_rule_questions(text) == further
+
+
+def test_a_rule_asked_beside_a_score_is_answered_after_it(assistant):
+    answer = assistant.ask("实得81分，删减10分，能评几星？特别扣分项每项扣几分？")
+    assert answer.tool_calls and answer.tool_calls[0].result["score"] == 90  # the rule is no number of the score
+    head, _, further = answer.answer.partition("另外，关于“特别扣分项每项扣几分”：")
+    assert "四星级" in head and "1分" in further
+    marks = {int(n) for n in re.findall(r"\[(\d+)\]", further)}
+    assert marks and all(c.n in marks or c.n <= len(answer.citations) for c in answer.citations)
+    cited = {c.n: c for c in answer.citations}
+    assert all(n in cited and "1分" in cited[n].text for n in marks)

@@ -870,8 +870,12 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
         # computation from the other numbers is the user's own working, shown and never used
         working = _own_working(earned, base, specials, r.values("bonus"), told_base=bool(excluded or applicable_set))
         for u in list(unclear):
-            value = _number(re.search(r"\d+(?:\.\d+)?", u).group())
-            if value is not None and Fraction(str(value)) in working:
+            number = re.search(r"\d+(?:\.\d+)?", u).group()
+            value = _number(number)
+            # (said as a result: "刚好70", "就96了", "按100分算"; not "抽查100")
+            said_as_result = any(_RESULT_BEFORE.search(t[max(0, m.start() - 4):m.start()])
+                                 for m in re.finditer(r"(?<![\d.])" + re.escape(number) + r"(?![\d.])", t))
+            if value is not None and said_as_result and Fraction(str(value)) in working:
                 unclear.remove(u)
                 r.bound.append(Bound("guess", value, u))
     if unclear:
@@ -893,6 +897,9 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
         if r.values(key):
             args[key] = r.values(key)[0]
     return ScoreReading(bound=r.bound, args=None if problems else args, problems=problems)
+
+
+_RESULT_BEFORE = re.compile(r"(?:就是?|刚好|正好|恰好|等于|=|按|算|成了?|到了?)\s*$")
 
 
 def _own_working(earned: Fraction, base: Fraction, specials: list, bonuses: list, told_base: bool) -> set[Fraction]:
@@ -1020,3 +1027,25 @@ def score_request(question: str, resolved: str) -> ScoreReading | None:
     if _THRESHOLD_ASK_RE.search(asked) and not _GAP_ASK_RE.search(asked) and own is None:
         return None
     return read_score(resolved)
+
+
+_ASKING_SENTENCE = re.compile(r"[^。！？!?；;\n]+[？?]")
+
+
+def further_rule_questions(text: str) -> list[str]:
+    """The sentences of a score message that ask a rule of their own ("四星和五星的分数线差几分？
+    要是我们89分，离四星还差多少？" -> the first): asked with a question mark, holding no number
+    of the score, and asking a threshold or a rule rather than our grade ("能评几星？" asks the
+    grade the tool gives)."""
+    out = []
+    for m in _ASKING_SENTENCE.finditer(to_search_text(text or "")):
+        sentence = m.group(0).strip(" ,，")
+        t = normalise(sentence)
+        if re.search(r"\d", re.sub(r"\d\s*(?:颗|个)?星", "", t)) or len(sentence) < 6:
+            # a number of the score ("要是我们89分…", "再来一个特别扣分项"; a grade's name such as
+            # 四星 is none), or nothing of its own ("那呢？")
+            continue
+        if _THRESHOLD_ASK_RE.search(sentence) or (_RULE_ASK_RE.search(t) and not _OWN_CUE_RE.search(t)) \
+                or not (_GRADE_CUE_RE.search(t) or _OWN_CUE_RE.search(t)):
+            out.append(sentence)
+    return out
