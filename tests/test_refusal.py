@@ -8,6 +8,7 @@ import pytest
 
 from assistant.pipeline.answer import refusal_text, AbstainPolicy, Evidence, evidence_for
 from assistant.domain.question import analyse
+from assistant.lang.text import to_search_text
 
 IN_DOMAIN = [
     "个体工商户可以申请售后服务认证吗？",
@@ -749,3 +750,23 @@ def test_a_clause_number_of_the_documents_is_in_their_domain(assistant):
     answer = assistant.ask("5.1.4.1那条原文怎么说的？一字不差给我。")
     assert not answer.abstained and "5.1.4.1" in answer.answer, answer.answer
     assert assistant.ask("9.9.9.9那条原文怎么说的？").abstained
+
+
+def test_what_another_standard_itself_says_is_a_gap_its_comparison_is_not():
+    from assistant.domain.scope import out_of_scope
+
+    for q in ("ISO9001第7.2条具体讲的是什么？跟售后认证有什么对应？",
+              "ISO 10002那个标准具体有哪些要求？能和售后服务认证一起办吗",
+              "ISO 9001证书的有效期以及监督频率是怎么规定的？想跟售后服务认证比一下"):
+        topic = out_of_scope(to_search_text(q))
+        assert topic is not None and topic.name == "other_standard_specifics", q
+    for q in ("我们有ISO9001了，售后服务认证跟它有啥区别", "售后服务认证和ISO9001是一回事吗"):
+        topic = out_of_scope(to_search_text(q))
+        assert topic is None or topic.name != "other_standard_specifics", q
+
+
+def test_the_act_applied_for_is_the_act_timed():
+    # "多久可以申请恢复": a page that never speaks of restoring cannot say when it happens
+    passage = ["若企业整改不力，认证机构将暂停或撤销证书。证书有效期为三年。"]
+    ev = evidence_for(analyse("证书被暂停以后，多久可以申请恢复？"), passage)
+    assert ev.agent_missing == "恢复" and AbstainPolicy().should_abstain(ev, True)

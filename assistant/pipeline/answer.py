@@ -397,7 +397,8 @@ def _agent_missing(question, evidence: str) -> str:
 TIMED_ACT_RARITY = 10.0  # 恢复 10.1, 补办 12.6 are events a page must speak of; 完成 8.4, 拿到 8.8 are not
 # the act whose time a question asks ("多久可以恢复", "补办要多久")
 _TIMED_ACT = re.compile(r"(?:多久|多长时间|什么时候|啥时候|几天)(?:以后|之后|后)?(?:才|就)?(?:可以|能|会|才能|能够|得以)?"
-                        r"([\u4e00-\u9fff]{2})|([\u4e00-\u9fff]{2})(?:要|需要|得|大概)?(?:多久|多长时间)")
+                        # ("多久可以申请恢复": the act applied for is the act timed)
+                        r"(?:申请|办理)?([\u4e00-\u9fff]{2})|([\u4e00-\u9fff]{2})(?:要|需要|得|大概)?(?:多久|多长时间)")
 
 
 def _timed_act_missing(question, evidence: str) -> str:
