@@ -770,3 +770,15 @@ def test_the_act_applied_for_is_the_act_timed():
     passage = ["若企业整改不力，认证机构将暂停或撤销证书。证书有效期为三年。"]
     ev = evidence_for(analyse("证书被暂停以后，多久可以申请恢复？"), passage)
     assert ev.agent_missing == "恢复" and AbstainPolicy().should_abstain(ev, True)
+
+
+def test_a_few_told_is_no_count_asked():
+    # "网点有几家比较差", "分布在几个省": a few told, or a count of other places, asks no number of sites
+    passage = ["认证时要对企业总部和下属服务网点进行评审，评审时会对网点进行抽样。"]
+    for q in ("总部弄得挺好，网点有几家比较差，分数会怎么算？",
+              "我们有三十多个服务网点分布在几个省，是不是只审总部？",
+              "县里的网点有几家是委托修理铺做的，网点都必须自建吗？"):
+        ev = evidence_for(analyse(q), passage)
+        assert not ev.unit_missing and not AbstainPolicy().should_abstain(ev, True), (q, ev)
+    ev = evidence_for(analyse("评审要抽几家网点？"), passage)
+    assert ev.unit_missing  # asked: a page must state the number

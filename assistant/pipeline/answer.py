@@ -478,6 +478,8 @@ def is_answer_kind(word: str) -> bool:
 # ("有酒店、景区和几家餐厅": a few, an item of a list told, asks no count)
 _ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与给跟帮替为就才只没])(?<!推荐)(?<!介绍)(?<!列举)(?<!们有)(?<!司有)几)\s*(?:个|位|名)?\s*"
                          r"(工作日|小时|人(?![天日次])|天|页|周|辆|台|件|次|元|家|岁|公里|企业|公司|厂家|个月|折|罚款|罚金)"
+                         # ("有几家是委托的", "有几家比较差": a few told, not a count asked)
+                         r"(?!是|比较|还|都|不|挺|很|已|在|做得|搞得)"
                          # "给几天整改" asks a time; "给几家做过" tells of a few companies
                          r"|(?<=[给跟])几\s*(?:个)?\s*(工作日|小时|天|周|个月)")
 # "来几位评审员", "派多少名专家": a head count asked with the person named instead of 人
@@ -513,6 +515,8 @@ _ASKED_ATTRIBUTES = (
      re.compile(r"新版|最新版|修订版|\d{4}\s*版|(标准|版本).{0,6}(修订|更新|废止|作废)|(修订|更新)(后的|了的)?(标准|版本)|即将(发布|实施)|征求意见稿")),
     # how many service sites (a count of places, stated as a number of them or a minimum)
     ("网点数量", re.compile(r"(多少|(?<![好那这十])几)\s*(个|家|处)\s*(服务)?(网点|维修点|服务点|门店)|(网点|维修点|服务点|门店).{0,8}(多少|(?<![好那这十])几)\s*(个|家|处)"
+                        # (not "分布在几个省", a count of other places, nor "有几家是…", a few told)
+                        r"(?![省市县区城地方国]|是|比较|还|都|不|挺|很|已|在|做|搞)"
                         r"|(网点|维修点|服务点|门店)[^。？?！!]{0,16}(抽|查|看|去)(多少|(?<![好那这十])几)\s*(个|家|处)"),
      re.compile(r"\d+\s*(个|家|处)\s*(以上)?\s*(服务)?(网点|维修点|服务点|门店)|(网点|维修点|服务点|门店).{0,10}(不少于|至少|以上|达到|不低于)\s*\d+")),
     # a share or a ratio asked for, stated as a percentage or a fraction
