@@ -590,6 +590,8 @@ def test_which_law_asks_which_one_and_names_the_kind():
     ("老板让我问问，评审要几天", "评审要几天"),
     ("有客户问：证书能用几年", "证书能用几年"),
     ("客户问售后服务认证有什么用", "售后服务认证有什么用"),
+    ("街道办的人问：评审员会去网点吗", "评审员会去网点吗"),
+    ("经销商那边的人问：证书有效期多久", "证书有效期多久"),
 ])
 def test_who_passed_the_question_on_is_told_not_asked(question, asked):
     assert drop_reporting_frame(question) == asked

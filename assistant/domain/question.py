@@ -457,6 +457,11 @@ _SPEAKER_LABEL = re.compile(r"^\s*(?:(?!小[店厂微区])[老小阿][\u4e00-\u9
                             r"\s*(?:[(（][^()（）]{1,10}[)）])?\s*[:：]\s*")
 
 
+# someone named by where they are from, who asked ("政府办的人问：", "供应商那边的人问："), a colon after
+_ROLE_ASKED = re.compile(r"^\s*[\u4e00-\u9fff]{1,8}?(?:的人|那边的?人|的同志|的同事|的朋友|的领导)(?:来电)?"
+                         r"问(?:我|了)?(?:一下)?\s*[:：]\s*")
+
+
 # a space typed between two Chinese characters instead of a mark ("能申请吗 还是只有大企业才行")
 _SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\t]+(?=[\u4e00-\u9fff])")
 _ASKING_END = "吗呢吧么嘛不"
@@ -486,7 +491,8 @@ def drop_reporting_frame(text: str) -> str:
     # read in simplified script ("客戶問："), cut in the asker's own (same length, char for char)
     plain = to_simplified(text)
     plain = plain if len(plain) == len(text) else text
-    m = _REPORTING_FRAME.match(plain) or _TELLING_FRAME.match(plain) or _SPEAKER_LABEL.match(plain)
+    m = _REPORTING_FRAME.match(plain) or _TELLING_FRAME.match(plain) or _SPEAKER_LABEL.match(plain) \
+        or _ROLE_ASKED.match(plain)
     if m:
         rest = text[m.end():]
     elif (t := _TOLD_THEN_ASKED.match(plain)):
