@@ -782,3 +782,34 @@ def test_a_few_told_is_no_count_asked():
         assert not ev.unit_missing and not AbstainPolicy().should_abstain(ev, True), (q, ev)
     ev = evidence_for(analyse("评审要抽几家网点？"), passage)
     assert ev.unit_missing  # asked: a page must state the number
+
+
+@pytest.mark.parametrize("question,missing", [
+    ("海尔 证书编号", "证书编号"),   # a named company's record, looked up with no question word
+    ("五星 通过率", "通过率"),
+])
+def test_a_search_box_query_looks_up_what_it_names(question, missing):
+    from assistant.domain.question import is_terse, restore_breaks
+
+    q = analyse(restore_breaks(question))
+    assert is_terse(q.core)
+    ev = evidence_for(q, ["售后服务认证按评审得分分为达标、三星、四星、五星四个等级，证书有效期三年。"])
+    assert ev.qtype == "哪个" and AbstainPolicy().should_abstain(ev, True), ev
+    assert missing in refusal_text(ev, question)
+
+
+def test_a_search_box_query_that_asks_in_words_is_read_as_asked():
+    from assistant.domain.question import is_terse
+
+    assert not is_terse("我们是一家做家电维修的公司，评审的时候会去看哪些网点")
+    ev = evidence_for(analyse("企业简介要写点啥"), ["申请材料包括企业简介，写明企业规模、业务范围和发展历程。"])
+    assert ev.qtype != "哪个" and not AbstainPolicy().should_abstain(ev, True)
+
+
+def test_a_thing_named_before_it_is_asked_for_must_be_named():
+    # "证书 英文版 有吗": the thing first, then whether it exists
+    ev = evidence_for(analyse("证书，英文版，有吗"), ["认证机构颁发服务认证证书，证书上写明认证范围和有效期。"])
+    assert ev.exist_missing == "英文版" and AbstainPolicy().should_abstain(ev, True)
+    # "国家层面有没有文件": the topic said before 有没有 is no thing asked for
+    ev = evidence_for(analyse("国家层面有没有文件支持售后服务认证？"), ["国发〔2014〕26号文件提出健全售后服务认证制度。"])
+    assert not ev.exist_missing

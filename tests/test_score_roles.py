@@ -346,6 +346,11 @@ TRICKY: list[tuple[str, dict, object]] = [
     # evaluators gave is ours
     ("我们这次评审下来86分，我记得有篇文章说80以上是几星来着？86分算什么级别？", {"total": 86}, (86, "三星级")),
     ("评审组给了90分整，网上写四星要90分以上，不知道含不含90？", {"reported": 90, "total": 90}, (90, "四星级")),
+    # search-box input: points typed without 分, the count after the word
+    ("删减15 实得68", {"excluded": 15, "earned": 68}, (80, "三星级")),
+    ("实得88 无删减 加分1项", {"total": 88, "bonus": 1}, (89, "三星级")),
+    # "实得85 加分5分" is no 85 bonus items (a count said without a measure word is the item's name)
+    ("实得85 加分5分", {"total": 85}, CONFIRM),
     # a number that is no step of the working stays unclear
     ("删了20分，实得56分，还有个73分，几星", {"excluded": 20, "earned": 56}, CONFIRM),
 ]

@@ -575,10 +575,27 @@ _CONFIRM_TAG = re.compile(r"^(?:请问)?(?:这|那)?(?:是|说得|讲得)?(?:真
                           r"(?:吗|吧|么|不|嘛|没有?|不对|对不对|是不是|是吗|是吧)+(?:这样|的)?$|^是不是(?:这样|真的)?的?$")
 
 
+TERSE_CHARS = 15  # a search-box query: this many characters at most, in short keyword fragments
+TERSE_PART = 6
+
+
+def is_terse(core: str) -> bool:
+    """A search-box query ("海尔 证书编号", "五星 通过率", "删减 怎么算"): a few short keyword
+    fragments, no sentence. All of it is what is asked."""
+    parts = [p.strip(" ？?。！!") for c in _CLAUSE.split(core or "") for p in c.split() if p.strip(" ？?。！!")]
+    chars = sum(len(p) for p in parts)
+    # (a sentence says who and ends like one: "我们是贸易公司，能申请吗" is no keyword query)
+    return 0 < chars <= TERSE_CHARS and all(len(p) <= TERSE_PART for p in parts) \
+        and not re.search(r"我们|咱们|我|你们|你|他们", core) and not any(p[-1] in "吗呢吧么嘛" for p in parts)
+
+
 def asking_clause(core: str) -> str:
     """The clause of the asking sentence that carries the question word (the last one with a
     type cue; else the last clause): "集团在成都有分公司，…，能用分公司的名义去报吗" -> its
-    last clause. Compound questions keep one asking clause per sentence."""
+    last clause. Compound questions keep one asking clause per sentence. A search-box query
+    (``is_terse``) asks with all its fragments."""
+    if is_terse(core):
+        return core
     out = []
     for sentence in _SENTENCE.findall(core):
         clauses = [c for c in _CLAUSE.split(sentence) if c.strip(" ？?。！!")]

@@ -66,6 +66,7 @@ def abstain_text(reason: str | None = None) -> str:
 CLOSE_RUNNER_UP = 0.85
 YESNO_TYPE = "能否"
 FACT_TYPE = "是否"  # a yes/no question about a fact, for the refusal rule
+LOOKUP_TYPE = "哪个"  # a search-box query with no question word ("海尔 证书编号") looks a thing up
 # how much better a sentence of the 4th or 5th passage must score than the best of the first three
 # to lead without being about the focus ("满分多少": "以100分为总分…" on the 4th passage)
 LOW_RANK_MARGIN = 1.5
@@ -224,6 +225,15 @@ def _names_grades(evidence: str) -> bool:
     return sum(word_in(_norm(g), evidence) for g in STAR_GRADES) >= 2
 
 
+def _looks_up(question) -> bool:
+    """A search-box query that names things and asks nothing in words ("海尔 证书编号", "五星
+    通过率"): it looks up what it names, like a 哪个 question. ("企业简介要写点啥" asks.)"""
+    from assistant.domain.question import OTHER, is_terse
+
+    return question.qtype == OTHER and is_terse(question.text) \
+        and not _WH_WORD.search(question.text) and not re.search(r"[吗呢么嘛吧]", question.text)
+
+
 def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     """Coverage of ``question`` (an assistant.domain.question.Question) by the passages ``texts``.
     Words of the sentence that asks weigh fully; words of a story told before it weigh
@@ -316,12 +326,18 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
         agent_missing = ""  # "攻略里提到哪几家": what the page names, not who it is
     quoted = any(len(q) >= QUOTE_MIN_CHARS and _norm(q) in evidence for q in _QUOTED.findall(asked or question.text))
     # (a grade that is not among the grades, "有没有一星", is answered by the list of grades)
-    exist_missing = next((w for w, r in ask_missing if r >= EXIST_RARITY and _dictionary_tag(w).startswith("n")
+    # whether a thing exists ("有没有英文版"), or a thing named and then asked of ("英文版，有吗")
+    told_first = tuple((w, dictionary_rarity(w)) for w, _ in missing if w not in dict(ask_missing))
+    exist_missing = next((w for w, r in ask_missing + told_first if r >= EXIST_RARITY and _dictionary_tag(w).startswith("n")
                           and not _STAR_GRADE.match(w)
-                          and re.search(r"(?:有没有|有无|是否有|有没)[^，,。？?！!]{0,4}" + re.escape(w), question.core)), "")
+                          and ((w, r) in ask_missing and re.search(r"(?:有没有|有无|是否有|有没)[^，,。？?！!]{0,4}"
+                                                                  + re.escape(w), question.core)
+                               or re.search(re.escape(w) + r"[，,\s]{1,2}(?:有吗|有没有|有么|有不|有没)\s*[?？]*\s*$",
+                                            question.core))), "")
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
                     focus_missing=focus_missing, focus_rarity=focus_rarity,
-                    qtype=FACT_TYPE if question.asks_fact else question.qtype, ask_missing=ask_missing,
+                    qtype=FACT_TYPE if question.asks_fact else LOOKUP_TYPE if _looks_up(question)
+                    else question.qtype, ask_missing=ask_missing,
                     name_missing=name_missing, unit_missing=unit_missing,
                     focus_noun=tag.startswith("n"), focus_verbal=tag[:1] in _CONTEXT_TAGS,
                     change_missing=change_missing, agent_missing=agent_missing, quoted=quoted,
