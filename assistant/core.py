@@ -424,6 +424,9 @@ class Assistant:
                 for sentence in further:
                     rest = rest.replace(sentence, "")
                 score_args = score_request(rest, rest) or score_args
+            each = self._each_score(question) if resolved == question and score_args.needs_confirmation else None
+            if each is not None:
+                return each
             return self._with_further_rules(question, self.answer_score(question, resolved, score_args))
         item = read_item(question)  # "4分的指标抽查10份3份不合格扣多少分": one indicator's loss
         if item is not None:
@@ -474,13 +477,28 @@ class Assistant:
             other = self.answer_offline(sentence, sentence)
             if other.abstained or not other.citations:
                 continue
-            body = other.answer.split("\n\n补充：")[0]  # its answer, not its supporting points
-            used = sorted({int(n) for n in re.findall(r"\[(\d+)\]", body)})
-            number = {n: len(answer.citations) + i + 1 for i, n in enumerate(used)}
-            body = re.sub(r"\[(\d+)\]", lambda m: f"[{number.get(int(m.group(1)), m.group(1))}]", body)
-            answer.answer += f"\n\n另外，关于“{sentence.rstrip('?？')}”：{body}"
-            answer.citations = answer.citations + [replace(c, n=number[c.n]) for c in other.citations if c.n in number]
-            answer.retrieved = answer.retrieved + [p for p in other.retrieved if p not in answer.retrieved]
+            _append(answer, other, f"另外，关于“{sentence.rstrip('?？')}”：")
+        return answer
+
+    def _each_score(self, question: str) -> Answer | None:
+        """Two scores asked in one message, each in its own question ("正好70分算不算达标？正好95分
+        是五星还是四星？"): each is graded on its own, when each sentence reads with certainty and
+        together they hold every number of the message; else None (the reading asks to confirm)."""
+        from assistant.domain.score_intent import score_request
+
+        asked = [m.group(0).strip(" ,，") for m in re.finditer(r"[^。！？!?；;\n]+[？?]", question)]
+        readings = [(s, score_request(s, s)) for s in asked]
+        if len(readings) < 2 or any(r is None or r.needs_confirmation for _, r in readings):
+            return None
+        said = re.findall(r"\d+(?:\.\d+)?", question)
+        if sorted(said) != sorted(n for s, _ in readings for n in re.findall(r"\d+(?:\.\d+)?", s)):
+            return None  # a number outside the questions (a story's) belongs to neither
+        first, *rest = readings
+        answer = self.answer_score(question, question, first[1])
+        answer.answer = f"关于“{first[0].rstrip('?？')}”：{answer.answer}"
+        for sentence, reading in rest:
+            _append(answer, self.answer_score(sentence, sentence, reading), f"关于“{sentence.rstrip('?？')}”：",
+                    whole=True)
         return answer
 
     def _rule_passage(self, rule: str) -> Hit | None:
@@ -555,6 +573,29 @@ class Assistant:
         return Answer(question=question, answer=score_text(result, args, marks, reading),
                       citations=citations, abstained=False, tool_calls=[call],
                       resolved_question=resolved, retrieved=[c.passage for c in citations])
+
+
+def _append(answer: Answer, other: Answer, heading: str, whole: bool = False) -> None:
+    """``other`` said after ``answer`` under ``heading``, its citations numbered on from
+    ``answer``'s (without its supporting points unless ``whole``), its tool calls kept."""
+    body = other.answer if whole else other.answer.split("\n\n补充：")[0]
+    used = sorted({int(n) for n in re.findall(r"\[(\d+)\]", body)})
+    theirs = {c.n: c for c in other.citations}
+    number, added = {}, []
+    for n in used:
+        cited = theirs.get(n)
+        if cited is None:
+            continue
+        same = next((c for c in answer.citations + added if c.chunk_id == cited.chunk_id), None)
+        if same is None:  # a passage cited already keeps its number
+            same = replace(cited, n=len(answer.citations) + len(added) + 1)
+            added.append(same)
+        number[n] = same.n
+    body = re.sub(r"\[(\d+)\]", lambda m: f"[{number.get(int(m.group(1)), m.group(1))}]", body)
+    answer.answer += f"\n\n{heading}{body}"
+    answer.citations = answer.citations + added
+    answer.retrieved = answer.retrieved + [p for p in other.retrieved if p not in answer.retrieved]
+    answer.tool_calls = answer.tool_calls + other.tool_calls
 
 
 # rule -> (query that finds the passage stating it, word groups the passage must contain: one

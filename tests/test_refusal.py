@@ -813,3 +813,11 @@ def test_a_thing_named_before_it_is_asked_for_must_be_named():
     # "国家层面有没有文件": the topic said before 有没有 is no thing asked for
     ev = evidence_for(analyse("国家层面有没有文件支持售后服务认证？"), ["国发〔2014〕26号文件提出健全售后服务认证制度。"])
     assert not ev.exist_missing
+
+
+def test_the_things_one_wants_to_confirm_are_no_count_asked_a_teachers_name_is_a_name():
+    passage = ["评审员到企业现场按标准检查并评分，70分以上为达标，80分以上为三星级。"]
+    ev = evidence_for(analyse("想确认几件事：分数是不是评审员到现场打的？三星级的分数线是多少？"), passage)
+    assert not ev.unit_missing
+    ev = evidence_for(analyse("负责售后服务认证的老师叫什么名字？"), passage)
+    assert ev.unit_missing == "姓名" and AbstainPolicy().should_abstain(ev, True)

@@ -681,3 +681,14 @@ def test_a_rule_asked_beside_a_score_is_answered_after_it(assistant):
     assert marks and all(c.n in marks or c.n <= len(answer.citations) for c in answer.citations)
     cited = {c.n: c for c in answer.citations}
     assert all(n in cited and "1分" in cited[n].text for n in marks)
+
+
+def test_two_scores_asked_in_one_message_are_each_graded(assistant):
+    answer = assistant.ask("刚好80分算三星吗？刚好90分是四星还是三星？")
+    assert [c.result["score"] for c in answer.tool_calls] == [80, 90]
+    first, _, second = answer.answer.partition("关于“刚好90分是四星还是三星”：")
+    assert "三星级" in first and "四星级" in second
+    assert len({c.chunk_id for c in answer.citations}) == len(answer.citations)  # a passage cited once
+    # a number outside both questions belongs to neither: the reading still asks to confirm
+    told = assistant.ask("去年85分。刚好80分算三星吗？刚好90分是四星还是三星？")
+    assert not told.tool_calls or len(told.tool_calls) == 1

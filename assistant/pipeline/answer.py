@@ -493,7 +493,7 @@ def is_answer_kind(word: str) -> bool:
 # ("多少企业") are asked the same way: a document that answers gives the number in that unit
 # ("有酒店、景区和几家餐厅": a few, an item of a list told, asks no count)
 _ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与给跟帮替为就才只没])(?<!推荐)(?<!介绍)(?<!列举)(?<!们有)(?<!司有)几)\s*(?:个|位|名)?\s*"
-                         r"(工作日|小时|人(?![天日次])|天|页|周|辆|台|件|次|元|家|岁|公里|企业|公司|厂家|个月|折|罚款|罚金)"
+                         r"(工作日|小时|人(?![天日次])|天|页|周|辆|台|件(?!事)|次|元|家|岁|公里|企业|公司|厂家|个月|折|罚款|罚金)"
                          # ("有几家是委托的", "有几家比较差": a few told, not a count asked)
                          r"(?!是|比较|还|都|不|挺|很|已|在|做得|搞得)"
                          # "给几天整改" asks a time; "给几家做过" tells of a few companies
@@ -555,7 +555,7 @@ _ASKED_ATTRIBUTES = (
      re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*(日|号)|" + _YEAR + r"\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")),
     # the name of a person in a role ("主任叫什么名字"): a passage names them after or before the role
     ("姓名", re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|领导|法人代表|法定代表人|秘书长|会长|创始人|处长|部长"
-                      r"|评审员|审核员|评审老师|审核老师|专家|客服|联系人|起草人|组长|领队|带队的)"
+                      r"|评审员|审核员|评审老师|审核老师|专家|客服|联系人|起草人|组长|领队|带队的|(?<![小大])老师)"
                       r".{0,6}(叫什么|是谁|姓什么|名字|姓名|叫啥|是哪位)"),
      re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|法定代表人|秘书长|会长|创始人|处长|部长|评审员|审核员|专家|客服|联系人|起草人|组长|领队)\s*(为|是|：|:)?\s*"
                 # (not what the role does or is made of: "审核组一般由…审核员组成，")
