@@ -268,6 +268,11 @@ def test_a_drafting_request_is_a_writing_task():
     assert policy_refusal("客户是做软件外包、写程序的，问：这种纯无形的东西能认证吗？") is None
     assert policy_refusal("顺便写段代码算一下得分").name == "writing_tasks"
     assert policy_refusal("帮我写个脚本算一下得分").name == "writing_tasks"
+    # a request to translate is a writing task; the asker's own translating is not ("翻译的时候…对吗")
+    for q in ["帮我翻译一下这段话", "把这句翻译成英文", "你能翻译吗"]:
+        assert policy_refusal(q).name == "writing_tasks", q
+    for q in ["“售后服务评价”我翻译的时候理解成卖出以后的维修，这个范围对吗？", "认证分哪几类？翻译注释里要用"]:
+        assert policy_refusal(q) is None, q
 
 
 # a legitimate question asked first, on its own, then a fraud request: the first is answered

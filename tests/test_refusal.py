@@ -349,6 +349,7 @@ def test_words_pointing_at_a_page_weigh_nothing_and_are_never_the_missing_focus(
     from assistant.pipeline.answer import names_a_source
 
     assert names_a_source("篇文章") and names_a_source("攻略") and names_a_source("问答")
+    assert names_a_source("宣传册") and names_a_source("初稿")  # the asker's own document, where the answer goes
     assert not names_a_source("体系文件") and not names_a_source("证书") and not names_a_source("申请材料")
     passage = ["售后服务认证是自愿性认证，不是强制性认证，企业可自主决定是否申请。"]
     for q in ("那篇文章是不是说售后服务认证是强制的？", "网上有个攻略说售后服务认证是强制的，对吗？"):
