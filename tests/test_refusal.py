@@ -822,3 +822,10 @@ def test_the_things_one_wants_to_confirm_are_no_count_asked_a_teachers_name_is_a
     assert not ev.unit_missing
     ev = evidence_for(analyse("负责售后服务认证的老师叫什么名字？"), passage)
     assert ev.unit_missing == "姓名" and AbstainPolicy().should_abstain(ev, True)
+
+
+def test_an_article_asked_for_is_named_by_its_number():
+    # "有没有条文可以引用": 第二十五条 is the article; no "条文" needs to be said
+    passage = ["《中华人民共和国认证认可条例》第二十五条规定，获证企业应当在认证范围内使用认证证书和认证标志。"]
+    ev = evidence_for(analyse("这样宣传合规吗？有没有条文可以引用？"), passage)
+    assert ev.exist_missing == "" and not AbstainPolicy().should_abstain(ev, True)

@@ -330,6 +330,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     told_first = tuple((w, dictionary_rarity(w)) for w, _ in missing if w not in dict(ask_missing))
     exist_missing = next((w for w, r in ask_missing + told_first if r >= EXIST_RARITY and _dictionary_tag(w).startswith("n")
                           and not _STAR_GRADE.match(w)
+                          # ("有没有条文可以引用": an article is named by its number, 第二十五条)
+                          and not (w in _DOCUMENT_KINDS and _DOCUMENT_NAMED.search(evidence))
                           and ((w, r) in ask_missing and re.search(r"(?:有没有|有无|是否有|有没)[^，,。？?！!]{0,4}"
                                                                   + re.escape(w), question.core)
                                or re.search(re.escape(w) + r"[，,\s]{1,2}(?:有吗|有没有|有么|有不|有没)\s*[?？]*\s*$",
@@ -1273,7 +1275,7 @@ def _names_the_case(question, text: str) -> bool:
 # two things set against each other: "一个是…一个是…", "前者…后者…", "区别在于", "与…不同"
 _CONTRAST = re.compile(r"一个是[^。；;]{1,40}一个是|前者[^。；;]{1,40}后者|(?:区别|差别|不同|差异)(?:之处)?(?:在于|是)|"
                        r"(?:与|和|跟)[^。；;，,]{1,20}不同[，,]|不同于")
-_DOCUMENT_KINDS = frozenset({"法规", "法律", "条例", "文件", "政策", "规定", "法条", "条款", "依据", "法律依据"})
+_DOCUMENT_KINDS = frozenset({"法规", "法律", "条例", "文件", "政策", "规定", "法条", "条款", "条文", "依据", "法律依据"})
 _DOCUMENT_NAMED = re.compile(r"《[^》]{2,40}》|第[一二三四五六七八九十百\d]+条|[〔\[]\d{4}[〕\]]\s*\d+\s*号")
 # "申请之前", and "申请前"/"拿证后" with a bare 前/后 right after a verb (not 售后, 前面, 后续)
 _RELATION = re.compile(r"([\u4e00-\u9fff]{2,8}?)(之前|以前|之后|以后|前(?![面边头台端期者提])|后(?![面边头台端期续来者果]))")
@@ -1637,7 +1639,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         # (a three-character word whose head is said, 宣传单 of 对外宣传 or 美容院 of 美容服务, is
         # spoken of, if not by that name)
         if not word_in(focus, seen_text) and not _said_around(focus, seen_text) \
-                and not _head_said(focus, seen_text, ("n", "v")):
+                and not _head_said(focus, seen_text, ("n", "v")) \
+                and not (focus in _DOCUMENT_KINDS and _DOCUMENT_NAMED.search(seen_text)):
             prefix = f"知识库没有专门提到“{focus}”，相关条件是："
     # the passage's own yes or no ("是的。", "不能，…"), kept because its question is the one
     # asked, comes before whatever sentence leads: the verdict first, then what it rests on
