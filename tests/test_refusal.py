@@ -828,4 +828,6 @@ def test_an_article_asked_for_is_named_by_its_number():
     # "有没有条文可以引用": 第二十五条 is the article; no "条文" needs to be said
     passage = ["《中华人民共和国认证认可条例》第二十五条规定，获证企业应当在认证范围内使用认证证书和认证标志。"]
     ev = evidence_for(analyse("这样宣传合规吗？有没有条文可以引用？"), passage)
-    assert ev.exist_missing == "" and not AbstainPolicy().should_abstain(ev, True)
+    assert ev.exist_missing == ""
+    ev = evidence_for(analyse("有没有条文可以引用？"), ["这一点没有具体规定，由认证机构决定。"])
+    assert ev.exist_missing == "条文"  # no article named: the thing asked for is missing
