@@ -968,3 +968,10 @@ def test_examples_asked_for_lead_when_they_name_the_kind_asked():
     assert text.index("某某电器维修协会") < 60, text
     text, _ = compose_extractive([hit(passage)], question=analyse("行业协会能做售后服务认证吗？"))
     assert not text.startswith("例如") and text.index("某某电器维修协会") > 60, text
+
+
+def test_the_full_name_of_an_abbreviation_leads_with_the_sentence_spelling_it_out():
+    passage = ("认证机构收到申请后审查材料。常见的认证机构包括中国质量认证中心(CQC)、方圆标志认证集团等。"
+               "CQC的证书在招投标中常被采信。")
+    text, _ = compose_extractive([hit(passage)], question=analyse("CQC的中文全称是什么？"))
+    assert first_sentence(text).find("中国质量认证中心") >= 0, text

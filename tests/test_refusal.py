@@ -831,3 +831,12 @@ def test_an_article_asked_for_is_named_by_its_number():
     assert ev.exist_missing == ""
     ev = evidence_for(analyse("有没有条文可以引用？"), ["这一点没有具体规定，由认证机构决定。"])
     assert ev.exist_missing == "条文"  # no article named: the thing asked for is missing
+
+
+def test_an_english_name_asked_for_must_be_given_in_latin_words():
+    passage = ["常见的认证机构包括中国质量认证中心(CQC)、方圆标志认证集团有限公司等。"]
+    for q in ("方圆标志认证集团的英文名称是什么？", "这个标准的官方英文名称是什么？"):
+        ev = evidence_for(analyse(q), passage)
+        assert ev.unit_missing == "英文名称" and AbstainPolicy().should_abstain(ev, True), q
+    ev = evidence_for(analyse("CQC的英文全称是什么？"), ["CQC（China Quality Certification Centre）即中国质量认证中心。"])
+    assert ev.unit_missing == ""

@@ -529,6 +529,9 @@ _UNIT_NAMES = {"个月": "月数", "时长": "天数", "月内": "月数", "周�
 # standard's year but "7922-20" is no date)
 _YEAR = r"(?<![\d/\-])(?:19|20)\d{2}(?!\d)"
 _ASKED_ATTRIBUTES = (
+    # an English name asked for ("官方英文名称", "英文全称", "英文缩写"): a page gives one in Latin words
+    ("英文名称", re.compile(r"英文(?:的)?(?:名称|名字|全称|全名|名|缩写|简称|译法|怎么说|叫什么)|(?:官方|正式)(?:的)?(?:英文|英语)(?:名|译)"),
+     re.compile(r"[a-z]{3,}(?:\s+[a-z]{2,}){2,}")),
     ("新版本", re.compile(r"新版|新版本|最新版|最新的?版本|修订版|改版|新的?版本|有没有(更新|修订)|(更新|修订)(了)?(吗|没有|没)|最新的?(标准|规定)"),
      re.compile(r"新版|最新版|修订版|\d{4}\s*版|(标准|版本).{0,6}(修订|更新|废止|作废)|(修订|更新)(后的|了的)?(标准|版本)|即将(发布|实施)|征求意见稿")),
     # how many service sites (a count of places, stated as a number of them or a minimum)
@@ -892,6 +895,15 @@ _ASKS_DATE = re.compile(r"何时|什么时候|啥时候|哪年|哪一年|几月|
 _ASKS_CODE = re.compile(r"编号|标准号|代号|号码|文号|代码|号是")
 # a full or official name asked ("国标编号和全称"): answered by a title in book-title marks
 _ASKS_TITLE = re.compile(r"全称|全名|正式名称|标准名称|叫什么名字|叫啥名字?|名字叫")
+EXPANSION_BONUS = 2.0  # a sentence spelling out the abbreviation whose full name is asked
+_ABBREVIATION = re.compile(r"(?<![a-z])([a-z]{2,6})(?![a-z])")
+
+
+def _spells_out(core: str, text: str) -> bool:
+    """``text`` gives the full Chinese name of an abbreviation the question asks about, beside it in
+    brackets ("国家认证认可监督管理委员会(CNCA)") or after it ("CNCA，即…")."""
+    return any(re.search(r"[\u4e00-\u9fff]{4,}\s*[（(]\s*" + a + r"\s*[)）]|" + a + r"\s*[（(，,]?\s*(?:即|是指|全称)", text)
+               for a in _ABBREVIATION.findall(core.lower()))
 _TITLE_FORM = re.compile(r"《[^》]{2,40}》")
 _ASKS_WHERE = re.compile(r"哪里|哪儿|去哪|在哪|哪查|哪儿查|怎么查|如何查|上哪")
 _PLACE_FORM = re.compile(r"https?://|www\.|\.gov|网站|官网|网址|平台|窗口|服务大厅|办事处")
@@ -1187,6 +1199,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += 1.0
     if _ASKS_TITLE.search(question.core) and _TITLE_FORM.search(text):
         score += 1.0  # "全称是什么": "《商品售后服务评价体系》"
+    if _ASKS_TITLE.search(question.core) and _spells_out(question.core, text):
+        score += EXPANSION_BONUS  # "CNCA中文全称是什么": "国家认证认可监督管理委员会(CNCA)"
     if _ASKS_WHERE.search(question.core) and _asks_once(question.core) and _PLACE_FORM.search(text):
         score += 1.0  # "去哪查" is answered by the place to look: a website, a platform
     how = _how_acts(question.core)
