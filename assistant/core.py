@@ -343,7 +343,6 @@ class Assistant:
     def understand(self, question: str, resolved: str):
         """The question as asked, with a follow-up's type taken from the resolved question when
         the follow-up alone does not say it ("那五星呢？")."""
-
         from assistant.domain.question import OTHER, analyse
 
         asked = analyse(question)
@@ -374,7 +373,6 @@ class Assistant:
                                 + ([resolved] if followup else []), question)
         if evidence.name_missing and self.retriever.lexical.known([evidence.name_missing]):
             # a name the knowledge base uses elsewhere is not unknown to it, only not cited here
-
             evidence = replace(evidence, name_missing="")
         return text, citations, evidence
 

@@ -496,8 +496,7 @@ def is_answer_kind(word: str) -> bool:
 # ("有酒店、景区和几家餐厅": a few, an item of a list told, asks no count)
 _ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与给跟帮替为就才只没])(?<!推荐)(?<!介绍)(?<!列举)(?<!们有)(?<!司有)几)\s*(?:个|位|名)?\s*"
                          r"(工作日|小时|人(?![天日次])|天|页|周|辆|台|件(?!事)|次|元|家|岁|公里|企业|公司|厂家|个月|折|罚款|罚金)"
-                         # ("有几家是委托的", "有几家比较差": a few told, not a count asked)
-                         r"(?!是|比较|还|都|不|挺|很|已|在|做得|搞得)"
+
                          # "给几天整改" asks a time; "给几家做过" tells of a few companies
                          r"|(?<=[给跟])几\s*(?:个)?\s*(工作日|小时|天|周|个月)")
 # "来几位评审员", "派多少名专家": a head count asked with the person named instead of 人
@@ -583,10 +582,15 @@ _ASKED_ATTRIBUTES = (
 )
 
 
+_FEW_TOLD = re.compile(r"有几\s*(?:个|家|位|名|处)(?=是|比较|还|都|不|挺|很|已|在|做得|搞得)")
+
+
 def _unit_missing(core: str, evidence: str) -> str:
     """The unit a 多少/几 question asks its number in, when no number of the evidence carries
     it ("要在我们公司待几天" with no "N天" anywhere), or the attribute of ``_ASKED_ATTRIBUTES`` the
     question asks that no passage states; "" when it is found or none is asked."""
+    # ("网点有几家是委托的", "有几家比较差": a few told, not a count asked)
+    core = _FEW_TOLD.sub(" ", core)
     asked = [m.group(1) or m.group(2) for m in _ASKED_UNIT.finditer(core)]
     span = _ASKED_SPAN.search(core)
     asked += ["人"] * bool(_ASKED_HEADS.search(core))
