@@ -351,6 +351,8 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("实得88 无删减 加分1项", {"total": 88, "bonus": 1}, (89, "三星级")),
     # "实得85 加分5分" is no 85 bonus items (a count said without a measure word is the item's name)
     ("实得85 加分5分", {"total": 85}, CONFIRM),
+    # "卡线80分": our score right on a line, not the line asked about
+    ("卡线80分 这算三星了没", {"total": 80}, (80, "三星级")),
     # a number that is no step of the working stays unclear
     ("删了20分，实得56分，还有个73分，几星", {"excluded": 20, "earned": 56}, CONFIRM),
 ]

@@ -142,6 +142,8 @@ def _is_threshold(text: str, start: int, end: int) -> bool:
         before = ""
     if re.search(r"(?:没有|没|无|未|不)删减了?$", before):
         before = ""  # "没删减94分": no exclusion, then the score; 减 is no minus here
+    if re.search(r"(?:卡|压|踩|擦)(?:着)?(?:分数)?线$", before):
+        before = ""  # "卡线70分": our score, right on a line, not the line asked about
     # values told one by one ("分值分别3分、4分、5分") are no list of thresholds
     told = re.search(r"(?:分别|分值|各)[^,。;?!]{0,12}$", text[max(0, start - 16):start])
     if before.endswith(_BEFORE_GUARDS) or (_LIST_BEFORE_RE.search(before) and not told):
