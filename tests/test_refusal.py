@@ -128,6 +128,8 @@ IN_DOMAIN = [
 ]
 
 OUT_OF_SCOPE = [
+    "申请售后服务认证的公司股票会涨吗",  # investment: the finance gap (was a known miss)
+    "最近哪只家电股值得买？",
     "听说有售后服务认证投标能加几分？",  # hearsay that is itself the question asked
     "我们要写新闻稿，能不能帮我们起草一份",  # the assistant asked to write
     "证书被暂停以后最长可以暂停几个月？",  # a number of months no cited number gives
@@ -234,7 +236,8 @@ OUT_OF_SCOPE = [
 
 # Known misses of the evidence refusal (answered although they should not be): the domain
 # words they carry are covered and the off-topic ones are common words. Kept visible.
-KNOWN_MISSES = ["申请售后服务认证的公司股票会涨吗"]
+# a question sharing one domain word (办理) with the documents, about something else entirely
+KNOWN_MISSES = ["外国人来华工作的签证怎么办理"]
 
 
 @pytest.mark.xfail(reason="evidence refusal misses these; see KNOWN_MISSES", strict=False)
