@@ -425,7 +425,7 @@ class Assistant:
             each = self._each_score(question) if resolved == question and score_args.needs_confirmation else None
             if each is not None:
                 return each
-            return self._with_further_rules(question, self.answer_score(question, resolved, score_args))
+            return self._with_further_rules(further, self.answer_score(question, resolved, score_args))
         item = read_item(question)  # "4分的指标抽查10份3份不合格扣多少分": one indicator's loss
         if item is not None:
             return self.answer_item(question, resolved, item)
@@ -463,13 +463,14 @@ class Assistant:
 
     MAX_FURTHER = 2  # rule questions answered after a score in one message
 
-    def _with_further_rules(self, question: str, answer: Answer) -> Answer:
+    def _with_further_rules(self, further: list[str], answer: Answer) -> Answer:
         """A score message that also asks a rule of its own ("四星和五星的分数线差几分？要是我们
-        89分…"): the score is answered by the tool, then each such question from the documents,
-        cited like any answer. A part the documents do not support is left out, never guessed."""
-        from assistant.domain.score_intent import further_rule_questions, score_request
+        89分…", ``further``: its ``further_rule_questions``): the score is answered by the tool,
+        then each such question from the documents, cited like any answer. A part the documents do
+        not support is left out, never guessed."""
+        from assistant.domain.score_intent import score_request
 
-        for sentence in further_rule_questions(question)[:self.MAX_FURTHER]:
+        for sentence in further[:self.MAX_FURTHER]:
             if score_request(sentence, sentence) is not None or out_of_scope(to_search_text(sentence)) is not None:
                 continue
             other = self.answer_offline(sentence, sentence)
@@ -482,10 +483,10 @@ class Assistant:
         """Two scores asked in one message, each in its own question ("正好70分算不算达标？正好95分
         是五星还是四星？"): each is graded on its own, when each sentence reads with certainty and
         together they hold every number of the message; else None (the reading asks to confirm)."""
+        from assistant.domain.question import asked_sentences
         from assistant.domain.score_intent import score_request
 
-        asked = [m.group(0).strip(" ,，") for m in re.finditer(r"[^。！？!?；;\n]+[？?]", question)]
-        readings = [(s, score_request(s, s)) for s in asked]
+        readings = [(s, score_request(s, s)) for s in asked_sentences(question)]
         if len(readings) < 2 or any(r is None or r.needs_confirmation for _, r in readings):
             return None
         said = re.findall(r"\d+(?:\.\d+)?", question)

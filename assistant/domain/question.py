@@ -318,6 +318,14 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
+_ASKED_SENTENCE = re.compile(r"[^。！？!?；;\n]+[？?]")
+
+
+def asked_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that ask with a question mark, each up to its first one."""
+    return [m.group(0).strip(" ,，") for m in _ASKED_SENTENCE.finditer(text or "")]
+
+
 def find_core(text: str) -> str:
     """The sentence that asks, in a question that may tell a long story first: the first
     sentence of the trailing run of questions (ending in ？), else the last sentence with a

@@ -1031,17 +1031,15 @@ def score_request(question: str, resolved: str) -> ScoreReading | None:
     return read_score(resolved)
 
 
-_ASKING_SENTENCE = re.compile(r"[^。！？!?；;\n]+[？?]")
-
-
 def further_rule_questions(text: str) -> list[str]:
     """The sentences of a score message that ask a rule of their own ("四星和五星的分数线差几分？
     要是我们89分，离四星还差多少？" -> the first): asked with a question mark, holding no number
     of the score, and asking a threshold or a rule rather than our grade ("能评几星？" asks the
     grade the tool gives)."""
+    from assistant.domain.question import asked_sentences
+
     out = []
-    for m in _ASKING_SENTENCE.finditer(to_search_text(text or "")):
-        sentence = m.group(0).strip(" ,，")
+    for sentence in asked_sentences(to_search_text(text or "")):
         t = normalise(sentence)
         if re.search(r"\d", re.sub(r"\d\s*(?:颗|个)?星", "", t)) or len(sentence) < 6:
             # a number of the score ("要是我们89分…", "再来一个特别扣分项"; a grade's name such as
