@@ -122,7 +122,7 @@ _BARE_SCORE_RE = _pattern("bare_score")
 _GRADE_CUE_RE = _pattern("grade_cue")
 # items removed, said without their points ("删减了配送那一项"), and a score said as already
 # converted to the 100-point scale ("折算后85分"), which needs no applicable total
-_EXCLUSION_SAID_RE = re.compile(r"(?<![无没未不])(?<!没有)(?:删减|删掉|删除|删去|去掉|剔除|减掉|不涉及|没涉及|不适用)")
+_EXCLUSION_SAID_RE = re.compile(_FRAGMENTS["EXCL_CUE"])  # the cue the exclusion patterns use
 _CONVERTED_RE = re.compile(r"折算|换算|最终得分|最后得分|百分制|总得分")
 _CERTIFICATION_RE = re.compile(r"认证|评审|审核|评分|售后|星|指标|涉及项|删减")
 BARE_SCORE_CHARS = 12

@@ -228,10 +228,9 @@ def _names_grades(evidence: str) -> bool:
 def _looks_up(question) -> bool:
     """A search-box query that names things and asks nothing in words ("海尔 证书编号", "五星
     通过率"): it looks up what it names, like a 哪个 question. ("企业简介要写点啥" asks.)"""
-    from assistant.domain.question import OTHER, is_terse
+    from assistant.domain.question import OTHER, asks_unmarked, is_terse
 
-    return question.qtype == OTHER and is_terse(question.text) \
-        and not _WH_WORD.search(question.text) and not re.search(r"[吗呢么嘛吧]", question.text)
+    return question.qtype == OTHER and is_terse(question.text) and not asks_unmarked(question.text)
 
 
 def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
@@ -527,6 +526,8 @@ _UNIT_NAMES = {"个月": "月数", "时长": "天数", "月内": "月数", "周�
 # a year of the calendar, not the tail of a standard's number ("GB/T 27922-2011" gives 2011 as the
 # standard's year but "7922-20" is no date)
 _YEAR = r"(?<![\d/\-])(?:19|20)\d{2}(?!\d)"
+# what follows "有几家" when a few are told of, not counted ("有几家是委托的", "有几家比较差")
+_TOLD_AFTER = "是|比较|还|都|不|挺|很|已|在|做|搞"
 _ASKED_ATTRIBUTES = (
     # an English name asked for ("官方英文名称", "英文全称", "英文缩写"): a page gives one in Latin words
     ("英文名称", re.compile(r"英文(?:的)?(?:名称|名字|全称|全名|名|缩写|简称|译法|怎么说|叫什么)|(?:官方|正式)(?:的)?(?:英文|英语)(?:名|译)"),
@@ -536,7 +537,7 @@ _ASKED_ATTRIBUTES = (
     # how many service sites (a count of places, stated as a number of them or a minimum)
     ("网点数量", re.compile(r"(多少|(?<![好那这十])几)\s*(个|家|处)\s*(服务)?(网点|维修点|服务点|门店)|(网点|维修点|服务点|门店).{0,8}(多少|(?<![好那这十])几)\s*(个|家|处)"
                         # (not "分布在几个省", a count of other places, nor "有几家是…", a few told)
-                        r"(?![省市县区城地方国]|是|比较|还|都|不|挺|很|已|在|做|搞)"
+                        r"(?![省市县区城地方国]|" + _TOLD_AFTER + ")"
                         r"|(网点|维修点|服务点|门店)[^。？?！!]{0,16}(抽|查|看|去)(多少|(?<![好那这十])几)\s*(个|家|处)"),
      re.compile(r"\d+\s*(个|家|处)\s*(以上)?\s*(服务)?(网点|维修点|服务点|门店)|(网点|维修点|服务点|门店).{0,10}(不少于|至少|以上|达到|不低于)\s*\d+")),
     # a share or a ratio asked for, stated as a percentage or a fraction
@@ -582,7 +583,7 @@ _ASKED_ATTRIBUTES = (
 )
 
 
-_FEW_TOLD = re.compile(r"有几\s*(?:个|家|位|名|处)(?=是|比较|还|都|不|挺|很|已|在|做得|搞得)")
+_FEW_TOLD = re.compile(r"有几\s*(?:个|家|位|名|处)(?=" + _TOLD_AFTER + ")")
 
 
 def _unit_missing(core: str, evidence: str) -> str:
