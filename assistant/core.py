@@ -19,7 +19,7 @@ from assistant.factory import Components, build_components, build_llm_agent
 from assistant.domain.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
 from assistant.errors import UserError
 from assistant.domain.followup import resolve_followup
-from assistant.domain.question import (drop_glosses, drop_official_frame, drop_reporting_frame, read_quiz_item,
+from assistant.domain.question import (drop_glosses, drop_instructions, drop_official_frame, drop_reporting_frame, read_quiz_item,
                                        restore_breaks)
 from assistant.index.lexical import LexicalIndex
 from assistant.pipeline.retrieval import Retrieval, Retriever
@@ -52,6 +52,12 @@ def clean_history(raw: object) -> tuple[list[dict], list[str]]:
     turns = [{"role": t["role"], "content": clean_question(t["content"])[0]} for t in raw if is_turn(t)]
     notices = [] if len(turns) == len(raw) else [f"对话历史中有 {len(raw) - len(turns)} 条格式无效，已忽略。"]
     return turns, notices
+
+
+def _with_said(text: str, said: str) -> str:
+    """The question for a language model, with the asker's instructions on how to answer
+    ("一句话回答") given back: the model can follow them, the search must not read them."""
+    return f"{text}（{said.strip('，,：: ')}）" if said else text
 
 
 def clean_question(raw: object) -> tuple[str, list[str]]:
@@ -161,7 +167,7 @@ class Assistant:
         return partners
 
     # -- answering ---------------------------------------------------------------------
-    def _start(self, question: object, history: object) -> tuple[str, list[dict], list[str], str, Answer | None]:
+    def _start(self, question: object, history: object) -> tuple[str, list[dict], list[str], str, Answer | None, str]:
         """First steps shared by ask and stream: clean the input and the history, resolve a
         follow-up, and answer at once (empty or out-of-scope) when no retrieval or LLM is needed."""
         text, notices = clean_question(question)
@@ -170,7 +176,7 @@ class Assistant:
         self._follow_store()
         loop.prepare(self)  # the knowledge base's vocabulary, as edited by the maintainer
         if not text:
-            return text, history, notices, "", Answer(question="", answer=EMPTY_TEXT, abstained=True)
+            return text, history, notices, "", Answer(question="", answer=EMPTY_TEXT, abstained=True), ""
         text = restore_breaks(text)  # "能申请吗 要多久": spaces typed for punctuation are read as it
         text = to_mandarin(text)  # "扣咗4分" -> 扣了4分: a Cantonese question read as Mandarin
         corrected, slips = correct_question(text)  # "认证机购" -> 认证机构: a typo must not lose the passages
@@ -180,13 +186,14 @@ class Assistant:
         text = corrected
         notices += [f"已按“{meant}”理解问题中的“{typed}”" for typed, meant in slips]
         text = join_split_terms(text)  # "拿了证以后" -> 拿证以后: the term its documents are indexed under
+        text, said = drop_instructions(text)  # "一句话回答", "请你作为专家…": how to answer asks no document
         text = drop_reporting_frame(text)  # "客户问我：…": who passed the question on is not asked
         text = drop_official_frame(text)  # "关于…的请示：…烦请明确…": a letter's formalities are not asked
         text = read_quiz_item(text)  # "判断对错：…", "填空题：…是____": the question a quiz item asks
         text = drop_glosses(text)  # "合规风险（compliance risk）": an English gloss is said twice, asked once
         resolved = resolve_followup(text, history, len(tokenize(text)))
         return text, history, notices, resolved, \
-            self._refuse_out_of_scope(text, resolved, curated=lambda: loop.curated(self, text, resolved))
+            self._refuse_out_of_scope(text, resolved, curated=lambda: loop.curated(self, text, resolved)), said
 
     def _finish(self, answer: Answer, notices: list[str], started: float) -> Answer:
         answer.notices = notices + answer.notices + ([self.stale_notice] if self.stale_notice else [])
@@ -198,18 +205,18 @@ class Assistant:
 
     def ask(self, question: object, history: list[dict] | None = None) -> Answer:
         started = time.perf_counter()
-        text, history, notices, resolved, answer = self._start(question, history)
+        text, history, notices, resolved, answer, said = self._start(question, history)
         if answer is None:
-            answer = self.llm.ask(text, history, resolved) if self.llm is not None \
+            answer = self.llm.ask(_with_said(text, said), history, resolved) if self.llm is not None \
                 else self.answer_offline(text, resolved)
         return self._finish(answer, notices, started)
 
     def stream(self, question: object, history: list[dict] | None = None) -> Iterator[str | Answer]:
         """Yield the growing answer text, then the final Answer."""
         started = time.perf_counter()
-        text, history, notices, resolved, answer = self._start(question, history)
+        text, history, notices, resolved, answer, said = self._start(question, history)
         if answer is None and self.llm is not None:
-            for event in self.llm.stream(text, history, resolved):
+            for event in self.llm.stream(_with_said(text, said), history, resolved):
                 if isinstance(event, Answer):
                     answer = event
                 else:

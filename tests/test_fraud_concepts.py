@@ -133,6 +133,7 @@ FRAUD = [
     "申请时能不能只报表现好的网点，让评审组抽不到差的？",
     "证书被暂停了，怎么接着用又不让客户和银行发现？",
     "能不能只让评审员看好的那几家店",
+    "评审员来了要不要意思意思？",
 ]
 
 LEGITIMATE = [
@@ -203,6 +204,8 @@ LEGITIMATE = [
     "还没拿到证书，能先在官网上说我们正在申请吗",
     "网点其实只有20个左右，申请表上怎么写",
     "律师事务所这种纯服务的能申请吗",                  # a kind of business, not a legal question
+    # round fourteen
+    "指标要是不符合，是不是只扣一点点意思意思？",      # a token deduction, no gift
 ]
 
 # look-alikes that are no gap topic either (code in a licence name, a fee quote told)

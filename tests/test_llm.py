@@ -144,3 +144,14 @@ def test_streaming_refuses_out_of_scope_without_calling_the_model(llm_assistant)
     assert final.abstained and not final.citations and final.answer == events[-2]
     assert not any("LLM 调用失败" in n for n in final.notices)
     assert final.mode.startswith("LLM")
+
+
+def test_the_model_is_given_the_askers_instructions(llm_assistant):
+    """"一句话回答" is dropped before the search reads the question, and given back to a model,
+    which can follow it."""
+    a = llm_assistant(AIMessage(content="证书有效期3年[1]。"))
+    seen = []
+    real = a.llm._messages
+    a.llm._messages = lambda question, history: seen.append(question) or real(question, history)
+    a.ask("证书有效期几年？一句话回答")
+    assert seen == ["证书有效期几年？（一句话回答）"]

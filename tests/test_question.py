@@ -7,7 +7,7 @@ import pytest
 
 from assistant.lang.text import synonym_map
 from assistant.domain.question import (DIFFERENCE, DURATION, HOW, LIST, OTHER, QUANTITY, WHICH, WHY, YESNO,
-                                analyse, asking_clause, content_words, drop_official_frame, drop_reporting_frame, find_core, rarity,
+                                analyse, asking_clause, content_words, drop_instructions, drop_official_frame, drop_reporting_frame, find_core, rarity,
                                 resources)
 
 TYPE_CASES = [
@@ -960,3 +960,30 @@ def test_an_english_gloss_after_a_chinese_term_is_said_twice_asked_once():
     assert drop_glosses("这种做法是否存在合规风险（compliance risk）？") == "这种做法是否存在合规风险？"
     assert drop_glosses("最终得分（final score）为87.5分") == "最终得分为87.5分"
     assert drop_glosses("ISO 9001 (QMS) 和售后认证") == "ISO 9001 (QMS) 和售后认证"  # no Chinese term before it
+
+
+# instructions on how to answer, written around the question as to a chatbot: dropped clause by
+# clause, the question kept; a clause that says anything more stays whole
+INSTRUCTIONS = [
+    ("我们厂就二十来个人，这种规模也能搞售后服务认证吗？一句话回答", "我们厂就二十来个人，这种规模也能搞售后服务认证吗？", "一句话回答"),
+    ("能不能用一句话说清楚：售后服务认证到底评的是企业的什么？", "售后服务认证到底评的是企业的什么？", "能不能用一句话说清楚："),
+    ("申请材料都要准备啥？别说废话，直接列清单", "申请材料都要准备啥？", "别说废话，直接列清单"),
+    ("请你以认证专家的身份，给我讲讲售后服务认证跟ISO9001有什么不同，列三点",
+     "给我讲讲售后服务认证跟ISO9001有什么不同", "请你以认证专家的身份，列三点"),
+    ("假设你是认证顾问，有个客户问：做电商的能申请吗？你会怎么回他？", "有个客户问：做电商的能申请吗？",
+     "假设你是认证顾问，你会怎么回他？"),
+    ("酒店服务算不算标准里的售后服务？先说算不算", "酒店服务算不算标准里的售后服务？", "先说算不算"),
+    ("用大白话讲讲，GB/T 27922这个标准适合哪几种企业用？", "GB/T 27922这个标准适合哪几种企业用？", "用大白话讲讲，"),
+    ("简单点说，是不是只有卖实物的企业才能做这个认证？", "是不是只有卖实物的企业才能做这个认证？", "简单点说，"),
+    ("證書有效期多久？請你作為認證專家回答", "證書有效期多久？", "請你作為認證專家回答"),
+    # the asker's own role, a time told, a lone instruction: nothing dropped
+    ("作为审核员，需要什么资格？", "作为审核员，需要什么资格？", ""),
+    ("当评审员来现场时要准备什么", "当评审员来现场时要准备什么", ""),
+    ("简单说一下申请流程", "简单说一下申请流程", ""),
+    ("一句话", "一句话", ""),
+]
+
+
+@pytest.mark.parametrize("question,asked,said", INSTRUCTIONS)
+def test_instructions_are_dropped(question, asked, said):
+    assert drop_instructions(question) == (asked, said)

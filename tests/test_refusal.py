@@ -125,6 +125,12 @@ IN_DOMAIN = [
     "没留专门的售后经费，现在我想申请，条件上会卡在哪几条？",
     # a last sentence that tells ("价格都不一样，头大") asks nothing: its fee word is no gap asked
     "挑认证机构主要看哪些？市面上好多家，价格都不一样，头大",
+    # negation and timing: when a fee is paid is no amount asked; how soon (立马) is no word of
+    # the topic; a law's article asked for by its kind; another standard's category is ours to say
+    "申请的时候不用交钱吧，是不是评完了才收费？",
+    "监督评审要是查出问题，是不是证书立马就被撤了？",
+    "认证分成这几类难道只是行业惯例？有没有法律条文依据？",
+    "ISO 14001是管环境的，不算管理体系认证吧？",
 ]
 
 OUT_OF_SCOPE = [
@@ -231,6 +237,8 @@ OUT_OF_SCOPE = [
     "协会的会员去做售后服务认证能打几折？",
     "请问方圆标志认证集团负责售后服务认证业务的联系人姓名和电话是什么？",
     "企业如违反《认证认可条例》第二十五条混用证书，将被处以多少罚款？",
+    "年度监督评审的费用是不是不用另交？一般收多少？",  # 收多少: the fee gap
+    "从申请到拿证，一般不会超过三个月吧？到底要多久？",  # the duration asked a clause later
 ]
 
 

@@ -355,6 +355,12 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("卡线80分 这算三星了没", {"total": 80}, (80, "三星级")),
     # a number that is no step of the working stays unclear
     ("删了20分，实得56分，还有个73分，几星", {"excluded": 20, "earned": 56}, CONFIRM),
+    # strengths told and both added ("两项都加的话"): a bonus claimed per strength, which the rule
+    # caps at one; "不加分也…" claims none
+    ("不删减，实得79分。我们有两项特别突出，两项都加的话就81了，这样不就是三星吗？", {"total": 79, "bonus": 2},
+     (80, "三星级")),
+    ("实得79分，两项服务特别突出，都加上能到81吗", {"total": 79, "bonus": 2}, (80, "三星级")),
+    ("实得85分，有一项做法特别好，不加分也算三星吧", {"total": 85}, (85, "三星级")),
 ]
 
 NOT_SCORE = [

@@ -510,6 +510,37 @@ def drop_reporting_frame(text: str) -> str:
     return rest if len(rest.strip(" ，,。:：？?")) >= 2 else text
 
 
+_MARKED_CLAUSE = re.compile(r"[^，,。：:！!？?；;\n]+[，,。：:！!？?；;\n]*|[，,。：:！!？?；;\n]+")
+_CLAUSE_MARKS = "，,。：:！!？?；;\n"
+
+
+@lru_cache(maxsize=1)
+def _instruction() -> re.Pattern:
+    """One pattern for the clauses of ``instructions`` (question.yaml), a final particle allowed."""
+    found = [str(p) for p in (load_resource(QUESTION_FILE.name) or {}).get("instructions") or ()]
+    return re.compile("(?:" + "|".join(f"(?:{p})" for p in found) + r")[吧啊呀哈嘛哦哟呗]*" if found else r"(?!)")
+
+
+def drop_instructions(text: str) -> tuple[str, str]:
+    """(``text`` without the clauses that only say how to answer, those clauses): "我们这种规模也能
+    申请吗？一句话回答" -> ("我们这种规模也能申请吗？", "一句话回答"). An instruction asks nothing of
+    the documents; its words would pull the search and count as missing. Unchanged when nothing
+    would be left."""
+    text = text or ""
+    plain = to_simplified(text)
+    plain = plain if len(plain) == len(text) else text
+    kept, dropped = [], []
+    for m in _MARKED_CLAUSE.finditer(plain):
+        body = m.group(0).strip(_CLAUSE_MARKS + " \u3000").lower()
+        (dropped if body and _instruction().fullmatch(body) else kept).append(text[m.start():m.end()])
+    rest = "".join(kept).strip().lstrip(_CLAUSE_MARKS + " ")
+    if not dropped or len(re.sub(r"[\W_]", "", rest)) < 2:
+        return text, ""
+    if rest[-1:] in "，,：:；;":
+        rest = rest[:-1]
+    return rest, "".join(d.strip() for d in dropped)
+
+
 # the register of an official letter: its subject line ("关于…的请示：") is read as the subject
 # alone (the topic it names stays), and its courtesies ("烦请明确", "特此咨询", "予以答复") are no words of the question
 _OFFICIAL_HEAD = re.compile(r"^\s*关于(?P<subject>[^：:。？?！!]{2,40}?)的(?:请示|咨询|询问|函|问题|报告|事宜|意见)\s*[：:]\s*")

@@ -330,7 +330,7 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     exist_missing = next((w for w, r in ask_missing + told_first if r >= EXIST_RARITY and _dictionary_tag(w).startswith("n")
                           and not _STAR_GRADE.match(w)
                           # ("有没有条文可以引用": an article is named by its number, 第二十五条)
-                          and not (w in _DOCUMENT_KINDS and _DOCUMENT_NAMED.search(evidence))
+                          and not (_is_document_kind(w) and _DOCUMENT_NAMED.search(evidence))
                           and ((w, r) in ask_missing and re.search(r"(?:有没有|有无|是否有|有没)[^，,。？?！!]{0,4}"
                                                                   + re.escape(w), question.core)
                                or re.search(re.escape(w) + r"[，,\s]{1,2}(?:有吗|有没有|有么|有不|有没)\s*[?？]*\s*$",
@@ -443,8 +443,14 @@ _PROPER_TAGS = frozenset({"ns", "nt", "nrt"})  # not nr or nz: they tag many com
 @lru_cache(maxsize=4096)
 def _is_proper_name(word: str) -> bool:
     """jieba's general dictionary tags ``word`` as a place, person or organisation name
-    (上海, 广州, 台湾, 海尔): something a document either names or knows nothing about."""
-    return _dictionary_tag(word) in _PROPER_TAGS
+    (上海, 广州, 台湾, 海尔): something a document either names or knows nothing about. A kind of
+    document is none, whatever the tag (jieba calls 法律条文 a place)."""
+    return _dictionary_tag(word) in _PROPER_TAGS and not _is_document_kind(word)
+
+
+def _is_document_kind(word: str) -> bool:
+    """``word`` names a kind of document or rule (条文, 法律条文, 政策依据), not one document."""
+    return word.endswith(tuple(_DOCUMENT_KINDS))
 
 
 _LATIN_NAME = re.compile(r"[a-z]{3,}")
