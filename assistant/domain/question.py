@@ -44,6 +44,8 @@ _PUNCT = re.compile(r"^[\W_]+$")
 _NUMBER = re.compile(r"^(?:[\d.%％]+|[零〇一二两三四五六七八九十百千万]+[来多几]?)$")  # 20, 二十, 十几, 三十来
 # how often an act is done, not a thing ("跑一趟", "看一下", "去一次", "走一遍")
 _TIMES = re.compile(r"^[一两几]+[趟次下遍回番阵]$")
+# "没啥问题", "没什么用": nothing said, no question word
+_NOTHING_SAID = re.compile(r"没(?:有)?(?:啥|什么|甚么)")
 _NEGATION_END = re.compile(r"(?:不|没|没有|否)\s*[？?]?\s*$")
 # a question word of any kind (what, who, which, where, when, how, why, how many): a question
 # without one that ends in ？ asks yes or no
@@ -94,7 +96,7 @@ class Question:
         that ends in ？ with no question word ("也能算售后服务？")."""
         if self.qtype == YESNO:
             return True
-        if self.qtype != OTHER or _WH_WORD.search(self.core):
+        if self.qtype != OTHER or _WH_WORD.search(_NOTHING_SAID.sub("", self.core)):
             return False
         # "…也能算售后服务？", or a verb-not question closed by its negation ("能做认证不")
         return self.core.rstrip()[-1:] in ("？", "?") or bool(_NEGATION_END.search(self.core))
