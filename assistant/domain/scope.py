@@ -55,6 +55,24 @@ def topics() -> tuple[Topic, ...]:
 
 
 @lru_cache(maxsize=1)
+def _offer_words() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    data = load_resource(SCOPE_FILE.name) or {}
+    return tuple(re.compile(data.get(k) or r"(?!)") for k in ("offer_told", "offer_checked", "offer_taken"))
+
+
+def offer_checked(search_text: str, asked: list[str], fraud: re.Pattern) -> bool:
+    """True when the question passes on a third party's offer and only checks it ("中介说可以挂靠…
+    这样合规吗", "代理说加钱就能调成五星。星级到底是怎么定的"): no asking sentence takes it up,
+    and each one either names no fraud or checks whether it is genuine (scope.yaml offer_*)."""
+    told, checked, taken = _offer_words()
+    if not told.search(search_text):
+        return False
+    asked = [a for a in asked if a]
+    return bool(asked) and not any(taken.search(a) for a in asked) \
+        and all(not fraud.search(a) or checked.search(a) for a in asked)
+
+
+@lru_cache(maxsize=1)
 def _told_against() -> re.Pattern:
     return re.compile((load_resource(SCOPE_FILE.name) or {}).get("told_against") or r"(?!)")
 
