@@ -445,3 +445,9 @@ def test_being_cheated_and_no_matter_are_no_fraud_words():
     assert policy_refusal("我被骗过一次，选机构要注意什么") is None
     assert policy_refusal("分数不够没关系，评审有哪些指标") is None
     assert policy_refusal("能不能骗过评审员").policy
+
+
+def test_a_certificate_altered_by_hand_is_fraud_a_change_of_name_is_not():
+    assert policy_refusal("我们证书上个月到期了，能不能把PDF证书上的有效期改到2026年，先拿去投标用？").policy
+    assert policy_refusal("能不能把证书上的三星改成四星").policy
+    assert policy_refusal("证书上的公司名称要改成新名字怎么办") is None

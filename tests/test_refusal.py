@@ -131,6 +131,8 @@ IN_DOMAIN = [
     "监督评审要是查出问题，是不是证书立马就被撤了？",
     "认证分成这几类难道只是行业惯例？有没有法律条文依据？",
     "ISO 14001是管环境的，不算管理体系认证吧？",
+    "证书有效期是3年还是5年？",  # a choice of numbers, one of them stated
+    "评审员是只抽几个网点看还是所有网点都要去？",  # a few told, against all: no count asked
 ]
 
 OUT_OF_SCOPE = [
@@ -239,6 +241,7 @@ OUT_OF_SCOPE = [
     "企业如违反《认证认可条例》第二十五条混用证书，将被处以多少罚款？",
     "年度监督评审的费用是不是不用另交？一般收多少？",  # 收多少: the fee gap
     "从申请到拿证，一般不会超过三个月吧？到底要多久？",  # the duration asked a clause later
+    "监督评审开的不符合项，整改期限是30天还是60天？",  # a choice of two numbers no passage states
 ]
 
 

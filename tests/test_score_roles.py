@@ -361,6 +361,8 @@ TRICKY: list[tuple[str, dict, object]] = [
      (80, "三星级")),
     ("实得79分，两项服务特别突出，都加上能到81吗", {"total": 79, "bonus": 2}, (80, "三星级")),
     ("实得85分，有一项做法特别好，不加分也算三星吧", {"total": 85}, (85, "三星级")),
+    ("涉及项100分，实得93分，我们有两个亮点都超过行业水平，评审员能给加两分吗？", {"applicable_total": 100, "earned": 93, "bonus": 2},
+     (94, "四星级")),
 ]
 
 NOT_SCORE = [
@@ -700,3 +702,14 @@ def test_two_scores_asked_in_one_message_are_each_graded(assistant):
     # a number outside both questions belongs to neither: the reading still asks to confirm
     told = assistant.ask("去年85分。刚好80分算三星吗？刚好90分是四星还是三星？")
     assert not told.tool_calls or len(told.tool_calls) == 1
+
+
+# a line asked as a choice of two numbers is a threshold asked about, not a score: no score
+# question at all, or, beside our own score, no number of ours
+@pytest.mark.parametrize("question", ["达标线是60分还是70分", "三星是80分还是85分？"])
+def test_a_line_asked_as_a_choice_of_numbers_is_no_score(question):
+    assert read_score(question) is None
+
+
+def test_a_line_asked_as_a_choice_beside_our_score_leaves_our_score():
+    assert read_score("实得88分，四星是90分还是85分？我们差几分").roles() == {"total": 88}

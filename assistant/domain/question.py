@@ -229,7 +229,8 @@ def _idioms() -> frozenset[str]:
 
 
 # "交些什么", "干点啥": a light verb with 些/点 ("some") cut as one word asks nothing by itself
-_LIGHT_VERB_SOME = re.compile(r"^[交做干弄搞查看写填带准问讲说聊]些$|^[干做弄搞]点$")
+# ("先弄弄", "去看看", "问问"): a light verb said twice, "a little", the same
+_LIGHT_VERB_SOME = re.compile(r"^[交做干弄搞查看写填带准问讲说聊]些$|^[干做弄搞]点$|^([交做干弄搞查看写填问讲说聊试想改整理])\1$")
 # "这两项", "那几个", "这三块": a count of things pointed back at names none of them
 _POINTING = re.compile(r"^[这那此该][一二两三四五六七八九十几\d]+[个项类种条块样点部分]{1,2}$")
 

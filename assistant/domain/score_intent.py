@@ -133,10 +133,13 @@ _LIST_BEFORE_RE = _pattern("list_before")
 _VERB_TO = tuple(_WORDS["verb_to"])
 _AFTER_GUARDS = tuple(_WORDS["after_guards"])
 _LIST_AFTER_RE = _pattern("list_after")
+_THRESHOLD_CHOICE_RE = _pattern("threshold_choice")
 
 
 def _is_threshold(text: str, start: int, end: int) -> bool:
     """True when the number at text[start:end] reads as a threshold, not the user's score."""
+    if any(start in (m.start("a"), m.start("b")) for m in _THRESHOLD_CHOICE_RE.finditer(text)):
+        return True
     before = text[max(0, start - 6) : start].rstrip(_BEFORE_FILLER)
     if before.endswith("到") and before.endswith(_VERB_TO):
         before = ""

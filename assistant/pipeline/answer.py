@@ -541,7 +541,8 @@ _ASKED_ATTRIBUTES = (
     ("新版本", re.compile(r"新版|新版本|最新版|最新的?版本|修订版|改版|新的?版本|有没有(更新|修订)|(更新|修订)(了)?(吗|没有|没)|最新的?(标准|规定)"),
      re.compile(r"新版|最新版|修订版|\d{4}\s*版|(标准|版本).{0,6}(修订|更新|废止|作废)|(修订|更新)(后的|了的)?(标准|版本)|即将(发布|实施)|征求意见稿")),
     # how many service sites (a count of places, stated as a number of them or a minimum)
-    ("网点数量", re.compile(r"(多少|(?<![好那这十])几)\s*(个|家|处)\s*(服务)?(网点|维修点|服务点|门店)|(网点|维修点|服务点|门店).{0,8}(多少|(?<![好那这十])几)\s*(个|家|处)"
+    # ("只抽几个网点看还是都去": a few told, against all of them)
+    ("网点数量", re.compile(r"(?<![只就][抽查看去])(多少|(?<![好那这十])几)\s*(个|家|处)\s*(服务)?(网点|维修点|服务点|门店)|(网点|维修点|服务点|门店).{0,8}(多少|(?<![好那这十])几)\s*(个|家|处)"
                         # (not "分布在几个省", a count of other places, nor "有几家是…", a few told)
                         r"(?![省市县区城地方国]|" + _TOLD_AFTER + ")"
                         r"|(网点|维修点|服务点|门店)[^。？?！!]{0,16}(抽|查|看|去)(多少|(?<![好那这十])几)\s*(个|家|处)"),
@@ -592,10 +593,29 @@ _ASKED_ATTRIBUTES = (
 _FEW_TOLD = re.compile(r"有几\s*(?:个|家|位|名|处)(?=" + _TOLD_AFTER + ")")
 
 
+# a choice between two numbers ("整改期限是30天还是60天"): a passage must state one of them
+_CHOICE_UNITS = r"工作日|人日|人天|天|日|周|个月|月|年|小时|%|％|家|项|条|次"
+_NUMBER_CHOICE = re.compile(rf"(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:{_CHOICE_UNITS})?\s*还是\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*({_CHOICE_UNITS})")
+
+
+def _number_choice_missing(core: str, evidence: str) -> str:
+    """The unit of a choice between two numbers no passage states either of, or ""."""
+    from assistant.lang.numerals import arabic_text
+
+    for m in _NUMBER_CHOICE.finditer(core):
+        unit = m.group(3)
+        stated = {arabic_text(n.group(1)) for n in re.finditer(rf"({_NUMERAL})\s*(?:个)?\s*{re.escape(unit)}", evidence)}
+        if not stated & {m.group(1), m.group(2)}:
+            return unit
+    return ""
+
+
 def _unit_missing(core: str, evidence: str) -> str:
     """The unit a 多少/几 question asks its number in, when no number of the evidence carries
     it ("要在我们公司待几天" with no "N天" anywhere), or the attribute of ``_ASKED_ATTRIBUTES`` the
     question asks that no passage states; "" when it is found or none is asked."""
+    if unit := _number_choice_missing(core, evidence):
+        return _UNIT_NAMES.get(unit, unit)
     # ("网点有几家是委托的", "有几家比较差": a few told, not a count asked)
     core = _FEW_TOLD.sub(" ", core)
     asked = [m.group(1) or m.group(2) for m in _ASKED_UNIT.finditer(core)]
