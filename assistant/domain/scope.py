@@ -27,8 +27,10 @@ class Topic:
     unless: re.Pattern | None
     policy: bool = False  # refused because the assistant must not help, not for lack of facts
     # what a passage says when it does hold the fact the topic says the knowledge base lacks
-    # (a number of hours, days, yuan): evidence beats the topic's keyword (``topic_yields``)
-    stated: re.Pattern | None = None
+    # (a number of hours, days, yuan): evidence beats the topic's keyword (``topic_yields``).
+    # Pairs (what the question asks, or None for any; the form a passage states it in): a
+    # telephone number asked is not given by a web address
+    stated: tuple[tuple[re.Pattern | None, re.Pattern], ...] = ()
 
 
 def _joined(pattern: str | list[str]) -> str:
@@ -44,10 +46,20 @@ def _scope() -> tuple[re.Pattern, tuple[Topic, ...]]:
     topics = tuple(
         Topic(t["name"], t["reason"], re.compile(_joined(t["pattern"])),
               re.compile(t["unless"]) if t.get("unless") else None, bool(t.get("policy")),
-              re.compile(_joined(t["stated"])) if t.get("stated") else None)
+              _stated(t.get("stated")))
         for t in data.get("topics", [])
     )
     return anchors, topics
+
+
+def _stated(value) -> tuple[tuple[re.Pattern | None, re.Pattern], ...]:
+    """A topic's ``stated``: one form (a pattern or a list), or a mapping from what is asked to
+    the form that states it."""
+    if not value:
+        return ()
+    if isinstance(value, dict):
+        return tuple((re.compile(asks), re.compile(_joined(states))) for asks, states in value.items())
+    return ((None, re.compile(_joined(value))),)
 
 
 def topics() -> tuple[Topic, ...]:
@@ -145,7 +157,8 @@ def topic_yields(topic: Topic, search_text: str, passages) -> bool:
     has a ``stated`` form) states it in that form and says one of the question's own words
     ("规定24小时内响应吗" with a passage giving 24 小时内响应 as an example). Policy topics never
     yield: they are refused whatever the knowledge base holds."""
-    if topic.policy or topic.stated is None:
+    forms = [states for asks, states in topic.stated if asks is None or asks.search(search_text)]
+    if topic.policy or not forms:
         return False
     from assistant.domain.question import content_words
 
@@ -155,6 +168,6 @@ def topic_yields(topic: Topic, search_text: str, passages) -> bool:
         return False
     for text in passages():
         for sentence in _SENTENCE.split(to_search_text(text)):
-            if topic.stated.search(sentence) and any(w in sentence for w in words):
+            if any(f.search(sentence) for f in forms) and any(w in sentence for w in words):
                 return True
     return False
