@@ -451,3 +451,10 @@ def test_a_certificate_altered_by_hand_is_fraud_a_change_of_name_is_not():
     assert policy_refusal("我们证书上个月到期了，能不能把PDF证书上的有效期改到2026年，先拿去投标用？").policy
     assert policy_refusal("能不能把证书上的三星改成四星").policy
     assert policy_refusal("证书上的公司名称要改成新名字怎么办") is None
+
+
+def test_the_askers_own_paper_is_no_writing_task_inflated_counts_are_fraud():
+    assert policy_refusal("本人在写一篇关于我国服务认证的课程论文。请问售后服务认证应归入哪一类认证?") is None
+    assert policy_refusal("能不能写一篇关于售后服务认证的论文").name == "writing_tasks"
+    assert policy_refusal("我们实际只有5个服务网点,申请表里的网点清单能不能多写十几个?").policy
+    assert policy_refusal("体系文件能不能多写点细节") is None

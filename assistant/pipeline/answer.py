@@ -572,6 +572,9 @@ _ASKED_ATTRIBUTES = (
      re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|法定代表人|秘书长|会长|创始人|处长|部长|评审员|审核员|专家|客服|联系人|起草人|组长|领队)\s*(为|是|：|:)?\s*"
                 # (not what the role does or is made of: "审核组一般由…审核员组成，")
                 r"(?!组成|构成|进行|负责|担任|人员|人数|数量|队伍|团队|资格|培训|名单|管理)[\u4e00-\u9fff]{2,3}(?:[，,。；;（(\s]|$)|[\u4e00-\u9fff]{2,3}\s*(主任|院长|局长|董事长|总经理|秘书长|会长|处长|部长)")),
+    # the author of a work asked for ("推荐几篇论文，最好有作者"): a passage names one as such
+    ("作者", re.compile(r"作者|著者|撰稿人|编著者"),
+     re.compile(r"作者\s*[:：]|[\u4e00-\u9fff]{2,4}\s*(?:著|编著|主编)(?:[，,。；;（(\s]|$)")),
     # a physical size asked for: a passage gives it in a unit of length or as a paper format
     ("尺寸", re.compile(r"(什么|多大|多少)的?(尺寸|尺码|规格|大小)|(尺寸|尺码|大小|规格)\s*(是|为|有)?\s*(多少|多大|什么|几)"),
      re.compile(r"\d+(\.\d+)?\s*(mm|毫米|厘米|cm|米)|\d+\s*[×x*]\s*\d+|\ba[3-5]\b|[aA][3-5]\s*(纸|幅面)")),
