@@ -133,6 +133,7 @@ IN_DOMAIN = [
     "ISO 14001是管环境的，不算管理体系认证吧？",
     "证书有效期是3年还是5年？",  # a choice of numbers, one of them stated
     "评审员是只抽几个网点看还是所有网点都要去？",  # a few told, against all: no count asked
+    "我们是集团下面的分公司，评审员说主体资格有问题，分公司不能单独申请？",  # the applicant's standing
 ]
 
 OUT_OF_SCOPE = [

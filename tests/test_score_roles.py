@@ -363,6 +363,13 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("实得85分，有一项做法特别好，不加分也算三星吧", {"total": 85}, (85, "三星级")),
     ("涉及项100分，实得93分，我们有两个亮点都超过行业水平，评审员能给加两分吗？", {"applicable_total": 100, "earned": 93, "bonus": 2},
      (94, "四星级")),
+    # a numeral run right after digits is its own number ("满分100一项都没删" is no 1001); "给了个" is one
+    ("满分100一项都没删，我们实得69分，差1分就过。好在评审员给了个特别加分项。那我们最后算过了没有？",
+     {"total": 69, "bonus": 1}, (70, "达标")),
+    ("评审员开了个特别扣分项，实得90分，几星", {"total": 90, "special_deductions": 1}, (89, "三星级")),
+    # the evaluator's result, to be checked, is a step of the working: shown, never used
+    ("报告上写涉及项分值95，实得85.5，两个特别扣分项。评审员写的最终88分三星，我怀疑他算错了，帮我核一下",
+     {"applicable_total": 95, "earned": 85.5, "special_deductions": 2, "guess": 88}, (88, "三星级")),
 ]
 
 NOT_SCORE = [

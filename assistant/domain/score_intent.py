@@ -81,7 +81,9 @@ def _arabise(text: str) -> str:
         if run in ("十", "百") and text[m.end() : m.end() + 1] == "分" \
                 and (run == "百" or text[m.start() - 1 : m.start()] not in _TEN_POINTS_BEFORE):
             return run  # 十分 = "very"; 百分之 = "per cent"; but "删减了十分" is 10 points
-        return cn_to_decimal(run) or run
+        # ("满分100一项都没删": a numeral run right after digits is a number of its own)
+        gap = " " if m.start() and text[m.start() - 1].isdigit() else ""
+        return gap + (cn_to_decimal(run) or run)
 
     # "九十六分半" / "96分半" is 96.5 points; "有个特别加分项" is one
     return _ONE_IMPLIED.sub(r"\g<1>1个", _HALF_POINT.sub(r"\1.5分", _CN_NUM_RE.sub(repl, text)))
@@ -904,7 +906,7 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
     return ScoreReading(bound=r.bound, args=None if problems else args, problems=problems)
 
 
-_RESULT_BEFORE = re.compile(r"(?:就是?|刚好|正好|恰好|等于|=|按|算|成了?|到了?)\s*$")
+_RESULT_BEFORE = re.compile(r"(?:就是?|刚好|正好|恰好|等于|=|按|算|成了?|到了?|最终|最后|算下来|结果是?)\s*$")
 
 
 def _own_working(earned: Fraction, base: Fraction, specials: list, bonuses: list, told_base: bool) -> set[Fraction]:
