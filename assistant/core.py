@@ -23,7 +23,7 @@ from assistant.domain.question import (drop_glosses, drop_instructions, drop_off
                                        restore_breaks)
 from assistant.index.lexical import LexicalIndex
 from assistant.pipeline.retrieval import Retrieval, Retriever
-from assistant.domain.scope import (FRAUD_TOPIC, in_domain, offer_checked, out_of_scope, policy_refusal, told_against,
+from assistant.domain.scope import (FRAUD_TOPIC, fraud_of_the_story, in_domain, out_of_scope, policy_refusal,
                                     topic_yields)
 from assistant.lang.dialect import to_mandarin
 from assistant.lang.slips import correct_question
@@ -254,10 +254,8 @@ class Assistant:
                    and s not in core and core not in s and question_type(s) != OTHER]
         asked = [without_hearsay(core) if content_words(core) else None, *further]
         topic = next(filter(None, (out_of_scope(normalised, asking=a) for a in asked)), None)
-        if topic is not None and topic.name == FRAUD_TOPIC and (
-                (told_against(normalised) and not any(a and topic.pattern.search(a) for a in asked))
-                or offer_checked(normalised, asked, topic.pattern)):
-            topic = None  # "被代办骗了，说包过…该怎么挑机构", "中介说能挂靠…合规吗": the story's fraud, not asked for
+        if topic is not None and topic.name == FRAUD_TOPIC and fraud_of_the_story(normalised, asked, topic.pattern):
+            topic = None  # "被代办骗了，说包过…该怎么挑机构", "中介说能挂靠…合规吗": not asked for
 
         def refuse_topic(text: str) -> Answer:
             return Answer(question=question, answer=text, abstained=True,

@@ -72,7 +72,15 @@ def _offer_words() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return tuple(re.compile(data.get(k) or r"(?!)") for k in ("offer_told", "offer_checked", "offer_taken"))
 
 
-def offer_checked(search_text: str, asked: list[str], fraud: re.Pattern) -> bool:
+def fraud_of_the_story(search_text: str, asked: list[str | None], fraud: re.Pattern) -> bool:
+    """True when the fraud a question names belongs to its story, not to what it asks: done to
+    the asker or resisted by them, and not named where the asker asks ("被代办骗了，说包过…该怎么
+    挑机构"), or a third party's offer only checked (``offer_checked``)."""
+    return (told_against(search_text) and not any(a and fraud.search(a) for a in asked)) \
+        or offer_checked(search_text, asked, fraud)
+
+
+def offer_checked(search_text: str, asked: list[str | None], fraud: re.Pattern) -> bool:
     """True when the question passes on a third party's offer and only checks it ("中介说可以挂靠…
     这样合规吗", "代理说加钱就能调成五星。星级到底是怎么定的"): no asking sentence takes it up,
     and each one either names no fraud or checks whether it is genuine (scope.yaml offer_*)."""
