@@ -26,6 +26,7 @@ from assistant.pipeline.retrieval import Retrieval, Retriever
 from assistant.domain.scope import (FRAUD_TOPIC, fraud_of_the_story, in_domain, out_of_scope, policy_refusal,
                                     topic_yields)
 from assistant.lang.dialect import to_mandarin
+from assistant.lang.english import to_chinese_terms
 from assistant.lang.slips import correct_question
 from assistant.lang.text import join_split_terms, to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall, is_turn
@@ -192,6 +193,9 @@ class Assistant:
         text = drop_official_frame(text)  # "关于…的请示：…烦请明确…": a letter's formalities are not asked
         text = read_quiz_item(text)  # "判断对错：…", "填空题：…是____": the question a quiz item asks
         text = drop_glosses(text)  # "合规风险（compliance risk）": an English gloss is said twice, asked once
+        text, english = to_chinese_terms(text)  # "这个certification的validity" -> 这个认证的有效期
+        if english:
+            notices.append("已按中文术语理解问题中的英文词：" + "、".join(f"{typed} → {meant}" for typed, meant in english))
         resolved = resolve_followup(text, history, len(tokenize(text)))
         return text, history, notices, resolved, \
             self._refuse_out_of_scope(text, resolved, curated=lambda: loop.curated(self, text, resolved)), said
