@@ -244,6 +244,7 @@ OUT_OF_SCOPE = [
     "从申请到拿证，一般不会超过三个月吧？到底要多久？",  # the duration asked a clause later
     "监督评审开的不符合项，整改期限是30天还是60天？",  # a choice of two numbers no passage states
     "评审组长是谁？能给我个名字和电话吗",  # a telephone asked: a web address does not give it
+    "我们是事业单位，申请售后服务认证的费用有没有优惠或者减免政策？",  # a discount on the fee
 ]
 
 

@@ -370,6 +370,8 @@ TRICKY: list[tuple[str, dict, object]] = [
     # the evaluator's result, to be checked, is a step of the working: shown, never used
     ("报告上写涉及项分值95，实得85.5，两个特别扣分项。评审员写的最终88分三星，我怀疑他算错了，帮我核一下",
      {"applicable_total": 95, "earned": 85.5, "special_deductions": 2, "guess": 88}, (88, "三星级")),
+    ("实得93分。评审组说我们有两个方面都行业领先，想各加1分，这样算下来是95分五星吗？",
+     {"total": 93, "bonus": 2, "guess": 95}, (94, "四星级")),
 ]
 
 NOT_SCORE = [
