@@ -12,6 +12,11 @@ from functools import lru_cache
 from assistant.lang.resources import resource_lines
 
 
+_CJK = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef0-9\0"  # Chinese, its marks, digits
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+MIN_HAN = 2  # a code-switched question is Chinese with English words in it
+
+
 def _phrase(english: str) -> str:
     """The pattern of one table entry: a space or a hyphen inside it optional, a plural allowed."""
     parts = [re.escape(p) for p in re.split(r"[\s\-]+", english.strip())]
@@ -33,10 +38,11 @@ def _table() -> tuple[re.Pattern | None, tuple[tuple[re.Pattern, str], ...]]:
 
 def to_chinese_terms(text: str) -> tuple[str, list[tuple[str, str]]]:
     """(``text`` with each English word of the table in Chinese, the (typed, meant) pairs).
-    Spaces typed around a replaced word are dropped ("我们的 score 是85" -> 我们的得分是85)."""
+    Spaces typed between a replaced word and Chinese are dropped ("我们的 score 是85" ->
+    我们的得分是85). A question with fewer than MIN_HAN Chinese characters is left as typed."""
     anyone, table = _table()
-    if anyone is None or not anyone.search(text or ""):
-        return text, []
+    if anyone is None or len(_HAN.findall(text or "")) < MIN_HAN or not anyone.search(text):
+        return text, []  # (a question wholly in English is not code-switched: it is left as typed)
     said: list[tuple[str, str]] = []
     for pattern, chinese in table:
         def swap(m: re.Match[str], chinese: str = chinese) -> str:
@@ -45,6 +51,7 @@ def to_chinese_terms(text: str) -> tuple[str, list[tuple[str, str]]]:
         text = pattern.sub(swap, text)
     # the marks keep a replaced word from being matched again; spaces beside it go with them
     original = text
-    text = re.sub(r"[ \t]*\0[ \t]*", "", text)
+    # a space typed between a replaced word and Chinese goes; one before a Latin word stays
+    text = re.sub(rf"(?<=[{_CJK}])[ \t]+(?=\0)|(?<=\0)[ \t]+(?=[{_CJK}])", "", text).replace("\0", "")
     said.sort(key=lambda pair: original.find(pair[0]))  # as the question says them
     return text, said
