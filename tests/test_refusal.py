@@ -134,6 +134,9 @@ IN_DOMAIN = [
     "证书有效期是3年还是5年？",  # a choice of numbers, one of them stated
     "评审员是只抽几个网点看还是所有网点都要去？",  # a few told, against all: no count asked
     "我们是集团下面的分公司，评审员说主体资格有问题，分公司不能单独申请？",  # the applicant's standing
+    "评审时抽员工资质记录，有几份不合格，是整项扣光还是咋扣？",  # 员工资质 holds no 工资
+    "特扣 哪些情况触发",  # 特扣: 特别扣分项, said short
+    "评审人日 咋定/每个网点最少几天",  # days asked, stated in 人日
 ]
 
 OUT_OF_SCOPE = [

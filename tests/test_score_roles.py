@@ -372,6 +372,17 @@ TRICKY: list[tuple[str, dict, object]] = [
      {"applicable_total": 95, "earned": 85.5, "special_deductions": 2, "guess": 88}, (88, "三星级")),
     ("实得93分。评审组说我们有两个方面都行业领先，想各加1分，这样算下来是95分五星吗？",
      {"total": 93, "bonus": 2, "guess": 95}, (94, "四星级")),
+    # notes: items parted by "/", the result asked by an arrow; a number spaced off before an item
+    # without a measure word is the one before it ("实得68 特别扣分项1个" is no 68 items)
+    ("删25/实得60/特扣2/特加1 → ?", {"excluded": 25, "earned": 60, "special_deductions": 2, "bonus": 1},
+     (79, "达标")),
+    ("删30 实得63 特扣2 → 几星？", {"excluded": 30, "earned": 63, "special_deductions": 2}, (88, "三星级")),
+    ("全部涉及(不删) 实得85 特扣3 → 等级？", {"total": 85, "special_deductions": 3}, (82, "三星级")),
+    ("实得68 特别扣分项1个", {"total": 68, "special_deductions": 1}, (67, "不通过")),
+    ("60/80分，几星", {"earned": 60, "applicable_total": 80}, (75, "达标")),
+    # the points of the item removed, said after it without a verb ("那个指标5分")
+    ("我们有个指标不适用删掉了，那个指标5分。剩下的评审员给了76分，没有特扣也没加分。最后多少分？什么级别？",
+     {"excluded": 5, "earned": 76, "special_deductions": 0, "bonus": 0}, (80, "三星级")),
 ]
 
 NOT_SCORE = [

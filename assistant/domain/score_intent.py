@@ -969,6 +969,9 @@ _SHORT_FORMS = (
     (re.compile(r"(?:剔除|去掉|除去)(?=\s*\d)"), "删减"),
     (re.compile(r"(没有|没|无|未)删(?:项|了)?(?![减掉除去])"), r"\1删减"),
     (re.compile(r"(?<![无没未不])删(?=\s*\d)"), "删减"),
+    # notes: "删25/实得60/特扣2 → ?" is a list of items, then the result asked
+    (re.compile(r"\s*/\s*(?=删减|实得|实际|特别|涉及|得分|总分)"), ","),
+    (re.compile(r"\s*(?:→|->|=>)\s*"), ","),
 )
 
 
