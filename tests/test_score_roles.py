@@ -383,6 +383,13 @@ TRICKY: list[tuple[str, dict, object]] = [
     # the points of the item removed, said after it without a verb ("那个指标5分")
     ("我们有个指标不适用删掉了，那个指标5分。剩下的评审员给了76分，没有特扣也没加分。最后多少分？什么级别？",
      {"excluded": 5, "earned": 76, "special_deductions": 0, "bonus": 0}, (80, "三星级")),
+    # "删的一共20分" is the points removed; "特别扣了1分" one special item; "所以是91分" their working
+    ("客服跟我说他们公司有几个指标删减掉了，删的一共20分，实得68分，那最后算几星啊", {"excluded": 20, "earned": 68},
+     (85, "三星级")),
+    ("有个牌子删了40分的指标，实得42分，又被特别扣了1分，到底过没过？",
+     {"excluded": 40, "earned": 42, "special_deductions": 1}, (69, "不通过")),
+    ("业务员跟我吹他们实得89分没删减，还说有两项特别加分，所以是91分四星，这算得对吗？",
+     {"total": 89, "bonus": 2, "guess": 91}, (90, "四星级")),
 ]
 
 NOT_SCORE = [

@@ -906,7 +906,7 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
     return ScoreReading(bound=r.bound, args=None if problems else args, problems=problems)
 
 
-_RESULT_BEFORE = re.compile(r"(?:就是?|刚好|正好|恰好|等于|=|按|算|成了?|到了?|(?:最终|最后|算下来|结果)(?:是|为)?)\s*$")
+_RESULT_BEFORE = re.compile(r"(?:就是?|刚好|正好|恰好|等于|=|按|算|成了?|到了?|(?:最终|最后|算下来|结果|所以)(?:是|为|就是)?)\s*$")
 
 
 def _own_working(earned: Fraction, base: Fraction, specials: list, bonuses: list, told_base: bool) -> set[Fraction]:
@@ -969,6 +969,7 @@ _SHORT_FORMS = (
     (re.compile(r"(?:剔除|去掉|除去)(?=\s*\d)"), "删减"),
     (re.compile(r"(没有|没|无|未)删(?:项|了)?(?![减掉除去])"), r"\1删减"),
     (re.compile(r"(?<![无没未不])删(?=\s*\d)"), "删减"),
+    (re.compile(r"(?<![无没未不])删的(?=[^,。;?!\d]{0,4}\d)"), "删减的"),  # "删的一共20分"
     # notes: "删25/实得60/特扣2 → ?" is a list of items, then the result asked
     (re.compile(r"\s*/\s*(?=删减|实得|实际|特别|涉及|得分|总分)"), ","),
     (re.compile(r"\s*(?:→|->|=>)\s*"), ","),
