@@ -248,6 +248,7 @@ OUT_OF_SCOPE = [
     "监督评审开的不符合项，整改期限是30天还是60天？",  # a choice of two numbers no passage states
     "评审组长是谁？能给我个名字和电话吗",  # a telephone asked: a web address does not give it
     "我们是事业单位，申请售后服务认证的费用有没有优惠或者减免政策？",  # a discount on the fee
+    "要是星级标志用错了地方，会被罚款多少？",  # a fine asked after its word
 ]
 
 

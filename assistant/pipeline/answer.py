@@ -596,6 +596,8 @@ _ASKED_ATTRIBUTES = (
 _FEW_TOLD = re.compile(r"有几\s*(?:个|家|位|名|处)(?=" + _TOLD_AFTER + ")")
 
 
+# a fine asked after its word ("会被罚款多少", "还会被罚多少款"): stated in yuan, or not at all
+_FINE_ASKED = re.compile(r"(?:罚款|罚金)\s*(?:是|有|为|大概|大约)?\s*多少|罚\s*(?:多少|几)\s*(?:钱|款|万)?")
 # a choice between two numbers ("整改期限是30天还是60天"): a passage must state one of them
 _CHOICE_UNITS = r"工作日|人日|人天|天|日|周|个月|月|年|小时|%|％|家|项|条|次"
 _NUMBER_CHOICE = re.compile(rf"(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:{_CHOICE_UNITS})?\s*还是\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*({_CHOICE_UNITS})")
@@ -624,6 +626,7 @@ def _unit_missing(core: str, evidence: str) -> str:
     asked = [m.group(1) or m.group(2) for m in _ASKED_UNIT.finditer(core)]
     span = _ASKED_SPAN.search(core)
     asked += ["人"] * bool(_ASKED_HEADS.search(core))
+    asked += ["罚款"] * bool(_FINE_ASKED.search(core))
     if span:
         # "提前几个月" is not answered by "三年": a span asked in a named unit needs that unit or a finer one
         named = next((u for u in _SPAN_UNITS if u in span.group(0)), "")
