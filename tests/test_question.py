@@ -987,3 +987,9 @@ INSTRUCTIONS = [
 @pytest.mark.parametrize("question,asked,said", INSTRUCTIONS)
 def test_instructions_are_dropped(question, asked, said):
     assert drop_instructions(question) == (asked, said)
+
+
+def test_the_standing_to_apply_is_asked_as_permission_not_as_a_thing():
+    # "有资格申请" asks whether one may apply, as 可以 does; "申请资格是什么" asks the conditions
+    assert "资格" not in content_words("什么样的企业有资格申请售后服务认证?")
+    assert content_words("申请资格是什么") == ["申请条件"]

@@ -245,6 +245,9 @@ def _is_function(word: str) -> bool:
             or (len(word) == 1 and word not in _domain_words()))
 
 
+# "有资格申请", "够资格做": the standing to apply asked, as 可以 asks it; its 资格 is no thing asked
+# about ("申请资格是什么" still asks the conditions)
+_MAY_APPLY = re.compile(r"(?:有|够|具备|具有|没有?)资格(?=\s*(?:申请|参加|参评|做|办|拿|去申请))")
 # a list asked for by its form ("列个清单给我", "出个明细"): the form names no thing asked about
 _FORM_REQUEST = re.compile(r"(?:列|开|出|给|整理|做)(?:我们?|咱们)?(?:一?个|一份|一张|一下|出)?(?:清单|列表|单子|明细表?)")
 
@@ -264,6 +267,7 @@ def content_words(text: str) -> list[str]:
     # invented as words (they would count as the rarest words of all)
     prev = ""
     plain = _FORM_REQUEST.sub("，", to_search_text(text))
+    plain = _MAY_APPLY.sub("可以", plain)
     plain = _FORM_AFTER.sub(lambda m: m.group(0)[:-len(m.group("form"))], plain)
     for tok in _segmenter().lcut(plain, HMM=False):
         tok, after_numeral = tok.strip(), bool(_NUMERAL_TOKEN.match(prev))
