@@ -34,6 +34,8 @@ def test_names_and_words_only_beginning_like_a_listed_one_stay(typed):
 
 def test_the_pairs_are_reported_in_the_order_typed():
     assert to_chinese_terms("rating和score一样吗") == ("等级和得分一样吗", [("rating", "等级"), ("score", "得分")])
+    # (not the table's order, longest first: "rating" is listed before "score")
+    assert to_chinese_terms("score和rating一样吗") == ("得分和等级一样吗", [("score", "得分"), ("rating", "等级")])
 
 
 @pytest.mark.parametrize("question,roles", [

@@ -497,15 +497,20 @@ def restore_breaks(text: str) -> str:
     return _SPACED.sub(lambda m: "？" if text[m.start() - 1] in _ASKING_END else "，", text or "")
 
 
+def _aligned_simplified(text: str) -> str:
+    """``text`` in simplified script when that keeps it char for char ("客戶問：" -> 客户问：), so a
+    match on it cuts the asker's own text at the same places; else ``text`` itself."""
+    plain = to_simplified(text)
+    return plain if len(plain) == len(text) else text
+
+
 def drop_reporting_frame(text: str) -> str:
     """``text`` without a frame saying who passed the question on ("客户问我：CNCA是个啥单位" ->
     "CNCA是个啥单位", "客户担心找到野鸡机构，问…" -> "找到野鸡机构，问…", "客户有点晕，问…" ->
     "有点晕，…"): the frame's words (客户) are not what is asked. Unchanged when nothing would be
     left."""
     text = text or ""
-    # read in simplified script ("客戶問："), cut in the asker's own (same length, char for char)
-    plain = to_simplified(text)
-    plain = plain if len(plain) == len(text) else text
+    plain = _aligned_simplified(text)
     m = _REPORTING_FRAME.match(plain) or _TELLING_FRAME.match(plain) or _SPEAKER_LABEL.match(plain) \
         or _ROLE_ASKED.match(plain)
     if m:
@@ -534,8 +539,7 @@ def drop_instructions(text: str) -> tuple[str, str]:
     the documents; its words would pull the search and count as missing. Unchanged when nothing
     would be left."""
     text = text or ""
-    plain = to_simplified(text)
-    plain = plain if len(plain) == len(text) else text
+    plain = _aligned_simplified(text)
     kept, dropped = [], []
     for m in _MARKED_CLAUSE.finditer(plain):
         body = m.group(0).strip(_CLAUSE_MARKS + " \u3000").lower()

@@ -43,15 +43,15 @@ def to_chinese_terms(text: str) -> tuple[str, list[tuple[str, str]]]:
     anyone, table = _table()
     if anyone is None or len(_HAN.findall(text or "")) < MIN_HAN or not anyone.search(text):
         return text, []  # (a question wholly in English is not code-switched: it is left as typed)
+    typed = text
     said: list[tuple[str, str]] = []
     for pattern, chinese in table:
         def swap(m: re.Match[str], chinese: str = chinese) -> str:
             said.append((m.group(0), chinese))
             return "\0" + chinese + "\0"
         text = pattern.sub(swap, text)
-    # the marks keep a replaced word from being matched again; spaces beside it go with them
-    original = text
-    # a space typed between a replaced word and Chinese goes; one before a Latin word stays
+    # the marks keep a replaced word from being matched again; a space typed between a replaced
+    # word and Chinese goes with them, one before a Latin word stays
     text = re.sub(rf"(?<=[{_CJK}])[ \t]+(?=\0)|(?<=\0)[ \t]+(?=[{_CJK}])", "", text).replace("\0", "")
-    said.sort(key=lambda pair: original.find(pair[0]))  # as the question says them
+    said.sort(key=lambda pair: typed.find(pair[0]))  # as the question says them
     return text, said
