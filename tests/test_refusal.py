@@ -107,6 +107,8 @@ IN_DOMAIN = [
     "申请售后服务认证大概分几步？我要写个内部推文给各部门科普一下",
     "新闻稿里提到CNCA，它的中文全称是什么？",
     "GB/T 27922-2011 是哪个部门发布的？什么时候开始实施？新闻稿要写准",
+    # a kind of text the company itself sends is one of its activities, not a text asked for
+    "我们電商部門每個月給老客戶發短信推薦新品，還做使用知識的推文。這種算不算售後服務的一部分？",
     # the eleventh session's first runs (written for this test): "我们有几家" tells of some, our
     # review compared with another scheme's audit, 撤掉 for 撤销, a fraud done to the asker
     "那子公司呢？我们有几家子公司都是单独注册的，能自己去申请吗",

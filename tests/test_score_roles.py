@@ -367,6 +367,26 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("满分100一项都没删，我们实得69分，差1分就过。好在评审员给了个特别加分项。那我们最后算过了没有？",
      {"total": 69, "bonus": 1}, (70, "达标")),
     ("评审员开了个特别扣分项，实得90分，几星", {"total": 90, "special_deductions": 1}, (89, "三星级")),
+    # a removal proposed and refused removes nothing: its points are lost when the item then lost
+    # them all, counted in a score told, and asked for when only other losses are told
+    ("我们本来想把配送（6分）说成不适用删掉，结果评审员说我们有送货业务，不能删，送货记录又全没有，整项扣光。"
+     "其他指标一共丢了8分，没有特别项。最后得多少分、几星？", {"lost": [6, 8]}, (86, "三星级")),
+    ("我们想把回收（4分）删掉，评审员不同意删。实得80分，几星？", {"total": 80}, (80, "三星级")),
+    ("我们想把回收（4分）删掉，评审员不同意删。其他扣了8分，几星？", {"lost": 8}, CONFIRM),
+    # an indicator's own full mark that a sample then checks is no applicable total
+    ("没有删减项。服务记录那个指标满分5分，评审抽了20份，4份不合格，按不合格比例扣；其他指标一共被扣了10分，"
+     "没有特扣和加分。最终多少分？", {"special_deductions": 0, "bonus": 0, "sample": (5, 20, 4), "lost": 10},
+     (89, "三星级")),
+    # strengths told at length before "各加1分"; a bonus granted without its count adds its one point
+    ("没删减，实得94分。我们觉得自己有两个亮点：一是保修期远超三包，二是远程诊断行业领先，评审员都认可，想各加1分。"
+     "最后能到多少分、什么等级？", {"bonus": 2, "total": 94}, (95, "五星级")),
+    ("实得89分，延保政策行业领先拿了特别加分，几星", {"bonus": 1, "total": 89}, (90, "四星级")),
+    ("实得88分，有特别加分吗？几星", {"total": 88}, CONFIRM),
+    # a rule claimed in someone else's quoted words is checked, never our score
+    ("代理的邮件里说：“80分就是四星级。”我们实得82分，到底几星？", {"reported": 80, "total": 82}, (82, "三星级")),
+    # the special item's count, then what it was for
+    ("涉及项分值90，实得63分，另外有一项违反行业特殊要求的特别扣分，最后结果如何？",
+     {"special_deductions": 1, "applicable_total": 90, "earned": 63}, (69, "不通过")),
     # the evaluator's result, to be checked, is a step of the working: shown, never used
     ("报告上写涉及项分值95，实得85.5，两个特别扣分项。评审员写的最终88分三星，我怀疑他算错了，帮我核一下",
      {"applicable_total": 95, "earned": 85.5, "special_deductions": 2, "guess": 88}, (88, "三星级")),
@@ -415,6 +435,7 @@ NOT_SCORE = [
     "抽查了10份，有2份不合格",  # whole copies stay copies
     "供应商说“证拿到了就一劳永逸”,真是这样吗?",  # an idiom's 一 is no score of 1
     "有一条不符合就一票否决吗",
+    "代理的邮件里说：“贵司只要拿到80分就是四星级，90分就是五星级。”我看着不太对，到底怎么分的？",  # a quoted rule
     "像人员资质、服务记录这种抽好几个样本的指标，是有一个不合格就全扣吗？",  # a rule: all or nothing
 ]
 

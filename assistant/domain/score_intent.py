@@ -99,6 +99,7 @@ _DEDUCTION_DIST = ((_pattern("deduction_each"), True), (_pattern("deduction_ever
 _BONUS_DIST = ((_pattern("bonus_each"), True), (_pattern("bonus_each_points"), False),
                (_pattern("bonus_every"), False))
 _REPORTED_RE = _pattern("reported")
+_QUOTED_RULE_RE = _pattern("quoted_rule")
 _GUESS_RE = _pattern("guess")
 # "评审老师走之前说我们总分是86分": our own score, told by the one who gave it, is no hearsay
 _TOLD_OURS = re.compile(r"(?:我们|我司|咱们|我公司|本公司)[^,。;]{0,6}(?:总分|得分|得了|拿了|分数|成绩)\s*(?:是|为|有)?\s*\d")
@@ -111,6 +112,7 @@ _NO_DEDUCTION_RE = _pattern("no_deduction")
 _NO_BONUS_RE = _pattern("no_bonus")
 _DEDUCTION_SAID_RE = _pattern("deduction_said")
 _BONUS_SAID_RE = _pattern("bonus_said")
+_BONUS_GRANTED_RE = _pattern("bonus_granted")
 _APPLICABLE_RES = _pattern("applicable")
 _RATIO_RE = _pattern("ratio")
 _RATIO_SAMPLE_BEFORE = _pattern("ratio_sample_before")
@@ -382,6 +384,7 @@ class _Reader:
         self.problems: list[str] = []
         self.additive = False  # "另外还扣了2分": an explicit loss on top of the itemised ones
         self.full_marks = False  # "剩下的指标全部拿满": nothing lost beyond what was said
+        self.refused = False  # a removal proposed and refused, its item's loss not told
 
     def take(self, role: str, value: Any, span: tuple[int, int]) -> None:
         if self.text[span[1]:span[1] + 1] == "分":
@@ -414,6 +417,8 @@ def _read_specials(r: _Reader) -> None:
         bonus, spans_b = 0, [m.span()]
     if deductions is None and _DEDUCTION_SAID_RE.search(t):
         r.problems.append("提到了特别扣分，但没有说是几项")
+    if bonus is None and (m := _BONUS_GRANTED_RE.search(t)):
+        bonus, spans_b = 1, [m.span()]  # any count of them adds one point (at most one counts)
     if bonus is None and _BONUS_SAID_RE.search(t):
         r.problems.append("提到了特别加分，但没有说是几项")
     if deductions is not None:
@@ -675,6 +680,32 @@ def _set_aside(t: str, pattern: re.Pattern[str], role: str, strip: str,
     return "".join(out) + t[last:], bound
 
 
+_EXCLUSION_REFUSED = _pattern("exclusion_refused")
+_WHOLE_LOSS = _pattern("whole_loss")
+
+
+def _read_refused_exclusions(r: _Reader, t: str) -> str:
+    """"本来想把配送（6分）说成不适用删掉，结果评审员说不能删，…整项扣光": a removal proposed and
+    refused removes nothing. Its points are lost when the sentence says the item then lost them
+    all; else the score told counts it, and with only losses told its loss is asked for. Returns ``t`` without the refused removal, so the rules that
+    look for a removal said (``_resolve``) do not find it."""
+    spans = []
+    for m in _EXCLUSION_REFUSED.finditer(r.work):
+        points = [n for n in _POINTS_RE.finditer(m.group(0)) if _number(n.group(1))]
+        whole = _WHOLE_LOSS.search(r.work[m.end():])
+        end = m.end() + (whole.end() if whole else 0)
+        if len(points) == 1 and whole:
+            r.bound.append(Bound("lost", _number(points[0].group(1)), r.text[m.start():end].strip(" ,")))
+            r.additive = True  # a loss of its own, beside any other told
+        else:
+            r.refused = True  # with only losses told, that item's own loss is unknown (_resolve)
+        spans.append((m.start(), end))
+    if spans:
+        r.work = _blank_out(r.work, spans)
+        t = _blank_out(t, spans)
+    return t
+
+
 def read_score(text: str) -> ScoreReading | None:
     """Read a score question: every number bound to a role, and the ``calculate_grade``
     arguments when they are certain. None when the text is not about the user's own score.
@@ -686,11 +717,18 @@ def read_score(text: str) -> ScoreReading | None:
         return None
     t = normalise(text)
     reported: list[Bound] = []
+    if _QUOTED_RULE_RE.search(t):
+        # a rule claimed in someone else's words: checked, not read; without a score of our own
+        # besides it the question asks for the rule
+        t, reported = _set_aside(t, _QUOTED_RULE_RE, "reported", " ,。;")
+        if not _OWN_SCORE_RE.search(t):
+            return None
     if _REPORTED_RE.search(t):
         # "有的资料说80分是星级…" reports a threshold: drop those clauses, keep our own score
         if not _OWN_SCORE_RE.search(t):
             return None
-        t, reported = _set_aside(t, _REPORTED_CLAUSE_RE, "reported", " ,。;", keep=_TOLD_OURS)
+        t, told = _set_aside(t, _REPORTED_CLAUSE_RE, "reported", " ,。;", keep=_TOLD_OURS)
+        reported += told
     # "那就是95分五星了吧": the user's own conclusion is checked against the rules, not read
     for m in _GUESS_RE.finditer(t):
         reported.append(Bound("guess", _number(m.group(1)), m.group(0).strip(" ,。;")))
@@ -707,6 +745,7 @@ def read_score(text: str) -> ScoreReading | None:
     reported += included
     r = _Reader(t)
     r.bound.extend(reported)  # shown to the user, never computed with
+    t = _read_refused_exclusions(r, t)
     _read_specials(r)
     _read_applicable(r)
     _read_exclusions(r)
@@ -838,6 +877,8 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
         if len(vals) > 1:
             problems.append(f"出现了不同的{label}：" + "、".join(f"{_fmt_number(v)} 分" for v in vals)
                             + "，不知道按哪个算")
+    if r.refused and not (earned_vals or total_vals):
+        problems.append("想删减的指标没有被认可（不算删减），但没有说这一项扣了多少分")
     unclear = _leftovers(r)
     unclear_at = len(problems)  # said where it was found, once the user's own working is set aside
 
