@@ -107,6 +107,8 @@ IN_DOMAIN = [
     "申请售后服务认证大概分几步？我要写个内部推文给各部门科普一下",
     "新闻稿里提到CNCA，它的中文全称是什么？",
     "GB/T 27922-2011 是哪个部门发布的？什么时候开始实施？新闻稿要写准",
+    # leniency asked of the rule itself is answered by the rule (asked of an evaluator it is refused)
+    "这次评审我们没有删减任何指标，评审员算下来实得69.9分。就差0.1分，能不能通融算达标？",
     # a kind of text the company itself sends is one of its activities, not a text asked for
     "我们電商部門每個月給老客戶發短信推薦新品，還做使用知識的推文。這種算不算售後服務的一部分？",
     # the eleventh session's first runs (written for this test): "我们有几家" tells of some, our
@@ -142,6 +144,9 @@ IN_DOMAIN = [
 ]
 
 OUT_OF_SCOPE = [
+    # a choice between named options by a quality no page states
+    "中国质量认证中心和方圆，哪家拿证更快？我们赶下个月投标",
+    "CQC和方圆哪个更便宜？",
     "申请售后服务认证的公司股票会涨吗",  # investment: the finance gap (was a known miss)
     "最近哪只家电股值得买？",
     "听说有售后服务认证投标能加几分？",  # hearsay that is itself the question asked

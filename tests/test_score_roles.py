@@ -382,6 +382,11 @@ TRICKY: list[tuple[str, dict, object]] = [
      "最后能到多少分、什么等级？", {"bonus": 2, "total": 94}, (95, "五星级")),
     ("实得89分，延保政策行业领先拿了特别加分，几星", {"bonus": 1, "total": 89}, (90, "四星级")),
     ("实得88分，有特别加分吗？几星", {"total": 88}, CONFIRM),
+    # a strength told before its noun, its bonus "加上去"; a result worked out (算出来) is checked, not read
+    ("評審沒刪減，實得79分，還差1分三星。我們有一項行業領先的做法，加上去能到三星嗎？", {"bonus": 1, "total": 79},
+     (80, "三星级")),
+    ("涉及项80分，实得71.6分，算出来89.5分，差半分四星。这个能不能往上凑成90算四星？",
+     {"applicable_total": 80, "earned": 71.6, "guess": 89.5}, (89.5, "三星级")),
     # a rule claimed in someone else's quoted words is checked, never our score
     ("代理的邮件里说：“80分就是四星级。”我们实得82分，到底几星？", {"reported": 80, "total": 82}, (82, "三星级")),
     # the special item's count, then what it was for

@@ -947,7 +947,7 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
     return ScoreReading(bound=r.bound, args=None if problems else args, problems=problems)
 
 
-_RESULT_BEFORE = re.compile(r"(?:就是?|刚好|正好|恰好|等于|=|按|算|成了?|到了?|(?:最终|最后|算下来|结果|所以)(?:是|为|就是)?)\s*$")
+_RESULT_BEFORE = re.compile(r"(?:就是?|刚好|正好|恰好|等于|=|按|算|成了?|到了?|(?:最终|最后|算下来|算出来|算出|结果|所以)(?:是|为|就是)?)\s*$")
 
 
 def _own_working(earned: Fraction, base: Fraction, specials: list, bonuses: list, told_base: bool) -> set[Fraction]:

@@ -320,7 +320,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
             not word_in(w, evidence) and _dictionary_tag(w)[:1] in ("n", "") and not re.search(r"\d", w)
             for w in content_words(target)):
         change_missing = target  # a thing no cited passage names, not a number or a time
-    agent_missing = _agent_missing(question, evidence) or _timed_act_missing(question, evidence)
+    agent_missing = _agent_missing(question, evidence) or _timed_act_missing(question, evidence) \
+        or _compared_missing(question, evidence)
     if names_a_source(agent_missing):
         agent_missing = ""  # "攻略里提到哪几家": what the page names, not who it is
     quoted = any(len(q) >= QUOTE_MIN_CHARS and _norm(q) in evidence for q in _QUOTED.findall(asked or question.text))
@@ -409,6 +410,20 @@ def _agent_missing(question, evidence: str) -> str:
         if acts and not any(word_in(a, evidence) for a in acts):
             return acts[0]
     return ""
+
+
+# a choice between named options by a quality ("深圳华谊和万检通，哪家拿证更快", "哪个机构更便宜")
+_COMPARED = re.compile(r"(?:哪|谁)[^，,。？?！!]{0,12}?(?:更|比较|最)(快|便宜|省钱|划算|实惠|容易|简单|有名|知名|"
+                       r"省事|方便|贵|出名|好过|好通过)")  # (靠谱, 权威: what the pages say to look for)
+
+
+def _compared_missing(question, evidence: str) -> str:
+    """The quality a choice between options is asked by ("哪家拿证更快" -> 更快) when no cited
+    passage says it: a page that only names the options cannot say which is faster or cheaper."""
+    m = _COMPARED.search(_norm(question.core))
+    if m is None or word_in(m.group(1), evidence):
+        return ""
+    return m.group(0)[m.start(1) - m.start() - 1:]
 
 
 TIMED_ACT_RARITY = 10.0  # 恢复 10.1, 补办 12.6 are events a page must speak of; 完成 8.4, 拿到 8.8 are not
