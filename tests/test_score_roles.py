@@ -440,6 +440,8 @@ NOT_SCORE = [
     "抽查了10份，有2份不合格",  # whole copies stay copies
     "供应商说“证拿到了就一劳永逸”,真是这样吗?",  # an idiom's 一 is no score of 1
     "有一条不符合就一票否决吗",
+    "我们想冲最高那一级，目标定90分够了，还是得95？",  # a line asked as a choice of two numbers
+    "达标级的起点是60分还是70分？",
     "代理的邮件里说：“贵司只要拿到80分就是四星级，90分就是五星级。”我看着不太对，到底怎么分的？",  # a quoted rule
     "像人员资质、服务记录这种抽好几个样本的指标，是有一个不合格就全扣吗？",  # a rule: all or nothing
 ]

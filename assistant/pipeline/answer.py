@@ -357,7 +357,8 @@ def _choices(core: str) -> tuple[tuple[str, ...], ...]:
     """The content words of each side of every choice ``core`` offers ("正本还是副本" -> (正本,), (副本,))."""
     from assistant.domain.question import content_words
 
-    return tuple(tuple(content_words(side)) for m in _CHOICE.finditer(core) for side in m.groups() if side)
+    plain = re.sub(r"[“”\"「」『』‘’']", "", core)  # "叫「审核」还是叫「评审」": the terms quoted
+    return tuple(tuple(content_words(side)) for m in _CHOICE.finditer(plain) for side in m.groups() if side)
 
 
 def _chosen_against(word: str, core: str, evidence: str) -> bool:
@@ -1269,6 +1270,9 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score -= ENUMERATION_PENALTY  # "常见的有三星级、四星级、五星级": naming both is no difference
     elif question.qtype == DIFFERENCE_TYPE and _CONTRAST.search(text):
         score += CONTRAST_BONUS  # "两者一个是对…服务能力的认证，一个是对…管理措施的认证"
+    sides = [side for side in _choices(question.core) if side]
+    if CHOICE_BONUS and len(sides) >= 2 and sum(any(word_in(w, text) for w in side) for side in sides) >= 2:
+        score += CHOICE_BONUS  # "叫审核还是叫评审": "审核，在售后服务认证里称为评审" weighs the two
     if _ends_with_colon(text):
         score -= 1.0
     if _COMPOSITION.search(text) and not _ASKS_COMPOSITION.search(question.core):
@@ -1289,6 +1293,7 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     return score - POSITION_PENALTY * position - RANK_PENALTY * rank
 
 
+CHOICE_BONUS = 1.5  # a sentence naming both sides of a choice the question offers
 DEFINITION_BONUS = 1.5  # a sentence saying what a term the question quotes means
 EXAMPLES_ASKED_BONUS = 1.5  # a sentence giving examples ("例如，…"), when examples or names are asked for
 EXAMPLE_KIND_RARITY = 10.0  # 协会 11.0, 第三方 14.2 name the kind exemplified; 专业 9.4, 认证机构 (a domain term) do not
