@@ -993,3 +993,10 @@ def test_the_standing_to_apply_is_asked_as_permission_not_as_a_thing():
     # "有资格申请" asks whether one may apply, as 可以 does; "申请资格是什么" asks the conditions
     assert "资格" not in content_words("什么样的企业有资格申请售后服务认证?")
     assert content_words("申请资格是什么") == ["申请条件"]
+
+
+def test_a_number_set_off_by_spaces_is_no_clause_break():
+    from assistant.domain.question import restore_breaks
+
+    assert restore_breaks("實得分 捌拾柒點伍 分，涉及項分值 壹佰 分") == "實得分 捌拾柒點伍 分，涉及項分值 壹佰 分"
+    assert restore_breaks("哎问下 我们是个小厂 能申请吗 要多久") == "哎问下，我们是个小厂，能申请吗？要多久"

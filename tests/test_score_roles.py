@@ -387,6 +387,22 @@ TRICKY: list[tuple[str, dict, object]] = [
      (80, "三星级")),
     ("涉及项80分，实得71.6分，算出来89.5分，差半分四星。这个能不能往上凑成90算四星？",
      {"applicable_total": 80, "earned": 71.6, "guess": 89.5}, (89.5, "三星级")),
+    # numbers typed in unusual forms: a full stop or spaces inside a number of points, financial
+    # numerals, a fraction, a percentage, 十分 as the last of a list of points
+    ("我们实得分是88。5分，没有删减，但被开了两个特别扣分项，最后结果是多少分、啥等级？",
+     {"special_deductions": 2, "total": 88.5}, (86.5, "三星级")),
+    ("实得 9 4 分（满分一百，没有删减），另外评审员认可我们有一项做法领先行业，给了特别加分。这样能拿五星不？",
+     {"bonus": 1, "total": 94}, (95, "五星级")),
+    ("我们删了三项指标，分值分别是伍分、5分和十分；实得分七十二；另外有一个特别加分项。请帮忙算最终得分跟等级",
+     {"bonus": 1, "excluded": [5, 5, 10], "earned": 72}, (91, "四星级")),
+    ("評審報告出來了：實得分 捌拾柒點伍 分，涉及項分值 壹佰 分，沒有特別扣分項也沒有加分項。請問最後算幾星級？",
+     {"special_deductions": 0, "bonus": 0, "applicable_total": 100, "earned": 87.5}, (87.5, "三星级")),
+    ("我们这次的得分率是二十分之十九，本来以为稳拿五星，结果被记了一个特别扣分。现在到底几星？",
+     {"special_deductions": 1, "earned": 19, "applicable_total": 20}, (94, "四星级")),
+    ("评审组长讲我们的得分率，也就是实得分除以涉及项分值，正好是百分之九十。但记了一个特别扣分项。那最后是几分几星？",
+     {"special_deductions": 1, "total": 90}, (89, "三星级")),
+    ("我们队伍分工明确，实得88分几星", {"total": 88}, (88, "三星级")),  # 伍 of 队伍 is no five
+    ("服务和十分重要，实得88分，几星", {"total": 88}, (88, "三星级")),  # 十分 "very", not a list's points
     # a rule claimed in someone else's quoted words is checked, never our score
     ("代理的邮件里说：“80分就是四星级。”我们实得82分，到底几星？", {"reported": 80, "total": 82}, (82, "三星级")),
     # the special item's count, then what it was for

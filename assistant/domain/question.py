@@ -480,6 +480,10 @@ _ROLE_ASKED = re.compile(r"^\s*[\u4e00-\u9fff]{1,8}?(?:的人|那边的?人|的�
 # a space typed between two Chinese characters instead of a mark ("能申请吗 还是只有大企业才行")
 _SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\t]+(?=[\u4e00-\u9fff])")
 _ASKING_END = "吗呢吧么嘛不"
+_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千壹贰貳叁參肆伍陆陸柒捌玖拾佰点點"
+_NUMBER_BEFORE_UNIT = re.compile(rf"[{_NUMERAL_CHARS}]+[ \u3000\t]*(?:分|个|個|项|項|条|條|份)")
+_NUMERAL_END = re.compile(rf"[{_NUMERAL_CHARS}]$")
+_UNIT_START = re.compile(r"(?:分|个|個|项|項|条|條|份)")
 # a sentence without a question mark asks only with a word that asks ("价格都不一样，头大" tells)
 _ASKS_UNMARKED = re.compile(r"[吗呢么嘛伐]\s*$|什么|啥|哪|几|多少|多久|怎么|怎样|如何|为什么|为何|谁|是否|能否|可否|有没有"
                             r"|是不是|能不能|可不可以|要不要|行不行|对不对|算不算|会不会|够不够|好不好")
@@ -494,7 +498,15 @@ def restore_breaks(text: str) -> str:
     """A message typed on a phone with spaces for punctuation, punctuated: a space after a final
     question particle ends a question (？), any other space between Chinese characters ends a
     clause (，). So "哎问下 我们是个小厂 能申请吗 要多久" is read clause by clause, as it was meant."""
-    return _SPACED.sub(lambda m: "？" if text[m.start() - 1] in _ASKING_END else "，", text or "")
+    text = text or ""
+
+    def mark(m: re.Match[str]) -> str:
+        if _NUMBER_BEFORE_UNIT.match(text, m.end()) or (
+                _NUMERAL_END.search(text, 0, m.start()) and _UNIT_START.match(text, m.end())):
+            return m.group(0)  # "实得分 捌拾柒点伍 分": a number set off by spaces, not a clause
+        return "？" if text[m.start() - 1] in _ASKING_END else "，"
+
+    return _SPACED.sub(mark, text)
 
 
 def _aligned_simplified(text: str) -> str:

@@ -79,7 +79,8 @@ def _arabise(text: str) -> str:
         if run == "一" and text.startswith(_ONE_IN_WORDS, m.start()):
             return run
         if run in ("十", "百") and text[m.end() : m.end() + 1] == "分" \
-                and (run == "百" or text[m.start() - 1 : m.start()] not in _TEN_POINTS_BEFORE):
+                and (run == "百" or text[m.start() - 1 : m.start()] not in _TEN_POINTS_BEFORE) \
+                and not (text[m.start() - 1 : m.start()] in "和及与" and "分" in text[max(0, m.start() - 6):m.start() - 1]):
             return run  # 十分 = "very"; 百分之 = "per cent"; but "删减了十分" is 10 points
         # ("满分100一项都没删": a numeral run right after digits is a number of its own)
         gap = " " if m.start() and text[m.start() - 1].isdigit() else ""
@@ -115,6 +116,7 @@ _BONUS_SAID_RE = _pattern("bonus_said")
 _BONUS_GRANTED_RE = _pattern("bonus_granted")
 _APPLICABLE_RES = _pattern("applicable")
 _RATIO_RE = _pattern("ratio")
+_PERCENT_SCORE_RE = _pattern("percent_score")
 _RATIO_SAMPLE_BEFORE = _pattern("ratio_sample_before")
 _RATIO_SAMPLE_AFTER = _pattern("ratio_sample_after")
 _RATIO_VERB_BEFORE = _pattern("ratio_verb_before")
@@ -752,6 +754,8 @@ def read_score(text: str) -> ScoreReading | None:
     _read_samples(r)
     _read_nonconformities(r)
     _read_lost(r)
+    if (m := _PERCENT_SCORE_RE.search(r.work)) and _number(m.group(1)):
+        r.take("total", _number(m.group(1)), m.span(1))
     _read_parts(r)
     _read_change(r)
     if not r.values("change"):
@@ -1017,9 +1021,29 @@ _SHORT_FORMS = (
 )
 
 
+# numbers as users type them: financial numerals ("捌拾柒点伍分"), a full stop or spaces inside a
+# number of points ("88。5分", "9 4 分"), a fraction ("二十分之十九") and a percentage ("百分之九十")
+_FINANCIAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰", "一二三四五六七八九十百")
+_FINANCIAL_RUN = re.compile(r"(?<![队大着登收放入落])[壹贰叁肆伍陆柒捌玖拾佰零〇两一二三四五六七八九十百点]*[壹贰叁肆伍陆柒捌玖拾佰]"
+                            r"[壹贰叁肆伍陆柒捌玖拾佰零〇两一二三四五六七八九十百点]*(?=\s*(?:分|个|项|条|份|%))")
+_STOP_DECIMAL = re.compile(r"(?<![\d.])(\d{1,3})。(\d{1,2})(?=\s*分)")
+_SPACED_DIGITS = re.compile(r"(?<![\d.])\d(?: \d)+(?=\s*分)")
+_FRACTION = re.compile(r"(?<!百)(\d+(?:\.\d+)?)\s*分之\s*(\d+(?:\.\d+)?)")
+_PER_CENT = re.compile(r"百分之\s*(\d+(?:\.\d+)?)")
+
+
+def _typed_numbers(text: str) -> str:
+    """``text`` with numbers typed in unusual forms written plainly (before and after _arabise)."""
+    text = _FINANCIAL_RUN.sub(lambda m: m.group(0).translate(_FINANCIAL), text)
+    text = _STOP_DECIMAL.sub(r"\1.\2", text)
+    return _SPACED_DIGITS.sub(lambda m: m.group(0).replace(" ", ""), text)
+
+
 def normalise(text: str) -> str:
     """The form every pattern sees: search text with Arabic numerals, short forms said whole."""
-    t = _DECIMAL_COPIES.sub(r"\1分", _arabise(to_search_text(text or "")))
+    t = _arabise(_typed_numbers(to_search_text(text or "")))
+    t = _PER_CENT.sub(r"\1%", _FRACTION.sub(r"\2/\1", _typed_numbers(t)))
+    t = _DECIMAL_COPIES.sub(r"\1分", t)
     for short, whole in _SHORT_FORMS:
         t = short.sub(whole, t)
     return t
