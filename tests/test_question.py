@@ -1000,3 +1000,6 @@ def test_a_number_set_off_by_spaces_is_no_clause_break():
 
     assert restore_breaks("實得分 捌拾柒點伍 分，涉及項分值 壹佰 分") == "實得分 捌拾柒點伍 分，涉及項分值 壹佰 分"
     assert restore_breaks("哎问下 我们是个小厂 能申请吗 要多久") == "哎问下，我们是个小厂，能申请吗？要多久"
+    # every character spaced out: the spaces are no breaks
+    assert restore_breaks("售 后 服 务 认 证 证 书 有 效 期 几 年 ？") == "售后服务认证证书有效期几年？"
+    assert restore_breaks("申 请 能 在 网 上 提 交 吗 ， 还 是 必 须 跑 一 趟") == "申请能在网上提交吗，还是必须跑一趟"

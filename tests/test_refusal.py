@@ -109,6 +109,8 @@ IN_DOMAIN = [
     "GB/T 27922-2011 是哪个部门发布的？什么时候开始实施？新闻稿要写准",
     # leniency asked of the rule itself is answered by the rule (asked of an evaluator it is refused)
     "这次评审我们没有删减任何指标，评审员算下来实得69.9分。就差0.1分，能不能通融算达标？",
+    # when the fee is paid, asked beside the certificate's issue, is no certificate bought
+    "提交申请的时候要交钱吗？还是发证以后再交",
     # a kind of text the company itself sends is one of its activities, not a text asked for
     "我们電商部門每個月給老客戶發短信推薦新品，還做使用知識的推文。這種算不算售後服務的一部分？",
     # the eleventh session's first runs (written for this test): "我们有几家" tells of some, our

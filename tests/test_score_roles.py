@@ -402,6 +402,8 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("评审组长讲我们的得分率，也就是实得分除以涉及项分值，正好是百分之九十。但记了一个特别扣分项。那最后是几分几星？",
      {"special_deductions": 1, "total": 90}, (89, "三星级")),
     ("我们队伍分工明确，实得88分几星", {"total": 88}, (88, "三星级")),  # 伍 of 队伍 is no five
+    # a dash setting off what follows is no range; a choice of two grades asks ours
+    ("刚好90分 —— 四星还是三星？？ 是含90还是不含", {"total": 90}, (90, "四星级")),
     ("服务和十分重要，实得88分，几星", {"total": 88}, (88, "三星级")),  # 十分 "very", not a list's points
     # a rule claimed in someone else's quoted words is checked, never our score
     ("代理的邮件里说：“80分就是四星级。”我们实得82分，到底几星？", {"reported": 80, "total": 82}, (82, "三星级")),
@@ -456,6 +458,7 @@ NOT_SCORE = [
     "抽查了10份，有2份不合格",  # whole copies stay copies
     "供应商说“证拿到了就一劳永逸”,真是这样吗?",  # an idiom's 一 is no score of 1
     "有一条不符合就一票否决吗",
+    "管理体系认证是不是也按分数评星级？？ 有一项不符合能不能过",  # whether one miss fails: a rule
     "我们想冲最高那一级，目标定90分够了，还是得95？",  # a line asked as a choice of two numbers
     "达标级的起点是60分还是70分？",
     "代理的邮件里说：“贵司只要拿到80分就是四星级，90分就是五星级。”我看着不太对，到底怎么分的？",  # a quoted rule

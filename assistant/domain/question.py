@@ -479,6 +479,8 @@ _ROLE_ASKED = re.compile(r"^\s*[\u4e00-\u9fff]{1,8}?(?:的人|那边的?人|的�
 
 # a space typed between two Chinese characters instead of a mark ("能申请吗 还是只有大企业才行")
 _SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\t]+(?=[\u4e00-\u9fff])")
+SPACED_OUT_MIN = 6  # a message of this many tokens or more, ...
+SPACED_OUT_SHARE = 0.7  # ... this share of them single characters, was typed one character apart
 _ASKING_END = "吗呢吧么嘛不"
 _NUMERAL_CHARS = "零〇一二两三四五六七八九十百千壹贰貳叁參肆伍陆陸柒捌玖拾佰点點"
 _NUMBER_BEFORE_UNIT = re.compile(rf"[{_NUMERAL_CHARS}]+[ \u3000\t]*(?:分|个|個|项|項|条|條|份)")
@@ -499,6 +501,10 @@ def restore_breaks(text: str) -> str:
     question particle ends a question (？), any other space between Chinese characters ends a
     clause (，). So "哎问下 我们是个小厂 能申请吗 要多久" is read clause by clause, as it was meant."""
     text = text or ""
+    tokens = text.split()
+    if len(tokens) >= SPACED_OUT_MIN and sum(len(t) == 1 for t in tokens) >= SPACED_OUT_SHARE * len(tokens):
+        # "客 户 满 意 度 调 查 …": every character spaced out; the spaces are no breaks at all
+        text = re.sub(r"(?<=\S)[ \u3000](?=\S)", "", text)
 
     def mark(m: re.Match[str]) -> str:
         if _NUMBER_BEFORE_UNIT.match(text, m.end()) or (

@@ -160,6 +160,8 @@ def _is_threshold(text: str, start: int, end: int) -> bool:
     after = text[end : end + 6].lstrip(" ")
     after = after[1:] if after.startswith("分") else after
     after = after.lstrip(" ")
+    if after[:1] in "~-—–" and not re.match(r"[~\-—–\s]*\d+(?:\.\d+)?(?![\d.]|\s*(?:星|颗))", text[end:].lstrip(" 分")):
+        return False  # "刚好90分 —— 4星还是3星": a dash that sets off what follows, not a range
     return after.startswith(_AFTER_GUARDS) or (bool(_LIST_AFTER_RE.match(after)) and not told)
 
 
