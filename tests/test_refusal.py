@@ -109,6 +109,8 @@ IN_DOMAIN = [
     "GB/T 27922-2011 是哪个部门发布的？什么时候开始实施？新闻稿要写准",
     # leniency asked of the rule itself is answered by the rule (asked of an evaluator it is refused)
     "这次评审我们没有删减任何指标，评审员算下来实得69.9分。就差0.1分，能不能通融算达标？",
+    # whether the managers must be trained first is an applying condition, not a training course
+    "售后服务管理师是不是得先培训好才能申请？要配多少个？",
     # when the fee is paid, asked beside the certificate's issue, is no certificate bought
     "提交申请的时候要交钱吗？还是发证以后再交",
     # a kind of text the company itself sends is one of its activities, not a text asked for

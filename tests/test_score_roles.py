@@ -402,6 +402,13 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("评审组长讲我们的得分率，也就是实得分除以涉及项分值，正好是百分之九十。但记了一个特别扣分项。那最后是几分几星？",
      {"special_deductions": 1, "total": 90}, (89, "三星级")),
     ("我们队伍分工明确，实得88分几星", {"total": 88}, (88, "三星级")),  # 伍 of 队伍 is no five
+    # each removed value after its own 一个; one point of one bonus item; the user's own steps
+    ("先删减了两个不适用的指标，一个12分一个8分；然后评审组打分，实得64分；接着记了一个特别扣分；最后又给了一个特别加分。最后是几分？",
+     {"special_deductions": 1, "bonus": 1, "excluded": [12, 8], "earned": 64}, (80, "三星级")),
+    ("没删减，实得66分，评审员因为我们一项服务做得突出给了1分特别加分。能过吗？", {"bonus": 1, "total": 66}, (67, "不通过")),
+    ("我自己算的：涉及项分值70，实得63.7分，有一个特别扣分。我是先把63.7减1变成62.7，再除以70乘100，得89.6，"
+     "说是三星。同事说我顺序反了。到底多少分？",
+     {"guess": [62.7, 89.6], "special_deductions": 1, "applicable_total": 70, "earned": 63.7}, (90, "四星级")),
     # a dash setting off what follows is no range; a choice of two grades asks ours
     ("刚好90分 —— 四星还是三星？？ 是含90还是不含", {"total": 90}, (90, "四星级")),
     ("服务和十分重要，实得88分，几星", {"total": 88}, (88, "三星级")),  # 十分 "very", not a list's points

@@ -647,6 +647,8 @@ def _leftovers(r: _Reader) -> list[str]:
         value = _number(m.group(1))
         if value is None or _is_threshold(r.work, s, e) or Fraction(str(value)) in known:
             continue
+        if value == 100 and re.search(r"(?:乘以?|×|\*|x)\s*$", r.work[max(0, s - 3):s]):
+            continue  # "再除以70乘100": the 100-point scale of the user's own working
         out.append(m.group(0).strip())
     for m in _COUNT_LEFTOVER_RE.finditer(r.work):
         # "扣1项", "加2分": items lost or points added that no role took (加 reads as a threshold)
@@ -739,7 +741,7 @@ def read_score(text: str) -> ScoreReading | None:
     t = _GUESS_RE.sub("", t)
     worked_out = []  # "56÷80正好70": the division stays (it may be the only place its numbers are)
     for m in _COMPUTED_RE.finditer(t):
-        start = m.start("cue") if m.group("cue") else m.start("cue2")
+        start = next(m.start(c) for c in ("cue", "cue2", "cue3") if m.group(c))
         value = next(_number(g) for g in m.groups()[::-1] if g and g[0].isdigit())
         reported.append(Bound("guess", value, m.group(0).strip(" ,。;")))
         worked_out.append((start, m.end()))
