@@ -334,6 +334,10 @@ class Assistant:
         if self.retriever.lexical.names_label(text):
             return True  # it names a list item's label of the documents ("服务规范这条…")
         every = content_words(text)
+        from assistant.pipeline.answer import names_a_source
+
+        if any(names_a_source(w) for w in every) and self.retriever.lexical.known([w for w in every if len(w) >= 2]):
+            return True  # "文章里引用了哪个销售大师的话": asked of the documents, in words they use
         words = [w for w in every if rarity(w) >= KB_WORD_RARITY]
         known = self.retriever.lexical.known(words)
         # or most of its words, one of them not ordinary ("现场查出问题来当场怎么处理"): a terse

@@ -111,6 +111,9 @@ IN_DOMAIN = [
     "这次评审我们没有删减任何指标，评审员算下来实得69.9分。就差0.1分，能不能通融算达标？",
     # whether the managers must be trained first is an applying condition, not a training course
     "售后服务管理师是不是得先培训好才能申请？要配多少个？",
+    # the good a certificate brings is no favour given; another scheme named as the pages' example
+    "拿到售后认证能给企业带来哪些好处？帮我列几条给老板汇报",
+    "问答里多次拿ISO9001举例，这个例子是想说明啥？",
     # when the fee is paid, asked beside the certificate's issue, is no certificate bought
     "提交申请的时候要交钱吗？还是发证以后再交",
     # a kind of text the company itself sends is one of its activities, not a text asked for

@@ -536,3 +536,21 @@ def test_a_fee_named_by_its_step_is_one_word_and_fee_phrases_keep_their_fee():
 
     assert "申请费" in tokenize("申请费是什么时候交")
     assert "费用" in tokenize("认证费用一般多少") and "费用" in tokenize("企业还需缴纳相应的申请费用")
+
+
+def test_a_question_about_what_the_article_says_is_asked_of_the_documents(settings, tmp_path):
+    """"文章里引用了哪个销售大师的话": no domain word, but it asks what a page says, in its words."""
+    from assistant.core import Assistant
+    from assistant.kb import ingest
+
+    page = tmp_path / "docs" / "article.txt"
+    page.parent.mkdir(parents=True)
+    page.write_text("售后服务的意义\n\n销售大师乔·吉拉德说过这样一句话：“销售活动真正的开始是在成交之后。”"
+                    "只有让客户重复购买，口碑才会形成。\n", encoding="utf-8")
+    ingest(settings, [page.parent], progress=False)
+    assistant = Assistant(settings)
+    answer = assistant.ask("文章里引用了哪个销售大师的话？")
+    assert not answer.abstained
+    assert "吉拉德" in answer.answer.split("\n")[0]
+    # a page named, but nothing of the documents asked: still outside them
+    assert assistant.ask("那篇文章说明天上海会不会下雨？").abstained
