@@ -589,6 +589,10 @@ def _read_parts(r: _Reader) -> None:
     r.bound.append(Bound("total", _plain(_sum(values)), "+".join(m.group(0).strip() for m in run)))
 
 
+_THIS_TIME = re.compile(r"这次|本次|今年|这回|这一次|现在")
+_EARLIER_SENTENCE = re.compile(r"(?:^|(?<=[:,。;?!]))\s*(?:上次|上一次|上回|去年|前年|以前|之前|第1次|初次|首次)")
+
+
 def _read_earlier(r: _Reader) -> None:
     """"前年第一次认证只有78分，…这次拿了91分": a score of an earlier review is shown, never
     used, when the question also gives a score of its own outside that clause."""
@@ -596,6 +600,15 @@ def _read_earlier(r: _Reader) -> None:
     if earlier and _VERB_SCORE_RE.search(_blank_out(r.work, [m.span() for m in earlier])):
         for m in earlier:
             r.take("earlier", _number(m.group(1)), m.span(1))
+        # "上次涉及项90分，实得72分，折算80分三星。这次…": every score of the earlier review's own
+        # sentence is of that review, when another sentence tells this one
+        if _THIS_TIME.search(r.work):
+            for start, end in _sentence_spans(r.work):
+                told = _EARLIER_SENTENCE.search(r.work, start, end)
+                if told and not _THIS_TIME.search(r.work, start, end):
+                    for n in list(_BARE_SCORE_RE.finditer(r.work, told.start(), end)):
+                        if _number(n.group(1)):
+                            r.take("earlier", _number(n.group(1)), n.span(1))
 
 
 def _read_change(r: _Reader) -> None:

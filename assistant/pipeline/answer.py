@@ -609,7 +609,8 @@ _ASKED_ATTRIBUTES = (
 )
 
 
-_FEW_TOLD = re.compile(r"有几\s*(?:个|家|位|名|处)(?=" + _TOLD_AFTER + ")")
+# ("新开的几个网点没按手册做", "这几个网点": some told or pointed at, not a count asked)
+_FEW_TOLD = re.compile(r"有几\s*(?:个|家|位|名|处)(?=" + _TOLD_AFTER + r")|(?:的|这|那|新开|新增|新建)几\s*(?:个|家|位|名|处)")
 
 
 # a fine asked after its word ("会被罚款多少", "还会被罚多少款"): stated in yuan, or not at all
