@@ -409,6 +409,10 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("我自己算的：涉及项分值70，实得63.7分，有一个特别扣分。我是先把63.7减1变成62.7，再除以70乘100，得89.6，"
      "说是三星。同事说我顺序反了。到底多少分？",
      {"guess": [62.7, 89.6], "special_deductions": 1, "applicable_total": 70, "earned": 63.7}, (90, "四星级")),
+    # 特别加分 is no 别加分 ("don't add"); 评下来 tells the score
+    ("我们全部指标都涉及（满分100），实得94分，评审员说有一项做法行业领先可以特别加分，最终几分几星？",
+     {"bonus": 1, "total": 94}, (95, "五星级")),
+    ("评下来94.8，离五星差0.2，能不能算五星？", {"total": 94.8}, (94.8, "四星级")),
     # every score of the earlier review's own sentence is of that review
     ("对比一下两次评审表：上次涉及项90分，实得72分，折算80分三星。这次涉及项还是90，实得86分，另外一个特别扣分、"
      "一个特别加分。这次多少分？", {"special_deductions": 1, "bonus": 1, "applicable_total": [90, 90],
