@@ -706,8 +706,9 @@ _WHOLE_LOSS = _pattern("whole_loss")
 def _read_refused_exclusions(r: _Reader, t: str) -> str:
     """"本来想把配送（6分）说成不适用删掉，结果评审员说不能删，…整项扣光": a removal proposed and
     refused removes nothing. Its points are lost when the sentence says the item then lost them
-    all; else the score told counts it, and with only losses told its loss is asked for. Returns ``t`` without the refused removal, so the rules that
-    look for a removal said (``_resolve``) do not find it."""
+    all; else a score told counts them, and with only losses told their loss is asked for.
+    Returns ``t`` without the refused removal, so the rules that look for a removal said
+    (``_resolve``) do not find it."""
     spans = []
     for m in _EXCLUSION_REFUSED.finditer(r.work):
         points = [n for n in _POINTS_RE.finditer(m.group(0)) if _number(n.group(1))]
