@@ -875,3 +875,13 @@ def test_an_english_name_asked_for_must_be_given_in_latin_words():
         assert ev.unit_missing == "英文名称" and AbstainPolicy().should_abstain(ev, True), q
     ev = evidence_for(analyse("CQC的英文全称是什么？"), ["CQC（China Quality Certification Centre）即中国质量认证中心。"])
     assert ev.unit_missing == ""
+
+
+def test_a_choice_by_a_quality_no_passage_states_names_that_quality():
+    from assistant.domain.question import analyse
+    from assistant.pipeline.answer import _compared_missing
+
+    assert _compared_missing(analyse("CQC和方圆哪家比较便宜？"), "认证机构包括CQC和方圆") == "比较便宜"
+    assert _compared_missing(analyse("深圳华谊和万检通，哪家拿证更快？"), "第三方机构") == "更快"
+    assert _compared_missing(analyse("哪家拿证更快？"), "审核通过后很快发证") == ""  # the page says it
+    assert _compared_missing(analyse("哪家机构比较靠谱？"), "") == ""  # what to look for is stated

@@ -589,8 +589,8 @@ def _read_parts(r: _Reader) -> None:
     r.bound.append(Bound("total", _plain(_sum(values)), "+".join(m.group(0).strip() for m in run)))
 
 
-_THIS_TIME = re.compile(r"这次|本次|今年|这回|这一次|现在")
-_EARLIER_SENTENCE = re.compile(r"(?:^|(?<=[:,。;?!]))\s*(?:上次|上一次|上回|去年|前年|以前|之前|第1次|初次|首次)")
+_THIS_TIME = _pattern("this_time")
+_EARLIER_SENTENCE = _pattern("earlier_sentence")
 
 
 def _read_earlier(r: _Reader) -> None:

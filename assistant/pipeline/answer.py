@@ -414,7 +414,7 @@ def _agent_missing(question, evidence: str) -> str:
 
 
 # a choice between named options by a quality ("深圳华谊和万检通，哪家拿证更快", "哪个机构更便宜")
-_COMPARED = re.compile(r"(?:哪|谁)[^，,。？?！!]{0,12}?(?:更|比较|最)(快|便宜|省钱|划算|实惠|容易|简单|有名|知名|"
+_COMPARED = re.compile(r"(?:哪|谁)[^，,。？?！!]{0,12}?(?P<by>更|比较|最)(?P<quality>快|便宜|省钱|划算|实惠|容易|简单|有名|知名|"
                        r"省事|方便|贵|出名|好过|好通过)")  # (靠谱, 权威: what the pages say to look for)
 
 
@@ -422,9 +422,9 @@ def _compared_missing(question, evidence: str) -> str:
     """The quality a choice between options is asked by ("哪家拿证更快" -> 更快) when no cited
     passage says it: a page that only names the options cannot say which is faster or cheaper."""
     m = _COMPARED.search(_norm(question.core))
-    if m is None or word_in(m.group(1), evidence):
+    if m is None or word_in(m.group("quality"), evidence):
         return ""
-    return m.group(0)[m.start(1) - m.start() - 1:]
+    return m.group("by") + m.group("quality")
 
 
 TIMED_ACT_RARITY = 10.0  # 恢复 10.1, 补办 12.6 are events a page must speak of; 完成 8.4, 拿到 8.8 are not
