@@ -114,6 +114,9 @@ IN_DOMAIN = [
     # the good a certificate brings is no favour given; another scheme named as the pages' example
     "拿到售后认证能给企业带来哪些好处？帮我列几条给老板汇报",
     "问答里多次拿ISO9001举例，这个例子是想说明啥？",
+    # 真的假的 and 假如 name no fake thing
+    "真的假的？满意度调查记录要一年的吗",
+    "假如文件审核的时候发现我们材料缺了几样，是不是当场就判不通过了？",
     # when the fee is paid, asked beside the certificate's issue, is no certificate bought
     "提交申请的时候要交钱吗？还是发证以后再交",
     # a kind of text the company itself sends is one of its activities, not a text asked for
@@ -885,3 +888,16 @@ def test_a_choice_by_a_quality_no_passage_states_names_that_quality():
     assert _compared_missing(analyse("深圳华谊和万检通，哪家拿证更快？"), "第三方机构") == "更快"
     assert _compared_missing(analyse("哪家拿证更快？"), "审核通过后很快发证") == ""  # the page says it
     assert _compared_missing(analyse("哪家机构比较靠谱？"), "") == ""  # what to look for is stated
+
+
+def test_a_span_asked_of_an_act_no_passage_speaks_of_is_named():
+    """"最长可以暂停多久？一般多久能恢复": each place a span is asked is read, so the second act
+    (恢复) is looked for though the first (暂停) is said; a choice of two numbers said either way."""
+    from assistant.domain.question import analyse
+    from assistant.pipeline.answer import _number_choice_missing, _timed_act_missing
+
+    evidence = "问题严重或整改不到位的会被暂停或撤销证书。"
+    assert _timed_act_missing(analyse("证书被暂停以后最长可以暂停多久？一般多久能恢复？"), evidence) == "恢复"
+    assert _number_choice_missing("整改期限是15天还是三十天?", "发现不符合要在期限内整改") == "天"
+    assert _number_choice_missing("整改期限是15天还是三十天?", "要在30天内整改") == ""
+    assert _number_choice_missing("监督评审是一年一次还是两年一次?", "每年一次监督评审") == ""

@@ -441,8 +441,12 @@ def _timed_act_missing(question, evidence: str) -> str:
 
     if question.qtype != "多久":
         return ""
-    for m in _TIMED_ACT.finditer(_norm(question.core)):
-        act = m.group(1) or m.group(2)
+    core = _norm(question.core)
+    # each place a span is asked, with the act said after it or before it ("最长可以暂停多久？一般多久
+    # 能恢复": 暂停, then 恢复; one scan would let "一般多久" hide "多久能恢复")
+    acts = [m.group(1) or m.group(2) for start in range(len(core))
+            if (m := _TIMED_ACT.match(core, start))]
+    for act in acts:
         if act in content_words(act) and _dictionary_tag(act)[:1] == "v" \
                 and dictionary_rarity(act) >= TIMED_ACT_RARITY and not word_in(act, evidence):
             return act
@@ -617,17 +621,18 @@ _FEW_TOLD = re.compile(r"有几\s*(?:个|家|位|名|处)(?=" + _TOLD_AFTER + r"
 _FINE_ASKED = re.compile(r"(?:罚款|罚金)\s*(?:是|有|为|大概|大约)?\s*多少|罚\s*(?:多少|几)\s*(?:钱|款|万)?")
 # a choice between two numbers ("整改期限是30天还是60天"): a passage must state one of them
 _CHOICE_UNITS = r"工作日|人日|人天|天|日|周|个月|月|年|小时|%|％|家|项|条|次"
-_NUMBER_CHOICE = re.compile(rf"(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:{_CHOICE_UNITS})?\s*还是\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*({_CHOICE_UNITS})")
+_CHOICE_NUMBER = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十百]{2,})"  # (一 or 两 alone: "一年一次还是两年一次")
+_NUMBER_CHOICE = re.compile(rf"{_CHOICE_NUMBER}\s*(?:个)?\s*(?:{_CHOICE_UNITS})?\s*还是\s*{_CHOICE_NUMBER}\s*(?:个)?\s*({_CHOICE_UNITS})")
 
 
 def _number_choice_missing(core: str, evidence: str) -> str:
     """The unit of a choice between two numbers no passage states either of, or ""."""
     from assistant.lang.numerals import arabic_text
 
-    for m in _NUMBER_CHOICE.finditer(core):
+    for m in _NUMBER_CHOICE.finditer(core):  # ("15天还是三十天": each number said either way)
         unit = m.group(3)
         stated = {arabic_text(n.group(1)) for n in re.finditer(rf"({_NUMERAL})\s*(?:个)?\s*{re.escape(unit)}", evidence)}
-        if not stated & {m.group(1), m.group(2)}:
+        if not stated & {arabic_text(m.group(1)), arabic_text(m.group(2))}:
             return unit
     return ""
 
@@ -652,7 +657,8 @@ def _unit_missing(core: str, evidence: str) -> str:
         asked += [_SPAN_UNITS[named] if named else ("月内" if ahead else "时长")]
     for unit in asked:
         units = _UNIT_WORDS[unit]
-        if not re.search(r"(?<![每这那某哪第止])" + _NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")", evidence):
+        # (not a clause number: "5.1.4.2条" states no count of 条)
+        if not re.search(r"(?<![每这那某哪第止.])" + _NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")", evidence):
             return _UNIT_NAMES.get(unit, unit)
     from assistant.domain.question import asking_clause
 
