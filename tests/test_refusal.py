@@ -901,3 +901,12 @@ def test_a_span_asked_of_an_act_no_passage_speaks_of_is_named():
     assert _number_choice_missing("整改期限是15天还是三十天?", "发现不符合要在期限内整改") == "天"
     assert _number_choice_missing("整改期限是15天还是三十天?", "要在30天内整改") == ""
     assert _number_choice_missing("监督评审是一年一次还是两年一次?", "每年一次监督评审") == ""
+
+
+def test_a_few_told_of_is_no_count_asked():
+    from assistant.pipeline.answer import _unit_missing
+
+    told = "今年监督审核时发现有几个网点做得不到位，会怎么处理？"
+    assert _unit_missing(told, "发现不符合要限期整改") == ""
+    assert _unit_missing("新开的几个网点没按手册做，会怎么扣分？", "不符合就扣分") == ""
+    assert _unit_missing("评审要抽几个网点？", "评审时对网点进行抽样") == "网点数量"  # asked
