@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.lang.numerals import CN_DIGITS, FINANCIAL_NUMERALS
 from assistant.lang.resources import load_resource, resource_path
 from assistant.lang.text import (STOPWORDS, _segmenter, domain_terms, synonym_groups, synonym_map, to_search_text,
                                  to_simplified)
@@ -482,7 +483,8 @@ _SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\t]+(?=[\u4e00-\u9fff])")
 SPACED_OUT_MIN = 6  # a message of this many tokens or more, ...
 SPACED_OUT_SHARE = 0.7  # ... this share of them single characters, was typed one character apart
 _ASKING_END = "吗呢吧么嘛不"
-_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千壹贰貳叁參肆伍陆陸柒捌玖拾佰点點"
+# (read before the script is simplified: 貳 參 陸 點 as typed)
+_NUMERAL_CHARS = "".join(CN_DIGITS) + "十百千" + "".join(FINANCIAL_NUMERALS) + "貳參陸点點"
 _NUMBER_BEFORE_UNIT = re.compile(rf"[{_NUMERAL_CHARS}]+[ \u3000\t]*(?:分|个|個|项|項|条|條|份)")
 _NUMERAL_END = re.compile(rf"[{_NUMERAL_CHARS}]$")
 _UNIT_START = re.compile(r"(?:分|个|個|项|項|条|條|份)")

@@ -30,7 +30,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from assistant.lang.numerals import arabic_text, read_number
+from assistant.lang.numerals import CN_DIGITS, FINANCIAL_NUMERALS, arabic_text, read_number
 from assistant.lang.resources import expand, expand_fragments, load_resource
 from assistant.lang.text import to_search_text
 
@@ -1041,9 +1041,11 @@ _SHORT_FORMS = (
 
 # numbers as users type them: financial numerals ("捌拾柒点伍分"), a full stop or spaces inside a
 # number of points ("88。5分", "9 4 分"), a fraction ("二十分之十九") and a percentage ("百分之九十")
-_FINANCIAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰", "一二三四五六七八九十百")
-_FINANCIAL_RUN = re.compile(r"(?<![队大着登收放入落])[壹贰叁肆伍陆柒捌玖拾佰零〇两一二三四五六七八九十百点]*[壹贰叁肆伍陆柒捌玖拾佰]"
-                            r"[壹贰叁肆伍陆柒捌玖拾佰零〇两一二三四五六七八九十百点]*(?=\s*(?:分|个|项|条|份|%))")
+_FINANCIAL = str.maketrans(FINANCIAL_NUMERALS)
+_FINANCIAL_CHARS = "".join(FINANCIAL_NUMERALS)
+_TYPED_NUMERAL = f"[{_FINANCIAL_CHARS}{''.join(CN_DIGITS)}十百点]"
+_FINANCIAL_RUN = re.compile(rf"(?<![队大着登收放入落]){_TYPED_NUMERAL}*[{_FINANCIAL_CHARS}]{_TYPED_NUMERAL}*"
+                            r"(?=\s*(?:分|个|项|条|份|%))")
 _STOP_DECIMAL = re.compile(r"(?<![\d.])(\d{1,3})。(\d{1,2})(?=\s*分)")
 _SPACED_DIGITS = re.compile(r"(?<![\d.])\d(?: \d)+(?=\s*分)")
 _FRACTION = re.compile(r"(?<!百)(\d+(?:\.\d+)?)\s*分之\s*(\d+(?:\.\d+)?)")

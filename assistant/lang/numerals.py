@@ -23,6 +23,10 @@ CN_DIGITS: dict[str, int] = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "
 CN_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 # the characters of a Chinese numeral, for patterns that find them in text
 CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_UNITS)
+# the financial (anti-fraud) forms of the numerals, as some users type scores ("捌拾柒点伍分"),
+# with the everyday character each stands for
+FINANCIAL_NUMERALS: dict[str, str] = {"壹": "一", "贰": "二", "叁": "三", "肆": "四", "伍": "五", "陆": "六",
+                                      "柒": "七", "捌": "八", "玖": "九", "拾": "十", "佰": "百"}
 
 _ARABIC = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}

@@ -353,8 +353,10 @@ _CHOICE = re.compile(r"([\u4e00-\u9fff]{1,6}?)还是([\u4e00-\u9fff]{1,6})|([\u4
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
 def _choices(core: str) -> tuple[tuple[str, ...], ...]:
-    """The content words of each side of every choice ``core`` offers ("正本还是副本" -> (正本,), (副本,))."""
+    """The content words of each side of every choice ``core`` offers ("正本还是副本" -> (正本,), (副本,)).
+    Cached: sentence scoring asks it of the same question once per sentence."""
     from assistant.domain.question import content_words
 
     plain = re.sub(r"[“”\"「」『』‘’']", "", core)  # "叫「审核」还是叫「评审」": the terms quoted
@@ -615,8 +617,8 @@ _ASKED_ATTRIBUTES = (
 
 # ("新开的几个网点没按手册做", "这几个网点": some told or pointed at, not a count asked)
 # (and "有几个网点做得不到位": the thing counted said between, before what is told of them)
-_FEW_TOLD = re.compile(r"有几\s*(?:个|家|位|名|处)(?=" + _TOLD_AFTER + r")|有几\s*(?:个|家|位|名|处)[\u4e00-\u9fff]{1,4}?"
-                       r"(?=做得|做的|不|没|被|已经|出了|有问题)|(?:的|这|那|新开|新增|新建)几\s*(?:个|家|位|名|处)")
+_FEW_TOLD = re.compile(r"有几\s*(?:个|家|位|名|处)(?:(?=" + _TOLD_AFTER + r")|[\u4e00-\u9fff]{1,4}?"
+                       r"(?=做得|做的|不|没|被|已经|出了|有问题))|(?:的|这|那|新开|新增|新建)几\s*(?:个|家|位|名|处)")
 
 
 # a fine asked after its word ("会被罚款多少", "还会被罚多少款"): stated in yuan, or not at all
