@@ -19,7 +19,7 @@ from assistant.factory import Components, build_components, build_llm_agent
 from assistant.domain.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
 from assistant.errors import UserError
 from assistant.domain.followup import resolve_followup
-from assistant.domain.question import (drop_glosses, drop_instructions, drop_official_frame, drop_reporting_frame, read_quiz_item,
+from assistant.domain.question import (drop_glosses, drop_instructions, drop_purposes, drop_official_frame, drop_reporting_frame, read_quiz_item,
                                        restore_breaks)
 from assistant.index.lexical import LexicalIndex
 from assistant.pipeline.retrieval import Retrieval, Retriever
@@ -190,6 +190,7 @@ class Assistant:
         text = join_split_terms(text)  # "拿了证以后" -> 拿证以后: the term its documents are indexed under
         text, said = drop_instructions(text)  # "一句话回答", "请你作为专家…": how to answer asks no document
         text = drop_reporting_frame(text)  # "客户问我：…": who passed the question on is not asked
+        text = drop_purposes(text)  # "…，好判断要投多少人力": what the answer is for is not asked
         text = drop_official_frame(text)  # "关于…的请示：…烦请明确…": a letter's formalities are not asked
         text = read_quiz_item(text)  # "判断对错：…", "填空题：…是____": the question a quiz item asks
         text = drop_glosses(text)  # "合规风险（compliance risk）": an English gloss is said twice, asked once
@@ -244,7 +245,7 @@ class Assistant:
         when given, is a maintainer's answer to the question: it comes after the policy refusals
         (a fraud request worded like a curated question is still refused), before the others."""
         from assistant.domain.question import (OTHER, asks_unmarked, content_words, find_core, question_type,
-                                               sentences, without_hearsay)
+                                               sentences, without_hearsay, without_set_aside)
         from assistant.domain.score_intent import score_request
 
         normalised = to_search_text(question)
@@ -255,7 +256,7 @@ class Assistant:
         told = sentences(normalised)
         further = [s for i, s in enumerate(told)  # asked with a ？, or the last one, left without
                    if (s.endswith(("？", "?")) or (i == len(told) - 1 and asks_unmarked(s)))
-                   and s not in core and core not in s and question_type(s) != OTHER]
+                   and s not in core and core not in s and question_type(without_set_aside(s)) != OTHER]
         asked = [without_hearsay(core) if content_words(core) else None, *further]
         topic = next(filter(None, (out_of_scope(normalised, asking=a) for a in asked)), None)
         if topic is not None and topic.name == FRAUD_TOPIC and fraud_of_the_story(normalised, asked, topic.pattern):

@@ -872,6 +872,33 @@ def test_a_clause_told_as_hearsay_is_dropped_only_when_another_clause_asks():
     assert without_hearsay("餐饮能做吗？") == "餐饮能做吗？"
 
 
+def test_a_matter_set_aside_is_not_asked():
+    from assistant.domain.question import without_hearsay, without_set_aside
+
+    assert without_set_aside("差旅费谁出先不管，我想知道范围") == "我想知道范围"
+    assert without_set_aside("费用先不说，流程是怎样的？") == "流程是怎样的？"
+    assert without_hearsay("价格另说，评审要几天？") == "评审要几天？"
+    assert without_set_aside("评审要几天？") == "评审要几天？"
+
+
+@pytest.mark.parametrize("text,core", [
+    ("老板让我估一下从零开始做售后服务认证要走哪些步骤，好判断要投多少人力", "从零开始做售后服务认证要走哪些步骤"),
+    ("为了不白花钱，正式申请前我们自己应该先干点啥？", "正式申请前我们自己应该先干点啥?"),
+    ("评审要几天，以便安排人手？", "评审要几天?"),
+    ("好判断要投多少人力？", "好判断要投多少人力?"),  # nothing else asks: kept
+])
+def test_what_the_answer_is_for_is_not_asked(text, core):
+    from assistant.domain.question import drop_reporting_frame, find_core
+
+    assert find_core(drop_reporting_frame(text)) == core
+
+
+def test_whether_there_is_one_and_which_asks_which():
+    assert analyse("国家层面有没有哪个文件提到要健全售后服务认证制度?").qtype == "哪个"
+    assert analyse("有没有哪家机构能做").qtype == "哪个"
+    assert analyse("有没有哪些机构能做？").qtype == "哪些"
+
+
 @pytest.mark.parametrize("question,applying", [
     ("我们是做贸易的,自己不生产,这种也能做售后服务认证吗", True),
     ("分公司能自己单独办不？", True),

@@ -11,6 +11,9 @@ from assistant.domain.question import analyse
 from assistant.lang.text import to_search_text
 
 IN_DOMAIN = [
+    "分公司在好几个省，评审只看总部吗？路费谁出先不管，我想知道范围",  # a fee set aside is not asked
+    "现场评审那两天评审组会干啥？我得知道要抽调哪些人配合",  # our own people, not a doer to name
+    "正式申请之前我们自己要先做啥，为了不白花钱",  # what the answer is for is not asked
     "个体工商户可以申请售后服务认证吗？",
     "现场被查出问题了当场该怎么处理？",  # terse: most of its words are the documents' own
     "有没有一星二星的？最低的星是几星？",  # a grade that does not exist: the grade list answers
@@ -388,6 +391,7 @@ def test_words_pointing_at_a_page_weigh_nothing_and_are_never_the_missing_focus(
 
     assert names_a_source("篇文章") and names_a_source("攻略") and names_a_source("问答")
     assert names_a_source("宣传册") and names_a_source("初稿")  # the asker's own document, where the answer goes
+    assert names_a_source("标书") and names_a_source("汇报")
     assert not names_a_source("体系文件") and not names_a_source("证书") and not names_a_source("申请材料")
     passage = ["售后服务认证是自愿性认证，不是强制性认证，企业可自主决定是否申请。"]
     for q in ("那篇文章是不是说售后服务认证是强制的？", "网上有个攻略说售后服务认证是强制的，对吗？"):

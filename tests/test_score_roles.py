@@ -110,6 +110,8 @@ TRICKY: list[tuple[str, dict, object]] = [
     # a negated exclusion is no exclusion: "无删减" / "没有删减"
     ("得分91分（无删减），几星", {"total": 91}, (91, "四星级")),
     ("我们拿了86分，没有删减任何指标，是三星吗", {"total": 86}, (86, "三星级")),
+    ("假设评审下来实得分85分，没有任何删减，也没有特别扣分和加分，最后是几分",
+     {"total": 85, "special_deductions": 0, "bonus": 0}, (85, "三星级")),
     # the rest at full marks: earned = the applicable total
     ("删减了两项共20分，其余指标全部拿满，能评几星", {"excluded": 20}, (100, "五星级")),
     ("不适用的指标删掉了10分，剩下的都拿满了，但有两个特别扣分项，最后几星",

@@ -337,7 +337,12 @@ def asked_sentences(text: str) -> list[str]:
 def find_core(text: str) -> str:
     """The sentence that asks, in a question that may tell a long story first: the first
     sentence of the trailing run of questions (ending in ？), else the last sentence with a
-    question word, else the whole text. Normalised."""
+    question word, else the whole text. Normalised. Clauses saying what the answer is for
+    (``without_purpose``) are left out."""
+    return without_purpose(_find_core(text))
+
+
+def _find_core(text: str) -> str:
     t = to_search_text(text).strip()
     told = sentences(t)
     if len(told) <= 1:
@@ -445,13 +450,15 @@ def _phrase(clause: str, word: str) -> str:
 _SOME = re.compile(r"有(?:好)?几")  # "有几条…", "有好几个…": a statement of quantity, not a question
 
 
-# who passed the question on ("客户问我：…", "老板让我问问，…"): the frame is told, what follows is asked
+# who passed the question on ("客户问我：…", "老板让我问问，…", "老板让我估一下…"): the frame is told,
+# what follows is asked
 _TELLERS = "客户|顾客|老板|领导|经理|同事|朋友|甲方|对方|老总|上级"
 _WHEN_TOLD = "刚才|刚刚|一直|又|老是|总是|今天|昨天|直接"
 _WHOSE = "我的|我们的|有个|有位|一个"  # "我的客户", "有个客户": said before the teller
 _REPORTING_FRAME = re.compile(
     rf"^\s*(?:{_WHOSE}|有)?(?:(?:他们|客户|对方)的?)?(?:{_TELLERS}|有人|他们|人家)(?:{_WHEN_TOLD})?"
-    r"(?:问我(?!们)|问了我|让我问问?|叫我问问?|想问问?|想知道|问)(?:一下|一句|个问题)?\s*(?:[:：,，]\s*|(?![题卷询责号候诊答]|$|(?:我们?|咱们)[要讨拿]))")
+    r"(?:问我(?!们)|问了我|让我问问?|叫我问问?|想问问?|想知道|问|(?:让|叫|要)我(?:估算?|算算?|查查?|看看?|了解|打听|弄清楚|搞清楚|确认|整理|总结))"
+    r"(?:一下|一句|个问题)?\s*(?:[:：,，]\s*|(?![题卷询责号候诊答]|$|(?:我们?|咱们)[要讨拿]))")
 
 
 # who told what the question is about ("客户说他们产品已经有3C了，问…", "客户担心…，问…"): the
@@ -688,12 +695,44 @@ _HEARSAY = re.compile(r"^(?:听人说|听说|据说|听别人说|网上说|有�
 
 
 def without_hearsay(core: str) -> str:
-    """``core`` without its clauses told as hearsay, when a clause that asks is left."""
+    """``core`` without its clauses told as hearsay or set aside, when a clause that asks is left."""
     clauses = re.split(r"(?<=[，,])", core)
-    kept = [c for c in clauses if not _HEARSAY.match(c.strip())]
+    kept = [c for c in clauses if not _HEARSAY.match(c.strip()) and not _SET_ASIDE.search(c.strip(" ，,。？?！!"))]
     if len(kept) == len(clauses) or not any(question_type(c) != OTHER for c in kept):
         return core
     return "".join(kept)
+
+
+def without_set_aside(sentence: str) -> str:
+    """``sentence`` without the clauses that set a matter aside ("差旅费谁出先不管，我想知道范围" ->
+    "我想知道范围"), whatever is left."""
+    clauses = re.split(r"(?<=[，,])", sentence)
+    return "".join(c for c in clauses if not _SET_ASIDE.search(c.strip(" ，,。？?！!")))
+
+
+# "差旅费谁出先不管": a matter the asker sets aside is not asked
+_SET_ASIDE = re.compile(r"(?:先|暂时|暂且|都)?(?:不管|不说|不论|不问|另说|放一边|放一放)(?:了|吧)?$|^(?:先)?(?:不管|不说|不论|撇开)")
+
+
+# what the answer is for ("好判断要投多少人力", "为了不白花钱", "以便安排人手"): the asker's own aim,
+# not a question to the documents, even with a question word in it
+_PURPOSE = re.compile(r"^(?:为了|为的是|以便|便于|以免|免得|好让|这样我?好|我好|好(?=[判排安准估算做写跟给决回报定预核对])(?!好))")
+
+
+def drop_purposes(text: str) -> str:
+    """``text`` with each sentence ``without_purpose``: what the answer is for asks no document,
+    and its words ("要投多少人力") would pull the search elsewhere."""
+    return "".join(without_purpose(s) for s in _SENTENCE.findall(text or "")) or text
+
+
+def without_purpose(core: str) -> str:
+    """``core`` without its clauses saying what the answer is for, when a clause that asks is left
+    ("老板让我估一下…要走哪些步骤，好判断要投多少人力" asks the steps, not how many people)."""
+    clauses = re.split(r"(?<=[，,])", core)
+    kept = [c for c in clauses if not _PURPOSE.match(c.strip())]
+    if len(kept) == len(clauses) or not any(question_type(c) != OTHER for c in kept):
+        return core
+    return "".join(kept).rstrip("，,") + (core[-1] if core[-1] in "？?。！!" and not "".join(kept).endswith(core[-1]) else "")
 
 
 def phrase_of(text: str, word: str) -> str:

@@ -329,7 +329,7 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     # whether a thing exists ("有没有英文版"), or a thing named and then asked of ("英文版，有吗")
     told_first = tuple((w, dictionary_rarity(w)) for w, _ in missing if w not in dict(ask_missing))
     exist_missing = next((w for w, r in ask_missing + told_first if r >= EXIST_RARITY and _dictionary_tag(w).startswith("n")
-                          and not _STAR_GRADE.match(w)
+                          and not _STAR_GRADE.match(w) and not _is_generic(w) and w not in _ASPECTS
                           # ("有没有条文可以引用": an article is named by its number, 第二十五条)
                           and not (_is_document_kind(w) and _DOCUMENT_NAMED.search(evidence))
                           and ((w, r) in ask_missing and re.search(r"(?:有没有|有无|是否有|有没)[^，,。？?！!]{0,4}"
@@ -347,12 +347,15 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                     generic_missing=sum(w for word, w in missing if _is_generic(word)))
 
 
+# the level or angle a thing is asked at ("国家层面有没有文件"): no thing of its own
+_ASPECTS = frozenset({"层面", "角度", "方面"})
+
+
 # "A还是B" (and "A还是B还是C"): a choice between alternatives
 # and "是评产品，还是评服务": the end of the clause before a 还是 that opens one
 _CHOICE = re.compile(r"([\u4e00-\u9fff]{1,6}?)还是([\u4e00-\u9fff]{1,6})|([\u4e00-\u9fff]{1,8})[，,]\s*还是([\u4e00-\u9fff]{1,8})")
 
 
-@lru_cache(maxsize=4096)
 @lru_cache(maxsize=4096)
 def _choices(core: str) -> tuple[tuple[str, ...], ...]:
     """The content words of each side of every choice ``core`` offers ("正本还是副本" -> (正本,), (副本,)).
@@ -385,7 +388,7 @@ def _only_a_site(name: str, asked: str) -> bool:
     return bool(said) and all(re.match(_OWN_SITE, asked[e:]) for e in said) and not re.search(r"哪|地址|位置|怎么走", asked)
 
 
-_OUR_OWN = re.compile(r"我们|咱们|我司|我方|本公司")
+_OUR_OWN = re.compile(r"我们|咱们|我司|我方|本公司|抽调|调配|安排|派出")  # (or staff one assigns: "要抽调哪些人配合")
 # who does an act, or where one goes to have it done ("向哪里申诉": the body that hears it)
 _ASKS_WHO = re.compile(r"谁|哪位|哪些人|哪个人|哪(?:个|些|家)(?:单位|部门|机构)|(?:向|去|到|找)(?:哪里|哪儿|哪)(?![些个种类])")
 # "有没有规定的间隔期": whether a rule for a thing exists asks a page to name that thing
