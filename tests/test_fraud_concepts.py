@@ -150,6 +150,7 @@ FRAUD = [
 ]
 
 LEGITIMATE = [
+    "花钱花精力搞这个到底图啥？能给我说说好处吗",  # benefits told to me, none given to anyone
     "现场评审是不是只看看企业准备好的文件？会不会去网点？",  # whether the review is shallow, not a wish that it were
     "营业执照PDF扫描件可以吗",
     "回访要抽的客户名单需要提前准备吗",                 # a customer list, no staff in it
@@ -223,6 +224,7 @@ LEGITIMATE = [
 
 # look-alikes that are no gap topic either (code in a licence name, a fee quote told)
 NO_GAP = [
+    "我们产品跟对手差不多，价格也拉不开差距，做这个认证能帮上忙吗",  # a product's price told, no fee asked
     "缺了几个月的巡检记录，现在怎么补救",            # making up for the gap honestly
     "签到表要做得和标准模板一样吗",
     "清单上写了组织机构代码证，我们三证合一了还要交吗",      # 写了…代码证 is no request for code

@@ -110,6 +110,8 @@ TRICKY: list[tuple[str, dict, object]] = [
     # a negated exclusion is no exclusion: "无删减" / "没有删减"
     ("得分91分（无删减），几星", {"total": 91}, (91, "四星级")),
     ("我们拿了86分，没有删减任何指标，是三星吗", {"total": 86}, (86, "三星级")),
+    # "就是" after the score's own word states it; "那就是95分了吧" is a guess
+    ("最终总分就是94.5分，到底几星", {"total": 94.5}, (94.5, "四星级")),
     ("假设评审下来实得分85分，没有任何删减，也没有特别扣分和加分，最后是几分",
      {"total": 85, "special_deductions": 0, "bonus": 0}, (85, "三星级")),
     # the rest at full marks: earned = the applicable total
@@ -453,6 +455,7 @@ TRICKY: list[tuple[str, dict, object]] = [
 ]
 
 NOT_SCORE = [
+    "为什么分数线定成70、80、90、95，而不是60分及格？",  # a pass line argued about, no score told
     "我孙子今年高考考了580分，填志愿报哪个学校好？",  # a score, but no review's: nothing of ours is graded
     "有的资料说80分是星级，有的说三星级，到底哪个对",
     "离五星差几分",
