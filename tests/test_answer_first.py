@@ -975,3 +975,26 @@ def test_the_full_name_of_an_abbreviation_leads_with_the_sentence_spelling_it_ou
                "CQC的证书在招投标中常被采信。")
     text, _ = compose_extractive([hit(passage)], question=analyse("CQC的中文全称是什么？"))
     assert first_sentence(text).find("中国质量认证中心") >= 0, text
+
+
+def test_whether_a_thing_is_of_a_class_is_answered_by_the_sentence_placing_it(monkeypatch):
+    # "算不算‘服务认证’": the sentence saying where the thing belongs leads, not one about its worth
+    import assistant.pipeline.answer as answer
+
+    passage = ("获得售后服务认证可以增强客户对企业的信任，是企业的一张名片。"
+               "商品售后服务认证属于服务认证类别，颁发服务认证证书。")
+    question = analyse("售后服务认证算不算‘服务认证’？还是单独一类")
+    text, _ = compose_extractive([hit(passage)], question=question)
+    assert "属于服务认证类别" in first_sentence(text), text
+    monkeypatch.setattr(answer, "CLASS_BONUS", 0.0)
+    text, _ = compose_extractive([hit(passage)], question=question)
+    assert "属于服务认证类别" not in first_sentence(text), text  # without it, the passage's lead
+
+
+def test_a_class_named_without_the_thing_asked_of_gives_no_lead():
+    from assistant.pipeline.answer import _places_in_class
+
+    assert _places_in_class("售后服务认证算不算服务认证?", "商品售后服务认证属于服务认证类别")
+    # the class the asker guessed, said of another thing: no answer about the thing asked of
+    assert not _places_in_class("售后服务认证是不是产品认证?", "还有一类认证是产品认证，如3c认证")
+    assert not _places_in_class("售后服务认证属于管理体系认证吗?", "商品售后服务认证属于服务认证类别")

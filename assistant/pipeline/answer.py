@@ -1287,6 +1287,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     sides = [side for side in _choices(question.core) if side]
     if CHOICE_BONUS and len(sides) >= 2 and sum(any(word_in(w, text) for w in side) for side in sides) >= 2:
         score += CHOICE_BONUS  # "叫审核还是叫评审": "审核，在售后服务认证里称为评审" weighs the two
+    if CLASS_BONUS and _places_in_class(question.core, text):
+        score += CLASS_BONUS  # "算不算‘服务认证’": "商品售后服务认证属于服务认证类别"
     if _ends_with_colon(text):
         score -= 1.0
     if _COMPOSITION.search(text) and not _ASKS_COMPOSITION.search(question.core):
@@ -1308,6 +1310,23 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
 
 
 CHOICE_BONUS = 1.5  # a sentence naming both sides of a choice the question offers
+CLASS_BONUS = 1.5  # a sentence placing what is asked about in the class the question names
+# "A算不算‘B’", "A属不属于B类", "A是不是B": whether A is of the class B
+_CLASS_ASKED = re.compile(r"(?P<of>[^，,。？?！!]{2,20}?)(?:到底)?(?:算不算|属不属于|算是|属于|归不归|是不是|算)\s*[‘'“\"「『]?"
+                          r"(?P<kind>[\u4e00-\u9fff]{2,8}?)[’'”\"」』]?(?:类别|类|的一种|一类|里的)?(?=吗|呢|[?？,，]|还是|$)")
+_CLASS_SAID = re.compile(r"属于|归入|归为|归于|类别|一类|一种")
+
+
+def _places_in_class(core: str, text: str) -> bool:
+    """``text`` names the class a clause of ``core`` asks about ("算不算服务认证") with a word of
+    belonging (属于, 类别), and the thing it is asked of: it says where that thing belongs."""
+    from assistant.domain.question import content_words
+
+    for m in _CLASS_ASKED.finditer(_norm(core)):
+        kind, of = m.group("kind"), content_words(m.group("of"))
+        if of and word_in(kind, text) and word_in(of[-1], text) and _CLASS_SAID.search(text):
+            return True
+    return False
 DEFINITION_BONUS = 1.5  # a sentence saying what a term the question quotes means
 EXAMPLES_ASKED_BONUS = 1.5  # a sentence giving examples ("例如，…"), when examples or names are asked for
 EXAMPLE_KIND_RARITY = 10.0  # 协会 11.0, 第三方 14.2 name the kind exemplified; 专业 9.4, 认证机构 (a domain term) do not
