@@ -328,3 +328,8 @@ def test_a_domain_term_split_by_an_aspect_particle_is_joined():
     assert join_split_terms("拿了证以后还有人来查吗") == "拿证以后还有人来查吗"
     assert join_split_terms("拿了證以後") == "拿證以後"  # traditional script stays traditional
     assert join_split_terms("我们去过现场，吃了饭") == "我们去过现场，吃了饭"  # no term: unchanged
+    # a result said by 到: joined, unless a longer word goes on (证书, 证明)
+    assert join_split_terms("拿到证以后还会来查吗") == "拿证以后还会来查吗"
+    assert join_split_terms("拿到了证就不用管了") == "拿证就不用管了"
+    assert join_split_terms("拿到证书以后") == "拿到证书以后"
+    assert join_split_terms("拿到证明材料") == "拿到证明材料"

@@ -148,12 +148,13 @@ def domain_terms() -> list[str]:
     return words
 
 
-_ASPECT_SPLIT = re.compile(r"([\u4e00-\u9fff])([了过])([\u4e00-\u9fff])")
+# (a result said by 到 as well, "拿到证以后", but not "拿到证书" or "拿到证明": a longer word goes on)
+_ASPECT_SPLIT = re.compile(r"([\u4e00-\u9fff])([了过]|到了?(?=[\u4e00-\u9fff](?![书明件据券])))([\u4e00-\u9fff])")
 
 
 def join_split_terms(text: str) -> str:
-    """A domain term of a verb and its object split by an aspect particle, joined ("拿了证以后" ->
-    拿证以后), so the question names the term its documents are indexed under. Only pairs that
+    """A domain term of a verb and its object split by an aspect particle, joined ("拿了证以后",
+    "拿到证以后" -> 拿证以后), so the question names the term its documents are indexed under. Only pairs that
     are a domain word or a synonym form; every other 了 and 过 stays."""
     terms = _term_set(vocabulary_fingerprint())
     return _ASPECT_SPLIT.sub(lambda m: m.group(1) + m.group(3) if to_simplified(m.group(1) + m.group(3)) in terms
