@@ -383,6 +383,7 @@ class Assistant:
             relevance=lambda h: self.retriever.coverage_of(retrieval.tokens, h),
             term_weight=self.retriever.lexical.idf,
             conflicts=self._conflict_partners(retrieval.hits, resolved))
+        text = self._with_rate_applied(question, text, citations)
         # a follow-up's own words are judged against what it cites plus what it carries over
         # (a page's title is part of what it says: "河南那篇文章里说…" names the page by it)
         evidence = evidence_for(asked, [c.text for c in citations] + [c.title for c in citations if c.title]
@@ -391,6 +392,18 @@ class Assistant:
             # a name the knowledge base uses elsewhere is not unknown to it, only not cited here
             evidence = replace(evidence, name_missing="")
         return text, citations, evidence
+
+    @staticmethod
+    def _with_rate_applied(question: str, text: str, citations) -> str:
+        """``text`` led by the number a cited rule gives for a count the question tells ("20个
+        固定服务网点…多少人日" -> 10人日), computed (assistant.domain.rates), citing that rule."""
+        from assistant.domain.rates import apply_rate
+
+        found = apply_rate(to_search_text(question), [c.text for c in citations])
+        if found is None:
+            return text
+        i, applied = found
+        return f"{applied.text.rstrip('。')}[{citations[i].n}]。" + text
 
     def _list_answer(self, question: str, asked, retrieval: Retrieval):
         """(text, citations, evidence) when the question asks for an item of a numbered list by
