@@ -1,6 +1,7 @@
-"""A rule that scales with a count the asker tells, applied to that count: "每个固定服务网点的评审
-时间至少为0.5人日" with "我们有20个固定服务网点" gives at least 10 人日; "管理师人数应达到服务管理
-人员总数的10%" with "管理人员一共50个人" gives at least 5. The number is computed here (exact
+"""Cited rules that scale with a count the asker tells (人日 per outlet, a share of staff), applied.
+
+"每个固定服务网点的评审时间至少为0.5人日" with "我们有20个固定服务网点" gives at least 10 人日;
+"管理师人数应达到服务管理人员总数的10%" with "管理人员一共50个人" gives at least 5. The number is computed here (exact
 fractions), never generated, and only from one count the question names unambiguously; the
 sentence stating the rule is returned with it, so the answer cites it. Pure: no I/O."""
 from __future__ import annotations
