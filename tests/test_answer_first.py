@@ -998,3 +998,16 @@ def test_a_class_named_without_the_thing_asked_of_gives_no_lead():
     # the class the asker guessed, said of another thing: no answer about the thing asked of
     assert not _places_in_class("售后服务认证是不是产品认证?", "还有一类认证是产品认证，如3c认证")
     assert not _places_in_class("售后服务认证属于管理体系认证吗?", "商品售后服务认证属于服务认证类别")
+
+
+def test_which_organisations_is_answered_by_the_sentence_naming_them():
+    from assistant.pipeline.answer import _asks_for_names, _org_names
+
+    passage = ("认证机构受理时还会看企业的售后服务制度和负责人。"
+               "常见的有中国质量认证中心（CQC）、方圆标志认证集团、中国船级社质量认证公司。")
+    text, _ = compose_extractive([hit(passage)], question=analyse("能做售后服务认证的机构有哪些？"))
+    assert "中国质量认证中心" in first_sentence(text), text
+    # kinds said of many are no names; benefits or criteria asked of one are no names asked
+    assert _org_names("部分行业协会会与认证机构合作，例如汽车流通领域的协会") == []
+    assert not _asks_for_names(analyse("通过行业协会找机构做，比自己找有什么好处？"))
+    assert not _asks_for_names(analyse("挑第三方认证机构，是看谁报价低，还是看别的？"))

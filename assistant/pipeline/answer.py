@@ -1287,6 +1287,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
     sides = [side for side in _choices(question.core) if side]
     if CHOICE_BONUS and len(sides) >= 2 and sum(any(word_in(w, text) for w in side) for side in sides) >= 2:
         score += CHOICE_BONUS  # "叫审核还是叫评审": "审核，在售后服务认证里称为评审" weighs the two
+    if NAMES_BONUS and _asks_for_names(question) and len(_org_names(text)) >= 2:
+        score += NAMES_BONUS  # "能做认证的机构有哪些": "常见的有中国质量认证中心（CQC）、方圆标志认证集团…"
     if CLASS_BONUS and _places_in_class(question.core, text):
         score += CLASS_BONUS  # "算不算‘服务认证’": "商品售后服务认证属于服务认证类别"
     if _ends_with_colon(text):
@@ -1311,6 +1313,26 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
 
 CHOICE_BONUS = 1.5  # a sentence naming both sides of a choice the question offers
 CLASS_BONUS = 1.5  # a sentence placing what is asked about in the class the question names
+NAMES_BONUS = 1.5  # a sentence naming organisations, when which organisations is asked
+_ASKS_ORG = re.compile(r"哪(?:些|家|几家|个|一家|几个)[^，,。？?]{0,6}?(?:机构|协会|单位|公司|部门|中心)"
+                       r"|(?:机构|协会|单位|公司|部门|中心)(?:有|是|都有|都是)?(?:哪些|哪几家|哪家|哪个|哪几个)")
+# an organisation named: a name ending in its kind, or an acronym in brackets ("（CQC）")
+_ORG_NAMED = re.compile(r"[\u4e00-\u9fff]{2,}?(?:认证中心|中心|集团|公司|协会|委员会|研究院|总局)|[（(][A-Za-z]{2,6}[)）]")
+
+
+_NOT_A_NAME = re.compile(r"^(?:部分|一些|有些|各类?|相关|有关|这些|那些|其他|其它|所在|本|该|多家|专业|第三方)|的|行业协会$")
+
+
+def _org_names(text: str) -> list[str]:
+    """The organisations ``text`` names ("中国质量认证中心", "（CQC）"), not kinds said of many
+    ("部分行业协会", "汽车流通领域的协会")."""
+    return [m for m in _ORG_NAMED.findall(text) if not _NOT_A_NAME.search(m)]
+
+
+def _asks_for_names(question) -> bool:
+    """Which organisations the question asks for ("能做认证的机构有哪些", "哪家机构能发证"), not
+    what is good about one ("找协会有什么好处") or how to choose ("看谁报价低")."""
+    return question.qtype in ("哪些", "哪个") and bool(_ASKS_ORG.search(question.core))
 # "A算不算‘B’", "A属不属于B类", "A是不是B": whether A is of the class B
 _CLASS_ASKED = re.compile(r"(?P<of>[^，,。？?！!]{2,20}?)(?:到底)?(?:算不算|属不属于|算是|属于|归不归|是不是|算)\s*[‘'“\"「『]?"
                           r"(?P<kind>[\u4e00-\u9fff]{2,8}?)[’'”\"」』]?(?:类别|类|的一种|一类|里的)?(?=吗|呢|[?？,，]|还是|$)")
