@@ -157,6 +157,7 @@ IN_DOMAIN = [
 ]
 
 OUT_OF_SCOPE = [
+    "评审没通过的话，已经交的申请费和评审费能退吗？",  # a refund of fees: no document states it
     # a choice between named options by a quality no page states
     "中国质量认证中心和方圆，哪家拿证更快？我们赶下个月投标",
     "CQC和方圆哪个更便宜？",
