@@ -162,6 +162,8 @@ def _is_threshold(text: str, start: int, end: int) -> bool:
     after = after.lstrip(" ")
     if after[:1] in "~-—–" and not re.match(r"[~\-—–\s]*\d+(?:\.\d+)?(?![\d.]|\s*(?:星|颗))", text[end:].lstrip(" 分")):
         return False  # "刚好90分 —— 4星还是3星": a dash that sets off what follows, not a range
+    if after.startswith("到底"):
+        return False  # "89.5分到底算几星": "after all", not "up to"
     return after.startswith(_AFTER_GUARDS) or (bool(_LIST_AFTER_RE.match(after)) and not told)
 
 
