@@ -230,6 +230,7 @@ LEGITIMATE = [
 
 # look-alikes that are no gap topic either (code in a licence name, a fee quote told)
 NO_GAP = [
+    "做ISO9001要写一堆程序文件，售后服务认证也要我们自己写体系文件吗",  # procedure documents, not code
     "我们产品跟对手差不多，价格也拉不开差距，做这个认证能帮上忙吗",  # a product's price told, no fee asked
     "缺了几个月的巡检记录，现在怎么补救",            # making up for the gap honestly
     "签到表要做得和标准模板一样吗",

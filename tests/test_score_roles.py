@@ -110,6 +110,8 @@ TRICKY: list[tuple[str, dict, object]] = [
     # a negated exclusion is no exclusion: "无删减" / "没有删减"
     ("得分91分（无删减），几星", {"total": 91}, (91, "四星级")),
     ("我们拿了86分，没有删减任何指标，是三星吗", {"total": 86}, (86, "三星级")),
+    # "到底" after a score is "after all", not "up to"
+    ("就差半分到90，89.5分到底算几星？", {"total": 89.5}, (89.5, "三星级")),
     # "就是" after the score's own word states it; "那就是95分了吧" is a guess
     ("最终总分就是94.5分，到底几星", {"total": 94.5}, (94.5, "四星级")),
     ("假设评审下来实得分85分，没有任何删减，也没有特别扣分和加分，最后是几分",
