@@ -1011,3 +1011,19 @@ def test_which_organisations_is_answered_by_the_sentence_naming_them():
     assert _org_names("部分行业协会会与认证机构合作，例如汽车流通领域的协会") == []
     assert not _asks_for_names(analyse("通过行业协会找机构做，比自己找有什么好处？"))
     assert not _asks_for_names(analyse("挑第三方认证机构，是看谁报价低，还是看别的？"))
+
+
+def test_the_process_asked_is_answered_by_the_sentence_laying_out_its_steps(monkeypatch):
+    import assistant.pipeline.answer as answer
+
+    hits = [hit("认证一般分七步，即自评整改、选择认证机构、提交申请、文件审查、现场评审、评定发证和年度监督。",
+                "c1", 1.0, heading_path="售后服务认证 > 办理流程"),
+            hit("这类机构了解本行业特点，企业可以通过行业协会了解推荐的机构和流程。", "c2", 0.95)]
+    question = analyse("售后服务认证的流程大概是怎样的？")
+    text, _ = compose_extractive(hits, question=question)
+    assert "分七步" in first_sentence(text), text
+    monkeypatch.setattr(answer, "STEPS_BONUS", 0.0)
+    text, _ = compose_extractive(hits, question=question)
+    assert "分七步" not in first_sentence(text), text  # without it, a sentence that only names 流程
+    # "进一步" is no step
+    assert not answer._STEPS_FORM.search("企业应进一步完善服务流程")

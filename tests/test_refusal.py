@@ -11,6 +11,7 @@ from assistant.domain.question import analyse
 from assistant.lang.text import to_search_text
 
 IN_DOMAIN = [
+    "請問取得售後服務認證後，可否在廣告中使用該證書或標誌，讓客戶認為管理體系也已通過認證？",  # 第二十五条
     "评审是只看总部还是网点也要去？差旅费谁出先不管，我想知道范围",  # a fee set aside is not asked
     "现场评审那两天评审组会干啥？我得知道要抽调哪些人配合",  # our own people, not a doer to name
     "正式申请之前我们自己要先做啥，为了不白花钱",  # what the answer is for is not asked

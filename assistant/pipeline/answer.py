@@ -1049,6 +1049,9 @@ def _enumerates(focus: tuple[str, ...], text: str) -> bool:
 # count, is answered by the list of them (a grade asked of a score, "能评几星", is not)
 _ASKS_KINDS = re.compile(r"几\s*(?:个|大|种)?\s*(?P<kind>档|等级|级别|类|种|步|层次|部分|方面|块|阶段|环节)")
 KINDS_COUNT_BONUS = 1.0
+STEPS_BONUS = 1.5  # a sentence laying out the steps, when the process is asked
+_ASKS_STEPS = re.compile(r"流程|步骤|几步|怎么(?:申请|办理|办|走)|如何(?:申请|办理)|办理程序")
+_STEPS_FORM = re.compile(r"(?<![进更再初])[一二两三四五六七八九十\d]+\s*(?:个)?(?:步|个步骤)|第[一二三1-3]步|首先[^。]{2,40}(?:然后|其次|接着)")
 
 
 @lru_cache(maxsize=1024)  # asked of every sentence scored: once per question is enough
@@ -1253,6 +1256,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
             score += 1.0  # the number in the unit asked for ("几年" -> "三年")
     if _asks_list(question) and (len(re.findall(r"[、；;]", text)) >= 2 or _ENUM.match(sentence)):
         score += 0.75  # a list, or an item of one
+    if STEPS_BONUS and _ASKS_STEPS.search(question.core) and _STEPS_FORM.search(text):
+        score += STEPS_BONUS  # "完整流程是怎样的": "一般分七步：…", not a rule that names 流程
     if _counts_kinds(question, text):
         score += KINDS_COUNT_BONUS  # "分哪几类": "我国的认证分……三类认证"
     if _ASKS_FREQUENCY.search(question.core) and _FREQUENCY_FORM.search(text):
