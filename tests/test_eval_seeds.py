@@ -43,7 +43,7 @@ def seeds_result(seeds_kb):
                                     "qa_seeds_blind20", "qa_seeds_blind21", "qa_seeds_blind22",
                                     "qa_seeds_blind23", "qa_seeds_blind24", "qa_seeds_blind25",
                                     "qa_seeds_blind26", "qa_seeds_blind27", "qa_seeds_blind28",
-                                    "qa_seeds_blind29", "qa_seeds_blind30", "qa_seeds_blind31", "qa_seeds_blind32", "qa_seeds_blind33", "qa_seeds_blind34", "qa_seeds_blind35", "qa_seeds_blind36", "qa_seeds_blind37", "qa_seeds_blind38", "qa_seeds_blind39", "qa_seeds_blind40", "qa_seeds_blind41", "qa_seeds_blind42", "qa_seeds_blind43", "qa_seeds_blind44", "qa_seeds_blind45", "qa_seeds_blind46", "qa_seeds_blind47", "qa_seeds_blind48", "qa_seeds_blind49", "qa_seeds_blind50", "qa_seeds_blind51", "qa_seeds_blind52", "qa_seeds_blind53"])
+                                    "qa_seeds_blind29", "qa_seeds_blind30", "qa_seeds_blind31", "qa_seeds_blind32", "qa_seeds_blind33", "qa_seeds_blind34", "qa_seeds_blind35", "qa_seeds_blind36", "qa_seeds_blind37", "qa_seeds_blind38", "qa_seeds_blind39", "qa_seeds_blind40", "qa_seeds_blind41", "qa_seeds_blind42", "qa_seeds_blind43", "qa_seeds_blind44", "qa_seeds_blind45", "qa_seeds_blind46", "qa_seeds_blind47", "qa_seeds_blind48", "qa_seeds_blind49", "qa_seeds_blind50", "qa_seeds_blind51", "qa_seeds_blind52", "qa_seeds_blind53", "qa_seeds_blind54", "qa_seeds_blind55", "qa_seeds_blind56", "qa_seeds_blind57"])
 def test_blind_seeds_set_meets_its_floors(seeds_kb, qa_set):
     """The blind seeds sets (written from the seed pages alone, first runs in eval/BLIND.md)."""
     from eval.harness import run_eval
