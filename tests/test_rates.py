@@ -24,6 +24,8 @@ def test_a_floor_for_each_unit_is_multiplied_by_the_units_told(question, result,
     ("人力资源部问：售后服务管理师要配几个？我们售后服务管理人员一共50人", 5),
     ("我们售后服务管理人员一共40个人，按标准要配几个售后服务管理师才够？", 4),
     ("我们公司售后服务管理岗一共45个人，按标准至少得培养几个售后服务管理师", 5),  # 4.5: one more person
+    ("管理人员一共50人要配几个管理师", 5),
+    ("我们已有2名管理师，售后服务管理人员一共50个，按标准要几个管理师", 5),  # the part's own count is no whole
 ])
 def test_a_share_of_a_whole_is_at_least_the_share_rounded_up(question, result):
     _, applied = apply_rate(question, [OUTLETS, MANAGERS])

@@ -21,7 +21,7 @@ _SHARE = re.compile(rf"(?:应|须|需|要)?(?:达到|不少于|不低于|占)\s*
 _ASKS_COUNT = re.compile(r"多少|几")
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 # a count of people: "50个人", "40人", "30名"
-_PEOPLE = re.compile(rf"(?P<n>{_NUM})\s*(?:个人|个|名|位|人)(?!{_CN}*?(?:管理师))")
+_PEOPLE = re.compile(rf"(?P<n>{_NUM})\s*(?:个人|个|名|位|人)")
 _GENERIC = frozenset({"服务", "售后", "人员", "总数", "人数"})
 
 
@@ -76,7 +76,9 @@ def _share(question: str, sentence: str) -> Applied | None:
     parts = [p for p in _heads(re.sub(r"[^\u4e00-\u9fff]", "", before)) if p in question and p not in whole]
     if not parts or not (_heads(whole) & _heads(question)):
         return None
-    n = _one([Fraction(c.group("n")) for c in _PEOPLE.finditer(question)])
+    # (a count of the part itself, "已有2名管理师", is what is asked about, not the whole)
+    n = _one([Fraction(c.group("n")) for c in _PEOPLE.finditer(question)
+              if not any(p in question[c.end():c.end() + 4] for p in parts)])
     if n is None or n <= 0:
         return None
     exact = n * pct / 100
