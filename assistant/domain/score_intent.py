@@ -1064,7 +1064,13 @@ def _typed_numbers(text: str) -> str:
 def normalise(text: str) -> str:
     """The form every pattern sees: search text with Arabic numerals, short forms said whole."""
     t = _arabise(_typed_numbers(to_search_text(text or "")))
-    t = _PER_CENT.sub(r"\1%", _FRACTION.sub(r"\2/\1", _typed_numbers(t)))
+    # fractions and per cents read until nothing changes: a numeral one stood next to ("百百分之0"), or a
+    # fraction inside another ("0分之0分之0"), is read now, as a second reading would
+    for _ in range(8):
+        read = _PER_CENT.sub(r"\1%", _FRACTION.sub(r"\2/\1", _typed_numbers(t)))
+        if read == t:
+            break
+        t = _arabise(read)
     t = _DECIMAL_COPIES.sub(r"\1分", t)
     for short, whole in _SHORT_FORMS:
         t = short.sub(whole, t)
