@@ -694,20 +694,33 @@ def asking_clause(core: str) -> str:
 _HEARSAY = re.compile(r"^(?:听人说|听说|据说|听别人说|网上说|有人说|人家说)")
 
 
+_AFTER_COMMA = re.compile(r"(?<=[，,])")
+
+
+def _clauses_kept(core: str, dropped) -> list[str] | None:
+    """The clauses of ``core`` that ``dropped(clause)`` leaves, or None when it drops none or
+    would leave no clause that asks (then ``core`` stays whole)."""
+    clauses = _AFTER_COMMA.split(core)
+    kept = [c for c in clauses if not dropped(c)]
+    if len(kept) == len(clauses) or not any(question_type(c) != OTHER for c in kept):
+        return None
+    return kept
+
+
+def _set_aside(clause: str) -> bool:
+    return bool(_SET_ASIDE.search(clause.strip(" ，,。？?！!")))
+
+
 def without_hearsay(core: str) -> str:
     """``core`` without its clauses told as hearsay or set aside, when a clause that asks is left."""
-    clauses = re.split(r"(?<=[，,])", core)
-    kept = [c for c in clauses if not _HEARSAY.match(c.strip()) and not _SET_ASIDE.search(c.strip(" ，,。？?！!"))]
-    if len(kept) == len(clauses) or not any(question_type(c) != OTHER for c in kept):
-        return core
-    return "".join(kept)
+    kept = _clauses_kept(core, lambda c: _HEARSAY.match(c.strip()) or _set_aside(c))
+    return core if kept is None else "".join(kept)
 
 
 def without_set_aside(sentence: str) -> str:
     """``sentence`` without the clauses that set a matter aside ("差旅费谁出先不管，我想知道范围" ->
     "我想知道范围"), whatever is left."""
-    clauses = re.split(r"(?<=[，,])", sentence)
-    return "".join(c for c in clauses if not _SET_ASIDE.search(c.strip(" ，,。？?！!")))
+    return "".join(c for c in _AFTER_COMMA.split(sentence) if not _set_aside(c))
 
 
 # "差旅费谁出先不管": a matter the asker sets aside is not asked
@@ -716,7 +729,7 @@ _SET_ASIDE = re.compile(r"(?:先|暂时|暂且|都)?(?:不管|不说|不论|不�
 
 # what the answer is for ("好判断要投多少人力", "为了不白花钱", "以便安排人手"): the asker's own aim,
 # not a question to the documents, even with a question word in it
-_PURPOSE = re.compile(r"^(?:为了|为的是|以便|便于|以免|免得|好让|这样我?好|我好|好(?=[判排安准估算做写跟给决回报定预核对])(?!好))")
+_PURPOSE = re.compile(r"^(?:为了|为的是|以便|便于|以免|免得|好让|这样我?好|我好|好(?=[判排安准估算做写跟给决回报定预核对]))")
 
 
 def drop_purposes(text: str) -> str:
@@ -728,11 +741,11 @@ def drop_purposes(text: str) -> str:
 def without_purpose(core: str) -> str:
     """``core`` without its clauses saying what the answer is for, when a clause that asks is left
     ("老板让我估一下…要走哪些步骤，好判断要投多少人力" asks the steps, not how many people)."""
-    clauses = re.split(r"(?<=[，,])", core)
-    kept = [c for c in clauses if not _PURPOSE.match(c.strip())]
-    if len(kept) == len(clauses) or not any(question_type(c) != OTHER for c in kept):
+    kept = _clauses_kept(core, lambda c: _PURPOSE.match(c.strip()))
+    if kept is None:
         return core
-    return "".join(kept).rstrip("，,") + (core[-1] if core[-1] in "？?。！!" and not "".join(kept).endswith(core[-1]) else "")
+    joined = "".join(kept)
+    return joined.rstrip("，,") + (core[-1] if core[-1] in "？?。！!" and not joined.endswith(core[-1]) else "")
 
 
 def phrase_of(text: str, word: str) -> str:

@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from assistant.domain.question import sentences
+from assistant.domain.scoring import exact_str
+
 _NUM = r"\d+(?:\.\d+)?"
 _CN = r"[\u4e00-\u9fff]"
 # "每个固定服务网点的评审时间至少为0.5人日": a floor for each unit
@@ -19,7 +22,6 @@ _PER_UNIT = re.compile(rf"每(?:个|家|处|名|位)?(?P<unit>[^的，,。；;\d
 # "…应达到服务管理人员总数的10%": a share of a whole
 _SHARE = re.compile(rf"(?:应|须|需|要)?(?:达到|不少于|不低于|占)\s*(?P<whole>{_CN}{{2,14}}?)(?:总数|总人数)的?\s*(?P<pct>{_NUM})\s*[%％]")
 _ASKS_COUNT = re.compile(r"多少|几")
-_SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
 # a count of people: "50个人", "40人", "30名"
 _PEOPLE = re.compile(rf"(?P<n>{_NUM})\s*(?:个人|个|名|位|人)")
 _GENERIC = frozenset({"服务", "售后", "人员", "总数", "人数"})
@@ -33,10 +35,6 @@ class Applied:
     rate: Fraction
     result: Fraction
     text: str  # the answer's computed sentence, in Chinese
-
-
-def _fmt(x: Fraction) -> str:
-    return str(x.numerator) if x.denominator == 1 else f"{float(x):g}"
 
 
 def _heads(phrase: str) -> set[str]:
@@ -61,8 +59,8 @@ def _per_unit(question: str, sentence: str) -> Applied | None:
         return None
     rate = Fraction(m.group("rate"))
     result = n * rate
-    text = (f"按每个{unit}不少于{_fmt(rate)}{measure}计算：{_fmt(n)}个×{_fmt(rate)}{measure}＝{_fmt(result)}{measure}，"
-            f"即{_fmt(n)}个{unit}至少需要{_fmt(result)}{measure}。")
+    text = (f"按每个{unit}不少于{exact_str(rate)}{measure}计算：{exact_str(n)}个×{exact_str(rate)}{measure}＝{exact_str(result)}{measure}，"
+            f"即{exact_str(n)}个{unit}至少需要{exact_str(result)}{measure}。")
     return Applied(sentence.strip(), n, rate, result, text)
 
 
@@ -87,8 +85,8 @@ def _share(question: str, sentence: str) -> Applied | None:
     part = re.sub(r"^.*?(?:要求|规定|其中|对)", "", part) or part
     part = re.sub(r"(?:人数|数量|的数量).*$", "", part) or part
     rounding = "" if exact == result else "，不足一人按一人计"
-    text = (f"按{part}应达到{whole}总数{_fmt(pct)}%的要求计算：{_fmt(n)}人×{_fmt(pct)}%＝{_fmt(exact)}{rounding}，"
-            f"即至少需要{_fmt(result)}名{part}。")
+    text = (f"按{part}应达到{whole}总数{exact_str(pct)}%的要求计算：{exact_str(n)}人×{exact_str(pct)}%＝{exact_str(exact)}{rounding}，"
+            f"即至少需要{exact_str(result)}名{part}。")
     return Applied(sentence.strip(), n, pct, result, text)
 
 
@@ -98,7 +96,7 @@ def apply_rate(question: str, passages: list[str]) -> tuple[int, Applied] | None
     if not _ASKS_COUNT.search(question or ""):
         return None
     for i, passage in enumerate(passages):
-        for sentence in _SENTENCE.findall(passage or ""):
+        for sentence in sentences(passage or ""):
             applied = _per_unit(question, sentence) or _share(question, sentence)
             if applied is not None:
                 return i, applied

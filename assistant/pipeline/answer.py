@@ -347,8 +347,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                     generic_missing=sum(w for word, w in missing if _is_generic(word)))
 
 
-# the level or angle a thing is asked at ("国家层面有没有文件"): no thing of its own
-_ASPECTS = frozenset({"层面", "角度", "方面"})
+# the level or angle a thing is asked at ("国家层面有没有文件"): no thing of its own (方面 is a generic word)
+_ASPECTS = frozenset({"层面", "角度"})
 
 
 # "A还是B" (and "A还是B还是C"): a choice between alternatives
@@ -1338,6 +1338,8 @@ def _asks_for_names(question) -> bool:
     """Which organisations the question asks for ("能做认证的机构有哪些", "哪家机构能发证"), not
     what is good about one ("找协会有什么好处") or how to choose ("看谁报价低")."""
     return question.qtype in ("哪些", "哪个") and bool(_ASKS_ORG.search(question.core))
+
+
 # "A算不算‘B’", "A属不属于B类", "A是不是B": whether A is of the class B
 _CLASS_ASKED = re.compile(r"(?P<of>[^，,。？?！!]{2,20}?)(?:到底)?(?:算不算|属不属于|算是|属于|归不归|是不是|算)\s*[‘'“\"「『]?"
                           r"(?P<kind>[\u4e00-\u9fff]{2,8}?)[’'”\"」』]?(?:类别|类|的一种|一类|里的)?(?=吗|呢|[?？,，]|还是|$)")
