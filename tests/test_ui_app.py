@@ -66,11 +66,17 @@ def _open(context, url):
 
 
 def _tab(pg, name):
+    from playwright.sync_api import expect
+
     tab = pg.get_by_role("tab", name=name)
+    more = pg.locator(".overflow-menu > button")  # a narrow screen puts the last tabs in the "more" menu
+    # the framework lays the tab bar out after the page loads: wait until the tab or the menu shows
+    # (a tab caught mid-layout is neither, and the menu may then never appear)
+    expect(tab.or_(more).first).to_be_visible(timeout=30_000)
     if tab.count() and tab.is_visible():
         tab.click()
-    else:  # a narrow screen puts the last tabs in the framework's "more" menu
-        pg.locator(".overflow-menu > button").click()
+    else:
+        more.click()
         pg.locator(".overflow-dropdown button", has_text=name).click()
     pg.wait_for_timeout(400)
 
