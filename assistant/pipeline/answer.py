@@ -982,6 +982,8 @@ _NUMBER_FORM = re.compile(r"(?:\d+(\.\d+)?|(?<![一二两三四五六七八九�
 # stating a number in that unit answers it
 _ASKED_NUMBER_UNIT = re.compile(r"(?:多少|几)\s*(?:个)?\s*(分|项|类|级|星|次|条|份|家|名|人|年|天|月|周|小时|工作日|元|倍)")
 _TIME_UNITS = frozenset({"年", "天", "月", "周", "小时", "工作日"})
+# measure words that count the same things: "多少条指标" is answered by "27项具体指标"
+_SAME_COUNT = {"条": {"条", "项"}, "项": {"条", "项"}}
 # the highest or the lowest grade asked for ("最高能评几星", "最低是什么等级"), named by the one
 # grade table (assistant/domain/grades.py)
 _ASKS_HIGHEST = re.compile(r"(?:最高|顶格|封顶|最好)[^，,。？?！!]{0,8}(?:星|等级|级别|档)")
@@ -1249,7 +1251,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += VERDICT_BONUS
     if ("多少" in types or "多久" in types) and _NUMBER_FORM.search(text):
         score += 0.5  # a number with its unit, not only a word that looks like one
-        units = {m.group(1) for m in _ASKED_NUMBER_UNIT.finditer(question.core)}
+        units = {u for m in _ASKED_NUMBER_UNIT.finditer(question.core)
+                 for u in _SAME_COUNT.get(m.group(1), {m.group(1)})}
         if "多久" in types and not units:
             units = _TIME_UNITS  # a span asked for: a number of any unit of time
         if units and any(m.group(2) in units for m in _NUMBER_FORM.finditer(text)):
