@@ -369,7 +369,7 @@ class Assistant:
     def compose(self, question: str, resolved: str, retrieval: Retrieval):
         """(text, citations, evidence): the extractive answer and how well what it cites
         covers the question."""
-        from assistant.pipeline.answer import evidence_for
+        from assistant.pipeline.answer import Evidence, evidence_for
         from assistant.domain.question import content_words
 
         asked = self.understand(question, resolved)
@@ -383,7 +383,11 @@ class Assistant:
             relevance=lambda h: self.retriever.coverage_of(retrieval.tokens, h),
             term_weight=self.retriever.lexical.idf,
             conflicts=self._conflict_partners(retrieval.hits, resolved))
-        text = self._with_rate_applied(question, text, citations)
+        text, applied = self._with_rate_applied(question, text, citations, retrieval.hits)
+        if applied:
+            # a cited rule applied to the count or the month the asker tells answers what is asked,
+            # and says so in the rule's own words: complete by construction, like a list's place
+            return text, citations, Evidence(coverage=1.0, missing=(), qtype=asked.qtype, quoted=True)
         # a follow-up's own words are judged against what it cites plus what it carries over
         # (a page's title is part of what it says: "河南那篇文章里说…" names the page by it)
         evidence = evidence_for(asked, [c.text for c in citations] + [c.title for c in citations if c.title]
@@ -394,16 +398,26 @@ class Assistant:
         return text, citations, evidence
 
     @staticmethod
-    def _with_rate_applied(question: str, text: str, citations) -> str:
-        """``text`` led by the number a cited rule gives for a count the question tells ("20个
-        固定服务网点…多少人日" -> 10人日), computed (assistant.domain.rates), citing that rule."""
+    def _with_rate_applied(question: str, text: str, citations, hits=()) -> tuple[str, bool]:
+        """(``text`` led by the number a cited rule gives for a count the question tells ("20个
+        固定服务网点…多少人日" -> 10人日) or the month a cited period ends ("2025年3月拿的证…哪年
+        到期" -> 2028年3月), computed (assistant.domain.rates), citing that rule; whether one was)."""
         from assistant.domain.rates import apply_rate
 
         found = apply_rate(to_search_text(question), [c.text for c in citations])
         if found is None:
-            return text
+            # the rule in a passage found but not quoted: cited as one more source
+            cited = {c.chunk_id for c in citations}
+            rest = [h for h in hits if h.chunk_id not in cited]
+            more = apply_rate(to_search_text(question), [h.text for h in rest])
+            if more is None:
+                return text, False
+            citations.append(Citation.from_hit(len(citations) + 1, rest[more[0]]))
+            n, applied = citations[-1].n, more[1]
+            # its sentence follows, as no other part of the answer quotes it
+            return f"{applied.text.rstrip('。')}[{n}]。{applied.rule.rstrip('。')}[{n}]。" + text, True
         i, applied = found
-        return f"{applied.text.rstrip('。')}[{citations[i].n}]。" + text
+        return f"{applied.text.rstrip('。')}[{citations[i].n}]。" + text, True
 
     def _list_answer(self, question: str, asked, retrieval: Retrieval):
         """(text, citations, evidence) when the question asks for an item of a numbered list by
@@ -460,8 +474,16 @@ class Assistant:
             return self.answer_item(question, resolved, item)
         from assistant.domain.question import applying_context
 
+        from assistant.domain.rates import period_query, without_told_month
+
         focus = self.understand(question, resolved).focus
-        retrieval = self.search(question, k=5, context=resolved, focus=focus)
+        # ("2023年6月评上达标，什么时候能评星": the asker's month is computed from, not searched for;
+        # the rule of the period it runs from is searched for in the words documents state it)
+        query = without_told_month(question)
+        context = resolved if resolved != question else query
+        if period_query(question):
+            context = f"{context} {period_query(question)}"
+        retrieval = self.search(query, k=5, context=context, focus=focus)
         # "这种贸易公司能做认证吗", when no passage asks it in like words: the passage on who may
         # apply is searched for too, in the words documents state it
         # (one question only: a compound one's other part keeps its own passages; a request after
@@ -469,7 +491,7 @@ class Assistant:
         one = len(re.findall(r"[？?]+", question)) <= 1
         applying = applying_context(question) if one and retrieval.faq_similarity < self.APPLYING_FAQ_BELOW else ""
         if applying:
-            retrieval = self.search(question, k=5, context=f"{resolved} {applying}", focus=focus)
+            retrieval = self.search(query, k=5, context=f"{context} {applying}", focus=focus)
         retrieval.hits = authoritative_first(retrieval.hits)  # a more authoritative passage that disagrees leads
         hits = retrieval.hits
         evidence = None

@@ -51,3 +51,42 @@ def test_the_computed_number_leads_the_answer_and_cites_the_rule(assistant):
     cited = {c.n: c.text for c in answer.citations}
     n = int(head.rsplit("[", 1)[1].rstrip("]"))
     assert "0.5" in cited[n]
+
+
+VALIDITY = "售后服务认证证书有效期一般为3年。在这3年里，认证机构每年进行一次监督评审。"
+STARS = "一般不能，星级评定通常在企业获得达标级一年后进行，服务成绩特别突出的企业可以例外。"
+
+
+@pytest.mark.parametrize("question,said", [
+    ("我们2025年3月拿的证，到哪年哪月到期？", "2025年3月获证，有效期一般到2028年3月届满"),
+    ("我们2024年5月拿到售后服务认证证书，什么时候到期？", "有效期一般到2027年5月届满"),
+    # the present the asker tells is no start: it is compared with the end
+    ("我们是2021年3月拿的证书。现在已经2024年1月了，证书什么时候到期？", "尚在有效期内"),
+    ("供应商的证书是2021年7月颁发的,现在是2025年,这张证还能认吗?", "这张证书已过期"),
+    ("2023年6月我们评上达标了，最早什么时候能评星？", "一般要到2024年6月以后才能评星"),
+    ("我们今年3月刚拿到达标，领导想6月份就评三星，这个时间可以吗？", "一般要到明年3月以后才能评星"),
+    ("我们去年8月才拿到达标，领导想今年直接冲四星，是不是得等？", "一般要到今年8月以后才能评星"),
+])
+def test_a_stated_period_runs_from_the_month_the_asker_tells(question, said):
+    i, applied = apply_rate(question, [VALIDITY, STARS])
+    assert said in applied.text, applied.text
+    assert applied.rule == (STARS if "星" in said else VALIDITY.split("。")[0] + "。")
+
+
+@pytest.mark.parametrize("question", [
+    "我们2022年拿的证，马上到期了，到期后该走什么流程？",   # asks what to do, not when
+    "敝司去年取得证书，证书有效期内认证机构是否还会再来检查？",  # 有效期内: no end asked
+    "2023年5月拿的证，2024年6月又拿了一张证，什么时候到期？",   # two starts: not sure which
+    "2024年4月做的现场评审，实得81分，几星？",                 # no event a period runs from
+])
+def test_no_period_is_applied_without_one_start_and_its_end_asked(question):
+    assert apply_rate(question, [VALIDITY, STARS]) is None
+
+
+def test_the_month_told_is_left_out_of_the_search_and_the_rule_searched_for():
+    from assistant.domain.rates import period_query, without_told_month
+
+    q = "2023年6月我们评上达标了，最早什么时候能评星？"
+    assert without_told_month(q) == "我们评上达标了，最早什么时候能评星？"
+    assert "评星" in period_query(q)
+    assert without_told_month("GB/T 27922-2011是2011年12月30日发布的吗？") == "GB/T 27922-2011是2011年12月30日发布的吗？"
