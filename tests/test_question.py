@@ -735,6 +735,17 @@ def test_cantonese_words_are_read_as_mandarin():
         assert to_mandarin(mandarin) == mandarin
 
 
+def test_taiwan_and_hong_kong_terms_are_read_as_the_documents_terms():
+    from assistant.lang.dialect import to_mandarin
+
+    assert to_mandarin("請問一下這張證照的有效期限是幾年啦?") == "請問一下這張证书的有效期是幾年啦?"
+    assert to_mandarin("拿到證書之後,每年還會有人來稽核嗎?") == "拿到證書之後,每年還會有人來审核嗎?"
+    assert to_mandarin("我們有三十幾個維修據點") == "我們有三十幾個维修网点"
+    assert to_mandarin("送件之前要準備什麼") == "提交申请之前要準備什麼"
+    # a word mainland Mandarin uses too is left alone ("农资门市", "门市部")
+    assert to_mandarin("我在铁岭开个农资门市") == "我在铁岭开个农资门市"
+
+
 def test_a_count_of_things_pointed_back_at_is_no_focus():
     focus = analyse("人员配置和资源保障这两项是算在哪个层次的?").focus
     assert "人员配置" in focus and not any("这两项" in f for f in focus)
