@@ -916,3 +916,15 @@ def test_a_few_told_of_is_no_count_asked():
     assert _unit_missing(told, "发现不符合要限期整改") == ""
     assert _unit_missing("新开的几个网点没按手册做，会怎么扣分？", "不符合就扣分") == ""
     assert _unit_missing("评审要抽几个网点？", "评审时对网点进行抽样") == "网点数量"  # asked
+
+
+def test_a_document_number_asked_is_no_date_and_an_article_told_to_be_checked_is_no_focus():
+    policy = AbstainPolicy()
+    notice = "国务院2014年印发的国发〔2014〕26号文件明确把健全售后服务认证制度列为任务。"
+    ev = evidence_for(analyse("国务院有个文件提到要完善售后服务认证制度，是2014年第几号文？"), [notice])
+    assert ev.unit_missing == "" and not policy.should_abstain(ev, True)
+    # a day of a month is still a date asked ("几号")
+    assert evidence_for(analyse("评审是几号？"), [notice]).unit_missing == "日期"
+    article = "条例第十七条规定，国家根据经济社会发展需要推行产品、服务、管理体系三类认证。"
+    q = analyse("同事说“国家推行产品、服务、管理体系认证是条例第十五条规定的”，我觉得条数不对，到底是第几条？")
+    assert not policy.should_abstain(evidence_for(q, [article]), True)

@@ -295,6 +295,8 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                 and not is_answer_kind(focus) and not _chosen_against(focus, question.core, evidence) \
                 and not (_STAR_GRADE.match(focus) and _names_grades(evidence)):
             focus_missing = focus
+    if focus_missing and _LOCATOR_LIKE.match(focus_missing) and "第几" in question.core:
+        focus_missing = ""  # "说是第十五条，我觉得不对，到底是第几条": the article told is checked, not looked up
     if focus_missing and question.qtype != YESNO_TYPE:
         # "是不是就一劳永逸了？…多久来一次？": the focus comes from a yes/no question of a compound
         # one, answered by the general rule like any yes/no question, not a thing to look up
@@ -587,7 +589,7 @@ _ASKED_ATTRIBUTES = (
     ("年份", re.compile(rf"(?<!{CONDITIONS})(?:哪一年|哪年)|什么年份|几几年"),
      re.compile(_YEAR + r"\s*年|" + _YEAR + r"\s*[-/.]\s*\d{1,2}(?!\d)|(?<![\d/\-])(?:19|20)\d{2}(?=\d{1,3}\s*号)|[〔\[(（]\s*(?:19|20)\d{2}\s*[〕\])）]")),
     # ("要是哪天…": some day, a supposition, asks no date)
-    ("日期", re.compile(r"(?<!要是)(?<!如果)(?<!假如)(?<!万一)(?<!哪怕)(?<!说不定)(?<!等到)(?<!若)哪天|哪一天|几号|几月几(日|号)"
+    ("日期", re.compile(r"(?<!要是)(?<!如果)(?<!假如)(?<!万一)(?<!哪怕)(?<!说不定)(?<!等到)(?<!若)哪天|哪一天|(?<!第)几号(?![文令])|几月几(日|号)"
                       r"|具体日期|具体哪(天|一天)"),
      re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*(日|号)|" + _YEAR + r"\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")),
     # the name of a person in a role ("主任叫什么名字"): a passage names them after or before the role
