@@ -90,3 +90,22 @@ def test_the_month_told_is_left_out_of_the_search_and_the_rule_searched_for():
     assert without_told_month(q) == "我们评上达标了，最早什么时候能评星？"
     assert "评星" in period_query(q)
     assert without_told_month("GB/T 27922-2011是2011年12月30日发布的吗？") == "GB/T 27922-2011是2011年12月30日发布的吗？"
+
+
+@pytest.mark.parametrize("question,said", [
+    ("服务管理人员120个，管理师配满12个就够标准了吧？帮我核一下", "配12名已达到这一要求"),
+    ("我们售后服务管理人员一共45个人，只配了4名管理师，够不够？", "配4名不够"),
+    ("我们有14个固定服务网点，网点评审安排5个人日够吗？", "5人日不够"),
+    ("我们有6个固定服务网点，网点部分排3人日没问题吧？", "3人日已达到这一要求"),
+])
+def test_a_figure_of_the_askers_own_is_checked_against_the_rule(question, said):
+    _, applied = apply_rate(question, [OUTLETS, MANAGERS])
+    assert said in applied.text, applied.text
+
+
+@pytest.mark.parametrize("question", [
+    "我们有14个固定服务网点，网点评审够吗？",          # a check with no figure of its own: nothing to compute
+    "售后服务管理师配够了吧？",
+])
+def test_a_check_without_a_figure_computes_nothing(question):
+    assert apply_rate(question, [OUTLETS, MANAGERS]) is None

@@ -24,6 +24,8 @@ _PER_UNIT = re.compile(rf"每(?:个|家|处|名|位)?(?P<unit>[^的，,。；;\d
 # "…应达到服务管理人员总数的10%": a share of a whole
 _SHARE = re.compile(rf"(?:应|须|需|要)?(?:达到|不少于|不低于|占)\s*(?P<whole>{_CN}{{2,14}}?)(?:总数|总人数)的?\s*(?P<pct>{_NUM})\s*[%％]")
 _ASKS_COUNT = re.compile(r"多少|几")
+# "管理师配满12个就够了吧", "5个人日够不够": a figure of the asker's own, to be checked
+_CHECKS = re.compile(r"够|对吧|对吗|对不对|是不是|行不行|可以吗|没问题吧|吧\s*[?？]|核一下|算对")
 # a count of people: "50个人", "40人", "30名"
 _PEOPLE = re.compile(rf"(?P<n>{_NUM})\s*(?:个人|个|名|位|人)")
 _GENERIC = frozenset({"服务", "售后", "人员", "总数", "人数"})
@@ -59,11 +61,16 @@ def _per_unit(question: str, sentence: str) -> Applied | None:
     n = _one(counts)
     if n is None or n <= 0 or measure not in question and not re.search(r"多少天|几天|多长时间|多久", question):
         return None
+    proposed = _one([Fraction(c.group(1)) for c in re.finditer(rf"({_NUM})\s*个?\s*{measure}", question)])
+    if not _ASKS_COUNT.search(question) and proposed is None:
+        return None  # a check with no figure of its own to check
     rate = Fraction(m.group("rate"))
     result = n * rate
     text = (f"按每个{unit}不少于{exact_str(rate)}{measure}计算：{exact_str(n)}个×{exact_str(rate)}{measure}＝{exact_str(result)}{measure}，"
-            f"即{exact_str(n)}个{unit}至少需要{exact_str(result)}{measure}。")
-    return Applied(sentence.strip(), n, rate, result, text)
+            f"即{exact_str(n)}个{unit}至少需要{exact_str(result)}{measure}")
+    if proposed is not None:
+        text += f"；{exact_str(proposed)}{measure}" + ("已达到这一要求" if proposed >= result else "不够")
+    return Applied(sentence.strip(), n, rate, result, text + "。")
 
 
 def _share(question: str, sentence: str) -> Applied | None:
@@ -77,9 +84,14 @@ def _share(question: str, sentence: str) -> Applied | None:
     if not parts or not (_heads(whole) & _heads(question)):
         return None
     # (a count of the part itself, "已有2名管理师", is what is asked about, not the whole)
-    n = _one([Fraction(c.group("n")) for c in _PEOPLE.finditer(question)
-              if not any(p in question[c.end():c.end() + 4] for p in parts)])
-    if n is None or n <= 0:
+    # ("管理师配满12个", "12名管理师": the part's own count, a figure of the asker's to be checked)
+    def of_part(c) -> bool:
+        after = re.split(r"[，,。；;？?！!、]", question[c.end():c.end() + 4])[0]
+        before = re.split(r"[，,。；;？?！!、]", question[max(0, c.start() - 6):c.start()])[-1]
+        return any(p in after or p in before for p in parts)
+    n = _one([Fraction(c.group("n")) for c in _PEOPLE.finditer(question) if not of_part(c)])
+    proposed = _one([Fraction(c.group("n")) for c in _PEOPLE.finditer(question) if of_part(c)])
+    if n is None or n <= 0 or (not _ASKS_COUNT.search(question) and proposed is None):
         return None
     exact = n * pct / 100
     result = Fraction(math.ceil(exact))
@@ -88,8 +100,10 @@ def _share(question: str, sentence: str) -> Applied | None:
     part = re.sub(r"(?:人数|数量|的数量).*$", "", part) or part
     rounding = "" if exact == result else "，不足一人按一人计"
     text = (f"按{part}应达到{whole}总数{exact_str(pct)}%的要求计算：{exact_str(n)}人×{exact_str(pct)}%＝{exact_str(exact)}{rounding}，"
-            f"即至少需要{exact_str(result)}名{part}。")
-    return Applied(sentence.strip(), n, pct, result, text)
+            f"即至少需要{exact_str(result)}名{part}")
+    if proposed is not None and not _ASKS_COUNT.search(question):
+        text += f"；配{exact_str(proposed)}名" + ("已达到这一要求" if proposed >= result else "不够")
+    return Applied(sentence.strip(), n, pct, result, text + "。")
 
 
 _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
@@ -200,7 +214,8 @@ def apply_rate(question: str, passages: list[str]) -> tuple[int, Applied] | None
     """(index of the passage, the rule applied) for the first sentence of ``passages`` stating a
     rule that scales with a count ``question`` tells and asks a number of, or a period that runs
     from a month it tells and asks the end of; else None."""
-    counts, when = bool(_ASKS_COUNT.search(question or "")), _told_start(question or "") is not None
+    counts = bool(_ASKS_COUNT.search(question or "") or _CHECKS.search(question or ""))
+    when = _told_start(question or "") is not None
     if not counts and not when:
         return None
     for i, passage in enumerate(passages):
