@@ -593,7 +593,7 @@ class Assistant:
 
         rules = ["qualitative", "sample"] if item.sampled is None else ["sample"]
         citations, marks = self._rule_citations(rules)
-        lost = item_loss(item.points, item.sampled, item.bad)
+        lost = item_loss(item.points, item.sampled, item.bad) if item.points is not None else None
         return Answer(question=question, answer=item_text(item, lost, marks), citations=citations,
                       abstained=False, resolved_question=resolved, retrieved=[c.passage for c in citations])
 

@@ -208,6 +208,11 @@ def item_text(item, lost, marks: dict[str, str]) -> str:
     def cited(rule: str) -> str:
         return marks.get(rule, "（知识库中没有找到这条规则的出处）")
 
+    if item.points is None:
+        share = Fraction(item.bad, item.sampled)
+        return (f"扣这一项分值的{_num(share * 100)}%：抽样指标按不符合样本的比例扣分，抽查{item.sampled}个、"
+                f"{item.bad}个不符合，比例为{item.bad}/{item.sampled}＝{_num(share * 100)}%{cited('sample')}。"
+                f"扣的分数＝该指标的分值×{item.bad}/{item.sampled}；告诉我这一项的分值，我可以算出具体扣几分。")
     mx = Fraction(str(item.points))
     if item.sampled is None:
         text = (f"这一项扣{_num(lost)}分，得0分：不符合的定性指标扣掉该指标的全部分值{cited('qualitative')}。")

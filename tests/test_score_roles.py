@@ -733,6 +733,23 @@ def test_no_item_loss_without_certain_numbers(text):
     assert read_item(text) is None
 
 
+@pytest.mark.parametrize(("text", "read", "said"), [
+    ("评审抽了10份服务记录，有3份不合格，这个指标怎么扣分？", (None, 10, 3), "扣这一项分值的30%"),
+    ("假如评审员抽了10个维修工的资质，其中3个不合格，那这一项是全扣还是怎么扣？", (None, 10, 3), "3/10＝30%"),
+    ("抽查了3个网点，1个不合格，这项扣多少？", (None, 3, 1), "1/3"),
+])
+def test_a_sample_told_without_the_indicators_points_gives_the_share_lost(text, read, said):
+    from assistant.domain.score_intent import read_item
+    from assistant.present import item_text
+
+    item = read_item(text)
+    assert item is not None and (item.points, item.sampled, item.bad) == read
+    answer = item_text(item, None, {"sample": "[1]"})
+    assert said in answer and "[1]" in answer and "告诉我这一项的分值" in answer
+    # two samples told differently: whose share is not sure, nothing is computed
+    assert read_item("抽了10份有3份不合格，又抽了5份有1份不合格，怎么扣") is None
+
+
 def test_item_loss_rejects_impossible_samples():
     from assistant.domain.scoring import item_loss
     from assistant.errors import ScoringError

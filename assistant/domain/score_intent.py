@@ -266,6 +266,7 @@ _SAMPLE_RES = (_pattern("sample"),)
 _SAMPLE_REVERSED = _pattern("sample_reversed")
 _SAMPLE_SHARE = _pattern("sample_share")
 _SAMPLE_MENTION = _pattern("sample_mention")
+_SAMPLE_ONLY = _pattern("sample_only")
 
 _NC_SENTENCE_CUE = _pattern("nc_cue")
 _NC_COUNT = _pattern("nc_count")
@@ -802,7 +803,7 @@ class ItemReading:
     """One indicator asked about by its own numbers: its points, and for a sampled indicator how
     many samples were checked and how many did not conform (None for a qualitative one)."""
 
-    points: Any
+    points: Any  # None: the indicator's points are not told, only the share lost is computed
     sampled: int | None = None
     bad: int | None = None
 
@@ -830,6 +831,13 @@ def read_item(text: str) -> ItemReading | None:
     if not found and len(points) == 1 and points[0] and points[0] > 0 \
             and _NC_SENTENCE_CUE.search(t) and not _SAMPLE_MENTION.search(t):
         return ItemReading(points[0])
+    if not found and not points:
+        # "抽了10份，3份不合格，这个指标怎么扣": the share lost, the indicator's points untold
+        shares = {(_number(m.group(1)), _number(m.group(2))) for m in _SAMPLE_ONLY.finditer(t)}
+        if len(shares) == 1:
+            n, k = shares.pop()
+            if n and k is not None and float(n).is_integer() and float(k).is_integer() and 0 <= k <= n:
+                return ItemReading(None, int(n), int(k))
     return None
 
 
