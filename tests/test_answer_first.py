@@ -384,6 +384,17 @@ def test_only_a_thing_the_pages_never_name_is_said_to_be_missing():
     assert shop.startswith("知识库没有专门提到“火锅店”"), shop
 
 
+@pytest.mark.parametrize("phrase,thing", [
+    ("个体工商户", True), ("外资企业", True), ("境外注册", True), ("软件外包", True),
+    ("所有卖东西", False), ("热水器出过批量", False), ("这次网上商城采购", False), ("一些荣誉奖", False),
+    ("开了个家电维修", False), ("经过认监委批准", False), ("整体得分拖垮", False),
+])
+def test_only_the_name_of_a_thing_is_said_to_be_missing_not_a_piece_of_the_story(phrase, thing):
+    from assistant.pipeline.answer import _names_a_thing
+
+    assert _names_a_thing(phrase) is thing
+
+
 def test_the_item_the_question_names_keeps_its_own_sentences_and_its_quotation_whole():
     # item 1 quotes a notice at length; item 2 is about something else: a question about the
     # notice gets item 1 with all of its quotation (over the usual length), not item 2 next

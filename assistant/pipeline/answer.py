@@ -799,6 +799,26 @@ _BULLET = BULLET
 _ENUM = re.compile(rf"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{{1,3}}\s*[)）]|[一二三四五六七八九十\d]{{1,3}}\s*[、.．)）]|[①-⑳]|{_BULLET})\s*")
 _TERMINAL = "。！？!?；;"
 _LOCATOR_LIKE = re.compile(r"^[\d.]+$|^第")
+# words that make a phrase a piece of the story rather than the name of a thing: a pronoun or a
+# determiner (这次, 所有), a numeral or a quantity (一些), an adverb, a preposition (经过)
+_STORY_TAGS = ("r", "m", "b", "d", "p", "q", "u", "c")
+
+
+def _names_a_thing(phrase: str) -> bool:
+    """``phrase`` names a thing a page could name ("个体工商户", "外资企业", "境外注册"), not a
+    fragment of the asker's story ("所有卖东西", "热水器出过批量", "这次网上商城采购"): none of its
+    words is a determiner, numeral, adverb or preposition, no aspect mark (了, 过) is in it, and
+    no verb in it takes an object."""
+    from assistant.lang.text import _segmenter
+
+    if re.search(r"[了过]", phrase):
+        return False
+    words = _segmenter().lcut(phrase, HMM=False)
+    tags = [_dictionary_tag(w) for w in words]
+    if any(t[:1] in _STORY_TAGS for t in tags if t):
+        return False
+    verbs = [i for i, t in enumerate(tags) if t == "v"]
+    return len(verbs) <= 1 and not any(i + 1 < len(tags) and tags[i + 1][:1] == "n" for i in verbs)
 
 
 @lru_cache(maxsize=1)
@@ -1778,7 +1798,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         # spoken of, if not by that name)
         if not word_in(focus, seen_text) and not _said_around(focus, seen_text) \
                 and not _head_said(focus, seen_text, ("n", "v")) \
-                and not (focus in _DOCUMENT_KINDS and _DOCUMENT_NAMED.search(seen_text)):
+                and not (focus in _DOCUMENT_KINDS and _DOCUMENT_NAMED.search(seen_text)) \
+                and _names_a_thing(focus):
             prefix = f"知识库没有专门提到“{focus}”，相关条件是："
     # the passage's own yes or no ("是的。", "不能，…"), kept because its question is the one
     # asked, comes before whatever sentence leads: the verdict first, then what it rests on
