@@ -928,3 +928,13 @@ def test_a_document_number_asked_is_no_date_and_an_article_told_to_be_checked_is
     article = "条例第十七条规定，国家根据经济社会发展需要推行产品、服务、管理体系三类认证。"
     q = analyse("同事说“国家推行产品、服务、管理体系认证是条例第十五条规定的”，我觉得条数不对，到底是第几条？")
     assert not policy.should_abstain(evidence_for(q, [article]), True)
+
+
+def test_a_person_asked_for_by_role_needs_a_name_not_a_common_word_after_the_role():
+    policy = AbstainPolicy()
+    page = "企业设有客服中心,负责受理投诉。常见的认证机构包括中国质量认证中心(CQC)等。"
+    for question in ("國家認監委現在的主任是哪一位?", "CQC负责售后服务认证的评审员都有谁?名字列一下"):
+        ev = evidence_for(analyse(to_search_text(question)), [page])
+        assert ev.unit_missing == "姓名" and policy.should_abstain(ev, True), question
+    named = evidence_for(analyse("协会的会长是哪一位？"), ["该协会会长为王建国，秘书处设在北京。"])
+    assert named.unit_missing == ""
