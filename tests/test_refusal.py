@@ -938,3 +938,12 @@ def test_a_person_asked_for_by_role_needs_a_name_not_a_common_word_after_the_rol
         assert ev.unit_missing == "姓名" and policy.should_abstain(ev, True), question
     named = evidence_for(analyse("协会的会长是哪一位？"), ["该协会会长为王建国，秘书处设在北京。"])
     assert named.unit_missing == ""
+
+
+def test_a_number_asked_of_a_thing_is_not_given_by_a_number_said_of_another():
+    # "回访" is said, and "N个月" is said, but never of 回访: how often to call back is not stated
+    page = "家具售后服务标准要求企业建立定期回访用户的制度。证书有效期为3年，每12个月进行一次监督评审。"
+    ev = evidence_for(analyse("家具售后那个标准要求多长时间回访一次？具体是几个月？"), [page])
+    assert ev.unit_missing and AbstainPolicy().should_abstain(ev, True)
+    stated = evidence_for(analyse("监督评审几个月一次？"), [page])
+    assert stated.unit_missing == ""

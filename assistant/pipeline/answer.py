@@ -276,7 +276,7 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
         if stem not in _generic_words() and not _names_a_trade(stem) \
                 and not word_in(org, evidence) and not word_in(stem, evidence):
             name_missing = org  # "美的集团…是几星级": the company's own grade
-    unit_missing = _unit_missing(question.core, evidence)
+    unit_missing = _unit_missing(question.core, evidence, question.focus[0] if question.focus else "")
     place_asked = bool(name_missing) and _dictionary_tag(name_missing) == "ns" and not re.search(
         re.escape(name_missing) + r"(?:的|当地的?|本地的?)?(?:企业|公司|厂|单位|商家|门店|工厂|分公司|总部|店)", question.text)
     # what a 多少/多久/哪些/哪个… question asks about must be named by what is cited; a yes/no
@@ -646,7 +646,7 @@ def _number_choice_missing(core: str, evidence: str) -> str:
     return ""
 
 
-def _unit_missing(core: str, evidence: str) -> str:
+def _unit_missing(core: str, evidence: str, focus: str = "") -> str:
     """The unit a 多少/几 question asks its number in, when no number of the evidence carries
     it ("要在我们公司待几天" with no "N天" anywhere), or the attribute of ``_ASKED_ATTRIBUTES`` the
     question asks that no passage states; "" when it is found or none is asked."""
@@ -667,7 +667,14 @@ def _unit_missing(core: str, evidence: str) -> str:
     for unit in asked:
         units = _UNIT_WORDS[unit]
         # (not a clause number: "5.1.4.2条" states no count of 条)
-        if not re.search(r"(?<![每这那某哪第止.])" + _NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")", evidence):
+        counted = re.compile(r"(?<![每这那某哪第止.])" + _NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")")
+        if not counted.search(evidence):
+            return _UNIT_NAMES.get(unit, unit)
+        # "总部部分的评审要几个人日": the number is asked of a thing, and said only of another
+        # ("每个网点…0.5人日") when no sentence stating one names the thing asked about
+        if focus and _dictionary_tag(focus).startswith("n") and word_in(focus, evidence) \
+                and not any(counted.search(sentence) and word_in(focus, sentence)
+                            for sentence in _EVIDENCE_SENTENCE.findall(evidence)):
             return _UNIT_NAMES.get(unit, unit)
     from assistant.domain.question import asking_clause
 
