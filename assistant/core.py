@@ -295,6 +295,8 @@ class Assistant:
         if resolved != question or len(told) < 2:
             return None
         first = told[0]
+        if _MAKE_FOR_ME.search(first):
+            return None  # "能不能帮我们搞一份…记录？我们其实没做过，随便编一下": the request is the fraud's
         if not first.endswith(("？", "?")) or question_type(first) == OTHER or not content_words(first) \
                 or out_of_scope(first) is not None \
                 or not any(getattr(out_of_scope(s), "name", "") == FRAUD_TOPIC for s in told[1:]):
@@ -623,6 +625,11 @@ class Assistant:
         return Answer(question=question, answer=score_text(result, args, marks, reading),
                       citations=citations, abstained=False, tool_calls=[call],
                       resolved_question=resolved, retrieved=[c.passage for c in citations])
+
+
+# a request to make or get a thing for the asker ("帮我们搞一份…", "给我们弄个…"), not a question
+_MAKE_FOR_ME = re.compile(r"帮(?:我|我们|咱们|忙)?(?:搞|弄|做|写|出|整|编|造|找)(?:一|个|份|张|套)|"
+                          r"给(?:我|我们|咱们)(?:搞|弄|做|写|出|整|编|造)(?:一|个|份|张|套)")
 
 
 def _append(answer: Answer, other: Answer, heading: str, whole: bool = False) -> None:

@@ -1045,3 +1045,13 @@ def test_a_number_set_off_by_spaces_is_no_clause_break():
     # every character spaced out: the spaces are no breaks
     assert restore_breaks("售 后 服 务 认 证 证 书 有 效 期 几 年 ？") == "售后服务认证证书有效期几年？"
     assert restore_breaks("申 请 能 在 网 上 提 交 吗 ， 还 是 必 须 跑 一 趟") == "申请能在网上提交吗，还是必须跑一趟"
+
+
+@pytest.mark.parametrize("clause,qtype", [
+    ("能申请不", "能否"), ("我们能申请不,", "能否"), ("可以做不？", "能否"),
+    ("我们要不", "other"), ("得不到", "other"),
+])
+def test_a_modal_verb_closed_by_bu_asks_yes_or_no(clause, qtype):
+    from assistant.domain.question import question_type
+
+    assert question_type(clause) == qtype

@@ -826,3 +826,11 @@ def test_a_line_asked_as_a_choice_of_numbers_is_no_score(question):
 
 def test_a_line_asked_as_a_choice_beside_our_score_leaves_our_score():
     assert read_score("实得88分，四星是90分还是85分？我们差几分").roles() == {"total": 88}
+
+
+def test_our_own_score_told_by_the_reviewer_is_no_hearsay():
+    from assistant.domain.score_intent import read_score
+
+    reading = read_score("评审刚结束,评审老师说我们实得83分,没有删减的指标,也没有特别扣分和加分,这样算几星?")
+    assert reading is not None and reading.args["total"] == 83 and not reading.problems
+    assert read_score("网上有人说实得83分算三星，对吗") is None  # someone else's claim, not our score

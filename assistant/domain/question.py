@@ -290,6 +290,8 @@ def salient_words(text: str) -> list[tuple[str, float]]:
 
 
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
+# "能申请不", "可以做不": a modal and its verb, then 不 closing the clause (colloquial for 能不能)
+_MODAL_BU = re.compile(r"(?:能|可以|可|会|要|得)[\u4e00-\u9fff]{1,6}不\s*[?？,，。!！~]*$")
 # "只有几个维修点", "我小店就几个人", "给几家电商做配送": a few, not a count asked
 _FEW = re.compile(r"(?:只有|就有|才有|有好|好|就|才|只|没)几|(?<=[给跟和帮替为与])几(?=家)")
 # the words that open a condition (all of two characters: one look-behind takes them)
@@ -316,8 +318,8 @@ def question_type(text: str) -> str:
                    for x, y, other in spans)
 
     live = {name for a, b, name in spans if not beaten(a, b, name)}
-    if not live and _A_NOT_A.search(t):
-        return YESNO  # "通过率高不高", "贵不贵": an adjective asked yes or no
+    if not live and (_A_NOT_A.search(t) or _MODAL_BU.search(t)):
+        return YESNO  # "通过率高不高", "贵不贵", "能申请不": asked yes or no
     return next((name for name in TYPES if name in live), OTHER)
 
 

@@ -103,7 +103,7 @@ _REPORTED_RE = _pattern("reported")
 _QUOTED_RULE_RE = _pattern("quoted_rule")
 _GUESS_RE = _pattern("guess")
 # "评审老师走之前说我们总分是86分": our own score, told by the one who gave it, is no hearsay
-_TOLD_OURS = re.compile(r"(?:我们|我司|咱们|我公司|本公司)[^,。;]{0,6}(?:总分|得分|得了|拿了|分数|成绩)\s*(?:是|为|有)?\s*\d")
+_TOLD_OURS = re.compile(r"(?:我们|我司|咱们|我公司|本公司)[^,。;]{0,6}(?:总分|得分|得了|拿了|分数|成绩|实得|实际得分|考了)\s*(?:是|为|有)?\s*\d")
 _COMPUTED_RE = _pattern("computed")
 _INCLUDED_RE = _pattern("included")
 _SCALE_TOTAL_RE = _pattern("scale_total")
