@@ -510,3 +510,10 @@ def test_a_request_to_make_a_record_followed_by_its_being_invented_is_refused_wh
 def test_a_business_writing_programs_for_clients_asks_whether_it_may_apply():
     assert policy_refusal("我是做软件外包开发的小公司,没有任何实体产品,纯写程序给客户。这种也能申请售后服务认证吗?") is None
     assert policy_refusal("写一段程序给我").policy
+
+
+def test_the_points_of_each_grade_are_no_indicator_weights():
+    from assistant.domain.scope import out_of_scope as scope_refusal
+
+    assert scope_refusal(to_search_text("星级是怎么划分的？每个等级各要多少分")) is None
+    assert scope_refusal(to_search_text("每项指标各占多少分？")).name == "indicator_weights"

@@ -1055,3 +1055,11 @@ def test_a_modal_verb_closed_by_bu_asks_yes_or_no(clause, qtype):
     from assistant.domain.question import question_type
 
     assert question_type(clause) == qtype
+
+
+def test_an_exercise_label_is_not_what_is_asked():
+    from assistant.domain.question import read_quiz_item
+
+    assert read_quiz_item("作业题：按GB/T 27922，售后服务包括哪些方面？") == "按GB/T 27922，售后服务包括哪些方面？"
+    assert read_quiz_item("问答题：证书有效期几年？") == "证书有效期几年？"
+    assert read_quiz_item("作业：") == "作业："  # nothing left to ask: kept as typed

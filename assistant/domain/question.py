@@ -614,7 +614,7 @@ def drop_official_frame(text: str) -> str:
 # a quiz item typed in to be answered: its label ("第一题选择题：", "判断对错："), a blank to fill
 # ("起草人是____") read as the question word it stands for, a statement to judge read as a
 # yes/no question about it
-_QUIZ_LABEL = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+题)?\s*(?:单选题|多选题|选择题|填空题|判断题|问答题|简答题)?\s*[：:]\s*")
+_QUIZ_LABEL = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+题)?\s*(?:单选题|多选题|选择题|填空题|判断题|问答题|简答题|作业题|练习题|思考题|考试题|考题|作业)?\s*[：:]\s*")
 _JUDGE = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]+题)?\s*(?:判断(?:对错|正误|是非)?题?|对错题|是非题)\s*[：:]\s*(?P<claim>.+?)[。.！!]?\s*$")
 _BLANK = re.compile(r"_{2,}|＿{2,}|[（(]\s*[)）]")
 
@@ -633,9 +633,10 @@ def read_quiz_item(text: str) -> str:
         out = _BLANK.sub(lambda b: "多少" if re.match(r"\s*分", out[b.end():]) else
                          "几" if re.match(r"\s*[年月天日周次个项类星级条家份名人倍]", out[b.end():]) else
                          "谁" if re.search(r"(?:人|者|员|单位|机构|部门)(?:是|为)\s*$", out[:b.start()]) else "什么", out)
-        label = _QUIZ_LABEL.match(out)
-        if label and label.group(0).strip(" ：:"):
-            out = out[label.end():]
+    # the label says what kind of exercise it is, not what is asked ("作业题：售后服务包括哪些方面？")
+    label = _QUIZ_LABEL.match(out)
+    if label and label.group(0).strip(" ：:") and len(out[label.end():].strip()) >= 4:
+        out = out[label.end():]
     return out
 
 
