@@ -300,7 +300,8 @@ def test_a_permission_question_is_answered_by_a_verdict_on_what_it_asks():
         return _sentence_score(verdict, q, 0, 0) - _sentence_score(plain, q, 0, 0)
 
     verdict, plain = "合法经营的企业都可以申请认证。", "合法经营的企业多半申请认证。"
-    assert gain("我们只做管理咨询，能申请认证不", verdict, plain) == pytest.approx(VERDICT_BONUS)
+    # ("能申请认证不" is a yes/no question as well, so the verdict also fits its type)
+    assert gain("我们只做管理咨询，能申请认证不", verdict, plain) == pytest.approx(VERDICT_BONUS + 0.75)
     assert gain("管理咨询公司可以申请认证吗？", verdict, plain) >= VERDICT_BONUS  # and the 能否 cue
     # not a permission question: a verdict is no answer to it
     assert gain("申请认证的企业有哪些？", verdict, plain) == pytest.approx(0.0)
