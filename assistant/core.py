@@ -385,7 +385,7 @@ class Assistant:
             relevance=lambda h: self.retriever.coverage_of(retrieval.tokens, h),
             term_weight=self.retriever.lexical.idf,
             conflicts=self._conflict_partners(retrieval.hits, resolved))
-        text, applied = self._with_rate_applied(question, text, citations, retrieval.hits)
+        text, citations, applied = self._with_rate_applied(question, text, citations, retrieval.hits)
         if applied:
             # a cited rule applied to the count or the month the asker tells answers what is asked,
             # and says so in the rule's own words: complete by construction, like a list's place
@@ -400,26 +400,29 @@ class Assistant:
         return text, citations, evidence
 
     @staticmethod
-    def _with_rate_applied(question: str, text: str, citations, hits=()) -> tuple[str, bool]:
+    def _with_rate_applied(question: str, text: str, citations: list, hits=()) -> tuple[str, list, bool]:
         """(``text`` led by the number a cited rule gives for a count the question tells ("20个
         固定服务网点…多少人日" -> 10人日) or the month a cited period ends ("2025年3月拿的证…哪年
-        到期" -> 2028年3月), computed (assistant.domain.rates), citing that rule; whether one was)."""
+        到期" -> 2028年3月), computed (assistant.domain.rates), citing that rule; the citations,
+        with the rule's passage added when only a passage found but not quoted states it; whether
+        a rule was applied)."""
         from assistant.domain.rates import apply_rate
 
-        found = apply_rate(to_search_text(question), [c.text for c in citations])
+        asked = to_search_text(question)
+        found = apply_rate(asked, [c.text for c in citations])
+        if found is not None:
+            i, applied = found
+            return f"{applied.text.rstrip('。')}[{citations[i].n}]。" + text, citations, True
+        cited = {c.chunk_id for c in citations}
+        rest = [h for h in hits if h.chunk_id not in cited]
+        found = apply_rate(asked, [h.text for h in rest])
         if found is None:
-            # the rule in a passage found but not quoted: cited as one more source
-            cited = {c.chunk_id for c in citations}
-            rest = [h for h in hits if h.chunk_id not in cited]
-            more = apply_rate(to_search_text(question), [h.text for h in rest])
-            if more is None:
-                return text, False
-            citations.append(Citation.from_hit(len(citations) + 1, rest[more[0]]))
-            n, applied = citations[-1].n, more[1]
-            # its sentence follows, as no other part of the answer quotes it
-            return f"{applied.text.rstrip('。')}[{n}]。{applied.rule.rstrip('。')}[{n}]。" + text, True
+            return text, citations, False
         i, applied = found
-        return f"{applied.text.rstrip('。')}[{citations[i].n}]。" + text, True
+        citations = citations + [Citation.from_hit(len(citations) + 1, rest[i])]
+        n = citations[-1].n
+        # its sentence follows, as no other part of the answer quotes it
+        return f"{applied.text.rstrip('。')}[{n}]。{applied.rule.rstrip('。')}[{n}]。" + text, citations, True
 
     def _list_answer(self, question: str, asked, retrieval: Retrieval):
         """(text, citations, evidence) when the question asks for an item of a numbered list by
@@ -475,7 +478,6 @@ class Assistant:
         if item is not None:
             return self.answer_item(question, resolved, item)
         from assistant.domain.question import applying_context
-
         from assistant.domain.rates import period_query, without_told_month
 
         focus = self.understand(question, resolved).focus
@@ -483,8 +485,8 @@ class Assistant:
         # the rule of the period it runs from is searched for in the words documents state it)
         query = without_told_month(question)
         context = resolved if resolved != question else query
-        if period_query(question):
-            context = f"{context} {period_query(question)}"
+        if period := period_query(question):
+            context = f"{context} {period}"
         retrieval = self.search(query, k=5, context=context, focus=focus)
         # "这种贸易公司能做认证吗", when no passage asks it in like words: the passage on who may
         # apply is searched for too, in the words documents state it

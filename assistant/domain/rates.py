@@ -12,9 +12,12 @@ import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
+from typing import NamedTuple
 
 from assistant.domain.question import sentences
 from assistant.domain.scoring import exact_str
+from assistant.lang.numerals import read_number
 
 _NUM = r"\d+(?:\.\d+)?"
 _CN = r"[\u4e00-\u9fff]"
@@ -106,41 +109,49 @@ def _share(question: str, sentence: str) -> Applied | None:
     return Applied(sentence.strip(), n, pct, result, text + "。")
 
 
-_CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-           "十一": 11, "十二": 12}
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
+_RELATIVE_NAMES = {offset: name for name, offset in _RELATIVE.items()}
 # "2025年3月拿的证", "去年8月才拿到达标", "今年三月评上达标": a year, and its month when told
 _MONTH = re.compile(r"(?:(?<!\d)(?P<year>(?:19|20)\d{2})\s*年|(?P<rel>前年|去年|今年|明年))\s*"
                     r"(?:(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*(?:月份|月))?")
 # "现在已经2024年1月了", "现在是2025年": the present the asker tells
 _NOW = re.compile(r"(?:现在|目前|如今|眼下)[^，,。；;？?！!\d]{0,4}(?P<year>(?:19|20)\d{2})\s*年"
                   r"(?:\s*(?P<month>1[0-2]|0?[1-9])\s*月)?")
-_ASKS_WHEN = re.compile(r"哪年|哪一年|哪个月|哪月|几月|什么时候|啥时候|何时|多会儿|到什么时候|截止")
 _ASKS = re.compile(r"[?？]|吗|吧|么|行不行|能不能|可不可以|是不是|要不要|得不得|哪|什么|啥|何时|多会儿")
-# the periods the documents state, each with what starts it and what the question must ask of it
+
+
+class _Period(NamedTuple):
+    """A period the documents state: the rule saying it, what starts it, what a question must ask
+    of it, the computed sentence, the words to search the rule by, and whether a present year the
+    asker tells is compared with its end."""
+    rule: re.Pattern
+    starts: re.Pattern
+    asks: re.Pattern
+    said: str
+    query: str
+    compares_now: bool
+
+
 _PERIODS = (
     # "证书有效期一般为3年": from the certificate's issue to its expiry
-    (re.compile(r"有效期(?:一般)?(?:为|是)?\s*(?P<n>[1-5一两二三四五])\s*年"),
-     re.compile(r"拿(?:到|了)?的?[\u4e00-\u9fff]{0,8}?证(?!明)|获证|发证|取得(?:了)?(?:认证)?证书|颁发|领证|发的证"),
-     re.compile(r"(?:到期|过期|失效|届满|有效)[^，,。；;？?]{0,4}(?:哪年|哪一年|哪个月|几月|什么时候|啥时候|何时)|"
-                r"(?:哪年|哪一年|哪个月|几月|什么时候|啥时候|何时)[^，,。；;？?]{0,4}(?:到期|过期|失效|届满)|"
-                r"还有效|有效吗|还能(?:当作|作为|用|认)|还认|还算数"),
-     "证书有效期{n}年：{start}获证，有效期一般到{end}届满，届满前需重新申请",
-     "证书有效期几年"),
+    _Period(re.compile(r"有效期(?:一般)?(?:为|是)?\s*(?P<n>[1-5一两二三四五])\s*年"),
+            re.compile(r"拿(?:到|了)?的?[\u4e00-\u9fff]{0,8}?证(?!明)|获证|发证|取得(?:了)?(?:认证)?证书|颁发|领证|发的证"),
+            re.compile(r"(?:到期|过期|失效|届满|有效)[^，,。；;？?]{0,4}(?:哪年|哪一年|哪个月|几月|什么时候|啥时候|何时)|"
+                       r"(?:哪年|哪一年|哪个月|几月|什么时候|啥时候|何时)[^，,。；;？?]{0,4}(?:到期|过期|失效|届满)|"
+                       r"还有效|有效吗|还能(?:当作|作为|用|认)|还认|还算数"),
+            "证书有效期{n}年：{start}获证，有效期一般到{end}届满，届满前需重新申请",
+            "证书有效期几年", True),
     # "星级评定一般在企业获得达标级一年之后进行": from 达标 to the earliest star rating
-    (re.compile(r"达标(?:级)?[^。；;]{0,6}?(?P<n>[1-5一两二三四五])\s*年(?:之)?后"),
-     re.compile(r"达标"),
-     re.compile(r"评星|星级|升星|三星|四星|五星"),
-     "星级评定一般在获得达标级{n}年后进行：{start}评上达标级，一般要到{end}以后才能评星",
-     "达标级一年后才能评星级"),
+    _Period(re.compile(r"达标(?:级)?[^。；;]{0,6}?(?P<n>[1-5一两二三四五])\s*年(?:之)?后"),
+            re.compile(r"达标"),
+            re.compile(r"评星|星级|升星|三星|四星|五星"),
+            "星级评定一般在获得达标级{n}年后进行：{start}评上达标级，一般要到{end}以后才能评星",
+            "达标级一年后才能评星级", False),
 )
 
 
-def _number(said: str) -> int:
-    return int(said) if said.isdigit() else _CN_NUM[said]
-
-
-def _told_start(question: str):
+@lru_cache(maxsize=256)  # asked by the search, the answer and each sentence tried: once per question
+def _told_start(question: str) -> tuple[re.Match, tuple[_Period, ...]] | None:
     """(the month told, the periods it may start) for the one year or month the question tells
     of an event a stated period runs from ("2025年3月拿的证"); None when none or two are told."""
     found = []
@@ -148,40 +159,32 @@ def _told_start(question: str):
         if re.search(r"(?:现在|目前|如今|眼下)[^，,。；;？?！!\d]{0,4}$", question[max(0, m.start() - 8):m.start()]):
             continue  # "现在已经2024年1月了": the present, not the event
         clause = re.split(r"[，,。；;？?！!]", question[m.start():])[0]
-        periods = [p for p in _PERIODS if p[1].search(clause) and p[2].search(question)]
+        periods = tuple(p for p in _PERIODS if p.starts.search(clause) and p.asks.search(question))
         if periods:
             found.append((m, periods))
     return found[0] if len(found) == 1 and _ASKS.search(question) else None
 
 
 def _year_name(year: int | None, rel: int | None, month: int | None) -> str:
-    if year is not None:
-        name = f"{year}年"
-    else:
-        name = {-2: "前年", -1: "去年", 0: "今年", 1: "明年", 2: "后年"}.get(rel, f"{rel}年后的" if rel > 0 else "")
+    name = f"{year}年" if year is not None else _RELATIVE_NAMES.get(rel, f"{rel}年后的")
     return name + (f"{month}月" if month else "")
 
 
-def _period(question: str, sentence: str) -> Applied | None:
-    told = _told_start(question)
-    if told is None:
-        return None
+def _period(question: str, told, sentence: str) -> Applied | None:
     when, periods = told
-    for rule, _, _, said, _ in periods:
-        m = rule.search(sentence)
+    for period in periods:
+        m = period.rule.search(sentence)
         if m is None:
             continue
-        n = _number(m.group("n"))
-        month = _number(when.group("month")) if when.group("month") else None
+        n = int(read_number(m.group("n")))
+        month = int(read_number(when.group("month"))) if when.group("month") else None
         year = int(when.group("year")) if when.group("year") else None
         rel = _RELATIVE[when.group("rel")] if when.group("rel") else None
-        if year is None and rel + n not in (-1, 0, 1, 2) and rel + n <= 0:
-            return None
         start, end = _year_name(year, rel, month), _year_name(year + n if year else None,
                                                                rel + n if rel is not None else None, month)
-        text = said.format(n=n, start=start, end=end)
+        text = period.said.format(n=n, start=start, end=end)
         now = _NOW.search(question)
-        if now and year is not None and rule is _PERIODS[0][0]:
+        if now and year is not None and period.compares_now:
             ny, nm = int(now.group("year")), int(now.group("month")) if now.group("month") else None
             if ny > year + n or (nm and month and ny == year + n and nm > month):
                 text += f"；现在已是{_year_name(ny, None, nm)}，这张证书已过期（除非届满前已重新申请并换发了新证书）"
@@ -196,7 +199,7 @@ def period_query(question: str) -> str:
     """The words the documents state the period in, for a question telling the month it runs
     from ("今年3月刚拿到达标，…冲三星行不行" -> 达标级一年后才能评星级), so the rule is cited; else ""."""
     told = _told_start(question)
-    return " ".join(p[4] for p in told[1]) if told else ""
+    return " ".join(p.query for p in told[1]) if told else ""
 
 
 def without_told_month(question: str) -> str:
@@ -215,13 +218,13 @@ def apply_rate(question: str, passages: list[str]) -> tuple[int, Applied] | None
     rule that scales with a count ``question`` tells and asks a number of, or a period that runs
     from a month it tells and asks the end of; else None."""
     counts = bool(_ASKS_COUNT.search(question or "") or _CHECKS.search(question or ""))
-    when = _told_start(question or "") is not None
-    if not counts and not when:
+    told = _told_start(question or "")
+    if not counts and told is None:
         return None
     for i, passage in enumerate(passages):
         for sentence in sentences(passage or ""):
             applied = (counts and (_per_unit(question, sentence) or _share(question, sentence))) \
-                or (when and _period(question, sentence)) or None
+                or (told is not None and _period(question, told, sentence)) or None
             if applied is not None:
                 return i, applied
     return None

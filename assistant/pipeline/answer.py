@@ -561,6 +561,9 @@ _UNIT_NAMES = {"个月": "月数", "时长": "天数", "月内": "月数", "周�
 _YEAR = r"(?<![\d/\-])(?:19|20)\d{2}(?!\d)"
 # what follows "有几家" when a few are told of, not counted ("有几家是委托的", "有几家比较差")
 _TOLD_AFTER = "是|比较|还|都|不|挺|很|已|在|做|搞"
+# the roles a passage names a person in ("主任为张三", "起草人：李四")
+_NAMED_ROLES = ("老板|主任|负责人|院长|局长|董事长|总经理|经理|法定代表人|秘书长|会长|创始人|处长|部长|评审员|审核员|专家|客服"
+                "|联系人|起草人|组长|领队")
 _ASKED_ATTRIBUTES = (
     # an English name asked for ("官方英文名称", "英文全称", "英文缩写"): a page gives one in Latin words
     ("英文名称", re.compile(r"英文(?:的)?(?:名称|名字|全称|全名|名|缩写|简称|译法|怎么说|叫什么)|(?:官方|正式)(?:的)?(?:英文|英语)(?:名|译)"),
@@ -596,7 +599,7 @@ _ASKED_ATTRIBUTES = (
     ("姓名", re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|领导|法人代表|法定代表人|秘书长|会长|创始人|处长|部长"
                       r"|评审员|审核员|评审老师|审核老师|专家|客服|联系人|起草人|组长|领队|带队的|(?<![小大])老师)"
                       r".{0,6}(叫什么|是谁|姓什么|名字|姓名|叫啥|是哪一?位|都有谁|有哪些人|都是谁|是哪几位)"),
-     re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|法定代表人|秘书长|会长|创始人|处长|部长|评审员|审核员|专家|客服|联系人|起草人|组长|领队)\s*(为|是|：|:)?\s*"
+     re.compile(rf"({_NAMED_ROLES})\s*(为|是|：|:)?\s*"
                 # (not what the role does or is made of: "审核组一般由…审核员组成，")
                 r"(?!组成|构成|进行|负责|担任|人员|人数|数量|队伍|团队|资格|培训|名单|管理)[\u4e00-\u9fff]{2,3}(?:[，,。；;（(\s]|$)|[\u4e00-\u9fff]{2,3}\s*(主任|院长|局长|董事长|总经理|秘书长|会长|处长|部长)")),
     # the author of a work asked for ("推荐几篇论文，最好有作者"): a passage names one as such
@@ -681,23 +684,20 @@ def _unit_missing(core: str, evidence: str, focus: str = "") -> str:
     for name, asks, states in _ASKED_ATTRIBUTES:
         where = (asking_clause(core) or core) if name in _ASKED_IN_CLAUSE else core
         if asks.search(where) and not (name in _ONE_PART and _is_compound(core)) \
-                and not _states(states, evidence, core if name in _SAID_OF else "") \
-                or name == "姓名" and asks.search(where) and not _names_a_person(states, evidence):
+                and not (_names_a_person(states, evidence) if name == "姓名"
+                         else _states(states, evidence, core if name in _SAID_OF else "")):
             return name
     return ""
 
 
-_ROLE_WORDS = re.compile(r"^(?:老板|主任|负责人|院长|局长|董事长|总经理|经理|法定代表人|秘书长|会长|创始人|处长|部长|评审员|审核员|专家|客服"
-                         r"|联系人|起草人|组长|领队)\s*(?:为|是|：|:)?\s*")
+_ROLE_SAID = re.compile(rf"^(?:{_NAMED_ROLES})\s*(?:为|是|：|:)?\s*")
 
 
 def _names_a_person(states: re.Pattern, evidence: str) -> bool:
     """A role said with a name ("主任为张三"), not with a common word ("客服中心"): the name a
     dictionary knows as a common noun, verb or adjective is no name."""
     for m in states.finditer(evidence):
-        said = m.group(0)
-        name = _ROLE_WORDS.sub("", said) if _ROLE_WORDS.match(said) else said
-        name = re.match(r"[\u4e00-\u9fff]{2,3}", name)
+        name = re.match(r"[\u4e00-\u9fff]{2,3}", _ROLE_SAID.sub("", m.group(0), count=1))
         tag = _dictionary_tag(name.group(0)) if name else ""
         if name and (not tag or tag.startswith("nr")):
             return True
