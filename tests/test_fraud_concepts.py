@@ -517,3 +517,31 @@ def test_the_points_of_each_grade_are_no_indicator_weights():
 
     assert scope_refusal(to_search_text("星级是怎么划分的？每个等级各要多少分")) is None
     assert scope_refusal(to_search_text("每项指标各占多少分？")).name == "indicator_weights"
+
+
+def test_round_eighteen_fraud_and_lookalikes():
+    """A score changed by hand and counts written bigger than they are; the same words for an
+    honest form, an improvement or a format change are no fraud."""
+    assert policy_refusal("能不能幫我們想辦法把評審的評分記錄改一下,從78改成81,這樣就是三星了").policy
+    assert policy_refusal("我们其实只有3个网点,申请表上的网点清单能不能写成30个?反正评审是抽样").policy
+    assert policy_refusal("只有8个工程师，能写成12个吗").policy
+    for honest in ("我们只有5个人，表上写成5个人对吗", "我们有30个网点，申请表上网点数写成30个对吗",
+                   "评分表改成电子版可以吗", "评审员打分记录改一下格式行吗", "怎么把分数从80分提到90分",
+                   "评审结果出来了，分数能改吗？对评分有异议怎么申诉"):
+        assert policy_refusal(honest) is None, honest
+
+
+def test_a_gap_topic_is_not_triggered_by_the_story_or_by_hearsay():
+    """"价格很便宜" told of a caller, "听评审员说…" and "销售老说…投标能加分" ask no fee, no
+    requirement on evaluators and no number of points in a bid."""
+    from assistant.domain.question import find_core, without_hearsay
+    from assistant.domain.scope import out_of_scope as scope_refusal
+
+    for question in ("有家机构主动打电话来推销，价格很便宜，我怎么查它是不是正规有资质的？",
+                     "听评审员说资源配置条款要求我们准备赔偿金或者买保险？真有这个要求吗，出自哪？",
+                     "销售老说有这个证投标能加分，是真的吗？哪些行业在用？"):
+        text = to_search_text(question)
+        assert scope_refusal(text, asking=without_hearsay(find_core(text))) is None, question
+    assert without_hearsay(to_search_text("听评审员说要买保险？真有这个要求吗")) == "真有这个要求吗"
+    assert scope_refusal(to_search_text("政府采购评标的时候，五星级证书能加几分？")).name == "bid_points"
+    assert scope_refusal(to_search_text("认证的价格大概多少")).name == "fees"

@@ -168,3 +168,35 @@ def test_half_a_point_is_read(question, total, more):
     from assistant.domain.score_intent import parse_score_question
 
     assert parse_score_question(question) == {"total": total, **more}
+
+
+@pytest.mark.parametrize("question, args", [
+    # the count of removed indicators told before the cue, each value after its own 一个
+    ("我们有两个指标不适用被删了，一个5分一个10分；剩下的实得68分，还吃了一个特别扣分。最后几分？",
+     {"earned": 68, "applicable_total": 85, "special_deductions": 1}),
+    ("两项指标删减了，一个是6分一个是4分，实得72分，几星", {"earned": 72, "applicable_total": 90}),
+    ("删减了2项共15分，实得70，几星", {"earned": 70, "applicable_total": 85}),  # a sum, not values one by one
+])
+def test_removed_indicators_counted_before_their_values(question, args):
+    from assistant.domain.score_intent import read_score
+
+    reading = read_score(question)
+    assert reading.args == args and not reading.problems
+
+
+@pytest.mark.parametrize("question, problem", [
+    ("删减了3个不适用的指标，一个12分一个8分，实得70分，几星", "说了删减 3 个指标，但读到的分值有 2 个"),
+    ("删减了3个不适用指标，分值分别3分、4分，实得80，几星", "说了删减 3 个指标，但读到的分值有 2 个"),
+    ("3个指标不涉及，1个5分，实得80，几星", "说了删减 3 个指标，但读到的分值有 1 个"),
+])
+def test_a_removed_indicator_whose_points_were_not_told_asks_instead_of_computing(question, problem):
+    """Three removed and two values told: computing from the two would use a wrong 涉及项分值."""
+    from assistant.domain.score_intent import read_score
+
+    reading = read_score(question)
+    assert reading.needs_confirmation and problem in reading.problems
+
+
+def test_what_result_a_score_gives_is_a_grade_question():
+    assert parse_score_question("刚好卡在70分,这个分数是什么结果?") == {"total": 70}
+    assert parse_score_question("评审完了多久出结果") is None

@@ -694,16 +694,18 @@ def asking_clause(core: str) -> str:
 
 # "听人说投标时候有个售后服务认证挺加分，餐饮这种能做吗": a clause told as hearsay is not what
 # is asked, when another clause of the sentence asks
-_HEARSAY = re.compile(r"^(?:听人说|听说|据说|听别人说|网上说|有人说|人家说)")
+_HEARSAY = re.compile(r"^(?:听人说|听说|据说|听别人说|网上说|有人说|人家说|听[^，,。？?]{1,6}说"
+                      r"|(?:销售|同事|领导|老板|朋友|顾问|评审员|审核员|中介|代理)[^，,。？?]{0,3}(?:说|讲|告诉我))")
 
 
 _AFTER_COMMA = re.compile(r"(?<=[，,])")
+_AFTER_CLAUSE = re.compile(r"(?<=[，,？?])")
 
 
 def _clauses_kept(core: str, dropped) -> list[str] | None:
     """The clauses of ``core`` that ``dropped(clause)`` leaves, or None when it drops none or
     would leave no clause that asks (then ``core`` stays whole)."""
-    clauses = _AFTER_COMMA.split(core)
+    clauses = _AFTER_CLAUSE.split(core)
     kept = [c for c in clauses if not dropped(c)]
     if len(kept) == len(clauses) or not any(question_type(c) != OTHER for c in kept):
         return None

@@ -447,6 +447,11 @@ def _read_applicable(r: _Reader) -> None:
                 r.take("applicable_total", value, m.span())
 
 
+# the number of removed indicators a value list is announced with ("删减了3个不适用指标，分值分别…")
+_EXCLUDED_COUNT = re.compile(r"[^\d]{0,8}?(\d+)\s*(?:个|项|条)(?![^\d]{0,3}?分)")
+_EACH_VALUE = re.compile(r"分别|各|1\s*(?:个|项|条)")  # values told one by one, not as a sum
+
+
 def _read_exclusions(r: _Reader) -> None:
     seen: set[int] = set()
     found = []
@@ -463,14 +468,19 @@ def _read_exclusions(r: _Reader) -> None:
             before = _EXCLUSION_LIST_BEFORE.search(r.work[:m.start(1)])
             if before and _number(before.group(1)):
                 r.take("excluded", _number(before.group(1)), before.span(1))
+            counted = _EXCLUDED_COUNT.match(r.work, m.start(), m.start(1))
             r.take("excluded", value, m.span())
-            end = m.end()
+            end, told = m.end(), 1
             while more := _LIST_MORE.match(r.work, end):  # "删减了10分和5分两项"
                 value = _number(more.group(1))
                 if value is None or value <= 0:
                     break
                 r.take("excluded", value, (more.start(1), more.end()))
-                end = more.end()
+                end, told = more.end(), told + 1
+            # "删减了3个指标，一个12分一个8分": the third one's points were not told
+            if counted and int(counted.group(1)) != told \
+                    and _EACH_VALUE.search(r.text, counted.end(), m.start(1)):
+                r.problems.append(f"说了删减 {counted.group(1)} 个指标，但读到的分值有 {told} 个")
     if r.values("excluded"):
         for m in _LEFT_AFTER_EXCLUSION.finditer(r.work):
             value = _number(m.group(1))
