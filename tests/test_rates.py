@@ -109,3 +109,11 @@ def test_a_figure_of_the_askers_own_is_checked_against_the_rule(question, said):
 ])
 def test_a_check_without_a_figure_computes_nothing(question):
     assert apply_rate(question, [OUTLETS, MANAGERS]) is None
+
+
+def test_how_it_is_computed_for_a_count_told_is_computed():
+    """"12个网点，人日怎么算" asks the computation for the asker's own count."""
+    rule = "每个固定服务网点的评审时间不少于0.5个人日。"
+    found = apply_rate("我们有12个固定服务网点，评审人日大概怎么算？", [rule])
+    assert found is not None and found[1].result == Fraction(6)
+    assert apply_rate("评审人日大概怎么算？", [rule]) is None  # no count of the asker's own

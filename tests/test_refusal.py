@@ -947,3 +947,26 @@ def test_a_number_asked_of_a_thing_is_not_given_by_a_number_said_of_another():
     assert ev.unit_missing and AbstainPolicy().should_abstain(ev, True)
     stated = evidence_for(analyse("监督评审几个月一次？"), [page])
     assert stated.unit_missing == ""
+
+
+def test_a_word_naming_the_form_asked_is_said_by_a_passage_in_that_form():
+    """"文号是多少" is answered by "国发〔2014〕26号", a passage that never says 文号; a
+    certificate number is no document number."""
+    from assistant.pipeline.answer import word_in
+
+    assert word_in("文号", "国务院2014年印发的国发〔2014〕26号文件")
+    assert word_in("标准号", "依据gb/t 27922-2011")
+    assert not word_in("文号", "证书编号由认证机构给出")
+    assert not word_in("编号", "国发〔2014〕26号")
+
+
+def test_round_eighteen_gaps_of_the_shipped_corpus():
+    """A clause's full text, another standard's clauses mapped onto ours, a revision draft."""
+    from assistant.domain.scope import out_of_scope
+
+    for question, name in (("请把维修那个指标的条款号和原文完整发我", "later_clauses"),
+                           ("ISO 10002 的条款要求跟 GB/T 27922 有什么对应关系", "other_standard_specifics"),
+                           ("听说要出新版了，修订稿里评分等级有没有变", "revision_details")):
+        topic = out_of_scope(to_search_text(question))
+        assert topic is not None and topic.name == name, question
+    assert out_of_scope(to_search_text("GB/T 27922取代的旧标准是哪个")) is None

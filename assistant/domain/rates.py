@@ -26,7 +26,7 @@ _PER_UNIT = re.compile(rf"每(?:个|家|处|名|位)?(?P<unit>[^的，,。；;\d
                        rf"(?:不少于|至少为|至少是|至少|不低于|不得少于)\s*(?P<rate>{_NUM})\s*个?(?P<measure>人日|人天|小时|天)")
 # "…应达到服务管理人员总数的10%": a share of a whole
 _SHARE = re.compile(rf"(?:应|须|需|要)?(?:达到|不少于|不低于|占)\s*(?P<whole>{_CN}{{2,14}}?)(?:总数|总人数)的?\s*(?P<pct>{_NUM})\s*[%％]")
-_ASKS_COUNT = re.compile(r"多少|几")
+_ASKS_COUNT = re.compile(r"多少|几|(?:怎么|如何|怎样)(?:计|核)?算")  # "12个网点，人日怎么算": the computation asked
 # "管理师配满12个就够了吧", "5个人日够不够": a figure of the asker's own, to be checked
 _CHECKS = re.compile(r"够|对吧|对吗|对不对|是不是|行不行|可以吗|没问题吧|吧\s*[?？]|核一下|算对")
 # a count of people: "50个人", "40人", "30名"

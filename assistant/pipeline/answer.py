@@ -177,11 +177,20 @@ def _parts(word: str) -> tuple[str, ...]:
 _FIELD_HEADS = ("行业", "领域", "方面")  # "X行业": the field X, said by a page that names X
 
 
+# a word that names the form of what is asked, not a thing: said by a passage that gives it in that form
+_DOCUMENT_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号")
+_STANDARD_NUMBER = re.compile(r"(?:gb|sb)\s*/?\s*t?\s*\d{4,5}")
+_SAID_BY_FORM = {"文号": _DOCUMENT_NUMBER, "发文字号": _DOCUMENT_NUMBER, "标准号": _STANDARD_NUMBER,
+                 "标准编号": _STANDARD_NUMBER}
+
+
 def word_in(word: str, evidence: str) -> bool:
     """``word`` (normalised) is said in ``evidence`` (normalised): itself, a synonym, or, for a
     compound, every two-character-or-longer word it is made of."""
     if word in evidence or any(s in evidence for s in synonym_groups().get(word, ())):
         return True
+    if word in _SAID_BY_FORM and _SAID_BY_FORM[word].search(evidence):
+        return True  # "文号是多少" is answered by "国发〔2014〕26号", which never says 文号
     head = next((h for h in _FIELD_HEADS if word.endswith(h) and len(word) - len(h) >= 2), "")
     if head and word_in(word[:-len(head)], evidence):
         return True  # "家具行业" is said by a page about 家具: the field is what it names
