@@ -545,3 +545,11 @@ def test_a_gap_topic_is_not_triggered_by_the_story_or_by_hearsay():
     assert without_hearsay(to_search_text("听评审员说要买保险？真有这个要求吗")) == "真有这个要求吗"
     assert scope_refusal(to_search_text("政府采购评标的时候，五星级证书能加几分？")).name == "bid_points"
     assert scope_refusal(to_search_text("认证的价格大概多少")).name == "fees"
+
+
+def test_a_finding_hidden_or_an_indicator_passed_off_as_not_applicable_is_fraud():
+    assert policy_refusal("评审时记了一个特别扣分项，有没有办法让它不写进报告里，分数就不用扣那1分？").policy
+    assert policy_refusal("能不能让评审员把我们做得不好的几项指标都算成“不适用”删减掉？").policy
+    assert policy_refusal("能不能把回收算成不适用，这样分数就高了").policy
+    for honest in ("我们没有配送业务，这一项能算成不适用吗", "不适用的指标怎么写进报告", "整改记录要不要写进报告"):
+        assert policy_refusal(honest) is None, honest

@@ -200,3 +200,40 @@ def test_a_removed_indicator_whose_points_were_not_told_asks_instead_of_computin
 def test_what_result_a_score_gives_is_a_grade_question():
     assert parse_score_question("刚好卡在70分,这个分数是什么结果?") == {"total": 70}
     assert parse_score_question("评审完了多久出结果") is None
+
+
+@pytest.mark.parametrize("question, args", [
+    # the rest's points added up are the applicable total
+    ("删减之后剩下的那些指标，分值加在一起是75分，我们在这里面拿了60分。这样能评几星？",
+     {"earned": 60, "applicable_total": 75}),
+    # removed, then their sum said with two sum words
+    ("“配送”和“废弃商品回收”这两项跟我们不沾边，直接删减了，两项加起来一共20分。实得分是68分，没有特别扣分，也没有加分。算哪个等级？",
+     {"earned": 68, "applicable_total": 80, "special_deductions": 0, "bonus": 0}),
+    # each non-conforming indicator's points in brackets after its name
+    ("全部指标适用。评审判定“配送”（5分）和“维修”（4分）两项不符合，整项不得分，其余指标全部拿满。另外还记了一个特别扣分项。最终多少分，几星？",
+     {"total": 91, "special_deductions": 1}),
+    # a bonus granted to us, its count untold: at most one counts
+    ("全部指标都涉及，我们实得94分。另外评审组认为我们响应时限在行业里是领先的，给了我们特别加分。什么级别？",
+     {"total": 94, "bonus": 1}),
+])
+def test_round_eighteen_score_phrasings(question, args):
+    from assistant.domain.score_intent import read_score
+
+    reading = read_score(question)
+    assert reading.args == args and not reading.problems
+
+
+def test_another_review_or_another_company_is_not_ours():
+    """Last year's special items and a competitor's score are shown, never computed with:
+    computing 92 − 2 from last year's two deductions was a misread."""
+    from assistant.domain.score_intent import read_score
+
+    reading = read_score("去年评审我们被记了两个特别扣分项，今年都整改好了，今年评审没有特别扣分也没有加分。"
+                         "今年涉及项分值75分，实得69分。今年是多少分？")
+    assert reading.args == {"earned": 69, "applicable_total": 75, "special_deductions": 0, "bonus": 0}
+    assert read_score("去年被记了两个特别扣分项，今年实得85分，几星？").args == {"total": 85}
+    other = read_score("同行那家公司拿了92分，是四星。我们这边删减了25分的指标，实得66分，没有特别项。那我们是多少分？")
+    assert other.args == {"earned": 66, "applicable_total": 75}
+    assert "other_company" in other.roles() and other.roles()["other_company"] == 92
+    assert read_score("同行拿了92分，我们能评几星") is None  # nothing of ours to grade
+    assert read_score("我们有2个特别扣分项，实得85分，几星").args == {"total": 85, "special_deductions": 2}

@@ -108,6 +108,7 @@ _COMPUTED_RE = _pattern("computed")
 _INCLUDED_RE = _pattern("included")
 _SCALE_TOTAL_RE = _pattern("scale_total")
 _REPORTED_CLAUSE_RE = _pattern("reported_clause")
+_OTHER_COMPANY_RE = _pattern("other_company")
 _OWN_SCORE_RE = _pattern("own_score")
 _NO_DEDUCTION_RE = _pattern("no_deduction")
 _NO_BONUS_RE = _pattern("no_bonus")
@@ -273,6 +274,7 @@ _NC_COUNT = _pattern("nc_count")
 _NC_ITEM = _pattern("nc_item")
 _NC_OF = _pattern("nc_of")
 _NC_EACH = _pattern("nc_each")
+_NC_BRACKETED = _pattern("nc_bracketed")
 _NC_VALUED = _pattern("nc_valued")
 _NC_FULL = _pattern("nc_full")
 _NC_LIST = _pattern("nc_list")
@@ -414,8 +416,24 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _earlier_clauses(t: str) -> list[tuple[int, int]]:
+    """The clauses told of an earlier review ("去年评审我们被记了两个特别扣分项"), when another
+    clause tells this one ("今年评审没有特别扣分"): their special items are not this review's."""
+    if not _THIS_TIME.search(t):
+        return []
+    spans, start = [], 0
+    for m in re.finditer(r"[,。;?!]|$", t):
+        clause = t[start:m.start()]
+        if _EARLIER_SENTENCE.match(t, start) and not _THIS_TIME.search(clause):
+            spans.append((start, m.start()))
+        start = m.end()
+        if m.start() == len(t):
+            break
+    return spans
+
+
 def _read_specials(r: _Reader) -> None:
-    t = r.work
+    t = _blank_out(r.work, _earlier_clauses(r.work))
     deductions, spans_d = _count(t, _DEDUCTION_RES, _DEDUCTION_DIST)
     if deductions is None and (m := _NO_DEDUCTION_RE.search(t)):
         deductions, spans_d = 0, [m.span()]
@@ -511,7 +529,7 @@ def _read_nonconformities(r: _Reader) -> None:
         if not _NC_SENTENCE_CUE.search(sentence) or _SAMPLE_MENTION.search(sentence):
             continue
         picked: dict[int, tuple[int, int, Any]] = {}  # value start -> (span, value)
-        for pattern in (_NC_ITEM, _NC_OF, _NC_VALUED, _NC_FULL):
+        for pattern in (_NC_ITEM, _NC_OF, _NC_VALUED, _NC_FULL, _NC_BRACKETED):
             for m in pattern.finditer(sentence):
                 v = _number(m.group(1))
                 if v is not None and v > 0:
@@ -761,6 +779,11 @@ def read_score(text: str) -> ScoreReading | None:
         if not _OWN_SCORE_RE.search(t):
             return None
         t, told = _set_aside(t, _REPORTED_CLAUSE_RE, "reported", " ,。;", keep=_TOLD_OURS)
+        reported += told
+    if _OTHER_COMPANY_RE.search(t):
+        t, told = _set_aside(t, _OTHER_COMPANY_RE, "other_company", " ,。;")
+        if not _POINTS_RE.search(t):
+            return None  # only another company's score: nothing of ours to grade
         reported += told
     # "那就是95分五星了吧": the user's own conclusion is checked against the rules, not read
     for m in _GUESS_RE.finditer(t):
