@@ -1107,7 +1107,7 @@ def _enumerates(focus: tuple[str, ...], text: str) -> bool:
 # count, is answered by the list of them (a grade asked of a score, "能评几星", is not)
 _ASKS_KINDS = re.compile(r"几\s*(?:个|大|种)?\s*(?P<kind>档|等级|级别|类|种|步|层次|部分|方面|块|阶段|环节)")
 KINDS_COUNT_BONUS = 1.0
-STEPS_BONUS = 1.5  # a sentence laying out the steps, when the process is asked
+STEPS_BONUS = 2.5  # a sentence laying out the steps, when the process is asked (1.5 let a rule that only names 流程 lead)
 _ASKS_STEPS = re.compile(r"流程|步骤|几步|怎么(?:申请|办理|办|走)|如何(?:申请|办理)|办理程序")
 _STEPS_FORM = re.compile(r"(?<![进更再初])[一二两三四五六七八九十\d]+\s*(?:个)?(?:步|个步骤)|第[一二三1-3]步|首先[^。]{2,40}(?:然后|其次|接着)")
 
