@@ -1063,3 +1063,14 @@ def test_an_exercise_label_is_not_what_is_asked():
     assert read_quiz_item("作业题：按GB/T 27922，售后服务包括哪些方面？") == "按GB/T 27922，售后服务包括哪些方面？"
     assert read_quiz_item("问答题：证书有效期几年？") == "证书有效期几年？"
     assert read_quiz_item("作业：") == "作业："  # nothing left to ask: kept as typed
+
+
+@pytest.mark.parametrize("text", ["哪些机构能发售后服务认证证书？能举几个例子吗", "能举几个例子吗", "列几家机构",
+                                  "有没有比较有名的机构可以说几个", "能推荐几篇论文吗"])
+def test_examples_asked_for_are_a_list_not_a_count(text):
+    """"举几个例子" asks for examples: answered by a list, not by a number with 个."""
+    assert question_type(text) == "哪些"
+
+
+def test_a_count_is_still_a_count():
+    assert question_type("一共几个等级") == "多少"
