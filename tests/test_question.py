@@ -1069,8 +1069,12 @@ def test_an_exercise_label_is_not_what_is_asked():
                                   "有没有比较有名的机构可以说几个", "能推荐几篇论文吗"])
 def test_examples_asked_for_are_a_list_not_a_count(text):
     """"举几个例子" asks for examples: answered by a list, not by a number with 个."""
-    assert question_type(text) == "哪些"
+    from assistant.domain.question import question_type
+
+    assert question_type(text) == LIST
 
 
 def test_a_count_is_still_a_count():
-    assert question_type("一共几个等级") == "多少"
+    from assistant.domain.question import question_type
+
+    assert question_type("一共几个等级") == QUANTITY
