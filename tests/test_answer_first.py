@@ -1047,3 +1047,12 @@ def test_the_steps_lead_when_the_process_is_asked_not_a_rule_that_names_it(assis
     bonus of 1.5)."""
     answer = assistant.ask("售后服务认证从头到尾是个什么流程？")
     assert answer.answer.startswith("一般分七步"), answer.answer[:80]
+
+
+def test_a_bare_assent_of_the_passage_is_not_read_after_an_answer_to_another_question():
+    """"是的。" answers the page's own yes/no question; read after a lead chosen for "该用哪个名字"
+    it says nothing. A "需要。" or "不能。" names what it grants or denies and may stay."""
+    passage = ("服务体系文件的要求。\n\n是的。\n\n第5.1.4.1条要求把各项活动和流程的制度规范写成文件。\n\n"
+               "这些制度文件合在一起就是体系文件，叫服务手册或者服务体系文件都是可以的。")
+    text, _ = compose_extractive([hit(passage)], question=analyse("我们内部叫服务手册，顾问说应该叫服务体系文件，到底该用哪个名字?"))
+    assert text.startswith("这些制度文件") and "是的" not in text

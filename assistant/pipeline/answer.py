@@ -77,6 +77,9 @@ RANK_PENALTY = 0.25  # per rank of the passage it comes from
 # per share of the first passage's retrieval score a runner-up falls short by: a passage the
 # search ranks far below it must answer much better to lead (a close runner-up needs little)
 GAP_PENALTY = 4.0
+# a passage's bare assent ("是的。"): it says something only right after its own question (a "需要。"
+# or "不能。" names what it grants or denies, and stays)
+_BARE_YES = re.compile(r"^\s*(?:是的|是|对|对的|没错|正确)\s*[。！!]?\s*$")
 QUOTE_BUDGET = 1.5  # a quotation the lead opens may run this far over the main budget, to its end
 _NOT_A_THING = ("v", "a", "d")  # a verb, adjective or adverb focus ("卖出去") is no thing a page names
 LIST_INTRO_BONUS = 1.75  # a list's intro when a list is asked for (it no longer counts as a bare intro)
@@ -1888,6 +1891,8 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         if not sentence or i == lead_i or used + len(sentence) > budget \
                 or any(_overlaps(sentence, m) for m in main):
             continue
+        if i < lead_i and not question.asks_yes_no and _BARE_YES.match(sentence):
+            continue  # the passage's own "是的。" read after an answer to another kind of question says nothing
         main.append(sentence)
         used += len(sentence)
         last = i
