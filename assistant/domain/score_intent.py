@@ -416,6 +416,10 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_THIS_TIME = _pattern("this_time")
+_EARLIER_SENTENCE = _pattern("earlier_sentence")
+
+
 def _earlier_clauses(t: str) -> list[tuple[int, int]]:
     """The clauses told of an earlier review ("去年评审我们被记了两个特别扣分项"), when another
     clause tells this one ("今年评审没有特别扣分"): their special items are not this review's."""
@@ -465,9 +469,8 @@ def _read_applicable(r: _Reader) -> None:
                 r.take("applicable_total", value, m.span())
 
 
-# the number of removed indicators a value list is announced with ("删减了3个不适用指标，分值分别…")
-_EXCLUDED_COUNT = re.compile(r"[^\d]{0,8}?(\d+)\s*(?:个|项|条)(?![^\d]{0,3}?分)")
-_EACH_VALUE = re.compile(r"分别|各|1\s*(?:个|项|条)")  # values told one by one, not as a sum
+_EXCLUDED_COUNT = _pattern("excluded_count")
+_EACH_VALUE = _pattern("each_value")
 
 
 def _read_exclusions(r: _Reader) -> None:
@@ -618,10 +621,6 @@ def _read_parts(r: _Reader) -> None:
     for m, value in zip(run, values):
         r.take("part", value, m.span())
     r.bound.append(Bound("total", _plain(_sum(values)), "+".join(m.group(0).strip() for m in run)))
-
-
-_THIS_TIME = _pattern("this_time")
-_EARLIER_SENTENCE = _pattern("earlier_sentence")
 
 
 def _read_earlier(r: _Reader) -> None:
