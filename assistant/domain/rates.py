@@ -92,8 +92,10 @@ def _share(question: str, sentence: str) -> Applied | None:
         after = re.split(r"[，,。；;？?！!、]", question[c.end():c.end() + 4])[0]
         before = re.split(r"[，,。；;？?！!、]", question[max(0, c.start() - 6):c.start()])[-1]
         return any(p in after or p in before for p in parts)
-    n = _one([Fraction(c.group("n")) for c in _PEOPLE.finditer(question) if not of_part(c)])
-    proposed = _one([Fraction(c.group("n")) for c in _PEOPLE.finditer(question) if of_part(c)])
+    wholes, own = [], []
+    for c in _PEOPLE.finditer(question):
+        (own if of_part(c) else wholes).append(Fraction(c.group("n")))
+    n, proposed = _one(wholes), _one(own)
     if n is None or n <= 0 or (not _ASKS_COUNT.search(question) and proposed is None):
         return None
     exact = n * pct / 100

@@ -418,6 +418,7 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
 
 _THIS_TIME = _pattern("this_time")
 _EARLIER_SENTENCE = _pattern("earlier_sentence")
+_CLAUSE = re.compile(r"[^,。;?!]+")  # a clause of normalised text
 
 
 def _earlier_clauses(t: str) -> list[tuple[int, int]]:
@@ -425,15 +426,8 @@ def _earlier_clauses(t: str) -> list[tuple[int, int]]:
     clause tells this one ("今年评审没有特别扣分"): their special items are not this review's."""
     if not _THIS_TIME.search(t):
         return []
-    spans, start = [], 0
-    for m in re.finditer(r"[,。;?!]|$", t):
-        clause = t[start:m.start()]
-        if _EARLIER_SENTENCE.match(t, start) and not _THIS_TIME.search(clause):
-            spans.append((start, m.start()))
-        start = m.end()
-        if m.start() == len(t):
-            break
-    return spans
+    return [m.span() for m in _CLAUSE.finditer(t)
+            if _EARLIER_SENTENCE.match(t, m.start()) and not _THIS_TIME.search(m.group())]
 
 
 def _read_specials(r: _Reader) -> None:

@@ -608,8 +608,8 @@ _ASKED_ATTRIBUTES = (
                       r"|具体日期|具体哪(天|一天)"),
      re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*(日|号)|" + _YEAR + r"\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")),
     # the name of a person in a role ("主任叫什么名字"): a passage names them after or before the role
-    ("姓名", re.compile(r"(老板|主任|负责人|院长|局长|董事长|总经理|经理|领导|法人代表|法定代表人|秘书长|会长|创始人|处长|部长"
-                      r"|评审员|审核员|评审老师|审核老师|专家|客服|联系人|起草人|组长|领队|带队的|(?<![小大])老师)"
+    # (asked by the roles a passage names a person in, and by those only an asker says)
+    ("姓名", re.compile(rf"({_NAMED_ROLES}|领导|法人代表|评审老师|审核老师|带队的|(?<![小大])老师)"
                       r".{0,6}(叫什么|是谁|姓什么|名字|姓名|叫啥|是哪一?位|都有谁|有哪些人|都是谁|是哪几位)"),
      re.compile(rf"({_NAMED_ROLES})\s*(为|是|：|:)?\s*"
                 # (not what the role does or is made of: "审核组一般由…审核员组成，")
