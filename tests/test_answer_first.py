@@ -1056,3 +1056,12 @@ def test_a_bare_assent_of_the_passage_is_not_read_after_an_answer_to_another_que
                "这些制度文件合在一起就是体系文件，叫服务手册或者服务体系文件都是可以的。")
     text, _ = compose_extractive([hit(passage)], question=analyse("我们内部叫服务手册，顾问说应该叫服务体系文件，到底该用哪个名字?"))
     assert text.startswith("这些制度文件") and "是的" not in text
+
+
+@pytest.mark.parametrize("question", ["我们全国有四十多个服务网点，评审员是每个都要跑一遍吗？",
+                                      "评审员会不会只在总部看看资料？我们网点几百个，难道每个都去？"])
+def test_whether_every_outlet_is_visited_is_answered_by_the_sample(assistant, question):
+    """"每个都要去吗" asks whether all or only a sample is visited: the shipped corpus answers
+    it where it says outlets are sampled, within the first 150 characters."""
+    answer = assistant.ask(question)
+    assert not answer.abstained and "抽" in answer.answer[:150], answer.answer[:150]

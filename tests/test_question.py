@@ -398,6 +398,11 @@ def test_a_topic_the_speaker_sets_is_the_focus(question, first):
     ("我们只有几个合作的维修点，能以母公司名义申请吗？", "能否"),   # a few told, not asked
     ("我们有好几个网点，评审都要去吗", "能否"),
     ("你们有几个评审员来现场？", "多少"),                          # asked
+    # a count told roughly ("二十几个", "几十家") is told, not asked; "第十几条" asks which
+    ("我们在河南、山东、河北一共有二十几个服务站，具体要附什么？", "other"),
+    ("我们有几十家门店，评审都要去吗", "能否"),
+    ("二十几个网点要评几天", "多久"),
+    ("说是第十几条规定的？", "多少"),
 ])
 def test_a_few_told_is_not_how_many_asked(question, qtype):
     assert analyse(question).qtype == qtype
@@ -651,6 +656,10 @@ def test_the_story_before_a_look_up_frame_names_no_gap_the_question_asks(assista
     ("最低要多少分才能算通过", "最低要多少分才能算通过 达标"),  # the passing score: the lowest grade's line
     ("合格要几分", "合格要几分 达标"),
     ("五星要多少分", "五星要多少分"),  # a star grade's line, not the passing one
+    # whether each one is visited asks whether all or a sample is: the sample a page draws
+    ("网点每个都要去吗", "网点每个都要去 抽样吗"),
+    ("评审员会不会都跑一遍", "评审员会不会都跑一遍 抽样"),
+    ("每个网点的评审时间是多久", "每个网点的评审时间是多久"),  # each one's time, not whether each one
 ])
 def test_the_kind_a_question_asks_for_without_naming_it_is_said(asked, read):
     from assistant.domain.question import spell_out

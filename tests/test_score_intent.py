@@ -223,6 +223,26 @@ def test_round_eighteen_score_phrasings(question, args):
     assert reading.args == args and not reading.problems
 
 
+@pytest.mark.parametrize("question, args", [
+    # "评审结果" names the total, its 分 left out; "差半分" is a distance, not an input
+    ("评审结果94.5，离五星就差半分，现在是几星？", {"total": 94.5}),
+    ("最终结果88，几星", {"total": 88}),
+])
+def test_round_nineteen_score_phrasings(question, args):
+    from assistant.domain.score_intent import read_score
+
+    reading = read_score(question)
+    assert reading.args == args and not reading.problems
+
+
+def test_a_result_told_as_what_happened_is_no_score():
+    """"结果" alone is "as it turned out": only a review's or a final result names the total."""
+    from assistant.domain.score_intent import read_score
+
+    reading = read_score("结果88个网点都要去吗")
+    assert reading is None or "total" not in reading.args
+
+
 def test_another_review_or_another_company_is_not_ours():
     """Last year's special items and a competitor's score are shown, never computed with:
     computing 92 − 2 from last year's two deductions was a misread."""

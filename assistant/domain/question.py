@@ -293,7 +293,9 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
 # "能申请不", "可以做不": a modal and its verb, then 不 closing the clause (colloquial for 能不能)
 _MODAL_BU = re.compile(r"(?:能|可以|可|会|要|得)[\u4e00-\u9fff]{1,6}不\s*[?？,，。!！~]*$")
 # "只有几个维修点", "我小店就几个人", "给几家电商做配送": a few, not a count asked
-_FEW = re.compile(r"(?:只有|就有|才有|有好|好|就|才|只|没)几|(?<=[给跟和帮替为与])几(?=家)")
+# "二十几个服务站", "几十家门店": a count told roughly, not asked ("第十几条" asks which)
+_FEW = re.compile(r"(?:只有|就有|才有|有好|好|就|才|只|没)几|(?<=[给跟和帮替为与])几(?=家)"
+                  r"|(?<!第)(?<![一二两三四五六七八九])(?:[一二两三四五六七八九]?十)几|(?<!第)几(?=[十百千万])")
 # the words that open a condition (all of two characters: one look-behind takes them)
 CONDITIONS = "万一|如果|要是|假如"
 # "审核那几天": a time told; "万一哪一年…查出问题，会怎样": whichever year, a condition, not asked
