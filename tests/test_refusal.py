@@ -155,6 +155,9 @@ IN_DOMAIN = [
     "评审时抽员工资质记录，有几份不合格，是整项扣光还是咋扣？",  # 员工资质 holds no 工资
     "特扣 哪些情况触发",  # 特扣: 特别扣分项, said short
     "评审人日 咋定/每个网点最少几天",  # days asked, stated in 人日
+    # nineteenth session: a price told in the story is not asked
+    "挑第三方认证机构，是看谁报价低，还是看别的？",
+    "有家机构找上门说能做售后服务认证，价格很便宜。我怎么知道它有没有资质？",
 ]
 
 OUT_OF_SCOPE = [
@@ -271,6 +274,10 @@ OUT_OF_SCOPE = [
     "评审组长是谁？能给我个名字和电话吗",  # a telephone asked: a web address does not give it
     "我们是事业单位，申请售后服务认证的费用有没有优惠或者减免政策？",  # a discount on the fee
     "要是星级标志用错了地方，会被罚款多少？",  # a fine asked after its word
+    # nineteenth session: search-box queries naming what they look up
+    "评审 人日 单价",  # a price: no cited passage states an amount of money
+    "SB/T 10401-2006 各指标 分值",  # points asked by a query ending in 分值
+    "GB/T 27922下一版修订什么时候发布？",  # the next version, which nothing cited names
 ]
 
 
@@ -518,6 +525,10 @@ def test_questions_about_a_particular_companys_result_are_refused_as_a_gap():
     ("投诉记录要保存多长时间", "企业应建立投诉处理记录。", "期限"),
     ("投诉记录要保存多长时间", "投诉记录至少保存3年。", ""),
     ("监督审核多久做一次", "获证后每年进行一次监督审核。", ""),
+    ("CQC做一次售后服务认证大概多少钱", "认证机构按规定收取相应的申请费用。", "价格"),
+    ("CQC做一次售后服务认证大概多少钱", "申请费为3000元，评审费按人日计收。", ""),
+    ("服务网点 抽样 比例 多少", "评审时会对网点进行抽样。", "比例"),
+    ("GB/T 27922 新版 替代 2024", "GB/T 27922-2011于2011年发布。", "新版本"),
     ("一般去哪办、流程怎么走、证书能用几年", "向认证机构提交申请，经文件审核和现场评审。", ""),  # one part of several
 ])
 def test_an_asked_attribute_is_stated_in_its_form(question, evidence, attribute):

@@ -580,8 +580,14 @@ _ASKED_ATTRIBUTES = (
     # an English name asked for ("官方英文名称", "英文全称", "英文缩写"): a page gives one in Latin words
     ("英文名称", re.compile(r"英文(?:的)?(?:名称|名字|全称|全名|名|缩写|简称|译法|怎么说|叫什么)|(?:官方|正式)(?:的)?(?:英文|英语)(?:名|译)"),
      re.compile(r"[a-z]{3,}(?:\s+[a-z]{2,}){2,}")),
-    ("新版本", re.compile(r"新版|新版本|最新版|最新的?版本|修订版|改版|新的?版本|有没有(更新|修订)|(更新|修订)(了)?(吗|没有|没)|最新的?(标准|规定)"),
+    ("新版本", re.compile(r"新版|新版本|最新版|最新的?版本|修订版|改版|下一版|下一个?版本|下个版本|新一版|下一次修订|下次修订|新的?版本|有没有(更新|修订)|(更新|修订)(了)?(吗|没有|没)|最新的?(标准|规定)"),
      re.compile(r"新版|最新版|修订版|\d{4}\s*版|(标准|版本).{0,6}(修订|更新|废止|作废)|(修订|更新)(后的|了的)?(标准|版本)|即将(发布|实施)|征求意见稿")),
+    # a price asked for ("评审 人日 单价", "大概多少钱", "收费标准"): a passage states an amount of
+    # money, or that it is free; "按规定缴纳相应的费用" states none
+    ("价格", re.compile(r"单价|多少钱|几块钱|几万块|收费标准|(?:价格|价钱|报价|费用|收费|花费|成本|开销|申请费|评审费|认证费)"
+                      r"\s*(?:是|要|大概|大约|一般|通常|得|需要)?\s*(?:多少|几|多高)|(?:多少|几)\s*(?:钱|费用)|花多少"
+                      r"|优惠(?:力度)?[，,\s]*(?:是|有)?\s*(?:多少|几|多大)"),
+     re.compile(r"\d+(?:\.\d+)?\s*(?:元|万元|千元|块|万|折)|[一二两三四五六七八九十百千万]+\s*(?:元|块|折)|免费|不收费|不收取")),
     # how many service sites (a count of places, stated as a number of them or a minimum)
     # ("只抽几个网点看还是都去": a few told, against all of them)
     ("网点数量", re.compile(r"(?<![只就][抽查看去])(多少|(?<![好那这十])几)\s*(个|家|处)\s*(服务)?(网点|维修点|服务点|门店)|(网点|维修点|服务点|门店).{0,8}(多少|(?<![好那这十])几)\s*(个|家|处)"
@@ -591,13 +597,14 @@ _ASKED_ATTRIBUTES = (
      re.compile(r"\d+\s*(个|家|处)\s*(以上)?\s*(服务)?(网点|维修点|服务点|门店)|(网点|维修点|服务点|门店).{0,10}(不少于|至少|以上|达到|不低于)\s*\d+")),
     # a share or a ratio asked for, stated as a percentage or a fraction
     ("比例", re.compile(r"(什么|多少|多大|怎样的?)\s*的?\s*(比例|比率|占比)|"
-                      r"(比例|比率|占比|比重|[\u4e00-\u9fff](?<![频效])率)[^，,。？?！!；;\d]{0,10}?"
+                      r"(比例|比率|占比|比重|[\u4e00-\u9fff](?<![频效])率)(?:[，,\s]+(?=多少|几))?[^，,。？?！!；;\d]{0,10}?"
                       r"(多少|多大|多高|多低|几成|几|高不高|大不大)|百分之(?:几|多少)|几分之几|多少\s*(%|％)|几成"
                       # a share claimed, to be checked ("一般抽30%，是真的吗")
                       r"|(?:\d+|[一二三四五六七八九十]+)\s*(%|％|成)[^。？?！!]{0,10}(吗|对吗|对不对|是不是|真的|对吧|是吧|没错吧)"),
      re.compile(r"\d+(\.\d+)?\s*(%|％)|百分之|[一二三四五六七八九十\d]+\s*分之|\d+\s*[:：]\s*\d+|比例\s*(为|是)\s*\d")),
     # the points an item is worth ("服务文化那一项占多少分"): stated as points beside the item
-    ("分值", re.compile(r"(?:占|值|算)(?:多少|几)分(?!钟|之)|分值\s*(?:是|为|有)?\s*(?:多少|几)|多少分值"),
+    # (a search-box query ending in 分值, "SB/T 10401 各指标，分值", asks it too)
+    ("分值", re.compile(r"(?:占|值|算)(?:多少|几)分(?!钟|之)|分值\s*(?:是|为|有)?\s*(?:多少|几)|多少分值|[，,\s]分值\s*$"),
      re.compile(r"\d+(?:\.\d+)?\s*分(?!钟|之)")),
     # a year, or a day, asked for: a passage gives one in that form
     # (a document's number gives its year: "国务院201426号文件", "国发〔2014〕26号")
@@ -691,10 +698,13 @@ def _unit_missing(core: str, evidence: str, focus: str = "") -> str:
                 and not any(counted.search(sentence) and word_in(focus, sentence)
                             for sentence in _EVIDENCE_SENTENCE.findall(evidence)):
             return _UNIT_NAMES.get(unit, unit)
-    from assistant.domain.question import asking_clause
+    from assistant.domain.question import OTHER, asking_clause, question_type
 
+    # (a clause picked only for being last, "GB/T 27922 新版，替代 2024", asks no more than the rest)
+    clause = asking_clause(core)
+    clause = clause if clause and question_type(clause) != OTHER else core
     for name, asks, states in _ASKED_ATTRIBUTES:
-        where = (asking_clause(core) or core) if name in _ASKED_IN_CLAUSE else core
+        where = clause if name in _ASKED_IN_CLAUSE else core
         if asks.search(where) and not (name in _ONE_PART and _is_compound(core)) \
                 and not (_names_a_person(states, evidence) if name == "姓名"
                          else _states(states, evidence, core if name in _SAID_OF else "")):
