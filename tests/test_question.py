@@ -690,7 +690,10 @@ def test_a_last_question_left_without_its_mark_is_still_asked():
     assert find_core("要准备哪些材料?麻烦列个清单我对照着准备") == "要准备哪些材料?"
 
 
-@pytest.mark.parametrize("question,form", [("申请要准备哪些材料,列个清单给我", "清单"), ("要交的东西给我出个明细", "明细")])
+@pytest.mark.parametrize("question,form", [("申请要准备哪些材料,列个清单给我", "清单"), ("要交的东西给我出个明细", "明细"),
+                                           # a copy of the list asked for, or whether there is one
+                                           ("申请材料清单能发我一份吗", "清单"), ("申请材料清单求一份", "清单"),
+                                           ("申请要交哪些材料，有清单没", "清单")])
 def test_the_form_a_list_is_asked_in_names_nothing(question, form):
     assert form not in content_words(question)
     assert form in content_words("服务网点" + form + "要交吗")  # a list the documents name is a thing

@@ -250,13 +250,24 @@ def _is_function(word: str) -> bool:
 # about ("申请资格是什么" still asks the conditions)
 _MAY_APPLY = re.compile(r"(?:有|够|具备|具有|没有?)资格(?=\s*(?:申请|参加|参评|做|办|拿|去申请))")
 # a list asked for by its form ("列个清单给我", "出个明细"): the form names no thing asked about
-_FORM_REQUEST = re.compile(r"(?:列|开|出|给|整理|做)(?:我们?|咱们)?(?:一?个|一份|一张|一下|出)?(?:清单|列表|单子|明细表?)")
+# (and whether there is one: "要交哪些材料，有清单没")
+_FORM_REQUEST = re.compile(r"(?:列|开|出|给|整理|做)(?:我们?|咱们)?(?:一?个|一份|一张|一下|出)?(?:清单|列表|单子|明细表?)"
+                           r"|(?:有没有|有无|有)(?:个|一份|一张)?(?:清单|列表|单子|明细表?)(?=\s*(?:没有?|吗|么|不|嘛|呢)?\s*(?:[，,。？?！!]|$))")
 
 
 # "要一份申请材料清单": the form asked for after the thing it lists ("材料清单") names only the thing
-_FORM_AFTER = re.compile(r"(?:要|给|发|列|出|整理)(?:我们?|咱们|客户)?(?:一?份|一?个|一张)[^，,。？?！!]{1,6}?(?P<form>清单|列表|明细表?)")
+_FORM_AFTER = re.compile(r"(?:要|给|发|列|出|整理|求)(?:我们?|咱们|客户)?(?:一?份|一?个|一张)[^，,。？?！!]{1,6}?(?P<form>清单|列表|明细表?)"
+                         # "申请材料清单求一份", "材料清单能发我一份吗": the form, then the asking for a copy
+                         r"|(?<=[\u4e00-\u9fff])(?P<form2>清单|列表|明细表?)(?=\s*(?:能不能|能|可以|可不可以|请)?\s*"
+                         r"(?:发|给|求|来|分享|传)(?:我们?|给我们?|一下)?\s*(?:一份|一下|一个|份|个))")
 _NUMERAL_TOKEN = re.compile(r"^(?:[一二两三四五六七八九十几]|\d+)$")
 _MEASURE_WORDS = "本份个张套项条家台件位名次种"
+
+
+def _without_form(m: re.Match) -> str:
+    """A ``_FORM_AFTER`` match with the form it asks a list in left out."""
+    form = m.group("form") or m.group("form2")
+    return m.group(0)[:-len(form)]
 
 
 def content_words(text: str) -> list[str]:
@@ -269,7 +280,7 @@ def content_words(text: str) -> list[str]:
     prev = ""
     plain = _FORM_REQUEST.sub("，", to_search_text(text))
     plain = _MAY_APPLY.sub("可以", plain)
-    plain = _FORM_AFTER.sub(lambda m: m.group(0)[:-len(m.group("form"))], plain)
+    plain = _FORM_AFTER.sub(_without_form, plain)
     for tok in _segmenter().lcut(plain, HMM=False):
         tok, after_numeral = tok.strip(), bool(_NUMERAL_TOKEN.match(prev))
         prev = tok or prev
@@ -808,7 +819,7 @@ def _focus_of(clause: str, specific_only: bool = False) -> list[str]:
     if not words:
         return []
     # "要一份申请材料清单": the form is not part of the thing's name
-    head = _phrase(_FORM_AFTER.sub(lambda m: m.group(0)[:-len(m.group("form"))], clause), words[0])
+    head = _phrase(_FORM_AFTER.sub(_without_form, clause), words[0])
     return [head] + [w for w in words[1:] if w not in head]
 
 
