@@ -278,6 +278,7 @@ OUT_OF_SCOPE = [
     "评审 人日 单价",  # a price: no cited passage states an amount of money
     "SB/T 10401-2006 各指标 分值",  # points asked by a query ending in 分值
     "GB/T 27922下一版修订什么时候发布？",  # the next version, which nothing cited names
+    "证书被暂停以后最长能暂停多久？",  # 暂停 is said, but never with a span of time
 ]
 
 
@@ -556,6 +557,8 @@ def test_company_records_yield_to_documents_that_record_them():
     ("拿证以后多久监督一次", False),  # after the certificate: the surveillance rule answers it
     ("公司改名了证书要怎么变更", True),
     ("我们的服务手册要不要改名叫服务体系文件", False),  # a document's name, not the certificate's
+    ("我们集团拿的售后服务认证证书，能不能直接转给下面的子公司用？", True),  # the certificate, then a comma
+    ("拿了证书，我们要把资料转给子公司的人看吗", False),  # papers passed on, not the certificate
     ("有没有拿到五星的企业名单", True),
     ("CQC认证费咋收", True),  # 咋 read as 怎么 (dialect.txt)
     ("管理师证咋考", True),
@@ -909,12 +912,15 @@ def test_a_choice_by_a_quality_no_passage_states_names_that_quality():
 
 def test_a_span_asked_of_an_act_no_passage_speaks_of_is_named():
     """"最长可以暂停多久？一般多久能恢复": each place a span is asked is read, so the second act
-    (恢复) is looked for though the first (暂停) is said; a choice of two numbers said either way."""
+    (恢复) is looked for though the first (暂停) is said with its span; an act said only without
+    a time ("会被暂停或撤销证书") gives no span of it; a choice of two numbers said either way."""
     from assistant.domain.question import analyse
     from assistant.pipeline.answer import _number_choice_missing, _timed_act_missing
 
-    evidence = "问题严重或整改不到位的会被暂停或撤销证书。"
-    assert _timed_act_missing(analyse("证书被暂停以后最长可以暂停多久？一般多久能恢复？"), evidence) == "恢复"
+    asked = analyse("证书被暂停以后最长可以暂停多久？一般多久能恢复？")
+    assert _timed_act_missing(asked, "问题严重或整改不到位的会被暂停或撤销证书。") == "暂停"
+    assert _timed_act_missing(asked, "证书暂停期一般不超过6个月。") == "恢复"
+    assert _timed_act_missing(asked, "证书暂停期一般不超过6个月，整改后3个月内可恢复。") == ""
     assert _number_choice_missing("整改期限是15天还是三十天?", "发现不符合要在期限内整改") == "天"
     assert _number_choice_missing("整改期限是15天还是三十天?", "要在30天内整改") == ""
     assert _number_choice_missing("监督评审是一年一次还是两年一次?", "每年一次监督评审") == ""

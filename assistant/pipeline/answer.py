@@ -465,11 +465,18 @@ def _timed_act_missing(question, evidence: str) -> str:
     # 能恢复": 暂停, then 恢复; one scan would let "一般多久" hide "多久能恢复")
     acts = [m.group(1) or m.group(2) for start in range(len(core))
             if (m := _TIMED_ACT.match(core, start))]
+    timed = [s for s in _EVIDENCE_SENTENCE.findall(evidence) if _TIME_STATED.search(s)]
     for act in acts:
-        if act in content_words(act) and _dictionary_tag(act)[:1] == "v" \
-                and dictionary_rarity(act) >= TIMED_ACT_RARITY and not word_in(act, evidence):
+        # (said, but never with a time: "暂停或撤销证书" says no span of the suspension)
+        # (暂停 is tagged an adverb, "pause for now": as the act asked of, it is the act)
+        if act in content_words(act) and _dictionary_tag(act)[:1] in ("v", "d") \
+                and dictionary_rarity(act) >= TIMED_ACT_RARITY and not any(word_in(act, s) for s in timed):
             return act
     return ""
+
+
+# a time stated: a number of a unit of time, or a period ("每年")
+_TIME_STATED = re.compile(r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万半]+)\s*(?:个)?\s*(?:工作日|人日|人天|天|日|周|星期|个月|月|年|小时|分钟)|每(?:年|月|季度|半年|周|天|日)|年度|当天|当日|立即|随时")
 
 
 # a missing focus with one of these tags in jieba's dictionary is the story around the question,
