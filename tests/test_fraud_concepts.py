@@ -129,6 +129,7 @@ FRAUD = [
     "帮我做一份假的售后服务手册，能过文审就行",            # a made-up document named after 假的
     # nineteenth session: a keyword query that asks for a fake one ("做个假的")
     "满意度调查记录 没做过 怎么补 做个假的",
+    "交钱就能稳过吗",  # a guaranteed pass offered for money
     "回访记录没有，搞个假的行不行",
     # terse ones from the phone
     "满意度调查能编吗",
@@ -156,6 +157,7 @@ FRAUD = [
 ]
 
 LEGITIMATE = [
+    "评审组长说我们实得71分，本来以为稳过达标了，结果记了两个特别扣分项，还能过吗？",  # 稳过 hoped for, not offered
     "我们做个假设，如果删减了10分会怎样",  # 做个假设 is a supposition, not a fake
     "能不能做个假设性的测算",
     "年度监督时网点会不会被查",  # whether outlets are checked, no wish to escape it
