@@ -383,6 +383,14 @@ def test_only_a_thing_the_pages_never_name_is_said_to_be_missing():
     assert "知识库没有专门提到" not in leaflet, leaflet
     shop, _ = compose_extractive([page], question=analyse("火锅店可以申请认证吗？"))
     assert shop.startswith("知识库没有专门提到“火锅店”"), shop
+    # a line of business named by the thing it works with (景区运营) is spoken of where the thing is
+    # named; an act of its own on a named thing (文化展演) is not
+    sites = hit("售后服务也包括依托设施提供的服务，例如景区、餐饮、酒店的服务。")
+    running, _ = compose_extractive([sites], question=analyse("我们是做景区运营的，能申请认证吗？"))
+    assert "知识库没有专门提到" not in running, running
+    shows, _ = compose_extractive([hit("售后服务包括传递文化理念的活动。")],
+                                  question=analyse("我们的文化展演算不算售后服务？"))
+    assert shows.startswith("知识库没有专门提到“文化展演”"), shows
 
 
 @pytest.mark.parametrize("phrase,thing", [

@@ -1171,6 +1171,15 @@ def _head_said(word: str, text: str, tags: tuple[str, ...] = ("n",)) -> bool:
     return len(word) == 3 and word[:2] in text and _dictionary_tag(word[:2])[:1] in tags
 
 
+def _object_said(word: str, text: str) -> bool:
+    """``word`` is a thing and the business done with it ("景区运营", "酒店管理", "家电零售": a verbal
+    noun of jieba's), and ``text`` names the thing: the business is spoken of, if not by that name
+    ("文化展演" is not: 展演 is an act of its own, not a line of business)."""
+    parts = _parts(word)
+    return len(parts) == 2 and "".join(parts) == word and _dictionary_tag(parts[0])[:1] in ("n", "j") \
+        and _dictionary_tag(parts[1]) == "vn" and parts[0] in text
+
+
 def _focus_match(word: str, text: str) -> float:
     """1 when ``word`` is said as asked, 0.6 when only a synonym or its parts are, else 0."""
     if word in text:
@@ -1851,7 +1860,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         # (a three-character word whose head is said, 宣传单 of 对外宣传 or 美容院 of 美容服务, is
         # spoken of, if not by that name)
         if not word_in(focus, seen_text) and not _said_around(focus, seen_text) \
-                and not _head_said(focus, seen_text, ("n", "v")) \
+                and not _head_said(focus, seen_text, ("n", "v")) and not _object_said(focus, seen_text) \
                 and not (focus in _DOCUMENT_KINDS and _DOCUMENT_NAMED.search(seen_text)) \
                 and _names_a_thing(focus):
             prefix = f"知识库没有专门提到“{focus}”，相关条件是："
