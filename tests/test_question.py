@@ -1090,3 +1090,11 @@ def test_a_count_is_still_a_count():
     from assistant.domain.question import question_type
 
     assert question_type("一共几个等级") == QUANTITY
+
+
+def test_an_adverb_run_into_its_verb_by_accident_is_no_word():
+    """jieba lists 先交 (frequency 3): "要先交什么钱" names no thing 先交 that a page must name."""
+    assert "先交" not in content_words("递交申请后要签合同吗？要先交什么钱？")
+    assert content_words("再补几份记录行不行") == ["记录"]
+    assert "才能" not in content_words("多久才能拿证")  # a real word, dropped as a function word anyway
+    assert "现场" in content_words("还要去现场吗")  # a two-character word not led by an adverb stays

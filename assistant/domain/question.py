@@ -264,6 +264,17 @@ _NUMERAL_TOKEN = re.compile(r"^(?:[一二两三四五六七八九十几]|\d+)$")
 _MEASURE_WORDS = "本份个张套项条家台件位名次种"
 
 
+# an adverb run into the verb after it that jieba's dictionary lists as a word only by accident
+# ("要先交什么钱": 先交, frequency 3): two function-like characters, no thing asked about
+_ADVERBS = "先再才就都也还又"
+JUNK_FREQ = 5
+
+
+def _adverb_junk(tok: str) -> bool:
+    return len(tok) == 2 and tok[0] in _ADVERBS and tok not in _domain_words() \
+        and (_segmenter().FREQ.get(tok) or 0) <= JUNK_FREQ
+
+
 def _without_form(m: re.Match) -> str:
     """A ``_FORM_AFTER`` match with the form it asks a list in left out."""
     form = m.group("form") or m.group("form2")
@@ -286,7 +297,7 @@ def content_words(text: str) -> list[str]:
         prev = tok or prev
         if after_numeral and len(tok) >= 3 and tok[0] in _MEASURE_WORDS:
             tok = tok[1:]  # "一本手册" cut 一|本手册 ("this manual"): the measure word goes with 一
-        if not tok or _is_function(tok):
+        if not tok or _is_function(tok) or _adverb_junk(tok):
             continue
         tok = syn.get(tok, tok)
         if tok not in out:
