@@ -465,6 +465,8 @@ def _timed_act_missing(question, evidence: str) -> str:
     # 能恢复": 暂停, then 恢复; one scan would let "一般多久" hide "多久能恢复")
     acts = [m.group(1) or m.group(2) for start in range(len(core))
             if (m := _TIMED_ACT.match(core, start))]
+    if not acts:
+        return ""
     timed = [s for s in _EVIDENCE_SENTENCE.findall(evidence) if _TIME_STATED.search(s)]
     for act in acts:
         # (said, but never with a time: "暂停或撤销证书" says no span of the suspension)
@@ -475,8 +477,11 @@ def _timed_act_missing(question, evidence: str) -> str:
     return ""
 
 
-# a time stated: a number of a unit of time, or a period ("每年")
-_TIME_STATED = re.compile(r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万半]+)\s*(?:个)?\s*(?:工作日|人日|人天|天|日|周|星期|个月|月|年|小时|分钟)|每(?:年|月|季度|半年|周|天|日)|年度|当天|当日|立即|随时")
+# a span stated after its number: a unit of time, or a period ("每年"); one list for the 期限
+# attribute and for the time an act is said with
+_SPAN_FORM = r"\s*(?:个)?\s*(?:工作日|人日|人天|天|日|周|星期|个月|月|年|小时|分钟)|每(?:年|月|季度|半年|周|天|日)|年度"
+# a time stated: a number of a unit of time, a period, or a moment ("当天", "立即")
+_TIME_STATED = re.compile(r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万半]+)" + _SPAN_FORM + r"|当天|当日|立即|随时")
 
 
 # a missing focus with one of these tags in jieba's dictionary is the story around the question,
@@ -638,7 +643,7 @@ _ASKED_ATTRIBUTES = (
     # number in a unit of time or as a period ("每年")
     ("期限", re.compile(r"多久|多长时间|多长的?时间|多少年|(?<![这那近前后十好])几年(?!级)|多少个?月|(?<![这那近前后十好])几个月|"
                        r"(期|期限|时间|时限|周期)\s*(是|有|为)?\s*多长"),
-     re.compile(_NUMERAL + r"\s*(?:个)?\s*(?:工作日|人日|人天|天|日|周|星期|个月|月|年|小时|分钟)|每(?:年|月|季度|半年|周|天|日)|年度")),
+     re.compile(_NUMERAL + _SPAN_FORM)),
     ("再认证", re.compile(r"再认证|换证|续证|续期|延期|重新认证|复评|到期(以?后|了)?.{0,6}(怎么|如何|要|需要|流程|手续|材料)"),
      # renewal stated as such, or a new application said of the term's end (not one after failing)
      re.compile(r"再认证|换证|续证|续期|延期|复评|(到期|期满|届满)[^。；;]{0,20}(重新|再次)(申请|认证|评审)"
