@@ -926,6 +926,20 @@ def test_a_span_asked_of_an_act_no_passage_speaks_of_is_named():
     assert _number_choice_missing("监督评审是一年一次还是两年一次?", "每年一次监督评审") == ""
 
 
+def test_a_wait_before_doing_again_needs_the_doing_again_said_with_a_time():
+    """"多久才能重新申请" asks a waiting period: a page that says only "到期前重新申请" and, apart,
+    "有效期3年" states none; one that says "满6个月后可再次申请" does, in either wording."""
+    from assistant.domain.question import analyse
+    from assistant.pipeline.answer import _timed_act_missing
+
+    asked = analyse("证书被撤销以后，多久才能重新申请？")
+    assert _timed_act_missing(asked, "证书有效期3年。想继续持证，需在到期前重新申请。") == "重新申请"
+    assert _timed_act_missing(asked, "被撤销的企业满6个月后可再次申请认证。") == ""
+    assert _timed_act_missing(analyse("没通过要等多久才能再次申请"), "整改3个月内可重新申请。") == ""
+    assert _timed_act_missing(analyse("没通过要等多久才能再次申请"), "整改后可以再次申请。") == "再次申请"
+    assert _timed_act_missing(analyse("多久做一次监督评审"), "每年做一次监督评审。") == ""
+
+
 def test_a_few_told_of_is_no_count_asked():
     from assistant.pipeline.answer import _unit_missing
 

@@ -453,6 +453,11 @@ _TIMED_ACT = re.compile(r"(?:多久|多长时间|什么时候|啥时候|几天)(
                         r"(?:申请|办理)?([\u4e00-\u9fff]{2})|([\u4e00-\u9fff]{2})(?:要|需要|得|大概)?(?:多久|多长时间)")
 
 
+# an act asked to be done again after a wait ("多久才能重新申请", "要等多久再次申请")
+_AGAIN_ACT = re.compile(r"(?:多久|多长时间|什么时候|啥时候)(?:以后|之后|后)?(?:才|就)?(?:可以|能|会|才能|能够)?"
+                        r"(?P<again>(?:重新|再次)(?P<act>[\u4e00-\u9fff]{2}))")
+
+
 def _timed_act_missing(question, evidence: str) -> str:
     """The act a 多久 question asks the time of ("证书被暂停以后，多久可以恢复" -> 恢复) when no
     cited passage says it: a page that never speaks of the act cannot say when it happens."""
@@ -468,10 +473,15 @@ def _timed_act_missing(question, evidence: str) -> str:
     if not acts:
         return ""
     timed = [s for s in _EVIDENCE_SENTENCE.findall(evidence) if _TIME_STATED.search(s)]
+    # an act done again ("多久才能重新申请") is a waiting period: the doing again must be said with a
+    # time ("满一年后可再次申请"), not the first doing ("有效期3年…重新申请" said apart)
+    for m in _AGAIN_ACT.finditer(core):
+        if not any(re.search(r"(?:重新|再次|再)" + m.group("act"), s) for s in timed):
+            return m.group("again")
     for act in acts:
         # (said, but never with a time: "暂停或撤销证书" says no span of the suspension)
         # (暂停 is tagged an adverb, "pause for now": as the act asked of, it is the act)
-        if act in content_words(act) and _dictionary_tag(act)[:1] in ("v", "d") \
+        if act not in ("重新", "再次") and act in content_words(act) and _dictionary_tag(act)[:1] in ("v", "d") \
                 and dictionary_rarity(act) >= TIMED_ACT_RARITY and not any(word_in(act, s) for s in timed):
             return act
     return ""
