@@ -736,6 +736,7 @@ def test_cantonese_words_are_read_as_mandarin():
 
     assert to_mandarin("評審員話我哋扣咗4分，可以攞幾多星？") == "評審員話我们扣了4分，可以拿多少星？"
     assert to_mandarin("我哋公司唔系制造业，可唔可以申请？") == "我们公司不是制造业，可不可以申请？"
+    assert to_mandarin("什么情况下证书会被撤消") == "什么情况下证书会被撤销"  # a variant spelling
     assert to_mandarin("有冇用？") == "有没有用？"
     assert to_mandarin("要唔要俾錢㗎？幾時俾？") == "要不要给錢呢？什么时候给？"
     plain = "五星级要多少分？评审员说的话要记下来吗"
@@ -1098,3 +1099,23 @@ def test_an_adverb_run_into_its_verb_by_accident_is_no_word():
     assert content_words("再补几份记录行不行") == ["记录"]
     assert "才能" not in content_words("多久才能拿证")  # a real word, dropped as a function word anyway
     assert "现场" in content_words("还要去现场吗")  # a two-character word not led by an adverb stays
+
+
+@pytest.mark.parametrize(("said", "meant"), [
+    ("涉及项分值是九十五，不对，是九十，然后我们实得六十三分", "涉及项分值是九十，然后我们实得六十三分"),
+    ("有效期三年 不对 是两年那个", "有效期两年那个"),
+    ("实得85分，说错了，87分", "实得87分"),
+    ("一共十家 不对不对 十二家网点", "一共十二家网点"),
+    ("九十五分，哦不，九十", "九十分"),  # the unit said once is the corrected number's too
+])
+def test_a_number_taken_back_is_replaced_by_the_one_said_instead(said, meant):
+    from assistant.domain.question import drop_self_corrections
+
+    assert drop_self_corrections(said) == meant
+
+
+@pytest.mark.parametrize("said", ["实得85分不对吗", "考了95分不对，我记错了", "三年不对劲", "85分是对的"])
+def test_a_number_not_taken_back_stays(said):
+    from assistant.domain.question import drop_self_corrections
+
+    assert drop_self_corrections(said) == said

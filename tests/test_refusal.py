@@ -956,6 +956,8 @@ def test_a_document_number_asked_is_no_date_and_an_article_told_to_be_checked_is
     assert ev.unit_missing == "" and not policy.should_abstain(ev, True)
     # a day of a month is still a date asked ("几号")
     assert evidence_for(analyse("评审是几号？"), [notice]).unit_missing == "日期"
+    # a head count is no date ("十几号人": a dozen or so people)
+    assert evidence_for(analyse("一共就十几号人，这种规模能申请吗？"), [notice]).unit_missing != "日期"
     article = "条例第十七条规定，国家根据经济社会发展需要推行产品、服务、管理体系三类认证。"
     q = analyse("同事说“国家推行产品、服务、管理体系认证是条例第十五条规定的”，我觉得条数不对，到底是第几条？")
     assert not policy.should_abstain(evidence_for(q, [article]), True)

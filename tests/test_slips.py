@@ -23,10 +23,24 @@ CORRECTED = [
     # fuzzy pinyin in longer words: -n for -ng, c for ch
     ("三心级要多少分", "三星级"),
     ("没通过能从新申请吗", "重新申请"),
+    # of several words that fit, the one the typed character's only reading is (voice input)
+    ("涉及项六十分 实得五十七分 有一个特别口分 最后是几星", "特别扣分"),
+    ("评审下来是六十八分 能算打标吗", "达标"),
+    # two characters heard wrong in a word of four or more (a speech recogniser's slip)
+    ("整个任正流程大概是怎么走的", "认证流程"),
 ]
 
 UNCHANGED = [
     "售后服务认证是什么",
+    # several words fit and the typed character does not tell which: a function character (在,
+    # 的), a character of two sounds (行 xing/hang), or a sound only a rare reading gives (附 bu)
+    "星级标志能不能印在认证范围以外的产品上？",
+    "交上去的材料要是缺了几样,认证机构会直接打回不受理吗?",
+    "这个标准以前是行标吧？前身叫啥",
+    "提交申请的时候除了填表、附材料,还有别的要做的吗?",
+    "監督的時候如果被發現做得不好,會怎麼樣?會直接被拔證嗎?",
+    "财务那边问:做这个认证除了花钱,能不能帮我们降点成本?",
+    "去哪办售后服务认证靠谱啊?",
     "五星吗",  # 吗 does not sound like 级
     "三星和四星差别在哪",
     "申请的单位是不是必须有法人资格",  # 的 does not sound like 表
@@ -98,3 +112,16 @@ def test_a_character_is_never_read_as_its_same_sound_opposite():
 
     fixed, slips = correct_question("能不能网上买几张售后服务管理师证书")
     assert "买" in fixed and not slips
+
+
+@pytest.mark.parametrize(("question", "score", "grade"), [
+    # a special deduction heard as 口分 still counts: 57 ÷ 60 × 100 = 95, minus 1 = 94
+    ("我们删减的比较多 涉及项只有六十分 实得五十七分 然后嗯 有一个特别口分 最后是五星还是四星", 94.0, "四星级"),
+    # the number taken back is not used: 63 ÷ 90 × 100 = 70, not 63 ÷ 95
+    ("涉及项分值是九十五 不对 是九十 然后我们实得六十三分 这个够达标吗", 70.0, "达标"),
+])
+def test_a_voice_typed_score_question_is_computed_from_what_was_meant(assistant, question, score, grade):
+    ans = assistant.ask(question)
+    assert ans.tool_calls, ans.answer
+    result = ans.tool_calls[0].result
+    assert (result["score"], result["grade"]) == (score, grade)

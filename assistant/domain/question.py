@@ -550,6 +550,23 @@ def restore_breaks(text: str) -> str:
     return _SPACED.sub(mark, text)
 
 
+# a number said, then taken back and said again ("涉及项是九十五 不对 是九十", "三年，说错了，两年"):
+# voice input keeps the slip; the number meant is the one said last
+_CORRECTED_NUMBER = re.compile(
+    rf"(?P<wrong>(?:\d+(?:\.\d+)?|[{_NUMERAL_CHARS}]+)(?P<unit>分|年|个月|月|天|个|家|项|条|份)?)"
+    r"[\s，,。…、]*(?:不对不对|不对|说错了|说错|口误|哦不|啊不|呃不|不不)[\s，,。…、]*(?:应该是|应是|是|改成)?\s*"
+    rf"(?P<right>(?:\d+(?:\.\d+)?|[{_NUMERAL_CHARS}]+)(?P<unit2>分|年|个月|月|天|个|家|项|条|份)?)")
+
+
+def drop_self_corrections(text: str) -> str:
+    """``text`` with each number the asker took back replaced by the one said instead ("涉及项分值
+    是九十五 不对 是九十" -> 涉及项分值是九十): a score must never be computed from the slip."""
+    def right(m: re.Match[str]) -> str:
+        return m.group("right") + ("" if m.group("unit2") else (m.group("unit") or ""))
+
+    return _CORRECTED_NUMBER.sub(right, text or "")
+
+
 def _aligned_simplified(text: str) -> str:
     """``text`` in simplified script when that keeps it char for char ("客戶問：" -> 客户问：), so a
     match on it cuts the asker's own text at the same places; else ``text`` itself."""

@@ -48,6 +48,24 @@ def _index(fingerprint: str) -> tuple[dict[str, tuple[str, ...]], frozenset[str]
     return index, words, lengths
 
 
+# two slips in one word only in a word of four characters or more: in a shorter one too little
+# is left of what was typed to tell the word
+TWO_SLIP_CHARS = 4
+
+
+@lru_cache(maxsize=4)
+def _index2(fingerprint: str) -> dict[str, tuple[str, ...]]:
+    """key with two characters blanked ("??流程") -> domain words of TWO_SLIP_CHARS or more."""
+    index: dict[str, list[str]] = {}
+    for word in domain_terms():
+        if len(word) < TWO_SLIP_CHARS or not _HAN.fullmatch(word):
+            continue
+        for i in range(len(word)):
+            for j in range(i + 1, len(word)):
+                index.setdefault(word[:i] + "?" + word[i + 1:j] + "?" + word[j + 1:], []).append(word)
+    return {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
+
+
 @lru_cache(maxsize=1)
 def _pinyin_table() -> dict[str, str]:
     """pypinyin's character table (code point -> "zhōng,zhòng"), read from its data file: about
@@ -71,6 +89,25 @@ def _sounds(char: str) -> frozenset[str]:
         if plain:
             out.add(plain.replace("ü", "v"))
     return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def _reading(char: str) -> str:
+    """The toneless pinyin of a character's first (commonest) reading; "" when unknown."""
+    first = _pinyin_table().get(str(ord(char)), "").split(",")[0]
+    return "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c)).replace("ü", "v")
+
+
+def same_reading(typed: str, meant: str) -> bool:
+    """The two characters' commonest readings are the same, tones ignored (口/扣 kou, 任/认 ren):
+    what a speech recogniser heard, where ``sound_alike`` takes any reading (附 has a rare bu)."""
+    return bool(_reading(typed)) and _reading(typed) == _reading(meant)
+
+
+def tells_the_word(typed: str, meant: str) -> bool:
+    """``same_reading``, and the typed character has no other sound: of several words that fit
+    a window, a character of two sounds tells none (行 xing/hang: "行标" is no 星标)."""
+    return len(_sounds(typed)) == 1 and same_reading(typed, meant)
 
 
 def _fuzzy(syllable: str) -> str:
@@ -128,12 +165,40 @@ def _crosses_a_word(text: str, start: int, n: int) -> bool:
     return any(a < start or b > start + n for a, b in _words_over(text, start, start + n))
 
 
+def _typed_by_slip(text: str, start: int, n: int, i: int, meant: str) -> bool:
+    """The character ``i`` of the window ``text[start:start + n]`` can be a slip of ``meant[i]``:
+    it makes no word with its neighbours, is no determiner, does not mean the opposite, and in a
+    two-character window is no function character and makes no word outside the window."""
+    typed = text[start + i]
+    return (not _real_word_around(text, start + i)
+            and typed not in _DETERMINERS
+            and (typed, meant[i]) not in _OPPOSITES
+            and (n > 2 or (typed not in _FUNCTION_CHARS and not _crosses_a_word(text, start, n))))
+
+
+def _two_slips(text: str, start: int, window: str, index2) -> tuple[int, str, str] | None:
+    """A window of TWO_SLIP_CHARS or more with two characters heard wrong (voice input: "任正流程"
+    for 认证流程), each sounding like the one meant and each a slip by itself; None when no
+    single word of the vocabulary fits."""
+    n = len(window)
+    for i in range(n):
+        for j in range(i + 1, n):
+            key = window[:i] + "?" + window[i + 1:j] + "?" + window[j + 1:]
+            candidates = [w for w in index2.get(key, ())
+                          if w[i] != window[i] and w[j] != window[j]
+                          and same_reading(window[i], w[i]) and same_reading(window[j], w[j])]
+            if len(candidates) == 1 and all(_typed_by_slip(text, start, n, k, candidates[0]) for k in (i, j)):
+                return start, window, candidates[0]
+    return None
+
+
 def find_slips(text: str) -> list[tuple[int, str, str]]:
     """(position, typed, meant) of each one-character slip in a domain word of ``text`` (search
     text: simplified, lower case); [] when there is none or a match is ambiguous."""
     if not text or not _HAN_CHAR.search(text):
         return []
     index, words, lengths = _index(vocabulary_fingerprint())
+    index2 = _index2(vocabulary_fingerprint())
     out = list(text)
     found: list[tuple[int, str, str]] = []
     for n in lengths:
@@ -144,16 +209,19 @@ def find_slips(text: str) -> list[tuple[int, str, str]]:
                 start += 1
                 continue
             fix = None
+            whole = "".join(out)
             for i in range(n):
                 candidates = [w for w in index.get(window[:i] + "?" + window[i + 1:], ()) if w != window]
+                if len(candidates) > 1 and window[i] not in _FUNCTION_CHARS:
+                    # of several words, the one the typed character's own reading is ("特别口分":
+                    # 特别扣分, not 特别加分; "打标": 达标, not 招标); never by a rare reading (附 bu)
+                    candidates = [w for w in candidates if tells_the_word(window[i], w[i])]
                 if len(candidates) == 1 and sound_alike(window[i], candidates[0][i], fuzzy=n > 2) \
-                        and not _real_word_around("".join(out), start + i) \
-                        and window[i] not in _DETERMINERS \
-                        and (window[i], candidates[0][i]) not in _OPPOSITES \
-                        and (n > 2 or (window[i] not in _FUNCTION_CHARS
-                                       and not _crosses_a_word("".join(out), start, n))):
+                        and _typed_by_slip(whole, start, n, i, candidates[0]):
                     fix = (start, window, candidates[0])
                     break
+            if fix is None and n >= TWO_SLIP_CHARS:
+                fix = _two_slips(whole, start, window, index2)
             if fix is None:
                 start += 1
                 continue
