@@ -19,7 +19,7 @@ from assistant.factory import Components, build_components, build_llm_agent
 from assistant.domain.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
 from assistant.errors import UserError
 from assistant.domain.followup import resolve_followup
-from assistant.domain.question import (drop_glosses, drop_self_corrections, drop_instructions, drop_purposes, drop_official_frame, drop_reporting_frame, read_quiz_item,
+from assistant.domain.question import (drop_glosses, drop_self_corrections, spoken_digits, drop_instructions, drop_purposes, drop_official_frame, drop_reporting_frame, read_quiz_item,
                                        restore_breaks)
 from assistant.index.lexical import LexicalIndex
 from assistant.pipeline.retrieval import Retrieval, Retriever
@@ -182,6 +182,7 @@ class Assistant:
         text = restore_breaks(text)  # "能申请吗 要多久": spaces typed for punctuation are read as it
         text = to_mandarin(text)  # "扣咗4分" -> 扣了4分: a Cantonese question read as Mandarin
         text = drop_self_corrections(text)  # "九十五 不对 是九十" -> 九十: the number taken back is not meant
+        text = spoken_digits(text)  # "二七九二二" -> 27922: a standard's number said digit by digit
         corrected, slips = correct_question(text)  # "认证机购" -> 认证机构: a typo must not lose the passages
         if slips and getattr(policy_refusal(text), "policy", False) \
                 and not getattr(policy_refusal(corrected), "policy", False):

@@ -550,6 +550,20 @@ def restore_breaks(text: str) -> str:
     return _SPACED.sub(mark, text)
 
 
+# a run of bare digits said one by one ("二七九二二", "二零一一年", "九零零一"): a speech
+# recogniser writes a standard's number or a year in words; four digits or more, or three with a
+# zero, so "三五个" and "七八家" (a rough count) stay as said
+_SPOKEN_DIGITS = re.compile(r"(?<![零〇一二两三四五六七八九十百千万点])"
+                            r"(?:[零〇一二三四五六七八九]{4,}|[一二三四五六七八九][零〇][零〇一二三四五六七八九]"
+                            r"|[一二三四五六七八九]{2}[零〇])(?![零〇一二两三四五六七八九十百千万点])")
+
+
+def spoken_digits(text: str) -> str:
+    """``text`` with each run of digits said one by one in Arabic digits ("标准二七九二二是二零一一年
+    发的" -> 标准27922是2011年发的), so a standard's number and a year meet the documents' own."""
+    return _SPOKEN_DIGITS.sub(lambda m: "".join(str(CN_DIGITS[ch]) for ch in m.group(0)), text or "")
+
+
 # a number said, then taken back and said again ("涉及项是九十五 不对 是九十", "三年，说错了，两年"):
 # voice input keeps the slip; the number meant is the one said last
 _CORRECTED_NUMBER = re.compile(
