@@ -1125,6 +1125,8 @@ def test_a_number_not_taken_back_stays(said):
     ("那个标准就是二七九二二 我记得是二零一一年发的", "那个标准就是27922 我记得是2011年发的"),
     ("ISO九零零一的证书", "ISO9001的证书"),
     ("二零二三年实施的", "2023年实施的"),
+    ("ISO一万零二 就是投诉管理那个标准", "ISO10002 就是投诉管理那个标准"),  # a numeral after a code
+    ("GB/T两万七千九百二十二", "GB/T27922"),
 ])
 def test_digits_said_one_by_one_are_read_as_a_number(said, read):
     from assistant.domain.question import spoken_digits
@@ -1132,7 +1134,8 @@ def test_digits_said_one_by_one_are_read_as_a_number(said, read):
     assert spoken_digits(said) == read
 
 
-@pytest.mark.parametrize("said", ["三五个网点", "七八家门店", "九十五分", "一万零二", "第一百零五条", "一一对应"])
+@pytest.mark.parametrize("said", ["三五个网点", "七八家门店", "九十五分", "一万零二", "第一百零五条", "一一对应",
+                                  "这认证跟ISO一样吗"])
 def test_counts_and_numerals_with_units_are_left_as_said(said):
     from assistant.domain.question import spoken_digits
 

@@ -1003,3 +1003,17 @@ def test_round_eighteen_gaps_of_the_shipped_corpus():
         topic = out_of_scope(to_search_text(question))
         assert topic is not None and topic.name == name, question
     assert out_of_scope(to_search_text("GB/T 27922取代的旧标准是哪个")) is None
+
+
+def test_a_rule_asked_of_a_thing_no_passage_names_is_refused_naming_it():
+    """"对注册资本或者成立年限有要求吗" asks whether a rule is set on a thing: where nothing cited
+    names it, no rule on it is stated. "对商家有啥要求" asks what the rules are (those stated answer
+    it), and a thing the passages name is answered."""
+    from assistant.domain.question import analyse
+    from assistant.pipeline.answer import evidence_for
+
+    notice = "凡有独立法人地位的生产、贸易、服务企业都可申请，不限行业，不按企业规模划分。"
+    asked = analyse("申请售后服务认证对注册资本或者公司成立年限有要求吗?")
+    assert evidence_for(asked, [notice]).exist_missing == "注册资本"
+    assert evidence_for(analyse("申请认证对企业规模有要求吗"), [notice]).exist_missing == ""
+    assert evidence_for(analyse("那个标准对商家有啥要求"), [notice]).exist_missing == ""

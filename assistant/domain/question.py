@@ -558,10 +558,19 @@ _SPOKEN_DIGITS = re.compile(r"(?<![零〇一二两三四五六七八九十百千
                             r"|[一二三四五六七八九]{2}[零〇])(?![零〇一二两三四五六七八九十百千万点])")
 
 
+# a standard's number said as a numeral after its code ("ISO一万零二", "GB/T两万七千九百二十二")
+# (a numeral with a unit: "ISO一样" is no ISO 1)
+_CODE_NUMERAL = re.compile(r"(?i)(iso|gb/t|gb|sb/t|iec)\s*([零〇一二两三四五六七八九]*[十百千万][零〇一二两三四五六七八九十百千万]+)")
+
+
 def spoken_digits(text: str) -> str:
     """``text`` with each run of digits said one by one in Arabic digits ("标准二七九二二是二零一一年
-    发的" -> 标准27922是2011年发的), so a standard's number and a year meet the documents' own."""
-    return _SPOKEN_DIGITS.sub(lambda m: "".join(str(CN_DIGITS[ch]) for ch in m.group(0)), text or "")
+    发的" -> 标准27922是2011年发的), and a standard's number said as a numeral after its code
+    ("ISO一万零二" -> ISO10002), so a standard's number and a year meet the documents' own."""
+    from assistant.lang.numerals import arabic_text
+
+    text = _SPOKEN_DIGITS.sub(lambda m: "".join(str(CN_DIGITS[ch]) for ch in m.group(0)), text or "")
+    return _CODE_NUMERAL.sub(lambda m: m.group(1) + (arabic_text(m.group(2), digit_string=False) or m.group(2)), text)
 
 
 # a number said, then taken back and said again ("涉及项是九十五 不对 是九十", "三年，说错了，两年"):

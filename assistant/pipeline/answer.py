@@ -346,8 +346,11 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                           and not _STAR_GRADE.match(w) and not _is_generic(w) and w not in _ASPECTS
                           # ("有没有条文可以引用": an article is named by its number, 第二十五条)
                           and not (_is_document_kind(w) and _DOCUMENT_NAMED.search(evidence))
-                          and ((w, r) in ask_missing and re.search(r"(?:有没有|有无|是否有|有没)[^，,。？?！!]{0,4}"
-                                                                  + re.escape(w), question.core)
+                          and ((w, r) in ask_missing and (re.search(r"(?:有没有|有无|是否有|有没)[^，,。？?！!]{0,4}"
+                                                                   + re.escape(w), question.core)
+                                                         # "对注册资本有要求吗": a rule on a thing asked
+                                                         or any(w in m.group("thing") for m in
+                                                                _REQUIRED_OF.finditer(question.core)))
                                or re.search(re.escape(w) + r"[，,\s]{1,2}(?:有吗|有没有|有么|有不|有没)\s*[?？]*\s*$",
                                             question.core))), "")
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
@@ -359,6 +362,13 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                     change_missing=change_missing, agent_missing=agent_missing, quoted=quoted,
                     place_asked=place_asked, exist_missing=exist_missing,
                     generic_missing=sum(w for word, w in missing if _is_generic(word)))
+
+
+# whether a rule is set on a thing ("对注册资本或者成立年限有要求吗", "对场地面积有没有规定"): the
+# thing must be named by what is cited, or the rule on it is not stated
+# (whether one is set, not what it is: "对商家有啥要求" asks the rules, answered by those stated)
+_REQUIRED_OF = re.compile(r"对(?P<thing>[^，,。？?！!]{2,16}?)(?:(?:有没有|有无|是否有)(?:任何|具体|明确)?的?(?:要求|规定|限制|门槛)"
+                          r"|有(?:任何|具体|明确)?的?(?:要求|规定|限制|门槛)(?:吗|么|没|不))")
 
 
 # the level or angle a thing is asked at ("国家层面有没有文件"): no thing of its own (方面 is a generic word)
