@@ -1017,3 +1017,15 @@ def test_a_rule_asked_of_a_thing_no_passage_names_is_refused_naming_it():
     assert evidence_for(asked, [notice]).exist_missing == "注册资本"
     assert evidence_for(analyse("申请认证对企业规模有要求吗"), [notice]).exist_missing == ""
     assert evidence_for(analyse("那个标准对商家有啥要求"), [notice]).exist_missing == ""
+
+
+def test_a_comparison_with_a_thing_no_passage_names_is_refused_naming_it():
+    """"A跟B比，哪个更吃香": a page that never speaks of B cannot say which is better; B named
+    by the passages is compared."""
+    from assistant.pipeline.answer import _side_missing
+
+    said = "售后服务认证证书在招投标中常被列为资质要求。ISO 9001是质量管理体系认证。"
+    asked = analyse("售后服务认证跟五星品牌认证比，哪个在招标里更吃香？")
+    assert _side_missing(asked, to_search_text(said)) == "品牌"
+    assert _side_missing(analyse("售后服务认证跟ISO 9001比，哪个在招标里更有用？"), to_search_text(said)) == ""
+    assert _side_missing(analyse("售后服务认证和五星品牌认证有什么区别"), to_search_text(said)) == ""  # no "哪个"

@@ -335,7 +335,7 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
             for w in content_words(target)):
         change_missing = target  # a thing no cited passage names, not a number or a time
     agent_missing = _agent_missing(question, evidence) or _timed_act_missing(question, evidence) \
-        or _compared_missing(question, evidence)
+        or _compared_missing(question, evidence) or _side_missing(question, evidence)
     if names_a_source(agent_missing):
         agent_missing = ""  # "攻略里提到哪几家": what the page names, not who it is
     quoted = any(len(q) >= QUOTE_MIN_CHARS and _norm(q) in evidence for q in _QUOTED.findall(asked or question.text))
@@ -445,6 +445,29 @@ def _agent_missing(question, evidence: str) -> str:
 # a choice between named options by a quality ("深圳华谊和万检通，哪家拿证更快", "哪个机构更便宜")
 _COMPARED = re.compile(r"(?:哪|谁)[^，,。？?！!]{0,12}?(?P<by>更|比较|最)(?P<quality>快|便宜|省钱|划算|实惠|容易|简单|有名|知名|"
                        r"省事|方便|贵|出名|好过|好通过)")  # (靠谱, 权威: what the pages say to look for)
+
+
+SIDE_RARITY = 10.0  # 品牌 11.0 names a kind of thing; 企业 6.9, 认证 are said of anything
+# two things compared by which is better ("A跟B比，哪个在招标里更吃香")
+_COMPARED_SIDES = re.compile(r"([^，,。？?！!]+?)(?:和|与|跟|同)([^，,。？?！!]+?)(?:相比|比较|比)[，,]?\s*(?:哪个|哪家|哪种|谁)")
+
+
+def _side_missing(question, evidence: str) -> str:
+    """A noun only one side of a comparison has ("售后服务认证跟五星品牌认证比" -> 品牌) that no cited
+    passage names: a page that never speaks of the other thing cannot compare with it."""
+    from assistant.domain.question import content_words, dictionary_rarity
+
+    core = _norm(question.core)
+    m = _COMPARED_SIDES.search(core)
+    if m is None:
+        return ""
+    sides = [content_words(side) for side in m.groups()[:2]]
+    for own, other in ((sides[0], sides[1]), (sides[1], sides[0])):
+        for w in own:
+            if w not in other and not word_in(w, evidence) and _dictionary_tag(w).startswith("n") \
+                    and not _is_generic(w) and dictionary_rarity(w) >= SIDE_RARITY:
+                return w
+    return ""
 
 
 def _compared_missing(question, evidence: str) -> str:
