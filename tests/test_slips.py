@@ -11,6 +11,10 @@ CORRECTED = [
     ("做售后服务认证的认证机购有哪些", "认证机构"),
     ("评申员会来几个人", "评审员"),
     ("售后服务认正的证书有效期几年", "售后服务认证"),
+    # in a word of five characters or more a same-reading slip is corrected even where it makes a
+    # word with a neighbour (人证, 正要)
+    ("哪里能办这个售后服务人证啊", "售后服务认证"),
+    ("售后服务认正要考多少分才算过", "售后服务认证"),
     # "认正要多久": 正要 is a real word (about to), so it is not taken for a slip
     ("证书的有校期是几年", "有效期"),
     ("售后服务管里师要几个", "售后服务管理师"),

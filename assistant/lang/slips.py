@@ -51,6 +51,7 @@ def _index(fingerprint: str) -> tuple[dict[str, tuple[str, ...]], frozenset[str]
 # two slips in one word only in a word of four characters or more: in a shorter one too little
 # is left of what was typed to tell the word
 TWO_SLIP_CHARS = 4
+LONG_WORD_CHARS = 5  # a word this long is told by the rest of it, whatever the slip makes with a neighbour
 
 
 @lru_cache(maxsize=4)
@@ -170,10 +171,13 @@ def _typed_by_slip(text: str, start: int, n: int, i: int, meant: str) -> bool:
     it makes no word with its neighbours, is no determiner, does not mean the opposite, and in a
     two-character window is no function character and makes no word outside the window."""
     typed = text[start + i]
-    return (not _real_word_around(text, start + i)
-            and typed not in _DETERMINERS
-            and (typed, meant[i]) not in _OPPOSITES
-            and (n > 2 or (typed not in _FUNCTION_CHARS and not _crosses_a_word(text, start, n))))
+    # (in a long word, a character heard as its same-reading twin is a slip even where it makes a
+    # word with a neighbour: "售后服务人证" is 售后服务认证, though 人证 is a word)
+    return ((n >= LONG_WORD_CHARS and same_reading(typed, meant[i]))
+            or not _real_word_around(text, start + i)) \
+        and (typed not in _DETERMINERS
+             and (typed, meant[i]) not in _OPPOSITES
+             and (n > 2 or (typed not in _FUNCTION_CHARS and not _crosses_a_word(text, start, n))))
 
 
 def _two_slips(text: str, start: int, window: str, index2) -> tuple[int, str, str] | None:
