@@ -1073,3 +1073,22 @@ def test_whether_every_outlet_is_visited_is_answered_by_the_sample(assistant, qu
     it where it says outlets are sampled, within the first 150 characters."""
     answer = assistant.ask(question)
     assert not answer.abstained and "抽" in answer.answer[:150], answer.answer[:150]
+
+
+def test_the_knowledge_bases_own_topic_does_not_choose_the_lead():
+    """A question whose only named thing is what every passage is about ("售后服务认证…多少分才算过")
+    is answered by what else it asks (the pass mark), not by a sentence about the topic."""
+    hits = [hit("售后服务认证是对企业售后服务能力的权威认可。它能增强客户信任。", "c1", 1.0),
+            hit("达标单位：分数达到70分以上者（含70分）。三星级：80分以上。", "c2", 0.95)]
+    q = "售后服务认证要考多少分才算过"
+
+    def rare_topic(word):  # the topic is said in most passages; other words are rare
+        return 0.3 if word == "售后服务认证" else 3.0
+
+    text, _ = compose_extractive(hits, question=analyse(q), query_tokens=["售后服务认证", "多少", "得分"],
+                                 term_weight=rare_topic)
+    assert "70分" in first_sentence(text)
+    # where the same word is rare, the sentence about it still leads
+    text, _ = compose_extractive(hits, question=analyse(q), query_tokens=["售后服务认证", "多少", "得分"],
+                                 term_weight=lambda w: 3.0)
+    assert "权威认可" in first_sentence(text)

@@ -77,6 +77,11 @@ RANK_PENALTY = 0.25  # per rank of the passage it comes from
 # per share of the first passage's retrieval score a runner-up falls short by: a passage the
 # search ranks far below it must answer much better to lead (a close runner-up needs little)
 GAP_PENALTY = 4.0
+# a focus said in at least this share of the knowledge base's passages (BM25 idf below log 2 at a
+# half) is the knowledge base's own topic ("售后服务认证" in a base about it): it tells no
+# sentence apart, so the lead is chosen by what else the question asks ("…要考多少分才算过")
+TOPIC_IDF = 0.5
+TOPIC_MIN_CHARS = 4  # a topic is a whole name; a bare "认证" is what a question asks about ("认证分几类")
 # a passage's bare assent ("是的。"): it says something only right after its own question (a "需要。"
 # or "不能。" names what it grants or denies, and stays)
 _BARE_YES = re.compile(r"^\s*(?:是的|是|对|对的|没错|正确)\s*[。！!]?\s*$")
@@ -1820,6 +1825,11 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         question = analyse(" ".join(query_tokens or []))
     traditional_asker = question.traditional
     terms = _weighted_terms(query_tokens or [], term_weight)
+    leading = question
+    if term_weight is not None and question.focus and question.qtype != DIFFERENCE_TYPE \
+            and len(question.focus[0]) >= TOPIC_MIN_CHARS and term_weight(_norm(question.focus[0])) < TOPIC_IDF:
+        leading = replace(question, focus=tuple(f for f in question.focus if term_weight(_norm(f)) >= TOPIC_IDF),
+                          words=tuple((w, x) for w, x in question.words if term_weight(_norm(w)) >= TOPIC_IDF))
     citations: list[Citation] = []
     parts: list[str] = []
 
@@ -1851,7 +1861,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             sentence = _drop_foreign_opener(sentence, hit, question) if i == 0 else sentence
             if not sentence:
                 continue
-            sc = _sentence_score(sentence, question, i, rank, context, terms)
+            sc = _sentence_score(sentence, leading, i, rank, context, terms)
             if rank >= 3 and not (question.focus and _is_subject(question.focus[0], _norm(_ENUM.sub("", sentence)))) \
                     and (best is None or sc < best[0] + LOW_RANK_MARGIN):
                 # a lower-ranked passage leads only with a sentence about what is asked, or one
