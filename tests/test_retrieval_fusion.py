@@ -155,6 +155,9 @@ def test_a_count_question_word_is_found_where_the_passage_states_the_count():
     assert not count_answered("几类", "属于服务认证类别")  # the measure word without a number
     assert not count_answered("多少", "共 100 家")  # no measure word asked
     assert not count_answered("认证", "三认证")  # not a question word
+    assert count_answered("几大类", "我国的认证分三类")  # 大 only says the kinds are broad
+    assert count_answered("几大类", "分为三大类")
+    assert not count_answered("几类", "分为三大")  # the kind's own measure word is needed
 
     def idf(_t):
         return 1.0
@@ -199,3 +202,15 @@ def test_bm25s_best_are_always_re_scored_wherever_fusion_put_them():
     assert LEXICAL_KEEP == 2 and "f29" not in dict(pool)  # only BM25's best few
     assert rerank_pool(fused, [], 12) == fused[:12]
     assert len(rerank_pool(fused[:3], lexical, 12)) == 4  # a short fused list and the missing leader
+
+
+def test_an_a_not_a_question_is_read_as_its_plain_verb():
+    """"是不是"/"会不会" ask whether; they do not say "不是"/"不会", so they find no passage by
+    it. "能不能" keeps its "不能": a permission asked is often answered by the passage saying no."""
+    from assistant.lang.text import tokenize
+
+    assert "不是" not in tokenize("售后服务认证是不是强制的")
+    assert "强制" in tokenize("售后服务认证是不是强制的")
+    assert "不会" not in tokenize("评审会不会打电话给客户")
+    assert "不是" in tokenize("这不是强制的")  # a plain no stays
+    assert "不能" in tokenize("能不能把标志印到包装上")

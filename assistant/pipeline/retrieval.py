@@ -57,7 +57,12 @@ def count_answered(token: str, chunk_text: str) -> bool:
     """Whether ``chunk_text`` states a number with the measure word a count question
     (``COUNT_QUESTION``) asks for."""
     m = COUNT_QUESTION.match(token)
-    return bool(m) and re.search(NUMERAL + re.escape(m.group("unit")), chunk_text) is not None
+    if not m:
+        return False
+    unit = m.group("unit")
+    # "几大类" is answered by "三类" as by "三大类": 大 only says the kinds are broad ones
+    units = re.escape(unit) + (f"|{re.escape(unit[1:])}" if len(unit) == 2 and unit[0] == "大" else "")
+    return re.search(NUMERAL + f"(?:{units})", chunk_text) is not None
 
 
 def coverage(query_tokens: list[str], chunk_tokens: set[str], chunk_text: str, idf) -> float:
