@@ -28,7 +28,7 @@ from assistant.domain.scope import (FRAUD_TOPIC, fraud_of_the_story, in_domain, 
 from assistant.lang.dialect import to_mandarin
 from assistant.lang.english import to_chinese_terms
 from assistant.lang.slips import correct_question
-from assistant.lang.text import join_split_terms, to_search_text, tokenize
+from assistant.lang.text import join_split_terms, synonym_groups, to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall, is_turn
 from assistant.present import confirm_text, item_text, plain_error, score_text
 from assistant.domain.grades import GRADES, PASS_MARK, PASSING_GRADES
@@ -399,6 +399,11 @@ class Assistant:
         if evidence.name_missing and self.retriever.lexical.known([evidence.name_missing]):
             # a name the knowledge base uses elsewhere is not unknown to it, only not cited here
             evidence = replace(evidence, name_missing="")
+        if evidence.exist_missing and self.retriever.lexical.known(
+                [evidence.exist_missing] + [f[-2:] for f in synonym_groups().get(evidence.exist_missing, ())]):
+            # a thing the knowledge base speaks of elsewhere exists for it, only not in what is
+            # cited here ("有没有啥门槛": the conditions, 条件, are stated, by another name)
+            evidence = replace(evidence, exist_missing="")
         return text, citations, evidence
 
     @staticmethod

@@ -1029,3 +1029,18 @@ def test_a_comparison_with_a_thing_no_passage_names_is_refused_naming_it():
     assert _side_missing(asked, to_search_text(said)) == "品牌"
     assert _side_missing(analyse("售后服务认证跟ISO 9001比，哪个在招标里更有用？"), to_search_text(said)) == ""
     assert _side_missing(analyse("售后服务认证和五星品牌认证有什么区别"), to_search_text(said)) == ""  # no "哪个"
+
+
+def test_whether_a_term_of_the_trade_exists_asks_a_page_to_name_it():
+    """"有没有加分项": a term of the domain vocabulary that jieba's dictionary does not know is a
+    thing all the same; where nothing cited names it by any of its names, it is missing. Asked
+    as "有没有可能…" it is no thing asked for, and a group whose head is cited (条件 of 申请条件)
+    is spoken of."""
+    from assistant.domain.question import analyse
+    from assistant.pipeline.answer import evidence_for
+
+    graded = ["评审员到现场检查并按百分制打分，95分以上为五星级。"]
+    assert evidence_for(analyse("评分里有没有加分项？"), graded).exist_missing == "特别加分项"
+    assert evidence_for(analyse("评分里有没有加分项？"), ["另设特别加分项，加1分。"]).exist_missing == ""
+    assert evidence_for(analyse("有没有可能评审员不通知就来抽查？"), graded).exist_missing == ""
+    assert evidence_for(analyse("申请有没有啥门槛？"), ["申请的条件是合法经营的企业。"]).exist_missing == ""

@@ -347,12 +347,18 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
     # (a grade that is not among the grades, "有没有一星", is answered by the list of grades)
     # whether a thing exists ("有没有英文版"), or a thing named and then asked of ("英文版，有吗")
     told_first = tuple((w, dictionary_rarity(w)) for w, _ in missing if w not in dict(ask_missing))
-    exist_missing = next((w for w, r in ask_missing + told_first if r >= EXIST_RARITY and _dictionary_tag(w).startswith("n")
+    exist_missing = next((w for w, r in ask_missing + told_first
+                          if ((r >= EXIST_RARITY and _dictionary_tag(w).startswith("n"))
+                              # (a domain term right after the asking word, "有没有加分项", none of whose
+                              # names' heads is cited (条件 of 申请条件 is spoken of as 门槛 is asked);
+                              # not "有没有可能评审员…", which asks whether something may happen)
+                              or (_domain_thing(w) and not any(word_in(f[-2:], evidence) for f in synonym_groups()[w])
+                                  and re.search(r"(?:有没有|有无|是否有|有没)(?:什么|啥|个)?" + _said_as(w), question.core)))
                           and not _STAR_GRADE.match(w) and not _is_generic(w) and w not in _ASPECTS
                           # ("有没有条文可以引用": an article is named by its number, 第二十五条)
                           and not (_is_document_kind(w) and _DOCUMENT_NAMED.search(evidence))
                           and ((w, r) in ask_missing and (re.search(r"(?:有没有|有无|是否有|有没)[^，,。？?！!]{0,4}"
-                                                                   + re.escape(w), question.core)
+                                                                   + _said_as(w), question.core)
                                                          # "对注册资本有要求吗": a rule on a thing asked
                                                          or any(w in m.group("thing") for m in
                                                                 _REQUIRED_OF.finditer(question.core)))
@@ -415,6 +421,17 @@ def _only_a_site(name: str, asked: str) -> bool:
     not ask where something is: the place tells, it is not asked about."""
     said = [m.end() for m in re.finditer(re.escape(name), asked)]
     return bool(said) and all(re.match(_OWN_SITE, asked[e:]) for e in said) and not re.search(r"哪|地址|位置|怎么走", asked)
+
+
+def _domain_thing(word: str) -> bool:
+    """A term of the domain vocabulary with names of its own ("特别加分项": 加分项, 附加分): a thing,
+    though jieba's dictionary does not know it."""
+    return len(word) >= 3 and len(synonym_groups().get(word, ())) > 1
+
+
+def _said_as(word: str) -> str:
+    """A pattern for ``word`` or any name its synonym group gives it ("加分项" for 特别加分项)."""
+    return "(?:" + "|".join(re.escape(f) for f in sorted({word, *synonym_groups().get(word, ())}, key=len, reverse=True)) + ")"
 
 
 _OUR_OWN = re.compile(r"我们|咱们|我司|我方|本公司|抽调|调配|安排|派出")  # (or staff one assigns: "要抽调哪些人配合")
