@@ -13,7 +13,7 @@ from typing import Iterator
 
 from assistant.upkeep import loop
 from assistant.pipeline import trace
-from assistant.pipeline.answer import ABSTAIN_TEXT, EMPTY_TEXT, abstain_text, compose_extractive
+from assistant.pipeline.answer import EMPTY_TEXT, KB_COVERS, abstain_text, compose_extractive
 from assistant.config import Settings
 from assistant.factory import Components, build_components, build_llm_agent
 from assistant.domain.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
@@ -89,6 +89,7 @@ class Assistant:
         self.stale_notice: str | None = None
         self._version = None
         self._stamp = self.store.stamp()
+        self._covers: tuple | None = None  # (index version, what the knowledge base holds)
         self._checked = time.monotonic()
         self.retriever: Retriever | None = None
         self.refresh()
@@ -119,6 +120,22 @@ class Assistant:
             self._version = version
             self.stale_notice = None
             return True
+
+    def covers(self) -> str:
+        """What this knowledge base holds, said after a refusal (answer.kb_covers): the shipped
+        corpus by its topics, a base of other documents by their titles; read once per version."""
+        from assistant.config import CORPUS_DIR
+        from assistant.pipeline.answer import kb_covers
+
+        if self._covers is None or self._covers[0] != self._version:
+            try:
+                docs = list(self.store.manifests().values())
+            except Exception:  # an unreachable store: the topics, as before
+                return KB_COVERS
+            corpus = str(CORPUS_DIR.resolve())
+            shipped = bool(docs) and all(str(m.source).startswith(corpus) for m in docs)
+            self._covers = (self._version, kb_covers([m.title for m in docs], shipped))
+        return self._covers[1]
 
     def _follow_store(self) -> None:
         """Refresh when another process (an ingest, another app instance on the same Chroma
@@ -280,12 +297,12 @@ class Assistant:
         names_locator = self.retriever is not None and self.retriever.lexical.match_locators(resolved_text)
         if not names_locator and not in_domain(resolved_text, tokenize(resolved)) \
                 and not self._names_kb_words(resolved):
-            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True,
+            return Answer(question=question, answer=abstain_text(covers=self.covers()), abstained=True,
                           resolved_question=resolved, notices=["超出知识库范围：与售后服务认证无关"])
         if topic is None or topic_yields(  # issue 14: the documents state what the topic says they lack
                 topic, normalised, lambda: [h.text for h in self.search(question, k=5, context=resolved).hits[:3]]):
             return None
-        return refuse_topic(abstain_text(topic.reason))
+        return refuse_topic(abstain_text(topic.reason, self.covers()))
 
     def _answer_before_fraud(self, question: str, resolved: str, told: list[str], topic) -> Answer | None:
         """A legitimate question asked on its own before a fraud request ("准备材料要注意什么？
@@ -509,7 +526,7 @@ class Assistant:
         if hits:
             text, citations, evidence = self.compose(question, resolved, retrieval)
         if self.policy.should_abstain(evidence, bool(hits)):
-            return Answer(question=question, answer=refusal_text(evidence, question), abstained=True,
+            return Answer(question=question, answer=refusal_text(evidence, question, self.covers()), abstained=True,
                           resolved_question=resolved, timings=dict(retrieval.timings),
                           retrieved=[h.passage for h in hits],
                           notices=["知识库中的依据不足以回答这个问题"],

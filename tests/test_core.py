@@ -172,3 +172,24 @@ def test_querying_with_another_embedder_is_a_clear_error(corpus_kb, tiny_st_mode
 
     with pytest.raises(EmbedderMismatch, match="重新导入"):
         Assistant(corpus_kb.with_(embedding_model=str(tiny_st_model)))
+
+
+def test_a_refusal_says_what_this_knowledge_base_holds(settings, tmp_path, assistant):
+    """After a refusal the assistant says what the knowledge base holds: the shipped corpus by its
+    topics; a base of one's own documents by their titles, never promising topics it lacks."""
+    from assistant.core import Assistant
+    from assistant.kb import ingest
+    from assistant.pipeline.answer import KB_COVERS, kb_covers
+
+    assert assistant.ask("明天上海会不会下雨？").answer.endswith(KB_COVERS)
+    doc = tmp_path / "notes.md"
+    doc.write_text("# 我司售后服务认证备忘\n\n售后服务认证证书有效期为三年，每年监督一次。\n", encoding="utf-8")
+    ingest(settings, [doc], progress=False)
+    ans = Assistant(settings).ask("售后服务认证有没有加分项？")
+    assert ans.abstained
+    assert "《我司售后服务认证备忘》" in ans.answer and "1 份文档" in ans.answer
+    assert "三包" not in ans.answer and KB_COVERS not in ans.answer
+    # pure: titles said once each, at most three, the count of documents kept
+    said = kb_covers(["甲", "乙", "乙", "丙", "丁"], shipped=False)
+    assert said == "本知识库现有 5 份文档：《甲》、《乙》、《丙》等。"
+    assert kb_covers(["甲"], shipped=True) == KB_COVERS

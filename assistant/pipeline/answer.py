@@ -20,14 +20,28 @@ KB_COVERS = (
     "本知识库涵盖售后服务认证（GB/T 27922-2011）的认证类别、申请条件与适用范围、认证流程与材料、"
     "评审与服务网点、等级与评分规则、证书有效期与监督，以及相关法规（认证认可条例、国发〔2014〕26号、三包等）。"
 )
-ABSTAIN_TEXT = "知识库中没有找到依据回答这个问题。" + KB_COVERS
+NO_SUPPORT = "知识库中没有找到依据回答这个问题。"
+ABSTAIN_TEXT = NO_SUPPORT + KB_COVERS
+COVERS_TITLES = 3  # document titles named after a refusal on a knowledge base of one's own
 
 
-def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
+def kb_covers(titles: list[str], shipped: bool) -> str:
+    """What the knowledge base holds, said after a refusal: the shipped corpus by its topics, any
+    other by its documents' titles, so a base of a user's own pages never promises what it lacks."""
+    if shipped or not titles:
+        return KB_COVERS
+    names = list(dict.fromkeys(t.strip() for t in titles if t and t.strip()))
+    if not names:
+        return f"本知识库现有 {len(titles)} 份文档。"
+    shown = "、".join(f"《{t}》" for t in names[:COVERS_TITLES])
+    return f"本知识库现有 {len(titles)} 份文档：{shown}{'等' if len(names) > COVERS_TITLES else ''}。"
+
+
+def refusal_text(evidence: "Evidence | None", question: str = "", covers: str = KB_COVERS) -> str:
     """The evidence refusal: names what the knowledge base has nothing about."""
     if evidence is None or not (evidence.missing or evidence.unit_missing or evidence.name_missing or evidence.exist_missing
                                 or evidence.focus_missing or evidence.change_missing or evidence.agent_missing):
-        return ABSTAIN_TEXT
+        return NO_SUPPORT + covers
     from assistant.domain.question import find_core, phrase_of
     from assistant.lang.text import to_search_text
 
@@ -42,9 +56,9 @@ def refusal_text(evidence: "Evidence | None", question: str = "") -> str:
     named = list(dict.fromkeys(n for n in named if n))
     named = [n for i, n in enumerate(named) if not any(m in n or n in m for m in named[:i])]
     if not named:
-        return ABSTAIN_TEXT
+        return NO_SUPPORT + covers
     what = "”和“".join(named)
-    return f"知识库中没有关于“{what}”的内容，无法可靠地回答这个问题。" + KB_COVERS
+    return f"知识库中没有关于“{what}”的内容，无法可靠地回答这个问题。" + covers
 
 
 _UNIT_LABELS = {"元": "金额", "岁": "年龄", "公里": "里程"}
@@ -58,11 +72,11 @@ def unit_label(unit: str) -> str:
     return unit + "数" if unit in ("人", "天", "页", "周", "小时", "工作日", "辆", "台", "件", "次") else unit
 
 
-def abstain_text(reason: str | None = None) -> str:
+def abstain_text(reason: str | None = None, covers: str = KB_COVERS) -> str:
     """The refusal: says there is no support, why when known, and what the KB does cover."""
     if not reason:
-        return ABSTAIN_TEXT
-    return f"知识库中没有找到依据回答这个问题：{reason}。{KB_COVERS}"
+        return NO_SUPPORT + covers
+    return f"知识库中没有找到依据回答这个问题：{reason}。{covers}"
 CLOSE_RUNNER_UP = 0.85
 YESNO_TYPE = "能否"
 FACT_TYPE = "是否"  # a yes/no question about a fact, for the refusal rule

@@ -13,7 +13,7 @@ import re
 import time
 from typing import Any, Iterator
 
-from assistant.pipeline.answer import ABSTAIN_TEXT
+from assistant.pipeline.answer import ABSTAIN_TEXT, NO_SUPPORT
 from assistant.types import Answer, Citation, Hit, ToolCall
 
 MAX_ROUNDS = 4
@@ -83,6 +83,7 @@ class LLMAgent:
         answerer ``answer_offline(question, resolved)``; the agent keeps only those."""
         self.search = assistant.search
         self.answer_offline = assistant.answer_offline
+        self.covers = getattr(assistant, "covers", None)  # what the knowledge base holds, for a refusal
         self.model = model
         self.name = getattr(model, "model_name", None) or type(model).__name__
 
@@ -142,7 +143,8 @@ class LLMAgent:
     def _finish(self, question: str, resolved: str, text: str, ctx: TurnContext, started: float) -> Answer:
         timings = {"llm_ms": (time.perf_counter() - started) * 1e3}
         if text.strip().startswith("知识库中没有找到依据"):
-            return Answer(question=question, answer=ABSTAIN_TEXT, abstained=True, tool_calls=ctx.tool_calls,
+            text = NO_SUPPORT + self.covers() if self.covers else ABSTAIN_TEXT
+            return Answer(question=question, answer=text, abstained=True, tool_calls=ctx.tool_calls,
                           resolved_question=resolved, timings=timings)
         ok, cited = validate_citations(text, len(ctx.hits))
         if not ok:
