@@ -19,7 +19,7 @@ from assistant.factory import Components, build_components, build_llm_agent
 from assistant.domain.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
 from assistant.errors import UserError
 from assistant.domain.followup import resolve_followup
-from assistant.domain.question import (drop_glosses, drop_self_corrections, spoken_digits, drop_instructions, drop_purposes, drop_official_frame, drop_reporting_frame, read_quiz_item,
+from assistant.domain.question import (drop_glosses, drop_self_corrections, drop_speakers, spoken_digits, drop_instructions, drop_purposes, drop_official_frame, drop_reporting_frame, read_quiz_item,
                                        restore_breaks)
 from assistant.index.lexical import LexicalIndex
 from assistant.pipeline.retrieval import Retrieval, Retriever
@@ -189,7 +189,8 @@ class Assistant:
     def _start(self, question: object, history: object) -> tuple[str, list[dict], list[str], str, Answer | None, str]:
         """First steps shared by ask and stream: clean the input and the history, resolve a
         follow-up, and answer at once (empty or out-of-scope) when no retrieval or LLM is needed."""
-        text, notices = clean_question(question)
+        # a forwarded chat's speakers ("客户：…") are dropped while its lines are still lines
+        text, notices = clean_question(drop_speakers(question) if isinstance(question, str) else question)
         history, history_notices = clean_history(history)
         notices += history_notices
         self._follow_store()

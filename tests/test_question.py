@@ -1140,3 +1140,20 @@ def test_counts_and_numerals_with_units_are_left_as_said(said):
     from assistant.domain.question import spoken_digits
 
     assert spoken_digits(said) == said
+
+
+def test_a_forwarded_chat_is_read_without_its_speakers():
+    """"客户：…" on every line of a forwarded chat names who spoke, not what is asked (客户 would find
+    the passages on customers); a header line goes too. One labelled line keeps its label."""
+    from assistant.domain.question import drop_speakers
+
+    chat = "群聊记录：\n客户：上次监督查出两个问题\n张经理(华东区)：我们一直拖着没改\n客户：会有什么后果？"
+    assert drop_speakers(chat) == "上次监督查出两个问题\n我们一直拖着没改\n会有什么后果？"
+    assert drop_speakers("五星级：要多少分") == "五星级：要多少分"
+    assert drop_speakers("客户：证书有效期几年") == "客户：证书有效期几年"
+    assert drop_speakers("第一行\n第二行") == "第一行\n第二行"
+
+
+def test_a_forwarded_chat_is_answered_on_what_was_said(assistant):
+    ans = assistant.ask("客户：上次监督查出两个问题\n客户：我们一直拖着没改\n客户：会有什么后果？")
+    assert not ans.abstained and ("暂停" in ans.answer or "撤销" in ans.answer)

@@ -597,6 +597,25 @@ def _aligned_simplified(text: str) -> str:
     return plain if len(plain) == len(text) else text
 
 
+# a forwarded chat: each line opened by who said it ("客户：…", "张经理:…", "张姐(家具城)：…"),
+# under a header line of its own ("群聊记录：")
+_SPEAKER = re.compile(r"^[ \t]*[\u4e00-\u9fffA-Za-z]{1,5}(?:[（(][^）)\n]{1,10}[)）])?[ \t]*[：:][ \t]*(?=\S)")
+_CHAT_HEADER = re.compile(r"^[ \t]*[^\n：:]{1,10}[：:][ \t]*$")
+SPEAKER_LINES = 2  # lines opened by a speaker that make a text a forwarded chat
+
+
+def drop_speakers(text: str) -> str:
+    """A forwarded chat read as what was said: the speakers' names ("客户：", "老板：") name no
+    thing asked about (客户 would find the passages on customers), nor does a header line
+    ("群聊记录："). Only where at least ``SPEAKER_LINES`` lines are opened by a speaker: one line
+    "五星级：要多少分" names what it asks about."""
+    lines = text.splitlines()
+    if sum(1 for line in lines if _SPEAKER.match(line)) < SPEAKER_LINES:
+        return text
+    kept = [_SPEAKER.sub("", line) for line in lines if not _CHAT_HEADER.match(line)]
+    return "\n".join(line for line in kept if line.strip())
+
+
 def drop_reporting_frame(text: str) -> str:
     """``text`` without a frame saying who passed the question on ("客户问我：CNCA是个啥单位" ->
     "CNCA是个啥单位", "客户担心找到野鸡机构，问…" -> "找到野鸡机构，问…", "客户有点晕，问…" ->
