@@ -16,6 +16,13 @@ from assistant.pipeline.tools import run_calculate_grade
 CONFIRM = "needs confirmation"
 
 TRICKY: list[tuple[str, dict, object]] = [
+    # the line asked about is no input ("能不能过70"); a removed item's points told of it ("它占4分");
+    # the raw points called 原始分, and bonus points claimed twice (at most one counts)
+    ("删了5分的不适用项，实际得分64.6，再加上一个特别加分项，能不能过70？",
+     {"excluded": 5, "earned": 64.6, "bonus": 1}, (69, "不通过")),
+    ("配送那个指标我们删掉了，它占6分，其他项实际得了75.2分，另外还被记了一个特别扣分项。算下来几分？",
+     {"excluded": 6, "earned": 75.2, "special_deductions": 1}, (79, "达标")),
+    ("我们没有删减，原始分92。评审说我们有两个亮点，想各加1分，最后多少分？", {"total": 92, "bonus": 2}, (93, "四星级")),
     # the three from issue 14
     ("我们公司不涉及配送和废弃商品回收…这两块一共10分删减掉了，剩下的实得81分，能评几星？",
      {"excluded": 10, "earned": 81}, (90, "四星级")),
