@@ -437,10 +437,15 @@ def _only_a_site(name: str, asked: str) -> bool:
     return bool(said) and all(re.match(_OWN_SITE, asked[e:]) for e in said) and not re.search(r"哪|地址|位置|怎么走", asked)
 
 
+# what a rule sets, not a thing: "有没有门槛" is answered by "规模不设下限" as well as by a condition
+_REQUIREMENT_HEADS = ("条件", "要求", "门槛", "资格", "资质", "标准", "限制", "下限", "指标", "杠杠")
+
+
 def _domain_thing(word: str) -> bool:
     """A term of the domain vocabulary with names of its own ("特别加分项": 加分项, 附加分): a thing,
-    though jieba's dictionary does not know it."""
-    return len(word) >= 3 and len(synonym_groups().get(word, ())) > 1
+    though jieba's dictionary does not know it (not a requirement: 申请条件, 门槛)."""
+    names = synonym_groups().get(word, ())
+    return len(word) >= 3 and len(names) > 1 and not any(n.endswith(_REQUIREMENT_HEADS) for n in names)
 
 
 def _said_as(word: str) -> str:
