@@ -13,7 +13,7 @@ from typing import Iterator
 
 from assistant.upkeep import loop
 from assistant.pipeline import trace
-from assistant.pipeline.answer import EMPTY_TEXT, KB_COVERS, abstain_text, compose_extractive
+from assistant.pipeline.answer import EMPTY_TEXT, KB_COVERS, abstain_text, compose_extractive, names_heads
 from assistant.config import Settings
 from assistant.factory import Components, build_components, build_llm_agent
 from assistant.domain.conflicts import MAX_PASSAGES, authoritative_first, conflict_notes
@@ -28,7 +28,7 @@ from assistant.domain.scope import (FRAUD_TOPIC, fraud_of_the_story, in_domain, 
 from assistant.lang.dialect import to_mandarin
 from assistant.lang.english import to_chinese_terms
 from assistant.lang.slips import correct_question
-from assistant.lang.text import join_split_terms, synonym_groups, to_search_text, tokenize
+from assistant.lang.text import join_split_terms, to_search_text, tokenize
 from assistant.types import Answer, Citation, Hit, ToolCall, is_turn
 from assistant.present import confirm_text, item_text, plain_error, score_text
 from assistant.domain.grades import GRADES, PASS_MARK, PASSING_GRADES
@@ -418,7 +418,7 @@ class Assistant:
             # a name the knowledge base uses elsewhere is not unknown to it, only not cited here
             evidence = replace(evidence, name_missing="")
         if evidence.exist_missing and self.retriever.lexical.known(
-                [evidence.exist_missing] + [f[-2:] for f in synonym_groups().get(evidence.exist_missing, ())]):
+                [evidence.exist_missing, *names_heads(evidence.exist_missing)]):
             # a thing the knowledge base speaks of elsewhere exists for it, only not in what is
             # cited here ("有没有啥门槛": the conditions, 条件, are stated, by another name)
             evidence = replace(evidence, exist_missing="")

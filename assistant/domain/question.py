@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from assistant.lang.numerals import CN_DIGITS, FINANCIAL_NUMERALS
 from assistant.lang.resources import load_resource, resource_path
-from assistant.lang.text import (STOPWORDS, _segmenter, domain_terms, synonym_groups, synonym_map, to_search_text,
+from assistant.lang.text import (A_NOT_A, STOPWORDS, _segmenter, domain_terms, synonym_groups, synonym_map, to_search_text,
                                  to_simplified)
 
 QUESTION_FILE = resource_path("question.yaml")
@@ -82,7 +82,7 @@ class Question:
             return ""
         cues = resources()["yesno_compounds"] + ("是否",)
         found = [self.core.find(c) for c in cues if c and c in self.core]
-        found += [m.start() for m in _A_NOT_A.finditer(self.core)]  # "通过率高不高"
+        found += [m.start() for m in A_NOT_A.finditer(self.core)]  # "通过率高不高"
         first = min(found, default=-1)
         at = self.core.find(self.focus[0])
         if not 0 <= at < first:
@@ -239,7 +239,7 @@ _POINTING = re.compile(r"^[这那此该][一二两三四五六七八九十几\d]
 def _is_function(word: str) -> bool:
     res = resources()
     return (word in STOPWORDS or word in _function_words() or word in res["question_words"] or word in res["yesno_compounds"]
-            or bool(_PUNCT.match(word)) or bool(_A_NOT_A.fullmatch(word))
+            or bool(_PUNCT.match(word)) or bool(A_NOT_A.fullmatch(word))
             or any(cue in word for cue in res["asking_parts"]) or word[-1] in res["final_particles"]
             or bool(_NUMBER.match(word)) or bool(_TIMES.match(word)) or bool(res["asking_quantity"].match(word))
             or bool(_POINTING.match(word)) or bool(_LIGHT_VERB_SOME.match(word))
@@ -311,7 +311,6 @@ def salient_words(text: str) -> list[tuple[str, float]]:
     return sorted(((w, rarity(w)) for w in words), key=lambda x: -x[1])
 
 
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
 # "能申请不", "可以做不": a modal and its verb, then 不 closing the clause (colloquial for 能不能)
 _MODAL_BU = re.compile(r"(?:能|可以|可|会|要|得)[\u4e00-\u9fff]{1,6}不\s*[?？,，。!！~]*$")
 # "只有几个维修点", "我小店就几个人", "给几家电商做配送": a few, not a count asked
@@ -342,7 +341,7 @@ def question_type(text: str) -> str:
                    for x, y, other in spans)
 
     live = {name for a, b, name in spans if not beaten(a, b, name)}
-    if not live and (_A_NOT_A.search(t) or _MODAL_BU.search(t)):
+    if not live and (A_NOT_A.search(t) or _MODAL_BU.search(t)):
         return YESNO  # "通过率高不高", "贵不贵", "能申请不": asked yes or no
     return next((name for name in TYPES if name in live), OTHER)
 

@@ -203,17 +203,16 @@ def find_slips(text: str) -> list[tuple[int, str, str]]:
         return []
     index, words, lengths = _index(vocabulary_fingerprint())
     index2 = _index2(vocabulary_fingerprint())
-    out = list(text)
+    whole = text  # the text with the slips found so far corrected (a correction keeps its length)
     found: list[tuple[int, str, str]] = []
     for n in lengths:
         start = 0
-        while start + n <= len(out):
-            window = "".join(out[start:start + n])
+        while start + n <= len(whole):
+            window = whole[start:start + n]
             if window in words or not _HAN.fullmatch(window):
                 start += 1
                 continue
             fix = None
-            whole = "".join(out)
             for i in range(n):
                 candidates = [w for w in index.get(window[:i] + "?" + window[i + 1:], ()) if w != window]
                 if len(candidates) > 1 and window[i] not in _FUNCTION_CHARS:
@@ -230,7 +229,7 @@ def find_slips(text: str) -> list[tuple[int, str, str]]:
                 start += 1
                 continue
             found.append(fix)
-            out[start:start + n] = list(fix[2])
+            whole = whole[:start] + fix[2] + whole[start + n:]
             start += n
     return found
 

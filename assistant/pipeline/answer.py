@@ -366,7 +366,7 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                               # (a domain term right after the asking word, "有没有加分项", none of whose
                               # names' heads is cited (条件 of 申请条件 is spoken of as 门槛 is asked);
                               # not "有没有可能评审员…", which asks whether something may happen)
-                              or (_domain_thing(w) and not any(word_in(f[-2:], evidence) for f in synonym_groups()[w])
+                              or (_domain_thing(w) and not any(word_in(h, evidence) for h in names_heads(w))
                                   and re.search(r"(?:有没有|有无|是否有|有没)(?:什么|啥|个)?" + _said_as(w), question.core)))
                           and not _STAR_GRADE.match(w) and not _is_generic(w) and w not in _ASPECTS
                           # ("有没有条文可以引用": an article is named by its number, 第二十五条)
@@ -446,6 +446,12 @@ def _domain_thing(word: str) -> bool:
     though jieba's dictionary does not know it (not a requirement: 申请条件, 门槛)."""
     names = synonym_groups().get(word, ())
     return len(word) >= 3 and len(names) > 1 and not any(n.endswith(_REQUIREMENT_HEADS) for n in names)
+
+
+def names_heads(word: str) -> list[str]:
+    """The heads of the names ``word``'s synonym group gives it (条件 of 申请条件, 门槛 of 申请门槛):
+    a page saying one speaks of the thing, whichever name it uses."""
+    return [f[-2:] for f in synonym_groups().get(word, ())]
 
 
 def _said_as(word: str) -> str:
