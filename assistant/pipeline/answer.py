@@ -640,8 +640,8 @@ def is_answer_kind(word: str) -> bool:
 # the measure words of a count (辆, 台, 件, 次, 家) and a count of companies asked without one
 # ("多少企业") are asked the same way: a document that answers gives the number in that unit
 # ("有酒店、景区和几家餐厅": a few, an item of a list told, asks no count)
-_ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与给跟帮替为就才只没])(?<!推荐)(?<!介绍)(?<!列举)(?<!们有)(?<!司有)几)\s*(?:个|位|名)?\s*"
-                         r"(工作日|小时|人(?![天日次])|天|页|周|辆|台|件(?!事)|次|元|家|岁|公里|企业|公司|厂家|个月|折|罚款|罚金)"
+_ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与给跟帮替为就才只没])(?<!推荐)(?<!介绍)(?<!列举)(?<!们有)(?<!司有)(?<!只有)(?<!就有)(?<!才有)几)\s*(?:个|位|名)?\s*"
+                         r"(工作日|小时|人(?![天日次])|天|页|周|辆|台|件(?!事)|次|元|家|岁|公里|企业|公司|厂家|个月|折|罚款|罚金|张)"
 
                          # "给几天整改" asks a time; "给几家做过" tells of a few companies
                          r"|(?<=[给跟])几\s*(?:个)?\s*(工作日|小时|天|周|个月)")
@@ -663,9 +663,9 @@ _UNIT_WORDS = {"人": "人|名|位", "天": "天|日|工作日|人日|人天", "
                "家": _COMPANIES, "岁": "岁", "公里": "公里|千米", "企业": _COMPANIES, "公司": _COMPANIES,
                "厂家": _COMPANIES, "个月": "个月|月|天|日|工作日|周|星期",
                # a discount ("打几折") and a fine ("处以多少罚款") are stated as such, or not at all
-               "折": "折", "罚款": "元|万元", "罚金": "元|万元"}
+               "折": "折", "罚款": "元|万元", "罚金": "元|万元", "张": "张"}
 _UNIT_NAMES = {"个月": "月数", "时长": "天数", "月内": "月数", "周内": "周数", "企业": "企业数量", "公司": "企业数量", "厂家": "企业数量", "家": "企业数量",
-               "折": "折扣", "罚款": "罚款金额", "罚金": "罚款金额"}
+               "折": "折扣", "罚款": "罚款金额", "罚金": "罚款金额", "张": "张数"}
 # attributes asked of a thing that a passage either states or does not: (what is asked, the
 # question asks it, a passage states it). A question asking one of them is refused when no cited
 # passage states it, however well its other words are covered ("有新版本吗" answered by a
@@ -733,7 +733,8 @@ _ASKED_ATTRIBUTES = (
     # number in a unit of time or as a period ("每年")
     ("期限", re.compile(r"多久|多长时间|多长的?时间|多少年|(?<![这那近前后十好])几年(?!级)|多少个?月|(?<![这那近前后十好])几个月|"
                        r"(期|期限|时间|时限|周期)\s*(是|有|为)?\s*多长"),
-     re.compile(_NUMERAL + _SPAN_FORM)),
+     # (not a date: "自2023年1月1日起实施" states when, not how long)
+     re.compile(r"(?<![\d.月])(?!(?:19|20)\d{2}\s*年)(?!\d{1,2}\s*月\s*\d{1,2}\s*[日号])" + _NUMERAL + _SPAN_FORM)),
     ("再认证", re.compile(r"再认证|换证|续证|续期|延期|重新认证|复评|到期(以?后|了)?.{0,6}(怎么|如何|要|需要|流程|手续|材料)"),
      # renewal stated as such, or a new application said of the term's end (not one after failing)
      re.compile(r"再认证|换证|续证|续期|延期|复评|(到期|期满|届满)[^。；;]{0,20}(重新|再次)(申请|认证|评审)"
