@@ -18,6 +18,9 @@ CONFIRM = "needs confirmation"
 TRICKY: list[tuple[str, dict, object]] = [
     # the line asked about is no input ("能不能过70"); a removed item's points told of it ("它占4分");
     # the raw points called 原始分, and bonus points claimed twice (at most one counts)
+    # the sum of the removed items told after the cue, of "这几条" ("同意删减，这几条加起来是20分")
+    ("有几条指标跟我们业务不沾边，评审员也同意删减，这几条加起来是20分；剩下的指标我们一共拿了68分。没有特别扣分，也没有加分。折算多少分？",
+     {"excluded": 20, "earned": 68, "special_deductions": 0, "bonus": 0}, (85, "三星级")),
     ("删了5分的不适用项，实际得分64.6，再加上一个特别加分项，能不能过70？",
      {"excluded": 5, "earned": 64.6, "bonus": 1}, (69, "不通过")),
     ("配送那个指标我们删掉了，它占6分，其他项实际得了75.2分，另外还被记了一个特别扣分项。算下来几分？",

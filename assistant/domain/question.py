@@ -233,7 +233,9 @@ def _idioms() -> frozenset[str]:
 # ("先弄弄", "去看看", "问问"): a light verb said twice, "a little", the same
 _LIGHT_VERB_SOME = re.compile(r"^[交做干弄搞查看写填带准问讲说聊]些$|^[干做弄搞]点$|^([交做干弄搞查看写填问讲说聊试想改整理])\1$")
 # "这两项", "那几个", "这三块": a count of things pointed back at names none of them
-_POINTING = re.compile(r"^[这那此该][一二两三四五六七八九十几\d]+[个项类种条块样点部分]{1,2}$")
+_POINTING = re.compile(r"^[这那此该][一二两三四五六七八九十几\d]+[个项类种条块样点部分层]{1,2}$")
+# "这|一层", "那|一块": the count cut from the pointer before it points back all the same
+_POINTED = re.compile(r"^[一二两三四五六七八九十几\d]+[个项类种条块样点部分层]{1,2}$")
 
 
 def _is_function(word: str) -> bool:
@@ -293,8 +295,10 @@ def content_words(text: str) -> list[str]:
     plain = _MAY_APPLY.sub("可以", plain)
     plain = _FORM_AFTER.sub(_without_form, plain)
     for tok in _segmenter().lcut(plain, HMM=False):
-        tok, after_numeral = tok.strip(), bool(_NUMERAL_TOKEN.match(prev))
+        tok, after_numeral, pointer = tok.strip(), bool(_NUMERAL_TOKEN.match(prev)), prev in ("这", "那", "此", "该")
         prev = tok or prev
+        if pointer and _POINTED.match(tok):
+            continue
         if after_numeral and len(tok) >= 3 and tok[0] in _MEASURE_WORDS:
             tok = tok[1:]  # "一本手册" cut 一|本手册 ("this manual"): the measure word goes with 一
         if not tok or _is_function(tok) or _adverb_junk(tok):
@@ -423,7 +427,7 @@ CHANGE_TO = re.compile(r"(?:改成|换成|变成|改为|换为|改用|换用)([^
 _ASKING_TAIL = re.compile(r"(?:行不行|可不可以|可以吗|可以不|行吗|好吗|吗|呢|吧|啊|呀|不|的)+$")
 
 # a topic the speaker sets ("资料这块…", "监督这一块…", "满意度那块…"): the noun before the marker
-_TOPIC = re.compile(r"([^，,。？?！!；;\s]{2,10}?)(?:这一?块|那一?块|这方面)")
+_TOPIC = re.compile(r"([^，,。？?！!；;\s]{2,10}?)(?:这一?块|那一?块|这方面|这一?部分|那一?部分|这一层|这个?环节)")
 
 _DEICTIC_TIME = re.compile(r"^(?:那|这|到|前|头)(?:会儿?|时候?|阵子?|几天|几年|段时间|天|年)$")
 
