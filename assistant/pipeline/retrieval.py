@@ -163,6 +163,12 @@ class Retriever:
         # results that stay valid as long as this index (one knowledge-base version) does
         self.memo: dict[str, object] = {}
 
+    def weights(self) -> dict[str, float]:
+        """The fusion weights, the dense list's as much as this embedder's vectors are worth
+        (``fusion_weight``: the built-in hashing embedder's character n-grams say less than a
+        model's, and least of a long passage whose many topics dilute its vector)."""
+        return WEIGHTS | {"dense": getattr(self.embedder, "fusion_weight", WEIGHTS["dense"])}
+
     def _passages(self, ids: list[str]) -> dict[str, Hit]:
         """Text and metadata of the chunks ``ids``: a passage does not change while this index
         (one knowledge-base version) serves, so each is read from the store once, up to
@@ -241,7 +247,7 @@ class Retriever:
     def part_lead(self, part: str, doc_type: str | None) -> Hit | None:
         """The best passage for one sub-question on its own (fused, then by its own coverage)."""
         lists, tokens, _dense, _faq = self._ranked_lists(part, doc_type)
-        fused = fuse(lists, scaled=("faq", "phrase", "margin"))[:RERANK_POOL]
+        fused = fuse(lists, self.weights(), scaled=("faq", "phrase", "margin"))[:RERANK_POOL]
         by_id = self._passages([cid for cid, _ in fused])
         hits = [Hit(chunk_id=cid, text=by_id[cid].text, meta=by_id[cid].meta, score=score)
                 for cid, score in fused if cid in by_id]
@@ -441,11 +447,11 @@ class Retriever:
 
         t0 = time.perf_counter()
         lists, tokens, dense_hits, faq = self._ranked_lists(query, doc_type)
-        weights = dict(WEIGHTS)
+        weights = self.weights()
         if context and context != query:
             ctx_lists, ctx_tokens, ctx_dense, ctx_faq = self._ranked_lists(context, doc_type, "ctx_")
             lists.update(ctx_lists)
-            weights.update({"ctx_" + name: w * CONTEXT_WEIGHT for name, w in WEIGHTS.items()})
+            weights.update({"ctx_" + name: w * CONTEXT_WEIGHT for name, w in self.weights().items()})
             dense_hits = dense_hits + ctx_dense
             faq = sorted(faq + ctx_faq, key=lambda x: -x[1])
             tokens = list(dict.fromkeys(tokens + ctx_tokens))
