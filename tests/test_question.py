@@ -806,6 +806,10 @@ def test_a_form_asked_after_the_thing_it_lists_and_light_verbs_with_some_are_no_
 
 @pytest.mark.parametrize("told,kept", [
     ("客户有点晕，问国内认证到底分哪几类？", "有点晕，国内认证到底分哪几类？"),
+    # the frame opening a later clause, after what the asker tells of themselves
+    ("我们是做小家电的，客户问我们这个售后服务认证是不是和3C一样属于产品认证？",
+     "我们是做小家电的，我们这个售后服务认证是不是和3C一样属于产品认证？"),
+    ("评审的时候，客户问题怎么处理", "评审的时候，客户问题怎么处理"),  # a customer's problem, no frame
     ("客户在外地有十几个网点，问评审会不会跑到网点去看", "在外地有十几个网点，评审会不会跑到网点去看"),
     ("客户直接问：这个证到底有啥用？", "这个证到底有啥用？"),
     ("客戶問：證書上會寫哪些資訊？", "證書上會寫哪些資訊？"),  # read in simplified, cut in the asker's script

@@ -619,6 +619,9 @@ def drop_speakers(text: str) -> str:
     return "\n".join(line for line in kept if line.strip())
 
 
+_CLAUSE_START = re.compile(r"[，,。；;！!]\s*")
+
+
 def drop_reporting_frame(text: str) -> str:
     """``text`` without a frame saying who passed the question on ("客户问我：CNCA是个啥单位" ->
     "CNCA是个啥单位", "客户担心找到野鸡机构，问…" -> "找到野鸡机构，问…", "客户有点晕，问…" ->
@@ -630,6 +633,10 @@ def drop_reporting_frame(text: str) -> str:
         or _ROLE_ASKED.match(plain)
     if m:
         rest = text[m.end():]
+    elif (inner := next(((b.end(), f.end()) for b in _CLAUSE_START.finditer(plain)
+                         if (f := _REPORTING_FRAME.match(plain[b.end():]))), None)):
+        # "我们是做小家电的，客户问我们这个认证是不是…": the frame opens a later clause
+        rest = text[:inner[0]] + text[inner[0] + inner[1]:]
     elif (t := _TOLD_THEN_ASKED.match(plain)):
         rest = text[t.start("told"):t.end("told")] + "，" + text[t.end():]
     else:
