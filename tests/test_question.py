@@ -660,6 +660,10 @@ def test_the_story_before_a_look_up_frame_names_no_gap_the_question_asks(assista
     ("网点每个都要去吗", "网点每个都要去 抽样吗"),
     ("评审员会不会都跑一遍", "评审员会不会都跑一遍 抽样"),
     ("每个网点的评审时间是多久", "每个网点的评审时间是多久"),  # each one's time, not whether each one
+    # a call to one's customers by the reviewers is the follow-up visit; our own calls are not
+    ("评审组会不会直接打电话给我们的客户", "评审组会不会直接打电话给我们的客户 回访"),
+    ("审核组会不会给我们的客户打电话", "审核组会不会给我们的客户打电话 回访"),
+    ("平时我们会打电话问客户满不满意", "平时我们会打电话问客户满不满意"),
 ])
 def test_the_kind_a_question_asks_for_without_naming_it_is_said(asked, read):
     from assistant.domain.question import spell_out
