@@ -653,6 +653,7 @@ def test_the_story_before_a_look_up_frame_names_no_gap_the_question_asks(assista
     ("评分标准是什么", "评分标准是什么"),
     ("2021年发的证现在还能认吗", "2021年发的证现在还能认吗 有效期"),  # whether it still counts: validity
     ("分数是谁打出来的", "分数是谁打分出来的"),  # 打 with its complement 出 still is 打分
+    ("认证机构通常列出的申请条件有哪些", "认证机构通常列出的申请条件有哪些"),  # 证 of 认证 is no object of 出
     ("最低要多少分才能算通过", "最低要多少分才能算通过 达标"),  # the passing score: the lowest grade's line
     ("合格要几分", "合格要几分 达标"),
     ("五星要多少分", "五星要多少分"),  # a star grade's line, not the passing one
@@ -1165,3 +1166,8 @@ def test_a_forwarded_chat_is_read_without_its_speakers():
 def test_a_forwarded_chat_is_answered_on_what_was_said(assistant):
     ans = assistant.ask("客户：上次监督查出两个问题\n客户：我们一直拖着没改\n客户：会有什么后果？")
     assert not ans.abstained and ("暂停" in ans.answer or "撤销" in ans.answer)
+
+
+def test_how_a_list_is_asked_for_names_nothing_asked_about():
+    assert content_words("请逐条列举") == []
+    assert "列出" not in analyse("认证机构通常列出的申请资格条件有哪些？请逐条列举。").focus

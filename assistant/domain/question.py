@@ -929,6 +929,9 @@ def asked_noun(core: str) -> tuple[str, str]:
     return "", ""
 
 
+_OBJECT_ENDS = {"证": "认保验论凭考"}  # the words an object character may end: 认证, 保证, 验证…
+
+
 @lru_cache(maxsize=1)
 def _separable() -> tuple[re.Pattern | None, tuple[str, ...]]:
     """One pattern with a group per verb-object word of ``separable`` (question.yaml), and the words."""
@@ -936,7 +939,10 @@ def _separable() -> tuple[re.Pattern | None, tuple[str, ...]]:
                   if len(w) == 2)
     # the object first in its clause (after at most four characters: "认证分数", "那个分"),
     # its verb later in the same clause, not followed by the object already
-    alts = [rf"(?:^|(?<=[，,。？?！!；;\s]))([^，,。？?！!；;\s]{{0,4}}?{re.escape(w[1])}[^，,。？?！!；;\s]{{0,10}}?"
+    # (an object that ends a longer word is no object: 证 of 认证 in "认证机构通常列出的…" is no 出证)
+    alts = [rf"(?:^|(?<=[，,。？?！!；;\s]))([^，,。？?！!；;\s]{{0,4}}?"
+            + (rf"(?<![{_OBJECT_ENDS[w[1]]}])" if w[1] in _OBJECT_ENDS else "")
+            + rf"{re.escape(w[1])}[^，,。？?！!；;\s]{{0,10}}?"
             rf"{re.escape(w[0])})(?!{re.escape(w[1])})" for w in words]
     return (re.compile("|".join(alts)) if alts else None), words
 
