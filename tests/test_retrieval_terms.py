@@ -554,3 +554,25 @@ def test_a_question_about_what_the_article_says_is_asked_of_the_documents(settin
     assert "吉拉德" in answer.answer.split("\n")[0]
     # a page named, but nothing of the documents asked: still outside them
     assert assistant.ask("那篇文章说明天上海会不会下雨？").abstained
+
+
+@pytest.mark.parametrize("text,token,present", [
+    ("四个层次分别指什么", "4层次", True),  # the count said in words meets the page's digits
+    ("从企业内部条件、服务执行、客户跟进和服务改进这4个层次", "4层次", True),
+    ("两种认证有三方面不同", "3方面", True),
+    ("通常要准备七类材料", "7类", True),
+    ("是扣一部分还是整项扣", "1部分", False),  # a part, no count
+    ("归哪一类", "1类", False),
+    ("属于第三类", "3类", False),  # an ordinal, no count
+])
+def test_a_count_of_parts_is_one_token(text, token, present):
+    from assistant.lang.text import tokenize
+
+    assert (token in tokenize(text)) is present
+
+
+def test_the_standing_to_apply_is_the_independent_legal_person():
+    from assistant.lang.text import tokenize
+
+    assert set(tokenize("在法律主体方面需要满足什么条件")) & set(tokenize("凡有独立法人地位的企业都可申请"))
+    assert set(tokenize("主体资格上有没有问题")) & set(tokenize("应具有独立法人资格"))

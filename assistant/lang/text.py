@@ -255,7 +255,25 @@ def tokenize(text: str, *, normalised: bool = False) -> list[str]:
             out.append(syn[tok])
         elif not (len(tok) > 1 and _CN_QUANTITY.match(tok)):
             out.append(tok)
+    out.extend(counted_parts(text))
     return out
+
+
+# a count of the parts a thing is made of ("4个层次", "三方面", "七类材料"): one token for the count
+# with its noun ("4层次"), so "四个层次分别指什么" meets the passage stating "这4个层次"
+_COUNTED_PARTS = re.compile(r"(?<![\d.第])(\d{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:个|大)?\s*"
+                            r"(层次|方面|阶段|环节|步骤|部分|单项|类|种|步|项)(?![目次目])")
+
+
+def counted_parts(text: str) -> list[str]:
+    from assistant.lang.numerals import arabic_text
+
+    found = []
+    for m in _COUNTED_PARTS.finditer(text):
+        n = arabic_text(m.group(1))
+        if n and n not in ("0", "1"):  # ("一部分", "一种", "哪一类": a part, a kind, no count)
+            found.append(f"{n}{m.group(2)}")
+    return found
 
 
 # Parts of speech of jieba's general dictionary that say how or when something is asked, not
