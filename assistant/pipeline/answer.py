@@ -706,7 +706,9 @@ _ASKED_ATTRIBUTES = (
      re.compile(r"\d+(\.\d+)?\s*(%|％)|百分之|[一二三四五六七八九十\d]+\s*分之|\d+\s*[:：]\s*\d+|比例\s*(为|是)\s*\d")),
     # the points an item is worth ("服务文化那一项占多少分"): stated as points beside the item
     # (a search-box query ending in 分值, "SB/T 10401 各指标，分值", asks it too)
-    ("分值", re.compile(r"(?:占|值|算)(?:多少|几)分(?!钟|之)|分值\s*(?:是|为|有)?\s*(?:多少|几)|多少分值|[，,\s]分值\s*$"),
+    # ("服务文化这一项满分是几分": the most an item is worth; "认证满分多少分" asks the whole scale)
+    ("分值", re.compile(r"(?:占|值|算)(?:多少|几)分(?!钟|之)|分值\s*(?:是|为|有)?\s*(?:多少|几)|多少分值|[，,\s]分值\s*$"
+                      r"|(?:这|那|该|每)一?(?:项|个?指标|个?层次|部分|块|个?单项)[^，,。？?！!]{0,4}满分\s*(?:是|为|有)?\s*(?:多少|几)"),
      re.compile(r"\d+(?:\.\d+)?\s*分(?!钟|之)")),
     # a year, or a day, asked for: a passage gives one in that form
     # (a document's number gives its year: "国务院201426号文件", "国发〔2014〕26号")
@@ -835,7 +837,8 @@ _SAID_OF = frozenset({"比例", "分值"})
 # attributes asked only by the clause that asks: "营业执照已经是三证合一的新版了，…还要单独交吗"
 # tells of a new licence, it asks about no new edition
 _ASKED_IN_CLAUSE = frozenset({"新版本"})
-_RATIO_WORD = re.compile(r"率|比例|比率|占比|比重|百分")
+# the attribute's own words, which say what is asked, not of what ("满分是几分" asks no 满分)
+_RATIO_WORD = re.compile(r"率|比例|比率|占比|比重|百分|^(?:满分|总分|分值|分数)$")
 # a question that asks several things at once ("去哪办、流程怎么走、证书能用几年") is answered in
 # part by what is cited; an attribute one part asks is not required of it
 _ONE_PART = frozenset({"期限"})
