@@ -18,6 +18,18 @@ CONFIRM = "needs confirmation"
 TRICKY: list[tuple[str, dict, object]] = [
     # the line asked about is no input ("能不能过70"); a removed item's points told of it ("它占4分");
     # the raw points called 原始分, and bonus points claimed twice (at most one counts)
+    # plain words of a self-assessment: what is left after the removal and its total, items
+    # "用不上"/"不搭边" and "没算进去", 涉及的项目满分合计, a strength that "能拿特别加分"
+    ('去掉不适用的项后，能算分的那部分总分是80分，我们拿了68。另外有一项做得比同行都好，可以特别加一分。最后多少分？',
+     {'bonus': 1, 'applicable_total': 80, 'earned': 68}, (86.0, '三星级')),
+    ('表里有几项我们根本用不上，比如旧货回收、配送那种，这几项加起来一共十五分，我们就没算进去。剩下的我们自己打了七十二分，没有扣分也没有加分。折算多少分？',
+     {'bonus': 0, 'excluded': 15, 'earned': 72}, (84.71, '三星级')),
+    ('涉及的項目滿分合計九十分，實際得了八十一分；不過之前有兩處違反了我們自己定的服務規定，算兩個特別扣分項。最後換算成百分制是幾分？',
+     {'special_deductions': 2, 'applicable_total': 90, 'earned': 81}, (88.0, '三星级')),
+    ('表里所有项目都适用，一项没删，原始分94。还有一个亮点能拿特别加分。算下来够五星吗？',
+     {'bonus': 1, 'total': 94}, (95.0, '五星级')),
+    ('刚自评完：得分60。那张表里有二十五分的内容跟我们不搭边（我们不做维修和回收），就没算。没有特别加减分。折算成百分制多少？',
+     {'excluded': 25, 'earned': 60}, (80.0, '三星级')),
     # the sum of the removed items told after the cue, of "这几条" ("同意删减，这几条加起来是20分")
     ("有几条指标跟我们业务不沾边，评审员也同意删减，这几条加起来是20分；剩下的指标我们一共拿了68分。没有特别扣分，也没有加分。折算多少分？",
      {"excluded": 20, "earned": 68, "special_deductions": 0, "bonus": 0}, (85, "三星级")),
