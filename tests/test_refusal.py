@@ -454,6 +454,7 @@ def test_a_rare_noun_asked_about_must_be_named_a_story_verb_need_not():
     ("全国一共发了多少张售后服务认证证书", "证书有效期为3年。", "张数"),  # certificates counted
     ("全国一共发了多少张售后服务认证证书", "截至去年底共颁发证书1200张。", ""),
     ("我们只有几张制度，没有手册，要写体系文件吗", "企业应建立售后服务体系文件。", ""),  # a few told
+    ("评审要花多少人天是怎么定的", "每个固定服务网点的评审时间不少于0.5个人日。", ""),  # days, no price
     ("听说网点抽样一般抽30%，是真的吗", "评审时会对网点进行抽样。", "比例"),  # a share claimed
     # a few told as an item of a list asks no count
     ("我们集团有酒店、景区和几家餐厅，也能算进售后服务里吗", "售后服务包括景区、餐饮、酒店的服务。", ""),
@@ -580,6 +581,8 @@ def test_company_records_yield_to_documents_that_record_them():
     ("评审员的微信是多少", True),
     ("同行说企业内部条件占40分、服务执行占30分，是不是这样？", True),  # a weight claimed
     ("如果不走认监委名单，找市场上的第三方机构，要看哪些方面", False),  # the approved bodies' list
+    ("卖完东西后要不要主动给客户打回访电话?评审在意吗", False),  # a follow-up call, no number asked
+    ("认证机构的客服电话?", True),
 ])
 def test_gap_topics_read_what_is_asked(question, refused):
     from assistant.domain.scope import out_of_scope

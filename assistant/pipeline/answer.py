@@ -465,7 +465,7 @@ _ASKS_WHO = re.compile(r"谁|哪位|哪些人|哪个人|哪(?:个|些|家)(?:单
 # "有没有规定的间隔期": whether a rule for a thing exists asks a page to name that thing
 _ASKS_RULE_FOR = re.compile(r"(?:有没有|有无|是否有|有)(?:规定|明确|具体|统一)(?:的|过)?")
 # a unit named by its kind ("物业公司", "火锅店"): with a trade before it, a kind of applicant
-_APPLICANT_KIND = re.compile(r"(?:公司|企业|集团|工厂|厂|门店|店|行|单位)$")
+_APPLICANT_KIND = re.compile(r"(?:公司|企业|集团|工厂|厂|门店|店|行|单位|铺|馆|坊)$")  # (修车铺, 餐馆)
 # a company named by its own name ("美的集团", "海信电器"): a subject whose facts only its own
 # records hold, not our own company or a kind of unit
 _ORG_SUFFIX = re.compile(r"(?:集团|股份|电器|科技|有限公司|公司)$")
@@ -687,7 +687,7 @@ _ASKED_ATTRIBUTES = (
     # a price asked for ("评审 人日 单价", "大概多少钱", "收费标准"): a passage states an amount of
     # money, or that it is free; "按规定缴纳相应的费用" states none
     ("价格", re.compile(r"单价|多少钱|几块钱|几万块|收费标准|(?:价格|价钱|报价|费用|收费|花费|成本|开销|申请费|评审费|认证费)"
-                      r"\s*(?:是|要|大概|大约|一般|通常|得|需要)?\s*(?:多少|几|多高)|(?:多少|几)\s*(?:钱|费用)|花多少"
+                      r"\s*(?:是|要|大概|大约|一般|通常|得|需要)?\s*(?:多少|几|多高)|(?:多少|几)\s*(?:钱|费用)|花多少(?!\s*(?:个)?(?:人天|人日|天|时间|工夫|精力))"
                       r"|优惠(?:力度)?[，,\s]*(?:是|有)?\s*(?:多少|几|多大)"),
      re.compile(r"\d+(?:\.\d+)?\s*(?:元|万元|千元|块|万|折)|[一二两三四五六七八九十百千万]+\s*(?:元|块|折)|免费|不收费|不收取")),
     # how many service sites (a count of places, stated as a number of them or a minimum)
