@@ -653,6 +653,10 @@ def test_who_did_an_act_nothing_cited_speaks_of_is_refused():
     assert evidence_for(analyse("评审组由谁组成？"), passage).agent_missing == ""
     said = passage + ["本标准起草单位：中国商业联合会等。"]
     assert evidence_for(analyse("这个标准是谁起草的？"), said).agent_missing == ""
+    # "哪几家单位": the doers counted; a wish to know said after the question is asked too
+    assert evidence_for(analyse("这个标准是哪几家单位起草的?"), passage).agent_missing == "起草"
+    ev = evidence_for(analyse("那个标准是哪几个人写的？想知道主要起草人的名字。"), passage)
+    assert ev.unit_missing == "姓名" and AbstainPolicy().should_abstain(ev, True)
 
 
 def test_an_adjective_asked_yes_or_no_about_a_rate_no_page_states_is_refused():

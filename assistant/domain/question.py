@@ -371,12 +371,16 @@ def find_core(text: str) -> str:
     return without_purpose(_find_core(text))
 
 
+_WISH_TO_KNOW = re.compile(r"^\s*(?:我|我们)?(?:还)?(?:想知道|想问问?|想了解一下|请告诉我|麻烦告诉我)")
+
+
 def _find_core(text: str) -> str:
     t = to_search_text(text).strip()
     told = sentences(t)
     if len(told) <= 1:
         return t
-    asks = [i for i, s in enumerate(told) if s[-1] in "？?"]
+    # ("…是哪几个人写的？想知道主要起草人的名字。": a wish to know is asked too)
+    asks = [i for i, s in enumerate(told) if s[-1] in "？?" or _WISH_TO_KNOW.match(s)]
     if asks and told[-1][-1] in "吗么呢" and question_type(told[-1]) != OTHER:
         asks.append(len(told) - 1)  # "…硬杠杠？必须是独立法人吗": the last question, its ？ left off
     if not asks:

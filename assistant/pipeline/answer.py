@@ -461,7 +461,7 @@ def _said_as(word: str) -> str:
 
 _OUR_OWN = re.compile(r"我们|咱们|我司|我方|本公司|抽调|调配|安排|派出")  # (or staff one assigns: "要抽调哪些人配合")
 # who does an act, or where one goes to have it done ("向哪里申诉": the body that hears it)
-_ASKS_WHO = re.compile(r"谁|哪位|哪些人|哪个人|哪(?:个|些|家)(?:单位|部门|机构)|(?:向|去|到|找)(?:哪里|哪儿|哪)(?![些个种类])")
+_ASKS_WHO = re.compile(r"谁|哪位|哪些人|哪个人|哪几个人|哪几?(?:个|些|家)(?:单位|部门|机构)|(?:向|去|到|找)(?:哪里|哪儿|哪)(?![些个种类])")
 # "有没有规定的间隔期": whether a rule for a thing exists asks a page to name that thing
 _ASKS_RULE_FOR = re.compile(r"(?:有没有|有无|是否有|有)(?:规定|明确|具体|统一)(?:的|过)?")
 # a unit named by its kind ("物业公司", "火锅店"): with a trade before it, a kind of applicant
