@@ -321,6 +321,8 @@ class Assistant:
                 or out_of_scope(first) is not None \
                 or not any(getattr(out_of_scope(s), "name", "") == FRAUD_TOPIC for s in told[1:]):
             return None
+        if any(_POINTS_BACK.match(s) and getattr(out_of_scope(s), "name", "") == FRAUD_TOPIC for s in told[1:]):
+            return None  # "…名单里能不能先不写它们？这样评审就抽不到了吧？": the first is the scheme's plan
         if self._refuse_out_of_scope(first, first) is not None:
             return None
         legit = self.answer_offline(first, first)
@@ -657,6 +659,7 @@ class Assistant:
 # a request to make or get a thing for the asker ("帮我们搞一份…", "给我们弄个…"), not a question
 _MAKE_FOR_ME = re.compile(r"帮(?:我|我们|咱们|忙)?(?:搞|弄|做|写|出|整|编|造|找)(?:一|个|份|张|套)|"
                           r"给(?:我|我们|咱们)(?:搞|弄|做|写|出|整|编|造)(?:一|个|份|张|套)")
+_POINTS_BACK = re.compile(r"^\s*(?:这样|那样|这么|那么|如此)")  # a sentence about the one before it
 
 
 def _append(answer: Answer, other: Answer, heading: str, whole: bool = False) -> None:
