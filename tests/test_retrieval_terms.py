@@ -576,3 +576,14 @@ def test_the_standing_to_apply_is_the_independent_legal_person():
 
     assert set(tokenize("在法律主体方面需要满足什么条件")) & set(tokenize("凡有独立法人地位的企业都可申请"))
     assert set(tokenize("主体资格上有没有问题")) & set(tokenize("应具有独立法人资格"))
+
+
+@pytest.mark.parametrize("asked,said", [
+    ("还没报名之前要做啥", "申请认证之前要先自我评估"),  # signing up is applying
+    ("一共要打多少个细项的分", "共27项具体指标"),  # the small items scored are the indicators
+    ("打分的那个表分多少个小项", "共27项具体指标"),
+])
+def test_plain_words_meet_the_documents_terms(asked, said):
+    from assistant.lang.text import tokenize
+
+    assert {"申请", "指标"} & set(tokenize(asked)) & set(tokenize(said))
