@@ -48,7 +48,7 @@ def test_thresholds_file_is_sane():
 CORPUS_SETS = ("qa_holdout", "qa_blind2", "qa_blind3", "qa_blind4", "qa_blind5", "qa_blind6", "qa_blind7", "qa_blind8",
                "qa_blind9", "qa_blind10", "qa_blind11", "qa_blind12", "qa_blind13", "qa_blind14", "qa_blind15",
                "qa_blind16", "qa_blind17", "qa_blind18", "qa_blind19", "qa_blind20", "qa_blind21",
-               "qa_blind22", "qa_blind23", "qa_blind24", "qa_blind25", "qa_blind26", "qa_blind27", "qa_blind28", "qa_blind29", "qa_blind30", "qa_blind31", "qa_blind32", "qa_blind33", "qa_blind34", "qa_blind35", "qa_blind36", "qa_blind37", "qa_blind38", "qa_blind39", "qa_blind40", "qa_blind41", "qa_blind42", "qa_blind43", "qa_blind44", "qa_blind45", "qa_blind46", "qa_blind47", "qa_blind48", "qa_blind49", "qa_blind50", "qa_blind51", "qa_blind52", "qa_blind53", "qa_blind54", "qa_blind55", "qa_blind56", "qa_blind57", "qa_blind58", "qa_blind59", "qa_blind60", "qa_blind61", "qa_blind62", "qa_blind63", "qa_blind64", "qa_blind65", "qa_blind66")
+               "qa_blind22", "qa_blind23", "qa_blind24", "qa_blind25", "qa_blind26", "qa_blind27", "qa_blind28", "qa_blind29", "qa_blind30", "qa_blind31", "qa_blind32", "qa_blind33", "qa_blind34", "qa_blind35", "qa_blind36", "qa_blind37", "qa_blind38", "qa_blind39", "qa_blind40", "qa_blind41", "qa_blind42", "qa_blind43", "qa_blind44", "qa_blind45", "qa_blind46", "qa_blind47", "qa_blind48", "qa_blind49", "qa_blind50", "qa_blind51", "qa_blind52", "qa_blind53", "qa_blind54", "qa_blind55", "qa_blind56", "qa_blind57", "qa_blind58", "qa_blind59", "qa_blind60", "qa_blind61", "qa_blind62", "qa_blind63", "qa_blind64", "qa_blind65", "qa_blind66", "qa_blind67", "qa_blind68")
 
 
 @pytest.mark.parametrize("qa_set", CORPUS_SETS)
