@@ -233,9 +233,11 @@ def _idioms() -> frozenset[str]:
 # ("先弄弄", "去看看", "问问"): a light verb said twice, "a little", the same
 _LIGHT_VERB_SOME = re.compile(r"^[交做干弄搞查看写填带准问讲说聊]些$|^[干做弄搞]点$|^([交做干弄搞查看写填问讲说聊试想改整理])\1$")
 # "这两项", "那几个", "这三块": a count of things pointed back at names none of them
-_POINTING = re.compile(r"^[这那此该][一二两三四五六七八九十几\d]+[个项类种条块样点部分层]{1,2}$")
+_POINTERS = ("这", "那", "此", "该")
+_COUNTED = r"[一二两三四五六七八九十几\d]+[个项类种条块样点部分层]{1,2}"
+_POINTING = re.compile(rf"^[{''.join(_POINTERS)}]{_COUNTED}$")
 # "这|一层", "那|一块": the count cut from the pointer before it points back all the same
-_POINTED = re.compile(r"^[一二两三四五六七八九十几\d]+[个项类种条块样点部分层]{1,2}$")
+_POINTED = re.compile(rf"^{_COUNTED}$")
 
 
 def _is_function(word: str) -> bool:
@@ -295,7 +297,7 @@ def content_words(text: str) -> list[str]:
     plain = _MAY_APPLY.sub("可以", plain)
     plain = _FORM_AFTER.sub(_without_form, plain)
     for tok in _segmenter().lcut(plain, HMM=False):
-        tok, after_numeral, pointer = tok.strip(), bool(_NUMERAL_TOKEN.match(prev)), prev in ("这", "那", "此", "该")
+        tok, after_numeral, pointer = tok.strip(), bool(_NUMERAL_TOKEN.match(prev)), prev in _POINTERS
         prev = tok or prev
         if pointer and _POINTED.match(tok):
             continue

@@ -12,6 +12,7 @@ import threading
 import unicodedata
 from functools import lru_cache
 
+from assistant.lang.numerals import arabic_text
 from assistant.lang.resources import resource_lines, resource_path
 
 DOMAIN_DICT = resource_path("domain_dict.txt")
@@ -261,13 +262,12 @@ def tokenize(text: str, *, normalised: bool = False) -> list[str]:
 
 # a count of the parts a thing is made of ("4个层次", "三方面", "七类材料"): one token for the count
 # with its noun ("4层次"), so "四个层次分别指什么" meets the passage stating "这4个层次"
-_COUNTED_PARTS = re.compile(r"(?<![\d.第])(\d{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:个|大)?\s*"
-                            r"(层次|方面|阶段|环节|步骤|部分|单项|类|种|步|项)(?![目次目])")
+# a count said with its measure word ("七步", "4个层次", "三大类"): the number, then the noun after it
+COUNT_OF = r"([一二两三四五六七八九十\d]{1,2})\s*(?:个|大)?\s*"
+_COUNTED_PARTS = re.compile(r"(?<![\d.第])" + COUNT_OF + r"(层次|方面|阶段|环节|步骤|部分|单项|类|种|步|项)(?![目次])")
 
 
 def counted_parts(text: str) -> list[str]:
-    from assistant.lang.numerals import arabic_text
-
     found = []
     for m in _COUNTED_PARTS.finditer(text):
         n = arabic_text(m.group(1))

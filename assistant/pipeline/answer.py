@@ -838,7 +838,7 @@ _SAID_OF = frozenset({"比例", "分值"})
 # tells of a new licence, it asks about no new edition
 _ASKED_IN_CLAUSE = frozenset({"新版本"})
 # the attribute's own words, which say what is asked, not of what ("满分是几分" asks no 满分)
-_RATIO_WORD = re.compile(r"率|比例|比率|占比|比重|百分|^(?:满分|总分|分值|分数)$")
+_ATTRIBUTE_WORD = re.compile(r"率|比例|比率|占比|比重|百分|^(?:满分|总分|分值|分数)$")
 # a question that asks several things at once ("去哪办、流程怎么走、证书能用几年") is answered in
 # part by what is cited; an attribute one part asks is not required of it
 _ONE_PART = frozenset({"期限"})
@@ -859,7 +859,7 @@ def _states(states: re.Pattern, evidence: str, core: str = "") -> bool:
         return bool(states.search(evidence))
     from assistant.domain.question import asking_clause, content_words
 
-    words = [w for w in content_words(asking_clause(core)) if not _RATIO_WORD.search(w)]
+    words = [w for w in content_words(asking_clause(core)) if not _ATTRIBUTE_WORD.search(w)]
     # the thing a rate is of is named inside it ("通过率" -> 通过)
     words += [w[:-1] for w in content_words(asking_clause(core)) if len(w) >= 3 and w.endswith("率")]
     return any(states.search(sentence) and (not words or any(word_in(w, sentence) for w in words))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.lang.numerals import read_number
-from assistant.lang.text import to_search_text, to_simplified
+from assistant.lang.text import COUNT_OF, to_search_text, to_simplified
 
 _CN_DIGITS = "一二三四五六七八九十"
 # a marker opens an item only at the start of a line or after a separator ("流程：(一)…；(二)…")
@@ -121,7 +121,7 @@ def numbered_lists(text: str) -> list[NumberedList]:
 
 
 # a list told in prose with its count: "一般分七步：A；B；…；G。" (as many parts as it says)
-_STATED = re.compile(r"([一二两三四五六七八九十\d]{1,2})\s*(?:个|大)?\s*(步|方面|类|项|阶段|环节|层次|部分|点|条|种|档|级)"
+_STATED = re.compile(COUNT_OF + r"(步|方面|类|项|阶段|环节|层次|部分|点|条|种|档|级)"
                      r"[^：:\n。；;]{0,8}[：:]")
 
 

@@ -447,11 +447,12 @@ class Retriever:
 
         t0 = time.perf_counter()
         lists, tokens, dense_hits, faq = self._ranked_lists(query, doc_type)
-        weights = self.weights()
+        base = self.weights()
+        weights = dict(base)
         if context and context != query:
             ctx_lists, ctx_tokens, ctx_dense, ctx_faq = self._ranked_lists(context, doc_type, "ctx_")
             lists.update(ctx_lists)
-            weights.update({"ctx_" + name: w * CONTEXT_WEIGHT for name, w in self.weights().items()})
+            weights.update({"ctx_" + name: w * CONTEXT_WEIGHT for name, w in base.items()})
             dense_hits = dense_hits + ctx_dense
             faq = sorted(faq + ctx_faq, key=lambda x: -x[1])
             tokens = list(dict.fromkeys(tokens + ctx_tokens))
