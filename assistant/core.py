@@ -92,6 +92,7 @@ class Assistant:
         self._covers: tuple | None = None  # (index version, what the knowledge base holds)
         self._checked = time.monotonic()
         self.retriever: Retriever | None = None
+        loop.retokenize_stale(self)
         self.refresh()
         self.llm = build_llm_agent(self.settings, self)
 

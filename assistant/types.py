@@ -113,6 +113,9 @@ class Manifest:
     chunk_ids: list[str]
     ingested_at: float = field(default_factory=time.time)
     extra: dict[str, Any] = field(default_factory=dict)
+    # the tokenizer its passages' tokens were made with (lang.text.tokenizer_fingerprint);
+    # "" for a document ingested before this was recorded
+    tokenizer: str = ""
 
     def to_metadata(self) -> dict[str, Any]:
         return {
@@ -121,6 +124,7 @@ class Manifest:
             "n_chunks": len(self.chunk_ids),
             "ingested_at": self.ingested_at,
             "extra": json.dumps(self.extra, ensure_ascii=False),
+            "tokenizer": self.tokenizer,
         }
 
     @classmethod
@@ -134,6 +138,7 @@ class Manifest:
             chunk_ids=json.loads(meta.get("chunk_ids", "[]")),
             ingested_at=float(meta.get("ingested_at", 0.0)),
             extra=json.loads(meta.get("extra", "{}")),
+            tokenizer=str(meta.get("tokenizer", "")),
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
-from assistant.lang.text import DOMAIN_DICT, STOPWORDS_FILE, SYNONYMS, item_labels, tokenize
+from assistant.lang.text import item_labels, to_search_text, tokenize, tokenizer_fingerprint
 from ingest.chunking import chunk_document
 from ingest.loaders import iter_files, load_document, skipped_files
 from assistant.errors import IngestError
@@ -23,8 +23,10 @@ from ingest.model import Chunk, RawDocument
 from ingest.normalize import clean_document
 from ingest.originals import keep_original
 
-# Bump when loading, cleaning, chunking or tokenising changes, so unchanged files re-ingest.
-PIPELINE_VERSION = "13"
+# Bump when loading, cleaning or chunking changes, so unchanged files re-ingest. (Tokenising is
+# followed on its own: each manifest records the tokenizer, and ``retokenize`` brings the
+# documents made with another one up to date without reading their files again.)
+PIPELINE_VERSION = "14"
 # Chunks buffered across documents before one store write (Chroma is fastest in big batches).
 WRITE_BATCH = 1000
 
@@ -40,6 +42,7 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     repaired: int = 0
+    retokenized: int = 0  # stored passages re-tokenised (made by an older tokenizer)
     seconds: float = 0.0
 
     @property
@@ -52,7 +55,7 @@ class IngestReport:
             "unchanged": self.unchanged, "chunks": self.chunks, "pruned": self.pruned,
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "errors": [{"path": p, "message": m} for p, m in self.errors],
-            "repaired_orphans": self.repaired, "seconds": round(self.seconds, 2),
+            "repaired_orphans": self.repaired, "retokenized": self.retokenized, "seconds": round(self.seconds, 2),
         }
 
     def summary(self) -> str:
@@ -61,6 +64,8 @@ class IngestReport:
             f"写入片段 {self.chunks} 个，跳过 {len(self.skipped)} 个，错误 {len(self.errors)} 个，"
             f"删除 {len(self.pruned)} 个，用时 {self.seconds:.2f} 秒。"
         ]
+        if self.retokenized:
+            lines.append(f"  按新版分词规则重新分词：{self.retokenized} 个片段（来自旧版本导入的文档）。")
         lines += [f"  跳过：{p}：{r}" for p, r in self.skipped]
         lines += [f"  错误：{p}：{m}" for p, m in self.errors]
         return "\n".join(lines)
@@ -68,12 +73,8 @@ class IngestReport:
 
 @lru_cache(maxsize=1)
 def pipeline_fingerprint() -> bytes:
-    """Pipeline version + the word lists tokens are made with (dictionary, synonyms, stopwords):
-    when any changes, every file counts as changed, so stored tokens never go stale."""
-    h = hashlib.sha256(PIPELINE_VERSION.encode())
-    for resource in (DOMAIN_DICT, SYNONYMS, STOPWORDS_FILE):
-        h.update(resource.read_bytes() if resource.exists() else b"")
-    return h.digest()
+    """The pipeline version: when it changes, every file counts as changed."""
+    return hashlib.sha256(PIPELINE_VERSION.encode()).digest()
 
 
 def file_hash(path: Path) -> str:
@@ -105,15 +106,59 @@ def chunk_record(chunk: Chunk) -> dict:
     """Chunk metadata as stored: its BM25 tokens travel with it, so the lexical index can be
     rebuilt from the store alone (no re-segmentation, same result on every instance)."""
     meta = {k: v for k, v in chunk.meta.items() if v is not None and v != ""}
-    meta["tokens"] = " ".join(tokenize(chunk.search_text, normalised=True))
-    questions = [passage_title(chunk.meta)] + str(chunk.meta.get("variants", "")).split("\n")
+    meta.update(token_fields(chunk.text, meta, chunk.search_text))
+    return meta
+
+
+def token_fields(text: str, meta: dict, search_text: str | None = None) -> dict:
+    """The metadata fields made by the tokenizer (tokens, question tokens, item labels), for a
+    new chunk and for a stored one re-tokenised (``retokenize``): one recipe for both."""
+    fields = {"tokens": " ".join(tokenize(search_text if search_text is not None else to_search_text(text),
+                                          normalised=True))}
+    questions = [passage_title(meta)] + str(meta.get("variants", "")).split("\n")
     q_tokens = [" ".join(tokenize(q)) for q in questions if q.strip()]
     if q_tokens:
-        meta["q_tokens"] = "|".join(q_tokens)
-    labels = item_labels(chunk.text)
+        fields["q_tokens"] = "|".join(q_tokens)
+    labels = item_labels(text)
     if labels:
-        meta["labels"] = "|".join(labels)
-    return meta
+        fields["labels"] = "|".join(labels)
+    return fields
+
+
+def stale_documents(manifests: dict[str, Manifest]) -> list[str]:
+    """The documents whose passages were tokenised by another tokenizer (an older version of the
+    code or of the shipped word lists): their stored tokens no longer meet today's questions."""
+    current = tokenizer_fingerprint()
+    return sorted(d for d, m in manifests.items() if m.tokenizer != current)
+
+
+def retokenize(store, doc_ids: list[str] | None = None,
+               progress: Callable[[int, int, str], None] | None = None) -> int:
+    """Re-tokenise the stored passages of ``doc_ids`` (every document when None) with the
+    tokenizer and vocabulary in effect; only metadata changes (no file is read, nothing
+    re-embedded). Each document's manifest records the tokenizer last, so an interrupted run
+    leaves those documents stale and the next run does them again. Returns the passage count."""
+    manifests = store.manifests()
+    docs = [d for d in (manifests if doc_ids is None else doc_ids) if d in manifests]
+    total = sum(len(manifests[d].chunk_ids) for d in docs)
+    done = 0
+    if progress:
+        progress(0, total, "重新分词")
+    batch: list[str] = []
+    for i, doc_id in enumerate(docs):
+        batch.append(doc_id)
+        if sum(len(manifests[d].chunk_ids) for d in batch) < WRITE_BATCH and i + 1 < len(docs):
+            continue
+        ids = [cid for d in batch for cid in manifests[d].chunk_ids]
+        part = store.get_chunks(ids)
+        store.update_chunk_metadata([cid for cid, _, _ in part],
+                                    [token_fields(text, meta) for _, text, meta in part])
+        store.update_manifests(batch, tokenizer=tokenizer_fingerprint())
+        done += len(part)
+        batch = []
+        if progress:
+            progress(done, total, "重新分词")
+    return done
 
 
 UPLOAD_PREFIX = "upload/"
@@ -238,6 +283,9 @@ def ingest_paths(paths: Iterable[Path], store, embedder, *, reset: bool = False,
             if m.source and not Path(m.source).exists():
                 store.delete_document(doc_id)
                 report.pruned.append(doc_id)
+    stale = stale_documents(store.manifests())
+    if stale:  # unchanged files ingested by an older tokenizer: their tokens, made again
+        report.retokenized = retokenize(store, stale)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -277,5 +325,5 @@ def _prepare_one(path: Path, root: Path, embedder, manifests: dict[str, Manifest
     vectors = embedder.embed_documents([c.search_text for c in chunks])
     manifest = Manifest(doc_id=doc.doc_id, source=source, title=doc.title, doc_type=doc.doc_type,
                         file_hash=digest, chunk_ids=ids,
-                        extra=extra)
+                        extra=extra, tokenizer=tokenizer_fingerprint())
     return DocumentWrite(manifest, ids, [c.text for c in chunks], metas, vectors)

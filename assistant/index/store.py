@@ -441,6 +441,27 @@ class KnowledgeStore:
         self._touch()
         return True
 
+    @_guarded(write=True)
+    def update_chunk_metadata(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None:
+        """Set fields of existing chunks' metadata (texts and vectors stay): a re-tokenisation."""
+        if self.chunks is None:
+            return
+        for start in range(0, len(ids), BATCH):
+            if ids[start:start + BATCH]:
+                self.chunks.update(ids=ids[start:start + BATCH], metadatas=metadatas[start:start + BATCH])
+
+    @_guarded(write=True)
+    def update_manifests(self, doc_ids: list[str], **fields: Any) -> None:
+        """Set ``fields`` on these documents' manifests, with ``ingested_at`` now, so every
+        instance's lexical index (keyed by the store version) is rebuilt on its next question."""
+        if self.docs is None or not doc_ids:
+            return
+        now = time.time()
+        for start in range(0, len(doc_ids), BATCH):
+            part = doc_ids[start:start + BATCH]
+            self.docs.update(ids=part, metadatas=[{**fields, "ingested_at": now} for _ in part])
+        self._touch()
+
     def _delete_chunks(self, ids: list[str]) -> None:
         if self.chunks is None:
             return

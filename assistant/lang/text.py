@@ -11,6 +11,7 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from assistant.lang.numerals import arabic_text
 from assistant.lang.resources import resource_lines, resource_path
@@ -140,6 +141,32 @@ def vocabulary_fingerprint() -> str:
 def _default_fingerprint() -> str:
     words, groups = _shipped()
     return _fingerprint(words, groups)
+
+
+# What ``tokenize`` (and ``item_labels``) depend on besides the vocabulary in effect: their code and
+# the stopwords. Passages keep the tokens they were ingested with, so a knowledge base records this
+# fingerprint per document and re-tokenises the documents made with another one (see
+# ``ingest.pipeline.stale_documents``): an upgrade never leaves old tokens beside new questions.
+_TOKENIZER_FILES = (Path(__file__), Path(__file__).with_name("numerals.py"),
+                    Path(__file__).with_name("jieba_dict.py"), DOMAIN_DICT, SYNONYMS, STOPWORDS_FILE)
+
+
+@lru_cache(maxsize=1)
+def tokenizer_fingerprint() -> str:
+    """Changes whenever the shipped tokenizer could cut a text differently: its code, the shipped
+    dictionary, synonyms and stopwords, or jieba's version (a knowledge base's own vocabulary
+    changes are followed by ``assistant.upkeep.vocab``)."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256()
+    for path in _TOKENIZER_FILES:
+        h.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
+    try:
+        h.update(version("jieba").encode())
+    except PackageNotFoundError:
+        pass
+    return h.hexdigest()[:16]
 
 
 def domain_terms() -> list[str]:

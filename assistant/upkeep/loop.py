@@ -1,4 +1,5 @@
-"""The maintainer's loop, hooked into ``Assistant`` at three points (see assistant/core.py):
+"""The maintainer's loop, hooked into ``Assistant`` at three points (see assistant/core.py),
+after ``retokenize_stale`` brought an upgraded knowledge base's tokens up to date at start:
 
 - ``prepare(assistant)`` before a question: apply the knowledge base's vocabulary when it
   changed (in this process or in another one on the same Chroma server);
@@ -86,6 +87,25 @@ def prepare(assistant) -> None:
             st.applied = vocabulary_fingerprint()
     except Exception as exc:  # never fail a question over the vocabulary
         _note(assistant, f"提示：无法读取知识库的自定义词表（{type(exc).__name__}），本次使用内置词表。")
+
+
+def retokenize_stale(assistant) -> int:
+    """Before the index is built: re-tokenise the passages an older tokenizer made (a knowledge
+    base built before an upgrade and served without a new ingest), so old tokens never meet
+    today's questions. Returns the passage count; a store that cannot be written keeps serving
+    with a notice saying what to run."""
+    try:
+        from ingest.pipeline import retokenize, stale_documents
+
+        stale = stale_documents(assistant.store.manifests())
+        if not stale:
+            return 0
+        _state_of(assistant).vocab.apply()
+        return retokenize(assistant.store, stale)
+    except Exception as exc:
+        _note(assistant, f"提示：知识库中有旧版本导入的文档，未能按新版分词规则更新（{type(exc).__name__}），"
+                         "回答可能漏掉这些文档中的内容；请运行 python -m assistant vocab reindex。")
+        return 0
 
 
 def _note(assistant, text: str) -> None:

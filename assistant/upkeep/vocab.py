@@ -23,8 +23,7 @@ from typing import Any, Callable
 
 from assistant.errors import UserError
 from assistant.upkeep.sidecar import SideStore, dumps, loads
-from assistant.lang.text import (set_vocabulary, shipped_vocabulary, to_search_text, tokenize,
-                            vocabulary_fingerprint)
+from assistant.lang.text import set_vocabulary, shipped_vocabulary, to_search_text, vocabulary_fingerprint
 
 SUFFIX = "vocab"
 MAX_TERM_CHARS = 30
@@ -218,8 +217,13 @@ class Vocabulary(SideStore):
         return self.side.meta().get("indexed_fingerprint")
 
     def reindex_needed(self) -> bool:
-        """True when passages were last (re-)indexed with another vocabulary and some changed
-        term occurs in them."""
+        """True when some passages were tokenised by an older tokenizer (``stale_documents``), or
+        were last (re-)indexed with another vocabulary and some changed term occurs in them."""
+        from assistant.index.store import KnowledgeStore
+        from ingest.pipeline import stale_documents
+
+        if stale_documents(KnowledgeStore(self.settings, self.side.client).manifests()):
+            return True
         words, groups = self.effective()
         current = _fingerprint_of(words, groups)
         indexed = self.indexed_fingerprint()
@@ -233,52 +237,25 @@ class Vocabulary(SideStore):
     def reindex(self, progress: Callable[[int, int, str], None] | None = None) -> int:
         """Re-tokenise every stored passage with the vocabulary in effect; returns the count.
 
-        Only chunk metadata changes (tokens, question tokens), then each manifest's time, so the
-        lexical index of every instance is rebuilt on its next question. Interrupted, it can
-        simply be run again: the recorded vocabulary is written last.
+        Only chunk metadata changes (tokens, question tokens, labels), then each manifest's
+        tokenizer and time, so the lexical index of every instance is rebuilt on its next
+        question. Interrupted, it can simply be run again: the recorded vocabulary is written last.
         """
-        from assistant.index.store import BATCH, KnowledgeStore
-        from ingest.pipeline import passage_title
+        from assistant.index.store import KnowledgeStore
+        from ingest.pipeline import retokenize
 
         self.apply()
         store = KnowledgeStore(self.settings, self.side.client)
         if store.chunks is None:
             raise UserError("知识库为空，无需重新索引")
-        manifests = store.manifests()
-        ids = [cid for m in manifests.values() for cid in m.chunk_ids]
-        total = len(ids)
-        done = 0
-        if progress:
-            progress(0, total, "重新分词")
-        for start in range(0, total, BATCH // 2):
-            part = store.get_chunks(ids[start:start + BATCH // 2])
-            metas = []
-            for _cid, text, meta in part:
-                meta = dict(meta)
-                meta["tokens"] = " ".join(tokenize(to_search_text(text), normalised=True))
-                questions = [passage_title(meta)] + str(meta.get("variants", "")).split("\n")
-                q_tokens = [" ".join(tokenize(q)) for q in questions if q.strip()]
-                if q_tokens:
-                    meta["q_tokens"] = "|".join(q_tokens)
-                metas.append(meta)
-            if part:
-                store.chunks.update(ids=[p[0] for p in part], metadatas=metas)
-            done += len(part)
-            if progress:
-                progress(done, total, "重新分词")
-        now = time.time()
-        doc_ids = list(manifests)
-        for start in range(0, len(doc_ids), BATCH):
-            chunk = doc_ids[start:start + BATCH]
-            store.docs.update(ids=chunk, metadatas=[{"ingested_at": now} for _ in chunk])
-        store._touch()
+        done = retokenize(store, progress=progress)
         words, groups = self.effective()
         self.side.set_meta(indexed_fingerprint=_fingerprint_of(words, groups))
         from assistant.upkeep.loop import changed
 
         changed()
         if progress:
-            progress(total, total, "完成")
+            progress(done, done, "完成")
         return done
 
 
