@@ -1,5 +1,4 @@
-"""The maintainer's loop, hooked into ``Assistant`` at three points (see assistant/core.py),
-after ``retokenize_stale`` brought an upgraded knowledge base's tokens up to date at start:
+"""The maintainer's loop, hooked into ``Assistant`` at three points (see assistant/core.py):
 
 - ``prepare(assistant)`` before a question: apply the knowledge base's vocabulary when it
   changed (in this process or in another one on the same Chroma server);
@@ -7,6 +6,8 @@ after ``retokenize_stale`` brought an upgraded knowledge base's tokens up to dat
   matches one, else None (before the out-of-scope check and retrieval, so a refused topic can
   be given a curated answer);
 - ``record(assistant, answer)`` after an answer: a refusal goes to the unanswered questions.
+
+(At start, before them, ``retokenize_stale`` brings an upgraded knowledge base's tokens up to date.)
 
 None of them ever makes a question fail: a problem with these side collections is reported as
 a notice at most, and the question is answered as if the loop were not there.
