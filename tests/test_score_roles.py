@@ -16,6 +16,30 @@ from assistant.pipeline.tools import run_calculate_grade
 CONFIRM = "needs confirmation"
 
 TRICKY: list[tuple[str, dict, object]] = [
+    # a sheet read out part by part: each part's 满分 and what it earned, added up (the 删减 inside
+    # a part, or beside the parts); its rows as full/earned ("8/6"), in the order said or by
+    # earned <= full; a part beside a sampled indicator; parts that do not make 100 are asked about.
+    # Special items said none after their name ("特别扣分项无", "特别加分和特别扣分都没有"), and
+    # "（总分100）" beside the 删减 is the scale, not a score
+    ("我念一下自评表：服务体系那部分满分40分，得了34；商品服务满分40，里面配送8分、回收7分不适用，其他得了21分；"
+     "顾客服务满分20，得了16。没有特别扣分和加分，折算多少？",
+     {"special_deductions": 0, "bonus": 0, "sheet_full": [40, 40, 20], "sheet_earned": [34, 21, 16], "excluded": [8, 7]},
+     (83.53, "三星级")),
+    ("自评表（满分/得分）：组织架构8/8，人员配置8/6，资源配置8/8，规范要求8/7，监督6/6，改进6/6，商品信息6/5，维修5/5，"
+     "质量保证6/6，顾客关系6/6，投诉处理6/5，服务文化6/6，技术支持6/6。配送8分、回收7分不适用。有一个特别加分项，特别扣分项无。最后几分？",
+     {"special_deductions": 0, "bonus": 1, "sheet_full": [8, 8, 8, 8, 6, 6, 6, 5, 6, 6, 6, 6, 6],
+      "sheet_earned": [8, 6, 8, 7, 6, 6, 5, 5, 6, 6, 5, 6, 6], "excluded": [8, 7]}, (95.12, "五星级")),
+    ("按得分/满分报给你：服务体系 36/40，商品服务 30/40，顾客服务 15/20，特别加分和特别扣分都没有，几星？",
+     {"special_deductions": 0, "bonus": 0, "sheet_full": [40, 40, 20], "sheet_earned": [36, 30, 15]}, (81, "三星级")),
+    ("除了投诉处理，其他指标合计90分，我们拿了80分；投诉处理满分10分，抽查10份，有1份不合格。没有特别扣分，最后多少分？",
+     {"special_deductions": 0, "sheet_full": 90, "sheet_earned": 80, "sample": (10, 10, 1)}, (89, "三星级")),
+    ("服务体系满分40得了30，商品服务满分40得了35，没有特别扣分，算下来几星？",
+     {"special_deductions": 0, "sheet_full": [40, 40], "sheet_earned": [30, 35]}, CONFIRM),
+    ("配送5分和回收5分我们不适用，其余指标实得72分（总分100），没有特别加减分，折算后几分？",
+     {"excluded": [5, 5], "earned": 72}, (80, "三星级")),
+    ("满分一百，两项不适用一共十分，实得八十一分，特别加分和特别扣分都没有，几星？",
+     {"special_deductions": 0, "bonus": 0, "excluded": 10, "earned": 81}, (90, "四星级")),
+    ("实得80分，特别扣分和特别加分均无，算几星？", {"special_deductions": 0, "bonus": 0, "total": 80}, (80, "三星级")),
     # the line asked about is no input ("能不能过70"); a removed item's points told of it ("它占4分");
     # the raw points called 原始分, and bonus points claimed twice (at most one counts)
     # plain words of a self-assessment: what is left after the removal and its total, items

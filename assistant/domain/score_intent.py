@@ -16,7 +16,8 @@ The supported phrasings are the tables in ``tests/test_score_intent.py`` and
 (earned points), 最终得分/折算后 (the 100-point score), 涉及项/删减后满分/应得分 (applicable total),
 "删减…X分" (excluded: 涉及项 = 100 − X), "4分指标抽查10份3份不合格" (a sample: 4 × 3/10 lost),
 "一个3分、一个2分不符合" (qualitative non-conformities: their full value lost), "扣了/再扣 X 分",
-"N个特别扣分项/加分项", and numbers in reported speech ("有的资料说80分…", shown, never used).
+"N个特别扣分项/加分项", a sheet read part by part (each part's 满分 and 得分, or rows "8/7",
+added up), and numbers in reported speech ("有的资料说80分…", shown, never used).
 The bound numbers are then checked against each other; when a role is unclear or they
 contradict (earned above the applicable total, two different totals, a count that does not
 match its values), the reading needs confirmation and nothing is computed.
@@ -455,6 +456,55 @@ def _join_words(text: str, spans: list[tuple[int, int]]) -> str:
     return "…".join(text[s:e].strip(" ,") for s, e in sorted(spans)[:2])
 
 
+_SHEET_FULL = _pattern("sheet_full")
+_SHEET_ROW = _pattern("sheet_row")
+_SHEET_EARNED_FIRST = _pattern("sheet_order_earned_first")
+_NOT_FULL_BEFORE = re.compile(r"[得扣删减加]")  # "得分合计78", "扣分合计3": no part's full points
+
+
+def _read_sheet(r: _Reader) -> None:
+    """A score sheet read out part by part: "售后服务体系满分40，得了34；商品服务满分40，…剩下的
+    得了21分；顾客服务满分20，得了16", or its rows "组织架构8/8，人员配置8/7，…". Each part's full
+    points and earned points are bound (sheet_full, sheet_earned) and added up in _resolve, which
+    checks that the parts (with the 删减 and a sampled indicator told apart) make the 100 points.
+    A part of the sheet is worth less than 100; a part whose points are a sample's is left to
+    _read_samples. Two parts at least, or one beside a sampled indicator."""
+    rows = [m for m in _SHEET_ROW.finditer(r.work) if _number(m.group(1)) is not None and _number(m.group(2)) is not None]
+    if len(rows) >= 2:
+        pairs = [(_number(m.group(1)), _number(m.group(2))) for m in rows]
+        if _SHEET_EARNED_FIRST.search(r.work):
+            pairs = [(b, a) for a, b in pairs]
+        elif all(a <= b for a, b in pairs) and any(a < b for a, b in pairs):
+            pairs = [(b, a) for a, b in pairs]  # earned never exceeds its full points
+        if all(0 < full < 100 and 0 <= got <= full for full, got in pairs):
+            for m, (full, got) in zip(rows, pairs):
+                r.take("sheet_full", full, m.span(1))
+                r.take("sheet_earned", got, m.span(2))
+            return
+    marks = [m for m in _SHEET_FULL.finditer(r.work)
+             if not _NOT_FULL_BEFORE.search(r.work[max(0, m.start() - 3):m.start()])]
+    if not marks:
+        return
+    pairs, sampled = [], 0
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(r.work)
+        region = r.work[m.end():end]
+        if any(p.search(region) for p in _SAMPLE_RES + (_SAMPLE_REVERSED, _SAMPLE_SHARE, _SAMPLE_MENTION)):
+            sampled += 1  # "投诉处理满分10分，抽了10份，2份不合格": the sample's own indicator
+            continue
+        scores = [s for pattern in (_VERB_SCORE_RE, _DE_SCORE_RE) for s in pattern.finditer(r.work, m.end(), end)]
+        starts = {s.start(1) for s in scores}
+        if len(starts) != 1:
+            return  # a part without its earned points, or with two: no sheet
+        pairs.append((m, min(scores, key=lambda s: s.start(1))))
+    full_values = [_number(m.group(1)) for m, _ in pairs]
+    if not (len(pairs) >= 2 or (pairs and sampled)) or not all(v is not None and 0 < v < 100 for v in full_values):
+        return
+    for (m, s), full in zip(pairs, full_values):
+        r.take("sheet_full", full, m.span(1))
+        r.take("sheet_earned", _number(s.group(1)), s.span(1))
+
+
 def _read_applicable(r: _Reader) -> None:
     for pattern in _APPLICABLE_RES + _APPLICABLE_MORE:
         for m in pattern.finditer(r.work):
@@ -656,6 +706,8 @@ def _read_scores(r: _Reader, applicable: bool) -> list[tuple[Any, tuple[int, int
             if value < 10 and "分" not in m.group(0):
                 continue  # "拿到了就1…": a one-digit score is said with its 分, or it is no score
             verb = m.group(0)
+            if applicable and value == 100 and not _EARNED_VERB_RE.match(verb) and _SCALE_TOTAL_RE.match(r.work, m.start()):
+                continue  # "其余指标实得70分（总分100）": with 删减 told, 100 is the scale, not a score
             if _TOTAL_VERB_RE.match(verb):
                 role = "total"
             elif _EARNED_VERB_RE.match(verb) or applicable:
@@ -796,6 +848,7 @@ def read_score(text: str) -> ScoreReading | None:
     r.bound.extend(reported)  # shown to the user, never computed with
     t = _read_refused_exclusions(r, t)
     _read_specials(r)
+    _read_sheet(r)
     _read_applicable(r)
     _read_exclusions(r)
     _read_samples(r)
@@ -881,7 +934,8 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
     lost, extra = r.values("lost"), r.values("extra_lost")
     itemised = _sum([v for v in nc if v != "?"]) + sum(
         (Fraction(str(mx)) * Fraction(k, n) for mx, n, k in samples), Fraction(0))
-    has_score = bool(earned_vals or total_vals)
+    sheet_full, sheet_earned = r.values("sheet_full"), r.values("sheet_earned")
+    has_score = bool(earned_vals or total_vals or sheet_full)
     has_losses = bool(itemised or lost or extra or samples)
     if not has_score and not has_losses:
         # "有两个指标不符合，能评几星" asks for a grade without the points: ask for them;
@@ -906,6 +960,26 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
     elif applicable_set:
         applicable = next(iter(applicable_set))
     excluded = r.values("excluded")
+    sheet_rest: Fraction | None = None  # a sheet read part by part: what its parts earned
+    if sheet_full:
+        sample_full = sum((Fraction(str(mx)) for mx, _n, _k in samples), Fraction(0))
+        parts, told_out = _sum(sheet_full) + sample_full, _sum(excluded)
+        if parts == full:  # the parts' full points include the items excluded from them
+            sheet_base: Fraction | None = full - told_out
+        elif parts + told_out == full:  # the excluded items are not among the parts
+            sheet_base = parts
+        else:
+            sheet_base = None
+            problems.append(f"各部分的满分合计 {_fmt_number(parts)} 分" + (f"（另有删减 {_fmt_number(told_out)} 分）" if told_out else "")
+                            + "，不是 100 分，不知道其余的分值怎么算")
+        if sheet_base is not None and applicable is not None and applicable != sheet_base:
+            problems.append(f"涉及项分值 {_fmt_number(applicable)} 分与各部分的满分合计 {_fmt_number(sheet_base)} 分不一致")
+        elif sheet_base is not None and sheet_base != full and not excluded:
+            applicable = sheet_base
+        if nc or r.values("lost") or r.values("extra_lost"):
+            problems.append("不清楚另外说的扣分是否已经算在各部分的得分里")
+        sheet_rest = _sum(sheet_earned)
+        earned_vals = [sheet_rest + sample_full]  # the sampled indicators' losses come off below
     if not excluded and not applicable_set and _EXCLUSION_SAID_RE.search(t) and not _CONVERTED_RE.search(t) \
             and (earned_vals or total_vals):
         # "删减了配送那一项，实得60分": the points on what applies are unknown, so the score is too
@@ -963,11 +1037,13 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
                             f"{_fmt_number(earned / base * full)}，与说的最终得分 {_fmt_number(total_vals[0])} 分对不上")
     elif total_vals:
         earned = total_vals[0] * base / full  # the 100-point score back on the applicable total
-    if earned is not None and losses and base - losses != earned:
+    if earned is not None and losses and base - losses != earned and sheet_rest is None:
         problems.append(f"满分 {_fmt_number(base)} 分扣 {_fmt_number(losses)} 分应得 {_fmt_number(base - losses)} 分，"
                         f"和说的 {_fmt_number(earned)} 分对不上")
     if earned is None:
         earned = base - losses
+    elif sheet_rest is not None:
+        earned -= losses
     earned -= extra_total
     if earned < 0 and (losses or extra_total):  # a negative stated score: the tool names the range
         problems.append(f"扣分合计超过了满分 {_fmt_number(base)} 分")
@@ -998,7 +1074,7 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
     else:
         args = {"earned": _plain(earned), "applicable_total": _plain(base)}
     if any(isinstance(v, Fraction) for v in args.values()):  # a sample loss such as 4 × 2/9
-        args = {"rows": _rows(r, base, applicable is not None, lost_total + extra_total)}
+        args = {"rows": _rows(r, base, applicable is not None, lost_total + extra_total, sheet_rest)}
     for key in ("special_deductions", "bonus"):
         if r.values(key):
             args[key] = r.values(key)[0]
@@ -1024,7 +1100,8 @@ def _own_working(earned: Fraction, base: Fraction, specials: list, bonuses: list
     return out
 
 
-def _rows(r: _Reader, base: Fraction, has_applicable: bool, lost: Fraction) -> list[dict[str, Any]]:
+def _rows(r: _Reader, base: Fraction, has_applicable: bool, lost: Fraction,
+          rest_earned: Fraction | None = None) -> list[dict[str, Any]]:
     """A score sheet equivalent to the losses that were said, so the calculator's Fraction
     arithmetic keeps a proportional sample loss exact (4 × 1/3 is not a decimal)."""
     rows: list[dict[str, Any]] = []
@@ -1041,7 +1118,10 @@ def _rows(r: _Reader, base: Fraction, has_applicable: bool, lost: Fraction) -> l
         rows.append({"name": "其他扣分", "max": _fmt_exact(lost), "earned": "0"})
         used += lost
     if base - used > 0:
-        rows.append({"name": "其余涉及项（未扣分）", "max": _fmt_exact(base - used), "earned": _fmt_exact(base - used)})
+        if rest_earned is None:
+            rows.append({"name": "其余涉及项（未扣分）", "max": _fmt_exact(base - used), "earned": _fmt_exact(base - used)})
+        else:  # a sheet read part by part: what its other parts earned
+            rows.append({"name": "其余涉及项", "max": _fmt_exact(base - used), "earned": _fmt_exact(rest_earned)})
     if has_applicable and base < 100:
         rows.append({"name": "删减项", "max": _fmt_exact(Fraction(100) - base), "excluded": True})
     return rows
