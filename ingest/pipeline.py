@@ -125,37 +125,37 @@ def token_fields(text: str, meta: dict, search_text: str | None = None) -> dict:
     return fields
 
 
-def stale_documents(manifests: dict[str, Manifest]) -> list[str]:
+def stale_documents(manifests: dict[str, Manifest]) -> dict[str, Manifest]:
     """The documents whose passages were tokenised by another tokenizer (an older version of the
     code or of the shipped word lists): their stored tokens no longer meet today's questions."""
     current = tokenizer_fingerprint()
-    return sorted(d for d, m in manifests.items() if m.tokenizer != current)
+    return {d: m for d, m in sorted(manifests.items()) if m.tokenizer != current}
 
 
-def retokenize(store, doc_ids: list[str] | None = None,
+def retokenize(store, manifests: dict[str, Manifest],
                progress: Callable[[int, int, str], None] | None = None) -> int:
-    """Re-tokenise the stored passages of ``doc_ids`` (every document when None) with the
-    tokenizer and vocabulary in effect; only metadata changes (no file is read, nothing
-    re-embedded). Each document's manifest records the tokenizer last, so an interrupted run
-    leaves those documents stale and the next run does them again. Returns the passage count."""
-    manifests = store.manifests()
-    docs = [d for d in (manifests if doc_ids is None else doc_ids) if d in manifests]
-    total = sum(len(manifests[d].chunk_ids) for d in docs)
+    """Re-tokenise the stored passages of the documents ``manifests`` (as just read from
+    ``store``) with the tokenizer and vocabulary in effect; only metadata changes (no file is
+    read, nothing re-embedded). Each document's manifest records the tokenizer last, so an
+    interrupted run leaves those documents stale and the next run does them again. Returns the
+    passage count."""
+    total = sum(len(m.chunk_ids) for m in manifests.values())
     done = 0
     if progress:
         progress(0, total, "重新分词")
     batch: list[str] = []
-    for i, doc_id in enumerate(docs):
+    ids: list[str] = []
+    for i, (doc_id, manifest) in enumerate(manifests.items()):
         batch.append(doc_id)
-        if sum(len(manifests[d].chunk_ids) for d in batch) < WRITE_BATCH and i + 1 < len(docs):
+        ids += manifest.chunk_ids
+        if len(ids) < WRITE_BATCH and i + 1 < len(manifests):
             continue
-        ids = [cid for d in batch for cid in manifests[d].chunk_ids]
         part = store.get_chunks(ids)
         store.update_chunk_metadata([cid for cid, _, _ in part],
                                     [token_fields(text, meta) for _, text, meta in part])
         store.update_manifests(batch, tokenizer=tokenizer_fingerprint())
         done += len(part)
-        batch = []
+        batch, ids = [], []
         if progress:
             progress(done, total, "重新分词")
     return done

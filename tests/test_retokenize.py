@@ -67,7 +67,7 @@ def test_every_manifest_records_the_tokenizer_and_a_fresh_base_is_not_stale(kb):
 
     manifests = KnowledgeStore(kb[0]).manifests()
     assert manifests and {m.tokenizer for m in manifests.values()} == {tokenizer_fingerprint()}
-    assert stale_documents(manifests) == []
+    assert stale_documents(manifests) == {}
 
 
 def test_the_next_ingest_retokenises_unchanged_files_of_an_older_tokenizer(kb):
@@ -83,7 +83,7 @@ def test_the_next_ingest_retokenises_unchanged_files_of_an_older_tokenizer(kb):
     assert report.unchanged == 1 and report.chunks == 0  # the file was not read again
     assert report.retokenized == len(fresh) and "重新分词" in report.summary()
     assert _tokens(settings) == fresh
-    assert stale_documents(KnowledgeStore(settings).manifests()) == []
+    assert stale_documents(KnowledgeStore(settings).manifests()) == {}
     assert not Vocabulary(settings).reindex_needed()
 
 
@@ -123,7 +123,7 @@ def test_vocab_reindex_brings_every_document_up_to_date(kb):
     fresh = _age(settings)
     assert Vocabulary(settings).reindex() == len(fresh)
     assert _tokens(settings) == fresh
-    assert stale_documents(KnowledgeStore(settings).manifests()) == []
+    assert stale_documents(KnowledgeStore(settings).manifests()) == {}
 
 
 @pytest.mark.parametrize("index", range(6))

@@ -469,9 +469,10 @@ def _read_sheet(r: _Reader) -> None:
     checks that the parts (with the 删减 and a sampled indicator told apart) make the 100 points.
     A part of the sheet is worth less than 100; a part whose points are a sample's is left to
     _read_samples. Two parts at least, or one beside a sampled indicator."""
-    rows = [m for m in _SHEET_ROW.finditer(r.work) if _number(m.group(1)) is not None and _number(m.group(2)) is not None]
+    read = [(m, (_number(m.group(1)), _number(m.group(2)))) for m in _SHEET_ROW.finditer(r.work)]
+    rows = [m for m, pair in read if None not in pair]
     if len(rows) >= 2:
-        pairs = [(_number(m.group(1)), _number(m.group(2))) for m in rows]
+        pairs = [pair for _m, pair in read if None not in pair]
         if _SHEET_EARNED_FIRST.search(r.work):
             pairs = [(b, a) for a, b in pairs]
         elif all(a <= b for a, b in pairs) and any(a < b for a, b in pairs):
@@ -976,7 +977,7 @@ def _resolve(r: _Reader, t: str) -> ScoreReading | None:
             problems.append(f"涉及项分值 {_fmt_number(applicable)} 分与各部分的满分合计 {_fmt_number(sheet_base)} 分不一致")
         elif sheet_base is not None and sheet_base != full and not excluded:
             applicable = sheet_base
-        if nc or r.values("lost") or r.values("extra_lost"):
+        if nc or lost or extra:
             problems.append("不清楚另外说的扣分是否已经算在各部分的得分里")
         sheet_rest = _sum(sheet_earned)
         earned_vals = [sheet_rest + sample_full]  # the sampled indicators' losses come off below

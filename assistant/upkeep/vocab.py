@@ -248,7 +248,7 @@ class Vocabulary(SideStore):
         store = KnowledgeStore(self.settings, self.side.client)
         if store.chunks is None:
             raise UserError("知识库为空，无需重新索引")
-        done = retokenize(store, progress=progress)
+        done = retokenize(store, store.manifests(), progress=progress)
         words, groups = self.effective()
         self.side.set_meta(indexed_fingerprint=_fingerprint_of(words, groups))
         from assistant.upkeep.loop import changed
