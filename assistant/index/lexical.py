@@ -508,26 +508,29 @@ class LexicalIndex:
         w_of = (lambda t: self.idf(t) * weight(t)) if weight is not None else self.idf
         if self.q_bm25 is None:
             return []
-        qset = set(tokens)
+        # (every sum and tie in a fixed order: a set's order follows the process's hash seed, and
+        # two phrasings that tie would otherwise swap from one run to the next)
+        qset = sorted(set(tokens))
         in_vocab = [t for t in qset if t in self.q_bm25.vocab_dict]
         if not in_vocab:
             return []
         candidates = self.q_bm25.get_scores(in_vocab)
-        order = np.argsort(-candidates)[: max(k * 8, 40)]
+        order = np.argsort(-candidates, kind="stable")[: max(k * 8, 40)]
         best: dict[int, float] = {}
         wq = {t: w_of(t) for t in qset}
+        wq_total = sum(wq.values())
         for entry in order:
             if candidates[entry] <= 0:
                 break
-            ptoks = set(self.q_tokens[entry])
+            ptoks = sorted(set(self.q_tokens[entry]))
             wp = sum(w_of(t) for t in ptoks)
-            inter = sum(wq[t] for t in qset & ptoks)
-            denom = sum(wq.values()) + wp
+            inter = sum(wq[t] for t in ptoks if t in wq)
+            denom = wq_total + wp
             sim = 2 * inter / denom if denom else 0.0
             pos = self.q_owner[entry]
             if sim > best.get(pos, 0.0):
                 best[pos] = sim
-        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:k]
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         return [(self.ids[pos], sim) for pos, sim in ranked]
 
     def match_locators(self, search_text: str) -> list[str]:
