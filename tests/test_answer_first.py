@@ -1092,3 +1092,20 @@ def test_the_knowledge_bases_own_topic_does_not_choose_the_lead():
     text, _ = compose_extractive(hits, question=analyse(q), query_tokens=["售后服务认证", "多少", "得分"],
                                  term_weight=lambda w: 3.0)
     assert "权威认可" in first_sentence(text)
+
+
+def test_which_class_is_answered_by_the_sentence_placing_the_thing_in_one():
+    """"售后服务认证到底算哪一类认证？是产品认证、管理体系认证，还是别的": the sentence saying
+    where 售后服务认证 belongs leads, not one defining an option the asker offered."""
+    from assistant.pipeline.answer import _places_in_class
+
+    core = "售后服务认证到底算哪一类认证?是产品认证、管理体系认证,还是别的类型?"
+    assert _places_in_class(core, "还有一类就是服务认证,商品售后服务认证属于服务认证类别")
+    assert not _places_in_class(core, "还有一类认证是产品认证,是对产品的理化特性等进行认证")
+
+
+@pytest.mark.parametrize("word, idiom", [("一劳永逸", True), ("个体工商户", False), ("酒店", False)])
+def test_an_idiom_names_nothing_a_page_could_lack(word, idiom):
+    from assistant.pipeline.answer import _idiom_like
+
+    assert _idiom_like(word) is idiom

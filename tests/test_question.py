@@ -1171,3 +1171,70 @@ def test_a_forwarded_chat_is_answered_on_what_was_said(assistant):
 def test_how_a_list_is_asked_for_names_nothing_asked_about():
     assert content_words("请逐条列举") == []
     assert "列出" not in analyse("认证机构通常列出的申请资格条件有哪些？请逐条列举。").focus
+
+
+@pytest.mark.parametrize("question, asked, told", [
+    # what was so before is background when what is asked now is its peer
+    ("我们上次内部模拟大概是三星水平,今年想冲四星,分数要达到多少才行?", "四星级", "三星水平"),
+    ("以前内审是三星水平，现在想拿五星，差多少分？", "五星级", "三星水平"),
+])
+def test_a_thing_told_of_the_past_goes_after_its_peer_asked_now(question, asked, told):
+    focus = list(analyse(question).focus)
+    assert asked in focus
+    assert told not in focus or focus.index(told) > focus.index(asked)
+
+
+def test_a_thing_told_of_the_past_alone_stays_the_focus():
+    assert analyse("去年年底我们拿的三星证书，监督评审多久一次？").focus[0].startswith("三星")
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("我负责整理客户相关的资料,打分里“客户跟进”这一块具体看哪几项?", "客户跟进"),
+    ("评分表里「服务执行」这部分考哪些？", "服务执行"),
+])
+def test_a_quoted_term_names_the_topic_of_its_block(question, topic):
+    assert analyse(question).focus[0] == topic
+
+
+@pytest.mark.parametrize("question, sides", [
+    # 同 of 同事 is no "and"; "是同一个类型" compares as 区别 does
+    ("办公室同事说3C认证和售后服务认证是同一个类型的认证,只是名字不一样,这种说法对吗?", ("3c认证", "售后服务认证")),
+    # the sides are in the clause that compares, not the story before it
+    ("我们卖的家电都有3C标志，顾客问3C是不是就说明售后有保障，3C和售后服务认证是一回事吗？", ("3c", "售后服务认证")),
+    # a side pointed back at is the thing named last before it
+    ("客户已经有ISO9001了，问售后认证跟它有啥区别，别是重复花钱", ("售后认证", "9001")),
+    ("我们已经有ISO9001了,售后服务认证跟它到底有啥区别?", ("售后服务认证", "iso9001")),
+    # a side left out after a sentence told first: the thing that sentence names
+    ("過了售後服務認證發的是什麼證書？跟ISO14001那種證書一樣嗎？", ("证书", "iso14001")),
+])
+def test_the_two_sides_compared(question, sides):
+    q = analyse(question)
+    assert q.qtype == DIFFERENCE
+    assert q.focus[:2] == sides
+
+
+@pytest.mark.parametrize("question, not_a_side", [
+    ("我们去年刚拿了ISO9001，销售跟我说售后服务认证又要花钱，我觉得这俩差不多吧？", "销售"),  # 跟我说: told to me
+    ("跟体系审核比,售后服务认证的评审有啥不一样的特点?", "比"),  # nothing told before a side left out
+])
+def test_no_side_is_made_of_a_preposition(question, not_a_side):
+    assert not_a_side not in analyse(question).focus[:1]
+
+
+def test_rarity_is_measured_against_a_fixed_total():
+    """Adding a word to jieba's dictionary (a domain term, a synonym, a knowledge base's own
+    vocabulary) must not shift every word's rarity: near ties with a domain term's 12.0 flipped."""
+    import math
+
+    from assistant.domain.question import RARITY_TOTAL, rarity
+    from assistant.lang.text import _segmenter
+
+    freq = _segmenter().FREQ["受理"]
+    assert rarity("受理") == pytest.approx(math.log(RARITY_TOTAL / freq))
+
+
+@pytest.mark.parametrize("said", ["突然上门来查", "突然上门检查", "上门突击"])
+def test_a_visit_without_notice_is_the_documents_unannounced_check(said):
+    from assistant.lang.text import tokenize
+
+    assert "不定期抽查" in tokenize(f"认证机构会不会{said}")

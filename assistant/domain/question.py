@@ -33,6 +33,11 @@ OOV_RARITY = 18.0
 # Words of the project's own domain dictionary get this weight (their dictionary frequency is
 # overwritten by the domain vocabulary, so it says nothing about general Chinese).
 DOMAIN_RARITY = 12.0
+# the dictionary total rarity is measured against, fixed: adding a domain word or a synonym (each
+# joins jieba's dictionary with a large count) must not shift every other word's rarity, which
+# flipped near ties ("受理" 11.998 -> 12.003 against a domain term's 12.0). It is jieba's total
+# with the shipped vocabulary the thresholds were calibrated with.
+RARITY_TOTAL = 196_901_967
 MAX_FOCUS = 3
 # A word at least this rare in general Chinese that the knowledge base's documents use puts a
 # question in the knowledge base's domain (服务规范 yes; 今天, 北京 no).
@@ -166,7 +171,7 @@ def rarity(word: str) -> float:
         split = _common_parts(word)
         if split:
             return max(rarity(part) for part in split)
-    return math.log(seg.total / freq)
+    return math.log(RARITY_TOTAL / freq)
 
 
 _COMPLEMENTS = "来去出上下掉完好到起过住"  # directional and result complements of a verb
@@ -434,6 +439,10 @@ _ASKING_TAIL = re.compile(r"(?:行不行|可不可以|可以吗|可以不|行吗
 
 # a topic the speaker sets ("资料这块…", "监督这一块…", "满意度那块…"): the noun before the marker
 _TOPIC = re.compile(r"([^，,。？?！!；;\s]{2,10}?)(?:这一?块|那一?块|这方面|这一?部分|那一?部分|这一层|这个?环节)")
+
+# a side of a comparison that only points back ("跟它", "这俩") or is left out ("跟ISO14001那种一样吗")
+_POINTER_SIDE = re.compile(r"^(?:它们?|他们?|这个|那个|这俩|那俩|这两个|两者|其)?(?:到底|究竟)?$")
+_QUOTED_TERM = re.compile(r"[“\"「『‘]([^”\"」』’]{2,12})[”\"」』’]")
 
 _DEICTIC_TIME = re.compile(r"^(?:那|这|到|前|头)(?:会儿?|时候?|阵子?|几天|几年|段时间|天|年)$")
 
@@ -1016,6 +1025,34 @@ def _asked_thing_first(core: str, focus: list[str]) -> list[str]:
     return [own[0]] + [f for f in focus if f != own[0] and f not in own[0]]
 
 
+# a clause telling what was so before ("上次内部模拟大概是三星水平", "去年拿了达标"): background to
+# what is asked now, not what is asked
+_PAST_TOLD = re.compile(r"^(?:我们|我|咱们|公司|单位)?(?:上次|上回|去年|前年|以前|之前|原来|早先|前几年|当初)")
+
+
+def _past_told_last(core: str, focus: list[str]) -> list[str]:
+    """"上次模拟是三星水平，今年想冲四星，分数要多少": a thing named only in a clause telling the
+    past goes after the things named in the other clauses."""
+    clauses = [c.strip() for c in _CLAUSE.split(core) if c.strip(" ？?。！!")]
+    if len(clauses) < 2 or len(focus) < 2:
+        return focus
+    past = [c for c in clauses if _PAST_TOLD.match(c)]
+    if not past:
+        return focus
+    now = [c for c in clauses if c not in past]
+
+    def said(f: str, cs: list[str]) -> bool:  # (a focus is said in full: "四星级" of "冲四星")
+        return any(f in c or (len(f) > 2 and f[:-1] in c) for c in cs)
+
+    asked = [f for f in focus if said(f, now)]
+    # only when what is asked now is a peer of what was so ("三星水平" then "四星"): a thing
+    # told of the past alone ("去年拿的三星证书，监督评审多久一次") is still what is asked about
+    told = [f for f in focus if said(f, past) and f not in asked and any(set(f) & set(a) for a in asked)]
+    if not told or len(told) == len(focus):
+        return focus
+    return [f for f in focus if f not in told] + told
+
+
 @lru_cache(maxsize=4096)
 def analyse(text: str) -> Question:
     """Type, focus and constraints of a (possibly long, colloquial, traditional-script) question."""
@@ -1032,11 +1069,20 @@ def analyse(text: str) -> Question:
     focus: list[str] = []
     if qtype == DIFFERENCE:
         m = resources()["difference_sides"].search(core)
+        before = core[:m.start()] if m else ""
+        if m and not m.group(1).strip() and not before.strip(" ，,。？?"):
+            m = None  # "跟体系审核比，…有啥不一样": a side left out with nothing told before it
         if m:
             for side in m.groups():
                 side = side.strip(" ，,。？?").removeprefix("请问")
                 words = _focus_of(side)
                 pick = words[0] if words else side
+                if _POINTER_SIDE.match(pick):
+                    # "已经有ISO9001了，售后服务认证跟它有啥区别", "…？跟ISO14001那种一样吗": the
+                    # side pointed back at, or left out, is the thing named before
+                    told = _focus_of(before, specific_only=True) if before.strip(" ，,。？?") else []
+                    told.sort(key=lambda w: -before.rfind(w))  # the one named last, nearest the pointer
+                    pick = next((w for w in told if w not in focus), "")
                 if pick and pick not in focus:
                     focus.append(pick)
     locators = [m.group(0) for m in resources()["locator"].finditer(core)]
@@ -1050,7 +1096,10 @@ def analyse(text: str) -> Question:
         back = [f for f in focus if re.search(_POINTING_BACK + re.escape(f), core)]
         if back and len(back) < len(focus):
             focus = [f for f in focus if f not in back] + back
+        focus = _past_told_last(core, focus)
     told = [m.group(1) for m in _TOPIC.finditer(norm)]
+    # ("打分里“客户跟进”这一块": the term it quotes names the topic)
+    told = [q.group(1) if (q := _QUOTED_TERM.search(t)) else t for t in told]
     topic = next((w for t in told for w in _focus_of(t, specific_only=True)[:1]), "") if told else ""
     if topic and qtype != DIFFERENCE and not locators:
         # "资料这块我心里没底，…要准备哪些东西": what the speaker names as the topic is asked about

@@ -957,6 +957,13 @@ _LOCATOR_LIKE = re.compile(r"^[\d.]+$|^第")
 _STORY_TAGS = ("r", "m", "b", "d", "p", "q", "u", "c")
 
 
+def _idiom_like(word: str) -> bool:
+    """An idiom ("一劳永逸"): it colours a question and names nothing a page could lack. (jieba's
+    dictionary tags many four-character idioms "nr", a person's name.)"""
+    tag = _dictionary_tag(word)
+    return tag[:1] in ("i", "l") or (len(word) == 4 and tag == "nr")
+
+
 def _names_a_thing(phrase: str) -> bool:
     """``phrase`` names a thing a page could name ("个体工商户", "外资企业", "境外注册"), not a
     fragment of the asker's story ("所有卖东西", "热水器出过批量", "这次网上商城采购"): none of its
@@ -1531,6 +1538,8 @@ def _asks_for_names(question) -> bool:
 _CLASS_ASKED = re.compile(r"(?P<of>[^，,。？?！!]{2,20}?)(?:到底)?(?:算不算|属不属于|算是|属于|归不归|是不是|算)\s*[‘'“\"「『]?"
                           r"(?P<kind>[\u4e00-\u9fff]{2,8}?)[’'”\"」』]?(?:类别|类|的一种|一类|里的)?(?=吗|呢|[?？,，]|还是|$)")
 _CLASS_SAID = re.compile(r"属于|归入|归为|归于|类别|一类|一种")
+# "A到底算哪一类认证", "A属于什么类型": which class A is of
+_CLASS_WHICH = re.compile(r"(?P<of>[^，,。？?！!]{2,20}?)(?:到底|究竟)?(?:算是|算|属于|是|归)(?:哪一?类|哪一?种|什么类型|什么类别?|哪个类别?)")
 
 
 def _places_in_class(core: str, text: str) -> bool:
@@ -1541,6 +1550,11 @@ def _places_in_class(core: str, text: str) -> bool:
     for m in _CLASS_ASKED.finditer(_norm(core)):
         kind, of = m.group("kind"), content_words(m.group("of"))
         if of and word_in(kind, text) and word_in(of[-1], text) and _CLASS_SAID.search(text):
+            return True
+    for m in _CLASS_WHICH.finditer(_norm(core)):
+        # the class asked for: a sentence placing the thing, named in full, in a class
+        of = content_words(m.group("of"))
+        if of and all(word_in(w, text) for w in of) and re.search(r"属于|归入|归为|归于|类别", text):
             return True
     return False
 DEFINITION_BONUS = 1.5  # a sentence saying what a term the question quotes means
@@ -1966,7 +1980,7 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
         if not word_in(focus, seen_text) and not _said_around(focus, seen_text) \
                 and not _head_said(focus, seen_text, ("n", "v")) and not _object_said(focus, seen_text) \
                 and not (focus in _DOCUMENT_KINDS and _DOCUMENT_NAMED.search(seen_text)) \
-                and _names_a_thing(focus):
+                and _names_a_thing(focus) and not _idiom_like(focus):
             prefix = f"知识库没有专门提到“{focus}”，相关条件是："
     # the passage's own yes or no ("是的。", "不能，…"), kept because its question is the one
     # asked, comes before whatever sentence leads: the verdict first, then what it rests on
