@@ -1109,3 +1109,13 @@ def test_an_idiom_names_nothing_a_page_could_lack(word, idiom):
     from assistant.pipeline.answer import _idiom_like
 
     assert _idiom_like(word) is idiom
+
+
+def test_what_a_thing_is_called_is_answered_by_the_sentence_naming_it():
+    """"审核在这个认证里怎么称呼": 称呼 names the kind of answer; the sentence saying what it is
+    called leads, not one that only mentions 审核."""
+    q = analyse("售后服务认证的审核，在这个认证里头是怎么称呼的？")
+    hits = [hit("售后服务认证的审核由认证机构派评审组到企业现场进行，审核后出具报告。", "a::1", 1.0),
+            hit("审核，在商品售后服务认证里称为评审。评审要打分。", "b::1", 0.95)]
+    text, _ = compose_extractive(hits, question=q, query_tokens=["审核", "称呼"])
+    assert text.startswith("审核，在商品售后服务认证里称为评审")

@@ -101,3 +101,21 @@ def test_an_edition_told_of_something_else_is_not_asked():
     ev = evidence_for(analyse("我们营业执照已经是三证合一的新版了，组织机构代码证还要单独交吗？"),
                       ["组织机构代码证复印件（已完成三证合一的企业无需提供）。"])
     assert ev.unit_missing == ""
+
+
+@pytest.mark.parametrize("question", ["某机构的线上客服电话是几号？", "热线是几号", "他们的手机号码几号来着"])
+def test_the_number_of_a_telephone_is_no_date(question):
+    """"电话是几号" asks for a telephone number (the contacts gap, or a passage giving it), not a day."""
+    ev = evidence_for(analyse(question), ["认证机构的客服会答复企业的问题。"])
+    assert ev.unit_missing != "日期"
+
+
+def test_a_telephone_number_asked_is_the_contacts_gap_until_a_passage_gives_one():
+    from assistant.domain.scope import out_of_scope, topics
+
+    q = to_search_text("中企检测认证网的线上客服电话是几号？")
+    topic = out_of_scope(q)
+    assert topic is not None and topic.name == "contacts"
+    contacts = next(t for t in topics() if t.name == "contacts")
+    assert topic_yields(contacts, q, lambda: ["如需了解更多，可以拨打中企检测认证网在线客服13550333441。"])
+    assert not topic_yields(contacts, q, lambda: ["认证机构的客服会答复企业的问题。"])

@@ -1238,3 +1238,23 @@ def test_a_visit_without_notice_is_the_documents_unannounced_check(said):
     from assistant.lang.text import tokenize
 
     assert "不定期抽查" in tokenize(f"认证机构会不会{said}")
+
+
+@pytest.mark.parametrize("question, asked", [
+    # what the speaker runs ("我开4S店", "我们做家电的") is told; the asking clause's own noun is asked
+    ("我开4S店卖车的，找哪个协会办售后认证要得不", "协会"),
+    ("我们做空调安装的，能找哪个协会办认证", "协会"),
+])
+def test_the_business_the_speaker_runs_is_told_not_asked(question, asked):
+    assert analyse(question).focus[0] == asked
+
+
+@pytest.mark.parametrize("question, qtype", [
+    # a difference told ("跟体系认证不一样"), then what it is asked ("叫什么")
+    ("聽說售後服務認證裡的「審核」有個專門的叫法,跟體系認證不一樣,叫什麼?", OTHER),
+    # a difference asked, or a clause asking which of them, keeps the comparison
+    ("售后服务认证跟ISO9001不一样，具体哪里不一样？", DIFFERENCE),
+    ("页面里说两种认证有三方面不同,是哪三方面?", DIFFERENCE),
+])
+def test_a_difference_told_is_not_asked(question, qtype):
+    assert analyse(question).qtype == qtype

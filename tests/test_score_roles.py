@@ -500,6 +500,10 @@ TRICKY: list[tuple[str, dict, object]] = [
      {"excluded": 40, "earned": 42, "special_deductions": 1}, (69, "不通过")),
     ("业务员跟我吹他们实得89分没删减，还说有两项特别加分，所以是91分四星，这算得对吗？",
      {"total": 89, "bonus": 2, "guess": 91}, (90, "四星级")),
+    # dictated by voice input (its pauses read as commas): "总分一百" said first is the scale
+    ("我们是做软件的，售后标准总分一百，配送和废弃商品回收这两项跟我们不沾边，加起来二十分，删掉了，剩下的得了七十二分，"
+     "没有特别扣分也没有加分，算下来几星",
+     {"special_deductions": 0, "bonus": 0, "excluded": 20, "earned": 72}, (90, "四星级")),
 ]
 
 NOT_SCORE = [
@@ -834,6 +838,9 @@ def test_the_grade_is_said_with_its_own_line(assistant):
     ("删减了10分，实得81分。能评几星？", []),
     ("涉及项分值90，实得63分。要是再来一个特别扣分项，会不会出事？", []),
     ("我们八十九分，能评几星？", []),
+    # "换算后几分" asks our score converted, which the tool gives (no other example's result)
+    ("我們公司評審結果：涉及項分值90分，實得63分，沒有特別扣分項和加分項。請問換算後幾分？有沒有過？", []),
+    ("实得72分，涉及项80分。折算的公式是怎么规定的？", ["折算的公式是怎么规定的?"]),
 ])
 def test_a_rule_asked_beside_a_score_is_found(text, further):
     from assistant.domain.score_intent import further_rule_questions

@@ -30,6 +30,9 @@ CORRECTED = [
     # of several words that fit, the one the typed character's only reading is (voice input)
     ("涉及项六十分 实得五十七分 有一个特别口分 最后是几星", "特别扣分"),
     ("评审下来是六十八分 能算打标吗", "达标"),
+    # in a word of four characters, a character of several sounds heard by its commonest one
+    # (家 jia, though 别家 is a word): 特别加分, not 特别扣分
+    ("另外有一项比行业都强 给了个特别家分 最后几分", "特别加分"),
     # two characters heard wrong in a word of four or more (a speech recogniser's slip)
     ("整个任正流程大概是怎么走的", "认证流程"),
 ]

@@ -442,6 +442,10 @@ _TOPIC = re.compile(r"([^，,。？?！!；;\s]{2,10}?)(?:这一?块|那一?块|
 
 # a side of a comparison that only points back ("跟它", "这俩") or is left out ("跟ISO14001那种一样吗")
 _POINTER_SIDE = re.compile(r"^(?:它们?|他们?|这个|那个|这俩|那俩|这两个|两者|其)?(?:到底|究竟)?$")
+# a difference asked ("有什么不同", "一样吗", "哪里不一样"), not told ("跟体系认证不一样，…")
+_DIFFERENCE_ASKED = re.compile(r"(?:什么|啥|哪|何|多大|大不大)[^，,。]{0,4}(?:区别|区分|差别|差异|不同|不一样|两样)"
+                               r"|(?:区别|区分|差别|差异|不同|不一样|一样|一回事|同一|异同|相比|比起|差不多)[^，,。]{0,3}(?:吗|么|嘛|呢|不|没|[?？])"
+                               r"|区别|区分|差别|差异|异同")
 _QUOTED_TERM = re.compile(r"[“\"「『‘]([^”\"」』’]{2,12})[”\"」』’]")
 
 _DEICTIC_TIME = re.compile(r"^(?:那|这|到|前|头)(?:会儿?|时候?|阵子?|几天|几年|段时间|天|年)$")
@@ -996,7 +1000,7 @@ def spell_out(norm: str) -> str:
 
 _POINTED_BACK = r"(?:这|那|我们|咱们)(?:种|个|类|些|样的?)?的?"
 _POINTING_BACK = r"(?:这|那)(?:种|类|些|样的?)(?:新|小|大|老)?的?"
-_SELF_TOLD = re.compile(r"^(?:我们|我|咱们)(?:公司|单位|这边|家)?(?:是|属于|就是)")
+_SELF_TOLD = re.compile(r"^(?:我们|我|咱们)(?:公司|单位|这边|家)?(?:是|属于|就是|开|做|干|搞|经营)")
 _ASKS_EXISTENCE = re.compile(r"^(?:问|请问)?(?:有没有|有无|是否有|有)(?!没|关|用|必要|可能|影响|区别)")
 # who wants to check or know it, told before the asking clause ("法务要核对投标用的证书，…哪些信息")
 _PARTY_WANTS = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:要|想|需要|打算|准备|得)(?:先|再)?(?:核对|核实|确认|查一下|查查|查|了解|知道|比对|审核|检查|看看|对一下)")
@@ -1065,6 +1069,12 @@ def analyse(text: str) -> Question:
         # "审核员当场指出我们几个问题，我们该怎么应对": 几 of a clause told is "a few"; the last
         # clause asks
         qtype = question_type(clauses[-1])
+    if qtype == DIFFERENCE and len(clauses) > 1 and question_type(clauses[-1]) == OTHER \
+            and re.search(r"什么|啥", clauses[-1]) \
+            and not any(question_type(c) == DIFFERENCE and _DIFFERENCE_ASKED.search(c) for c in clauses):
+        # "「审核」有个专门的叫法，跟体系认证不一样，叫什么": a difference told, not asked; the
+        # last clause asks what it is (a clause asking 哪些 keeps the difference: "有三方面不同，是哪三方面")
+        qtype = OTHER
     story = norm[: max(norm.rfind(core), 0)] if core != norm else ""
     focus: list[str] = []
     if qtype == DIFFERENCE:

@@ -739,6 +739,8 @@ def _leftovers(r: _Reader) -> list[str]:
             continue
         if value == 100 and re.search(r"(?:乘以?|×|\*|x)\s*$", r.work[max(0, s - 3):s]):
             continue  # "再除以70乘100": the 100-point scale of the user's own working
+        if value == 100 and any(a <= s < b for a, b in (x.span() for x in _SCALE_TOTAL_RE.finditer(r.work))):
+            continue  # "售后标准总分100，…删掉了，剩下的得了72分": the scale, said before the rest
         out.append(m.group(0).strip())
     for m in _COUNT_LEFTOVER_RE.finditer(r.work):
         # "扣1项", "加2分": items lost or points added that no role took (加 reads as a threshold)

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from assistant.lang.text import _segmenter, domain_terms, to_search_text, vocabulary_fingerprint
 
+COMMONEST_READING_CHARS = 4  # from this length a slip's commonest reading picks among words
 MIN_CHARS = 2  # a two-character word only when no character of it makes a word outside it
 REAL_WORD_FREQ = 20  # jieba's dictionary lists some junk pairs ("购有": 3); a real word is commoner
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -51,7 +52,7 @@ def _index(fingerprint: str) -> tuple[dict[str, tuple[str, ...]], frozenset[str]
 # two slips in one word only in a word of four characters or more: in a shorter one too little
 # is left of what was typed to tell the word
 TWO_SLIP_CHARS = 4
-LONG_WORD_CHARS = 5  # a word this long is told by the rest of it, whatever the slip makes with a neighbour
+LONG_WORD_CHARS = 4  # a word this long is told by the rest of it, whatever the slip makes with a neighbour
 
 
 @lru_cache(maxsize=4)
@@ -218,7 +219,12 @@ def find_slips(text: str) -> list[tuple[int, str, str]]:
                 if len(candidates) > 1 and window[i] not in _FUNCTION_CHARS:
                     # of several words, the one the typed character's own reading is ("特别口分":
                     # 特别扣分, not 特别加分; "打标": 达标, not 招标); never by a rare reading (附 bu)
-                    candidates = [w for w in candidates if tells_the_word(window[i], w[i])]
+                    told = [w for w in candidates if tells_the_word(window[i], w[i])]
+                    if not told and n >= COMMONEST_READING_CHARS:
+                        # in a long word, a character of several sounds heard by its commonest
+                        # ("特别家分": 家 jia, 特别加分)
+                        told = [w for w in candidates if same_reading(window[i], w[i])]
+                    candidates = told
                 if len(candidates) == 1 and sound_alike(window[i], candidates[0][i], fuzzy=n > 2) \
                         and _typed_by_slip(whole, start, n, i, candidates[0]):
                     fix = (start, window, candidates[0])

@@ -715,7 +715,8 @@ _ASKED_ATTRIBUTES = (
     ("年份", re.compile(rf"(?<!{CONDITIONS})(?:哪一年|哪年)|什么年份|几几年"),
      re.compile(_YEAR + r"\s*年|" + _YEAR + r"\s*[-/.]\s*\d{1,2}(?!\d)|(?<![\d/\-])(?:19|20)\d{2}(?=\d{1,3}\s*号)|[〔\[(（]\s*(?:19|20)\d{2}\s*[〕\])）]")),
     # ("要是哪天…": some day, a supposition, asks no date)
-    ("日期", re.compile(r"(?<!要是)(?<!如果)(?<!假如)(?<!万一)(?<!哪怕)(?<!说不定)(?<!等到)(?<!若)哪天|哪一天|(?<!第)(?<![十百])几号(?![文令人])|几月几(日|号)"
+    # ("电话是几号": the number asked for, no date)
+    ("日期", re.compile(r"(?<!要是)(?<!如果)(?<!假如)(?<!万一)(?<!哪怕)(?<!说不定)(?<!等到)(?<!若)哪天|哪一天|(?<!第)(?<![十百])(?<!(?:电话|号码|手机|热线|客服|微信)(?:是|的))(?<!(?:电话|号码|手机|热线|客服|微信))几号(?![文令人码])|几月几(日|号)"
                       r"|具体日期|具体哪(天|一天)"),
      re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*(日|号)|" + _YEAR + r"\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}")),
     # the name of a person in a role ("主任叫什么名字"): a passage names them after or before the role
@@ -1143,6 +1144,10 @@ def _generic_words() -> frozenset[str]:
 _ASKS_DATE = re.compile(r"何时|什么时候|啥时候|哪年|哪一年|几月|日期|时间|哪天")
 _ASKS_CODE = re.compile(r"编号|标准号|代号|号码|文号|代码|号是")
 # a full or official name asked ("国标编号和全称"): answered by a title in book-title marks
+# what a thing is called ("怎么称呼", "叫法"), answered by a sentence that names it so ("称为…")
+_ASKS_CALLED = re.compile(r"怎么称呼|如何称呼|称呼(?:是|为)?什么|叫法|怎么叫|叫什么|叫啥|称作什么|称为什么")
+_CALLED_FORM = re.compile(r"称为|称作|叫做|叫作|又称|简称|俗称|统称|也叫|就叫|称之为")
+CALLED_BONUS = 1.5
 _ASKS_TITLE = re.compile(r"全称|全名|正式名称|标准名称|叫什么名字|叫啥名字?|名字叫")
 EXPANSION_BONUS = 2.0  # a sentence spelling out the abbreviation whose full name is asked
 _ABBREVIATION = re.compile(r"(?<![a-z])([a-z]{2,6})(?![a-z])")
@@ -1465,6 +1470,8 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += 1.0
     if _ASKS_TITLE.search(question.core) and _TITLE_FORM.search(text):
         score += 1.0  # "全称是什么": "《商品售后服务评价体系》"
+    if _ASKS_CALLED.search(question.core) and _CALLED_FORM.search(text):
+        score += CALLED_BONUS  # "审核在这个认证里怎么称呼": "审核，在商品售后服务认证里称为评审"
     if _ASKS_TITLE.search(question.core) and _spells_out(question.core, text):
         score += EXPANSION_BONUS  # "CNCA中文全称是什么": "国家认证认可监督管理委员会(CNCA)"
     if _ASKS_WHERE.search(question.core) and _asks_once(question.core) and _PLACE_FORM.search(text):
@@ -1890,6 +1897,9 @@ def compose_extractive(hits: list[Hit], *, max_main_chars: int = 320, max_suppor
             and len(question.focus[0]) >= TOPIC_MIN_CHARS and term_weight(_norm(question.focus[0])) < TOPIC_IDF:
         leading = replace(question, focus=tuple(f for f in question.focus if term_weight(_norm(f)) >= TOPIC_IDF),
                           words=tuple((w, x) for w, x in question.words if term_weight(_norm(w)) >= TOPIC_IDF))
+    if len(leading.focus) > 1 and is_answer_kind(leading.focus[0]):
+        # "审核在这里怎么称呼": 称呼 names the kind of answer; what it is asked of leads
+        leading = replace(leading, focus=leading.focus[1:])
     citations: list[Citation] = []
     parts: list[str] = []
 
