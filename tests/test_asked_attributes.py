@@ -23,6 +23,10 @@ from assistant.pipeline.answer import AbstainPolicy, evidence_for
     ("网点至少要开多少个才够格", "企业应设立服务网点。", "服务网点不少于3个。", "网点数量"),
     ("回访客户要占到什么比例", "企业应定期回访客户。", "回访比例不低于30%。", "比例"),
     ("投诉处理及时率最低要达到百分之多少", "企业应及时处理投诉。", "投诉处理及时率不低于95%。", "比例"),
+    # an approval or certificate number is given as a code after its name, or not at all
+    ("万检通质量检验中心的CNCA批准号是多少？", "认证机构须经CNCA批准。", "该中心批准号：CNCA-R-2002-117。", "编号"),
+    # years asked of a thing of the domain nothing cited names: a "3年" said of the certificate is no answer
+    ("评审员要有几年工作经验才能做售后服务认证评审？", "证书有效期为3年。", "评审员应具有5年以上相关工作经验。", "年限"),
 ])
 def test_an_asked_attribute_no_passage_states_is_refused(question, silent, stating, attribute):
     ev = evidence_for(analyse(question), [silent])
@@ -119,3 +123,24 @@ def test_a_telephone_number_asked_is_the_contacts_gap_until_a_passage_gives_one(
     contacts = next(t for t in topics() if t.name == "contacts")
     assert topic_yields(contacts, q, lambda: ["如需了解更多，可以拨打中企检测认证网在线客服13550333441。"])
     assert not topic_yields(contacts, q, lambda: ["认证机构的客服会答复企业的问题。"])
+
+
+@pytest.mark.parametrize("question", ["证书能用几年？", "客户万一没通过咋办，要等几年？"])
+def test_years_asked_of_what_the_passages_speak_of_are_not_missing(question):
+    """Years asked of the certificate, or of waiting after a fail, may be answered by a rule with
+    no number of years; only a thing of the domain that nothing cited names makes them missing."""
+    ev = evidence_for(analyse(question), ["未通过的企业可按建议整改，达到要求后重新申请认证。证书有效期为3年。"])
+    assert ev.unit_missing == ""
+
+
+@pytest.mark.parametrize("question, gap", [
+    ("现场评审会给我们的客户打回防电话吗？", False),  # a call made, no number asked
+    ("评审的时候要不要打电话给客户", False),
+    ("有问题打哪个电话", True),
+    ("认证机构的电话是多少", True),
+])
+def test_a_call_made_is_no_telephone_number_asked(question, gap):
+    from assistant.domain.scope import out_of_scope
+
+    topic = out_of_scope(to_search_text(question))
+    assert (topic is not None and topic.name == "contacts") is gap

@@ -500,6 +500,11 @@ TRICKY: list[tuple[str, dict, object]] = [
      {"excluded": 40, "earned": 42, "special_deductions": 1}, (69, "不通过")),
     ("业务员跟我吹他们实得89分没删减，还说有两项特别加分，所以是91分四星，这算得对吗？",
      {"total": 89, "bonus": 2, "guess": 91}, (90, "四星级")),
+    # "满分100分的指标里删减了两项…合计10分": the scale the items are removed from, not a removal
+    ("供应商自评：满分100分的指标里删减了两项不适用指标，合计10分，其余指标实际得了81分，没有特别扣分或加分。他们说能评四星级，对吗？",
+     {"special_deductions": 0, "bonus": 0, "excluded": 10, "earned": 81}, (90, "四星级")),
+    # "也就是94.5分" says the score again ("那就是95分了吧" is a conclusion to check)
+    ("差半分就到95，也就是94.5分，能算五星吗？", {"total": 94.5}, (94.5, "四星级")),
     # dictated by voice input (its pauses read as commas): "总分一百" said first is the scale
     ("我们是做软件的，售后标准总分一百，配送和废弃商品回收这两项跟我们不沾边，加起来二十分，删掉了，剩下的得了七十二分，"
      "没有特别扣分也没有加分，算下来几星",

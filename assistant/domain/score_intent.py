@@ -528,8 +528,11 @@ def _read_exclusions(r: _Reader) -> None:
                 continue
             seen.add(start)
             found.append(m)
+    scale = [x.span() for x in _SCALE_TOTAL_RE.finditer(r.work)]
     for m in sorted(found, key=lambda m: m.start()):
         value = _number(m.group(1))
+        if value == 100 and any(a <= m.start(1) < b for a, b in scale):
+            continue  # "满分100分的指标里删减了两项，合计10分": the scale the items are removed from
         if value is not None and value > 0 and r.work[m.start(1):m.end(1)].strip(","):
             before = _EXCLUSION_LIST_BEFORE.search(r.work[:m.start(1)])
             if before and _number(before.group(1)):

@@ -326,12 +326,13 @@ def term_weight(token: str) -> float:
     """How much a (normalised, synonym-folded) query token counts in search: FILLER_WEIGHT for a
     general word of a filler part of speech (``FILLER_TAGS``), else 1; a term of the domain
     vocabulary and a question word for a count or a kind (几年, 多少, 哪家) always count fully."""
-    if token in synonym_map() or token in _domain_set() or _ASKS_COUNT.match(token):
+    if token in synonym_map() or token in domain_set() or _ASKS_COUNT.match(token):
         return 1.0
     return FILLER_WEIGHT if token in filler_words() else 1.0
 
 
-def _domain_set() -> frozenset[str]:
+def domain_set() -> frozenset[str]:
+    """The domain words in effect (shipped, or the knowledge base's own), as a set."""
     key = vocabulary_fingerprint()
     cached = _domain_cache.get(key)
     if cached is None:

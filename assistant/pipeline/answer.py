@@ -13,7 +13,7 @@ from functools import lru_cache
 from assistant.domain.question import CONDITIONS
 from assistant.domain.question import DIFFERENCE as DIFFERENCE_TYPE
 from assistant.lang.jieba_dict import dictionary_tag as _dictionary_tag
-from assistant.lang.text import BULLET, synonym_groups
+from assistant.lang.text import BULLET, domain_set, synonym_groups
 from assistant.types import Citation, Hit
 
 KB_COVERS = (
@@ -641,7 +641,7 @@ def is_answer_kind(word: str) -> bool:
 # ("多少企业") are asked the same way: a document that answers gives the number in that unit
 # ("有酒店、景区和几家餐厅": a few, an item of a list told, asks no count)
 _ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与给跟帮替为就才只没])(?<!推荐)(?<!介绍)(?<!列举)(?<!们有)(?<!司有)(?<!只有)(?<!就有)(?<!才有)几)\s*(?:个|位|名)?\s*"
-                         r"(工作日|小时|人(?![天日次])|天|页|周|辆|台|件(?!事)|次|元|家|岁|公里|企业|公司|厂家|个月|折|罚款|罚金|张)"
+                         r"(工作日|小时|人(?![天日次])|天|页|周|辆|台|件(?!事)|次|元|家|岁|公里|企业|公司|厂家|个月|年(?!级)|折|罚款|罚金|张)"
 
                          # "给几天整改" asks a time; "给几家做过" tells of a few companies
                          r"|(?<=[给跟])几\s*(?:个)?\s*(工作日|小时|天|周|个月)")
@@ -657,14 +657,14 @@ _SPAN_UNITS = {"个月": "月内", "天": "天", "周": "周内"}  # the unit a 
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万半几数多]+)"
 _COMPANIES = "家|家企业|个企业|企业|家公司|个公司|公司"
 _UNIT_WORDS = {"人": "人|名|位", "天": "天|日|工作日|人日|人天", "页": "页", "周": "周|星期",
-               "小时": "小时", "工作日": "工作日|天", "时长": "天|日|工作日|周|星期|个月|月|年",
+               "小时": "小时", "年": "年|个月|月", "工作日": "工作日|天", "时长": "天|日|工作日|周|星期|个月|月|年",
                "月内": "个月|月|天|日|工作日|周|星期", "周内": "周|星期|天|日|工作日",
                "辆": "辆", "台": "台", "件": "件", "次": "次|回|项", "元": "元|块|万元",
                "家": _COMPANIES, "岁": "岁", "公里": "公里|千米", "企业": _COMPANIES, "公司": _COMPANIES,
                "厂家": _COMPANIES, "个月": "个月|月|天|日|工作日|周|星期",
                # a discount ("打几折") and a fine ("处以多少罚款") are stated as such, or not at all
                "折": "折", "罚款": "元|万元", "罚金": "元|万元", "张": "张"}
-_UNIT_NAMES = {"个月": "月数", "时长": "天数", "月内": "月数", "周内": "周数", "企业": "企业数量", "公司": "企业数量", "厂家": "企业数量", "家": "企业数量",
+_UNIT_NAMES = {"年": "年限", "个月": "月数", "时长": "天数", "月内": "月数", "周内": "周数", "企业": "企业数量", "公司": "企业数量", "厂家": "企业数量", "家": "企业数量",
                "折": "折扣", "罚款": "罚款金额", "罚金": "罚款金额", "张": "张数"}
 # attributes asked of a thing that a passage either states or does not: (what is asked, the
 # question asks it, a passage states it). A question asking one of them is refused when no cited
@@ -729,6 +729,10 @@ _ASKED_ATTRIBUTES = (
     # the author of a work asked for ("推荐几篇论文，最好有作者"): a passage names one as such
     ("作者", re.compile(r"作者|著者|撰稿人|编著者"),
      re.compile(r"作者\s*[:：]|[\u4e00-\u9fff]{2,4}\s*(?:著|编著|主编)(?:[，,。；;（(\s]|$)")),
+    # an approval, registration or certificate number asked for ("CNCA批准号是多少", "证书编号"): a
+    # passage gives one as a code after its name (a standard's number is no such thing: pages give it bare)
+    ("编号", re.compile(r"批准号|批准文号|注册号|备案号|证书号|证书的?编号"),
+     re.compile(r"(?:批准号|批准文号|注册号|备案号|证书号|证书编号|编号)\s*(?:是|为|：|:)?\s*[A-Za-z0-9][A-Za-z0-9\-]{3,}")),
     # a physical size asked for: a passage gives it in a unit of length or as a paper format
     ("尺寸", re.compile(r"(什么|多大|多少)的?(尺寸|尺码|规格|大小)|(尺寸|尺码|大小|规格)\s*(是|为|有)?\s*(多少|多大|什么|几)"),
      re.compile(r"\d+(\.\d+)?\s*(mm|毫米|厘米|cm|米)|\d+\s*[×x*]\s*\d+|\ba[3-5]\b|[aA][3-5]\s*(纸|幅面)")),
@@ -796,13 +800,23 @@ def _unit_missing(core: str, evidence: str, focus: str = "") -> str:
         units = _UNIT_WORDS[unit]
         # (not a clause number: "5.1.4.2条" states no count of 条)
         counted = re.compile(r"(?<![每这那某哪第止.])" + _NUMERAL + r"\s*(?:个|位|名|家|份)?\s*(?:" + units + ")")
-        if not counted.search(evidence):
+        # (years asked, "要等几年", "证书能用几年", may be answered by a rule with no number or
+        # a sentence not naming the focus: only a thing of the domain nothing cited names makes
+        # them missing, below)
+        years = unit == "年"
+        if not counted.search(evidence) and not years:
             return _UNIT_NAMES.get(unit, unit)
         # "总部部分的评审要几个人日": the number is asked of a thing, and said only of another
         # ("每个网点…0.5人日") when no sentence stating one names the thing asked about
-        if focus and _dictionary_tag(focus).startswith("n") and word_in(focus, evidence) \
+        if not years and focus and _dictionary_tag(focus).startswith("n") and word_in(focus, evidence) \
                 and not any(counted.search(sentence) and word_in(focus, sentence)
                             for sentence in _EVIDENCE_SENTENCE.findall(evidence)):
+            return _UNIT_NAMES.get(unit, unit)
+        # "评审员要有几年工作经验": the number is asked, in the same clause, of a thing of the
+        # domain that nothing cited names at all; its "3年" is said of something else
+        if focus and focus in domain_set() and any(focus in c and re.search(r"(?:几|多少)\s*(?:个|位|名)?\s*" + unit, c)
+                                                   for c in re.split(r"[，,；;。？?！!、\s]", core)) \
+                and not word_in(focus, evidence) and not _said_around(focus, evidence):
             return _UNIT_NAMES.get(unit, unit)
     from assistant.domain.question import OTHER, asking_clause, question_type
 
