@@ -845,7 +845,7 @@ def test_an_intro_ending_in_a_colon_runs_on_into_its_items():
 def test_the_section_a_named_item_comes_under_is_said_first():
     follow = hit("1. 投诉处理：建立投诉受理机制，及时处理并反馈结果。2. 回访：定期回访顾客。",
                  cid="follow", score=1.0, heading_path="二、评价指标 > （三）顾客跟进（加强顾客互动）")
-    for asked in ("投诉处理这一项放在哪个层次里评？", "投诉处理归哪一块"):
+    for asked in ("投诉处理这一项放在哪个层次里评？", "投诉处理归哪一块", "投诉处理这项指标归在哪一层？"):
         text, _ = compose_extractive([follow], question=analyse(asked))
         assert text.startswith("属于“顾客跟进”这一"), text
     # a list of the section's items is no section asked for

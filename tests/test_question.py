@@ -1258,3 +1258,11 @@ def test_the_business_the_speaker_runs_is_told_not_asked(question, asked):
 ])
 def test_a_difference_told_is_not_asked(question, qtype):
     assert analyse(question).qtype == qtype
+
+
+@pytest.mark.parametrize("question, first", [
+    ("客户投诉处理这项指标归在哪一层？", "客户投诉处理"),
+    ("服务网点那些要准备什么材料", "服务网点"),
+])
+def test_a_pointer_after_a_thing_named_is_not_part_of_its_name(question, first):
+    assert analyse(question).focus[0] == first

@@ -446,6 +446,7 @@ _POINTER_SIDE = re.compile(r"^(?:它们?|他们?|这个|那个|这俩|那俩|这
 _DIFFERENCE_ASKED = re.compile(r"(?:什么|啥|哪|何|多大|大不大)[^，,。]{0,4}(?:区别|区分|差别|差异|不同|不一样|两样)"
                                r"|(?:区别|区分|差别|差异|不同|不一样|一样|一回事|同一|异同|相比|比起|差不多)[^，,。]{0,3}(?:吗|么|嘛|呢|不|没|[?？])"
                                r"|区别|区分|差别|差异|异同")
+_TRAILING_POINTER = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:这|那)一?(?:项|个|些|条|块|类|种)(?:指标|内容|东西|工作)?$")
 _QUOTED_TERM = re.compile(r"[“\"「『‘]([^”\"」』’]{2,12})[”\"」』’]")
 
 _DEICTIC_TIME = re.compile(r"^(?:那|这|到|前|头)(?:会儿?|时候?|阵子?|几天|几年|段时间|天|年)$")
@@ -1126,6 +1127,8 @@ def analyse(text: str) -> Question:
         focus = _focus_of(story, specific_only=True)
     if not focus:
         focus = _focus_of(core)
+    # "客户投诉处理这项指标": the pointer after a thing named is not part of its name
+    focus = list(dict.fromkeys(_TRAILING_POINTER.sub("", f) or f for f in focus))
     focus_t = tuple(focus[:MAX_FOCUS])
     return Question(text=norm, core=core, qtype=qtype, focus=focus_t,
                     constraints=_constraints(core, story, focus_t),

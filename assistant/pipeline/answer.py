@@ -1739,7 +1739,7 @@ def _item_outline(hit: Hit, question) -> str:
 
 
 # "放在哪个层次", "属于哪一块", "归到哪类": the section a named thing comes under is asked for
-_ASKS_CONTAINER = re.compile(r"(?:哪个|哪一个|哪一|哪(?!些))\s*(?P<kind>层次|部分|板块|模块|大类|类别|一级指标|大块|块|环节|章节|范畴)")
+_ASKS_CONTAINER = re.compile(r"(?:哪个|哪一个|哪一|哪(?!些))\s*(?P<kind>层次|层级|层|方面|部分|板块|模块|大类|类别|一级指标|大块|块|环节|章节|范畴)")
 CONTAINER_MAX_CHARS = 16  # a section name; a longer heading is a sentence, not a name
 
 
