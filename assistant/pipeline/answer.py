@@ -54,7 +54,13 @@ def refusal_text(evidence: "Evidence | None", question: str = "", covers: str = 
         + ([evidence.focus_missing] if evidence.focus_missing else []) + [w for w, _ in evidence.missing[:2]]
     named = [phrase_of(core, w) if core else w for w in words][:2]
     named = list(dict.fromkeys(n for n in named if n))
-    named = [n for i, n in enumerate(named) if not any(m in n or n in m for m in named[:i])]
+    # of two names of one thing, the fuller ("证书编号", not the attribute's label "编号")
+    kept: list[str] = []
+    for n in named:
+        if any(n in m for m in kept):
+            continue
+        kept = [m for m in kept if m not in n] + [n]
+    named = kept
     if not named:
         return NO_SUPPORT + covers
     what = "”和“".join(named)
