@@ -518,6 +518,11 @@ _EXCLUDED_COUNT = _pattern("excluded_count")
 _EACH_VALUE = _pattern("each_value")
 
 
+def _within_scale(text: str, pos: int) -> bool:
+    """The number at ``pos`` is said as the 100-point scale ("满分100分的指标里", "总分一百")."""
+    return any(m.start() <= pos < m.end() for m in _SCALE_TOTAL_RE.finditer(text))
+
+
 def _read_exclusions(r: _Reader) -> None:
     seen: set[int] = set()
     found = []
@@ -528,10 +533,9 @@ def _read_exclusions(r: _Reader) -> None:
                 continue
             seen.add(start)
             found.append(m)
-    scale = [x.span() for x in _SCALE_TOTAL_RE.finditer(r.work)]
     for m in sorted(found, key=lambda m: m.start()):
         value = _number(m.group(1))
-        if value == 100 and any(a <= m.start(1) < b for a, b in scale):
+        if value == 100 and _within_scale(r.work, m.start(1)):
             continue  # "满分100分的指标里删减了两项，合计10分": the scale the items are removed from
         if value is not None and value > 0 and r.work[m.start(1):m.end(1)].strip(","):
             before = _EXCLUSION_LIST_BEFORE.search(r.work[:m.start(1)])
@@ -742,7 +746,7 @@ def _leftovers(r: _Reader) -> list[str]:
             continue
         if value == 100 and re.search(r"(?:乘以?|×|\*|x)\s*$", r.work[max(0, s - 3):s]):
             continue  # "再除以70乘100": the 100-point scale of the user's own working
-        if value == 100 and any(a <= s < b for a, b in (x.span() for x in _SCALE_TOTAL_RE.finditer(r.work))):
+        if value == 100 and _within_scale(r.work, s):
             continue  # "售后标准总分100，…删掉了，剩下的得了72分": the scale, said before the rest
         out.append(m.group(0).strip())
     for m in _COUNT_LEFTOVER_RE.finditer(r.work):

@@ -333,15 +333,7 @@ def term_weight(token: str) -> float:
 
 def domain_set() -> frozenset[str]:
     """The domain words in effect (shipped, or the knowledge base's own), as a set."""
-    key = vocabulary_fingerprint()
-    cached = _domain_cache.get(key)
-    if cached is None:
-        _domain_cache.clear()
-        cached = _domain_cache[key] = frozenset(domain_terms())
-    return cached
-
-
-_domain_cache: dict[str, frozenset[str]] = {}
+    return _term_set(vocabulary_fingerprint())
 
 
 def synonym_groups() -> dict[str, tuple[str, ...]]:

@@ -981,8 +981,10 @@ _STORY_TAGS = ("r", "m", "b", "d", "p", "q", "u", "c")
 def _idiom_like(word: str) -> bool:
     """An idiom ("一劳永逸"): it colours a question and names nothing a page could lack. (jieba's
     dictionary tags many four-character idioms "nr", a person's name.)"""
+    from assistant.domain.question import IDIOM_TAGS
+
     tag = _dictionary_tag(word)
-    return tag[:1] in ("i", "l") or (len(word) == 4 and tag == "nr")
+    return tag[:1] in IDIOM_TAGS or (len(word) == 4 and tag == "nr")
 
 
 def _names_a_thing(phrase: str) -> bool:
