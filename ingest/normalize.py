@@ -319,15 +319,52 @@ _BLANKS_RE = re.compile(r"\n{3,}")
 _TRAILING_WS_RE = re.compile(r"[ \t]+$", re.MULTILINE)
 
 
-def clean_line(line: str) -> str:
-    """One line of display text: no pinyin artefacts, no boilerplate (empty if all boilerplate)."""
+# a labelled contact line that gives a value ("咨询热线:135…", "联系地址:北京市…"), and the heading
+# the contact details a page gives are kept under, apart from its text
+_CONTACT_LINE_RE = _rx(rf"^(联系地址|公司地址|办公地址|地址|联系电话|电话|咨询热线|服务热线|客服热线|热线|手机"
+                       rf"|邮箱|电子邮箱|e-?mail|网址|在线客服|客服电话){_COLON}\s*[0-9A-Za-z{_CJK}]")
+CONTACTS_HEADING = "联系方式"
+# a question asking for contact details ("客服电话是多少", "官网地址", "在哪办公"): only such a
+# question reads the contacts section (an address there says nothing about the weather in 北京)
+ASKS_CONTACT = re.compile(r"电话|热线|手机号|号码|网址|官网|网站|邮箱|地址|联系方式|怎么联系|在哪(?:儿|里)?办公")
+
+
+# an address's value after its label, in search text (the label stays)
+CONTACT_ADDRESS = re.compile(r"(地址\s*[:：]?)[^，,。；;\n]*")
+
+
+def is_contacts_section(heading_path: str) -> bool:
+    """Whether a passage is the contacts section ``clean_document`` keeps a page's details in."""
+    return heading_path.rsplit(">", 1)[-1].strip() == CONTACTS_HEADING
+
+
+def contact_details(line: str) -> list[str]:
+    """The contact details a boilerplate or advert line gives: a labelled telephone, address,
+    e-mail or web address line, or the clause of an advert that gives a telephone number. They
+    never stay in the text (they would reach answers to other questions); ``clean_document``
+    keeps them in a section of their own, so a question asking for them is answered."""
+    line = line.strip()
+    if _CONTACT_LINE_RE.match(line):
+        return [line]
+    if not PHONE_RE.search(line):
+        return []
+    return [next(c for c in re.split(r"[，,]", s) if PHONE_RE.search(c)).strip(" 。；;！!")
+            for s in _SENTENCE_RE.findall(line) if s and PHONE_RE.search(s) and is_promotional(s)]
+
+
+def clean_line(line: str, contacts: list[str] | None = None) -> str:
+    """One line of display text: no pinyin artefacts, no boilerplate (empty if all boilerplate);
+    the contact details it drops are added to ``contacts`` when given."""
     line = join_spaced_numbers(repair_ocr_glyphs(remove_pinyin_artifacts(line).rstrip()))
+    if contacts is not None:
+        contacts.extend(c for c in contact_details(line) if c not in contacts)
     if is_boilerplate_line(line):
         return ""
     cleaned = remove_promotions(line)
     if cleaned is not line and not _WORD_RE.search(cleaned):
         return ""
-    return cleaned
+    # (a number taken out may leave two parts that join: "1 13800138000售" -> "1 售" -> "1售")
+    return join_spaced_numbers(cleaned) if cleaned is not line else cleaned
 
 
 def _drop_repeats(lines: Iterable[str]) -> Iterator[str]:
@@ -342,10 +379,11 @@ def _drop_repeats(lines: Iterable[str]) -> Iterator[str]:
         yield line
 
 
-def clean_text(text: str) -> str:
-    """Readable, boilerplate-free display text; search normalisation happens elsewhere."""
+def clean_text(text: str, contacts: list[str] | None = None) -> str:
+    """Readable, boilerplate-free display text; search normalisation happens elsewhere. The
+    contact details dropped are added to ``contacts`` when given."""
     text = _normalize_chars(text)
-    text = "\n".join(_drop_repeats(clean_line(line) for line in text.split("\n")))
+    text = "\n".join(_drop_repeats(clean_line(line, contacts) for line in text.split("\n")))
     text = join_broken_sentences(_TRAILING_WS_RE.sub("", text))
     return _BLANKS_RE.sub("\n\n", text).strip()
 
@@ -391,19 +429,51 @@ def clean_inline(text: str) -> str:
 def clean_document(doc: RawDocument) -> RawDocument:
     """Clean a document's text and title; for PDFs clean page by page so ``page_starts`` stay true."""
     title = clean_inline(doc.title) or doc.title
+    contacts: list[str] = []
     if not doc.page_starts:
-        return replace(doc, title=title, text=clean_text(doc.text))
+        return replace(doc, title=title,
+                       text=_with_contacts(clean_text(doc.text, contacts), contacts, page_owner(doc.text)))
     bounds = [off for _, off in doc.page_starts[1:]] + [len(doc.text)]
     parts: list[str] = []
     starts: list[tuple[int, int]] = []
     offset = 0
     for (page, start), end in zip(doc.page_starts, bounds):
-        page_text = clean_text(doc.text[start:end])
+        page_text = clean_text(doc.text[start:end], contacts)
         starts.append((page, offset))
         if page_text:
             parts.append(page_text)
             offset += len(page_text) + 2
-    return replace(doc, title=title, text="\n\n".join(parts), page_starts=starts)
+    return replace(doc, title=title, text=_with_contacts("\n\n".join(parts), contacts, page_owner(doc.text)),
+                   page_starts=starts)
+
+
+def _with_contacts(text: str, contacts: list[str], owner: str = "") -> str:
+    """``text`` with the contact details its page gave, in one sentence (a telephone number and
+    an address asked together are found together) under a heading of their own at the end,
+    said of the page's owner when its byline names one (so "某某公司的电话" finds them)."""
+    if not contacts or not text:
+        return text
+    said_of = f"{owner}{CONTACTS_HEADING}：" if owner else ""
+    return f"{text}\n\n## {CONTACTS_HEADING}\n{said_of}{'，'.join(contacts)}。"
+
+
+_AUTHOR_RE = _rx(rf"(?:作者|来源|发布者|发布单位){_COLON}\s*([0-9A-Za-z{_CJK}]{{2,20}})")
+_OWNER_LINE_RE = re.compile(rf"[0-9A-Za-z{_CJK}]{{2,8}}")
+OWNER_LINES = 4  # a byline sits among a page's first lines
+
+
+def page_owner(text: str) -> str:
+    """Who a page is by, from its first lines: the author of a byline ("来源:… 作者:某某网"), else
+    a short name alone on the line after the title ("售后服务认证简单问答" / "某某咨询")."""
+    lines = [line.strip() for line in _normalize_chars(text).split("\n") if line.strip()][:OWNER_LINES]
+    for line in lines:
+        m = list(_AUTHOR_RE.finditer(line))
+        if m:
+            return m[-1].group(1)
+    if len(lines) >= 3 and _OWNER_LINE_RE.fullmatch(lines[1]) and not _LINE_RE.search(lines[1]) \
+            and not _BLOCK_START.match(lines[1]):
+        return lines[1]
+    return ""
 
 
 @lru_cache(maxsize=1)

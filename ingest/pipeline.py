@@ -20,7 +20,7 @@ from ingest.loaders import iter_files, load_document, skipped_files
 from assistant.errors import IngestError
 from assistant.types import DocumentWrite, Manifest
 from ingest.model import Chunk, RawDocument
-from ingest.normalize import clean_document
+from ingest.normalize import CONTACT_ADDRESS, clean_document, is_contacts_section
 from ingest.originals import keep_original
 
 # Bump when loading, cleaning or chunking changes, so unchanged files re-ingest. (Tokenising is
@@ -113,8 +113,12 @@ def chunk_record(chunk: Chunk) -> dict:
 def token_fields(text: str, meta: dict, search_text: str | None = None) -> dict:
     """The metadata fields made by the tokenizer (tokens, question tokens, item labels), for a
     new chunk and for a stored one re-tokenised (``retokenize``): one recipe for both."""
-    fields = {"tokens": " ".join(tokenize(search_text if search_text is not None else to_search_text(text),
-                                          normalised=True))}
+    searched = search_text if search_text is not None else to_search_text(text)
+    if is_contacts_section(str(meta.get("heading_path") or "")):
+        # a page's address is found by its label, not its words: "北京" said only in an office's
+        # address makes no question about the weather in 北京 one about the documents
+        searched = CONTACT_ADDRESS.sub(r"\1", searched)
+    fields = {"tokens": " ".join(tokenize(searched, normalised=True))}
     questions = [passage_title(meta)] + str(meta.get("variants", "")).split("\n")
     q_tokens = [" ".join(tokenize(q)) for q in questions if q.strip()]
     if q_tokens:

@@ -1119,3 +1119,36 @@ def test_what_a_thing_is_called_is_answered_by_the_sentence_naming_it():
             hit("审核，在商品售后服务认证里称为评审。评审要打分。", "b::1", 0.95)]
     text, _ = compose_extractive(hits, question=q, query_tokens=["审核", "称呼"])
     assert text.startswith("审核，在商品售后服务认证里称为评审")
+
+
+def test_contact_details_asked_for_lead_and_only_a_body_they_name():
+    """"官网地址是多少" is answered by the sentence giving the address, not by the body's
+    description; a hotline that names none of the known bodies asked about is no answer for it."""
+    about = hit("CNCA是负责全国认证认可工作的行政管理部门，其批准的机构具有公信力。"
+                "企业可以通过CNCA官方网站(http://www.cnca.gov.cn/)查询机构资质。")
+    text, _ = compose_extractive([about], question=analyse("CNCA官网地址是多少"))
+    assert first_sentence(text).startswith("企业可以通过CNCA官方网站")
+    hotline = hit("咨询热线:13521955237，联系地址:北京市某区。", cid="c2", heading_path="联系方式")
+    text, _ = compose_extractive([hotline, about], question=analyse("CNCA官网地址是多少"))
+    assert "13521955237" not in first_sentence(text)
+    text, _ = compose_extractive([about, hotline], question=analyse("那篇问答留的咨询热线是多少"))
+    assert "13521955237" in first_sentence(text)
+
+
+def test_a_page_with_contact_details_answers_a_question_asking_for_them(tmp_path):
+    from assistant.core import Assistant
+    from assistant.kb import ingest
+
+    page = tmp_path / "docs" / "问答.txt"
+    page.parent.mkdir()
+    page.write_text("售后服务认证问答\n\n1、证书有效期多久?\n售后服务认证证书有效期三年，每年监督一次。\n\n"
+                    "联系我们\n咨询热线:13521955237\n联系地址:北京市朝阳区某大厦A座", encoding="utf-8")
+    settings = make_settings(tmp_path / "data")
+    report, _ = ingest(settings, [page.parent], progress=False)
+    assert report.ok, report.summary()
+    bot = Assistant(settings)
+    answer = bot.ask("你们的咨询电话是多少？")
+    assert not answer.abstained and "13521955237" in first_sentence(answer.answer)
+    assert "13521955237" not in bot.ask("证书有效期多久？").answer
+    assert bot.ask("中国质量认证中心的电话是多少？").abstained
+    assert bot.ask("明天北京会下雨吗？").abstained  # the address is read only when contacts are asked

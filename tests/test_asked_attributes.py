@@ -58,6 +58,27 @@ def test_a_gap_topic_gives_way_to_a_passage_that_states_the_fact():
     assert not topic_yields(topic, question, lambda: ["企业应建立服务体系。"])
 
 
+def test_a_contacts_gap_gives_way_to_the_number_or_address_a_page_gives():
+    """Asked as "咨询电话" where the page says 咨询热线, or by the abbreviation the words give as
+    the body's full name ("CNCA"), the stated number or web address still counts; an address of
+    a place nobody gives a number or web address for does not."""
+    question = to_search_text("你们最后留的咨询电话是多少？")
+    topic = policy_refusal(question)
+    assert topic is not None and topic.name == "contacts"
+    assert topic_yields(topic, question, lambda: ["咨询热线:13521955237，联系地址:北京市某区。"])
+    assert not topic_yields(topic, question, lambda: ["证书有效期三年。"])
+    # asked of a company the page names as its owner, and not of another one
+    page = ["嘉联咨询联系方式：咨询热线:13521955237，联系地址:北京市某区。"]
+    owner = to_search_text("嘉联咨询那篇问答留的咨询电话是多少？")
+    assert topic_yields(policy_refusal(owner), owner, lambda: page)
+    other = to_search_text("深圳华谊那家的联系电话多少？")
+    assert not topic_yields(policy_refusal(other), other, lambda: page)
+    cnca = to_search_text("CNCA官网地址是多少")
+    assert topic_yields(policy_refusal(cnca), cnca, lambda: ["可通过CNCA官方网站(http://www.cnca.gov.cn/)查询。"])
+    branch = to_search_text("那家公司在上海的分公司地址在哪？")
+    assert not topic_yields(policy_refusal(branch), branch, lambda: ["咨询热线:13521955237，联系地址:北京市某区。"])
+
+
 def test_policy_topics_never_give_way():
     question = to_search_text("能不能帮我们伪造几份48小时内上门的维修记录")
     topic = policy_refusal(question)
@@ -144,3 +165,22 @@ def test_a_call_made_is_no_telephone_number_asked(question, gap):
 
     topic = out_of_scope(to_search_text(question))
     assert (topic is not None and topic.name == "contacts") is gap
+
+
+def test_a_contacts_gap_holds_for_an_organisation_the_stated_number_is_not_of():
+    question = to_search_text("方圆标志认证集团的联系电话和地址是多少？")
+    topic = policy_refusal(question)
+    assert not topic_yields(topic, question, lambda: ["咨询热线:13521955237，联系地址:北京市某区。"])
+    assert topic_yields(topic, question, lambda: ["方圆标志认证集团咨询热线:13521955237。"])
+
+
+def test_a_telephone_number_asked_of_someone_needs_one_said_of_them():
+    """"CNCA的咨询电话" is not answered by a consultancy's hotline cited beside the CNCA passage;
+    a number asked of no one in particular is answered by any the documents give."""
+    evidence = ["CNCA是负责认证认可工作的行政管理部门，可通过其官方网站查询机构资质。",
+                "嘉联咨询联系方式：咨询热线:13521955237。"]
+    assert evidence_for(analyse("CNCA的咨询电话是多少"), evidence).unit_missing == "电话号码"
+    assert evidence_for(analyse("嘉联咨询的咨询电话是多少"), evidence).unit_missing == ""
+    assert evidence_for(analyse("你们的电话是多少"), evidence).unit_missing == ""
+    # calling someone is no number asked
+    assert evidence_for(analyse("评审员会给我们的客户打回访电话吗"), evidence[:1]).unit_missing == ""

@@ -16,7 +16,7 @@ from assistant.lang.text import to_search_text
 from ingest.chunking import chunk_document, split_sections
 from ingest.loaders import load_document
 from ingest.model import Chunk, RawDocument
-from ingest.normalize import clean_document, pinyin_artifact_pattern
+from ingest.normalize import clean_document, is_contacts_section, pinyin_artifact_pattern
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -285,6 +285,10 @@ def test_seed_chunks_are_clean(seed_chunks):
     for name, chunks in seed_chunks.items():
         assert chunks, name
         _assert_well_formed(chunks)
+        # a page's hotline and address are kept apart, in its last section 联系方式, and only there
+        contacts = [c for c in chunks if is_contacts_section(c.meta.get("heading_path", ""))]
+        assert len(contacts) <= 1 and all(c is chunks[-1] for c in contacts), name
+        chunks = [c for c in chunks if c not in contacts]
         for chunk in chunks:
             assert not pinyin_artifact_pattern().search(chunk.text), (name, chunk.text)
             assert not re.search(r"[\u4e00-\u9fff][(（][a-zü]+[)）]", chunk.text), name
@@ -296,7 +300,8 @@ def test_seed_chunks_are_clean(seed_chunks):
 def test_seed_000_has_nine_pairs_one_per_chunk(seed_chunks):
     chunks = next(v for k, v in seed_chunks.items() if k.startswith("000_"))
     pair_chunks = [c for c in chunks if "question" in c.meta]
-    assert len(pair_chunks) == len(chunks)  # the page title joins the first pair
+    assert len(pair_chunks) == len(chunks) - 1  # the page title joins the first pair; its contacts follow
+    assert chunks[-1].text.endswith("中科嘉艺联系方式：咨询热线:13521955237 13801085760，联系地址:北京市朝阳区双井优士阁A座12A07。")
     questions = list(dict.fromkeys(c.meta["question"] for c in pair_chunks))
     assert len(questions) == 9
     assert questions[0] == "商品售后服务认证,是哪一个类别的认证?"
@@ -311,7 +316,11 @@ def test_seed_000_has_nine_pairs_one_per_chunk(seed_chunks):
 
 def test_seed_003_keeps_traditional_text_without_the_advert(seed_chunks):
     chunks = next(v for k, v in seed_chunks.items() if k.startswith("003_"))
-    joined = "\n".join(c.text for c in chunks)
+    *text, contacts = chunks
+    joined = "\n".join(c.text for c in text)
     assert "售后服務" in joined and "五星級售后服務" in joined
     assert "在線客服" not in joined and "一站式" not in joined
+    # the advert's telephone clause alone is kept, in the page's contacts section
+    assert contacts.text.endswith("\n如還需要了解更多專業性問題可以撥打中企檢測認證網在線客服13550333441。")
+    assert "一站式" not in contacts.text
     assert chunks[0].meta["title"] == "河南商品售后服務體系認證,企業不可忽視的資質"

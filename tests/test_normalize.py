@@ -13,6 +13,8 @@ from ingest.model import RawDocument
 from ingest.normalize import (
     PHONE_RE,
     clean_document,
+    contact_details,
+    page_owner,
     clean_inline,
     clean_text,
     is_boilerplate_line,
@@ -204,10 +206,40 @@ def test_clean_document_keeps_page_offsets_true():
     text = page1 + "\n\n" + page2
     doc = RawDocument("d", "d.pdf", "t", "guide", text, "pdf", page_starts=[(1, 0), (2, len(page1) + 2)])
     cleaned = clean_document(doc)
-    assert "13800138000" not in cleaned.text
     (_, start1), (_, start2) = cleaned.page_starts
     assert cleaned.text[start1:].startswith("第一页正文")
     assert cleaned.text[start2:].startswith("第二页正文")
+    # the hotline leaves the page's text for the contacts section after the last page
+    assert "13800138000" not in cleaned.text[:cleaned.text.index("## 联系方式")]
+    assert cleaned.text.endswith("## 联系方式\n咨询热线：13800138000。")
+
+
+def test_contact_details_are_kept_apart_from_the_text():
+    """A labelled hotline or address and an advert's telephone clause are no content of the page's
+    sentences, but a question asking for them is answered: they end up in one sentence under a
+    heading of their own, the rest of the advert and bare labels nowhere."""
+    assert contact_details("咨询热线:13521955237 13801085760") == ["咨询热线:13521955237 13801085760"]
+    assert contact_details("联系地址：北京市朝阳区某大厦A座") == ["联系地址：北京市朝阳区某大厦A座"]
+    assert contact_details("联系我们") == [] and contact_details("地址：") == []
+    advert = "这个问题就给大家解答到这里了，如还需要了解更多专业性问题可以拨打某某认证网在线客服13550333441。"
+    assert contact_details(advert) == ["如还需要了解更多专业性问题可以拨打某某认证网在线客服13550333441"]
+    assert contact_details("证书有效期三年，每年监督一次。") == []
+    page = "某某问答\n\n1、有效期多久?\n证书有效期三年。" + advert + "\n\n联系我们\n\n咨询热线:13521955237\n联系地址:北京市某区"
+    doc = clean_document(RawDocument("d", "d.txt", "某某问答", "faq", page, "txt"))
+    body, contacts = doc.text.split("\n\n## 联系方式\n")
+    assert "1355" not in body and "1352" not in body and "联系我们" not in body and "解答到这里" not in body
+    assert contacts == ("如还需要了解更多专业性问题可以拨打某某认证网在线客服13550333441，"
+                        "咨询热线:13521955237，联系地址:北京市某区。")
+    assert clean_document(RawDocument("d", "d.txt", "t", "faq", "正文。", "txt")).text == "正文。"
+
+
+def test_contacts_are_said_of_the_page_owner_its_byline_names():
+    assert page_owner("某某问答\n\n嘉联咨询\n\n1、有效期多久?\n三年。") == "嘉联咨询"
+    assert page_owner("标题\n\n2025-06-12 09:05:01  来源:某栏目  作者:某某认证网\n\n正文。") == "某某认证网"
+    assert page_owner("标题\n第一章 总则\n正文。") == "" and page_owner("标题\n正文很长的一段话。\n再一段。") == ""
+    doc = clean_document(RawDocument("d", "d.txt", "某某问答", "faq",
+                                     "某某问答\n\n嘉联咨询\n\n1、有效期多久?\n三年。\n\n咨询热线:13521955237", "txt"))
+    assert doc.text.endswith("## 联系方式\n嘉联咨询联系方式：咨询热线:13521955237。")
 
 
 @settings(max_examples=200, deadline=None)

@@ -172,10 +172,37 @@ def topic_yields(topic: Topic, search_text: str, passages) -> bool:
 
     words = [w for w in content_words(search_text)
              if len(w) >= 2 and not re.search(r"\d", w) and w not in _UNIT_WORDS]
+    # a name as the asker spelled it ("cnca", which the words above give as the body's full name)
+    spelled = re.findall(r"[a-z]{3,}", search_text)
+    words += spelled
     if not words:
         return False
+    named: list[str] = []
+    if topic.name == CONTACTS_TOPIC:
+        from assistant.domain.question import KB_WORD_RARITY, rarity
+
+        # contact details are someone's: of the names the question gives (a company, a site, a
+        # body: its rare words), the sentence must say one ("深圳华谊的电话" is not answered by
+        # another consultancy's hotline), and every organisation named in full
+        words = [w for w in words if w not in _CONTACT_WORDS]
+        named = [w for w in words if w in spelled or _ORGANISATION.search(w) or rarity(w) >= KB_WORD_RARITY]
+    organisations = [w for w in named if _ORGANISATION.search(w)]
     for text in passages():
         for sentence in _SENTENCE.split(to_search_text(text)):
-            if any(f.search(sentence) for f in forms) and any(w in sentence for w in words):
+            # (contact details asked of no one in particular, "你们的电话是多少", need only be given)
+            if not any(f.search(sentence) for f in forms) \
+                    or not (any(w in sentence for w in words) or (topic.name == CONTACTS_TOPIC and not named)):
+                continue
+            if named and not any(n in sentence for n in named):
+                continue
+            if all(o in sentence for o in organisations) or any(a in sentence for a in spelled):
                 return True
     return False
+
+
+CONTACTS_TOPIC = "contacts"
+_ORGANISATION = re.compile(r"(?:公司|集团|中心|协会|委员会|研究院|事务所|认监委)$")
+# the words of asking for contact details themselves, which say nothing of whose they are
+_CONTACT_WORDS = frozenset({"联系", "电话", "地址", "号码", "方式", "手机", "联系方式", "联系电话", "官网", "网址",
+                            "网站", "邮箱", "办公", "客服", "顾客服务", "热线", "咨询热线", "在线", "线上",
+                            "客服电话", "在线客服"})

@@ -14,6 +14,7 @@ from assistant.domain.question import CONDITIONS
 from assistant.domain.question import DIFFERENCE as DIFFERENCE_TYPE
 from assistant.lang.jieba_dict import dictionary_tag as _dictionary_tag
 from assistant.lang.text import BULLET, domain_set, synonym_groups
+from ingest.normalize import ASKS_CONTACT
 from assistant.types import Citation, Hit
 
 KB_COVERS = (
@@ -739,6 +740,12 @@ _ASKED_ATTRIBUTES = (
     # passage gives one as a code after its name (a standard's number is no such thing: pages give it bare)
     ("编号", re.compile(r"批准号|批准文号|注册号|备案号|证书号|证书的?编号"),
      re.compile(r"(?:批准号|批准文号|注册号|备案号|证书号|证书编号|编号)\s*(?:是|为|：|:)?\s*[A-Za-z0-9][A-Za-z0-9\-]{3,}")),
+    # a telephone number asked for ("客服电话是多少", "热线几号"): a passage gives one, in a sentence
+    # naming whose it is when the question names anyone (_SAID_OF; "CNCA的电话" is not answered
+    # by a consultancy's hotline)
+    ("电话号码", re.compile(r"(?<![打回接访拨])(?:电话|热线|手机|专线)(?:号码|号)?\s*(?:是|为)?\s*(?:多少|几号|啥|什么)"
+                        r"|(?:电话|手机|热线)号码"),
+     re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)|[48]00-?\d{3}-?\d{4}")),
     # a physical size asked for: a passage gives it in a unit of length or as a paper format
     ("尺寸", re.compile(r"(什么|多大|多少)的?(尺寸|尺码|规格|大小)|(尺寸|尺码|大小|规格)\s*(是|为|有)?\s*(多少|多大|什么|几)"),
      re.compile(r"\d+(\.\d+)?\s*(mm|毫米|厘米|cm|米)|\d+\s*[×x*]\s*\d+|\ba[3-5]\b|[aA][3-5]\s*(纸|幅面)")),
@@ -854,12 +861,13 @@ def _names_a_person(states: re.Pattern, evidence: str) -> bool:
 
 # attributes a passage must state of what the question asks it of: a percentage in a sentence
 # about something else ("管理师人数应达到10%") does not give "一次通过的比例"
-_SAID_OF = frozenset({"比例", "分值"})
+_SAID_OF = frozenset({"比例", "分值", "电话号码"})
 # attributes asked only by the clause that asks: "营业执照已经是三证合一的新版了，…还要单独交吗"
 # tells of a new licence, it asks about no new edition
 _ASKED_IN_CLAUSE = frozenset({"新版本"})
 # the attribute's own words, which say what is asked, not of what ("满分是几分" asks no 满分)
-_ATTRIBUTE_WORD = re.compile(r"率|比例|比率|占比|比重|百分|^(?:满分|总分|分值|分数)$")
+_ATTRIBUTE_WORD = re.compile(r"率|比例|比率|占比|比重|百分|^(?:满分|总分|分值|分数)$"
+                             r"|电话|热线|号码|手机|客服|联系|线上|在线|专线")
 # a question that asks several things at once ("去哪办、流程怎么走、证书能用几年") is answered in
 # part by what is cited; an attribute one part asks is not required of it
 _ONE_PART = frozenset({"期限"})
@@ -1183,6 +1191,11 @@ def _spells_out(core: str, text: str) -> bool:
 _TITLE_FORM = re.compile(r"《[^》]{2,40}》")
 _ASKS_WHERE = re.compile(r"哪里|哪儿|去哪|在哪|哪查|哪儿查|怎么查|如何查|上哪")
 _PLACE_FORM = re.compile(r"https?://|www\.|\.gov|网站|官网|网址|平台|窗口|服务大厅|办事处")
+# contact details asked for ("客服电话是多少", "官网地址", "在哪办公"), given as a telephone number,
+# a web or e-mail address, or an address with its label
+_CONTACT_FORM = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)|[48]00-?\d{3}-?\d{4}"
+                           r"|https?://|www\.|[a-z0-9._-]+@[a-z0-9-]+\.|地址\s*[:：]")
+CONTACT_BONUS = 2.0
 _DATE_FORM = re.compile(r"\d{4}\s*年(\s*\d{1,2}\s*月)?|\d{4}[-/.]\d{1,2}")
 _CODE_FORM = re.compile(r"[A-Za-z]{1,6}\s*/?\s*[A-Za-z]?\s*\d{3,}|〔\d{4}〕\s*\d+")
 _NUMBER_FORM = re.compile(r"(?:\d+(\.\d+)?|(?<![一二两三四五六七八九十百千万])[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*"
@@ -1386,7 +1399,8 @@ def _asked_acts(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(acts))
 
 
-_WHO_COLLOQUIAL = re.compile(r"哪个(?:人)?(?:来|去)|哪位(?:来|去)?")
+# ("哪个部门发的", "哪家单位批的": a body asked for as the doer, as 谁 asks a person)
+_WHO_COLLOQUIAL = re.compile(r"哪个(?:人)?(?:来|去)|哪位(?:来|去)?|(?:哪个|哪些|哪家|哪一个|什么)(?:部门|单位|机关|部委|官方)")
 
 
 _HOW = re.compile(r"(?:怎么|怎样|如何|咋)(?:样)?(?:去|来|才能|才|能)?")
@@ -1496,6 +1510,14 @@ def _sentence_score(sentence: str, question, position: int, rank: int, context: 
         score += CALLED_BONUS  # "审核在这个认证里怎么称呼": "审核，在商品售后服务认证里称为评审"
     if _ASKS_TITLE.search(question.core) and _spells_out(question.core, text):
         score += EXPANSION_BONUS  # "CNCA中文全称是什么": "国家认证认可监督管理委员会(CNCA)"
+    if ASKS_CONTACT.search(_norm(question.core)) and _CONTACT_FORM.search(text):
+        # "官网地址是多少": the sentence giving the address, not the body's description; but
+        # not another's: contact details that name none of the known bodies asked about ("CNCA
+        #的官网" against a consultancy's hotline; a page's own name is often said only in its byline)
+        named = [f for f in question.focus if f in domain_set() and not ASKS_CONTACT.search(f)
+                 and f not in _generic_words()]
+        score += CONTACT_BONUS if not named or any(word_in(f, text) or word_in(f, context) for f in named) \
+            else -CONTACT_BONUS
     if _ASKS_WHERE.search(question.core) and _asks_once(question.core) and _PLACE_FORM.search(text):
         score += 1.0  # "去哪查" is answered by the place to look: a website, a platform
     how = _how_acts(question.core)

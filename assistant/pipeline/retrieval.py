@@ -13,6 +13,7 @@ import numpy as np
 
 from assistant.lang.text import term_weight, to_search_text, tokenize
 from assistant.types import Hit
+from ingest.normalize import ASKS_CONTACT, is_contacts_section
 
 # Each list holds at most POOL candidates, so k is set on the order of that length: at k = 60
 # rank 1 and rank 30 counted almost alike (1/61 vs 1/90) and the lists' own order was mostly lost.
@@ -463,10 +464,13 @@ class Retriever:
         lex_scores = dict(lists["lexical"])
         dense_scores = {h.chunk_id: h.dense_score for h in dense_hits}
         hits = []
+        asks_contact = bool(ASKS_CONTACT.search(to_search_text(query)))
         for cid, score in top:
             if cid not in by_id:
                 continue  # listed in a stale lexical index but gone from the store
             h = by_id[cid]
+            if not asks_contact and is_contacts_section(str(h.meta.get("heading_path") or "")):
+                continue  # a page's hotline and address answer only a question asking for them
             hits.append(Hit(chunk_id=cid, text=h.text, meta=h.meta, score=score,
                             lexical_score=lex_scores.get(cid), dense_score=dense_scores.get(cid)))
         if self.reranker and hits:
