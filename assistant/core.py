@@ -425,6 +425,8 @@ class Assistant:
             # a thing the knowledge base speaks of elsewhere exists for it, only not in what is
             # cited here ("有没有啥门槛": the conditions, 条件, are stated, by another name)
             evidence = replace(evidence, exist_missing="")
+        if evidence.event_missing and self.retriever.lexical.known([evidence.event_missing]):
+            evidence = replace(evidence, event_missing="")  # an event the documents speak of elsewhere
         return text, citations, evidence
 
     @staticmethod

@@ -184,3 +184,24 @@ def test_a_telephone_number_asked_of_someone_needs_one_said_of_them():
     assert evidence_for(analyse("你们的电话是多少"), evidence).unit_missing == ""
     # calling someone is no number asked
     assert evidence_for(analyse("评审员会给我们的客户打回访电话吗"), evidence[:1]).unit_missing == ""
+
+
+def test_whether_an_event_happens_needs_the_event_spoken_of():
+    """"那天会不会下雨" asks about weather no cited passage speaks of: refused, and the refusal
+    names it; "会不会扣分" asks about what the documents say."""
+    passage = ["评审员到企业现场按指标逐项检查并打分，未达到要求的指标扣分。"]
+    rain = evidence_for(analyse("下礼拜三现场评审，那天会不会下雨啊？"), passage)
+    assert rain.event_missing == "下雨" and AbstainPolicy().should_abstain(rain, True)
+    outage = evidence_for(analyse("评审那天会不会突然停电？"), passage)
+    assert outage.event_missing == "停电"
+    # what happens to a thing of the matter is asked of the rules, not of the world
+    for question in ("现场评审会不会扣分？", "评审时间会不会变长？", "证会不会被摘掉？"):
+        assert evidence_for(analyse(question), passage).event_missing == "", question
+
+
+def test_a_duration_gap_is_asked_within_one_clause():
+    """"这个证能用多久、拿证后还有哪些要求" asks the term and what follows, not how long it takes
+    to get the certificate."""
+    assert policy_refusal(to_search_text("这个证能用多久、拿证后还有哪些后续要求？")) is None
+    topic = policy_refusal(to_search_text("多久能拿证？"))
+    assert topic is not None and topic.name == "durations"

@@ -379,6 +379,7 @@ TRICKY: list[tuple[str, dict, object]] = [
     ("要是我们把不适用的配送指标删掉，那项值10分，剩下的实得81分，最后算多少分、几星？",
      {"excluded": 10, "earned": 81}, (90, "四星级")),
     ("评审打下来刚刚好95分，一分都没多，这样有算五星级吗？", {"total": 95}, (95, "五星级")),
+    ("我们评审总分刚好七十分，一分不多，算达标吗？", {"total": 70}, (70, "达标")),
     # the thirteenth session: a learner's 的 between a count and its item; a number that is a step
     # of the user's own working ("正好80分整", "加两分就97了", "按100分算") is shown, never used
     ("涉及项是80分，实得68分，另外有一个的特别扣分项，总分是几？",

@@ -280,8 +280,10 @@ JUNK_FREQ = 5
 
 
 def _adverb_junk(tok: str) -> bool:
-    return len(tok) == 2 and tok[0] in _ADVERBS and tok not in _domain_words() \
-        and (_segmenter().FREQ.get(tok) or 0) <= JUNK_FREQ
+    # (and a run of adverbs and negations alone, "啥都还没弄" cut 都还没: how much is done, not what)
+    return (len(tok) == 2 and tok[0] in _ADVERBS and tok not in _domain_words()
+            and (_segmenter().FREQ.get(tok) or 0) <= JUNK_FREQ) \
+        or (len(tok) >= 2 and all(ch in _ADVERBS + "没不未别" for ch in tok))
 
 
 def _without_form(m: re.Match) -> str:

@@ -41,6 +41,7 @@ def kb_covers(titles: list[str], shipped: bool) -> str:
 def refusal_text(evidence: "Evidence | None", question: str = "", covers: str = KB_COVERS) -> str:
     """The evidence refusal: names what the knowledge base has nothing about."""
     if evidence is None or not (evidence.missing or evidence.unit_missing or evidence.name_missing or evidence.exist_missing
+                                or evidence.event_missing
                                 or evidence.focus_missing or evidence.change_missing or evidence.agent_missing):
         return NO_SUPPORT + covers
     from assistant.domain.question import find_core, phrase_of
@@ -52,6 +53,7 @@ def refusal_text(evidence: "Evidence | None", question: str = "", covers: str = 
         + ([evidence.change_missing] if evidence.change_missing else []) \
         + ([evidence.agent_missing] if evidence.agent_missing else []) \
         + ([evidence.exist_missing] if evidence.exist_missing else []) \
+        + ([evidence.event_missing] if evidence.event_missing else []) \
         + ([evidence.focus_missing] if evidence.focus_missing else []) + [w for w, _ in evidence.missing[:2]]
     named = [phrase_of(core, w) if core else w for w in words][:2]
     named = list(dict.fromkeys(n for n in named if n))
@@ -178,6 +180,8 @@ class Evidence:
     # the part of the missing weight that generic words ("拿证", "售后服务") carry: said of the
     # whole subject, they alone never make a question unanswerable
     generic_missing: float = 0.0
+    # "那天会不会下雨": an event whose happening a yes/no question asks, when nothing cited names it
+    event_missing: str = ""
 
     @property
     def missing_weight(self) -> float:
@@ -385,6 +389,17 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                                                                 _REQUIRED_OF.finditer(question.core)))
                                or re.search(re.escape(w) + r"[，,\s]{1,2}(?:有吗|有没有|有么|有不|有没)\s*[?？]*\s*$",
                                             question.core))), "")
+    event_missing = ""
+    asked_event = _ASKS_EVENT.search(question.core) if question.qtype == YESNO_TYPE else None
+    if asked_event and not _WHEN_BEFORE.search(question.core[:asked_event.start()]):
+        asked_event = None  # "时间会不会变长", "证会不会被摘掉": what happens to a thing of the matter
+    if asked_event:
+        after = content_words(question.core[asked_event.end():asked_event.end() + 8])
+        # (the event, past an adverb: "会不会突然停电")
+        w = next((a for a in after if _dictionary_tag(a)[:1] in ("v", "n")), "")
+        if w and dictionary_rarity(w) >= EVENT_RARITY \
+                and w not in domain_set() and not _is_generic(w) and not word_in(w, evidence):
+            event_missing = w
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
                     focus_missing=focus_missing, focus_rarity=focus_rarity,
                     qtype=FACT_TYPE if question.asks_fact else LOOKUP_TYPE if _looks_up(question)
@@ -393,7 +408,16 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                     focus_noun=tag.startswith("n"), focus_verbal=tag[:1] in _CONTEXT_TAGS,
                     change_missing=change_missing, agent_missing=agent_missing, quoted=quoted,
                     place_asked=place_asked, exist_missing=exist_missing,
-                    generic_missing=sum(w for word, w in missing if _is_generic(word)))
+                    generic_missing=sum(w for word, w in missing if _is_generic(word)),
+                    event_missing=event_missing)
+
+
+# "那天会不会下雨", "明天天气会不会下雨": whether something happens on a day, asked of the day
+# (the word after it is the event); said of a thing ("时间会不会变长") it asks what the rules do to it
+_ASKS_EVENT = re.compile(r"会不会|会否|是否会|是不是会|可能会不会")
+_WHEN_BEFORE = re.compile(r"(?:那天|当天|那几天|这几天|那两天|明天|后天|今天|下周[一二三四五六日天]?|下礼拜[一二三四五六日天]?"
+                          r"|周[一二三四五六日]|礼拜[一二三四五六日天]|星期[一二三四五六日天]|到时候|那时候?|天气)\s*(?:的话)?\s*$")
+EVENT_RARITY = 12.0  # 下雨 12.9; 扣分, 通过, 检查 are spoken of by the documents
 
 
 # whether a rule is set on a thing ("对注册资本或者成立年限有要求吗", "对场地面积有没有规定"): the
@@ -946,6 +970,9 @@ class AbstainPolicy:
     # "证书有没有英文版", "有没有规定的色号": whether a thing exists, asked of a thing (a noun of
     # general Chinese at least EXIST_RARITY rare) nothing cited names
     refuse_missing_thing: bool = True
+    # "那天会不会下雨": whether an event happens, asked of an event the knowledge base never
+    # speaks of (a word it uses elsewhere is cleared by the caller)
+    refuse_missing_event: bool = True
 
     def should_abstain(self, evidence: Evidence | None, has_hits: bool) -> bool:
         if not has_hits:
@@ -965,6 +992,8 @@ class AbstainPolicy:
         if self.refuse_missing_agent and evidence.agent_missing:
             return True
         if self.refuse_missing_thing and evidence.exist_missing:
+            return True
+        if self.refuse_missing_event and evidence.event_missing:
             return True
         # a rare word of general Chinese asked about (格力, 起草人, 通过率) that nothing cited names;
         # a verb, an idiom or a set phrase (写进, 查出来, 万事大吉) is the story around the question,
@@ -1178,7 +1207,8 @@ _ASKS_CODE = re.compile(r"编号|标准号|代号|号码|文号|代码|号是")
 _ASKS_CALLED = re.compile(r"怎么称呼|如何称呼|称呼(?:是|为)?什么|叫法|怎么叫|叫什么|叫啥|称作什么|称为什么")
 _CALLED_FORM = re.compile(r"称为|称作|叫做|叫作|又称|简称|俗称|统称|也叫|就叫|称之为")
 CALLED_BONUS = 1.5
-_ASKS_TITLE = re.compile(r"全称|全名|正式名称|标准名称|叫什么名字|叫啥名字?|名字叫")
+# ("编号和名称分别是什么": the name asked beside another attribute)
+_ASKS_TITLE = re.compile(r"全称|全名|正式名称|标准名称|叫什么名字|叫啥名字?|名字叫|名称[^，,。？?]{0,4}(?:什么|啥)|[和与跟及]名称")
 EXPANSION_BONUS = 2.0  # a sentence spelling out the abbreviation whose full name is asked
 _ABBREVIATION = re.compile(r"(?<![a-z])([a-z]{2,6})(?![a-z])")
 
