@@ -1201,6 +1201,10 @@ def test_a_thing_told_of_the_past_alone_stays_the_focus():
     # a pointer after a thing named is not part of its name
     ("客户投诉处理这项指标归在哪一层？", "客户投诉处理"),
     ("服务网点那些要准备什么材料", "服务网点"),
+    # what is excepted ("除了A和B这两条路，") is not asked about
+    ("除了官方批准的机构和行业协会这两条路，第三方专业认证机构里有哪些具体名字可以参考？", "第三方"),
+    # "照着做": following the standard, no thing asked about
+    ("我们只是个几十人的小公司也能照着做吗？", "小公司"),
 ])
 def test_what_is_asked_about_comes_first(question, asked):
     assert analyse(question).focus[0] == asked

@@ -837,6 +837,10 @@ def without_hearsay(core: str) -> str:
     return core if kept is None else "".join(kept)
 
 
+# a clause of the things excepted from what is asked ("除了A和B(之外)，…")
+_EXCEPTED = re.compile(r"(?:^|[，,。；;])\s*(?:除了|除去|除开)[^，,。；;？?]+[，,]")
+
+
 def without_set_aside(sentence: str) -> str:
     """``sentence`` without the clauses that set a matter aside ("差旅费谁出先不管，我想知道范围" ->
     "我想知道范围"), whatever is left."""
@@ -1110,6 +1114,10 @@ def analyse(text: str) -> Question:
         if back and len(back) < len(focus):
             focus = [f for f in focus if f not in back] + back
         focus = _past_told_last(core, focus)
+        # "除了官方批准的机构和行业协会这两条路，第三方机构有哪些": what is excepted is not asked about
+        excepted = "".join(m.group(0) for m in _EXCEPTED.finditer(core))
+        if excepted:
+            focus = [f for f in focus if f not in excepted] + [f for f in focus if f in excepted]
     told = [m.group(1) for m in _TOPIC.finditer(norm)]
     # ("打分里“客户跟进”这一块": the term it quotes names the topic)
     told = [q.group(1) if (q := _QUOTED_TERM.search(t)) else t for t in told]
