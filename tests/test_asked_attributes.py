@@ -205,3 +205,36 @@ def test_a_duration_gap_is_asked_within_one_clause():
     assert policy_refusal(to_search_text("这个证能用多久、拿证后还有哪些后续要求？")) is None
     topic = policy_refusal(to_search_text("多久能拿证？"))
     assert topic is not None and topic.name == "durations"
+
+
+def test_a_fee_gap_gives_way_to_a_discount_stated_never_to_an_amount():
+    """"走行业协会会不会便宜点" is answered by a page stating members' discounts; "便宜多少钱"
+    asks an amount no page gives."""
+    page = ["企业可以通过加入相关行业协会，了解推荐的认证机构，享受会员专属的认证优惠政策。"]
+    cheaper = to_search_text("通过行业协会去办，会不会便宜点？")
+    topic = policy_refusal(cheaper)
+    assert topic is not None and topic.name == "fees" and topic_yields(topic, cheaper, lambda: page)
+    amount = to_search_text("认证费用多少钱？")
+    assert not topic_yields(policy_refusal(amount), amount, lambda: page)
+
+
+def test_a_span_act_is_answered_by_the_span():
+    """"记录要覆盖多长时间" asks the span of the records ("近一年的…记录"); 覆盖 need not be said."""
+    ev = evidence_for(analyse("申请材料中的客户满意度调查记录，需要覆盖多长时间？"),
+                      ["申请材料包括近一年的客户满意度调查记录及分析报告。"])
+    assert ev.agent_missing == ""
+    ev = evidence_for(analyse("证书被暂停以后，多久可以恢复？"), ["发现问题的，认证机构可以暂停证书。"])
+    assert ev.agent_missing == "恢复"
+
+
+@pytest.mark.parametrize("question", ["外地找几家合作的维修店代管行不行？", "标准是一家还是几家联合发布的？"])
+def test_a_few_told_or_one_against_several_asks_no_count(question):
+    ev = evidence_for(analyse(question), ["服务网点可以委托他人设立。由两个部门联合发布。"])
+    assert ev.unit_missing == ""
+
+
+def test_a_name_is_asked_of_the_role_not_across_what_it_says():
+    ev = evidence_for(analyse("有个老板问：标准名字叫“商品”售后服务评价体系，卖服务的就不沾边了吗？"),
+                      ["商品包括有形的产品和无形的服务。"])
+    assert ev.unit_missing != "姓名"
+    assert evidence_for(analyse("国家认监委 主任 是谁"), ["认监委负责认证认可工作。"]).unit_missing == "姓名"

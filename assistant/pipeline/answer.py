@@ -569,6 +569,9 @@ _AGAIN_ACT = re.compile(r"(?:多久|多长时间|什么时候|啥时候)(?:以�
                         r"(?P<again>(?:重新|再次)(?P<act>[\u4e00-\u9fff]{2}))")
 
 
+_SPAN_ACTS = frozenset({"覆盖", "涵盖", "持续", "保存", "保留", "留存", "跨度", "追溯"})
+
+
 def _timed_act_missing(question, evidence: str) -> str:
     """The act a 多久 question asks the time of ("证书被暂停以后，多久可以恢复" -> 恢复) when no
     cited passage says it: a page that never speaks of the act cannot say when it happens."""
@@ -592,7 +595,9 @@ def _timed_act_missing(question, evidence: str) -> str:
     for act in acts:
         # (said, but never with a time: "暂停或撤销证书" says no span of the suspension)
         # (暂停 is tagged an adverb, "pause for now": as the act asked of, it is the act)
-        if act not in ("重新", "再次") and act in content_words(act) and _dictionary_tag(act)[:1] in ("v", "d") \
+        # (an act that is itself a span, "记录要覆盖多长时间", "保存多久", is answered by the span: "近一年的记录")
+        if act not in ("重新", "再次") and act not in _SPAN_ACTS and act in content_words(act) \
+                and _dictionary_tag(act)[:1] in ("v", "d") \
                 and dictionary_rarity(act) >= TIMED_ACT_RARITY and not any(word_in(act, s) for s in timed):
             return act
     return ""
@@ -671,7 +676,9 @@ def is_answer_kind(word: str) -> bool:
 # the measure words of a count (辆, 台, 件, 次, 家) and a count of companies asked without one
 # ("多少企业") are asked the same way: a document that answers gives the number in that unit
 # ("有酒店、景区和几家餐厅": a few, an item of a list told, asks no count)
-_ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与给跟帮替为就才只没])(?<!推荐)(?<!介绍)(?<!列举)(?<!们有)(?<!司有)(?<!只有)(?<!就有)(?<!才有)几)\s*(?:个|位|名)?\s*"
+# ("找几家合作的维修店", "请几个师傅": a few, told; "是一家还是几家联合": one or several, answered
+# by the names a passage lists)
+_ASKED_UNIT = re.compile(r"(?:多少|(?<![那这前后头近好十哪和、及与给跟帮替为就才只没找请])(?<!推荐)(?<!介绍)(?<!列举)(?<!们有)(?<!司有)(?<!只有)(?<!就有)(?<!才有)(?<!还是)几)\s*(?:个|位|名)?\s*"
                          r"(工作日|小时|人(?![天日次])|天|页|周|辆|台|件(?!事)|次|元|家|岁|公里|企业|公司|厂家|个月|年(?!级)|折|罚款|罚金|张)"
 
                          # "给几天整改" asks a time; "给几家做过" tells of a few companies
@@ -753,7 +760,8 @@ _ASKED_ATTRIBUTES = (
     # the name of a person in a role ("主任叫什么名字"): a passage names them after or before the role
     # (asked by the roles a passage names a person in, and by those only an asker says)
     ("姓名", re.compile(rf"({_NAMED_ROLES}|领导|法人代表|评审老师|审核老师|带队的|(?<![小大])老师)"
-                      r".{0,6}(叫什么|是谁|姓什么|名字|姓名|叫啥|是哪一?位|都有谁|有哪些人|都是谁|是哪几位)"),
+                      # (within what is said of the role: "老板问：标准名字叫…" asks no name of the boss)
+                      r"(?:(?!问)[^：:]){0,6}(叫什么|是谁|姓什么|名字|姓名|叫啥|是哪一?位|都有谁|有哪些人|都是谁|是哪几位)"),
      re.compile(rf"({_NAMED_ROLES})\s*(为|是|：|:)?\s*"
                 # (not what the role does or is made of: "审核组一般由…审核员组成，")
                 r"(?!组成|构成|进行|负责|担任|人员|人数|数量|队伍|团队|资格|培训|名单|管理)[\u4e00-\u9fff]{2,3}(?:[，,。；;（(\s]|$)|[\u4e00-\u9fff]{2,3}\s*(主任|院长|局长|董事长|总经理|秘书长|会长|处长|部长)")),
