@@ -238,3 +238,11 @@ def test_a_name_is_asked_of_the_role_not_across_what_it_says():
                       ["商品包括有形的产品和无形的服务。"])
     assert ev.unit_missing != "姓名"
     assert evidence_for(analyse("国家认监委 主任 是谁"), ["认监委负责认证认可工作。"]).unit_missing == "姓名"
+
+
+def test_an_idiom_tagged_as_a_name_is_the_story_not_a_thing_asked():
+    """jieba tags 一劳永逸 a person's name; as the missing focus it colours the question like
+    万事大吉 and does not refuse what the cited passages answer."""
+    ev = evidence_for(analyse("拿到证以后是不是就一劳永逸了？后面还有啥要做的吗"),
+                      ["获证后要接受认证机构的持续监督，每年进行一次监督评审。"])
+    assert ev.focus_verbal and not ev.focus_noun

@@ -405,7 +405,9 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
                     qtype=FACT_TYPE if question.asks_fact else LOOKUP_TYPE if _looks_up(question)
                     else question.qtype, ask_missing=ask_missing,
                     name_missing=name_missing, unit_missing=unit_missing,
-                    focus_noun=tag.startswith("n"), focus_verbal=tag[:1] in _CONTEXT_TAGS,
+                    # (an idiom jieba tags a person's name, "一劳永逸", is the story, like 万事大吉)
+                    focus_noun=tag.startswith("n") and not (focus_missing and _idiom_like(focus_missing)),
+                    focus_verbal=tag[:1] in _CONTEXT_TAGS or bool(focus_missing and _idiom_like(focus_missing)),
                     change_missing=change_missing, agent_missing=agent_missing, quoted=quoted,
                     place_asked=place_asked, exist_missing=exist_missing,
                     generic_missing=sum(w for word, w in missing if _is_generic(word)),
