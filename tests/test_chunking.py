@@ -301,7 +301,8 @@ def test_seed_000_has_nine_pairs_one_per_chunk(seed_chunks):
     chunks = next(v for k, v in seed_chunks.items() if k.startswith("000_"))
     pair_chunks = [c for c in chunks if "question" in c.meta]
     assert len(pair_chunks) == len(chunks) - 1  # the page title joins the first pair; its contacts follow
-    assert chunks[-1].text.endswith("中科嘉艺联系方式：咨询热线:13521955237 13801085760，联系地址:北京市朝阳区双井优士阁A座12A07。")
+    assert chunks[-1].text.endswith("中科嘉艺《售后服务认证简单问答》联系方式：咨询热线:13521955237 13801085760，"
+                                    "联系地址:北京市朝阳区双井优士阁A座12A07。")
     questions = list(dict.fromkeys(c.meta["question"] for c in pair_chunks))
     assert len(questions) == 9
     assert questions[0] == "商品售后服务认证,是哪一个类别的认证?"
@@ -321,6 +322,6 @@ def test_seed_003_keeps_traditional_text_without_the_advert(seed_chunks):
     assert "售后服務" in joined and "五星級售后服務" in joined
     assert "在線客服" not in joined and "一站式" not in joined
     # the advert's telephone clause alone is kept, in the page's contacts section
-    assert contacts.text.endswith("\n如還需要了解更多專業性問題可以撥打中企檢測認證網在線客服13550333441。")
+    assert contacts.text.endswith("联系方式：如還需要了解更多專業性問題可以撥打中企檢測認證網在線客服13550333441。")
     assert "一站式" not in contacts.text
     assert chunks[0].meta["title"] == "河南商品售后服務體系認證,企業不可忽視的資質"

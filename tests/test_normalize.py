@@ -211,7 +211,7 @@ def test_clean_document_keeps_page_offsets_true():
     assert cleaned.text[start2:].startswith("第二页正文")
     # the hotline leaves the page's text for the contacts section after the last page
     assert "13800138000" not in cleaned.text[:cleaned.text.index("## 联系方式")]
-    assert cleaned.text.endswith("## 联系方式\n咨询热线：13800138000。")
+    assert cleaned.text.endswith("## 联系方式\n《t》联系方式：咨询热线：13800138000。")
 
 
 def test_contact_details_are_kept_apart_from_the_text():
@@ -228,7 +228,7 @@ def test_contact_details_are_kept_apart_from_the_text():
     doc = clean_document(RawDocument("d", "d.txt", "某某问答", "faq", page, "txt"))
     body, contacts = doc.text.split("\n\n## 联系方式\n")
     assert "1355" not in body and "1352" not in body and "联系我们" not in body and "解答到这里" not in body
-    assert contacts == ("如还需要了解更多专业性问题可以拨打某某认证网在线客服13550333441，"
+    assert contacts == ("《某某问答》联系方式：如还需要了解更多专业性问题可以拨打某某认证网在线客服13550333441，"
                         "咨询热线:13521955237，联系地址:北京市某区。")
     assert clean_document(RawDocument("d", "d.txt", "t", "faq", "正文。", "txt")).text == "正文。"
 
@@ -239,7 +239,7 @@ def test_contacts_are_said_of_the_page_owner_its_byline_names():
     assert page_owner("标题\n第一章 总则\n正文。") == "" and page_owner("标题\n正文很长的一段话。\n再一段。") == ""
     doc = clean_document(RawDocument("d", "d.txt", "某某问答", "faq",
                                      "某某问答\n\n嘉联咨询\n\n1、有效期多久?\n三年。\n\n咨询热线:13521955237", "txt"))
-    assert doc.text.endswith("## 联系方式\n嘉联咨询联系方式：咨询热线:13521955237。")
+    assert doc.text.endswith("## 联系方式\n嘉联咨询《某某问答》联系方式：咨询热线:13521955237。")
 
 
 @settings(max_examples=200, deadline=None)

@@ -1063,3 +1063,14 @@ def test_whether_a_term_of_the_trade_exists_asks_a_page_to_name_it():
     assert evidence_for(analyse("评分里有没有加分项？"), ["另设特别加分项，加1分。"]).exist_missing == ""
     assert evidence_for(analyse("有没有可能评审员不通知就来抽查？"), graded).exist_missing == ""
     assert evidence_for(analyse("申请有没有啥门槛？"), ["申请的条件是合法经营的企业。"]).exist_missing == ""
+
+
+def test_the_article_forbidding_a_fraud_is_asked_not_the_fraud():
+    from assistant.domain.scope import fraud_of_the_story, out_of_scope
+
+    question = to_search_text("《认证认可条例》里禁止拿服务认证证书冒充管理体系认证的是第几条？")
+    topic = out_of_scope(question)
+    assert topic is not None and topic.name == "fraud"
+    assert fraud_of_the_story(question, [question], topic.pattern)
+    request = to_search_text("能不能拿服务认证证书冒充管理体系认证？")
+    assert not fraud_of_the_story(request, [request], out_of_scope(request).pattern)

@@ -77,7 +77,12 @@ def fraud_of_the_story(search_text: str, asked: list[str | None], fraud: re.Patt
     the asker or resisted by them, and not named where the asker asks ("被代办骗了，说包过…该怎么
     挑机构"), or a third party's offer only checked (``offer_checked``)."""
     return (told_against(search_text) and not any(a and fraud.search(a) for a in asked)) \
-        or offer_checked(search_text, asked, fraud)
+        or offer_checked(search_text, asked, fraud) or bool(_RULE_ON_IT.search(search_text))
+
+
+# the rule that forbids it, asked for ("条例里禁止拿服务认证证书冒充管理体系认证的是第几条"): a
+# question about the law, not a request for help
+_RULE_ON_IT = re.compile(r"(?:禁止|不得|严禁|不准)[^，,。；;？?！!]{2,30}(?:是|在)?(?:第几条|哪一条|哪条|哪个条款|哪几条)")
 
 
 def offer_checked(search_text: str, asked: list[str | None], fraud: re.Pattern) -> bool:
