@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Iterable, Iterator
 
 from assistant.lang.text import BULLET
+from ingest.contacts import CONTACTS_HEADING
 from ingest.model import RawDocument
 
 # --------------------------------------------------------------------------- NFKC, display-safe
@@ -319,23 +320,10 @@ _BLANKS_RE = re.compile(r"\n{3,}")
 _TRAILING_WS_RE = re.compile(r"[ \t]+$", re.MULTILINE)
 
 
-# a labelled contact line that gives a value ("咨询热线:135…", "联系地址:北京市…"), and the heading
-# the contact details a page gives are kept under, apart from its text
+# a labelled contact line that gives a value ("咨询热线:135…", "联系地址:北京市…"); the section
+# they are kept in is ``ingest.contacts``
 _CONTACT_LINE_RE = _rx(rf"^(联系地址|公司地址|办公地址|地址|联系电话|电话|咨询热线|服务热线|客服热线|热线|手机"
                        rf"|邮箱|电子邮箱|e-?mail|网址|在线客服|客服电话){_COLON}\s*[0-9A-Za-z{_CJK}]")
-CONTACTS_HEADING = "联系方式"
-# a question asking for contact details ("客服电话是多少", "官网地址", "在哪办公"): only such a
-# question reads the contacts section (an address there says nothing about the weather in 北京)
-ASKS_CONTACT = re.compile(r"电话|热线|手机号|号码|网址|官网|网站|邮箱|地址|联系方式|怎么联系|在哪(?:儿|里)?办公")
-
-
-# an address's value after its label, in search text (the label stays)
-CONTACT_ADDRESS = re.compile(r"(地址\s*[:：]?)[^，,。；;\n]*")
-
-
-def is_contacts_section(heading_path: str) -> bool:
-    """Whether a passage is the contacts section ``clean_document`` keeps a page's details in."""
-    return heading_path.rsplit(">", 1)[-1].strip() == CONTACTS_HEADING
 
 
 def contact_details(line: str) -> list[str]:

@@ -20,7 +20,8 @@ from ingest.loaders import iter_files, load_document, skipped_files
 from assistant.errors import IngestError
 from assistant.types import DocumentWrite, Manifest
 from ingest.model import Chunk, RawDocument
-from ingest.normalize import CONTACT_ADDRESS, clean_document, is_contacts_section
+from ingest.contacts import CONTACT_ADDRESS, is_contacts_section
+from ingest.normalize import clean_document
 from ingest.originals import keep_original
 
 # Bump when loading, cleaning or chunking changes, so unchanged files re-ingest. (Tokenising is

@@ -16,7 +16,8 @@ from assistant.lang.text import to_search_text
 from ingest.chunking import chunk_document, split_sections
 from ingest.loaders import load_document
 from ingest.model import Chunk, RawDocument
-from ingest.normalize import clean_document, is_contacts_section, pinyin_artifact_pattern
+from ingest.contacts import is_contacts_section
+from ingest.normalize import clean_document, pinyin_artifact_pattern
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

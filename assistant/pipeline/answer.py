@@ -14,7 +14,7 @@ from assistant.domain.question import CONDITIONS
 from assistant.domain.question import DIFFERENCE as DIFFERENCE_TYPE
 from assistant.lang.jieba_dict import dictionary_tag as _dictionary_tag
 from assistant.lang.text import BULLET, domain_set, synonym_groups
-from ingest.normalize import ASKS_CONTACT
+from ingest.contacts import ASKS_CONTACT
 from assistant.types import Citation, Hit
 
 KB_COVERS = (

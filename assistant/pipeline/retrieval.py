@@ -13,7 +13,7 @@ import numpy as np
 
 from assistant.lang.text import term_weight, to_search_text, tokenize
 from assistant.types import Hit
-from ingest.normalize import ASKS_CONTACT, is_contacts_section
+from ingest.contacts import ASKS_CONTACT, is_contacts_section
 
 # Each list holds at most POOL candidates, so k is set on the order of that length: at k = 60
 # rank 1 and rank 30 counted almost alike (1/61 vs 1/90) and the lists' own order was mostly lost.

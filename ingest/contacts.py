@@ -1,0 +1,20 @@
+"""The contacts section a page's hotline and address are kept in (``ingest.normalize``), and the
+questions that read it: small, so the answer path reads it without the cleaning rules."""
+
+from __future__ import annotations
+
+import re
+
+CONTACTS_HEADING = "联系方式"
+# a question asking for contact details ("客服电话是多少", "官网地址", "在哪办公"): only such a
+# question reads the contacts section (an address there says nothing about the weather in 北京)
+ASKS_CONTACT = re.compile(r"电话|热线|手机号|号码|网址|官网|网站|邮箱|地址|联系方式|怎么联系|在哪(?:儿|里)?办公")
+
+
+# an address's value after its label, in search text (the label stays)
+CONTACT_ADDRESS = re.compile(r"(地址\s*[:：]?)[^，,。；;\n]*")
+
+
+def is_contacts_section(heading_path: str) -> bool:
+    """Whether a passage is the contacts section ``clean_document`` keeps a page's details in."""
+    return heading_path.rsplit(">", 1)[-1].strip() == CONTACTS_HEADING
