@@ -1,5 +1,7 @@
-"""The contacts section a page's hotline and address are kept in (``ingest.normalize``), and the
-questions that read it: small, so the answer path reads it without the cleaning rules."""
+"""The contacts section a page's hotline and address are kept in, and the questions that read it.
+
+``ingest.normalize`` fills the section; this module is small so that the answer path reads it
+without importing the cleaning rules."""
 
 from __future__ import annotations
 
