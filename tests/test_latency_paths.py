@@ -78,11 +78,15 @@ def test_in_memory_dense_search_is_chromas(store_and_index):
         if not np.any(vec):
             continue  # no query words: every chunk is as far (Chroma's order among them is arbitrary)
         mine_scores, chroma_scores = [h.dense_score for h in mine], [h.dense_score for h in chroma]
-        # ours is exact, Chroma's HNSW index approximate: the same best passages, and further down
-        # never a worse one at any rank (HNSW may skip a weak neighbour of a query about nothing
-        # the corpus says, such as the weather)
-        assert mine_scores[:5] == pytest.approx(chroma_scores[:5], abs=1e-5), query
+        # ours is exact, Chroma's HNSW index approximate (its graph is built with random levels, so
+        # from one build to the next it may skip a neighbour at any rank below the first: seen on a
+        # clean clone at ranks 4-5 of "五星级需要多少分"): the same best passage, never a worse one
+        # at any rank, and every passage Chroma ranks in its top five at the same similarity in ours
+        assert mine_scores[0] == pytest.approx(chroma_scores[0], abs=1e-5), query
         assert all(m >= c - 1e-5 for m, c in zip(mine_scores, chroma_scores)), query
+        ours = {h.chunk_id: h.dense_score for h in mine}
+        for hit in chroma[:5]:
+            assert hit.chunk_id not in ours or ours[hit.chunk_id] == pytest.approx(hit.dense_score, abs=1e-5), query
         # the same chunk at every rank where the scores agree, except among equal similarities
         for i, (a, b) in enumerate(zip(mine, chroma)):
             if abs(mine_scores[i] - chroma_scores[i]) >= 1e-5:
@@ -92,10 +96,12 @@ def test_in_memory_dense_search_is_chromas(store_and_index):
             assert tied or a.chunk_id == b.chunk_id, (query, i)
         # filtered by document type: the best chunks of that type, as Chroma's where filter gives
         for doc_type in ("standard", "faq"):
-            got = [h.chunk_id for h in retriever._dense_in_memory(vec, 5, where={"doc_type": doc_type})]
-            want = [h.chunk_id for h in store.dense_search(vec, 5, where={"doc_type": doc_type})]
-            assert got == want, (query, doc_type)
-            assert all(cid in loaded.ids_of_type(doc_type) for cid in got)
+            got = retriever._dense_in_memory(vec, 5, where={"doc_type": doc_type})
+            want = store.dense_search(vec, 5, where={"doc_type": doc_type})
+            # (the same best chunk of that type, and never a worse one at any rank than HNSW's)
+            assert got[0].dense_score == pytest.approx(want[0].dense_score, abs=1e-5), (query, doc_type)
+            assert all(g.dense_score >= w.dense_score - 1e-5 for g, w in zip(got, want)), (query, doc_type)
+            assert all(h.chunk_id in loaded.ids_of_type(doc_type) for h in got)
 
 
 def test_a_damaged_chunk_vector_cache_is_rebuilt(store_and_index, tmp_path):
