@@ -419,8 +419,7 @@ def clean_document(doc: RawDocument) -> RawDocument:
     title = clean_inline(doc.title) or doc.title
     contacts: list[str] = []
     if not doc.page_starts:
-        return replace(doc, title=title,
-                       text=_with_contacts(clean_text(doc.text, contacts), contacts, page_owner(doc.text), title))
+        return replace(doc, title=title, text=_with_contacts(clean_text(doc.text, contacts), contacts, doc.text, title))
     bounds = [off for _, off in doc.page_starts[1:]] + [len(doc.text)]
     parts: list[str] = []
     starts: list[tuple[int, int]] = []
@@ -431,17 +430,19 @@ def clean_document(doc: RawDocument) -> RawDocument:
         if page_text:
             parts.append(page_text)
             offset += len(page_text) + 2
-    return replace(doc, title=title, text=_with_contacts("\n\n".join(parts), contacts, page_owner(doc.text), title),
+    return replace(doc, title=title, text=_with_contacts("\n\n".join(parts), contacts, doc.text, title),
                    page_starts=starts)
 
 
-def _with_contacts(text: str, contacts: list[str], owner: str = "", title: str = "") -> str:
+def _with_contacts(text: str, contacts: list[str], raw: str = "", title: str = "") -> str:
     """``text`` with the contact details its page gave, in one sentence (a telephone number and
     an address asked together are found together) under a heading of their own at the end,
-    said of the page's owner when its byline names one and of the page by its title (so
-    "某某公司的电话" and "问答那篇留的电话" find them)."""
+    said of the page's owner when the byline of its ``raw`` text names one and of the page by
+    its title (so "某某公司的电话" and "问答那篇留的电话" find them). The byline is read only for
+    a page that gave contact details."""
     if not contacts or not text:
         return text
+    owner = page_owner(raw)
     said_of = f"{owner}《{title}》" if title else owner
     said_of = f"{said_of}{CONTACTS_HEADING}：" if said_of else ""
     return f"{text}\n\n## {CONTACTS_HEADING}\n{said_of}{'，'.join(contacts)}。"

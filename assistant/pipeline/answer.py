@@ -14,7 +14,7 @@ from assistant.domain.question import CONDITIONS
 from assistant.domain.question import DIFFERENCE as DIFFERENCE_TYPE
 from assistant.lang.jieba_dict import dictionary_tag as _dictionary_tag
 from assistant.lang.text import BULLET, domain_set, synonym_groups
-from ingest.contacts import ASKS_CONTACT
+from ingest.contacts import ASKS_CONTACT, PHONE_NUMBER
 from assistant.types import Citation, Hit
 
 KB_COVERS = (
@@ -400,14 +400,14 @@ def evidence_for(question, texts: list[str], asked: str = "") -> Evidence:
         if w and dictionary_rarity(w) >= EVENT_RARITY \
                 and w not in domain_set() and not _is_generic(w) and not word_in(w, evidence):
             event_missing = w
+    idiom = bool(focus_missing) and _idiom_like(focus_missing)
     return Evidence(coverage=got / total if total else 1.0, missing=tuple(missing),
                     focus_missing=focus_missing, focus_rarity=focus_rarity,
                     qtype=FACT_TYPE if question.asks_fact else LOOKUP_TYPE if _looks_up(question)
                     else question.qtype, ask_missing=ask_missing,
                     name_missing=name_missing, unit_missing=unit_missing,
                     # (an idiom jieba tags a person's name, "一劳永逸", is the story, like 万事大吉)
-                    focus_noun=tag.startswith("n") and not (focus_missing and _idiom_like(focus_missing)),
-                    focus_verbal=tag[:1] in _CONTEXT_TAGS or bool(focus_missing and _idiom_like(focus_missing)),
+                    focus_noun=tag.startswith("n") and not idiom, focus_verbal=tag[:1] in _CONTEXT_TAGS or idiom,
                     change_missing=change_missing, agent_missing=agent_missing, quoted=quoted,
                     place_asked=place_asked, exist_missing=exist_missing,
                     generic_missing=sum(w for word, w in missing if _is_generic(word)),
@@ -779,7 +779,7 @@ _ASKED_ATTRIBUTES = (
     # by a consultancy's hotline)
     ("电话号码", re.compile(r"(?<![打回接访拨])(?:电话|热线|手机|专线)(?:号码|号)?\s*(?:是|为)?\s*(?:多少|几号|啥|什么)"
                         r"|(?:电话|手机|热线)号码"),
-     re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)|[48]00-?\d{3}-?\d{4}")),
+     re.compile(PHONE_NUMBER)),
     # a physical size asked for: a passage gives it in a unit of length or as a paper format
     ("尺寸", re.compile(r"(什么|多大|多少)的?(尺寸|尺码|规格|大小)|(尺寸|尺码|大小|规格)\s*(是|为|有)?\s*(多少|多大|什么|几)"),
      re.compile(r"\d+(\.\d+)?\s*(mm|毫米|厘米|cm|米)|\d+\s*[×x*]\s*\d+|\ba[3-5]\b|[aA][3-5]\s*(纸|幅面)")),
@@ -1233,8 +1233,7 @@ _ASKS_WHERE = re.compile(r"哪里|哪儿|去哪|在哪|哪查|哪儿查|怎么�
 _PLACE_FORM = re.compile(r"https?://|www\.|\.gov|网站|官网|网址|平台|窗口|服务大厅|办事处")
 # contact details asked for ("客服电话是多少", "官网地址", "在哪办公"), given as a telephone number,
 # a web or e-mail address, or an address with its label
-_CONTACT_FORM = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)|[48]00-?\d{3}-?\d{4}"
-                           r"|https?://|www\.|[a-z0-9._-]+@[a-z0-9-]+\.|地址\s*[:：]")
+_CONTACT_FORM = re.compile(PHONE_NUMBER + r"|https?://|www\.|[a-z0-9._-]+@[a-z0-9-]+\.|地址\s*[:：]")
 CONTACT_BONUS = 2.0
 _DATE_FORM = re.compile(r"\d{4}\s*年(\s*\d{1,2}\s*月)?|\d{4}[-/.]\d{1,2}")
 _CODE_FORM = re.compile(r"[A-Za-z]{1,6}\s*/?\s*[A-Za-z]?\s*\d{3,}|〔\d{4}〕\s*\d+")
